@@ -1,0 +1,37 @@
+"""The data model. Importing this package registers every table on SQLModel.metadata."""
+
+from consent.models import ConsentEntry
+from dialer.models.accounts import AgentPresence, User
+from dialer.models.base import utcnow
+from dialer.models.calls import CallAttempt, Outcome
+from dialer.models.campaigns import Campaign, CampaignAgent, Wave, WaveMember
+from dialer.models.feed import FeedEvent
+from dialer.models.funds import Fund, FundFeed, FundToken
+from dialer.models.imports import ImportJob
+from dialer.models.people import CampaignContact, Person
+from dialer.models.stats import DailyStat
+from dialer.models.trail import AccessEntry
+from scripts.models import ScriptVersion
+
+__all__ = [
+    "AccessEntry",
+    "AgentPresence",
+    "CallAttempt",
+    "Campaign",
+    "CampaignAgent",
+    "CampaignContact",
+    "ConsentEntry",
+    "DailyStat",
+    "FeedEvent",
+    "Fund",
+    "FundFeed",
+    "FundToken",
+    "ImportJob",
+    "Outcome",
+    "Person",
+    "ScriptVersion",
+    "User",
+    "Wave",
+    "WaveMember",
+    "utcnow",
+]

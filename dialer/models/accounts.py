@@ -1,0 +1,34 @@
+"""People who sign in (agents, managers, DPO, administrators) and agent presence."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from dialer.models.base import utcnow
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(index=True, unique=True, max_length=100)
+    full_name: str = Field(max_length=200)
+    role: str = Field(max_length=16)  # agent, manager, dpo, admin
+    password_hash: str = Field(max_length=200)
+    active: bool = True
+    failed_logins: int = 0
+    locked_until: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class AgentPresence(SQLModel, table=True):
+    """The state pacing reads: logged out, available, reserved, on call, wrap-up, paused."""
+
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    campaign_id: int | None = Field(default=None, foreign_key="campaign.id", index=True)
+    state: str = Field(default="logged_out", max_length=16)
+    pause_reason: str | None = Field(default=None, max_length=100)
+    attempt_id: int | None = Field(default=None, foreign_key="callattempt.id")
+    worker_id: str | None = Field(default=None, max_length=64)
+    since: datetime = Field(default_factory=utcnow)
+    wrap_up_until: datetime | None = None

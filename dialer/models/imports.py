@@ -1,0 +1,30 @@
+"""Contact-file imports and their reject reports."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from dialer.models.base import utcnow
+
+
+class ImportJob(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    filename: str = Field(max_length=255)
+    sha256: str = Field(max_length=64)
+    size_bytes: int = 0
+    encoding: str | None = Field(default=None, max_length=32)
+    delimiter: str | None = Field(default=None, max_length=4)
+    status: str = Field(default="running", max_length=16)  # running, done, refused
+    message: str | None = Field(default=None, max_length=500)
+    rows_total: int = 0
+    stored: int = 0
+    merged: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    reject_report: str | None = None  # CSV, NIRs masked
+    author: str = Field(default="", max_length=100)
+    started_at: datetime = Field(default_factory=utcnow)
+    finished_at: datetime | None = None

@@ -1,0 +1,86 @@
+"""All settings of the service, read once from ``DIALER_`` environment variables.
+
+The composition root builds one ``Settings`` and hands it (or the values it needs)
+to the code that uses them; nothing below reads the environment itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class AmiEndpoint(BaseModel):
+    """Where and as whom to log in to an Asterisk Manager Interface."""
+
+    host: str
+    port: int
+    username: str
+    secret: SecretStr
+
+
+def parse_ami_url(url: str) -> AmiEndpoint:
+    """Split ``ami://user:secret@host:5038`` into its parts."""
+    parts = urlsplit(url)
+    if parts.scheme != "ami":
+        raise ValueError(f"AMI URL must start with ami://, got {parts.scheme!r}")
+    if not parts.hostname or not parts.username:
+        raise ValueError("AMI URL needs a user and a host: ami://user:secret@host:5038")
+    return AmiEndpoint(
+        host=parts.hostname,
+        port=parts.port or 5038,
+        username=unquote(parts.username),
+        secret=SecretStr(unquote(parts.password or "")),
+    )
+
+
+class Settings(BaseSettings):
+    """The service's settings; every field maps to ``DIALER_<NAME>``."""
+
+    model_config = SettingsConfigDict(env_prefix="DIALER_", env_file=None, extra="ignore")
+
+    database_url: str = Field(default="sqlite:///./var/dialer.sqlite3")
+    # Embedded default: the in-process PBX simulator listens here.
+    ami_url: str = "ami://dialer:dialer-secret@127.0.0.1:5038"
+    embedded_pbx: bool = True
+    dial_template: str = "Local/{national}@sim-persons"
+    agent_template: str = "Local/{agent}@sim-agents"
+    dial_context: str = "dialer-connect"
+    dial_extension: str = "s"
+    trunk_max_cps: float = 20.0
+    ami_action_timeout_s: float = 10.0
+    ami_ping_interval_s: float = 20.0
+    ring_timeout_s: int = 30
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    secret_key: SecretStr = SecretStr("change-me-in-production-this-is-the-demo-key")
+    data_key: SecretStr | None = None
+    data_key_file: Path | None = None
+    lookup_key: SecretStr | None = None
+    secure_cookies: bool = False
+    demo_data: bool = True
+
+    import_max_bytes: int = 200 * 1024 * 1024
+    import_batch_size: int = 5000
+
+    worker_id: str = "worker-1"
+    lease_seconds: int = 120
+    log_json: bool = False
+
+    @field_validator("ami_url")
+    @classmethod
+    def _ami_url_is_valid(cls, value: str) -> str:
+        parse_ami_url(value)
+        return value
+
+    @property
+    def ami(self) -> AmiEndpoint:
+        return parse_ami_url(self.ami_url)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
