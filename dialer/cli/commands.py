@@ -1,0 +1,3 @@
+"""Registers every sub-command module on the ``dialer`` app."""
+
+from __future__ import annotations
