@@ -58,9 +58,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     secret_key: SecretStr = SecretStr("change-me-in-production-this-is-the-demo-key")
+    # Key ring as JSON (production secret store) or a key file created on first start.
     data_key: SecretStr | None = None
-    data_key_file: Path | None = None
-    lookup_key: SecretStr | None = None
+    data_key_file: Path = Path("var/dialer-keys.json")
     secure_cookies: bool = False
     demo_data: bool = True
 

@@ -21,6 +21,7 @@ class ImportJob(SQLModel, table=True):
     message: str | None = Field(default=None, max_length=500)
     rows_total: int = 0
     stored: int = 0
+    updated: int = 0
     merged: int = 0
     unchanged: int = 0
     rejected: int = 0

@@ -1,0 +1,81 @@
+"""Creating funds and campaigns, and finding them by code or number."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from dialer.campaigns.policies import CallingPolicy, RetryPolicy
+from dialer.models import Campaign, Fund
+from dialer.people.phones import normalise_phone
+from dialer.territories import FundKind, Territory, info
+from dialer.themes import get_theme
+
+
+class SetupError(ValueError):
+    """A fund or campaign cannot be created as asked; the message is French."""
+
+
+def create_fund(
+    session: Session, code: str, name: str, territory: Territory, kind: FundKind | None = None
+) -> Fund:
+    if session.exec(select(Fund).where(Fund.code == code)).first():
+        raise SetupError(f"La caisse {code} existe déjà.")
+    details = info(territory)
+    fund = Fund(
+        code=code,
+        name=name,
+        kind=(kind or details.fund_kind).value,
+        territory=territory.value,
+        time_zone=details.time_zone,
+    )
+    session.add(fund)
+    session.flush()
+    return fund
+
+
+def create_campaign(
+    session: Session,
+    code: str,
+    name: str,
+    theme_key: str,
+    fund: Fund,
+    caller_id: str,
+    calling_policy: CallingPolicy | None = None,
+    retry_policy: RetryPolicy | None = None,
+) -> Campaign:
+    try:
+        theme = get_theme(theme_key)
+    except KeyError as error:
+        raise SetupError(f"Thème inconnu : {theme_key}.") from error
+    if session.exec(select(Campaign).where(Campaign.code == code)).first():
+        raise SetupError(f"La campagne {code} existe déjà.")
+    campaign = Campaign(
+        code=code,
+        name=name,
+        theme=theme.key,
+        audience=theme.audience.value,
+        fund_id=fund.id or 0,
+        caller_id=normalise_phone(caller_id).e164,
+        calling_policy=(calling_policy or CallingPolicy()).model_dump(mode="json"),
+        retry_policy=(retry_policy or RetryPolicy()).model_dump(mode="json"),
+    )
+    session.add(campaign)
+    session.flush()
+    return campaign
+
+
+def find_campaign(session: Session, ref: str) -> Campaign:
+    """A campaign by its code, or by its number."""
+    campaign = session.exec(select(Campaign).where(Campaign.code == ref)).first()
+    if campaign is None and ref.isdigit():
+        campaign = session.get(Campaign, int(ref))
+    if campaign is None:
+        raise SetupError(f"Campagne introuvable : {ref}.")
+    return campaign
+
+
+def find_fund(session: Session, code: str) -> Fund:
+    fund = session.exec(select(Fund).where(Fund.code == code)).first()
+    if fund is None:
+        raise SetupError(f"Caisse introuvable : {code}.")
+    return fund

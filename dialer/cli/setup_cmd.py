@@ -1,0 +1,39 @@
+"""``dialer fund add`` and ``dialer campaign add``."""
+
+from __future__ import annotations
+
+import typer
+
+from dialer.campaigns.setup import SetupError, create_campaign, create_fund, find_fund
+from dialer.cli.context import console, fail, runtime
+from dialer.cli.main import app
+from dialer.db import session_scope
+from dialer.territories import Territory
+
+fund_app = typer.Typer(help="Caisses commanditaires.", no_args_is_help=True)
+campaign_app = typer.Typer(help="Campagnes.", no_args_is_help=True)
+app.add_typer(fund_app, name="fund")
+app.add_typer(campaign_app, name="campaign")
+
+
+@fund_app.command("add")
+def add_fund(code: str, name: str, territory: Territory = Territory.METRO) -> None:
+    """Déclare une caisse (CPAM, CGSS ou CSS selon le territoire)."""
+    try:
+        with session_scope(runtime().engine) as session:
+            fund = create_fund(session, code, name, territory)
+            console.print(f"Caisse {fund.code} créée ({fund.kind}, {fund.time_zone}).")
+    except SetupError as error:
+        raise fail(str(error)) from error
+
+
+@campaign_app.command("add")
+def add_campaign(code: str, name: str, theme: str, fund: str, caller_id: str) -> None:
+    """Crée une campagne d'un thème pour une caisse."""
+    try:
+        with session_scope(runtime().engine) as session:
+            owner = find_fund(session, fund)
+            campaign = create_campaign(session, code, name, theme, owner, caller_id)
+            console.print(f"Campagne {campaign.code} créée (n° {campaign.id}).")
+    except (SetupError, ValueError) as error:
+        raise fail(str(error)) from error
