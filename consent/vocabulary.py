@@ -1,0 +1,32 @@
+"""The ledger's closed vocabularies: channels, decisions and where a decision came from."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Channel(StrEnum):
+    CALL = "call"
+    SMS = "sms"
+    EMAIL = "email"
+    POST = "post"
+
+
+class Decision(StrEnum):
+    OPT_IN = "opt_in"
+    OPT_OUT = "opt_out"
+
+
+class Source(StrEnum):
+    CALL_OUTCOME = "call_outcome"
+    FUND_FILE = "fund_file"
+    RIGHTS_REQUEST = "rights_request"
+    MANAGER = "manager"
+
+
+CHANNEL_LABELS: dict[Channel, str] = {
+    Channel.CALL: "appels sortants",
+    Channel.SMS: "SMS",
+    Channel.EMAIL: "courriel",
+    Channel.POST: "courrier",
+}
