@@ -2,4 +2,4 @@
 
 from __future__ import annotations
 
-from dialer.cli import db_cmd, import_cmd, setup_cmd  # noqa: F401
+from dialer.cli import db_cmd, import_cmd, serve_cmd, setup_cmd  # noqa: F401

@@ -1,0 +1,61 @@
+"""``dialer serve`` (the whole service) and ``dialer sim-pbx`` (the simulator alone)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import typer
+
+from dialer import migrate
+from dialer.cli.context import console, runtime
+from dialer.cli.main import app
+from dialer.demo.seed import DEMO_LOGINS, seed_demo
+
+
+@app.command("serve")
+def serve(
+    host: str | None = typer.Option(None, help="adresse d'écoute (défaut : DIALER_HOST)"),
+    port: int | None = typer.Option(None, help="port d'écoute (défaut : DIALER_PORT)"),
+) -> None:
+    """Démarre le service complet (pages, API, numéroteur, simulateur si embarqué)."""
+    import uvicorn
+
+    rt = runtime()
+    migrate.upgrade(rt.engine)
+    if rt.settings.demo_data and seed_demo(rt.engine, rt.cipher):
+        console.print("Données de démonstration chargées.")
+    bind_host = host or rt.settings.host
+    bind_port = port or rt.settings.port
+    console.print(f"\n[bold]Service prêt :[/] http://{bind_host}:{bind_port}/")
+    if rt.settings.demo_data:
+        console.print("Comptes de démonstration :")
+        for login in DEMO_LOGINS:
+            console.print(f"  {login.username:<8} / {login.password:<14} ({login.label})")
+    uvicorn.run(
+        "web.main:create_app", factory=True, host=bind_host, port=bind_port, log_level="info"
+    )
+
+
+@app.command("sim-pbx")
+def sim_pbx(
+    host: str = "127.0.0.1",
+    port: int = 5038,
+    time_factor: float = typer.Option(1.0, help="1.0 = temps réel ; 0.01 = 100 fois plus vite"),
+    seed: int = 1,
+    dial_log: str | None = typer.Option(None, help="journal JSON des numérotations"),
+) -> None:
+    """Lance le simulateur de PBX (AMI) seul, pour les essais."""
+    from pathlib import Path
+
+    from telephony.sim import SimulatorConfig, serve_forever
+
+    endpoint = runtime().settings.ami
+    config = SimulatorConfig(
+        username=endpoint.username,
+        secret=endpoint.secret.get_secret_value(),
+        time_factor=time_factor,
+        seed=seed,
+        dial_log_path=Path(dial_log) if dial_log else None,
+    )
+    console.print(f"Simulateur AMI sur {host}:{port} (facteur de temps {time_factor}).")
+    asyncio.run(serve_forever(host, port, config))

@@ -1,0 +1,83 @@
+"""Demo data for the embedded default: funds, people who sign in, campaigns, contacts.
+
+Idempotent: seeding a database that already has the demo funds does nothing.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from dialer.accounts.users import create_user
+from dialer.campaigns.setup import create_campaign, create_fund
+from dialer.db import session_scope
+from dialer.demo.contact_file import write_contact_file
+from dialer.importing.pipeline import import_contacts
+from dialer.models import CampaignAgent, Fund
+from dialer.privacy.crypto import DataCipher
+from dialer.territories import Territory
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    password: str
+    role: str
+    label: str
+
+
+DEMO_LOGINS = (
+    DemoLogin("agent1", "agent1-demo", "agent", "agent"),
+    DemoLogin("agent2", "agent2-demo", "agent", "agent"),
+    DemoLogin("manager", "manager-demo", "manager", "responsable de campagne"),
+    DemoLogin("dpo", "dpo-demo", "dpo", "délégué à la protection des données"),
+    DemoLogin("admin", "admin-demo", "admin", "administrateur"),
+)
+
+DEMO_FUNDS = (
+    ("CPAM75", "CPAM de Paris", Territory.METRO),
+    ("CGSS974", "CGSS de La Réunion", Territory.REUNION),
+    ("CGSS971", "CGSS de Guadeloupe", Territory.GUADELOUPE),
+)
+
+DEMO_CAMPAIGNS = (
+    ("GRIPPE-75", "Vaccination antigrippale 2026", "flu_vaccination", "CPAM75", 120),
+    ("EBD-974", "Examen bucco-dentaire M'T dents", "child_dental", "CGSS974", 60),
+    ("AMELI-971", "Activation du compte ameli", "ameli_account", "CGSS971", 40),
+)
+
+
+def seed_demo(engine: Engine, cipher: DataCipher) -> bool:
+    """Load the demo data once; returns False when it was already there."""
+    with Session(engine) as session:
+        if session.exec(select(Fund).where(Fund.code == DEMO_FUNDS[0][0])).first():
+            return False
+    with session_scope(engine) as session:
+        funds = {code: create_fund(session, code, name, t) for code, name, t in DEMO_FUNDS}
+        users = [create_user(session, d.username, d.username, d.role, d.password) for d in DEMO_LOGINS]
+        campaigns = [
+            create_campaign(session, code, name, theme, funds[fund], "+33162000000")
+            for code, name, theme, fund, _ in DEMO_CAMPAIGNS
+        ]
+        for campaign in campaigns:
+            for user in users:
+                if user.role == "agent":
+                    session.add(
+                        CampaignAgent(campaign_id=campaign.id or 0, user_id=user.id or 0, enabled_by="demo")
+                    )
+        campaign_ids = [(c.id or 0, c.theme) for c in campaigns]
+    _import_demo_contacts(engine, cipher, campaign_ids)
+    return True
+
+
+def _import_demo_contacts(engine: Engine, cipher: DataCipher, campaigns: list[tuple[int, str]]) -> None:
+    counts = {code: count for code, _, _, _, count in DEMO_CAMPAIGNS}
+    with tempfile.TemporaryDirectory() as folder:
+        for (campaign_id, theme), count in zip(campaigns, counts.values(), strict=True):
+            path = Path(folder) / f"{theme}.csv"
+            write_contact_file(path, theme, count, seed=campaign_id, bad_ratio=0.03)
+            import_contacts(engine, campaign_id, path, cipher)

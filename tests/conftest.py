@@ -1,0 +1,66 @@
+"""Shared fixtures: a fresh database on SQLite and, when configured, PostgreSQL.
+
+``DIALER_TEST_DATABASE_URL`` (set by .ci/run) adds a PostgreSQL run of every test
+that asks for ``engine``; each test gets its own schema there, so tests never
+see each other's rows and can run while other work uses the same database.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlmodel import SQLModel
+
+import dialer.models  # noqa: F401  (registers every table)
+from dialer.db import make_engine
+from dialer.privacy.crypto import DataCipher, KeyRing
+
+PG_URL = os.environ.get("DIALER_TEST_DATABASE_URL", "")
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def _pg_engine(schema: str) -> Engine:
+    separator = "&" if "?" in PG_URL else "?"
+    url = f"{PG_URL}{separator}options=-csearch_path%3D{schema}"
+    return make_engine(url, pool_size=5, max_overflow=5)
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database (no tables), on each backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/test.sqlite3"
+        return
+    if not PG_URL:
+        pytest.skip("PostgreSQL not configured: set DIALER_TEST_DATABASE_URL")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in PG_URL else "?"
+    try:
+        yield f"{PG_URL}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """A database with every table created, on each backend."""
+    created = make_engine(database_url)
+    SQLModel.metadata.create_all(created)
+    yield created
+    created.dispose()
+
+
+@pytest.fixture
+def cipher() -> DataCipher:
+    return DataCipher(KeyRing.generate())
