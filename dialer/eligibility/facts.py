@@ -1,0 +1,68 @@
+"""What the eligibility rules read and what they answer.
+
+The rules are pure: the selection query and the claim transaction load these
+facts from the database and hand them in, with the clock, so the very same
+decision is taken when choosing a contact and when re-checking it under lock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from dialer.territories import Territory
+
+
+class BlockCode(StrEnum):
+    """Stable codes of the rules, in the order they are evaluated."""
+
+    OPTED_OUT = "opted_out"
+    LIMITED = "limited"
+    DONE = "done"
+    EXPIRED = "expired"
+    ATTEMPTS_EXHAUSTED = "attempts_exhausted"
+    REFUSAL_COOLDOWN = "refusal_cooldown"
+    REACHED_LIMIT = "reached_limit"
+    RETRY_DELAY = "retry_delay"
+    HOLIDAY = "holiday"
+    OUTSIDE_WINDOW = "outside_window"
+    # Campaign-level: they stop the whole campaign, not one person.
+    NO_AGENT_AVAILABLE = "no_agent_available"
+    WAVE_PAUSED = "wave_paused"
+
+
+@dataclass(frozen=True)
+class ContactFacts:
+    """One person's place in one campaign, as plain values.
+
+    Every datetime is naive UTC, as stored in the database.
+    """
+
+    person_id: int
+    contact_id: int
+    territory: Territory
+    time_zone: str
+    opted_out: bool = False
+    limited: bool = False
+    done: bool = False
+    done_reason: str | None = None
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    callback_at: datetime | None = None
+    expiry: date | None = None
+    last_refusal_at: datetime | None = None
+    reached_calls_30d: tuple[datetime, ...] = ()
+
+
+@dataclass(frozen=True)
+class Block:
+    """Why a contact may not be called now.
+
+    `until` is the naive UTC instant this rule lifts by itself; None means it
+    never lifts on its own (opt-out, limitation, finished contact...).
+    """
+
+    code: str
+    reason_fr: str
+    until: datetime | None = None
