@@ -1,0 +1,186 @@
+"""What the PBX answers to each AMI action, as the recordings show."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+from telephony.sim import events as ev
+from telephony.sim import lists
+from telephony.sim.channels import Channel, message
+
+if TYPE_CHECKING:
+    from telephony.sim.server import Connection
+
+Headers = list[tuple[str, str]]
+Handler = Callable[["Connection", dict[str, str], Headers], Awaitable[None]]
+
+# Actions Asterisk knows but this user's write mask (no system/command/config) forbids.
+FORBIDDEN = {
+    "command", "reload", "moduleload", "modulecheck", "getconfig", "getconfigjson",
+    "updateconfig", "createconfig", "showdialplan", "corerestart", "restart", "shutdown",
+}  # fmt: skip
+
+
+def response(kind: str, action_id: str | None, *pairs: tuple[str, str]) -> str:
+    head = [("Response", kind)]
+    if action_id is not None:
+        head.append(("ActionID", action_id))
+    return message([*head, *pairs])
+
+
+async def challenge(conn: Connection, h: dict[str, str], _: Headers) -> None:
+    conn.challenge = str(secrets.randbelow(900_000_000) + 100_000_000)
+    conn.send(response("Success", h.get("actionid"), ("Challenge", conn.challenge)))
+
+
+async def login(conn: Connection, h: dict[str, str], _: Headers) -> None:
+    cfg = conn.sim.config
+    secret = cfg.secret
+    if "key" in h:
+        expected = hashlib.md5((conn.challenge + secret).encode(), usedforsecurity=False)
+        ok = bool(conn.challenge) and h["key"].lower() == expected.hexdigest()
+    else:
+        ok = h.get("secret") == secret
+    ok = ok and h.get("username") == cfg.username and not conn.sim.faults.refuse_login
+    if ok:
+        conn.logged_in = True
+        conn.send(response("Success", h.get("actionid"), ("Message", "Authentication accepted")))
+        return
+    # Asterisk makes a wrong password wait a second, against guessing.
+    await conn.sim.core.sleep(1.0)
+    conn.send(response("Error", h.get("actionid"), ("Message", "Authentication failed")))
+    conn.close()
+
+
+async def logoff(conn: Connection, h: dict[str, str], _: Headers) -> None:
+    conn.send(response("Goodbye", h.get("actionid"), ("Message", "Thanks for all the fish.")))
+    conn.close()
+
+
+async def ping(conn: Connection, h: dict[str, str], _: Headers) -> None:
+    stamp = f"{time.time():.6f}"
+    conn.send(response("Success", h.get("actionid"), ("Ping", "Pong"), ("Timestamp", stamp)))
+
+
+async def events(conn: Connection, h: dict[str, str], _: Headers) -> None:
+    conn.events_on = h.get("eventmask", "on").lower() not in ("off", "none")
+    state = "On" if conn.events_on else "Off"
+    conn.send(response("Success", h.get("actionid"), ("Events", state)))
+
+
+def _channel_or_error(conn: Connection, h: dict[str, str]) -> Channel | None:
+    ch = conn.sim.core.find(h.get("channel", ""))
+    if ch is None:
+        conn.send(response("Error", h.get("actionid"), ("Message", "No such channel")))
+    return ch
+
+
+async def getvar(conn: Connection, h: dict[str, str], _: Headers) -> None:
+    name = h.get("variable", "")
+    value = ""
+    if h.get("channel"):
+        ch = _channel_or_error(conn, h)
+        if ch is None:
+            return
+        value = ch.variables.get(name, "")
+    conn.send(response("Success", h.get("actionid"), ("Variable", name), ("Value", value)))
+
+
+async def setvar(conn: Connection, h: dict[str, str], _: Headers) -> None:
+    name, value = h.get("variable", ""), h.get("value", "")
+    ch = None
+    if h.get("channel"):
+        ch = _channel_or_error(conn, h)
+        if ch is None:
+            return
+    conn.send(response("Success", h.get("actionid"), ("Message", "Variable Set")))
+    if ch is not None:
+        conn.sim.core.emit(ev.varset(ch, name, value))
+        call = conn.sim.call_of(ch)
+        if call is not None and name == "AGENT":
+            call.agent_changed()
+
+
+async def hangup(conn: Connection, h: dict[str, str], _: Headers) -> None:
+    ch = _channel_or_error(conn, h)
+    if ch is None:
+        return
+    conn.send(response("Success", h.get("actionid"), ("Message", "Channel Hungup")))
+    call = conn.sim.call_of(ch)
+    if call is not None:
+        call.request_hangup()
+
+
+async def status(conn: Connection, h: dict[str, str], _: Headers) -> None:
+    action_id = h.get("actionid")
+    channels = conn.sim.core.live_channels()
+    if h.get("channel"):
+        only = _channel_or_error(conn, h)
+        if only is None:
+            return
+        channels = [only]
+    frames = [lists.list_start(action_id, "Channel status will follow")]
+    for ch in channels:
+        seconds, bridge = conn.sim.channel_age_and_bridge(ch)
+        frames.append(lists.status_item(ch, action_id, seconds, bridge))
+    frames.append(lists.list_complete("StatusComplete", action_id, len(channels), items=True))
+    conn.send("".join(frames))
+
+
+async def core_show_channels(conn: Connection, h: dict[str, str], _: Headers) -> None:
+    action_id = h.get("actionid")
+    channels = conn.sim.core.live_channels()
+    frames = [lists.list_start(action_id, "Channels will follow")]
+    for ch in channels:
+        seconds, bridge = conn.sim.channel_age_and_bridge(ch)
+        frames.append(lists.core_show_channel(ch, action_id, seconds, bridge))
+    frames.append(lists.list_complete("CoreShowChannelsComplete", action_id, len(channels)))
+    conn.send("".join(frames))
+
+
+async def originate(conn: Connection, h: dict[str, str], headers: Headers) -> None:
+    conn.send(response("Success", h.get("actionid"), ("Message", "Originate successfully queued")))
+    conn.sim.originate(headers, h.get("actionid", ""))
+
+
+HANDLERS: dict[str, Handler] = {
+    "challenge": challenge,
+    "login": login,
+    "logoff": logoff,
+    "ping": ping,
+    "events": events,
+    "getvar": getvar,
+    "setvar": setvar,
+    "hangup": hangup,
+    "status": status,
+    "coreshowchannels": core_show_channels,
+    "originate": originate,
+}
+BEFORE_LOGIN = {"challenge", "login", "logoff"}
+LIST_COMMANDS_HINT = "Use Action: ListCommands to show available commands."
+
+
+async def dispatch(conn: Connection, headers: Headers) -> None:
+    h = {k.lower(): v for k, v in headers}
+    action_id = h.get("actionid")
+    action = h.get("action")
+    if not action:
+        conn.send(response("Error", action_id, ("Message", "Missing action in request")))
+        return
+    key = action.lower()
+    if key not in BEFORE_LOGIN and not conn.logged_in or key in FORBIDDEN:
+        conn.send(response("Error", action_id, ("Message", "Permission denied")))
+        return
+    handler = HANDLERS.get(key)
+    if handler is None:
+        text = f"Invalid/unknown command: {action}. {LIST_COMMANDS_HINT}"
+        conn.send(response("Error", action_id, ("Message", text)))
+        return
+    if key in {name.lower() for name in conn.sim.faults.error_actions}:
+        conn.send(response("Error", action_id, ("Message", f"{action} failed")))
+        return
+    await handler(conn, h, headers)

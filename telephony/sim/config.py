@@ -1,0 +1,93 @@
+"""Settings, fault switches and the dial log of the PBX simulator."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from telephony.sim.population import PopulationModel
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+# SIP endpoints of the recorded trunk tests (files 40-45), each with a fixed answer.
+SCRIPTED_ENDPOINTS = {
+    "carrier-answer": "answer",
+    "carrier-busy": "busy",
+    "carrier-notfound": "invalid_number",
+    "carrier-unavailable": "congestion",
+    "carrier-noanswer": "no_answer",
+    "carrier-tempunavail": "unavailable",
+}
+
+
+@dataclass
+class SimulatorConfig:
+    username: str = "dialer"
+    secret: str = "dialer-secret"  # noqa: S105 - the recorded lab PBX's AMI secret
+    time_factor: float = 1.0  # 1.0 real time; 0.001 makes a 3-minute call last 180 ms
+    seed: int = 1
+    population: PopulationModel = field(default_factory=PopulationModel)
+    dial_log_path: Path | str | None = None
+    # Endpoints a PJSIP/ dial string may name; any other gives "no channel" (file 46).
+    # The recorded ones answer as recorded; the others ask the population model.
+    pjsip_endpoints: tuple[str, ...] = ("carrier", *SCRIPTED_ENDPOINTS)
+    agent_wait_s: float = 15.0  # the Dial(...,15) timeout towards the agent
+
+
+@dataclass
+class Faults:
+    """Switches a test flips to make the PBX misbehave."""
+
+    refuse_login: bool = False
+    response_delay_s: float = 0.0
+    error_actions: set[str] = field(default_factory=set)
+    drop_hook: Callable[[], None] | None = None
+
+    def drop_connections(self) -> None:
+        """Close every client socket now; calls keep going inside the PBX."""
+        if self.drop_hook is not None:
+            self.drop_hook()
+
+
+@dataclass
+class DialRecord:
+    """One Originate the PBX accepted, and how it ended."""
+
+    at: datetime
+    action_id: str
+    channel_id: str
+    dial_string: str
+    number: str
+    variables: dict[str, str]
+    result: str | None = None
+    cause: int | None = None
+    ended_at: datetime | None = None
+
+    def dial_line(self) -> str:
+        return json.dumps(
+            {
+                "kind": "dial",
+                "at": self.at.isoformat(),
+                "action_id": self.action_id,
+                "channel_id": self.channel_id,
+                "dial_string": self.dial_string,
+                "number": self.number,
+                "variables": self.variables,
+            }
+        )
+
+    def end_line(self) -> str:
+        return json.dumps(
+            {
+                "kind": "end",
+                "at": self.ended_at.isoformat() if self.ended_at else None,
+                "channel_id": self.channel_id,
+                "number": self.number,
+                "result": self.result,
+                "cause": self.cause,
+            }
+        )

@@ -1,0 +1,95 @@
+"""State shared by the calls of one simulated PBX: channels, counters, the event sink."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from telephony.sim.channels import Channel
+from telephony.sim.config import DialRecord, SimulatorConfig
+
+if TYPE_CHECKING:
+    from telephony.sim.call import Call
+
+
+class PbxCore:
+    """Everything a call needs from the PBX, without the network."""
+
+    def __init__(self, config: SimulatorConfig, emit: Callable[[str], None]) -> None:
+        self.config = config
+        self.emit = emit
+        self.calls: dict[str, Call] = {}  # by ChannelId of the person's channel
+        self.channels: dict[str, Channel] = {}  # by Uniqueid and by channel name
+        self.dial_log: list[DialRecord] = []
+        self.calls_per_number: Counter[str] = Counter()
+        self._local_counter = 0x29
+        self._sip_counter = 0
+        self._unique_counter = 80
+        self._epoch = int(time.time())
+
+    def scaled(self, simulated_s: float) -> float:
+        return max(0.0, simulated_s * self.config.time_factor)
+
+    async def sleep(self, simulated_s: float) -> None:
+        await asyncio.sleep(self.scaled(simulated_s))
+
+    def next_local_suffix(self) -> str:
+        self._local_counter += 1
+        return f"{self._local_counter:08x}"
+
+    def next_sip_suffix(self) -> str:
+        self._sip_counter += 1
+        return f"{self._sip_counter - 1:08x}"
+
+    def next_uniqueid(self) -> str:
+        self._unique_counter += 1
+        return f"{self._epoch}.{self._unique_counter}"
+
+    @staticmethod
+    def new_bridge_id() -> str:
+        return str(uuid.uuid4())
+
+    def register(self, ch: Channel) -> Channel:
+        self.channels[ch.uniqueid] = ch
+        self.channels[ch.name] = ch
+        return ch
+
+    def forget(self, ch: Channel) -> None:
+        self.channels.pop(ch.uniqueid, None)
+        self.channels.pop(ch.name, None)
+
+    def find(self, name_or_id: str) -> Channel | None:
+        ch = self.channels.get(name_or_id)
+        return ch if ch is not None and ch.alive else None
+
+    def live_channels(self) -> list[Channel]:
+        seen: dict[int, Channel] = {}
+        for ch in self.channels.values():
+            if ch.alive:
+                seen[id(ch)] = ch
+        return list(seen.values())
+
+    def log_dial(self, record: DialRecord) -> None:
+        self.dial_log.append(record)
+        self._append_line(record.dial_line())
+
+    def log_end(self, record: DialRecord, result: str, cause: int) -> None:
+        if record.result is not None:
+            return
+        record.result, record.cause = result, cause
+        record.ended_at = datetime.now(UTC)
+        self._append_line(record.end_line())
+
+    def _append_line(self, text: str) -> None:
+        path = self.config.dial_log_path
+        if path is None:
+            return
+        # One short append per dial: simpler than a writer task, and a crash loses nothing.
+        with Path(path).open("a", encoding="utf-8") as handle:
+            handle.write(text + "\n")

@@ -1,0 +1,115 @@
+"""The AMI events of a call, one builder per event, header order as recorded."""
+
+from __future__ import annotations
+
+from telephony.sim.channels import Channel, event, lines
+
+CALL = "call,all"
+DIALPLAN = "dialplan,all"
+
+CAUSE_TXT = {
+    0: "Unknown",
+    1: "Unallocated (unassigned) number",
+    16: "Normal Clearing",
+    17: "User busy",
+    19: "User alerting, no answer",
+    34: "Circuit/channel congestion",
+    41: "Temporary failure",
+}
+
+
+def newchannel(ch: Channel) -> str:
+    return event("Newchannel", CALL, ch.snapshot())
+
+
+def newexten(ch: Channel, app: str, data: str = "", priority: int | None = None) -> str:
+    if priority is not None:
+        ch.priority = priority
+    ch.application, ch.app_data = app, data
+    tail = lines(("Extension", ch.exten), ("Application", app), ("AppData", data))
+    return event("Newexten", DIALPLAN, ch.snapshot(), tail)
+
+
+def varset(ch: Channel, name: str, value: str) -> str:
+    ch.variables[name] = value
+    return event("VarSet", DIALPLAN, ch.snapshot(), lines(("Variable", name), ("Value", value)))
+
+
+def newcallerid(ch: Channel, num: str, name: str) -> str:
+    ch.cid_num, ch.cid_name = num, name
+    tail = lines(("CID-CallingPres", "0 (Presentation Allowed, Not Screened)"))
+    return event("NewCallerid", CALL, ch.snapshot(), tail)
+
+
+def newconnectedline(ch: Channel, num: str, name: str) -> str:
+    ch.conn_num, ch.conn_name = num, name
+    return event("NewConnectedLine", CALL, ch.snapshot())
+
+
+def newstate(ch: Channel, state: int) -> str:
+    ch.state = state
+    return event("Newstate", CALL, ch.snapshot())
+
+
+def local_bridge(one: Channel, two: Channel) -> str:
+    tail = lines(("Context", two.context), ("Exten", two.exten), ("LocalOptimization", "Yes"))
+    return event("LocalBridge", CALL, one.snapshot("LocalOne") + two.snapshot("LocalTwo"), tail)
+
+
+def dial_begin(caller: Channel | None, dest: Channel, dial_string: str) -> str:
+    body = (caller.snapshot() if caller else "") + dest.snapshot("Dest")
+    return event("DialBegin", CALL, body, lines(("DialString", dial_string)))
+
+
+def dial_state(caller: Channel | None, dest: Channel, status: str) -> str:
+    body = (caller.snapshot() if caller else "") + dest.snapshot("Dest")
+    return event("DialState", CALL, body, lines(("DialStatus", status)))
+
+
+def dial_end(caller: Channel | None, dest: Channel, status: str) -> str:
+    body = (caller.snapshot() if caller else "") + dest.snapshot("Dest")
+    return event("DialEnd", CALL, body, lines(("DialStatus", status)))
+
+
+def device_state(device: str, state: str) -> str:
+    return event("DeviceStateChange", CALL, lines(("Device", device), ("State", state)))
+
+
+def _tech(tech_cause: int | None) -> str:
+    return lines(("TechCause", tech_cause)) if tech_cause is not None else ""
+
+
+def hangup_request(ch: Channel, cause: int, tech_cause: int | None = None) -> str:
+    tail = lines(("Cause", cause)) + _tech(tech_cause)
+    return event("HangupRequest", CALL, ch.snapshot(), tail)
+
+
+def soft_hangup_request(ch: Channel, cause: int) -> str:
+    return event("SoftHangupRequest", CALL, ch.snapshot(), lines(("Cause", cause)))
+
+
+def hangup(ch: Channel, cause: int, tech_cause: int | None = None) -> str:
+    ch.alive = False
+    tail = lines(("Cause", cause), ("Cause-txt", CAUSE_TXT.get(cause, "Unknown")))
+    return event("Hangup", CALL, ch.snapshot(), tail + _tech(tech_cause))
+
+
+def user_event(ch: Channel, name: str, headers: list[tuple[str, object]]) -> str:
+    tail = lines(("UserEvent", name), *headers)
+    return event("UserEvent", "user,all", ch.snapshot(), tail)
+
+
+def bridge_header(bridge_id: str, count: int) -> str:
+    return lines(
+        ("BridgeUniqueid", bridge_id),
+        ("BridgeType", "basic"),
+        ("BridgeTechnology", "simple_bridge"),
+        ("BridgeCreator", "<unknown>"),
+        ("BridgeName", "<unknown>"),
+        ("BridgeNumChannels", count),
+        ("BridgeVideoSourceMode", "none"),
+    )
+
+
+def bridge_event(name: str, bridge_id: str, count: int, ch: Channel | None = None) -> str:
+    return event(name, CALL, bridge_header(bridge_id, count), ch.snapshot() if ch else "")

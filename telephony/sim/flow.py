@@ -1,0 +1,135 @@
+"""The life of one call, from Originate to the last Hangup."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from telephony.sim import connect, hangups, local_leg, pjsip_leg
+from telephony.sim import events as ev
+from telephony.sim.call import Call
+from telephony.sim.channels import Channel
+from telephony.sim.population import Outcome
+
+AMD_DECISION_S = {True: 2.3, False: 2.45}
+ABANDON_MESSAGE_S = 2.0
+
+
+async def run_call(call: Call) -> None:
+    try:
+        if call.req.tech == "PJSIP":
+            await _run_pjsip(call)
+        else:
+            await _run_local(call)
+    finally:
+        if not call.finished:
+            call.end("ended_while_disconnected", 16)
+
+
+async def _run_local(call: Call) -> None:
+    one, two = local_leg.create_local_pair(call)
+    b = call.behaviour
+    if b.outcome in (Outcome.BUSY, Outcome.CONGESTION):
+        local_leg.reject_busy_or_congested(call, one, two, b.outcome is Outcome.BUSY)
+        return
+    if b.outcome in (Outcome.INVALID, Outcome.UNAVAILABLE):
+        local_leg.reject_by_hangup(call, one, two, 1 if b.outcome is Outcome.INVALID else 41)
+        return
+    priority = 2
+    if b.outcome is Outcome.NO_ANSWER or b.ring_s > 0:
+        local_leg.start_ringing(call, one, two, b.ring_s)
+        if not await _ring(call, one, lambda: local_leg.ring_timeout(call, one, two)):
+            return
+        priority = 4
+    local_leg.answer(call, one, two, priority)
+    await _connect(call, one)
+
+
+async def _run_pjsip(call: Call) -> None:
+    if call.where not in call.pbx.config.pjsip_endpoints:
+        pjsip_leg.no_such_endpoint(call)
+        return
+    ch = pjsip_leg.create_sip_channel(call)
+    b = call.behaviour
+    if b.outcome in pjsip_leg.REJECTIONS:
+        if await call.pause(0.001):
+            _cancel_ringing(call, ch)
+            return
+        pjsip_leg.reject(call, ch, b.outcome)
+        return
+    pjsip_leg.start_ringing(call, ch)
+    if not await _ring(call, ch, lambda: pjsip_leg.ring_timeout(call, ch)):
+        return
+    pjsip_leg.answer(call, ch)
+    await _connect(call, ch, device=f"PJSIP/{call.where}")
+
+
+async def _ring(call: Call, one: Channel, on_timeout: Callable[[], None]) -> bool:
+    """Ring until the person answers; False when the call ended while ringing."""
+    b = call.behaviour
+    timeout_s = call.req.timeout_ms / 1000
+    never = b.outcome is Outcome.NO_ANSWER or b.ring_s >= timeout_s
+    if await call.pause(timeout_s if never else b.ring_s):
+        _cancel_ringing(call, one)
+        return False
+    if never:
+        on_timeout()
+        return False
+    return True
+
+
+def _cancel_ringing(call: Call, one: Channel) -> None:
+    """The dialer hung up a call still ringing (not recorded; Asterisk's usual shape)."""
+    frames = [ev.soft_hangup_request(one, 16), ev.dial_end(None, one, "CANCEL")]
+    frames.append(local_leg.originate_failure(call, 1))
+    if call.far is not None:
+        frames += [ev.hangup_request(call.far, 16), ev.hangup(call.far, 16)]
+    frames.append(ev.hangup(one, 16))
+    call.emit(*frames)
+    call.end("no_answer", 16)
+
+
+async def _connect(call: Call, one: Channel, device: str = "") -> None:
+    connect.enter_connect(call, one, with_response=True)
+    if device:
+        call.emit(ev.device_state(device, "INUSE"))
+    priority = 2
+    if call.req.context.endswith("-amd"):
+        human = call.behaviour.outcome is not Outcome.MACHINE
+        call.emit(ev.newexten(one, "AMD", "", 2))
+        if await call.pause(AMD_DECISION_S[human]):
+            _finish(call)
+            return
+        call.emit(*connect.run_amd(call, one, human))
+        if not human:
+            hangups.dialplan_hangs_up(call, 8, "machine")
+            return
+        priority = 5
+    connect.announce_answer(call, one, priority)
+    if not await _find_agent(call, one, priority + 1):
+        return
+    connect.dial_agent(call, one, priority + 1)
+    await call.pause(float("inf"))
+    _finish(call)
+
+
+async def _find_agent(call: Call, one: Channel, priority: int) -> bool:
+    if call.agent():
+        return True
+    if await call.wait_for_agent(connect.abandon_ms(call) / 1000):
+        return True
+    if call.interrupted:
+        _finish(call)
+        return False
+    call.emit(*connect.abandon(call, one, priority))
+    if await call.pause(ABANDON_MESSAGE_S):
+        _finish(call)
+        return False
+    hangups.dialplan_hangs_up(call, priority + 2, "abandoned")
+    return False
+
+
+def _finish(call: Call) -> None:
+    if call.client_hangup:
+        hangups.client_hangs_up(call, "answered")
+    else:
+        hangups.person_hangs_up(call)

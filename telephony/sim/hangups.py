@@ -1,0 +1,129 @@
+"""How an answered call comes apart, depending on who hangs up first."""
+
+from __future__ import annotations
+
+from telephony.sim import events as ev
+from telephony.sim.call import Call
+from telephony.sim.channels import Channel
+
+
+def _qos(*names: str) -> str:
+    return "".join(f"min{n}=000.000000;max{n}=000.000000;avg{n}=000.000000;" for n in names)
+
+
+# What a SIP channel reports of its media when it hangs up (file 40); no media here.
+_RTP_QOS = (
+    ("RTPAUDIOQOS", "ssrc=0;themssrc=0;lp=0;rxjitter=0.000000;rxcount=0;txjitter=0.000000"),
+    ("RTPAUDIOQOSJITTER", _qos("rxjitter")),
+    ("RTPAUDIOQOSLOSS", _qos("rxlost")),
+    ("RTPAUDIOQOSRTT", _qos("rtt")),
+    ("RTPAUDIOQOSMES", _qos("rxmes")),
+)
+
+
+def dial_times(call: Call, one: Channel) -> list[str]:
+    answered = call.elapsed_ms(call.dialed_at)
+    return [
+        ev.varset(one, "ANSWEREDTIME", str(answered // 1000)),
+        ev.varset(one, "ANSWEREDTIME_MS", str(answered)),
+        ev.varset(one, "DIALEDTIME", str(answered // 1000)),
+        ev.varset(one, "DIALEDTIME_MS", str(answered + 2)),
+        ev.varset(one, "DIALSTATUS", "ANSWER"),
+    ]
+
+
+def _agent_down(call: Call) -> list[str]:
+    a1, a2 = call.agent1, call.agent2
+    if a1 is None or a2 is None:
+        return []
+    device = f"Local/{a1.exten or a2.exten}@sim-agents"
+    return [
+        ev.bridge_event("BridgeDestroy", call.bridge_id, 0),
+        ev.hangup_request(a2, 16),
+        ev.hangup(a1, 16),
+        ev.device_state(device, "NOT_INUSE"),
+        ev.soft_hangup_request(a2, 16),
+        ev.hangup(a2, 16),
+        ev.device_state(device, "NOT_INUSE"),
+    ]
+
+
+def _unbridge(call: Call, one: Channel) -> list[str]:
+    a1 = call.agent1
+    if a1 is None:
+        return []
+    return [
+        ev.varset(one, "BRIDGEPEER", ""),
+        ev.varset(a1, "BRIDGEPEER", ""),
+        ev.bridge_event("BridgeLeave", call.bridge_id, 1, one),
+    ]
+
+
+def _agent_leave(call: Call) -> list[str]:
+    a1 = call.agent1
+    return [ev.bridge_event("BridgeLeave", call.bridge_id, 0, a1)] if a1 is not None else []
+
+
+def person_hangs_up(call: Call) -> None:
+    """The person's dialplan ends with Hangup(16) (files 10, 14)."""
+    one, two = call.person, call.far
+    assert one is not None
+    frames = []
+    if two is not None:
+        frames += [
+            ev.newexten(two, "Hangup", "16", two.priority + 1),
+            ev.soft_hangup_request(two, 16),
+        ]
+    frames.append(ev.hangup_request(one, 16))
+    frames += _unbridge(call, one)
+    frames += dial_times(call, one) if call.agent1 is not None else []
+    frames += [ev.soft_hangup_request(one, 16), ev.hangup(one, 16)]
+    if two is not None:
+        frames.append(ev.hangup(two, 16))
+    frames += _agent_leave(call) + _agent_down(call)
+    frames.append(ev.device_state(person_device(call), "NOT_INUSE"))
+    call.emit(*frames)
+    call.end("answered", 16)
+
+
+def client_hangs_up(call: Call, result: str) -> None:
+    """The dialer's Hangup action on the person's channel (files 20, 40)."""
+    one, two = call.person, call.far
+    assert one is not None
+    frames = _unbridge(call, one) + _agent_leave(call)
+    frames += dial_times(call, one) if call.agent1 is not None else []
+    frames.append(ev.soft_hangup_request(one, 16))
+    if two is not None:
+        frames += [ev.hangup_request(two, 16), ev.hangup(one, 16)]
+    frames += _agent_down(call)
+    if two is None:
+        frames += [ev.varset(one, name, value) for name, value in _RTP_QOS]
+        frames.append(ev.hangup(one, 16))
+    else:
+        frames += [ev.soft_hangup_request(two, 16), ev.hangup(two, 16)]
+    frames.append(ev.device_state(person_device(call), "NOT_INUSE"))
+    call.emit(*frames)
+    call.end(result, 16)
+
+
+def dialplan_hangs_up(call: Call, priority: int, result: str) -> None:
+    """Hangup(16) in dialer-connect: a machine, or an abandoned call (file 19)."""
+    one, two = call.person, call.far
+    assert one is not None
+    frames = [ev.newexten(one, "Hangup", "16", priority), ev.soft_hangup_request(one, 16)]
+    if two is not None:
+        frames += [
+            ev.hangup_request(two, 16),
+            ev.varset(two, "PLAYBACKSTATUS", "SUCCESS"),
+            ev.soft_hangup_request(two, 16),
+            ev.hangup(two, 16),
+        ]
+    frames += [ev.hangup(one, 16), ev.device_state(person_device(call), "NOT_INUSE")]
+    call.emit(*frames)
+    call.end(result, 16)
+
+
+def person_device(call: Call) -> str:
+    if call.far is None:
+        return f"PJSIP/{call.where}"
+    return f"Local/{call.number}@{call.where}"

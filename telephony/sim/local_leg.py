@@ -1,0 +1,154 @@
+"""Dialling ``Local/<number>@sim-persons``: the ;1/;2 pair and the person's dialplan."""
+
+from __future__ import annotations
+
+from telephony.sim import events as ev
+from telephony.sim.call import Call
+from telephony.sim.channels import Channel, event, lines
+from telephony.sim.population import Outcome
+
+
+def create_local_pair(call: Call) -> tuple[Channel, Channel]:
+    req, pbx = call.req, call.pbx
+    base = f"Local/{call.number}@{call.where}-{pbx.next_local_suffix()}"
+    one = Channel(f"{base};1", req.channel_id, req.channel_id, call.where, call.number)
+    other_id = req.other_channel_id or pbx.next_uniqueid()
+    two = Channel(f"{base};2", other_id, req.channel_id, call.where, call.number, state=4)
+    call.person, call.far = pbx.register(one), pbx.register(two)
+    num, name = req.caller_num, req.caller_name
+    frames = [
+        ev.newchannel(one),
+        ev.newchannel(two),
+        ev.newexten(one, "AppDial2", "(Outgoing Line)"),
+    ]
+    frames += [ev.varset(one, k, v) for k, v in reversed(req.variables)]
+    frames += [ev.newcallerid(one, num, name), ev.newconnectedline(one, num, name)]
+    frames += [ev.varset(two, k, v) for k, v in req.variables]
+    frames += [ev.newcallerid(two, num, name), ev.newconnectedline(two, num, name)]
+    frames += [ev.local_bridge(one, two), ev.dial_begin(None, one, f"{call.number}@{call.where}")]
+    frames.append(ev.newexten(two, "NoOp", call.behaviour.description, 1))
+    call.emit(*frames)
+    return one, two
+
+
+def originate_failure(call: Call, reason: int) -> str:
+    """OriginateResponse of a call that never reached the dialplan."""
+    return originate_response(call, "Failure", reason, call.req.dial_string)
+
+
+def originate_response(call: Call, response: str, reason: int, channel: str) -> str:
+    req = call.req
+    tail = lines(
+        ("ActionID", req.action_id),
+        ("Response", response),
+        ("Channel", channel),
+        ("Context", req.context),
+        ("Exten", req.exten),
+        ("Reason", reason),
+        ("Uniqueid", req.channel_id),
+        ("CallerIDNum", req.caller_num),
+        ("CallerIDName", req.caller_name),
+    )
+    return event("OriginateResponse", ev.CALL, tail)
+
+
+def device(call: Call) -> str:
+    return f"Local/{call.number}@{call.where}"
+
+
+def reject_busy_or_congested(call: Call, one: Channel, two: Channel, busy: bool) -> None:
+    app, status, reason, cause = (
+        ("Busy", "BUSY", 5, 17) if busy else ("Congestion", "CONGESTION", 8, 34)
+    )
+    dev = device(call)
+    call.emit(
+        ev.newexten(two, app, "10", 2),
+        ev.newstate(two, 7),
+        ev.dial_end(None, one, status),
+        ev.device_state(dev, "INUSE"),
+        ev.hangup_request(two, 0),
+        ev.soft_hangup_request(two, 16),
+        originate_failure(call, reason),
+        ev.hangup(two, cause),
+        ev.hangup(one, 0),
+        ev.device_state(dev, "NOT_INUSE"),
+        ev.device_state(dev, "NOT_INUSE"),
+    )
+    call.end("busy" if busy else "congestion", cause)
+
+
+def reject_by_hangup(call: Call, one: Channel, two: Channel, cause: int) -> None:
+    """Hangup(1) unallocated or Hangup(41) temporary failure in the person's dialplan."""
+    dev = device(call)
+    call.emit(
+        ev.newexten(two, "Hangup", str(cause), 2),
+        ev.soft_hangup_request(two, 16),
+        ev.hangup_request(one, cause),
+        ev.hangup(two, cause),
+        ev.dial_end(None, one, "NOANSWER"),
+        ev.hangup(one, cause),
+        originate_failure(call, 0),
+        ev.device_state(dev, "NOT_INUSE"),
+        ev.device_state(dev, "NOT_INUSE"),
+    )
+    call.end("invalid_number" if cause == 1 else "failed", cause)
+
+
+def start_ringing(call: Call, one: Channel, two: Channel, wait_s: float) -> None:
+    call.emit(
+        ev.newexten(two, "Ringing", "", 2),
+        ev.newstate(one, 5),
+        ev.newexten(two, "Wait", f"{wait_s:g}", 3),
+        ev.dial_state(None, one, "RINGING"),
+        ev.device_state(device(call), "INUSE"),
+    )
+
+
+def ring_timeout(call: Call, one: Channel, two: Channel) -> None:
+    dev = device(call)
+    call.emit(
+        ev.hangup_request(two, 19),
+        ev.soft_hangup_request(two, 16),
+        originate_failure(call, 3),
+        ev.hangup(one, 19),
+        ev.hangup(two, 19),
+        ev.device_state(dev, "NOT_INUSE"),
+        ev.device_state(dev, "NOT_INUSE"),
+    )
+    call.end("no_answer", 19)
+
+
+def answer(call: Call, one: Channel, two: Channel, priority: int) -> None:
+    """The person picks up; their talk runs from now on their own clock."""
+    call.answered_at = call.loop.time()
+    call.emit(
+        ev.newexten(two, "Answer", "", priority),
+        ev.newstate(two, 6),
+        ev.newstate(one, 6),
+        ev.dial_end(None, one, "ANSWER"),
+    )
+    schedule_person_dialplan(call, two, priority + 1)
+
+
+def schedule_person_dialplan(call: Call, two: Channel, priority: int) -> None:
+    b = call.behaviour
+    if b.hello_s <= 0:
+        call.emit_later(0.5, lambda: ev.newexten(two, "Wait", f"{b.talk_s:g}", priority))
+        call.schedule_person_hangup(0.5 + b.talk_s)
+        return
+    sound = "sim/machine" if b.outcome is Outcome.MACHINE else "sim/human"
+    call.emit_later(0.5, lambda: ev.newexten(two, "Wait", f"{b.hello_s:g}", priority))
+    call.emit_later(0.9, lambda: ev.newexten(two, "Playback", sound, priority + 1))
+    if b.outcome is Outcome.MACHINE:
+        # The greeting plays on; the dialer's AMD hangs up long before it ends.
+        call.schedule_person_hangup(0.9 + b.talk_s)
+        return
+    playback_end = 0.9 + 4.9
+    call.emit_later(
+        playback_end,
+        lambda: (
+            ev.varset(two, "PLAYBACKSTATUS", "SUCCESS")
+            + ev.newexten(two, "Wait", f"{b.talk_s:g}", priority + 2)
+        ),
+    )
+    call.schedule_person_hangup(playback_end + b.talk_s)
