@@ -122,6 +122,12 @@ class CallTracker:
         if call is not None:
             call.agent = agent
 
+    def untrack(self, channel_id: str) -> None:
+        """Forget a call that was never sent."""
+        call = self._by_uniqueid.get(channel_id)
+        if call is not None:
+            self._forget(call)
+
     def fail(self, channel_id: str, result: CallResult) -> CallUpdate | None:
         """Close a call the PBX will say nothing more about."""
         call = self._by_uniqueid.get(channel_id)
@@ -281,7 +287,10 @@ class CallTracker:
         call.state = CallState.ENDED
         call.waiting_for_agent = False
         call.ended_at = self._clock()
+        self._forget(call)
+        return call.snapshot(call.ended_at)
+
+    def _forget(self, call: Call) -> None:
         self._by_uniqueid.pop(call.channel_id, None)
         self._by_uniqueid.pop(call.other_channel_id, None)
         self._by_action.pop(call.action_id, None)
-        return call.snapshot(call.ended_at)

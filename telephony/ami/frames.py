@@ -69,9 +69,7 @@ def check_headers(headers: Mapping[str, HeaderValue]) -> None:
 
 def variable(name: str, value: str) -> str:
     """One ``Variable:`` entry (``NAME=value``) for Originate."""
-    if _VARIABLE_NAME.fullmatch(name) is None:
-        raise UnsafeAmiValue(f"unsafe channel variable name: {name!r}")
-    return check_value("Variable", f"{name}={value}")
+    return check_value("Variable", f"{check_variable_name(name)}={value}")
 
 
 def check_variable_name(name: str) -> str:

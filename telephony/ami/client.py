@@ -1,0 +1,217 @@
+"""The AMI adapter the dialer talks to: actions, call tracking, reconciliation.
+
+Every Originate is tracked before it is written, so an event that beats the
+response (the dialplan's UserEvent often does) is never lost, and every
+tracked call ends with exactly one final CallUpdate to the observer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from telephony.ami.calls import CallTracker
+from telephony.ami.connection import AmiConnection, ConnectionSettings
+from telephony.ami.errors import (
+    AmiActionError,
+    AmiDisconnected,
+    AmiNotConnected,
+    AmiTimeout,
+    OriginateUncertain,
+)
+from telephony.ami.frames import (
+    DialTemplate,
+    HeaderValue,
+    check_headers,
+    check_variable_name,
+    variable,
+)
+from telephony.ami.ratelimit import DEFAULT_RATE, TrunkLimiter
+from telephony.ami.updates import CallObserver, CallUpdate
+from telephony.results import CallResult
+
+log = logging.getLogger(__name__)
+
+Message = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class OriginateRequest:
+    """One call to place. ``agent`` empty = predictive: the dialer sets AGENT on answer."""
+
+    attempt_id: str
+    number: str  # E.164
+    dial: DialTemplate
+    caller_id: str
+    context: str = "dialer-connect"
+    exten: str = "s"
+    priority: int = 1
+    timeout_ms: int = 30_000
+    agent: str = ""
+    abandon_ms: int = 2_000
+
+    @property
+    def channel_id(self) -> str:
+        return f"dialer-{self.attempt_id}"
+
+
+def originate_headers(req: OriginateRequest, action_id: str) -> dict[str, HeaderValue]:
+    return {
+        "Action": "Originate",
+        "ActionID": action_id,
+        "Channel": req.dial.build(req.number),
+        "Context": req.context,
+        "Exten": req.exten,
+        "Priority": str(req.priority),
+        "Timeout": str(req.timeout_ms),
+        "CallerID": req.caller_id,
+        "Variable": [
+            variable("ATTEMPT_ID", req.attempt_id),
+            variable("AGENT", req.agent),
+            variable("ABANDON_MS", str(req.abandon_ms)),
+        ],
+        "ChannelId": req.channel_id,
+        "OtherChannelId": f"{req.channel_id}-2",
+        "Async": "true",
+    }
+
+
+class AmiClient:
+    def __init__(
+        self,
+        settings: ConnectionSettings,
+        observer: CallObserver,
+        *,
+        originate_rate: float = DEFAULT_RATE,
+        trunk_rates: dict[str, float] | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.tracker = CallTracker(clock)
+        self.connection = AmiConnection(settings, self._on_event, on_login=self._reconcile)
+        self.limiter = TrunkLimiter(originate_rate, trunk_rates)
+        self._observer = observer
+        self._updates: asyncio.Queue[CallUpdate] = asyncio.Queue()
+        self._delivery: asyncio.Task[None] | None = None
+        self._serial = 0
+
+    async def start(self, timeout_s: float | None = 30.0) -> None:
+        self._delivery = asyncio.create_task(self._deliver(), name="ami-call-updates")
+        await self.connection.start(timeout_s)
+
+    async def close(self) -> None:
+        await self.connection.close()
+        if self._delivery is not None:
+            await self._updates.join()
+            self._delivery.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._delivery
+
+    @property
+    def connected(self) -> bool:
+        return self.connection.logged_in
+
+    # -- calls ---------------------------------------------------------------
+    async def originate(self, req: OriginateRequest) -> CallUpdate:
+        """Place one call; returns the tracked call's first update.
+
+        Raises UnsafeAmiValue/InvalidNumber or AmiNotConnected when nothing
+        was sent; AmiActionError when Asterisk refused it (the call is then
+        closed as failed through the observer too); OriginateUncertain when
+        it was sent but not acknowledged (never redial: the final update
+        will come). The library never re-sends it.
+        """
+        self._serial += 1
+        action_id = f"orig-{req.channel_id}-{self._serial}"
+        headers = originate_headers(req, action_id)
+        check_headers(headers)
+        await self.limiter.acquire(req.dial.trunk)
+        if not self.connected:
+            raise AmiNotConnected(f"originate {req.channel_id}: not connected to AMI")
+        first = self.tracker.track(
+            req.attempt_id, req.channel_id, f"{req.channel_id}-2", action_id, req.agent
+        )
+        try:
+            reply = await self.connection.send(headers)
+        except AmiNotConnected:
+            self.tracker.untrack(req.channel_id)
+            raise
+        except (AmiTimeout, AmiDisconnected) as exc:
+            raise OriginateUncertain(req.channel_id, exc) from exc
+        if reply.get("Response") != "Success":
+            self._close(req.channel_id, CallResult.FAILED)
+            raise AmiActionError("Originate", str(reply.get("Message", "")))
+        return first
+
+    async def hangup(self, channel_id: str, cause: int = 16) -> None:
+        await self._checked({"Action": "Hangup", "Channel": channel_id, "Cause": str(cause)})
+
+    async def setvar(self, channel_id: str, name: str, value: str) -> None:
+        """Set a channel variable; ``setvar(ch, "AGENT", "901")`` hands a waiting call over."""
+        check_variable_name(name)
+        headers = {"Action": "Setvar", "Channel": channel_id, "Variable": name, "Value": value}
+        await self._checked(headers)
+        if name == "AGENT":
+            self.tracker.set_agent(channel_id, value)
+
+    async def getvar(self, channel_id: str, name: str) -> str:
+        check_variable_name(name)
+        reply = await self._checked({"Action": "Getvar", "Channel": channel_id, "Variable": name})
+        return str(reply.get("Value", ""))
+
+    async def core_show_channels(self) -> list[dict[str, str]]:
+        return await self._list({"Action": "CoreShowChannels"}, "CoreShowChannel")
+
+    async def status(self, channel_id: str | None = None) -> list[dict[str, str]]:
+        headers = {"Action": "Status"} | ({"Channel": channel_id} if channel_id else {})
+        return await self._list(headers, "Status")
+
+    async def ping(self) -> bool:
+        reply = await self._checked({"Action": "Ping"})
+        return reply.get("Ping") == "Pong"
+
+    # -- plumbing ------------------------------------------------------------
+    async def _checked(self, headers: Mapping[str, HeaderValue]) -> Message:
+        reply: Message = await self.connection.send(headers)
+        if reply.get("Response") not in ("Success", "Follows", "Goodbye"):
+            raise AmiActionError(str(headers["Action"]), str(reply.get("Message", "")))
+        return reply
+
+    async def _list(self, headers: Mapping[str, HeaderValue], item: str) -> list[dict[str, str]]:
+        replies = await self.connection.send(headers, as_list=True)
+        if not isinstance(replies, list):
+            raise AmiActionError(str(headers["Action"]), str(replies.get("Message", "")))
+        return [dict(m.items()) for m in replies if m.get("Event") == item]
+
+    def _on_event(self, event: Message) -> None:
+        update = self.tracker.feed(event)
+        if update is not None:
+            self._updates.put_nowait(update)
+
+    def _close(self, channel_id: str, result: CallResult) -> None:
+        update = self.tracker.fail(channel_id, result)
+        if update is not None:
+            self._updates.put_nowait(update)
+
+    async def _reconcile(self) -> None:
+        """On every login: calls tracked before it and gone from the PBX are closed."""
+        tracked = self.tracker.open_channel_ids()
+        channels = await self.core_show_channels()
+        live = {c.get("Uniqueid", "") for c in channels}
+        for update in self.tracker.close_missing(tracked, live):
+            log.warning("call %s ended while AMI was disconnected", update.channel_id)
+            self._updates.put_nowait(update)
+
+    async def _deliver(self) -> None:
+        while True:
+            update = await self._updates.get()
+            try:
+                await self._observer.on_call_update(update)
+            except Exception:
+                log.exception("call observer failed on %s", update.channel_id)
+            finally:
+                self._updates.task_done()
