@@ -72,11 +72,12 @@ def normalise_phone(raw: str, region_hint: str | None = None) -> Phone:
 
 def _digits(raw: str) -> str:
     """The number without separators, keeping a leading + ; refuses anything else."""
+    # Controls are looked for before trimming: a trailing CR is hostile too.
+    if _CONTROL.search(raw):
+        raise FieldError("caractère de contrôle interdit dans le numéro de téléphone")
     text = raw.strip()
     if not text:
         raise FieldError("numéro de téléphone vide")
-    if _CONTROL.search(text):
-        raise FieldError("caractère de contrôle interdit dans le numéro de téléphone")
     if not _ALLOWED.fullmatch(text):
         raise FieldError("le numéro de téléphone contient des caractères non autorisés")
     return text.translate(_SEPARATORS)
