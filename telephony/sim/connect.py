@@ -73,8 +73,9 @@ def dial_agent(call: Call, one: Channel, priority: int) -> None:
         ev.varset(one, "DIALSTATUS", "ANSWER"),
         ev.varset(one, "DIALEDPEERNAME", a1.name),
         ev.varset(one, "DIALEDPEERNUMBER", dial_string),
-        ev.dial_end(one, a1, "ANSWER"),
     ]
+    a1.exten = ""
+    frames += [ev.dial_end(one, a1, "ANSWER"), ev.device_state(device, "INUSE")]
     call.emit(*frames, *_bridge(call, one, a1))
     call.emit_later(0.5, lambda: ev.newexten(a2, "Wait", "30", 3))
 
@@ -91,25 +92,32 @@ def _agent_pair(call: Call, one: Channel, agent: str) -> tuple[Channel, Channel]
 def _agent_setup(one: Channel, a1: Channel, a2: Channel, dial_string: str) -> list[str]:
     num, name = one.cid_num, one.cid_name
     frames = [ev.newchannel(a1), ev.newchannel(a2), ev.varset(a1, "DIALEDPEERNUMBER", dial_string)]
-    a1.exten = "s"
+    # Asterisk shows the agent's ;1 with the caller as connected line and "s" as its own
+    # number, and ;2 the other way round, as recorded.
+    a1.exten, a1.cid_num, a1.cid_name, a1.conn_num, a1.conn_name = "s", "s", name, num, name
     frames += [ev.newexten(a1, "AppDial", "(Outgoing Line)"), ev.newcallerid(a1, "s", name)]
     frames.append(ev.newconnectedline(a1, num, name))
-    frames += [ev.varset(a2, "DIALEDPEERNUMBER", dial_string), ev.newcallerid(a2, num, name)]
-    frames += [ev.newconnectedline(a2, num, name), ev.local_bridge(a1, a2)]
+    frames.append(ev.varset(a2, "DIALEDPEERNUMBER", dial_string))
+    frames.append(ev.newcallerid(a2, num, name, ("s", name)))
+    frames += [ev.newconnectedline(a2, "s", name), ev.local_bridge(a1, a2)]
     return frames
 
 
 def _bridge(call: Call, one: Channel, a1: Channel) -> list[str]:
     bid = call.bridge_id = call.pbx.new_bridge_id()
     a1.exten = ""
-    return [
+    frames = [
         ev.bridge_event("BridgeCreate", bid, 0),
         ev.newexten(a1, "AppDial", "(Outgoing Line)"),
         ev.bridge_event("BridgeEnter", bid, 1, a1),
         ev.bridge_event("BridgeEnter", bid, 2, one),
         ev.varset(a1, "BRIDGEPEER", one.name),
-        ev.varset(one, "BRIDGEPEER", a1.name),
     ]
+    if call.far is None:
+        # Bridged to a SIP channel, the agent's side also learns the SIP Call-ID.
+        frames.append(ev.varset(a1, "BRIDGEPVTCALLID", call.pbx.new_bridge_id()))
+    frames.append(ev.varset(one, "BRIDGEPEER", a1.name))
+    return frames
 
 
 def run_amd(call: Call, one: Channel, human: bool) -> list[str]:

@@ -69,11 +69,13 @@ class PbxCore:
         return ch if ch is not None and ch.alive else None
 
     def live_channels(self) -> list[Channel]:
-        seen: dict[int, Channel] = {}
-        for ch in self.channels.values():
-            if ch.alive:
-                seen[id(ch)] = ch
-        return list(seen.values())
+        """Live channels in the order CoreShowChannels lists them (file 20)."""
+        found = []
+        for call in self.calls.values():
+            for ch in (call.person, call.far, call.agent2, call.agent1):
+                if ch is not None and ch.alive:
+                    found.append(ch)
+        return found
 
     def log_dial(self, record: DialRecord) -> None:
         self.dial_log.append(record)

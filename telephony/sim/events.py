@@ -35,8 +35,10 @@ def varset(ch: Channel, name: str, value: str) -> str:
     return event("VarSet", DIALPLAN, ch.snapshot(), lines(("Variable", name), ("Value", value)))
 
 
-def newcallerid(ch: Channel, num: str, name: str) -> str:
+def newcallerid(ch: Channel, num: str, name: str, connected: tuple[str, str] | None = None) -> str:
     ch.cid_num, ch.cid_name = num, name
+    if connected is not None:
+        ch.conn_num, ch.conn_name = connected
     tail = lines(("CID-CallingPres", "0 (Presentation Allowed, Not Screened)"))
     return event("NewCallerid", CALL, ch.snapshot(), tail)
 

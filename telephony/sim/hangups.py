@@ -52,11 +52,11 @@ def _unbridge(call: Call, one: Channel) -> list[str]:
     a1 = call.agent1
     if a1 is None:
         return []
-    return [
-        ev.varset(one, "BRIDGEPEER", ""),
-        ev.varset(a1, "BRIDGEPEER", ""),
-        ev.bridge_event("BridgeLeave", call.bridge_id, 1, one),
-    ]
+    frames = [ev.varset(one, "BRIDGEPEER", ""), ev.varset(a1, "BRIDGEPEER", "")]
+    if call.far is None:
+        frames.append(ev.varset(a1, "BRIDGEPVTCALLID", ""))
+    frames.append(ev.bridge_event("BridgeLeave", call.bridge_id, 1, one))
+    return frames
 
 
 def _agent_leave(call: Call) -> list[str]:
@@ -81,7 +81,7 @@ def person_hangs_up(call: Call) -> None:
     if two is not None:
         frames.append(ev.hangup(two, 16))
     frames += _agent_leave(call) + _agent_down(call)
-    frames.append(ev.device_state(person_device(call), "NOT_INUSE"))
+    frames += person_device_free(call)
     call.emit(*frames)
     call.end("answered", 16)
 
@@ -101,7 +101,7 @@ def client_hangs_up(call: Call, result: str) -> None:
         frames.append(ev.hangup(one, 16))
     else:
         frames += [ev.soft_hangup_request(two, 16), ev.hangup(two, 16)]
-    frames.append(ev.device_state(person_device(call), "NOT_INUSE"))
+    frames += person_device_free(call)
     call.emit(*frames)
     call.end(result, 16)
 
@@ -118,12 +118,14 @@ def dialplan_hangs_up(call: Call, priority: int, result: str) -> None:
             ev.soft_hangup_request(two, 16),
             ev.hangup(two, 16),
         ]
-    frames += [ev.hangup(one, 16), ev.device_state(person_device(call), "NOT_INUSE")]
+    frames += [ev.hangup(one, 16), *person_device_free(call)]
     call.emit(*frames)
     call.end(result, 16)
 
 
-def person_device(call: Call) -> str:
+def person_device_free(call: Call) -> list[str]:
+    """A Local device reports each half of its pair; a SIP endpoint once."""
     if call.far is None:
-        return f"PJSIP/{call.where}"
-    return f"Local/{call.number}@{call.where}"
+        return [ev.device_state(f"PJSIP/{call.where}", "NOT_INUSE")]
+    free = ev.device_state(f"Local/{call.number}@{call.where}", "NOT_INUSE")
+    return [free, free]

@@ -24,7 +24,7 @@ def create_local_pair(call: Call) -> tuple[Channel, Channel]:
     frames += [ev.varset(one, k, v) for k, v in reversed(req.variables)]
     frames += [ev.newcallerid(one, num, name), ev.newconnectedline(one, num, name)]
     frames += [ev.varset(two, k, v) for k, v in req.variables]
-    frames += [ev.newcallerid(two, num, name), ev.newconnectedline(two, num, name)]
+    frames += [ev.newcallerid(two, num, name, (num, name)), ev.newconnectedline(two, num, name)]
     frames += [ev.local_bridge(one, two), ev.dial_begin(None, one, f"{call.number}@{call.where}")]
     frames.append(ev.newexten(two, "NoOp", call.behaviour.description, 1))
     call.emit(*frames)
@@ -65,7 +65,8 @@ def reject_busy_or_congested(call: Call, one: Channel, two: Channel, busy: bool)
         ev.newexten(two, app, "10", 2),
         ev.newstate(two, 7),
         ev.dial_end(None, one, status),
-        ev.device_state(dev, "INUSE"),
+        # As recorded: a busy line shows in use, a congested one never does.
+        ev.device_state(dev, "INUSE" if busy else "NOT_INUSE"),
         ev.hangup_request(two, 0),
         ev.soft_hangup_request(two, 16),
         originate_failure(call, reason),
@@ -126,6 +127,8 @@ def answer(call: Call, one: Channel, two: Channel, priority: int) -> None:
         ev.newstate(two, 6),
         ev.newstate(one, 6),
         ev.dial_end(None, one, "ANSWER"),
+        ev.device_state(device(call), "INUSE"),
+        ev.device_state(device(call), "INUSE"),
     )
     schedule_person_dialplan(call, two, priority + 1)
 

@@ -41,7 +41,9 @@ SCRIPTED: dict[str, Behaviour] = {
     "0611000002": Behaviour(Outcome.BUSY, description="busy"),
     "0611000003": Behaviour(Outcome.NO_ANSWER, ring_s=120, description="rings, never answers"),
     "0611000004": Behaviour(Outcome.CONGESTION, description="congestion"),
-    "0611000005": Behaviour(Outcome.ANSWER, talk_s=3, description="answers and hangs up after 3 s"),
+    "0611000005": Behaviour(
+        Outcome.ANSWER, talk_s=3, description="answers then hangs up after 3 s"
+    ),
     "0611000006": Behaviour(
         Outcome.ANSWER, ring_s=4, talk_s=20, description="rings 4 s then answers"
     ),

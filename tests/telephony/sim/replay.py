@@ -1,0 +1,142 @@
+"""Replay a recorded transcript's client lines against the simulator and compare.
+
+Asterisk is multi-threaded: two recordings of the same dialplan interleave the
+events of different channels differently (compare files 10 and 14). So events are
+compared per channel (and per call, by Linkedid), in order; responses in order;
+device-state changes per device as a sorted list.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections import defaultdict
+
+from telephony.sim import PbxSimulator, SimulatorConfig
+from telephony.transcripts import Transcript, WireMessage
+
+from .rawclient import RawClient, md5_key
+
+# Values that legitimately vary between two runs of the same call.
+VARYING_HEADERS = {"timestamp", "challenge", "key", "duration", "seconds"}
+VARYING_VARIABLES = {"ANSWEREDTIME", "ANSWEREDTIME_MS", "DIALEDTIME", "DIALEDTIME_MS"}
+_COUNTER = re.compile(r"-[0-9a-f]{8}(?=;|$|,)")
+_UNIQUEID = re.compile(r"\b\d{9,11}\.\d+\b")
+_UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
+
+
+async def replay(
+    transcript: Transcript, time_factor: float, grace_s: float = 0.3
+) -> list[WireMessage]:
+    sim = PbxSimulator(SimulatorConfig(time_factor=time_factor, seed=1))
+    await sim.start()
+    client = await RawClient.connect(sim.port)
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    try:
+        for message in transcript.sent():
+            delay = start + message.at_ms / 1000 * time_factor - loop.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            client.send(*await _client_lines(client, message))
+        try:
+            await asyncio.wait_for(client.closed.wait(), grace_s + 2)
+        except TimeoutError:
+            pass
+        return list(client.messages)
+    finally:
+        await client.close()
+        await sim.stop()
+
+
+async def _client_lines(client: RawClient, message: WireMessage) -> list[str]:
+    """Recorded lines, with the MD5 key recomputed for this run's challenge."""
+    if message.get("Key") is None:
+        return message.lines
+    answer = await client.wait_for(lambda m: m.get("Challenge") is not None)
+    key = md5_key(answer.get("Challenge") or "", "dialer-secret")
+    return [f"Key: {key}" if line.startswith("Key:") else line for line in message.lines]
+
+
+def normalise(value: str) -> str:
+    value = _UUID.sub("B", value)
+    value = _UNIQUEID.sub("U", value)
+    return _COUNTER.sub("-N", value)
+
+
+def comparable(message: WireMessage) -> list[tuple[str, str]]:
+    """Header names in order, with the values that must match the recording."""
+    out = []
+    variable = message.get("Variable") or ""
+    for name, value in message.headers:
+        varying = name.lower() in VARYING_HEADERS or (
+            name == "Value" and (variable in VARYING_VARIABLES or variable.startswith("RTPAUDIO"))
+        )
+        out.append((name, "*" if varying else normalise(value)))
+    return out
+
+
+def _role(message: WireMessage) -> str:
+    for name in ("Channel", "LocalOneChannel", "DestChannel"):
+        value = message.get(name)
+        if value is not None:
+            return _COUNTER.sub("", value)
+    return ""
+
+
+def _call(message: WireMessage, bridges: dict[str, str]) -> str:
+    for name in ("Linkedid", "LocalOneLinkedid", "DestLinkedid"):
+        value = message.get(name)
+        if value is not None:
+            return value
+    return bridges.get(message.get("BridgeUniqueid") or "", "")
+
+
+def group(messages: list[WireMessage]) -> dict[str, list[list[tuple[str, str]]]]:
+    """Messages by stream: responses, one stream per channel of each call, devices."""
+    bridges = {}
+    for m in messages:
+        if m.get("BridgeUniqueid") and m.get("Linkedid"):
+            bridges[m.get("BridgeUniqueid") or ""] = m.get("Linkedid") or ""
+    streams: dict[str, list[list[tuple[str, str]]]] = defaultdict(list)
+    for m in messages:
+        name = m.get("Event")
+        if not m.is_event or m.get("ActionID") and name != "OriginateResponse":
+            streams["responses"].append(comparable(m))
+        elif name == "OriginateResponse":
+            streams[f"originate:{m.get('ActionID')}"].append(comparable(m))
+        elif name == "DeviceStateChange":
+            streams[f"device:{m.get('Device')}"].append(comparable(m))
+        elif name in ("BridgeCreate", "BridgeDestroy"):
+            streams[f"bridge:{_call(m, bridges)}"].append(comparable(m))
+        else:
+            streams[f"{_call(m, bridges)}|{_role(m)}"].append(comparable(m))
+    return streams
+
+
+def _device_states(
+    stream: list[list[tuple[str, str]]], concurrent: bool
+) -> list[list[tuple[str, str]]]:
+    # A device's state sums every call using it; with concurrent calls to one
+    # number, which change reads INUSE depends on thread timing, so only count them.
+    if concurrent:
+        return [[pair for pair in m if pair[0] != "State"] for m in stream]
+    return sorted(stream)
+
+
+def differences(
+    expected: list[WireMessage], actual: list[WireMessage], concurrent: bool = False
+) -> list[str]:
+    want, got = group(expected), group(actual)
+    problems = []
+    for key in sorted(set(want) | set(got)):
+        a, b = want.get(key, []), got.get(key, [])
+        if key.startswith("device:"):
+            a, b = _device_states(a, concurrent), _device_states(b, concurrent)
+        for i in range(max(len(a), len(b))):
+            left = a[i] if i < len(a) else None
+            right = b[i] if i < len(b) else None
+            if left != right:
+                problems.append(f"{key} #{i}:\n  recorded {left}\n  simulated {right}")
+                break
+    return problems
