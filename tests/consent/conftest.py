@@ -53,7 +53,7 @@ def engine(request: pytest.FixtureRequest) -> Iterator[sa.Engine]:
     pg: sa.Engine = request.getfixturevalue("postgres_engine")
     yield pg
     with pg.begin() as conn:
-        conn.execute(sa.text("TRUNCATE consententry RESTART IDENTITY"))
+        conn.execute(sa.text("DELETE FROM consententry"))
 
 
 @pytest.fixture
