@@ -9,6 +9,7 @@ device-state changes per device as a sorted list.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 from collections import defaultdict
 
@@ -26,7 +27,7 @@ _UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 
 
 async def replay(
-    transcript: Transcript, time_factor: float, grace_s: float = 0.3
+    transcript: Transcript, time_factor: float, timeout_s: float = 3.0
 ) -> list[WireMessage]:
     sim = PbxSimulator(SimulatorConfig(time_factor=time_factor, seed=1))
     await sim.start()
@@ -39,10 +40,9 @@ async def replay(
             if delay > 0:
                 await asyncio.sleep(delay)
             client.send(*await _client_lines(client, message))
-        try:
-            await asyncio.wait_for(client.closed.wait(), grace_s + 2)
-        except TimeoutError:
-            pass
+        # Every recording ends with Logoff or a refused login: the PBX closes.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(client.closed.wait(), timeout_s)
         return list(client.messages)
     finally:
         await client.close()

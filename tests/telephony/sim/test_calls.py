@@ -1,0 +1,120 @@
+"""Calls beyond the recordings: predictive agent choice, abandon, hangup, number forms."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+from telephony.sim import PbxSimulator, SimulatorConfig
+
+from .conftest import originate
+from .rawclient import RawClient
+
+
+async def _ended(sim: PbxSimulator, channel_id: str, timeout: float = 5.0) -> str | None:
+    async def wait() -> str | None:
+        while True:
+            for record in sim.dial_log:
+                if record.channel_id == channel_id and record.result is not None:
+                    return record.result
+            await asyncio.sleep(0.01)
+
+    return await asyncio.wait_for(wait(), timeout)
+
+
+async def test_agent_chosen_after_answer_is_bridged_at_once(
+    sim: PbxSimulator, client: RawClient
+) -> None:
+    originate(client, "p1", "Local/0611000001@sim-persons", agent="")
+    answered = await client.event("UserEvent", UserEvent="DialerAnswered")
+    assert answered.get("Attempt") == "p1"
+    client.send(
+        "Action: Setvar", "ActionID: v1", "Channel: dialer-p1", "Variable: AGENT", "Value: 907"
+    )
+    assert (await client.response("v1")).get("Message") == "Variable Set"
+    dial = await client.event("Newexten", Application="Dial", Uniqueid="dialer-p1")
+    assert dial.get("AppData") == "Local/907@sim-agents,15"
+    enter = await client.event("BridgeEnter", Uniqueid="dialer-p1")
+    assert enter.get("BridgeNumChannels") == "2"
+    assert await _ended(sim, "dialer-p1") == "answered"
+
+
+async def test_no_agent_within_abandon_timeout_abandons(
+    sim: PbxSimulator, client: RawClient
+) -> None:
+    originate(
+        client, "p2", "Local/0611000001@sim-persons", agent="", extra=("Variable: ABANDON_MS=500",)
+    )
+    abandoned = await client.event("UserEvent", UserEvent="DialerAbandoned")
+    assert abandoned.get("Attempt") == "p2"
+    playback = await client.event("Newexten", Application="Playback", Uniqueid="dialer-p2")
+    assert playback.get("Context") == "dialer-connect"
+    hangup = await client.event("Hangup", Uniqueid="dialer-p2")
+    assert hangup.get("Cause") == "16"
+    assert await _ended(sim, "dialer-p2") == "abandoned"
+    assert not [m for m in client.messages if m.get("Event") == "BridgeEnter"]
+
+
+async def test_client_hangup_ends_the_call_and_forgets_the_channel(
+    sim: PbxSimulator, client: RawClient
+) -> None:
+    originate(client, "p3", "Local/0611000001@sim-persons")
+    await client.event("BridgeEnter", Uniqueid="dialer-p3")
+    assert sim.active_channels() == ["dialer-p3"]
+    client.send("Action: Getvar", "ActionID: g1", "Channel: dialer-p3", "Variable: ATTEMPT_ID")
+    assert (await client.response("g1")).get("Value") == "p3"
+    client.send("Action: Hangup", "ActionID: h1", "Channel: dialer-p3", "Cause: 16")
+    assert (await client.response("h1")).get("Message") == "Channel Hungup"
+    assert (await client.event("Hangup", Uniqueid="dialer-p3")).get("Cause") == "16"
+    assert sim.active_channels() == []
+    client.send("Action: Getvar", "ActionID: g2", "Channel: dialer-p3", "Variable: ATTEMPT_ID")
+    assert (await client.response("g2")).get("Message") == "No such channel"
+
+
+async def test_e164_and_national_forms_reach_the_same_person(client: RawClient) -> None:
+    originate(client, "p4", "Local/+33611000002@sim-persons")
+    response = await client.event("OriginateResponse", ActionID="o-p4")
+    assert (response.get("Response"), response.get("Reason")) == ("Failure", "5")
+    hangup = await client.event("Hangup", Uniqueid="dialer-p4-2")
+    assert hangup.get("Cause") == "17"
+
+
+async def test_amd_machine_is_hung_up_and_logged_as_machine(
+    sim: PbxSimulator, client: RawClient
+) -> None:
+    originate(client, "p5", "Local/0611000010@sim-persons", context="dialer-connect-amd")
+    amd = await client.event("UserEvent", UserEvent="DialerAMD")
+    assert (amd.get("Status"), amd.get("Cause")) == ("MACHINE", "MAXWORDS-3-2")
+    assert await _ended(sim, "dialer-p5") == "machine"
+
+
+async def test_sip_trunk_population_and_unknown_endpoint(
+    sim: PbxSimulator, client: RawClient
+) -> None:
+    originate(client, "p6", "PJSIP/+33611000002@carrier")
+    hangup = await client.event("Hangup", Uniqueid="dialer-p6")
+    assert (hangup.get("Cause"), hangup.get("TechCause")) == ("17", "486")
+    originate(client, "p7", "PJSIP/+33611000002@nowhere")
+    response = await client.event("OriginateResponse", ActionID="o-p7")
+    assert (response.get("Response"), response.get("Reason")) == ("Failure", "0")
+    assert await _ended(sim, "dialer-p7") == "failed"
+    assert not [m for m in client.messages if m.get("Uniqueid") == "dialer-p7" and m.is_event][1:]
+
+
+async def test_dial_log_file_has_one_line_per_dial_and_per_end(tmp_path: Path) -> None:
+    log = tmp_path / "dials.jsonl"
+    sim = PbxSimulator(SimulatorConfig(time_factor=0.01, dial_log_path=log))
+    await sim.start()
+    raw = await RawClient.connect(sim.port)
+    try:
+        await raw.login()
+        originate(raw, "p8", "Local/0611000004@sim-persons")
+        assert await _ended(sim, "dialer-p8") == "congestion"
+    finally:
+        await raw.close()
+        await sim.stop()
+    lines = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [line["kind"] for line in lines] == ["dial", "end"]
+    assert lines[0]["variables"] == {"ATTEMPT_ID": "p8", "AGENT": "901"}
+    assert (lines[1]["result"], lines[1]["cause"]) == ("congestion", 34)

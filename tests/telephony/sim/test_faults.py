@@ -1,0 +1,80 @@
+"""Faults on command: refused logins, slow answers, failing actions, drops, restarts."""
+
+from __future__ import annotations
+
+import asyncio
+
+from telephony.sim import PbxSimulator
+
+from .conftest import originate
+from .rawclient import RawClient
+
+
+async def test_refused_login_answers_failed_then_closes(sim: PbxSimulator) -> None:
+    sim.faults.refuse_login = True
+    raw = await RawClient.connect(sim.port)
+    answer = await raw.login()
+    assert (answer.get("Response"), answer.get("Message")) == ("Error", "Authentication failed")
+    await asyncio.wait_for(raw.closed.wait(), 2)
+    await raw.close()
+
+
+async def test_response_delay_holds_every_answer(sim: PbxSimulator, client: RawClient) -> None:
+    sim.faults.response_delay_s = 0.3
+    client.send("Action: Ping", "ActionID: p1")
+    await asyncio.sleep(0.1)
+    assert not [m for m in client.messages if m.get("ActionID") == "p1"]
+    assert (await client.response("p1", timeout=2)).get("Ping") == "Pong"
+
+
+async def test_error_actions_answer_error(sim: PbxSimulator, client: RawClient) -> None:
+    sim.faults.error_actions = {"Originate"}
+    originate(client, "f1", "Local/0611000001@sim-persons")
+    answer = await client.response("o-f1")
+    assert answer.get("Response") == "Error"
+    assert sim.dial_log == []
+
+
+async def test_dropped_connection_leaves_calls_running(
+    sim: PbxSimulator, client: RawClient
+) -> None:
+    originate(client, "f2", "Local/0611000001@sim-persons")
+    await client.event("BridgeEnter", Uniqueid="dialer-f2")
+    sim.faults.drop_connections()
+    await asyncio.wait_for(client.closed.wait(), 2)
+    assert sim.active_channels() == ["dialer-f2"]
+    again = await RawClient.connect(sim.port)
+    await again.login()
+    again.send("Action: Getvar", "ActionID: g1", "Channel: dialer-f2", "Variable: AGENT")
+    assert (await again.response("g1")).get("Value") == "901"
+    # The person hangs up while nobody listened to the start: the end is still seen.
+    assert (await again.event("Hangup", Uniqueid="dialer-f2")).get("Cause") == "16"
+    await again.close()
+
+
+async def test_restart_closes_everything_and_listens_on_same_port(
+    sim: PbxSimulator, client: RawClient
+) -> None:
+    originate(client, "f3", "Local/0611000001@sim-persons")
+    await client.event("BridgeEnter", Uniqueid="dialer-f3")
+    port = sim.port
+    await sim.restart()
+    await asyncio.wait_for(client.closed.wait(), 2)
+    assert sim.port == port
+    assert sim.active_channels() == []
+    again = await RawClient.connect(port)
+    assert (await again.login()).get("Message") == "Authentication accepted"
+    again.send("Action: Status", "ActionID: s1")
+    complete = await again.event("StatusComplete")
+    assert complete.get("ListItems") == "0"
+    await again.close()
+
+
+async def test_events_off_silences_the_connection(sim: PbxSimulator, client: RawClient) -> None:
+    client.send("Action: Events", "ActionID: e1", "EventMask: off")
+    assert (await client.response("e1")).get("Events") == "Off"
+    originate(client, "f4", "Local/0611000002@sim-persons")
+    await client.response("o-f4")
+    while sim.active_channels():
+        await asyncio.sleep(0.01)
+    assert not [m for m in client.messages if m.is_event]
