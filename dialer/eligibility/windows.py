@@ -30,15 +30,15 @@ def holiday_name(local_day: date, territory: Territory) -> str | None:
     return _holiday_names(subdivision, local_day.year).get(local_day)
 
 
+def is_blocking_holiday(local_day: date, policy: CallingPolicy, territory: Territory) -> bool:
+    return policy.skip_public_holidays and holiday_name(local_day, territory) is not None
+
+
 def is_closed_day(local_day: date, policy: CallingPolicy, territory: Territory) -> bool:
     """True when no call may be placed at all that day (weekday not allowed or holiday)."""
     if local_day.weekday() not in policy.weekdays:
         return True
-    return policy.skip_public_holidays and holiday_name(local_day, territory) is not None
-
-
-def is_blocking_holiday(local_day: date, policy: CallingPolicy, territory: Territory) -> bool:
-    return policy.skip_public_holidays and holiday_name(local_day, territory) is not None
+    return is_blocking_holiday(local_day, policy, territory)
 
 
 def _in_hours(moment: time, windows: list[TimeWindow]) -> bool:

@@ -142,6 +142,16 @@ def test_next_window_start_inside_a_dst_gap() -> None:
     assert found == datetime(2026, 3, 29, 1, 0)  # 03:00 CEST, the first real instant
 
 
+def test_next_window_start_in_the_repeated_autumn_hour() -> None:
+    # 02:00-02:30 happens twice on 25 October 2026 in Paris: 00:00 and 01:00 UTC.
+    policy = CallingPolicy(windows=[TimeWindow(start=time(2, 0), end=time(2, 30))], weekdays=[6])
+    first = next_window_start(datetime(2026, 10, 24, 12, 0), policy, T.METRO, "Europe/Paris")
+    assert first == datetime(2026, 10, 25, 0, 0)
+    # 00:45 UTC is 02:45 summer time, between the two passes.
+    second = next_window_start(datetime(2026, 10, 25, 0, 45), policy, T.METRO, "Europe/Paris")
+    assert second == datetime(2026, 10, 25, 1, 0)
+
+
 def test_a_window_missing_on_the_dst_day_opens_the_next_week() -> None:
     # 02:15 does not exist on Sunday 29 March 2026 in Paris: the next Sunday opens.
     policy = CallingPolicy(windows=[TimeWindow(start=time(2, 15), end=time(2, 30))], weekdays=[6])
