@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from pydantic import NaiveDatetime
 from sqlalchemy import CheckConstraint, DateTime, Index, event
 from sqlmodel import Field, SQLModel
 
@@ -42,7 +43,7 @@ class ConsentEntry(SQLModel, table=True):
     reference: str | None = Field(default=None, max_length=100)
     # Naive UTC like every stored datetime: SQLModel would otherwise pick a timezone-aware
     # type that rejects naive values.
-    at: datetime = Field(default_factory=_utcnow, index=True, sa_type=DateTime())
+    at: NaiveDatetime = Field(default_factory=_utcnow, index=True, sa_type=DateTime())
 
 
 @event.listens_for(ConsentEntry, "before_update")

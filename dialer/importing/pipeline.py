@@ -89,7 +89,9 @@ def _run(
     assert job.id is not None
     for batch in _batches(rows, mapping, target, cipher, summary, opts.batch_size):
         with engine.begin() as conn:
-            store_batch(conn, batch, target.campaign.id or 0, job.id, _plain_of(target, cipher), summary)
+            store_batch(
+                conn, batch, target.campaign.id or 0, job.id, _plain_of(target, cipher), summary
+            )
         if progress:
             progress(summary.rows, expected)
     summary.seconds = time.perf_counter() - started
@@ -115,7 +117,9 @@ def _read_header(rows: Iterator[tuple[int, list[str]]], theme: Theme) -> ColumnM
             + ". Retirez-les du fichier : aucune donnée non déclarée n'est importée."
         )
     if mapping.missing:
-        raise ImportRefused("Colonnes obligatoires manquantes : " + ", ".join(mapping.missing) + ".")
+        raise ImportRefused(
+            "Colonnes obligatoires manquantes : " + ", ".join(mapping.missing) + "."
+        )
     return mapping
 
 
@@ -230,7 +234,9 @@ def _sha256(path: Path) -> str:
 
 def _count_lines(path: Path) -> int:
     with path.open("rb") as handle:
-        return max(0, sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) - 1)
+        return max(
+            0, sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) - 1
+        )
 
 
 __all__ = ["FileFormat", "ImportOptions", "ImportRefused", "import_contacts"]

@@ -18,6 +18,7 @@ class ContactRecord:
     person: dict[str, Any]  # Person columns, secrets already sealed
     theme_data: dict[str, Any]  # secrets already sealed
     theme_plain: dict[str, Any]  # for change detection only, never stored
+    person_id: int | None = None  # set when the person is already known
 
 
 def seal_person(person: dict[str, Any], cipher: DataCipher) -> dict[str, Any]:
@@ -30,7 +31,9 @@ def seal_person(person: dict[str, Any], cipher: DataCipher) -> dict[str, Any]:
     return sealed
 
 
-def seal_theme_data(data: dict[str, Any], secret_keys: set[str], cipher: DataCipher) -> dict[str, Any]:
+def seal_theme_data(
+    data: dict[str, Any], secret_keys: set[str], cipher: DataCipher
+) -> dict[str, Any]:
     return {
         key: cipher.encrypt(str(value), f"{SECRET_THEME_PURPOSE}:{key}")
         if key in secret_keys and value not in (None, "")

@@ -68,9 +68,7 @@ def _detect_encoding(path: Path, head: bytes) -> str:
     else:
         encoding = "cp1252"
     if not _decodes_whole(path, encoding):
-        raise ImportRefused(
-            "Encodage non reconnu : le fichier doit être en UTF-8 ou Windows-1252."
-        )
+        raise ImportRefused("Encodage non reconnu : le fichier doit être en UTF-8 ou Windows-1252.")
     return encoding
 
 

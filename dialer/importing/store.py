@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, or_, select, update
+from sqlalchemy import Connection, bindparam, select, update
 
+from dialer.importing.bulk import insert_rows, insert_with_ids, one_of
 from dialer.importing.records import ContactRecord
 from dialer.importing.report import ImportSummary, Reject
 from dialer.models import CampaignContact, Person, utcnow
@@ -28,6 +29,7 @@ class BatchPlan:
     new_people: dict[str, dict[str, Any]] = field(default_factory=dict)
     changed_people: dict[int, dict[str, Any]] = field(default_factory=dict)
     new_contacts: dict[str, ContactRecord] = field(default_factory=dict)
+    new_refs: dict[str, str] = field(default_factory=dict)  # row ref -> identity key
     changed_contacts: dict[int, dict[str, Any]] = field(default_factory=dict)
 
 
@@ -57,20 +59,24 @@ def _load_existing(conn: Connection, records: list[ContactRecord], campaign_id: 
     keys = list({r.identity_key for r in records})
     people = {
         row["identity_key"]: dict(row)
-        for row in conn.execute(select(PERSON).where(PERSON.c.identity_key.in_(keys))).mappings()
+        for row in conn.execute(
+            select(PERSON).where(one_of(conn, PERSON.c.identity_key, keys))
+        ).mappings()
     }
     person_ids = [p["id"] for p in people.values()]
     refs = list({r.row_ref for r in records if r.row_ref})
-    query = select(CONTACT).where(
-        CONTACT.c.campaign_id == campaign_id,
-        or_(CONTACT.c.person_id.in_(person_ids), CONTACT.c.row_ref.in_(refs)),
-    )
     by_person: dict[int, dict[str, Any]] = {}
     by_ref: dict[str, dict[str, Any]] = {}
-    for row in conn.execute(query).mappings():
-        by_person[row["person_id"]] = dict(row)
-        if row["row_ref"]:
-            by_ref[row["row_ref"]] = dict(row)
+    for column, values in ((CONTACT.c.person_id, person_ids), (CONTACT.c.row_ref, refs)):
+        if not values:
+            continue
+        query = select(CONTACT).where(
+            CONTACT.c.campaign_id == campaign_id, one_of(conn, column, values)
+        )
+        for row in conn.execute(query).mappings():
+            by_person[row["person_id"]] = dict(row)
+            if row["row_ref"]:
+                by_ref[row["row_ref"]] = dict(row)
     return Existing(people, by_person, by_ref)
 
 
@@ -93,7 +99,10 @@ def _plan_record(
         return
     person_changed = _plan_person(record, person, plan)
     if contact is None:
+        record.person_id = person["id"] if person else None
         plan.new_contacts[record.identity_key] = record
+        if record.row_ref:
+            plan.new_refs[record.row_ref] = record.identity_key
         summary.stored += 1
     elif contact["import_job_id"] == job_id:
         summary.merged += 1
@@ -111,10 +120,8 @@ def _ref_taken_by_someone_else(
     holder = existing.contacts_by_ref.get(record.row_ref)
     if holder is not None:
         return person is None or holder["person_id"] != person["id"]
-    for key, planned in plan.new_contacts.items():
-        if planned.row_ref == record.row_ref and key != record.identity_key:
-            return True
-    return False
+    planned = plan.new_refs.get(record.row_ref)
+    return planned is not None and planned != record.identity_key
 
 
 def _merge_into(first: ContactRecord, duplicate: ContactRecord) -> None:
@@ -156,12 +163,13 @@ def _write(conn: Connection, plan: BatchPlan, campaign_id: int, job_id: int) -> 
     person_ids = _insert_people(conn, plan, now)
     _update_rows(conn, PERSON, plan.changed_people, now)
     if plan.new_contacts:
-        conn.execute(
-            insert(CONTACT),
+        insert_rows(
+            conn,
+            CONTACT,
             [
                 {
                     "campaign_id": campaign_id,
-                    "person_id": person_ids.get(key) or record.person["id"],
+                    "person_id": record.person_id or person_ids[key],
                     "row_ref": record.row_ref,
                     "theme_data": record.theme_data,
                     "status": "pending",
@@ -184,11 +192,8 @@ def _insert_people(conn: Connection, plan: BatchPlan, now: Any) -> dict[str, int
         {**_person_defaults(now), **person, "identity_key": key}
         for key, person in plan.new_people.items()
     ]
-    result = conn.execute(
-        insert(PERSON).returning(PERSON.c.id, PERSON.c.identity_key, sort_by_parameter_order=True),
-        rows,
-    )
-    return {row.identity_key: row.id for row in result}
+    ids = insert_with_ids(conn, PERSON, rows)
+    return {row["identity_key"]: new_id for row, new_id in zip(rows, ids, strict=True)}
 
 
 PERSON_COLUMNS = (
@@ -204,7 +209,9 @@ def _person_defaults(now: Any) -> dict[str, Any]:
     return defaults
 
 
-def _update_rows(conn: Connection, table: Any, changes: dict[int, dict[str, Any]], now: Any) -> None:
+def _update_rows(
+    conn: Connection, table: Any, changes: dict[int, dict[str, Any]], now: Any
+) -> None:
     by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row_id, values in changes.items():
         by_columns.setdefault(tuple(sorted(values)), []).append({"_id": row_id, **values})
@@ -212,6 +219,6 @@ def _update_rows(conn: Connection, table: Any, changes: dict[int, dict[str, Any]
         statement = (
             update(table)
             .where(table.c.id == bindparam("_id"))
-            .values({c: bindparam(c) for c in columns}, updated_at=now)
+            .values({**{c: bindparam(c) for c in columns}, "updated_at": now})
         )
         conn.execute(statement, rows)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
+from pydantic import NaiveDatetime
 from sqlmodel import Field, SQLModel
 
 from dialer.models.base import utcnow
@@ -17,8 +16,8 @@ class User(SQLModel, table=True):
     password_hash: str = Field(max_length=200)
     active: bool = True
     failed_logins: int = 0
-    locked_until: datetime | None = None
-    created_at: datetime = Field(default_factory=utcnow)
+    locked_until: NaiveDatetime | None = None
+    created_at: NaiveDatetime = Field(default_factory=utcnow)
 
 
 class AgentPresence(SQLModel, table=True):
@@ -30,5 +29,5 @@ class AgentPresence(SQLModel, table=True):
     pause_reason: str | None = Field(default=None, max_length=100)
     attempt_id: int | None = Field(default=None, foreign_key="callattempt.id")
     worker_id: str | None = Field(default=None, max_length=64)
-    since: datetime = Field(default_factory=utcnow)
-    wrap_up_until: datetime | None = None
+    since: NaiveDatetime = Field(default_factory=utcnow)
+    wrap_up_until: NaiveDatetime | None = None

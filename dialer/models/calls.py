@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
+from pydantic import NaiveDatetime
 from sqlmodel import Field, SQLModel
 
 from dialer.models.base import json_column, utcnow
@@ -27,11 +27,11 @@ class CallAttempt(SQLModel, table=True):
     hangup_cause: int | None = None
     tech_cause: str | None = Field(default=None, max_length=32)
     amd_status: str | None = Field(default=None, max_length=32)
-    created_at: datetime = Field(default_factory=utcnow, index=True)
-    dialed_at: datetime | None = None
-    answered_at: datetime | None = None
-    connected_at: datetime | None = None
-    ended_at: datetime | None = None
+    created_at: NaiveDatetime = Field(default_factory=utcnow, index=True)
+    dialed_at: NaiveDatetime | None = None
+    answered_at: NaiveDatetime | None = None
+    connected_at: NaiveDatetime | None = None
+    ended_at: NaiveDatetime | None = None
 
 
 class Outcome(SQLModel, table=True):
@@ -50,6 +50,6 @@ class Outcome(SQLModel, table=True):
     followup_text: str | None = Field(default=None, max_length=2000)
     contact_changes: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
     consent_changes: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
-    callback_at: datetime | None = None
+    callback_at: NaiveDatetime | None = None
     script_version_id: int | None = Field(default=None, foreign_key="scriptversion.id")
-    created_at: datetime = Field(default_factory=utcnow, index=True)
+    created_at: NaiveDatetime = Field(default_factory=utcnow, index=True)

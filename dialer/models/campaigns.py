@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
+from pydantic import NaiveDatetime
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from dialer.models.base import json_column, utcnow
@@ -24,8 +24,8 @@ class Campaign(SQLModel, table=True):
     abandon_target: float = 0.03
     wrap_up_seconds: int = 30
     status: str = Field(default="draft", max_length=16)  # draft, active, paused, closed
-    created_at: datetime = Field(default_factory=utcnow)
-    closed_at: datetime | None = None
+    created_at: NaiveDatetime = Field(default_factory=utcnow)
+    closed_at: NaiveDatetime | None = None
 
 
 class CampaignAgent(SQLModel, table=True):
@@ -37,24 +37,24 @@ class CampaignAgent(SQLModel, table=True):
     campaign_id: int = Field(foreign_key="campaign.id", index=True)
     user_id: int = Field(foreign_key="user.id", index=True)
     enabled_by: str = Field(max_length=100)
-    enabled_at: datetime = Field(default_factory=utcnow)
+    enabled_at: NaiveDatetime = Field(default_factory=utcnow)
 
 
 class Wave(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     campaign_id: int = Field(foreign_key="campaign.id", index=True)
     name: str = Field(max_length=200)
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: NaiveDatetime
+    ends_at: NaiveDatetime
     cohort: str = Field(default="all", max_length=16)  # all, remaining, filter
     cohort_filter: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
     quota_per_fund: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
     pacing_mode: str = Field(default="progressive", max_length=16)
     pacing_params: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
     status: str = Field(default="scheduled", max_length=16)
-    created_at: datetime = Field(default_factory=utcnow)
-    started_at: datetime | None = None
-    stopped_at: datetime | None = None
+    created_at: NaiveDatetime = Field(default_factory=utcnow)
+    started_at: NaiveDatetime | None = None
+    stopped_at: NaiveDatetime | None = None
 
 
 class WaveMember(SQLModel, table=True):

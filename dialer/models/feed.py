@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
+from pydantic import NaiveDatetime
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from dialer.models.base import json_column, utcnow
@@ -22,4 +22,4 @@ class FeedEvent(SQLModel, table=True):
     outcome_id: int | None = Field(default=None, foreign_key="outcome.id", index=True)
     person_id: int | None = Field(default=None, index=True)
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: NaiveDatetime = Field(default_factory=utcnow)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
+from pydantic import NaiveDatetime
 from sqlmodel import Field, SQLModel
 
 from dialer.models.base import utcnow
@@ -18,7 +17,7 @@ class Fund(SQLModel, table=True):
     time_zone: str = Field(max_length=64)
     webhook_url: str | None = Field(default=None, max_length=500)
     webhook_secret_cipher: str | None = Field(default=None, max_length=500)
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: NaiveDatetime = Field(default_factory=utcnow)
 
 
 class FundToken(SQLModel, table=True):
@@ -28,9 +27,9 @@ class FundToken(SQLModel, table=True):
     fund_id: int = Field(foreign_key="fund.id", index=True)
     label: str = Field(default="", max_length=200)
     token_hash: str = Field(index=True, unique=True, max_length=128)
-    created_at: datetime = Field(default_factory=utcnow)
-    revoked_at: datetime | None = None
-    last_used_at: datetime | None = None
+    created_at: NaiveDatetime = Field(default_factory=utcnow)
+    revoked_at: NaiveDatetime | None = None
+    last_used_at: NaiveDatetime | None = None
 
 
 class FundFeed(SQLModel, table=True):
@@ -40,7 +39,7 @@ class FundFeed(SQLModel, table=True):
     last_seq: int = 0
     pushed_seq: int = 0
     failed_tries: int = 0
-    next_try_at: datetime | None = None
+    next_try_at: NaiveDatetime | None = None
     stalled: bool = False
     last_error: str | None = Field(default=None, max_length=1000)
-    updated_at: datetime = Field(default_factory=utcnow)
+    updated_at: NaiveDatetime = Field(default_factory=utcnow)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
+from pydantic import NaiveDatetime
 from sqlmodel import Field, SQLModel
 
 from dialer.models.base import utcnow
@@ -27,5 +26,5 @@ class ImportJob(SQLModel, table=True):
     rejected: int = 0
     reject_report: str | None = None  # CSV, NIRs masked
     author: str = Field(default="", max_length=100)
-    started_at: datetime = Field(default_factory=utcnow)
-    finished_at: datetime | None = None
+    started_at: NaiveDatetime = Field(default_factory=utcnow)
+    finished_at: NaiveDatetime | None = None

@@ -7,9 +7,10 @@ them. Secrets (NIR, provisional code) are stored encrypted, found by keyed hash.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
+from pydantic import NaiveDatetime
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
@@ -44,10 +45,10 @@ class Person(SQLModel, table=True):
     territory: str = Field(max_length=32)
     time_zone: str = Field(max_length=64)
     limited: bool = False  # limitation of processing: frozen until lifted
-    created_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow)
-    last_activity_at: datetime = Field(default_factory=utcnow, index=True)
-    anonymised_at: datetime | None = None
+    created_at: NaiveDatetime = Field(default_factory=utcnow)
+    updated_at: NaiveDatetime = Field(default_factory=utcnow)
+    last_activity_at: NaiveDatetime = Field(default_factory=utcnow, index=True)
+    anonymised_at: NaiveDatetime | None = None
 
 
 class CampaignContact(SQLModel, table=True):
@@ -68,12 +69,12 @@ class CampaignContact(SQLModel, table=True):
     done_reason: str | None = Field(default=None, max_length=64)
     attempts: int = 0
     retry_counts: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
-    next_attempt_at: datetime | None = None
-    callback_at: datetime | None = None
+    next_attempt_at: NaiveDatetime | None = None
+    callback_at: NaiveDatetime | None = None
     last_result: str | None = Field(default=None, max_length=32)
-    last_attempt_at: datetime | None = None
+    last_attempt_at: NaiveDatetime | None = None
     lease_owner: str | None = Field(default=None, max_length=64)
-    lease_expires_at: datetime | None = None
+    lease_expires_at: NaiveDatetime | None = None
     import_job_id: int | None = Field(default=None, foreign_key="importjob.id")
-    created_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow)
+    created_at: NaiveDatetime = Field(default_factory=utcnow)
+    updated_at: NaiveDatetime = Field(default_factory=utcnow)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
+from pydantic import NaiveDatetime
 from sqlmodel import Field, SQLModel
 
 from dialer.models.base import json_column, utcnow
@@ -12,7 +10,7 @@ from dialer.models.base import json_column, utcnow
 
 class AccessEntry(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    at: datetime = Field(default_factory=utcnow, index=True)
+    at: NaiveDatetime = Field(default_factory=utcnow, index=True)
     actor: str = Field(max_length=100, index=True)
     actor_role: str = Field(max_length=16)
     action: str = Field(max_length=32)  # screen_pop, search, export, reveal, feed_pull, ...
