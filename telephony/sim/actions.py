@@ -143,8 +143,23 @@ async def core_show_channels(conn: Connection, h: dict[str, str], _: Headers) ->
 
 
 async def originate(conn: Connection, h: dict[str, str], headers: Headers) -> None:
-    conn.send(response("Success", h.get("actionid"), ("Message", "Originate successfully queued")))
+    action_id = h.get("actionid")
+    problem = _originate_problem(h.get("channel", ""))
+    if problem:
+        conn.send(response("Error", action_id, ("Message", problem)))
+        return
+    conn.send(response("Success", action_id, ("Message", "Originate successfully queued")))
     conn.sim.originate(headers, h.get("actionid", ""))
+
+
+def _originate_problem(channel: str) -> str:
+    """Asterisk's own words for an Originate it cannot even queue."""
+    if not channel:
+        return "Channel not specified"
+    tech, _, rest = channel.partition("/")
+    if not rest or tech.upper() not in ("LOCAL", "PJSIP"):
+        return "Invalid channel"
+    return ""
 
 
 HANDLERS: dict[str, Handler] = {

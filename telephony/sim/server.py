@@ -17,6 +17,7 @@ from telephony.sim.request import originate_request
 
 BANNER = "Asterisk Call Manager/11.0.0\r\n"
 END = b"\r\n\r\n"
+MAX_BACKLOG = 64 * 1024 * 1024
 
 
 class Connection:
@@ -46,7 +47,8 @@ class PbxSimulator:
         self.port = 0
         self.host = "127.0.0.1"
         self._server: asyncio.Server | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: set[asyncio.Task[None]] = set()  # one per call
+        self._readers: set[asyncio.Task[None]] = set()  # one per connection
         self._started: dict[str, float] = {}
 
     @property
@@ -66,7 +68,7 @@ class PbxSimulator:
         await self._close_server()
         for task in list(self._tasks):
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.gather(*self._tasks, *self._readers, return_exceptions=True)
 
     async def restart(self) -> None:
         """Close every connection and call, then listen again on the same port."""
@@ -87,13 +89,20 @@ class PbxSimulator:
 
     def _broadcast(self, text: str) -> None:
         data = text.encode()
-        for conn in self.connections:
+        for conn in list(self.connections):
             if conn.logged_in and conn.events_on and not conn.writer.is_closing():
                 conn.writer.write(data)
+                # Never block a call on a slow reader; like Asterisk, drop a client that
+                # lets its backlog grow without bound.
+                if conn.writer.transport.get_write_buffer_size() > MAX_BACKLOG:
+                    conn.close()
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         conn = Connection(self, writer)
         self.connections.add(conn)
+        reader_task = asyncio.current_task()
+        if reader_task is not None:
+            self._readers.add(reader_task)
         conn.send(BANNER)
         try:
             while conn in self.connections:
@@ -105,6 +114,8 @@ class PbxSimulator:
             pass
         finally:
             conn.close()
+            if reader_task is not None:
+                self._readers.discard(reader_task)
 
     def originate(self, headers: list[tuple[str, str]], action_id: str) -> None:
         req = originate_request(headers, action_id, self.core.next_uniqueid())

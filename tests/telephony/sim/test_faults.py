@@ -78,3 +78,13 @@ async def test_events_off_silences_the_connection(sim: PbxSimulator, client: Raw
     while sim.active_channels():
         await asyncio.sleep(0.01)
     assert not [m for m in client.messages if m.is_event]
+
+
+async def test_originate_without_usable_channel_is_refused(
+    sim: PbxSimulator, client: RawClient
+) -> None:
+    client.send("Action: Originate", "ActionID: n1", "Context: dialer-connect", "Exten: s")
+    assert (await client.response("n1")).get("Message") == "Channel not specified"
+    originate(client, "n2", "0611000001")
+    assert (await client.response("o-n2")).get("Message") == "Invalid channel"
+    assert sim.dial_log == []
