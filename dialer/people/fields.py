@@ -65,7 +65,12 @@ def clean_text(raw: str, max_len: int) -> str:
     """Trimmed text with runs of spaces collapsed; controls refused, not stripped."""
     if _CONTROL.search(raw):
         raise FieldError("caractère de contrôle interdit")
-    text = _SPACES.sub(" ", unicodedata.normalize("NFC", raw)).strip()
+    text = raw.strip()
+    # Most cells are plain ASCII with single spaces: skip the costly passes then.
+    if not text.isascii():
+        text = _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    elif "  " in text:
+        text = _SPACES.sub(" ", text)
     if len(text) > max_len:
         raise FieldError(f"texte trop long ({len(text)} caractères, {max_len} au plus)")
     return text

@@ -38,10 +38,10 @@ def normalise_nir(raw: str) -> str:
         raise FieldError("le NIR doit comporter 15 caractères, clé comprise")
     if not _NIR_SHAPE.fullmatch(number):
         raise FieldError("NIR mal formé")
-    try:
-        stdnum_nir.validate(number)
-    except ValidationError:
-        raise FieldError("clé du NIR invalide") from None
+    # The shape is already checked, so only stdnum's key rule is needed: its
+    # full validate() re-cleans the string and costs three times as much.
+    if stdnum_nir.calc_check_digits(number) != number[13:]:
+        raise FieldError("clé du NIR invalide")
     return number
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from dialer.people.errors import FieldError
 from dialer.people.phone_rules import (
     CALLABLE_KINDS,
+    NSN_LENGTH,
     OVERSEAS_PREFIXES,
     SERVED_COUNTRY_CODES,
     classify,
@@ -34,7 +35,6 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 # (phonenumbers would read them as a vanity keypad).
 _ALLOWED = re.compile(r"\+?[0-9 .\-/()\u00a0\u202f]+")
 _SEPARATORS = str.maketrans("", "", " .-/()\u00a0\u202f")
-_NSN_LENGTH = 9
 _CODE_BY_REGION = {
     "FR": 33,
     "GP": 590,
@@ -89,15 +89,15 @@ def _candidates(digits: str, hint_code: int | None) -> list[tuple[int, str]]:
         return _international(digits[1:])
     if digits.startswith("00"):
         return _international(digits[2:])
-    if len(digits) == _NSN_LENGTH + 1 and digits[0] == "0":
+    if len(digits) == NSN_LENGTH + 1 and digits[0] == "0":
         return _national(digits[1:], hint_code)
-    if len(digits) == _NSN_LENGTH and digits[0] != "0":
+    if len(digits) == NSN_LENGTH and digits[0] != "0":
         # A spreadsheet dropped the leading 0.
         return _national(digits, hint_code)
-    if len(digits) > _NSN_LENGTH + 1 and digits.startswith(_SERVED_CODES):
+    if len(digits) > NSN_LENGTH + 1 and digits.startswith(_SERVED_CODES):
         # An international number whose + a spreadsheet dropped.
         return _international(digits)
-    if len(digits) < _NSN_LENGTH:
+    if len(digits) < NSN_LENGTH:
         raise FieldError("numéro court ou incomplet refusé")
     raise FieldError("numéro de téléphone de longueur invalide")
 
@@ -121,9 +121,9 @@ def _international(number: str) -> list[tuple[int, str]]:
     for code in _SERVED_CODES:
         if number.startswith(code):
             nsn = number[len(code) :]
-            if len(nsn) == _NSN_LENGTH + 1 and nsn[0] == "0":
+            if len(nsn) == NSN_LENGTH + 1 and nsn[0] == "0":
                 nsn = nsn[1:]  # the "+33 (0)6..." habit
-            if len(nsn) != _NSN_LENGTH:
+            if len(nsn) != NSN_LENGTH:
                 raise FieldError("numéro de téléphone de longueur invalide")
             if code == "33":
                 # +33 690... is a Guadeloupe mobile written with the wrong code.

@@ -140,6 +140,10 @@ PERSON_FIELDS: dict[Audience, tuple[FieldSpec, ...]] = {
     Audience.EMPLOYER: (COMPANY_NAME, SIRET, LOCAL_CONTACT, *CONTACT_DETAILS),
 }
 
+PERSON_FIELD_NAMES: dict[Audience, frozenset[str]] = {
+    audience: frozenset(spec.name for spec in specs) for audience, specs in PERSON_FIELDS.items()
+}
+
 # The natural key a person is found by again in the next file.
 IDENTITY_FIELD: dict[Audience, str] = {
     Audience.INSURED: "nir",

@@ -18,7 +18,7 @@ from dialer.people.residence import resolve_territory
 from dialer.territories import TERRITORIES, Territory
 from dialer.themes.base import FieldSpec, Theme
 from dialer.themes.columns import ColumnMapping
-from dialer.themes.person_fields import IDENTITY_FIELD, PERSON_FIELDS, PHONE_FIELDS
+from dialer.themes.person_fields import IDENTITY_FIELD, PERSON_FIELD_NAMES, PHONE_FIELDS
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _SHOWN_MAX = 80
@@ -103,25 +103,28 @@ def _check_consistency(
     today: date,
     errors: list[RowError],
 ) -> None:
-    def fail(field_name: str, reason: str) -> None:
-        column = mapping.header_of(field_name) or field_name
-        spec = next(s for _, s in mapping.columns if s.name == field_name)
-        errors.append(RowError(column, shown(spec, _as_text(values.get(field_name))), reason))
-
+    problems: list[tuple[str, str]] = []
     nir, birth = values.get("nir"), values.get("birth_date")
     if isinstance(nir, str) and isinstance(birth, date):
         try:
             check_nir_matches_birth(nir, birth)
         except FieldError as refused:
-            fail("nir", refused.reason)
-    _check_phones(mapping, values, errors)
+            problems.append(("nir", refused.reason))
     if theme.cross_check is not None:
-        for field_name, reason in theme.cross_check(values, today):
-            fail(field_name, reason)
+        problems.extend(theme.cross_check(values, today))
     expiry = theme.expiry_field
     expires_on = values.get(expiry) if expiry else None
     if expiry and isinstance(expires_on, date) and expires_on < today:
-        fail(expiry, "date dépassée : la personne ne peut plus être appelée")
+        problems.append((expiry, "date dépassée : la personne ne peut plus être appelée"))
+    for field_name, reason in problems:
+        errors.append(_field_error(mapping, field_name, values.get(field_name), reason))
+    _check_phones(mapping, values, errors)
+
+
+def _field_error(mapping: ColumnMapping, field_name: str, value: object, reason: str) -> RowError:
+    column = mapping.header_of(field_name) or field_name
+    spec = next(s for _, s in mapping.columns if s.name == field_name)
+    return RowError(column, shown(spec, _as_text(value)), reason)
 
 
 def _check_phones(
@@ -150,7 +153,7 @@ def _as_text(value: object) -> str:
 
 
 def _build(theme: Theme, values: dict[str, object], fund_territory: Territory | None) -> ParsedRow:
-    person_names = {spec.name for spec in PERSON_FIELDS[theme.audience]}
+    person_names = PERSON_FIELD_NAMES[theme.audience]
     person: dict[str, Any] = {}
     theme_data: dict[str, Any] = {}
     for name, value in values.items():
@@ -172,8 +175,13 @@ def _build(theme: Theme, values: dict[str, object], fund_territory: Territory | 
         territory=territory,
         time_zone=TERRITORIES[territory].time_zone,
         identity=str(values[IDENTITY_FIELD[theme.audience]]),
-        expires_on=theme.expiry(theme_data),
+        expires_on=_expiry_of(theme, values),
     )
+
+
+def _expiry_of(theme: Theme, values: dict[str, object]) -> date | None:
+    value = values.get(theme.expiry_field) if theme.expiry_field else None
+    return value if isinstance(value, date) else None
 
 
 def _promote_phone(person: dict[str, Any], phones: list[Phone]) -> None:
