@@ -35,10 +35,13 @@ async def replay(
     loop = asyncio.get_running_loop()
     start = loop.time()
     try:
-        for message in transcript.sent():
+        for message, heard in _client_turns(transcript):
             delay = start + message.at_ms / 1000 * time_factor - loop.time()
             if delay > 0:
                 await asyncio.sleep(delay)
+            # A busy machine may run the PBX late: never speak before it has said
+            # as much as Asterisk had said at that point of the recording.
+            await client.wait_for(lambda _m, n=heard: len(client.messages) >= n, timeout_s)
             client.send(*await _client_lines(client, message))
         # Every recording ends with Logoff or a refused login: the PBX closes.
         with contextlib.suppress(TimeoutError):
@@ -47,6 +50,17 @@ async def replay(
     finally:
         await client.close()
         await sim.stop()
+
+
+def _client_turns(transcript: Transcript) -> list[tuple[WireMessage, int]]:
+    """Each client message with the number of server messages recorded before it."""
+    turns, heard = [], 0
+    for message in transcript.messages:
+        if message.direction == ">>>":
+            turns.append((message, heard))
+        else:
+            heard += 1
+    return turns
 
 
 async def _client_lines(client: RawClient, message: WireMessage) -> list[str]:
