@@ -1,0 +1,1 @@
+"""The web service: pages and API. Nothing outside this package imports it."""

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from dialer.accounts import create_user
+from dialer.campaigns.setup import create_campaign, create_fund
+from dialer.settings import Settings
+from dialer.territories import Territory
+from web.main import create_app
+
+PASSWORD = "mot de passe de test"
+CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture()
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=f"sqlite:///{tmp_path}/t.sqlite3",
+        data_key_file=tmp_path / "keys.json",
+        embedded_pbx=False,
+        demo_data=False,
+        import_batch_size=50,
+    )
+
+
+@pytest.fixture()
+def app(settings: Settings) -> Iterator[FastAPI]:
+    application = create_app(settings)
+    yield application
+    application.state.web.imports.shutdown()
+    application.state.runtime.engine.dispose()
+
+
+@dataclass
+class World:
+    fund_id: int
+    campaign_id: int
+
+
+@pytest.fixture()
+def world(app: FastAPI) -> World:
+    """Four people, one per role, a fund and a flu campaign."""
+    with Session(app.state.runtime.engine, expire_on_commit=False) as db:
+        for username, role in (("agent1", "agent"), ("gestion", "manager"), ("dpo", "dpo"), ("admin", "admin")):
+            create_user(db, username, f"{username.title()} Test", role, PASSWORD)
+        fund = create_fund(db, "CPAM75", "CPAM de Paris", Territory.METRO)
+        campaign = create_campaign(db, "GRIPPE-1", "Grippe 2026", "flu_vaccination", fund, "0140000000")
+        db.commit()
+        assert fund.id is not None and campaign.id is not None
+        return World(fund_id=fund.id, campaign_id=campaign.id)
+
+
+@pytest.fixture()
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app, base_url="http://testserver", follow_redirects=False) as test_client:
+        yield test_client
+
+
+def csrf_of(client: TestClient, path: str = "/connexion") -> str:
+    page = client.get(path)
+    match = CSRF_INPUT.search(page.text)
+    assert match, f"no CSRF field on {path}: {page.status_code}"
+    return match.group(1)
+
+
+def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> str:
+    """Signs in and returns the CSRF token of the new session."""
+    token = csrf_of(client)
+    response = client.post(
+        "/connexion", data={"identifiant": username, "mot_de_passe": password, "csrf_token": token}
+    )
+    assert response.status_code == 303, response.text
+    return csrf_of(client, "/campagnes" if username in ("gestion", "admin") else "/")

@@ -1,0 +1,70 @@
+"""FastAPI dependencies: a route's signature says what it needs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
+from sqlmodel import Session
+from starlette.datastructures import FormData
+
+from dialer.accounts import Role
+from dialer.models import User
+from dialer.runtime import Runtime
+from web.errors import NotAuthenticated, french_error
+from web.security.sessions import session_matches, session_user_id
+from web.state import WebState, web_state
+
+# Ids beyond 32 bits cannot exist and would overflow some databases' integers.
+MAX_ID = 2**31 - 1
+
+
+def get_runtime(request: Request) -> Runtime:
+    return web_state(request).runtime
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    with Session(web_state(request).runtime.engine, expire_on_commit=False) as session:
+        yield session
+
+
+async def get_form(request: Request) -> FormData:
+    return await request.form()
+
+
+WebStateDep = Annotated[WebState, Depends(web_state)]
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+DbSession = Annotated[Session, Depends(get_db)]
+FormDep = Annotated[FormData, Depends(get_form)]
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+def current_user(request: Request, db: DbSession, state: WebStateDep) -> User:
+    uid = session_user_id(request.session, state.revoked)
+    user = db.get(User, uid) if uid is not None else None
+    if user is None or not user.active or not session_matches(request.session, user, state.secret_key):
+        if uid is not None:
+            request.session.clear()
+        raise NotAuthenticated()
+    request.state.user = user
+    return user
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def require_role(*roles: Role) -> Callable[[User], User]:
+    """A dependency letting through only the signed-in users with one of ``roles``."""
+    allowed = frozenset(role.value for role in roles)
+
+    def check(user: CurrentUser) -> User:
+        if user.role not in allowed:
+            raise french_error(403, "Accès refusé : votre rôle ne permet pas d'ouvrir cette page.")
+        return user
+
+    return check
+
+
+ManagerUser = Annotated[User, Depends(require_role(Role.MANAGER, Role.ADMIN))]
+AdminUser = Annotated[User, Depends(require_role(Role.ADMIN))]

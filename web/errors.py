@@ -1,0 +1,106 @@
+"""Every refusal as a French message: JSON for the API, an error page for people."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from web.security.headers import apply_security_headers
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MESSAGES_FR: dict[int, str] = {
+    400: "Requête invalide.",
+    401: "Authentification requise : connectez-vous.",
+    403: "Accès refusé : votre rôle ne permet pas d'ouvrir cette page.",
+    404: "Page introuvable.",
+    405: "Méthode non autorisée pour cette adresse.",
+    409: "Conflit avec l'état actuel des données.",
+    413: "La requête est trop volumineuse.",
+    415: "Type de contenu non pris en charge.",
+    422: "Données invalides.",
+    429: "Trop de requêtes : patientez avant de recommencer.",
+    500: "Erreur interne : l'incident est consigné, réessayez plus tard.",
+}
+
+
+class FrenchHTTPException(StarletteHTTPException):
+    """An HTTP refusal whose detail is already a French message for the user."""
+
+
+class NotAuthenticated(Exception):
+    """Nobody is signed in: pages redirect to /connexion, the API answers 401."""
+
+
+def french_error(status: int, message: str) -> FrenchHTTPException:
+    return FrenchHTTPException(status_code=status, detail=message)
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(StarletteHTTPException, _on_http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _on_validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(NotAuthenticated, _on_not_authenticated)
+    app.add_exception_handler(Exception, _on_unexpected)
+
+
+def _message_of(exc: StarletteHTTPException) -> str:
+    if isinstance(exc, FrenchHTTPException) and isinstance(exc.detail, str):
+        return exc.detail
+    return DEFAULT_MESSAGES_FR.get(exc.status_code, "La requête n'a pas pu aboutir.")
+
+
+async def _on_http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    return error_response(request, exc.status_code, _message_of(exc), exc.headers)
+
+
+async def _on_validation_error(request: Request, exc: RequestValidationError) -> Response:
+    problems = [_describe(error) for error in exc.errors()]
+    if is_api(request):
+        return JSONResponse({"detail": "Données invalides.", "erreurs": problems}, 422)
+    return error_response(request, 400, "Requête invalide : " + " ; ".join(problems))
+
+
+async def _on_not_authenticated(request: Request, exc: Exception) -> Response:
+    if is_api(request):
+        return JSONResponse({"detail": DEFAULT_MESSAGES_FR[401]}, 401)
+    target = request.url.path
+    return RedirectResponse(f"/connexion?suite={quote(target, safe='/')}", status_code=303)
+
+
+async def _on_unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    response = error_response(request, 500, DEFAULT_MESSAGES_FR[500])
+    # This answer comes from outside the middleware stack: add the headers here.
+    apply_security_headers(MutableHeaders(scope={"headers": response.raw_headers}), "/")
+    return response
+
+
+def _describe(error: Any) -> str:
+    where = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path")]
+    name = ".".join(where) or "requête"
+    return f"le paramètre « {name} » n'est pas valide"
+
+
+def error_response(
+    request: Request, status: int, message: str, headers: dict[str, str] | None = None
+) -> Response:
+    if is_api(request) or not hasattr(request.app.state, "web"):
+        return JSONResponse({"detail": message}, status, headers=headers)
+    from web.render import render
+
+    context = {"status": status, "message": message}
+    response = render(request, "error.html", context, status=status)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response

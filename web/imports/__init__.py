@@ -1,0 +1,1 @@
+"""Contact-file imports started from the web pages, run in background threads."""

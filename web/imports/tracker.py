@@ -1,0 +1,95 @@
+"""Runs contact-file imports in background threads and keeps their progress.
+
+The import itself is ``dialer.importing.import_contacts``; this only gives the
+page a ticket to poll. Progress lives in memory: after a restart the finished
+imports are still listed from their ImportJob rows, only live bars are lost.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import shutil
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from dialer.importing.pipeline import ImportOptions, ImportRefused, import_contacts
+from dialer.runtime import Runtime
+
+log = logging.getLogger(__name__)
+FAILED_FR = "L'import a échoué sur une erreur interne ; rien n'a été perdu, l'incident est consigné."
+
+
+@dataclass(frozen=True)
+class ImportProgress:
+    ticket: str
+    campaign_id: int
+    filename: str
+    status: str = "running"  # running, done, refused, failed
+    done: int = 0
+    expected: int = 0
+    message: str = ""
+    job_id: int | None = None
+    rejected: int = 0
+
+    @property
+    def finished(self) -> bool:
+        return self.status != "running"
+
+
+class ImportTracker:
+    def __init__(self, runtime: Runtime, workers: int = 2) -> None:
+        self.runtime = runtime
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="import")
+        self._lock = threading.Lock()
+        self._progress: dict[str, ImportProgress] = {}
+
+    def start(self, campaign_id: int, path: Path, author: str) -> str:
+        """Import ``path`` (deleting its folder afterwards); returns the ticket to poll."""
+        ticket = secrets.token_urlsafe(16)
+        self._set(ImportProgress(ticket=ticket, campaign_id=campaign_id, filename=path.name))
+        self._pool.submit(self._run, ticket, campaign_id, path, author)
+        return ticket
+
+    def get(self, ticket: str) -> ImportProgress | None:
+        with self._lock:
+            return self._progress.get(ticket)
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _set(self, progress: ImportProgress) -> None:
+        with self._lock:
+            self._progress[progress.ticket] = progress
+
+    def _update(self, ticket: str, **changes: object) -> None:
+        with self._lock:
+            self._progress[ticket] = replace(self._progress[ticket], **changes)  # type: ignore[arg-type]
+
+    def _run(self, ticket: str, campaign_id: int, path: Path, author: str) -> None:
+        settings = self.runtime.settings
+        options = ImportOptions(
+            max_bytes=settings.import_max_bytes, batch_size=settings.import_batch_size, author=author
+        )
+
+        def progress(done: int, expected: int) -> None:
+            self._update(ticket, done=done, expected=max(expected, done))
+
+        try:
+            summary, job = import_contacts(
+                self.runtime.engine, campaign_id, path, self.runtime.cipher, options, progress
+            )
+            self._update(
+                ticket, status="done", message=summary.text_fr(), job_id=job.id,
+                rejected=summary.rejected_rows,
+            )  # fmt: skip
+        except ImportRefused as refusal:
+            self._update(ticket, status="refused", message=str(refusal))
+        except Exception:
+            log.exception("import %s into campaign %s failed", ticket, campaign_id)
+            self._update(ticket, status="failed", message=FAILED_FR)
+        finally:
+            # The uploaded copy holds personal data: it must not outlive the import.
+            shutil.rmtree(path.parent, ignore_errors=True)

@@ -1,0 +1,102 @@
+"""The composition root: settings are read here, adapters built and handed down."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.engine import Engine
+from sqlmodel import SQLModel
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import Scope
+
+import dialer.models  # noqa: F401  (registers the tables)
+from dialer import migrate
+from dialer.runtime import Runtime, build_runtime
+from dialer.settings import Settings
+from web import health
+from web.errors import install_error_handlers
+from web.imports.tracker import ImportTracker
+from web.pages import admin, agents, auth, campaigns, home, imports
+from web.security.body_limit import BodySizeLimitMiddleware
+from web.security.csrf import csrf_guard
+from web.security.headers import SecurityHeadersMiddleware
+from web.security.ratelimit import SlidingWindowLimiter
+from web.security.sessions import SESSION_COOKIE, SESSION_MAX_AGE_S, RevokedSessions
+from web.state import WebState
+
+HERE = Path(__file__).parent
+FORM_MAX_BYTES = 1024 * 1024
+# Multipart framing and the CSRF field around the file itself.
+UPLOAD_OVERHEAD_BYTES = 1024 * 1024
+LOGIN_ATTEMPTS_PER_ADDRESS = 20
+LOGIN_WINDOW_S = 300.0
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    runtime = build_runtime(settings or Settings())
+    prepare_database(runtime.engine)
+    state = _web_state(runtime)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        state.imports.shutdown()
+
+    app = FastAPI(
+        title="Numéroteur de campagnes sortantes",
+        lifespan=lifespan,
+        dependencies=[Depends(csrf_guard)],
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.runtime = runtime
+    app.state.web = state
+    install_error_handlers(app)
+    _add_middleware(app, runtime.settings)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    for module in (health, auth, home, campaigns, imports, agents, admin):
+        app.include_router(module.router)
+    return app
+
+
+def prepare_database(engine: Engine) -> None:
+    """Migrate when the project has migrations, else create the tables directly."""
+    versions = migrate.MIGRATIONS_DIR / "versions"
+    if any(path.name != "__init__.py" for path in versions.glob("*.py")):
+        migrate.upgrade(engine)
+    else:
+        SQLModel.metadata.create_all(engine)
+
+
+def _web_state(runtime: Runtime) -> WebState:
+    return WebState(
+        runtime=runtime,
+        templates=Jinja2Templates(directory=HERE / "templates"),
+        login_limiter=SlidingWindowLimiter(LOGIN_ATTEMPTS_PER_ADDRESS, LOGIN_WINDOW_S),
+        revoked=RevokedSessions(ttl_s=SESSION_MAX_AGE_S),
+        imports=ImportTracker(runtime),
+    )
+
+
+def _add_middleware(app: FastAPI, settings: Settings) -> None:
+    upload_limit = settings.import_max_bytes + UPLOAD_OVERHEAD_BYTES
+
+    def limit_for(scope: Scope) -> int:
+        return upload_limit if imports.is_upload_path(str(scope.get("path", ""))) else FORM_MAX_BYTES
+
+    # Added innermost first: the headers wrap everything, the size limit runs before parsing.
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key.get_secret_value(),
+        session_cookie=SESSION_COOKIE,
+        max_age=SESSION_MAX_AGE_S,
+        same_site="lax",
+        https_only=settings.secure_cookies,
+    )
+    app.add_middleware(BodySizeLimitMiddleware, limit_for=limit_for)
+    app.add_middleware(SecurityHeadersMiddleware)

@@ -1,0 +1,56 @@
+"""Sign-in and sign-out."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from dialer.accounts import authenticate
+from dialer.models import utcnow
+from web.deps import DbSession, FormDep, WebStateDep
+from web.forms import field_text
+from web.render import render
+from web.security.sessions import end_session, start_session
+
+router = APIRouter()
+TOO_MANY_FR = (
+    "Trop de tentatives de connexion depuis ce poste. Patientez quelques minutes avant de "
+    "réessayer."
+)
+
+
+def safe_next(target: str) -> str:
+    """Only a path of this site: never an open redirect to another host."""
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    if any(ord(char) < 32 for char in target):
+        return "/"
+    return target
+
+
+@router.get("/connexion")
+def login_page(request: Request, suite: str = "/") -> Response:
+    return render(request, "connexion.html", {"next": safe_next(suite[:500])})
+
+
+@router.post("/connexion")
+def login(request: Request, form: FormDep, db: DbSession, state: WebStateDep) -> Response:
+    target = safe_next(field_text(form, "suite", 500))
+    address = request.client.host if request.client else "inconnue"
+    if not state.login_limiter.hit(address):
+        context = {"next": target, "error": TOO_MANY_FR}
+        return render(request, "connexion.html", context, status=429)
+    username = field_text(form, "identifiant", 100)
+    password = form.get("mot_de_passe")
+    result = authenticate(db, username, password if isinstance(password, str) else "", utcnow())
+    if not result.ok or result.user is None:
+        context = {"next": target, "error": result.message_fr, "username": username}
+        return render(request, "connexion.html", context, status=401)
+    start_session(request.session, result.user, state.secret_key)
+    return RedirectResponse(target, status_code=303)
+
+
+@router.post("/deconnexion")
+def logout(request: Request, state: WebStateDep) -> Response:
+    end_session(request.session, state.revoked)
+    return RedirectResponse("/connexion", status_code=303)

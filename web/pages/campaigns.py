@@ -1,0 +1,117 @@
+"""Manager pages: the campaign list, creating a campaign, a campaign's detail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from dialer.campaigns.setup import SetupError, create_campaign
+from dialer.models import Campaign, CampaignAgent, CampaignContact, Fund, ImportJob
+from dialer.themes import THEMES
+from web.deps import DbSession, FormDep, IdPath, ManagerUser
+from web.errors import french_error
+from web.pages.campaign_form import DEFAULT_VALUES, WEEKDAYS_FR, read_campaign_form
+from web.render import render
+
+router = APIRouter()
+STATUS_FR = {"draft": "Brouillon", "active": "En cours", "paused": "En pause", "closed": "Clôturée"}
+
+
+def load_campaign(db: Session, campaign_id: int) -> Campaign:
+    campaign = db.get(Campaign, campaign_id)
+    if campaign is None:
+        raise french_error(404, "Campagne introuvable.")
+    return campaign
+
+
+@router.get("/campagnes")
+def campaign_list(request: Request, _user: ManagerUser, db: DbSession) -> Response:
+    counts = dict(
+        db.exec(
+            select(CampaignContact.campaign_id, func.count()).group_by(
+                col(CampaignContact.campaign_id)
+            )
+        ).all()
+    )
+    rows = db.exec(select(Campaign, Fund).join(Fund).order_by(col(Campaign.created_at).desc()))
+    campaigns = [
+        {"campaign": c, "fund": f, "contacts": counts.get(c.id, 0), "status": STATUS_FR.get(c.status, c.status)}
+        for c, f in rows
+    ]
+    return render(request, "campaigns/list.html", {"campaigns": campaigns, "themes": THEMES})
+
+
+def _form_context(db: Session, values: dict[str, Any], problems: dict[str, str]) -> dict[str, Any]:
+    funds = list(db.exec(select(Fund).order_by(Fund.name)))
+    return {
+        "themes": THEMES, "funds": funds, "weekdays": WEEKDAYS_FR,
+        "values": values, "problems": problems,
+    }  # fmt: skip
+
+
+@router.get("/campagnes/nouvelle")
+def new_campaign_page(request: Request, _user: ManagerUser, db: DbSession) -> Response:
+    return render(request, "campaigns/new.html", _form_context(db, dict(DEFAULT_VALUES), {}))
+
+
+@router.post("/campagnes/nouvelle")
+def create_campaign_page(
+    request: Request, _user: ManagerUser, db: DbSession, form: FormDep
+) -> Response:
+    fund_ids = {fund_id for fund_id in db.exec(select(Fund.id)) if fund_id is not None}
+    result = read_campaign_form(form, fund_ids)
+    if not result.problems:
+        draft = result.draft
+        fund = db.get(Fund, draft.fund_id)
+        assert fund is not None
+        try:
+            campaign = create_campaign(
+                db, draft.code, draft.name, draft.theme, fund, draft.caller_id, draft.policy
+            )
+        except (SetupError, ValueError) as error:
+            result.problems["code"] = str(error)
+        else:
+            # The pacing reads these columns; the form sets them through the policy.
+            campaign.abandon_target = draft.policy.abandon_target
+            campaign.wrap_up_seconds = draft.policy.wrap_up_seconds
+            db.commit()
+            return RedirectResponse(f"/campagnes/{campaign.id}", status_code=303)
+    values = {key: form.get(key, "") for key in DEFAULT_VALUES}
+    values["jours"] = [v for v in form.getlist("jours") if isinstance(v, str)]
+    for key in ("code", "nom", "theme", "caisse", "numero_presente"):
+        values[key] = form.get(key, "")
+    context = _form_context(db, values, result.problems)
+    return render(request, "campaigns/new.html", context, status=400)
+
+
+@router.get("/campagnes/{campaign_id}")
+def campaign_detail(
+    request: Request, campaign_id: IdPath, _user: ManagerUser, db: DbSession
+) -> Response:
+    campaign = load_campaign(db, campaign_id)
+    fund = db.get(Fund, campaign.fund_id)
+    contacts = db.exec(
+        select(func.count()).select_from(CampaignContact).where(
+            CampaignContact.campaign_id == campaign_id
+        )
+    ).one()
+    agents = db.exec(
+        select(func.count()).select_from(CampaignAgent).where(
+            CampaignAgent.campaign_id == campaign_id
+        )
+    ).one()
+    jobs = db.exec(
+        select(ImportJob).where(ImportJob.campaign_id == campaign_id).order_by(
+            col(ImportJob.started_at).desc()
+        )
+    ).all()
+    context = {
+        "campaign": campaign, "fund": fund, "contacts": contacts, "agents": agents,
+        "jobs": jobs, "theme": THEMES.get(campaign.theme), "weekdays": WEEKDAYS_FR,
+        "status": STATUS_FR.get(campaign.status, campaign.status),
+    }  # fmt: skip
+    return render(request, "campaigns/detail.html", context)

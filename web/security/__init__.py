@@ -1,0 +1,1 @@
+"""Sessions, CSRF, security headers, request-size and login-rate limits."""

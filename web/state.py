@@ -1,0 +1,31 @@
+"""What the web app holds for its lifetime, built once by the composition root."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+
+from dialer.runtime import Runtime
+from web.imports.tracker import ImportTracker
+from web.security.ratelimit import SlidingWindowLimiter
+from web.security.sessions import RevokedSessions
+
+
+@dataclass
+class WebState:
+    runtime: Runtime
+    templates: Jinja2Templates
+    login_limiter: SlidingWindowLimiter
+    revoked: RevokedSessions
+    imports: ImportTracker
+
+    @property
+    def secret_key(self) -> str:
+        return self.runtime.settings.secret_key.get_secret_value()
+
+
+def web_state(request: Request) -> WebState:
+    state: WebState = request.app.state.web
+    return state
