@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from telephony.results import CallResult
 from telephony.sim import connect, hangups, local_leg, pjsip_leg
 from telephony.sim import events as ev
 from telephony.sim.call import Call
@@ -22,7 +23,7 @@ async def run_call(call: Call) -> None:
             await _run_local(call)
     finally:
         if not call.finished:
-            call.end("ended_while_disconnected", 16)
+            call.end(CallResult.ENDED_WHILE_DISCONNECTED, 16)
 
 
 async def _run_local(call: Call) -> None:
@@ -85,7 +86,7 @@ def _cancel_ringing(call: Call, one: Channel) -> None:
         frames += [ev.hangup_request(call.far, 16), ev.hangup(call.far, 16)]
     frames.append(ev.hangup(one, 16))
     call.emit(*frames)
-    call.end("no_answer", 16)
+    call.end(CallResult.NO_ANSWER, 16)
 
 
 async def _connect(call: Call, one: Channel, device: str = "") -> None:
@@ -101,7 +102,7 @@ async def _connect(call: Call, one: Channel, device: str = "") -> None:
             return
         call.emit(*connect.run_amd(call, one, human))
         if not human:
-            hangups.dialplan_hangs_up(call, 8, "machine")
+            hangups.dialplan_hangs_up(call, 8, CallResult.MACHINE)
             return
         priority = 5
     connect.announce_answer(call, one, priority)
@@ -124,12 +125,12 @@ async def _find_agent(call: Call, one: Channel, priority: int) -> bool:
     if await call.pause(ABANDON_MESSAGE_S):
         _finish(call)
         return False
-    hangups.dialplan_hangs_up(call, priority + 2, "abandoned")
+    hangups.dialplan_hangs_up(call, priority + 2, CallResult.ABANDONED)
     return False
 
 
 def _finish(call: Call) -> None:
     if call.client_hangup:
-        hangups.client_hangs_up(call, "answered")
+        hangups.client_hangs_up(call, CallResult.ANSWERED)
     else:
         hangups.person_hangs_up(call)

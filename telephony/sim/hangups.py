@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from telephony.results import CallResult
 from telephony.sim import events as ev
 from telephony.sim.call import Call
 from telephony.sim.channels import Channel
@@ -83,10 +84,10 @@ def person_hangs_up(call: Call) -> None:
     frames += _agent_leave(call) + _agent_down(call)
     frames += person_device_free(call)
     call.emit(*frames)
-    call.end("answered", 16)
+    call.end(CallResult.ANSWERED, 16)
 
 
-def client_hangs_up(call: Call, result: str) -> None:
+def client_hangs_up(call: Call, result: CallResult) -> None:
     """The dialer's Hangup action on the person's channel (files 20, 40)."""
     one, two = call.person, call.far
     assert one is not None
@@ -106,7 +107,7 @@ def client_hangs_up(call: Call, result: str) -> None:
     call.end(result, 16)
 
 
-def dialplan_hangs_up(call: Call, priority: int, result: str) -> None:
+def dialplan_hangs_up(call: Call, priority: int, result: CallResult) -> None:
     """Hangup(16) in dialer-connect: a machine, or an abandoned call (file 19)."""
     one, two = call.person, call.far
     assert one is not None

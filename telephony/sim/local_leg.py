@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from telephony.results import CallResult
 from telephony.sim import events as ev
 from telephony.sim.call import Call
 from telephony.sim.channels import Channel, event, lines
@@ -75,7 +76,7 @@ def reject_busy_or_congested(call: Call, one: Channel, two: Channel, busy: bool)
         ev.device_state(dev, "NOT_INUSE"),
         ev.device_state(dev, "NOT_INUSE"),
     )
-    call.end("busy" if busy else "congestion", cause)
+    call.end(CallResult.BUSY if busy else CallResult.CONGESTION, cause)
 
 
 def reject_by_hangup(call: Call, one: Channel, two: Channel, cause: int) -> None:
@@ -92,7 +93,7 @@ def reject_by_hangup(call: Call, one: Channel, two: Channel, cause: int) -> None
         ev.device_state(dev, "NOT_INUSE"),
         ev.device_state(dev, "NOT_INUSE"),
     )
-    call.end("invalid_number" if cause == 1 else "failed", cause)
+    call.end(CallResult.INVALID_NUMBER if cause == 1 else CallResult.FAILED, cause)
 
 
 def start_ringing(call: Call, one: Channel, two: Channel, wait_s: float) -> None:
@@ -116,7 +117,7 @@ def ring_timeout(call: Call, one: Channel, two: Channel) -> None:
         ev.device_state(dev, "NOT_INUSE"),
         ev.device_state(dev, "NOT_INUSE"),
     )
-    call.end("no_answer", 19)
+    call.end(CallResult.NO_ANSWER, 19)
 
 
 def answer(call: Call, one: Channel, two: Channel, priority: int) -> None:

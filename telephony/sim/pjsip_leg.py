@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from telephony.results import CallResult
 from telephony.sim import events as ev
 from telephony.sim.call import Call
 from telephony.sim.channels import Channel
@@ -16,10 +17,10 @@ REJECTIONS = {
     Outcome.UNAVAILABLE: (19, 480, "NOANSWER"),
 }
 RESULTS = {
-    Outcome.BUSY: "busy",
-    Outcome.INVALID: "invalid_number",
-    Outcome.CONGESTION: "congestion",
-    Outcome.UNAVAILABLE: "failed",
+    Outcome.BUSY: CallResult.BUSY,
+    Outcome.INVALID: CallResult.INVALID_NUMBER,
+    Outcome.CONGESTION: CallResult.CONGESTION,
+    Outcome.UNAVAILABLE: CallResult.FAILED,
 }
 
 
@@ -39,7 +40,7 @@ def create_sip_channel(call: Call) -> Channel:
 
 def no_such_endpoint(call: Call) -> None:
     call.emit(originate_failure(call, 0))
-    call.end("failed", 0)
+    call.end(CallResult.FAILED, 0)
 
 
 def reject(call: Call, ch: Channel, outcome: Outcome) -> None:
@@ -67,7 +68,7 @@ def ring_timeout(call: Call, ch: Channel) -> None:
         ev.hangup(ch, 19, 480),
         ev.device_state(f"PJSIP/{call.where}", "NOT_INUSE"),
     )
-    call.end("no_answer", 19)
+    call.end(CallResult.NO_ANSWER, 19)
 
 
 def answer(call: Call, ch: Channel) -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import socket
 
-from telephony.sim import PbxSimulator
+from telephony.sim import PbxSimulator, SimulatorConfig, serve_forever
 
 from .conftest import originate
 from .rawclient import RawClient
@@ -88,3 +90,22 @@ async def test_originate_without_usable_channel_is_refused(
     originate(client, "n2", "0611000001")
     assert (await client.response("o-n2")).get("Message") == "Invalid channel"
     assert sim.dial_log == []
+
+
+async def test_serve_forever_answers_until_cancelled() -> None:
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    server = asyncio.create_task(serve_forever("127.0.0.1", port, SimulatorConfig()))
+    try:
+        for _ in range(100):
+            with contextlib.suppress(OSError):
+                raw = await RawClient.connect(port)
+                break
+            await asyncio.sleep(0.02)
+        assert (await raw.login()).get("Message") == "Authentication accepted"
+        await raw.close()
+    finally:
+        server.cancel()
+        await asyncio.gather(server, return_exceptions=True)
