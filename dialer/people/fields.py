@@ -35,9 +35,16 @@ _OLDEST_BIRTH = date(1900, 1, 1)
 EMAIL_MAX_LEN = 254
 
 
+def stripped(raw: str) -> str:
+    """The cell without surrounding spaces; a control character anywhere refuses it."""
+    if _CONTROL.search(raw):
+        raise FieldError("caractère de contrôle interdit")
+    return raw.strip()
+
+
 def parse_french_date(raw: str) -> date:
     """DD/MM/YYYY as French files write dates; D/M/YYYY and YYYY-MM-DD tolerated."""
-    text = raw.strip()
+    text = stripped(raw)
     match = _FRENCH_DATE.fullmatch(text)
     if match:
         day, month, year = match.groups()
@@ -89,7 +96,7 @@ def normalise_email(raw: str) -> str:
 
 def normalise_postal_code(raw: str) -> str:
     """Five digits of a served territory; a 4-digit code lost its leading 0 in a spreadsheet."""
-    text = raw.strip().replace(" ", "")
+    text = stripped(raw).replace(" ", "")
     if not _POSTAL_CODE.fullmatch(text):
         raise FieldError("code postal à 5 chiffres attendu")
     code = text.zfill(5)
@@ -100,7 +107,7 @@ def normalise_postal_code(raw: str) -> str:
 
 def parse_rate(raw: str) -> float:
     """A percentage between 0 and 100: "42", "42 %", "42,5"."""
-    text = raw.strip().removesuffix("%").strip()
+    text = stripped(raw).removesuffix("%").strip()
     match = _RATE.fullmatch(text)
     if not match:
         raise FieldError("pourcentage attendu (nombre entre 0 et 100)")
@@ -113,7 +120,7 @@ def parse_rate(raw: str) -> float:
 
 def parse_bool_fr(raw: str) -> bool:
     """oui/non, o/n, 1/0, vrai/faux, or a cross "x" for yes."""
-    text = raw.strip().lower()
+    text = stripped(raw).lower()
     if text in _TRUE:
         return True
     if text in _FALSE:
@@ -122,7 +129,7 @@ def parse_bool_fr(raw: str) -> bool:
 
 
 def parse_int(raw: str, low: int, high: int) -> int:
-    text = raw.strip()
+    text = stripped(raw)
     if not text.isascii() or not text.isdigit():
         raise FieldError("nombre entier attendu")
     value = int(text)

@@ -9,14 +9,14 @@ from __future__ import annotations
 import re
 
 from dialer.people.errors import FieldError
-from dialer.people.fields import parse_french_date
+from dialer.people.fields import parse_french_date, stripped
 from dialer.themes.base import Audience, FieldSpec, Theme
 
 _CODE = re.compile(r"[A-Za-z0-9]{8,16}", re.ASCII)
 
 
 def parse_provisional_code(raw: str) -> str:
-    code = raw.strip()
+    code = stripped(raw)
     if not _CODE.fullmatch(code):
         raise FieldError("code provisoire : 8 à 16 lettres ou chiffres attendus")
     return code

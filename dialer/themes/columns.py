@@ -17,6 +17,8 @@ from dialer.themes.base import FieldSpec, Theme
 from dialer.themes.person_fields import PERSON_FIELDS, PHONE_FIELDS, ROW_REF
 
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+# Headers end up in reject reports: a control character there is shown, not kept.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def header_key(name: str) -> str:
@@ -93,7 +95,7 @@ def match_columns(theme: Theme, header: list[str]) -> ColumnMapping:
             seen.add(spec.name)
             columns.append((position, spec))
     return ColumnMapping(
-        header=tuple(h.strip() for h in header),
+        header=tuple(_CONTROL.sub("\ufffd", h.strip()) for h in header),
         columns=tuple(columns),
         unknown=tuple(unknown),
         missing=_missing(theme, seen),

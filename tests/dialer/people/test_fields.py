@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -206,3 +207,29 @@ def test_integers() -> None:
         parse_int("31", 0, 30)
     with pytest.raises(FieldError, match="entier"):
         parse_int("7,5", 0, 30)
+
+
+@settings(max_examples=100)
+@given(st.text(max_size=20), st.sampled_from(["\r", "\n", "\x00", "\r\n"]), st.text(max_size=20))
+def test_hostile_text_never_passes(before: str, bad: str, after: str) -> None:
+    for parse in (lambda raw: clean_text(raw, 100), normalise_email, normalise_postal_code):
+        with pytest.raises(FieldError):
+            parse(before + bad + after)
+
+
+@pytest.mark.parametrize(
+    ("parse", "sample"),
+    [
+        (parse_french_date, "03/12/1984"),
+        (normalise_postal_code, "75001"),
+        (parse_rate, "42"),
+        (parse_bool_fr, "oui"),
+        (normalise_email, "a@exemple.fr"),
+    ],
+)
+def test_a_trailing_line_break_is_refused_not_trimmed(
+    parse: Callable[[str], object], sample: str
+) -> None:
+    parse(sample)
+    with pytest.raises(FieldError, match="contrôle"):
+        parse(sample + "\r\n")

@@ -172,3 +172,17 @@ def test_region_hint_decides_between_two_readings() -> None:
 def test_reject_reasons(raw: str, reason: str) -> None:
     with pytest.raises(FieldError, match=reason):
         normalise_phone(raw)
+
+
+@settings(max_examples=150)
+@given(national_numbers())
+def test_plus_33_reads_like_the_national_form(drawn: tuple[str, str]) -> None:
+    """+33 690... is read as 0690..., a Guadeloupe line, never an invalid +33 number."""
+    nsn = drawn[1]
+    try:
+        national = normalise_phone("0" + nsn)
+    except FieldError:
+        with pytest.raises(FieldError):
+            normalise_phone("+33" + nsn)
+        return
+    assert normalise_phone("+33 " + nsn) == national

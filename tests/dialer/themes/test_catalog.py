@@ -91,7 +91,9 @@ def test_ameli_account_code_is_secret() -> None:
     assert parsed.expires_on == date(2027, 1, 15)
 
 
-@pytest.mark.parametrize("code", ["AB12", "AB12CD34EF56GH78X", "AB12-CD34", "AB12CD3é"])
+@pytest.mark.parametrize(
+    "code", ["AB12", "AB12CD34EF56GH78X", "AB12-CD34", "AB12CD3é", "AB12CD34\n"]
+)
 def test_ameli_code_rejects_never_echo_the_code(code: str) -> None:
     errors = rejected("ameli_account", {**AMELI, "Code provisoire": code})
     assert errors["Code provisoire"] == (
