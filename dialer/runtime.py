@@ -21,4 +21,6 @@ class Runtime:
 def build_runtime(settings: Settings, create_keys: bool = True) -> Runtime:
     inline = settings.data_key.get_secret_value() if settings.data_key else None
     ring = load_key_ring(settings.data_key_file, inline, create=create_keys)
-    return Runtime(settings=settings, engine=make_engine(settings.database_url), cipher=DataCipher(ring))
+    return Runtime(
+        settings=settings, engine=make_engine(settings.database_url), cipher=DataCipher(ring)
+    )

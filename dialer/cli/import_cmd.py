@@ -40,7 +40,9 @@ def import_file(
             bar.update(task, completed=done, total=max(expected, done))
 
         try:
-            summary, job = import_contacts(rt.engine, campaign_id, file, rt.cipher, options, advance)
+            summary, job = import_contacts(
+                rt.engine, campaign_id, file, rt.cipher, options, advance
+            )
         except ImportRefused as refusal:
             raise fail(f"fichier refusé, rien n'a été importé. {refusal}") from refusal
     console.print(summary.text_fr())

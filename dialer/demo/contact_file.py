@@ -24,8 +24,11 @@ INSURED_HEADER = [
 THEME_HEADERS: dict[str, list[str]] = {
     "flu_vaccination": ["Vacciné grippe"],
     "child_dental": [
-        "Nom de l'enfant", "Prénom de l'enfant", "Âge de l'enfant",
-        "Date de naissance de l'enfant", "Fin de prise en charge EBD",
+        "Nom de l'enfant",
+        "Prénom de l'enfant",
+        "Âge de l'enfant",
+        "Date de naissance de l'enfant",
+        "Fin de prise en charge EBD",
     ],  # fmt: skip
     "ameli_account": ["Code provisoire", "Expiration du code"],
 }

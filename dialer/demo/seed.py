@@ -58,7 +58,9 @@ def seed_demo(engine: Engine, cipher: DataCipher) -> bool:
             return False
     with session_scope(engine) as session:
         funds = {code: create_fund(session, code, name, t) for code, name, t in DEMO_FUNDS}
-        users = [create_user(session, d.username, d.username, d.role, d.password) for d in DEMO_LOGINS]
+        users = [
+            create_user(session, d.username, d.username, d.role, d.password) for d in DEMO_LOGINS
+        ]
         campaigns = [
             create_campaign(session, code, name, theme, funds[fund], "+33162000000")
             for code, name, theme, fund, _ in DEMO_CAMPAIGNS
@@ -67,14 +69,18 @@ def seed_demo(engine: Engine, cipher: DataCipher) -> bool:
             for user in users:
                 if user.role == "agent":
                     session.add(
-                        CampaignAgent(campaign_id=campaign.id or 0, user_id=user.id or 0, enabled_by="demo")
+                        CampaignAgent(
+                            campaign_id=campaign.id or 0, user_id=user.id or 0, enabled_by="demo"
+                        )
                     )
         campaign_ids = [(c.id or 0, c.theme) for c in campaigns]
     _import_demo_contacts(engine, cipher, campaign_ids)
     return True
 
 
-def _import_demo_contacts(engine: Engine, cipher: DataCipher, campaigns: list[tuple[int, str]]) -> None:
+def _import_demo_contacts(
+    engine: Engine, cipher: DataCipher, campaigns: list[tuple[int, str]]
+) -> None:
     counts = {code: count for code, _, _, _, count in DEMO_CAMPAIGNS}
     with tempfile.TemporaryDirectory() as folder:
         for (campaign_id, theme), count in zip(campaigns, counts.values(), strict=True):

@@ -20,6 +20,7 @@ from sqlalchemy import (
     any_,
     bindparam,
     insert,
+    select,
     text,
 )
 from sqlalchemy.sql.elements import ColumnElement
@@ -37,15 +38,21 @@ def one_of(conn: Connection, column: Column[Any], values: Sequence[Any]) -> Colu
     return column == any_(bindparam(None, list(values), type_=ARRAY(item_type)))
 
 
-def insert_with_ids(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert rows and return their new ids, in order."""
+def insert_with_ids(
+    conn: Connection, table: Table, rows: list[dict[str, Any]], key: str
+) -> list[int]:
+    """Insert rows and return their new ids, in order; ``key`` is a unique column."""
     if not rows:
         return []
     if not is_postgres(conn):
-        result = conn.execute(
-            insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
+        # SQLite runs INSERT ... RETURNING once per row; a plain executemany and
+        # one look-up by the unique key is several times faster.
+        conn.execute(insert(table), rows)
+        keys = [row[key] for row in rows]
+        found = dict(
+            conn.execute(select(table.c[key], table.c.id).where(table.c[key].in_(keys))).all()
         )
-        return [row.id for row in result]
+        return [found[k] for k in keys]
     ids = _next_ids(conn, table, len(rows))
     copy_rows(conn, table, [{**row, "id": i} for row, i in zip(rows, ids, strict=True)])
     return ids

@@ -8,6 +8,7 @@ refuse the whole file run before anything is stored.
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -17,22 +18,21 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from dialer.importing.parsing import ParseContext, parse_rows
 from dialer.importing.records import (
     ContactRecord,
-    identity_key,
     open_theme_data,
-    seal_person,
-    seal_theme_data,
 )
-from dialer.importing.report import ImportSummary, Reject, reject_report_csv
+from dialer.importing.report import ImportSummary, reject_report_csv
 from dialer.importing.source import FileFormat, ImportRefused, inspect_file, iter_rows
 from dialer.importing.store import store_batch
 from dialer.models import Campaign, Fund, ImportJob, utcnow
 from dialer.privacy.crypto import DataCipher
 from dialer.territories import Territory
-from dialer.themes import ColumnMapping, Theme, get_theme, match_columns, parse_row
+from dialer.themes import ColumnMapping, Theme, get_theme, match_columns
 
 Progress = Callable[[int, int], None]  # (rows done, rows expected)
+PARALLEL_FROM_ROWS = 20_000
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,8 @@ class ImportOptions:
     max_bytes: int = 200 * 1024 * 1024
     batch_size: int = 5000
     author: str = "cli"
+    # Helper processes parsing rows while this one stores them (large files only).
+    parse_workers: int = max(1, min(2, (os.cpu_count() or 1)))
 
 
 @dataclass
@@ -87,7 +89,7 @@ def _run(
     summary = ImportSummary(encoding=fmt.encoding, delimiter=fmt.delimiter)
     expected = _count_lines(path)
     assert job.id is not None
-    for batch in _batches(rows, mapping, target, cipher, summary, opts.batch_size):
+    for batch in _batches(rows, mapping, target, cipher, summary, opts, expected):
         with engine.begin() as conn:
             store_batch(
                 conn, batch, target.campaign.id or 0, job.id, _plain_of(target, cipher), summary
@@ -129,42 +131,28 @@ def _batches(
     target: _Target,
     cipher: DataCipher,
     summary: ImportSummary,
-    size: int,
+    opts: ImportOptions,
+    expected_rows: int,
 ) -> Iterator[list[ContactRecord]]:
+    context = ParseContext(
+        theme_key=target.theme.key,
+        header=mapping.header,
+        fund_id=target.fund.id or 0,
+        fund_territory=Territory(target.fund.territory),
+        key_ring_json=cipher.ring.to_json(),
+    )
+    workers = opts.parse_workers if expected_rows >= PARALLEL_FROM_ROWS else 0
     batch: list[ContactRecord] = []
-    fund_territory = Territory(target.fund.territory)
-    for line, cells in rows:
-        if not any(cell.strip() for cell in cells):
-            continue
-        summary.rows += 1
-        parsed = parse_row(target.theme, mapping, cells, fund_territory)
-        if isinstance(parsed, list):
-            summary.add_rejects([Reject(line, e.column, e.value, e.reason) for e in parsed])
-            continue
-        batch.append(_record(line, parsed, target, cipher))
-        if len(batch) >= size:
+    for parsed in parse_rows(rows, context, workers):
+        summary.rows += parsed.rows
+        for rejects in parsed.rejects:
+            summary.add_rejects(rejects)
+        batch.extend(parsed.records)
+        if len(batch) >= opts.batch_size:
             yield batch
             batch = []
     if batch:
         yield batch
-
-
-def _record(line: int, parsed: Any, target: _Target, cipher: DataCipher) -> ContactRecord:
-    person = seal_person(parsed.person, cipher)
-    person.update(
-        audience=target.theme.audience.value,
-        fund_id=target.fund.id,
-        territory=parsed.territory.value,
-        time_zone=parsed.time_zone,
-    )
-    return ContactRecord(
-        line=line,
-        identity_key=identity_key(target.theme.audience.value, parsed.identity, cipher),
-        row_ref=parsed.row_ref,
-        person=person,
-        theme_data=seal_theme_data(parsed.theme_data, target.secret_keys, cipher),
-        theme_plain=parsed.theme_data,
-    )
 
 
 def _plain_of(target: _Target, cipher: DataCipher) -> Callable[[dict[str, Any]], dict[str, Any]]:

@@ -192,7 +192,7 @@ def _insert_people(conn: Connection, plan: BatchPlan, now: Any) -> dict[str, int
         {**_person_defaults(now), **person, "identity_key": key}
         for key, person in plan.new_people.items()
     ]
-    ids = insert_with_ids(conn, PERSON, rows)
+    ids = insert_with_ids(conn, PERSON, rows, key="identity_key")
     return {row["identity_key"]: new_id for row, new_id in zip(rows, ids, strict=True)}
 
 
