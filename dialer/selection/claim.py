@@ -1,0 +1,224 @@
+"""Claiming contacts for a dialler worker: one transaction, locked rows, fresh re-check.
+
+A claim chooses candidates, locks them, judges them again on facts read under
+the lock, then leases them to the worker and creates the call attempt, so the
+attempt id exists before the call is placed. PostgreSQL locks the rows with
+``FOR UPDATE SKIP LOCKED`` (two workers never wait on each other); SQLite has a
+single writer, so the transaction takes the write lock first (``BEGIN
+IMMEDIATE``) and two processes are served one after the other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import Connection, insert, or_, select, update
+from sqlalchemy.engine import Engine
+from sqlmodel import col
+
+from dialer.campaigns.policies import CallingPolicy
+from dialer.eligibility import check_contact
+from dialer.models import CallAttempt, CampaignContact, Person
+from dialer.selection.candidates import campaign_policy, select_candidates
+from dialer.selection.facts import load_facts
+
+DEFAULT_LEASE_SECONDS = 120
+# Candidates asked for beyond the wanted count, for the rows another worker
+# locked meanwhile or the fresh re-check turns down.
+SLACK_FACTOR = 2
+
+_cc = CampaignContact
+
+
+@dataclass(frozen=True)
+class Claim:
+    contact_id: int
+    person_id: int
+    campaign_id: int
+    wave_id: int | None
+    attempt_id: int
+    number_e164: str
+    territory: str
+    time_zone: str
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """A connection inside a transaction that may write, committed on success."""
+    with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            # pysqlite would open a deferred transaction that only asks for the
+            # write lock at the first write, after the reads that chose the rows.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        try:
+            yield conn
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
+
+
+def _lease_free(now: datetime) -> Any:
+    return or_(col(_cc.lease_expires_at).is_(None), col(_cc.lease_expires_at) <= now)
+
+
+def _lock(conn: Connection, ids: Sequence[int], now: datetime) -> set[int]:
+    """The candidates still pending and free, locked for this transaction."""
+    query = select(col(_cc.id)).where(
+        col(_cc.id).in_(ids), col(_cc.status) == "pending", _lease_free(now)
+    )
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return {cast(int, row[0]) for row in conn.execute(query)}
+
+
+def _recheck(
+    conn: Connection, ids: Sequence[int], policy: CallingPolicy, now: datetime, count: int
+) -> list[int]:
+    facts = load_facts(conn, ids, now)
+    kept = [i for i in ids if i in facts and check_contact(facts[i], policy, now) is None]
+    return kept[:count]
+
+
+def _people(conn: Connection, ids: Sequence[int]) -> dict[int, Any]:
+    query = (
+        select(
+            col(_cc.id),
+            col(_cc.person_id),
+            col(Person.phone_e164),
+            col(Person.phone2_e164),
+            col(Person.territory),
+            col(Person.time_zone),
+        )
+        .join(Person, col(Person.id) == col(_cc.person_id))
+        .where(col(_cc.id).in_(ids))
+    )
+    return {row.id: row for row in conn.execute(query)}
+
+
+def _lease(
+    conn: Connection, ids: Sequence[int], worker_id: str, now: datetime, lease_seconds: int
+) -> None:
+    conn.execute(
+        update(_cc)
+        .where(col(_cc.id).in_(ids))
+        .values(
+            status="in_progress",
+            lease_owner=worker_id,
+            lease_expires_at=now + timedelta(seconds=lease_seconds),
+            attempts=col(_cc.attempts) + 1,
+            last_attempt_at=now,
+            updated_at=now,
+        )
+    )
+
+
+def _insert_attempts(conn: Connection, rows: list[dict[str, Any]]) -> list[int]:
+    statement = insert(CallAttempt).returning(col(CallAttempt.id), sort_by_parameter_order=True)
+    return [cast(int, row[0]) for row in conn.execute(statement, rows)]
+
+
+def _attempt_row(
+    person: Any, campaign_id: int, wave_id: int | None, worker_id: str, now: datetime
+) -> dict[str, Any]:
+    return {
+        "campaign_id": campaign_id,
+        "contact_id": person.id,
+        "person_id": person.person_id,
+        "wave_id": wave_id,
+        "worker_id": worker_id,
+        "number_e164": person.phone_e164 or person.phone2_e164,
+        "state": "dialing",
+        "created_at": now,
+    }
+
+
+def claim_contacts(
+    engine: Engine,
+    campaign_id: int,
+    worker_id: str,
+    count: int,
+    now: datetime,
+    *,
+    wave_id: int | None = None,
+    lease_seconds: int = DEFAULT_LEASE_SECONDS,
+) -> list[Claim]:
+    """Leases up to ``count`` callable contacts to ``worker_id`` and opens their attempts.
+
+    ``now`` is naive UTC. Returns the claims in calling order, possibly fewer than
+    asked (even none) when fewer contacts are callable or others hold them.
+    """
+    if count <= 0:
+        return []
+    with write_transaction(engine) as conn:
+        policy = campaign_policy(conn, campaign_id)
+        wanted = count * SLACK_FACTOR
+        candidates = select_candidates(
+            conn, campaign_id, wanted, now, wave_id=wave_id, policy=policy
+        )
+        locked = _lock(conn, candidates, now) if candidates else set()
+        ids = _recheck(conn, [i for i in candidates if i in locked], policy, now, count)
+        if not ids:
+            return []
+        people = _people(conn, ids)
+        ids = [i for i in ids if people[i].phone_e164 or people[i].phone2_e164]
+        _lease(conn, ids, worker_id, now, lease_seconds)
+        rows = [_attempt_row(people[i], campaign_id, wave_id, worker_id, now) for i in ids]
+        attempt_ids = _insert_attempts(conn, rows) if rows else []
+    return [
+        Claim(
+            contact_id=i,
+            person_id=people[i].person_id,
+            campaign_id=campaign_id,
+            wave_id=wave_id,
+            attempt_id=attempt_id,
+            number_e164=people[i].phone_e164 or people[i].phone2_e164,
+            territory=people[i].territory,
+            time_zone=people[i].time_zone,
+        )
+        for i, attempt_id in zip(ids, attempt_ids, strict=True)
+    ]
+
+
+def release_expired_leases(engine: Engine, now: datetime) -> int:
+    """Contacts whose worker stopped renewing go back to pending; returns how many.
+
+    Attempts are not given back: the call may have been placed. Their open call
+    attempts stay as they are, for the worker's reconciliation.
+    """
+    with write_transaction(engine) as conn:
+        result = conn.execute(
+            update(_cc)
+            .where(
+                col(_cc.status) == "in_progress",
+                col(_cc.lease_expires_at).is_not(None),
+                col(_cc.lease_expires_at) <= now,
+            )
+            .values(status="pending", lease_owner=None, lease_expires_at=None, updated_at=now)
+        )
+        return int(result.rowcount or 0)
+
+
+def renew_lease(
+    engine: Engine,
+    contact_id: int,
+    worker_id: str,
+    now: datetime,
+    lease_seconds: int = DEFAULT_LEASE_SECONDS,
+) -> bool:
+    """Extends the worker's lease on a contact it still holds; False if it lost it."""
+    with write_transaction(engine) as conn:
+        result = conn.execute(
+            update(_cc)
+            .where(
+                col(_cc.id) == contact_id,
+                col(_cc.status) == "in_progress",
+                col(_cc.lease_owner) == worker_id,
+            )
+            .values(lease_expires_at=now + timedelta(seconds=lease_seconds), updated_at=now)
+        )
+        return int(result.rowcount or 0) == 1
