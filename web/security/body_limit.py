@@ -10,7 +10,7 @@ TOO_LARGE_FR = "La requête est trop volumineuse."
 TOO_LARGE_HTML = (
     '<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Requête trop volumineuse'
     '</title><link rel="stylesheet" href="/static/css/app.css"></head><body><main class="page">'
-    "<h1>Requête trop volumineuse</h1><p>{message}</p>"
+    "<h1>Requête trop volumineuse</h1><p role=\"alert\">{message}</p>"
     '<p><a href="/">Retour à l\'accueil</a></p></main></body></html>'
 )
 
