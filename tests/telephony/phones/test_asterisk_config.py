@@ -286,6 +286,12 @@ def test_test_peers_accept_loopback_contacts_only(pjsip: list[Section]) -> None:
         assert options["contact_deny"] == ["0.0.0.0/0.0.0.0"]
 
 
+def test_pyvoip_peers_are_never_qualified(pjsip: list[Section]) -> None:
+    aors = objects_of_type(pjsip, "aor")
+    for name in ("test-person", "991", "992"):
+        assert aors[name]["qualify_frequency"][-1] == "0", name
+
+
 def test_endpoint_contexts_exist(plan: dict[str, list[Priority]], pjsip: list[Section]) -> None:
     for name, options in objects_of_type(pjsip, "endpoint").items():
         assert options["context"][-1] in plan, name
