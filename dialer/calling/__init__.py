@@ -1,0 +1,1 @@
+"""The dialer at work: claimed contacts become calls, call updates become database state."""

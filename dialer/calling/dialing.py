@@ -1,0 +1,141 @@
+"""Claimed contacts turned into Originate actions, and what a refused send leaves behind.
+
+The claim has already written the attempt, so every call placed is on record
+before the PBX hears of it. What happens when sending fails depends on whether
+the PBX may have received the action:
+
+- nothing was sent (not connected, a value refused by the frame checks): the
+  claim is undone, the attempt row removed and the contact pending again, as if
+  the tick had never picked it;
+- the number itself is not callable: the attempt ends ``invalid_number``;
+- sent but not acknowledged (``OriginateUncertain``): nothing is done here, and
+  above all no redial; the adapter delivers the final update when it learns it;
+- refused by the PBX (``AmiActionError``): the adapter closes it as ``failed``
+  through the recorder, which applies the retry rule.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.engine import Engine
+
+from dialer.calling import presence
+from dialer.calling.recorder import CallRecorder
+from dialer.calling.rescheduling import IN_PROGRESS, PENDING
+from dialer.calling.snapshot import DialTarget
+from dialer.db import session_scope
+from dialer.models import CallAttempt, CampaignContact
+from dialer.selection import Claim
+from telephony.ami.client import AmiClient, OriginateRequest
+from telephony.ami.errors import AmiActionError, AmiNotConnected, OriginateUncertain
+from telephony.ami.frames import DialTemplate, InvalidNumber, UnsafeAmiValue
+from telephony.results import CallResult
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class DialConfig:
+    dial: DialTemplate
+    worker_id: str
+    context: str = "dialer-connect"
+    exten: str = "s"
+    lease_seconds: int = 120
+
+
+@dataclass(frozen=True)
+class PlacedCall:
+    claim: Claim
+    agent_user_id: int | None
+
+
+def originate_request(target: DialTarget, call: PlacedCall, config: DialConfig) -> OriginateRequest:
+    agent = call.agent_user_id
+    return OriginateRequest(
+        attempt_id=str(call.claim.attempt_id),
+        number=call.claim.number_e164,
+        dial=config.dial,
+        caller_id=target.caller_id,
+        context=config.context,
+        exten=config.exten,
+        timeout_ms=target.calling.ring_timeout_seconds * 1000,
+        agent=presence.agent_extension(agent) if agent is not None else "",
+        abandon_ms=int(target.params.abandon_grace_s * 1000),
+    )
+
+
+def undo_claim(engine: Engine, call: PlacedCall, worker_id: str, now: datetime) -> None:
+    """Give back a claim whose call was never sent: no attempt, contact pending again."""
+    with session_scope(engine) as session:
+        if call.agent_user_id is not None:
+            # The agent's row points at the attempt: let go of it before the attempt goes.
+            presence.release_agent(session, call.agent_user_id, now)
+            session.flush()
+        attempt = session.get(CallAttempt, call.claim.attempt_id)
+        if attempt is not None and attempt.result is None:
+            session.delete(attempt)
+        contact = session.get(CampaignContact, call.claim.contact_id)
+        if _still_ours(contact, worker_id):
+            assert contact is not None
+            contact.status = PENDING
+            contact.attempts = max(0, contact.attempts - 1)
+            contact.lease_owner, contact.lease_expires_at = None, None
+            contact.updated_at = now
+            session.add(contact)
+
+
+def _still_ours(contact: CampaignContact | None, worker_id: str) -> bool:
+    return (
+        contact is not None and contact.status == IN_PROGRESS and contact.lease_owner == worker_id
+    )
+
+
+class CallPlacer:
+    def __init__(
+        self,
+        engine: Engine,
+        client: AmiClient,
+        recorder: CallRecorder,
+        config: DialConfig,
+        clock: Clock,
+    ) -> None:
+        self._engine = engine
+        self._client = client
+        self._recorder = recorder
+        self._config = config
+        self._clock = clock
+
+    async def place_all(self, target: DialTarget, calls: list[PlacedCall]) -> int:
+        """Send every call (the adapter's rate limiter spaces them); how many were sent."""
+        sent = await asyncio.gather(*(self.place(target, call) for call in calls))
+        return sum(sent)
+
+    async def place(self, target: DialTarget, call: PlacedCall) -> bool:
+        attempt_id = call.claim.attempt_id
+        try:
+            await self._client.originate(originate_request(target, call, self._config))
+        except OriginateUncertain:
+            log.warning("attempt %s: originate not acknowledged, awaiting its result", attempt_id)
+            return True
+        except AmiActionError as error:
+            log.warning("attempt %s refused by the PBX: %s", attempt_id, error.message)
+            return True
+        except InvalidNumber:
+            await asyncio.to_thread(
+                self._recorder.close_unsent, attempt_id, CallResult.INVALID_NUMBER
+            )
+            return False
+        except (AmiNotConnected, UnsafeAmiValue) as error:
+            log.warning("attempt %s not sent (%s): claim given back", attempt_id, error)
+            await asyncio.to_thread(
+                undo_claim, self._engine, call, self._config.worker_id, self._clock()
+            )
+            return False
+        return True

@@ -1,0 +1,207 @@
+"""Agent presence stored in ``AgentPresence``, moved only through the pure state machine.
+
+Each function applies one event of ``dialer.agents`` to one agent's row inside the
+caller's session (the caller owns the transaction). ``reserve_agent`` is the one
+place where two dialer workers could race for the same agent: it takes the agent
+with a conditional UPDATE, so exactly one of them wins on SQLite and PostgreSQL.
+
+Extensions: an agent's PBX extension is ``9`` followed by its user id on at least
+four digits (user 7 -> ``90007``); the dialplan reaches it as
+``Local/<extension>@sim-agents`` (simulator) or the agents' context of a real PBX.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from dialer.agents import AgentEvent, AgentState, AgentStatus, IllegalTransition, transition
+from dialer.models import AgentPresence, CampaignAgent, User
+
+EXTENSION_PREFIX = "9"
+
+
+class PresenceError(ValueError):
+    """An agent action that cannot be done now; the message is French, for the desk."""
+
+
+def agent_extension(user_id: int) -> str:
+    return f"{EXTENSION_PREFIX}{user_id:04d}"
+
+
+def user_of_extension(extension: str) -> int | None:
+    digits = extension.removeprefix(EXTENSION_PREFIX)
+    if not extension.startswith(EXTENSION_PREFIX) or not digits.isdigit():
+        return None
+    return int(digits)
+
+
+def status_of(row: AgentPresence) -> AgentStatus:
+    return AgentStatus(AgentState(row.state), row.since, row.pause_reason, row.wrap_up_until)
+
+
+def _store(row: AgentPresence, status: AgentStatus) -> None:
+    row.state = status.state.value
+    row.since = status.since
+    row.pause_reason = status.pause_reason
+    row.wrap_up_until = status.wrap_up_until
+
+
+def _apply(
+    row: AgentPresence,
+    event: AgentEvent,
+    now: datetime,
+    *,
+    wrap_up_seconds: float = 30.0,
+    pause_reason: str | None = None,
+) -> None:
+    try:
+        status = transition(
+            status_of(row), event, now, wrap_up_seconds=wrap_up_seconds, pause_reason=pause_reason
+        )
+    except IllegalTransition as error:
+        raise PresenceError(str(error)) from error
+    _store(row, status)
+
+
+def presence_of(session: Session, user_id: int) -> AgentPresence:
+    row = session.get(AgentPresence, user_id)
+    if row is None:
+        row = AgentPresence(user_id=user_id)
+        session.add(row)
+    return row
+
+
+def log_in(session: Session, user_id: int, campaign_id: int, now: datetime) -> AgentPresence:
+    """Join a campaign the agent is enabled on; the agent starts paused, as the desk shows."""
+    user = session.get(User, user_id)
+    if user is None or not user.active:
+        raise PresenceError("Compte agent inconnu ou désactivé.")
+    enabled = session.exec(
+        select(CampaignAgent).where(
+            CampaignAgent.campaign_id == campaign_id, CampaignAgent.user_id == user_id
+        )
+    ).first()
+    if enabled is None:
+        raise PresenceError("Vous n'êtes pas habilité(e) sur cette campagne.")
+    row = presence_of(session, user_id)
+    if row.state != AgentState.LOGGED_OUT:
+        raise PresenceError(
+            "Déconnectez-vous de la campagne en cours avant d'en rejoindre une autre."
+        )
+    _apply(row, AgentEvent.LOG_IN, now)
+    row.campaign_id, row.attempt_id = campaign_id, None
+    session.flush()
+    return row
+
+
+def make_available(session: Session, user_id: int, now: datetime) -> AgentPresence:
+    row = presence_of(session, user_id)
+    _apply(row, AgentEvent.MAKE_AVAILABLE, now)
+    row.attempt_id = None
+    session.flush()
+    return row
+
+
+def pause(session: Session, user_id: int, reason: str, now: datetime) -> AgentPresence:
+    row = presence_of(session, user_id)
+    _apply(row, AgentEvent.PAUSE, now, pause_reason=reason)
+    session.flush()
+    return row
+
+
+def log_out(session: Session, user_id: int, now: datetime) -> AgentPresence:
+    row = presence_of(session, user_id)
+    _apply(row, AgentEvent.LOG_OUT, now)
+    row.campaign_id, row.attempt_id = None, None
+    session.flush()
+    return row
+
+
+def reserve_agent(
+    session: Session, campaign_id: int, now: datetime, worker_id: str | None = None
+) -> int | None:
+    """Hold the agent available the longest on the campaign; its user id, or None."""
+    candidates = session.exec(
+        select(AgentPresence.user_id)
+        .where(
+            AgentPresence.campaign_id == campaign_id,
+            AgentPresence.state == AgentState.AVAILABLE.value,
+        )
+        .order_by(col(AgentPresence.since), col(AgentPresence.user_id))
+        .limit(5)
+    ).all()
+    for user_id in candidates:
+        taken = session.execute(
+            update(AgentPresence)
+            .where(
+                col(AgentPresence.user_id) == user_id,
+                col(AgentPresence.state) == AgentState.AVAILABLE.value,
+            )
+            .values(state=AgentState.RESERVED.value, since=now, worker_id=worker_id)
+            .execution_options(synchronize_session=False)
+        )
+        # Another worker may have taken this agent since the SELECT: only the UPDATE
+        # that still finds it available wins (the machine's AVAILABLE -> RESERVED).
+        if taken.rowcount == 1:  # type: ignore[attr-defined]
+            return user_id
+    return None
+
+
+def assign_call(session: Session, user_id: int, attempt_id: int) -> None:
+    """Tie a reserved agent to the attempt it was held for."""
+    row = presence_of(session, user_id)
+    row.attempt_id = attempt_id
+    session.flush()
+
+
+def release_agent(session: Session, user_id: int, now: datetime) -> bool:
+    """A held agent whose call did not reach anyone goes back to available."""
+    row = session.get(AgentPresence, user_id)
+    if row is None or row.state != AgentState.RESERVED:
+        return False
+    _apply(row, AgentEvent.RELEASE, now)
+    row.attempt_id = None
+    session.flush()
+    return True
+
+
+def connect_agent(session: Session, user_id: int, attempt_id: int, now: datetime) -> bool:
+    """The call is bridged to the agent; False when the agent was not waiting for it."""
+    row = session.get(AgentPresence, user_id)
+    if row is None or row.state not in (AgentState.RESERVED, AgentState.AVAILABLE):
+        return False
+    _apply(row, AgentEvent.CONNECT, now)
+    row.attempt_id = attempt_id
+    session.flush()
+    return True
+
+
+def start_wrap_up(
+    session: Session, user_id: int, attempt_id: int, wrap_up_seconds: float, now: datetime
+) -> None:
+    """The outcome is recorded: the agent wraps up for the campaign's wrap-up time."""
+    row = session.get(AgentPresence, user_id)
+    if row is None or row.attempt_id != attempt_id:
+        return
+    if row.state == AgentState.ON_CALL:
+        _apply(row, AgentEvent.HANG_UP, now, wrap_up_seconds=wrap_up_seconds)
+    row.attempt_id = None
+    session.flush()
+
+
+def settle_wrap_ups(session: Session, now: datetime) -> int:
+    """Agents whose wrap-up time is over become available (as of when it ended)."""
+    rows = session.exec(
+        select(AgentPresence).where(
+            AgentPresence.state == AgentState.WRAP_UP.value,
+            col(AgentPresence.wrap_up_until) <= now,
+        )
+    ).all()
+    for row in rows:
+        until = row.wrap_up_until or now
+        _apply(row, AgentEvent.WRAP_UP_EXPIRED, until)
+    session.flush()
+    return len(rows)

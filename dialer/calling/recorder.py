@@ -1,0 +1,228 @@
+"""Call updates from the AMI adapter turned into database state.
+
+One transaction per update: the attempt's telephony columns, the agent's presence
+and, on the final update, the contact's next step (retry rule) and its lease. An
+update for an attempt that already has its final result changes nothing, so a
+late or repeated update can never reopen a finished call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, func, select
+
+from dialer.calling import presence
+from dialer.calling.events import CALL_ENDED, SCREEN_POP, ScreenPopBus, call_payload
+from dialer.calling.rescheduling import IN_PROGRESS, after_call_result
+from dialer.campaigns.policies import CallingPolicy, RetryPolicy
+from dialer.db import session_scope
+from dialer.models import CallAttempt, Campaign, CampaignContact
+from telephony.ami.updates import CallUpdate
+from telephony.results import CallResult, CallState
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class RecordedUpdate:
+    """What the dialer loop needs to know once an update is stored."""
+
+    attempt_id: int
+    contact_id: int
+    campaign_id: int
+    agent_user_id: int | None
+    connected: bool  # this update bridged the call to the agent
+    ended: bool
+    result: str | None
+
+
+WaitingHandler = Callable[[CallUpdate, RecordedUpdate], Awaitable[None]]
+RecordedListener = Callable[[CallUpdate, RecordedUpdate], None]
+
+
+def epoch_to_utc(value: float | None) -> datetime | None:
+    if value is None:
+        return None
+    return datetime.fromtimestamp(value, UTC).replace(tzinfo=None)
+
+
+def _int_or_none(text: str) -> int | None:
+    return int(text) if text.isdigit() else None
+
+
+def _copy_telephony(attempt: CallAttempt, update: CallUpdate) -> None:
+    attempt.state = update.state.value
+    attempt.originate_reason = _int_or_none(update.reason) or attempt.originate_reason
+    attempt.hangup_cause = _int_or_none(update.cause) or attempt.hangup_cause
+    attempt.tech_cause = update.tech_cause[:32] or attempt.tech_cause
+    attempt.amd_status = update.amd_status[:32] or attempt.amd_status
+    attempt.dialed_at = attempt.dialed_at or epoch_to_utc(update.created_at)
+    attempt.answered_at = epoch_to_utc(update.answered_at) or attempt.answered_at
+    attempt.connected_at = epoch_to_utc(update.connected_at) or attempt.connected_at
+    attempt.ended_at = epoch_to_utc(update.ended_at) or attempt.ended_at
+
+
+def effective_result(result: CallResult, connected: bool) -> CallResult:
+    # A person who answered and hung up before any agent was bridged was, for
+    # them, abandoned: nobody will record an outcome for that call.
+    if result is CallResult.ANSWERED and not connected:
+        return CallResult.ABANDONED
+    return result
+
+
+class CallRecorder:
+    """The ``CallObserver`` of the dialer: stores every update, then tells the loop."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        bus: ScreenPopBus,
+        clock: Clock,
+        on_waiting: WaitingHandler | None = None,
+        on_recorded: RecordedListener | None = None,
+    ) -> None:
+        self._engine = engine
+        self._bus = bus
+        self._clock = clock
+        self.on_waiting = on_waiting
+        self.on_recorded = on_recorded
+
+    async def on_call_update(self, update: CallUpdate) -> None:
+        # The database is synchronous; a thread keeps the AMI reader responsive, and
+        # the adapter awaits this method, so updates are still stored in order.
+        recorded = await asyncio.to_thread(self.apply, update)
+        if recorded is None:
+            return
+        if self.on_recorded is not None:
+            self.on_recorded(update, recorded)
+        self._notify(recorded)
+        if update.waiting_for_agent and self.on_waiting is not None:
+            await self.on_waiting(update, recorded)
+
+    def _notify(self, recorded: RecordedUpdate) -> None:
+        if recorded.agent_user_id is None:
+            return
+        ids = (recorded.attempt_id, recorded.contact_id, recorded.campaign_id)
+        if recorded.connected:
+            self._bus.publish(recorded.agent_user_id, call_payload(SCREEN_POP, *ids))
+        elif recorded.ended:
+            payload = call_payload(CALL_ENDED, *ids, result=recorded.result)
+            self._bus.publish(recorded.agent_user_id, payload)
+
+    def apply(self, update: CallUpdate) -> RecordedUpdate | None:
+        """Store one update in its own transaction; None when it changes nothing."""
+        if not update.attempt_id.isdigit():
+            log.warning("call update for a foreign attempt id %r ignored", update.attempt_id)
+            return None
+        now = self._clock()
+        with session_scope(self._engine) as session:
+            attempt = session.get(CallAttempt, int(update.attempt_id))
+            if attempt is None or attempt.result is not None:
+                return None
+            was_connected = attempt.connected_at is not None
+            _copy_telephony(attempt, update)
+            connected = False
+            if update.state is CallState.CONNECTED and not was_connected:
+                connected = self._connect(session, attempt, update, now)
+            elif update.state is CallState.ENDED and update.result is not None:
+                self._end(session, attempt, update.result, now)
+            session.add(attempt)
+            return RecordedUpdate(
+                attempt_id=attempt.id or 0,
+                contact_id=attempt.contact_id,
+                campaign_id=attempt.campaign_id,
+                agent_user_id=attempt.agent_user_id,
+                connected=connected,
+                ended=update.state is CallState.ENDED,
+                result=attempt.result,
+            )
+
+    def close_unsent(self, attempt_id: int, result: CallResult) -> None:
+        """End an attempt the PBX never heard of (say, a number refused before sending)."""
+        now = self._clock()
+        with session_scope(self._engine) as session:
+            attempt = session.get(CallAttempt, attempt_id)
+            if attempt is None or attempt.result is not None:
+                return
+            attempt.state = CallState.ENDED.value
+            attempt.ended_at = now
+            self._end(session, attempt, result, now)
+            session.add(attempt)
+
+    def _connect(
+        self, session: Session, attempt: CallAttempt, update: CallUpdate, now: datetime
+    ) -> bool:
+        agent = attempt.agent_user_id or presence.user_of_extension(update.agent)
+        if agent is None:
+            log.error("attempt %s bridged to an unknown agent %r", attempt.id, update.agent)
+            return False
+        attempt.agent_user_id = agent
+        if not presence.connect_agent(session, agent, attempt.id or 0, now):
+            log.warning("agent %s was not waiting for attempt %s", agent, attempt.id)
+        contact = session.get(CampaignContact, attempt.contact_id)
+        if contact is not None and contact.status == IN_PROGRESS:
+            # The agent holds the contact now, for as long as the talk and the outcome
+            # take: an expiring lease must not hand the person to another call meanwhile.
+            contact.lease_expires_at = None
+            session.add(contact)
+        return True
+
+    def _end(
+        self, session: Session, attempt: CallAttempt, result: CallResult, now: datetime
+    ) -> None:
+        final = effective_result(result, attempt.connected_at is not None)
+        attempt.result = final.value
+        if attempt.agent_user_id is not None and final is not CallResult.ANSWERED:
+            presence.release_agent(session, attempt.agent_user_id, now)
+        contact = session.get(CampaignContact, attempt.contact_id)
+        if contact is None or not _is_current(session, contact, attempt):
+            return
+        contact.last_result = final.value
+        contact.last_attempt_at = contact.last_attempt_at or now
+        contact.lease_owner, contact.lease_expires_at = None, None
+        contact.updated_at = now
+        if contact.status == IN_PROGRESS:
+            _reschedule(session, contact, attempt, final, now)
+        session.add(contact)
+
+
+def _is_current(session: Session, contact: CampaignContact, attempt: CallAttempt) -> bool:
+    """Whether no later attempt of the contact was claimed since (after a lost lease)."""
+    latest = session.exec(
+        select(func.max(col(CallAttempt.id))).where(CallAttempt.contact_id == contact.id)
+    ).one()
+    return latest == attempt.id
+
+
+def _reschedule(
+    session: Session,
+    contact: CampaignContact,
+    attempt: CallAttempt,
+    result: CallResult,
+    now: datetime,
+) -> None:
+    campaign = session.get(Campaign, attempt.campaign_id)
+    if campaign is None:
+        return
+    progress = after_call_result(
+        result,
+        contact.retry_counts or {},
+        contact.attempts,
+        CallingPolicy.model_validate(campaign.calling_policy or {}),
+        RetryPolicy.model_validate(campaign.retry_policy or {}),
+        now,
+    )
+    if progress is None:
+        return  # answered: the agent's outcome decides
+    contact.status = progress.status
+    contact.done_reason = progress.done_reason
+    contact.next_attempt_at = progress.next_attempt_at
+    contact.retry_counts = progress.retry_counts

@@ -1,0 +1,236 @@
+"""The dialer loop: every tick, pace each dialling target, claim contacts, place calls.
+
+Per target (see ``snapshot`` for which campaigns and waves dial) a tick reads a
+pacing snapshot, asks ``dialer.pacing.decide`` how many lines to open, and:
+
+- preview and progressive: holds one available agent per line first, claims as
+  many contacts as agents were held, and dials with the agent's extension in
+  AGENT, so the PBX bridges the person straight to that agent (preview is dialled
+  like progressive until the desk can show the record before the call);
+- predictive: claims the lines and dials with AGENT empty; when a person answers,
+  ``hand_over`` holds the longest-available agent and sets AGENT on the channel,
+  and if none is free the PBX abandons the call after ABANDON_MS.
+
+The last decision of each target is kept with its French reason, so "why is
+nothing dialling?" has an answer on the manager's page.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from dialer.calling import presence
+from dialer.calling.dialing import CallPlacer, Clock, DialConfig, PlacedCall
+from dialer.calling.recorder import CallRecorder, RecordedUpdate
+from dialer.calling.snapshot import DialTarget, build_snapshot, dial_targets
+from dialer.db import session_scope
+from dialer.models import CallAttempt
+from dialer.pacing import CallStatsEstimator, PacingDecision, PacingMode, decide
+from dialer.selection import claim_contacts, release_expired_leases, renew_lease
+from telephony.ami.client import AmiClient
+from telephony.ami.errors import AmiError
+from telephony.ami.updates import CallUpdate
+from telephony.results import CallState
+
+log = logging.getLogger(__name__)
+
+TargetKey = tuple[int, int | None]
+RELEASE_EVERY_TICKS = 10
+
+
+@dataclass
+class TickReport:
+    placed: int = 0
+    decisions: dict[TargetKey, PacingDecision] = field(default_factory=dict)
+
+
+@dataclass
+class _Leased:
+    contact_id: int
+    renewed_at: datetime
+
+
+class DialerWorker:
+    def __init__(
+        self,
+        engine: Engine,
+        client: AmiClient,
+        recorder: CallRecorder,
+        config: DialConfig,
+        clock: Clock,
+    ) -> None:
+        self._engine = engine
+        self._client = client
+        self._config = config
+        self._clock = clock
+        self._placer = CallPlacer(engine, client, recorder, config, clock)
+        self._stats: dict[int, CallStatsEstimator] = {}
+        self._leased: dict[int, _Leased] = {}  # claimed, not yet with an agent nor ended
+        self._live: set[int] = set()  # placed and not ended
+        self._ticks = 0
+        self.decisions: dict[TargetKey, PacingDecision] = {}
+        recorder.on_waiting = self.hand_over
+        recorder.on_recorded = self._follow
+
+    @property
+    def live_calls(self) -> int:
+        return len(self._live)
+
+    async def tick(self) -> TickReport:
+        now = self._clock()
+        self._ticks += 1
+        await asyncio.to_thread(self._housekeeping, now)
+        report = TickReport()
+        if not self._client.connected:
+            return report
+        plans = await asyncio.to_thread(self._plan, now)
+        for target, decision in plans:
+            key = (target.campaign_id, target.wave_id)
+            report.decisions[key] = self.decisions[key] = decision
+            if decision.lines_to_dial > 0:
+                report.placed += await self._dial(target, decision.lines_to_dial, now)
+        return report
+
+    # -- bookkeeping ---------------------------------------------------------
+    def _housekeeping(self, now: datetime) -> None:
+        with session_scope(self._engine) as session:
+            presence.settle_wrap_ups(session, now)
+        third = self._config.lease_seconds / 3
+        for leased in list(self._leased.values()):
+            if (now - leased.renewed_at).total_seconds() >= third:
+                renew_lease(
+                    self._engine,
+                    leased.contact_id,
+                    self._config.worker_id,
+                    now,
+                    self._config.lease_seconds,
+                )
+                leased.renewed_at = now
+        if self._ticks % RELEASE_EVERY_TICKS == 1:
+            release_expired_leases(self._engine, now)
+
+    def _follow(self, update: CallUpdate, recorded: RecordedUpdate) -> None:
+        if update.state is CallState.CONNECTED:
+            self._leased.pop(recorded.attempt_id, None)
+        if update.state is not CallState.ENDED:
+            return
+        self._leased.pop(recorded.attempt_id, None)
+        self._live.discard(recorded.attempt_id)
+        stats = self._stats.setdefault(recorded.campaign_id, CallStatsEstimator.start())
+        end = update.ended_at or update.at
+        stats.attempt_finished(
+            update.answered_at is not None, (update.answered_at or end) - update.created_at
+        )
+        if update.connected_at is not None:
+            stats.talk_finished(end - update.connected_at)
+
+    def _plan(self, now: datetime) -> list[tuple[DialTarget, PacingDecision]]:
+        plans = []
+        with session_scope(self._engine) as session:
+            for target in dial_targets(session, now):
+                estimator = self._stats.setdefault(target.campaign_id, CallStatsEstimator.start())
+                snapshot = build_snapshot(session, target, now, estimator.stats())
+                plans.append((target, decide(snapshot, target.params)))
+        return plans
+
+    # -- dialling ------------------------------------------------------------
+    async def _dial(self, target: DialTarget, lines: int, now: datetime) -> int:
+        if target.params.mode is PacingMode.PREDICTIVE:
+            calls = await asyncio.to_thread(self._claim, target, lines, now)
+        else:
+            calls = await asyncio.to_thread(self._claim_with_agents, target, lines, now)
+        for call in calls:
+            self._live.add(call.claim.attempt_id)
+            self._leased[call.claim.attempt_id] = _Leased(call.claim.contact_id, now)
+        sent = await asyncio.gather(*(self._placer.place(target, call) for call in calls))
+        for call, ok in zip(calls, sent, strict=True):
+            if not ok:
+                self._live.discard(call.claim.attempt_id)
+                self._leased.pop(call.claim.attempt_id, None)
+        return sum(sent)
+
+    def _claim(self, target: DialTarget, lines: int, now: datetime) -> list[PlacedCall]:
+        claims = claim_contacts(
+            self._engine,
+            target.campaign_id,
+            self._config.worker_id,
+            lines,
+            now,
+            wave_id=target.wave_id,
+            lease_seconds=self._config.lease_seconds,
+        )
+        return [PlacedCall(claim, None) for claim in claims]
+
+    def _claim_with_agents(self, target: DialTarget, lines: int, now: datetime) -> list[PlacedCall]:
+        with session_scope(self._engine) as session:
+            agents = []
+            for _ in range(lines):
+                agent = presence.reserve_agent(
+                    session, target.campaign_id, now, self._config.worker_id
+                )
+                if agent is None:
+                    break
+                agents.append(agent)
+        calls: list[PlacedCall] = []
+        try:
+            calls = self._claim(target, len(agents), now) if agents else []
+        finally:
+            # Held agents whose contact was not claimed (or a failed claim) are freed.
+            with session_scope(self._engine) as session:
+                paired = [PlacedCall(c.claim, a) for c, a in zip(calls, agents, strict=False)]
+                for call in paired:
+                    _assign(session, call)
+                for spare in agents[len(paired) :]:
+                    presence.release_agent(session, spare, now)
+        return paired
+
+    async def hand_over(self, update: CallUpdate, recorded: RecordedUpdate) -> None:
+        """A predictive call was answered: give it the longest-available agent, if any."""
+        agent = await asyncio.to_thread(self._reserve_for, recorded)
+        if agent is None:
+            log.info("attempt %s answered with no agent free", recorded.attempt_id)
+            return
+        try:
+            await self._client.setvar(update.channel_id, "AGENT", presence.agent_extension(agent))
+        except AmiError as error:
+            log.warning("attempt %s: agent hand-over failed: %s", recorded.attempt_id, error)
+            await asyncio.to_thread(self._unassign, recorded.attempt_id, agent)
+
+    def _reserve_for(self, recorded: RecordedUpdate) -> int | None:
+        now = self._clock()
+        with session_scope(self._engine) as session:
+            agent = presence.reserve_agent(
+                session, recorded.campaign_id, now, self._config.worker_id
+            )
+            if agent is not None:
+                attempt = session.get(CallAttempt, recorded.attempt_id)
+                if attempt is not None and attempt.result is None:
+                    attempt.agent_user_id = agent
+                    session.add(attempt)
+                    presence.assign_call(session, agent, recorded.attempt_id)
+                else:
+                    presence.release_agent(session, agent, now)
+                    agent = None
+            return agent
+
+    def _unassign(self, attempt_id: int, agent: int) -> None:
+        with session_scope(self._engine) as session:
+            attempt = session.get(CallAttempt, attempt_id)
+            if attempt is not None and attempt.connected_at is None:
+                attempt.agent_user_id = None
+                session.add(attempt)
+            presence.release_agent(session, agent, self._clock())
+
+
+def _assign(session: Session, call: PlacedCall) -> None:
+    attempt = session.get(CallAttempt, call.claim.attempt_id)
+    if attempt is not None and call.agent_user_id is not None:
+        attempt.agent_user_id = call.agent_user_id
+        session.add(attempt)
+        presence.assign_call(session, call.agent_user_id, call.claim.attempt_id)

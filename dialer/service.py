@@ -1,0 +1,135 @@
+"""The dialing service: PBX (embedded simulator or real Asterisk), AMI adapter, dialer loop.
+
+The web app's lifespan starts it and stops it; ``dialer serve`` does the same. In
+the embedded default the PBX simulator listens on the AMI URL's host and port
+(port 0 picks a free one, which the adapter then uses).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlmodel import col, select
+
+from dialer.calling.dialing import DialConfig
+from dialer.calling.events import ScreenPopBus
+from dialer.calling.recorder import CallRecorder
+from dialer.calling.worker import DialerWorker, TickReport
+from dialer.db import session_scope
+from dialer.models import CallAttempt, utcnow
+from dialer.runtime import Runtime
+from telephony.ami.client import AmiClient
+from telephony.ami.connection import ConnectionSettings
+from telephony.ami.endpoint import AmiEndpoint
+from telephony.ami.frames import DialTemplate
+from telephony.results import CallResult
+from telephony.sim import PbxSimulator, SimulatorConfig
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TICK_SECONDS = 0.5
+
+
+class DialerService:
+    def __init__(
+        self,
+        runtime: Runtime,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        sim_config: SimulatorConfig | None = None,
+        bus: ScreenPopBus | None = None,
+        tick_seconds: float = DEFAULT_TICK_SECONDS,
+    ) -> None:
+        self.runtime = runtime
+        self.clock = clock
+        self.bus = bus or ScreenPopBus()
+        self.tick_seconds = tick_seconds
+        self.sim: PbxSimulator | None = None
+        self._sim_config = sim_config
+        self.recorder = CallRecorder(runtime.engine, self.bus, clock)
+        self.client: AmiClient | None = None
+        self.worker: DialerWorker | None = None
+        self._loop: asyncio.Task[None] | None = None
+
+    async def start(self, *, run_loop: bool = True) -> None:
+        """Start the PBX (if embedded), log in to AMI and, unless told not to, the loop."""
+        settings = self.runtime.settings
+        ami = settings.ami
+        secret = ami.secret.get_secret_value()
+        port = ami.port
+        if settings.embedded_pbx:
+            config = self._sim_config or SimulatorConfig()
+            self.sim = PbxSimulator(
+                dataclasses.replace(config, username=ami.username, secret=secret)
+            )
+            await self.sim.start(ami.host, ami.port)
+            port = self.sim.port
+        endpoint = AmiEndpoint(ami.host, port, ami.username, secret)
+        connection = ConnectionSettings(
+            endpoint,
+            action_timeout_s=settings.ami_action_timeout_s,
+            ping_interval_s=settings.ami_ping_interval_s,
+        )
+        self.client = AmiClient(connection, self.recorder, originate_rate=settings.trunk_max_cps)
+        dial = DialConfig(
+            dial=DialTemplate(settings.dial_template),
+            worker_id=settings.worker_id,
+            context=settings.dial_context,
+            exten=settings.dial_extension,
+            lease_seconds=settings.lease_seconds,
+        )
+        self.worker = DialerWorker(
+            self.runtime.engine, self.client, self.recorder, dial, self.clock
+        )
+        await asyncio.to_thread(self.close_orphans)
+        await self.client.start()
+        if run_loop:
+            self._loop = asyncio.create_task(self._run(), name="dialer-loop")
+
+    def close_orphans(self) -> int:
+        """Attempts this worker left open in an earlier life: the PBX's answer is lost.
+
+        They end ``ended_while_disconnected``, whose retry rule reschedules the person,
+        since nobody will ever deliver their final update.
+        """
+        worker_id = self.runtime.settings.worker_id
+        with session_scope(self.runtime.engine) as session:
+            ids = session.exec(
+                select(CallAttempt.id).where(
+                    CallAttempt.worker_id == worker_id, col(CallAttempt.result).is_(None)
+                )
+            ).all()
+        for attempt_id in ids:
+            if attempt_id is not None:
+                self.recorder.close_unsent(attempt_id, CallResult.ENDED_WHILE_DISCONNECTED)
+        return len(ids)
+
+    async def tick(self) -> TickReport:
+        if self.worker is None:
+            raise RuntimeError("le service de numérotation n'est pas démarré")
+        return await self.worker.tick()
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self.tick()
+            except Exception:
+                # One bad tick (a database hiccup) must not stop the dialling for good.
+                log.exception("dialer tick failed")
+            await asyncio.sleep(self.tick_seconds)
+
+    async def stop(self) -> None:
+        if self._loop is not None:
+            self._loop.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._loop
+            self._loop = None
+        if self.client is not None:
+            await self.client.close()
+        if self.sim is not None:
+            await self.sim.stop()
