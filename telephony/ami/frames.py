@@ -68,7 +68,13 @@ def check_headers(headers: Mapping[str, HeaderValue]) -> None:
 
 
 def variable(name: str, value: str) -> str:
-    """One ``Variable:`` entry (``NAME=value``) for Originate."""
+    """One ``Variable:`` entry (``NAME=value``) for Originate.
+
+    Asterisk splits a Variable header on commas (``A=1,B=2``), so a comma in
+    the value would set a second variable of the caller's choosing.
+    """
+    if "," in value:
+        raise UnsafeAmiValue(f"channel variable {name} contains a comma")
     return check_value("Variable", f"{check_variable_name(name)}={value}")
 
 

@@ -41,8 +41,11 @@ class TokenBucket:
         now = self._clock()
         self._tokens = min(self.burst, self._tokens + (now - self._stamp) * self.rate)
         self._stamp = now
-        if self._tokens >= 1:
-            self._tokens -= 1
+        # The epsilon absorbs float rounding: after sleeping exactly the
+        # announced wait, 0.9999999 tokens must count as one, or acquire()
+        # would spin on ever smaller sleeps.
+        if self._tokens >= 1 - 1e-9:
+            self._tokens = max(0.0, self._tokens - 1)
             return 0.0
         return (1 - self._tokens) / self.rate
 
