@@ -57,11 +57,14 @@ def settle(status: AgentStatus, now: datetime) -> AgentStatus:
 def expected_free_in(
     status: AgentStatus, now: datetime, *, mean_talk_seconds: float, wrap_up_seconds: float
 ) -> float | None:
-    """Seconds until the agent can take a call, ``None`` when it will not without acting.
+    """Seconds until the agent can take a call, ``None`` when it will not without acting."""
+    elapsed = (now - status.since).total_seconds()
+    return _free_in(status, now, elapsed, mean_talk_seconds, wrap_up_seconds)
 
-    A call in progress is expected to last the mean talk time, and at least a moment more
-    once it has already run longer: past the mean, the best guess is "soon", never "now".
-    """
+
+def _free_in(
+    status: AgentStatus, now: datetime, elapsed: float, mean_talk: float, wrap_up: float
+) -> float | None:
     state = status.state
     if state is AgentState.AVAILABLE:
         return 0.0
@@ -70,9 +73,9 @@ def expected_free_in(
             return 0.0
         return max(0.0, (status.wrap_up_until - now).total_seconds())
     if state is AgentState.ON_CALL:
-        elapsed = (now - status.since).total_seconds()
-        remaining = max(mean_talk_seconds - elapsed, 0.1 * mean_talk_seconds)
-        return remaining + wrap_up_seconds
+        # Past the mean talk time the best guess is "soon", never "now".
+        remaining = max(mean_talk - elapsed, 0.1 * mean_talk)
+        return remaining + wrap_up
     return None
 
 
@@ -88,7 +91,6 @@ class AgentView:
 def agent_view(
     status: AgentStatus, now: datetime, *, mean_talk_seconds: float, wrap_up_seconds: float
 ) -> AgentView:
-    free_in = expected_free_in(
-        status, now, mean_talk_seconds=mean_talk_seconds, wrap_up_seconds=wrap_up_seconds
-    )
-    return AgentView(status.state, (now - status.since).total_seconds(), free_in)
+    elapsed = (now - status.since).total_seconds()
+    free_in = _free_in(status, now, elapsed, mean_talk_seconds, wrap_up_seconds)
+    return AgentView(status.state, elapsed, free_in)

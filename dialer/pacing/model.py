@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
@@ -57,15 +58,20 @@ class PacingSnapshot:
     calls: tuple[CallView, ...] = ()
     stats: CallStats = CallStats()
     today: DayCounts = DayCounts()
+    _counts: Counter[AgentState] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Counted once: pacing asks for the same counts several times per decision.
+        object.__setattr__(self, "_counts", Counter(agent.state for agent in self.agents))
 
     def count(self, state: AgentState) -> int:
-        return sum(1 for agent in self.agents if agent.state is state)
+        return self._counts[state]
 
     @property
     def working_agents(self) -> int:
         """Logged in and not paused: the agents the campaign can count on."""
-        idle = (AgentState.LOGGED_OUT, AgentState.PAUSED)
-        return sum(1 for agent in self.agents if agent.state not in idle)
+        idle = self._counts[AgentState.LOGGED_OUT] + self._counts[AgentState.PAUSED]
+        return len(self.agents) - idle
 
     @property
     def unreserved_calls(self) -> int:
