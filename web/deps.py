@@ -43,7 +43,11 @@ IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 def current_user(request: Request, db: DbSession, state: WebStateDep) -> User:
     uid = session_user_id(request.session, state.revoked)
     user = db.get(User, uid) if uid is not None else None
-    if user is None or not user.active or not session_matches(request.session, user, state.secret_key):
+    if (
+        user is None
+        or not user.active
+        or not session_matches(request.session, user, state.secret_key)
+    ):
         if uid is not None:
             request.session.clear()
         raise NotAuthenticated()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -12,6 +13,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from web.render import render
 from web.security.headers import apply_security_headers
 
 log = logging.getLogger(__name__)
@@ -93,12 +95,10 @@ def _describe(error: Any) -> str:
 
 
 def error_response(
-    request: Request, status: int, message: str, headers: dict[str, str] | None = None
+    request: Request, status: int, message: str, headers: Mapping[str, str] | None = None
 ) -> Response:
     if is_api(request) or not hasattr(request.app.state, "web"):
         return JSONResponse({"detail": message}, status, headers=headers)
-    from web.render import render
-
     context = {"status": status, "message": message}
     response = render(request, "error.html", context, status=status)
     for name, value in (headers or {}).items():

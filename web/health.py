@@ -23,7 +23,5 @@ def readyz(runtime: RuntimeDep) -> JSONResponse:
         with runtime.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
     except SQLAlchemyError:
-        return JSONResponse(
-            {"status": "indisponible", "database": "injoignable"}, status_code=503
-        )
+        return JSONResponse({"status": "indisponible", "database": "injoignable"}, status_code=503)
     return JSONResponse({"status": "ok", "database": "ok"})

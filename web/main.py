@@ -87,7 +87,9 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
     upload_limit = settings.import_max_bytes + UPLOAD_OVERHEAD_BYTES
 
     def limit_for(scope: Scope) -> int:
-        return upload_limit if imports.is_upload_path(str(scope.get("path", ""))) else FORM_MAX_BYTES
+        return (
+            upload_limit if imports.is_upload_path(str(scope.get("path", ""))) else FORM_MAX_BYTES
+        )
 
     # Added innermost first: the headers wrap everything, the size limit runs before parsing.
     app.add_middleware(

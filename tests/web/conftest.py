@@ -49,10 +49,17 @@ class World:
 def world(app: FastAPI) -> World:
     """Four people, one per role, a fund and a flu campaign."""
     with Session(app.state.runtime.engine, expire_on_commit=False) as db:
-        for username, role in (("agent1", "agent"), ("gestion", "manager"), ("dpo", "dpo"), ("admin", "admin")):
+        for username, role in (
+            ("agent1", "agent"),
+            ("gestion", "manager"),
+            ("dpo", "dpo"),
+            ("admin", "admin"),
+        ):
             create_user(db, username, f"{username.title()} Test", role, PASSWORD)
         fund = create_fund(db, "CPAM75", "CPAM de Paris", Territory.METRO)
-        campaign = create_campaign(db, "GRIPPE-1", "Grippe 2026", "flu_vaccination", fund, "0140000000")
+        campaign = create_campaign(
+            db, "GRIPPE-1", "Grippe 2026", "flu_vaccination", fund, "0140000000"
+        )
         db.commit()
         assert fund.id is not None and campaign.id is not None
         return World(fund_id=fund.id, campaign_id=campaign.id)

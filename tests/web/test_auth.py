@@ -7,8 +7,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from dialer.accounts import LOGIN_FAILED_FR, find_user, set_password
-from web.security.sessions import SESSION_COOKIE
 from tests.web.conftest import PASSWORD, World, csrf_of, sign_in
+from web.security.sessions import SESSION_COOKIE
 
 
 def _post_login(client: TestClient, username: str, password: str) -> object:
@@ -18,7 +18,9 @@ def _post_login(client: TestClient, username: str, password: str) -> object:
     )
 
 
-def test_login_rotates_session_and_redirects_manager_to_campaigns(client: TestClient, world: World) -> None:
+def test_login_rotates_session_and_redirects_manager_to_campaigns(
+    client: TestClient, world: World
+) -> None:
     anonymous_token = csrf_of(client)
     anonymous_cookie = client.cookies[SESSION_COOKIE]
     response = client.post(
@@ -89,7 +91,9 @@ def test_logout_revokes_the_old_cookie(client: TestClient, world: World) -> None
     assert replay.status_code == 303 and replay.headers["location"].startswith("/connexion")
 
 
-def test_password_change_ends_existing_sessions(client: TestClient, world: World, app: FastAPI) -> None:
+def test_password_change_ends_existing_sessions(
+    client: TestClient, world: World, app: FastAPI
+) -> None:
     sign_in(client, "gestion")
     assert client.get("/campagnes").status_code == 200
     with Session(app.state.runtime.engine) as db:
@@ -113,8 +117,12 @@ def test_next_parameter_is_never_an_open_redirect(client: TestClient, world: Wor
     token = csrf_of(client)
     response = client.post(
         "/connexion",
-        data={"identifiant": "gestion", "mot_de_passe": PASSWORD, "csrf_token": token,
-              "suite": "//evil.example/x"},
+        data={
+            "identifiant": "gestion",
+            "mot_de_passe": PASSWORD,
+            "csrf_token": token,
+            "suite": "//evil.example/x",
+        },
     )
     assert response.headers["location"] == "/"
 

@@ -10,10 +10,17 @@ from tests.web.conftest import World, sign_in
 
 def _form(token: str, world: World, **changes: object) -> dict[str, object]:
     form: dict[str, object] = {
-        "csrf_token": token, "code": "ebd-2026", "nom": "M'T dents 2026", "theme": "child_dental",
-        "caisse": str(world.fund_id), "numero_presente": "01 40 00 00 01",
-        "plages": "09:30-12:00, 13h30-18h00", "jours": ["0", "2", "4"], "tentatives_max": "6",
-        "abandon_cible": "2,5", "post_appel": "45",
+        "csrf_token": token,
+        "code": "ebd-2026",
+        "nom": "M'T dents 2026",
+        "theme": "child_dental",
+        "caisse": str(world.fund_id),
+        "numero_presente": "01 40 00 00 01",
+        "plages": "09:30-12:00, 13h30-18h00",
+        "jours": ["0", "2", "4"],
+        "tentatives_max": "6",
+        "abandon_cible": "2,5",
+        "post_appel": "45",
     }
     form.update(changes)
     return form
@@ -22,13 +29,21 @@ def _form(token: str, world: World, **changes: object) -> dict[str, object]:
 def test_create_page_offers_every_theme_and_fund(client: TestClient, world: World) -> None:
     sign_in(client, "gestion")
     page = client.get("/campagnes/nouvelle").text
-    for key in ("flu_vaccination", "child_dental", "ameli_account", "pro_online_services", "employer_offer"):
+    for key in (
+        "flu_vaccination",
+        "child_dental",
+        "ameli_account",
+        "pro_online_services",
+        "employer_offer",
+    ):
         assert f'value="{key}"' in page
     assert "CPAM de Paris (CPAM75)" in page
     assert 'value="10:00-13:00, 14:00-20:00"' in page
 
 
-def test_manager_creates_a_campaign_with_its_calling_policy(client: TestClient, world: World, app: FastAPI) -> None:
+def test_manager_creates_a_campaign_with_its_calling_policy(
+    client: TestClient, world: World, app: FastAPI
+) -> None:
     token = sign_in(client, "gestion")
     response = client.post("/campagnes/nouvelle", data=_form(token, world))
     assert response.status_code == 303
@@ -47,16 +62,37 @@ def test_manager_creates_a_campaign_with_its_calling_policy(client: TestClient, 
     assert "EBD-2026" in client.get("/campagnes").text
 
 
-def test_bad_values_are_reported_per_field_in_french(client: TestClient, world: World, app: FastAPI) -> None:
+def test_bad_values_are_reported_per_field_in_french(
+    client: TestClient, world: World, app: FastAPI
+) -> None:
     token = sign_in(client, "gestion")
-    bad = _form(token, world, code="é", nom="", theme="inconnu", caisse="999",
-                numero_presente="12", plages="13:00-10:00", jours=[], tentatives_max="0",
-                abandon_cible="abc", post_appel="9999")
+    bad = _form(
+        token,
+        world,
+        code="é",
+        nom="",
+        theme="inconnu",
+        caisse="999",
+        numero_presente="12",
+        plages="13:00-10:00",
+        jours=[],
+        tentatives_max="0",
+        abandon_cible="abc",
+        post_appel="9999",
+    )
     response = client.post("/campagnes/nouvelle", data=bad)
     assert response.status_code == 400
-    for fragment in ("Code :", "Nom : obligatoire", "Thème : choisissez", "Caisse : choisissez",
-                     "Numéro présenté", "Jours d&#39;appel", "Tentatives : entre 1 et 50",
-                     "Abandon : un nombre est attendu", "Post-appel : entre 0 et 600"):
+    for fragment in (
+        "Code :",
+        "Nom : obligatoire",
+        "Thème : choisissez",
+        "Caisse : choisissez",
+        "Numéro présenté",
+        "Jours d&#39;appel",
+        "Tentatives : entre 1 et 50",
+        "Abandon : un nombre est attendu",
+        "Post-appel : entre 0 et 600",
+    ):
         assert fragment in response.text, fragment
     with Session(app.state.runtime.engine) as db:
         assert len(db.exec(select(Campaign)).all()) == 1

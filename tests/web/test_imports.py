@@ -44,7 +44,9 @@ def test_upload_imports_in_background_and_serves_the_reject_report(
     info = wait_for_import(client, world.campaign_id, ticket_of(response.headers["location"]))
     assert info["status"] == "done" and info["done"] == info["expected"] == 120
     assert info["rejected"] == generated.bad_rows
-    assert "120 lignes lues" in info["message"] and f"{generated.bad_rows} rejetées" in info["message"]
+    assert (
+        "120 lignes lues" in info["message"] and f"{generated.bad_rows} rejetées" in info["message"]
+    )
     assert _contacts(app) == 120 - generated.bad_rows
 
     report = client.get(info["report_url"])
@@ -97,7 +99,9 @@ def test_missing_and_empty_files_refused_on_the_form(client: TestClient, world: 
 
 
 def test_file_over_the_size_limit_refused_and_nothing_kept(
-    settings, world: World, tmp_path: Path  # type: ignore[no-untyped-def]
+    settings,
+    world: World,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     from web.main import create_app
 

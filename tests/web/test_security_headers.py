@@ -6,8 +6,12 @@ from fastapi.testclient import TestClient
 from tests.web.conftest import World, sign_in
 
 
-@pytest.mark.parametrize("path", ["/connexion", "/healthz", "/static/css/app.css", "/nulle-part", "/campagnes"])
-def test_every_response_carries_the_security_headers(client: TestClient, world: World, path: str) -> None:
+@pytest.mark.parametrize(
+    "path", ["/connexion", "/healthz", "/static/css/app.css", "/nulle-part", "/campagnes"]
+)
+def test_every_response_carries_the_security_headers(
+    client: TestClient, world: World, path: str
+) -> None:
     response = client.get(path)
     csp = response.headers["content-security-policy"]
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
@@ -19,14 +23,23 @@ def test_every_response_carries_the_security_headers(client: TestClient, world: 
     assert "camera=()" in response.headers["permissions-policy"]
 
 
-def test_pages_are_not_cached_and_have_no_inline_script_or_style(client: TestClient, world: World) -> None:
+def test_pages_are_not_cached_and_have_no_inline_script_or_style(
+    client: TestClient, world: World
+) -> None:
     sign_in(client, "gestion")
-    for path in ("/campagnes", "/campagnes/nouvelle", f"/campagnes/{world.campaign_id}",
-                 f"/campagnes/{world.campaign_id}/import", f"/campagnes/{world.campaign_id}/agents"):
+    for path in (
+        "/campagnes",
+        "/campagnes/nouvelle",
+        f"/campagnes/{world.campaign_id}",
+        f"/campagnes/{world.campaign_id}/import",
+        f"/campagnes/{world.campaign_id}/agents",
+    ):
         page = client.get(path)
         assert page.status_code == 200, path
         assert page.headers["cache-control"] == "no-store"
-        assert "<script>" not in page.text and " style=" not in page.text and "<style" not in page.text
+        assert (
+            "<script>" not in page.text and " style=" not in page.text and "<style" not in page.text
+        )
         assert "http://" not in page.text and "https://" not in page.text
 
 

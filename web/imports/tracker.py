@@ -19,7 +19,9 @@ from dialer.importing.pipeline import ImportOptions, ImportRefused, import_conta
 from dialer.runtime import Runtime
 
 log = logging.getLogger(__name__)
-FAILED_FR = "L'import a échoué sur une erreur interne ; rien n'a été perdu, l'incident est consigné."
+FAILED_FR = (
+    "L'import a échoué sur une erreur interne ; rien n'a été perdu, l'incident est consigné."
+)
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,9 @@ class ImportTracker:
     def _run(self, ticket: str, campaign_id: int, path: Path, author: str) -> None:
         settings = self.runtime.settings
         options = ImportOptions(
-            max_bytes=settings.import_max_bytes, batch_size=settings.import_batch_size, author=author
+            max_bytes=settings.import_max_bytes,
+            batch_size=settings.import_batch_size,
+            author=author,
         )
 
         def progress(done: int, expected: int) -> None:

@@ -27,7 +27,10 @@ def _page(request: Request, db: DbSession, status: int = 200, **extra: object) -
 
 @router.get("/admin/utilisateurs")
 def users_page(
-    request: Request, _admin: AdminUser, db: DbSession, cree: Annotated[str, Query(max_length=50)] = ""
+    request: Request,
+    _admin: AdminUser,
+    db: DbSession,
+    cree: Annotated[str, Query(max_length=50)] = "",
 ) -> Response:
     return _page(request, db, created=cree)
 

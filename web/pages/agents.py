@@ -17,7 +17,9 @@ router = APIRouter()
 
 
 @router.get("/campagnes/{campaign_id}/agents")
-def agents_page(request: Request, campaign_id: IdPath, _user: ManagerUser, db: DbSession) -> Response:
+def agents_page(
+    request: Request, campaign_id: IdPath, _user: ManagerUser, db: DbSession
+) -> Response:
     campaign = load_campaign(db, campaign_id)
     agents = db.exec(select(User).where(User.role == Role.AGENT.value).order_by(User.full_name))
     enabled = {
@@ -36,7 +38,9 @@ def _agent(db: Session, user_id: int) -> User:
 
 
 @router.post("/campagnes/{campaign_id}/agents/{user_id}/activer")
-def enable_agent(campaign_id: IdPath, user_id: IdPath, manager: ManagerUser, db: DbSession) -> Response:
+def enable_agent(
+    campaign_id: IdPath, user_id: IdPath, manager: ManagerUser, db: DbSession
+) -> Response:
     load_campaign(db, campaign_id)
     agent = _agent(db, user_id)
     if not agent.active:
@@ -53,7 +57,9 @@ def enable_agent(campaign_id: IdPath, user_id: IdPath, manager: ManagerUser, db:
 
 
 @router.post("/campagnes/{campaign_id}/agents/{user_id}/retirer")
-def disable_agent(campaign_id: IdPath, user_id: IdPath, _user: ManagerUser, db: DbSession) -> Response:
+def disable_agent(
+    campaign_id: IdPath, user_id: IdPath, _user: ManagerUser, db: DbSession
+) -> Response:
     load_campaign(db, campaign_id)
     _agent(db, user_id)
     for row in db.exec(

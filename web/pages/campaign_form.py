@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import time
 
@@ -44,7 +45,7 @@ class DraftResult:
 
 def read_campaign_form(form: FormData, fund_ids: set[int]) -> DraftResult:
     result = DraftResult(CampaignDraft())
-    steps = {
+    steps: dict[str, Callable[[], object]] = {
         "code": lambda: _code(form),
         "nom": lambda: _name(form),
         "theme": lambda: _theme(form),
@@ -109,7 +110,7 @@ def _caller_id(form: FormData) -> str:
 
 def _policy(form: FormData, problems: dict[str, str]) -> CallingPolicy | None:
     values: dict[str, object] = {}
-    readers = {
+    readers: dict[str, Callable[[], object]] = {
         "plages": lambda: _windows(form),
         "jours": lambda: _weekdays(form),
         "tentatives_max": lambda: checked_int(form, "tentatives_max", "Tentatives", 1, 50),
@@ -128,7 +129,7 @@ def _policy(form: FormData, problems: dict[str, str]) -> CallingPolicy | None:
             windows=values["plages"], weekdays=values["jours"],
             max_attempts=values["tentatives_max"], abandon_target=values["abandon_cible"],
             wrap_up_seconds=values["post_appel"],
-        )  # type: ignore[arg-type]  # fmt: skip
+        )  # fmt: skip
     except ValidationError:
         problems["plages"] = "Politique d'appel incohérente : vérifiez les valeurs."
         return None
@@ -151,7 +152,13 @@ def _windows(form: FormData) -> list[TimeWindow]:
 
 
 def _weekdays(form: FormData) -> list[int]:
-    chosen = sorted({int(v) for v in form.getlist("jours") if isinstance(v, str) and v in "0123456" and len(v) == 1})
+    chosen = sorted(
+        {
+            int(v)
+            for v in form.getlist("jours")
+            if isinstance(v, str) and v in "0123456" and len(v) == 1
+        }
+    )
     if not chosen:
         raise FieldProblem("Jours d'appel : cochez au moins un jour.")
     return chosen

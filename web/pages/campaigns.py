@@ -39,7 +39,12 @@ def campaign_list(request: Request, _user: ManagerUser, db: DbSession) -> Respon
     )
     rows = db.exec(select(Campaign, Fund).join(Fund).order_by(col(Campaign.created_at).desc()))
     campaigns = [
-        {"campaign": c, "fund": f, "contacts": counts.get(c.id, 0), "status": STATUS_FR.get(c.status, c.status)}
+        {
+            "campaign": c,
+            "fund": f,
+            "contacts": counts.get(c.id or 0, 0),
+            "status": STATUS_FR.get(c.status, c.status),
+        }
         for c, f in rows
     ]
     return render(request, "campaigns/list.html", {"campaigns": campaigns, "themes": THEMES})
@@ -80,7 +85,7 @@ def create_campaign_page(
             campaign.wrap_up_seconds = draft.policy.wrap_up_seconds
             db.commit()
             return RedirectResponse(f"/campagnes/{campaign.id}", status_code=303)
-    values = {key: form.get(key, "") for key in DEFAULT_VALUES}
+    values: dict[str, object] = {key: form.get(key, "") for key in DEFAULT_VALUES}
     values["jours"] = [v for v in form.getlist("jours") if isinstance(v, str)]
     for key in ("code", "nom", "theme", "caisse", "numero_presente"):
         values[key] = form.get(key, "")
@@ -95,19 +100,19 @@ def campaign_detail(
     campaign = load_campaign(db, campaign_id)
     fund = db.get(Fund, campaign.fund_id)
     contacts = db.exec(
-        select(func.count()).select_from(CampaignContact).where(
-            CampaignContact.campaign_id == campaign_id
-        )
+        select(func.count())
+        .select_from(CampaignContact)
+        .where(CampaignContact.campaign_id == campaign_id)
     ).one()
     agents = db.exec(
-        select(func.count()).select_from(CampaignAgent).where(
-            CampaignAgent.campaign_id == campaign_id
-        )
+        select(func.count())
+        .select_from(CampaignAgent)
+        .where(CampaignAgent.campaign_id == campaign_id)
     ).one()
     jobs = db.exec(
-        select(ImportJob).where(ImportJob.campaign_id == campaign_id).order_by(
-            col(ImportJob.started_at).desc()
-        )
+        select(ImportJob)
+        .where(ImportJob.campaign_id == campaign_id)
+        .order_by(col(ImportJob.started_at).desc())
     ).all()
     context = {
         "campaign": campaign, "fund": fund, "contacts": contacts, "agents": agents,

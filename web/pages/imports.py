@@ -8,7 +8,8 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path as PathParam, Request
+from fastapi import APIRouter, Request
+from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
@@ -123,7 +124,9 @@ def progress_api(campaign_id: IdPath, ticket: Ticket, _user: ManagerUser,
 
 
 @router.get("/campagnes/{campaign_id}/imports/{job_id}/rejets.csv")
-def reject_report(campaign_id: IdPath, job_id: IdPath, _user: ManagerUser, db: DbSession) -> Response:
+def reject_report(
+    campaign_id: IdPath, job_id: IdPath, _user: ManagerUser, db: DbSession
+) -> Response:
     job = db.get(ImportJob, job_id)
     if job is None or job.campaign_id != campaign_id or job.reject_report is None:
         raise french_error(404, "Rapport de rejets introuvable.")

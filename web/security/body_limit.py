@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -10,7 +11,7 @@ TOO_LARGE_FR = "La requête est trop volumineuse."
 TOO_LARGE_HTML = (
     '<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Requête trop volumineuse'
     '</title><link rel="stylesheet" href="/static/css/app.css"></head><body><main class="page">'
-    "<h1>Requête trop volumineuse</h1><p role=\"alert\">{message}</p>"
+    '<h1>Requête trop volumineuse</h1><p role="alert">{message}</p>'
     '<p><a href="/">Retour à l\'accueil</a></p></main></body></html>'
 )
 
@@ -55,10 +56,8 @@ class BodySizeLimitMiddleware:
             state["started"] = True
             await send(message)
 
-        try:
+        with contextlib.suppress(BodyTooLarge):
             await self.app(scope, counting_receive, guarded_send)
-        except BodyTooLarge:
-            pass
         if state["exceeded"] and not state["started"]:
             await _send_413(scope, send, limit)
 

@@ -41,6 +41,8 @@ class SlidingWindowLimiter:
 
     def _forget_idle(self, now: float) -> None:
         # Bounded memory under a spray of addresses: drop keys with no recent hit.
-        idle = [key for key, hits in self._hits.items() if not hits or hits[-1] <= now - self.window_s]
+        idle = [
+            key for key, hits in self._hits.items() if not hits or hits[-1] <= now - self.window_s
+        ]
         for key in idle:
             del self._hits[key]
