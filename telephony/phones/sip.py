@@ -110,8 +110,20 @@ class SipCall:
         self._raw.answer()
 
     def deny(self) -> None:
-        """Refuse with 486 Busy Here (Asterisk reports cause 17)."""
-        self._raw.deny()
+        """Refuse with 486 Busy Here (Asterisk reports cause 17).
+
+        Not pyVoIP's ``deny()``: after sending 486 it stops RTP clients that
+        only ``answer()`` starts, dies on AttributeError and leaves the call
+        in its table. This sends the same 486 and cleans up what exists.
+        """
+        raw = self._raw
+        if raw.state != RawCallState.RINGING:
+            raise SipLineError(f"call {self.call_id} is not ringing")
+        busy = raw.sip.gen_busy(raw.request)
+        raw.sip.out.sendto(busy.encode("utf8"), (raw.phone.server, raw.phone.port))
+        raw.state = RawCallState.ENDED
+        raw.phone.calls.pop(self.call_id, None)
+        raw.phone.release_ports(raw)
 
     def hangup(self) -> bool:
         """Send BYE; False when the far end already hung up."""
@@ -185,6 +197,10 @@ class SipLine:
             return
         self._starter.join(timeout=5)
         self._starter = None
+        # pyVoIP waits register_timeout for the answer to its un-REGISTER; a
+        # PBX on the LAN answers in milliseconds, a dead one should not hold
+        # a shutdown for the whole registration timeout.
+        self._phone.sip.register_timeout = 1
         # OSError: the socket is already closed (the PBX went away); there is
         # nothing left to unregister and a tearing-down test must not fail.
         with contextlib.suppress(OSError):
