@@ -20,6 +20,7 @@ from telephony.ami.connection import AmiConnection, ConnectionSettings
 from telephony.ami.errors import (
     AmiActionError,
     AmiDisconnected,
+    AmiError,
     AmiNotConnected,
     AmiTimeout,
     OriginateUncertain,
@@ -98,12 +99,19 @@ class AmiClient:
         self._updates: asyncio.Queue[CallUpdate] = asyncio.Queue()
         self._delivery: asyncio.Task[None] | None = None
         self._serial = 0
+        self._checks: set[asyncio.Task[None]] = set()
 
     async def start(self, timeout_s: float | None = 30.0) -> None:
         self._delivery = asyncio.create_task(self._deliver(), name="ami-call-updates")
-        await self.connection.start(timeout_s)
+        try:
+            await self.connection.start(timeout_s)
+        except BaseException:
+            self._delivery.cancel()
+            raise
 
     async def close(self) -> None:
+        for check in list(self._checks):
+            check.cancel()
         await self.connection.close()
         if self._delivery is not None:
             await self._updates.join()
@@ -140,7 +148,10 @@ class AmiClient:
         except AmiNotConnected:
             self.tracker.untrack(req.channel_id)
             raise
-        except (AmiTimeout, AmiDisconnected) as exc:
+        except AmiTimeout as exc:
+            self._verify_later(req.channel_id, req.timeout_ms / 1000)
+            raise OriginateUncertain(req.channel_id, exc) from exc
+        except AmiDisconnected as exc:
             raise OriginateUncertain(req.channel_id, exc) from exc
         if reply.get("Response") != "Success":
             self._close(req.channel_id, CallResult.FAILED)
@@ -196,6 +207,29 @@ class AmiClient:
         update = self.tracker.fail(channel_id, result)
         if update is not None:
             self._updates.put_nowait(update)
+
+    def _verify_later(self, channel_id: str, ring_s: float) -> None:
+        task = asyncio.create_task(self._verify(channel_id, ring_s))
+        self._checks.add(task)
+        task.add_done_callback(self._checks.discard)
+
+    async def _verify(self, channel_id: str, ring_s: float) -> None:
+        """An unacknowledged Originate on a live link: did the PBX ever take it?
+
+        Without this, a request Asterisk silently lost would stay "dialing"
+        forever. Once the ring time has passed, a call the PBX neither
+        answered for nor holds a channel of is closed as failed.
+        """
+        await asyncio.sleep(ring_s + self.connection.settings.action_timeout_s)
+        call = self.tracker.get(channel_id)
+        if call is None or call.response_seen or call.channel_seen:
+            return
+        try:
+            live = {c.get("Uniqueid", "") for c in await self.core_show_channels()}
+        except AmiError:
+            return  # the reconnect's reconciliation will decide
+        if channel_id not in live and call.result is None and not call.channel_seen:
+            self._close(channel_id, CallResult.FAILED)
 
     async def _reconcile(self) -> None:
         """On every login: calls tracked before it and gone from the PBX are closed."""

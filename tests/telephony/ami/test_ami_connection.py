@@ -160,3 +160,46 @@ def test_endpoint_parsing() -> None:
     ]:
         with pytest.raises(ValueError):
             AmiEndpoint.parse(bad)
+
+
+async def test_originate_lost_by_a_live_pbx_is_closed_as_failed(scripted: ScriptedAmi) -> None:
+    recorder = Recorder()
+    client = AmiClient(fast_settings(scripted.port), recorder)
+    await client.start(timeout_s=5)
+    scripted.swallow.add("Originate")
+    try:
+        req = OriginateRequest("r4", "+33611000001", TRUNK, "Dialer <0162000000>", timeout_ms=100)
+        with pytest.raises(OriginateUncertain):
+            await client.originate(req)
+        assert client.tracker.get("dialer-r4") is not None, "still tracked: it may be ringing"
+        await eventually(lambda: bool(recorder.finals()))
+        assert recorder.finals() == {"r4": str(CallResult.FAILED)}
+        assert len(scripted.actions("Originate")) == 1
+    finally:
+        await client.close()
+
+
+async def test_closing_fails_pending_actions_and_queues_none_for_resending() -> None:
+    from telephony.ami.connection import AmiConnection, _Manager
+    from telephony.ami.errors import AmiDisconnected
+    from telephony.ami.protocol import SafeAmiProtocol, make_action
+
+    class Sink:
+        def write(self, data: bytes) -> None:
+            pass
+
+        def close(self) -> None:
+            pass
+
+    connection = AmiConnection(fast_settings(1), on_event=lambda e: None)
+    manager = _Manager(connection)
+    proto = SafeAmiProtocol()
+    proto.connection_made(Sink())
+    proto.factory = manager
+    future = proto.send(
+        make_action({"Action": "Originate", "Channel": "PJSIP/+33611000001@x"}, False)
+    )
+    proto.connection_lost(None)
+    with pytest.raises(AmiDisconnected):
+        await future
+    assert not manager.awaiting_actions and not proto.responses
