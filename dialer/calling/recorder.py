@@ -178,9 +178,10 @@ class CallRecorder:
     def _end(
         self, session: Session, attempt: CallAttempt, result: CallResult, now: datetime
     ) -> None:
-        final = effective_result(result, attempt.connected_at is not None)
+        talked = attempt.connected_at is not None
+        final = effective_result(result, talked)
         attempt.result = final.value
-        if attempt.agent_user_id is not None and final is not CallResult.ANSWERED:
+        if attempt.agent_user_id is not None and not talked:
             presence.release_agent(session, attempt.agent_user_id, now)
         contact = session.get(CampaignContact, attempt.contact_id)
         if contact is None or not _is_current(session, contact, attempt):
@@ -189,7 +190,9 @@ class CallRecorder:
         contact.last_attempt_at = contact.last_attempt_at or now
         contact.lease_owner, contact.lease_expires_at = None, None
         contact.updated_at = now
-        if contact.status == IN_PROGRESS:
+        # Once bridged, the agent talked with the person, whatever the line's ending
+        # (even one lost while AMI was down): the agent's outcome decides what follows.
+        if contact.status == IN_PROGRESS and not talked:
             _reschedule(session, contact, attempt, final, now)
         session.add(contact)
 

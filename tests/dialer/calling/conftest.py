@@ -190,7 +190,7 @@ class DeskAgent:
                 event = await subscription.next()
                 if event["kind"] != CALL_ENDED:
                     self.popped.append(event["attempt_id"])
-                elif event["result"] == "answered":
+                elif event["attempt_id"] in self.popped:
                     await asyncio.to_thread(self._record, event["attempt_id"])
         finally:
             subscription.close()
