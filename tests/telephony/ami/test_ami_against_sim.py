@@ -126,6 +126,9 @@ async def test_dialer_hangs_up_an_answered_call(
     await eventually(lambda: any(u.state is CallState.CONNECTED for u in recorder.updates))
     channels = await client.core_show_channels()
     assert "dialer-h1" in {c.get("Uniqueid") for c in channels}
+    status = await client.status("dialer-h1")
+    assert [s.get("Uniqueid") for s in status] == ["dialer-h1"]
+    assert await client.getvar("dialer-h1", "ATTEMPT_ID") == "h1"
     await client.hangup("dialer-h1")
     await eventually(lambda: "h1" in recorder.finals())
     assert recorder.finals() == {"h1": str(CallResult.ANSWERED)}

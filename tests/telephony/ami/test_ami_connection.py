@@ -62,6 +62,13 @@ async def test_refused_login_raises(scripted: ScriptedAmi) -> None:
     assert not client.connected
 
 
+async def test_start_gives_up_when_no_pbx_listens() -> None:
+    client = AmiClient(fast_settings(1), Recorder())
+    with pytest.raises(TimeoutError):
+        await client.start(timeout_s=0.3)
+    assert not client.connected
+
+
 async def test_lost_response_times_out_instead_of_hanging(scripted: ScriptedAmi) -> None:
     client = AmiClient(fast_settings(scripted.port), Recorder())
     await client.start(timeout_s=5)

@@ -57,7 +57,9 @@ def test_single_call_transcript_ends_with_expected_result(name: str) -> None:
     if name in STILL_UP_AT_LOGOFF:
         assert updates[-1].state is CallState.CONNECTED and updates[-1].result is None
         hangup = {"Event": "Hangup", "Uniqueid": f"dialer-{attempt}", "Cause": "16"}
-        updates.append(tracker.feed(hangup))  # type: ignore[arg-type]
+        final = tracker.feed(hangup)
+        assert final is not None
+        updates.append(final)
     assert finals(updates) == {attempt: str(expected)}
     assert len(tracker) == 0, "an ended call must not stay tracked"
     assert [u.state for u in updates if u.state is CallState.ENDED] == [CallState.ENDED]
