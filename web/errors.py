@@ -10,7 +10,6 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from web.render import render
@@ -84,7 +83,7 @@ async def _on_unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
     response = error_response(request, 500, DEFAULT_MESSAGES_FR[500])
     # This answer comes from outside the middleware stack: add the headers here.
-    apply_security_headers(MutableHeaders(scope={"headers": response.raw_headers}), "/")
+    apply_security_headers(response.headers, "/")
     return response
 
 

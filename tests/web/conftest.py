@@ -10,8 +10,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from dialer.accounts import create_user
+from dialer.accounts import hash_password
 from dialer.campaigns.setup import create_campaign, create_fund
+from dialer.models import User
 from dialer.settings import Settings
 from dialer.territories import Territory
 from web.main import create_app
@@ -45,8 +46,14 @@ class World:
     campaign_id: int
 
 
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    # Argon2 is slow on purpose: hash the shared test password once per run.
+    return hash_password(PASSWORD)
+
+
 @pytest.fixture()
-def world(app: FastAPI) -> World:
+def world(app: FastAPI, password_hash: str) -> World:
     """Four people, one per role, a fund and a flu campaign."""
     with Session(app.state.runtime.engine, expire_on_commit=False) as db:
         for username, role in (
@@ -55,7 +62,14 @@ def world(app: FastAPI) -> World:
             ("dpo", "dpo"),
             ("admin", "admin"),
         ):
-            create_user(db, username, f"{username.title()} Test", role, PASSWORD)
+            db.add(
+                User(
+                    username=username,
+                    full_name=f"{username.title()} Test",
+                    role=role,
+                    password_hash=password_hash,
+                )
+            )
         fund = create_fund(db, "CPAM75", "CPAM de Paris", Territory.METRO)
         campaign = create_campaign(
             db, "GRIPPE-1", "Grippe 2026", "flu_vaccination", fund, "0140000000"

@@ -56,3 +56,16 @@ def test_readiness_reports_an_unreachable_database(client: TestClient, app, tmp_
     app.state.runtime.engine = create_engine(f"sqlite:///{tmp_path}/a-file/db.sqlite3")
     response = client.get("/readyz")
     assert response.status_code == 503 and response.json()["database"] == "injoignable"
+
+
+def test_unexpected_error_gets_a_french_page_with_headers(app) -> None:  # type: ignore[no-untyped-def]
+    def explode() -> None:
+        raise RuntimeError("bug")
+
+    app.add_api_route("/boom", explode)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/boom")
+    assert response.status_code == 500
+    assert "Erreur interne" in response.text and "bug" not in response.text
+    assert "unsafe-inline" not in response.headers["content-security-policy"]
+    assert response.headers["x-frame-options"] == "DENY"
