@@ -68,7 +68,11 @@ async def test_answered_call_is_handed_to_the_free_agent(
     service = make_service(engine, cipher, clock, time_factor=0.1)
     await service.start(run_loop=False)
     desk = DeskAgent(
-        engine, service, agent, clock, lambda _: OutcomeInput(interview="accepted", offer="accepted")
+        engine,
+        service,
+        agent,
+        clock,
+        lambda _: OutcomeInput(interview="accepted", offer="accepted"),
     )
     task = asyncio.create_task(desk.run())
     try:

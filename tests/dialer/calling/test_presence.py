@@ -1,0 +1,64 @@
+"""Agent presence in the database, driven by the pure state machine."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from dialer.calling import presence
+from dialer.calling.presence import PresenceError
+from dialer.db import session_scope
+from dialer.models import AgentPresence, User
+from tests.dialer.calling.conftest import FakeClock, add_agents, make_campaign, rows
+
+
+def test_extensions_round_trip() -> None:
+    assert presence.agent_extension(7) == "90007"
+    assert presence.user_of_extension("90007") == 7
+    assert presence.user_of_extension("12345") is None
+    assert presence.user_of_extension("") is None
+
+
+def test_log_in_needs_the_campaign_enablement(engine: Engine, clock: FakeClock) -> None:
+    campaign_id = make_campaign(engine)
+    with session_scope(engine) as session:
+        user = User(username="solo", full_name="Solo", role="agent", password_hash="-")
+        session.add(user)
+        session.flush()
+        with pytest.raises(PresenceError, match="pas habilité"):
+            presence.log_in(session, user.id or 0, campaign_id, clock.now)
+
+
+def test_reserve_takes_the_longest_available_once(engine: Engine, clock: FakeClock) -> None:
+    campaign_id = make_campaign(engine)
+    first, second = add_agents(engine, campaign_id, 2, clock.now)
+    with session_scope(engine) as session:
+        # The first agent paused and came back: the second has waited longer now.
+        presence.pause(session, first, "Pause", clock.now + timedelta(seconds=1))
+        presence.make_available(session, first, clock.now + timedelta(seconds=2))
+    later = clock.now + timedelta(seconds=3)
+    with session_scope(engine) as session:
+        assert presence.reserve_agent(session, campaign_id, later) == second
+        assert presence.reserve_agent(session, campaign_id, later) == first
+        assert presence.reserve_agent(session, campaign_id, later) is None
+    states = {p.user_id: p.state for p in rows(engine, AgentPresence)}
+    assert states == {first: "reserved", second: "reserved"}
+    with session_scope(engine) as session:
+        assert presence.release_agent(session, first, later)
+        assert not presence.release_agent(session, first, later)  # already available
+
+
+def test_illegal_moves_are_refused_in_french(engine: Engine, clock: FakeClock) -> None:
+    campaign_id = make_campaign(engine)
+    [agent] = add_agents(engine, campaign_id, 1, clock.now)
+    with session_scope(engine) as session:
+        with pytest.raises(PresenceError, match="motif"):
+            presence.pause(session, agent, "  ", clock.now)
+        presence.pause(session, agent, "Formation", clock.now)
+        with pytest.raises(PresenceError, match="Déconnectez-vous"):
+            presence.log_in(session, agent, campaign_id, clock.now)
+        presence.log_out(session, agent, clock.now)
+    [row] = rows(engine, AgentPresence)
+    assert (row.state, row.campaign_id, row.pause_reason) == ("logged_out", None, None)

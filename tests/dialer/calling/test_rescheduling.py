@@ -1,0 +1,51 @@
+"""The retry rule applied to a contact after a call result (pure)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from dialer.calling.rescheduling import after_call_result, retry_or_finish
+from dialer.campaigns.policies import CallingPolicy, RetryPolicy
+from telephony.results import CallResult
+
+NOW = datetime(2026, 3, 2, 10, 0)
+CALLING = CallingPolicy()
+RETRY = RetryPolicy()
+
+
+def test_busy_is_retried_after_its_delay_then_finished() -> None:
+    progress = after_call_result(CallResult.BUSY, {}, 1, CALLING, RETRY, NOW)
+    assert progress is not None
+    assert (progress.status, progress.next_attempt_at) == ("pending", NOW + timedelta(minutes=20))
+    assert progress.retry_counts == {"busy": 1}
+    spent = after_call_result(CallResult.BUSY, {"busy": 3}, 4, CALLING, RETRY, NOW)
+    assert spent is not None
+    assert (spent.status, spent.done_reason) == ("done", "retries_exhausted")
+
+
+def test_no_answer_waits_longer_each_time() -> None:
+    second = after_call_result(CallResult.NO_ANSWER, {"no_answer": 1}, 2, CALLING, RETRY, NOW)
+    assert second is not None and second.next_attempt_at == NOW + timedelta(minutes=180)
+
+
+def test_invalid_number_finishes_and_answered_waits_for_the_agent() -> None:
+    invalid = after_call_result(CallResult.INVALID_NUMBER, {}, 1, CALLING, RETRY, NOW)
+    assert invalid is not None and (invalid.status, invalid.done_reason) == (
+        "done",
+        "invalid_number",
+    )
+    assert after_call_result(CallResult.ANSWERED, {}, 1, CALLING, RETRY, NOW) is None
+
+
+def test_last_allowed_attempt_finishes_the_contact() -> None:
+    calling = CallingPolicy(max_attempts=2)
+    progress = after_call_result(CallResult.BUSY, {"busy": 1}, 2, calling, RETRY, NOW)
+    assert progress is not None and progress.done_reason == "retries_exhausted"
+
+
+def test_callback_keeps_the_asked_time() -> None:
+    asked = NOW + timedelta(days=1)
+    progress = retry_or_finish("callback", {}, RETRY, NOW, asked)
+    assert (progress.status, progress.callback_at, progress.next_attempt_at) == (
+        "pending", asked, None,
+    )  # fmt: skip
