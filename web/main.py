@@ -17,6 +17,7 @@ from starlette.types import Scope
 import dialer.models  # noqa: F401  (registers the tables)
 from dialer import migrate
 from dialer.runtime import Runtime, build_runtime
+from dialer.service import DialerService
 from dialer.settings import Settings
 from web import health
 from web.errors import install_error_handlers
@@ -37,15 +38,24 @@ LOGIN_ATTEMPTS_PER_ADDRESS = 20
 LOGIN_WINDOW_S = 300.0
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, run_dialer: bool = False) -> FastAPI:
+    """The web app; with ``run_dialer`` its lifespan also runs the dialing service."""
     runtime = build_runtime(settings or Settings())
     prepare_database(runtime.engine)
     state = _web_state(runtime)
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
-        state.imports.shutdown()
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        service = DialerService(runtime) if run_dialer else None
+        app.state.dialer = service
+        if service is not None:
+            await service.start()
+        try:
+            yield
+        finally:
+            if service is not None:
+                await service.stop()
+            state.imports.shutdown()
 
     app = FastAPI(
         title="Numéroteur de campagnes sortantes",
@@ -62,6 +72,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (health, auth, home, campaigns, imports, agents, admin):
         app.include_router(module.router)
     return app
+
+
+def create_service_app() -> FastAPI:
+    """Pages and dialing from ``DIALER_`` settings.
+
+    ``uvicorn --factory web.main:create_service_app`` serves it.
+    """
+    return create_app(run_dialer=True)
 
 
 def prepare_database(engine: Engine) -> None:
