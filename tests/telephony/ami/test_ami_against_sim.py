@@ -7,11 +7,11 @@ import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
-from conftest import Recorder, eventually, fast_settings
 
 from telephony.ami import AmiClient, CallUpdate, DialTemplate, OriginateRequest, OriginateUncertain
 from telephony.results import CallResult, CallState
 from telephony.sim import PbxSimulator, SimulatorConfig
+from tests.telephony.ami.helpers import Recorder, eventually, fast_settings
 
 FACTOR = 0.01  # a 20-s conversation lasts 0.2 s
 LOCAL = DialTemplate("Local/{national}@sim-persons")
@@ -188,13 +188,16 @@ async def test_originate_pending_when_the_pbx_drops_us_is_not_redialled(
     assert finals_per_attempt(recorder.updates) == {"x1": 1}
 
 
-async def test_lost_response_times_out(
-    sim: PbxSimulator, wired: tuple[AmiClient, Recorder]
-) -> None:
-    client, _ = wired
-    sim.faults.response_delay_s = 2.0
-    with pytest.raises(TimeoutError):
-        await client.ping()
+async def test_lost_response_times_out(sim: PbxSimulator) -> None:
+    client = AmiClient(fast_settings(sim.port, action_timeout_s=0.3), Recorder())
+    await client.start(timeout_s=5)
+    sim.faults.response_delay_s = 1.0
+    try:
+        with pytest.raises(TimeoutError):
+            await client.ping()
+    finally:
+        sim.faults.response_delay_s = 0.0
+        await client.close()
 
 
 async def test_pbx_restart_closes_lost_calls_without_redialling(

@@ -6,8 +6,6 @@ import asyncio
 import random
 
 import pytest
-from conftest import Recorder, eventually, fast_settings
-from scripted import ScriptedAmi
 
 from telephony.ami import (
     AmiClient,
@@ -22,6 +20,8 @@ from telephony.ami import (
 from telephony.ami.connection import backoff_delay, md5_key
 from telephony.results import CallResult
 from telephony.transcripts import load_all
+from tests.telephony.ami.helpers import Recorder, eventually, fast_settings
+from tests.telephony.ami.scripted import ScriptedAmi
 
 TRANSCRIPTS = load_all()
 TRUNK = DialTemplate("PJSIP/{e164}@carrier")
@@ -70,7 +70,7 @@ async def test_start_gives_up_when_no_pbx_listens() -> None:
 
 
 async def test_lost_response_times_out_instead_of_hanging(scripted: ScriptedAmi) -> None:
-    client = AmiClient(fast_settings(scripted.port), Recorder())
+    client = AmiClient(fast_settings(scripted.port, action_timeout_s=0.3), Recorder())
     await client.start(timeout_s=5)
     scripted.swallow.add("Getvar")
     try:
@@ -82,7 +82,7 @@ async def test_lost_response_times_out_instead_of_hanging(scripted: ScriptedAmi)
 
 
 async def test_unanswered_keepalive_reconnects(scripted: ScriptedAmi) -> None:
-    client = AmiClient(fast_settings(scripted.port), Recorder())
+    client = AmiClient(fast_settings(scripted.port, action_timeout_s=0.3), Recorder())
     await client.start(timeout_s=5)
     scripted.swallow.add("Ping")
     try:
@@ -171,7 +171,7 @@ def test_endpoint_parsing() -> None:
 
 async def test_originate_lost_by_a_live_pbx_is_closed_as_failed(scripted: ScriptedAmi) -> None:
     recorder = Recorder()
-    client = AmiClient(fast_settings(scripted.port), recorder)
+    client = AmiClient(fast_settings(scripted.port, action_timeout_s=0.3), recorder)
     await client.start(timeout_s=5)
     scripted.swallow.add("Originate")
     try:

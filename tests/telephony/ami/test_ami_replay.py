@@ -4,10 +4,10 @@ the result a person listening to the call would give it."""
 from __future__ import annotations
 
 import pytest
-from replay import finals, replay
 
 from telephony.results import CallResult, CallState
 from telephony.transcripts import Transcript, load_all
+from tests.telephony.ami.replay import finals, replay
 
 TRANSCRIPTS = load_all()
 
