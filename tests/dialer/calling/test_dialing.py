@@ -1,0 +1,67 @@
+"""A call that could not be sent gives its claim back; a bad number ends its attempt."""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import Engine
+
+from dialer.calling import presence
+from dialer.calling.dialing import CallPlacer, DialConfig, PlacedCall
+from dialer.calling.events import ScreenPopBus
+from dialer.calling.recorder import CallRecorder
+from dialer.calling.snapshot import dial_targets
+from dialer.db import session_scope
+from dialer.models import AgentPresence, CallAttempt, CampaignContact
+from dialer.selection import claim_contacts
+from telephony.ami.client import AmiClient
+from telephony.ami.connection import ConnectionSettings
+from telephony.ami.endpoint import AmiEndpoint
+from telephony.ami.frames import DialTemplate
+from tests.dialer.calling.conftest import (
+    FakeClock,
+    add_agents,
+    add_people,
+    free_port,
+    make_campaign,
+    rows,
+)
+
+
+def placer(engine: Engine, clock: FakeClock) -> CallPlacer:
+    recorder = CallRecorder(engine, ScreenPopBus(), clock)
+    # Never started: a real adapter with no connection, as during a PBX outage.
+    endpoint = AmiEndpoint("127.0.0.1", free_port(), "dialer", "dialer-secret")
+    client = AmiClient(ConnectionSettings(endpoint), recorder)
+    config = DialConfig(DialTemplate("Local/{national}@sim-persons"), "worker-test")
+    return CallPlacer(engine, client, recorder, config, clock)
+
+
+async def test_not_connected_gives_the_claim_back(engine: Engine, clock: FakeClock) -> None:
+    campaign_id = make_campaign(engine)
+    [contact_id] = add_people(engine, campaign_id, ["+33612340001"])
+    [agent] = add_agents(engine, campaign_id, 1, clock.now)
+    [claim] = claim_contacts(engine, campaign_id, "worker-test", 1, clock.now)
+    with session_scope(engine) as session:
+        assert presence.reserve_agent(session, campaign_id, clock.now) == agent
+        presence.assign_call(session, agent, claim.attempt_id)
+        [target] = dial_targets(session, clock.now)
+    sent = await placer(engine, clock).place(target, PlacedCall(claim, agent))
+    assert sent is False
+    assert rows(engine, CallAttempt) == []
+    [contact] = rows(engine, CampaignContact, CampaignContact.id == contact_id)
+    assert (contact.status, contact.attempts, contact.lease_owner) == ("pending", 0, None)
+    [state] = rows(engine, AgentPresence)
+    assert (state.state, state.attempt_id) == ("available", None)
+
+
+async def test_uncallable_number_ends_the_attempt(engine: Engine, clock: FakeClock) -> None:
+    campaign_id = make_campaign(engine)
+    # Stored by an older import before the numbering checks: not in the French plan.
+    [contact_id] = add_people(engine, campaign_id, ["+4930123456"])
+    [claim] = claim_contacts(engine, campaign_id, "worker-test", 1, clock.now)
+    with session_scope(engine) as session:
+        [target] = dial_targets(session, clock.now)
+    assert await placer(engine, clock).place(target, PlacedCall(claim, None)) is False
+    [attempt] = rows(engine, CallAttempt)
+    assert (attempt.state, attempt.result) == ("ended", "invalid_number")
+    [contact] = rows(engine, CampaignContact, CampaignContact.id == contact_id)
+    assert (contact.status, contact.done_reason) == ("done", "invalid_number")

@@ -1,0 +1,61 @@
+"""The service as the web app runs it: embedded PBX, AMI adapter and the loop task."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy.engine import Engine
+
+from dialer.models import CallAttempt, CampaignContact
+from dialer.privacy.crypto import DataCipher
+from dialer.selection import claim_contacts
+from tests.dialer.calling.conftest import (
+    FakeClock,
+    add_agents,
+    add_people,
+    make_campaign,
+    make_service,
+    rows,
+)
+
+BUSY = "+33611000002"  # the recorded test person who is always busy
+
+
+async def test_loop_dials_until_the_contact_waits_for_its_retry(
+    engine: Engine, cipher: DataCipher, clock: FakeClock
+) -> None:
+    campaign_id = make_campaign(engine)
+    [contact_id] = add_people(engine, campaign_id, [BUSY])
+    add_agents(engine, campaign_id, 1, clock.now)
+    service = make_service(engine, cipher, clock)
+    service.tick_seconds = 0.01
+    await service.start()
+    try:
+        for _ in range(2000):
+            [contact] = rows(engine, CampaignContact, CampaignContact.id == contact_id)
+            if contact.last_result is not None:
+                break
+            await asyncio.sleep(0.01)
+        assert (contact.status, contact.last_result) == ("pending", "busy")
+        key = (campaign_id, None)
+        assert service.worker is not None and key in service.worker.decisions
+    finally:
+        await service.stop()
+    assert len(rows(engine, CallAttempt)) == 1
+
+
+async def test_attempts_left_open_by_an_earlier_run_are_closed(
+    engine: Engine, cipher: DataCipher, clock: FakeClock
+) -> None:
+    campaign_id = make_campaign(engine)
+    [contact_id] = add_people(engine, campaign_id, ["+33612340009"])
+    # The previous life of this worker claimed and (maybe) dialled, then died.
+    claim_contacts(engine, campaign_id, "worker-test", 1, clock.now)
+    service = make_service(engine, cipher, clock)
+    await service.start(run_loop=False)
+    await service.stop()
+    [attempt] = rows(engine, CallAttempt)
+    assert (attempt.state, attempt.result) == ("ended", "ended_while_disconnected")
+    [contact] = rows(engine, CampaignContact, CampaignContact.id == contact_id)
+    assert contact.status == "pending"
+    assert contact.retry_counts == {"ended_while_disconnected": 1}
