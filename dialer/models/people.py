@@ -58,6 +58,9 @@ class CampaignContact(SQLModel, table=True):
         UniqueConstraint("campaign_id", "person_id"),
         UniqueConstraint("campaign_id", "row_ref"),
         Index("ix_contact_selectable", "campaign_id", "status", "next_attempt_at"),
+        # The dialler's queue, read by dialer.selection: due callbacks, never-tried
+        # contacts by id, then due retries by time, each as one index range.
+        Index("ix_contact_queue", "campaign_id", "status", "callback_at", "next_attempt_at", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -3,139 +3,183 @@
 The SQL keeps only what it can judge cheaply (status, lease, retry and callback
 times, limitation, opt-out, territories whose calling window is open, attempts);
 ``check_contact`` then decides on the full facts. Contacts come in three
-segments, each read in the order of an index so a batch costs the same on a
-campaign of a thousand or a million contacts: callbacks that are due (by the
-time asked), never-tried contacts (by id), then retries that are due (by time).
+segments, each one range of ``ix_contact_queue`` read in index order, so a batch
+costs the same on a campaign of a thousand or a million contacts: callbacks that
+are due (by the time asked), never-tried contacts (by id), then retries that are
+due (by time).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    Integer,
+    String,
+    and_,
+    any_,
+    bindparam,
+    exists,
+    false,
+    or_,
+    select,
+    tuple_,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import col
 
 from consent.ledger import opted_out_clause
 from dialer.campaigns.policies import CallingPolicy
 from dialer.eligibility import check_contact, window_open_territories
 from dialer.models import Campaign, CampaignContact, Person, WaveMember
-from dialer.selection.facts import Executor, load_facts
+from dialer.selection.facts import Executor, dialect_name, load_facts
 
-# A batch holds this many times the wanted count: the exact rules seldom reject
-# a pre-filtered contact, and a short answer costs another (rare) round.
-BATCH_FACTOR = 2
+# A page holds the wanted count plus a margin: the exact rules seldom reject a
+# pre-filtered contact, and a short page costs one more (rare) round.
+PAGE_MARGIN = 0.25
+MIN_PAGE = 10
 # Bounds the work of one call when many pre-filtered contacts fail the exact
 # rules (an expired theme, say): the caller asks again at its next tick.
 MAX_ROUNDS_PER_SEGMENT = 8
 
 _cc = CampaignContact
-ContactRows = Select[int | None, datetime | None, datetime | None]
 
 
-@dataclass(frozen=True)
-class Segment:
-    name: str
-    condition: ColumnElement[bool]
-    sort: Any | None  # the column ordered before the id, None for id only
+class Segment(StrEnum):
+    CALLBACK = "callback"
+    FRESH = "fresh"
+    RETRY = "retry"
 
 
-def _segments(now: datetime) -> tuple[Segment, ...]:
-    due_retry = or_(col(_cc.next_attempt_at).is_(None), col(_cc.next_attempt_at) <= now)
-    return (
-        Segment(
-            "callback",
-            and_(col(_cc.callback_at).is_not(None), col(_cc.callback_at) <= now, due_retry),
-            col(_cc.callback_at),
-        ),
-        Segment(
-            "fresh",
-            and_(col(_cc.callback_at).is_(None), col(_cc.next_attempt_at).is_(None)),
-            None,
-        ),
-        Segment(
-            "retry",
-            and_(col(_cc.callback_at).is_(None), col(_cc.next_attempt_at) <= now),
-            col(_cc.next_attempt_at),
-        ),
-    )
+def _now() -> Any:
+    return bindparam("now", type_=DateTime())
 
 
-def prefilter(
-    campaign_id: int,
-    now: datetime,
-    policy: CallingPolicy,
-    *,
-    wave_id: int | None = None,
-) -> ContactRows:
-    """Contacts of the campaign the cheap rules let through (no order, no limit)."""
-    territories = sorted(t.value for t in window_open_territories(policy, now))
-    query: ContactRows = (
+def _segment_condition(segment: Segment) -> ColumnElement[bool]:
+    if segment is Segment.CALLBACK:
+        due = or_(col(_cc.next_attempt_at).is_(None), col(_cc.next_attempt_at) <= _now())
+        return and_(col(_cc.callback_at).is_not(None), col(_cc.callback_at) <= _now(), due)
+    if segment is Segment.FRESH:
+        return and_(col(_cc.callback_at).is_(None), col(_cc.next_attempt_at).is_(None))
+    return and_(col(_cc.callback_at).is_(None), col(_cc.next_attempt_at) <= _now())
+
+
+def _sort_column(segment: Segment) -> Any | None:
+    if segment is Segment.CALLBACK:
+        return col(_cc.callback_at)
+    if segment is Segment.RETRY:
+        return col(_cc.next_attempt_at)
+    return None
+
+
+def _in_territories(dialect: str) -> Any:
+    if dialect == "postgresql":
+        # One statement text whatever the number of open territories (see in_ids).
+        return col(Person.territory) == any_(bindparam("territories", type_=ARRAY(String())))
+    return col(Person.territory).in_(bindparam("territories", expanding=True))
+
+
+def prefilter(dialect: str, *, in_wave: bool = False) -> Any:
+    """Contacts the cheap rules let through, unordered; parameters: see ``_parameters``.
+
+    Built once per shape: constructing the expression (the consent ledger's
+    aliases especially) costs more than running it.
+    """
+    query = (
         select(col(_cc.id), col(_cc.callback_at), col(_cc.next_attempt_at))
         .join(Person, col(Person.id) == col(_cc.person_id))
         .where(
-            col(_cc.campaign_id) == campaign_id,
+            col(_cc.campaign_id) == bindparam("campaign_id", type_=Integer()),
             col(_cc.status) == "pending",
-            or_(col(_cc.lease_expires_at).is_(None), col(_cc.lease_expires_at) <= now),
-            or_(col(_cc.attempts) < policy.max_attempts, col(_cc.callback_at).is_not(None)),
+            or_(col(_cc.lease_expires_at).is_(None), col(_cc.lease_expires_at) <= _now()),
+            or_(
+                col(_cc.attempts) < bindparam("max_attempts", type_=Integer()),
+                col(_cc.callback_at).is_not(None),
+            ),
             col(Person.limited) == false(),
-            col(Person.territory).in_(territories),
+            _in_territories(dialect),
             or_(col(Person.phone_e164).is_not(None), col(Person.phone2_e164).is_not(None)),
             ~opted_out_clause(col(_cc.person_id), "call"),
         )
     )
-    if wave_id is not None:
+    if in_wave:
         member = exists().where(
-            col(WaveMember.wave_id) == wave_id, col(WaveMember.contact_id) == col(_cc.id)
+            col(WaveMember.wave_id) == bindparam("wave_id", type_=Integer()),
+            col(WaveMember.contact_id) == col(_cc.id),
         )
         query = query.where(member)
     return query
 
 
-def _page(base: ContactRows, segment: Segment, after: tuple[Any, ...] | None, size: int) -> Any:
-    query = base.where(segment.condition)
-    if segment.sort is None:
-        if after is not None:
-            query = query.where(col(_cc.id) > after[-1])
-        return query.order_by(col(_cc.id)).limit(size)
-    if after is not None:
-        query = query.where(tuple_(segment.sort, col(_cc.id)) > tuple_(*after))
-    return query.order_by(segment.sort, col(_cc.id)).limit(size)
+@cache
+def _page_query(dialect: str, segment: Segment, in_wave: bool, after: bool) -> Any:
+    query = prefilter(dialect, in_wave=in_wave).where(_segment_condition(segment))
+    sort = _sort_column(segment)
+    after_id = bindparam("after_id", type_=Integer())
+    if sort is None:
+        query = query.where(col(_cc.id) > after_id) if after else query
+        return query.order_by(col(_cc.id)).limit(bindparam("size", type_=Integer()))
+    if after:
+        after_sort = bindparam("after_sort", type_=DateTime())
+        query = query.where(tuple_(sort, col(_cc.id)) > tuple_(after_sort, after_id))
+    return query.order_by(sort, col(_cc.id)).limit(bindparam("size", type_=Integer()))
 
 
-def _sort_key(segment: Segment, row: Any) -> tuple[Any, ...]:
-    if segment.name == "callback":
-        return (row.callback_at, row.id)
-    if segment.name == "retry":
-        return (row.next_attempt_at, row.id)
-    return (row.id,)
+def _parameters(
+    campaign_id: int, now: datetime, policy: CallingPolicy, wave_id: int | None
+) -> dict[str, Any]:
+    territories = sorted(t.value for t in window_open_territories(policy, now))
+    return {
+        "campaign_id": campaign_id,
+        "now": now,
+        "max_attempts": policy.max_attempts,
+        "territories": territories,
+        "wave_id": wave_id,
+    }
 
 
-def _eligible(db: Executor, ids: Sequence[int], policy: CallingPolicy, now: datetime) -> list[int]:
+def _after(segment: Segment, row: Any) -> dict[str, Any]:
+    sort = {Segment.CALLBACK: row.callback_at, Segment.RETRY: row.next_attempt_at}
+    return {"after_id": row.id, "after_sort": sort.get(segment)}
+
+
+def _eligible(
+    db: Executor, ids: Sequence[int], policy: CallingPolicy, now: datetime, wanted: int
+) -> list[int]:
+    """The first ``wanted`` callable ids, in order; stops judging once it has them."""
     facts = load_facts(db, ids, now)
-    return [i for i in ids if i in facts and check_contact(facts[i], policy, now) is None]
+    kept: list[int] = []
+    for contact_id in ids:
+        found = facts.get(contact_id)
+        if found is not None and check_contact(found, policy, now) is None:
+            kept.append(contact_id)
+            if len(kept) >= wanted:
+                break
+    return kept
 
 
 def _from_segment(
-    db: Executor,
-    base: ContactRows,
-    segment: Segment,
-    wanted: int,
-    policy: CallingPolicy,
-    now: datetime,
+    db: Executor, segment: Segment, params: dict[str, Any], wanted: int, policy: CallingPolicy
 ) -> list[int]:
-    size = max(wanted * BATCH_FACTOR, 10)
+    size = max(int(wanted * (1 + PAGE_MARGIN)), MIN_PAGE)
+    in_wave = params["wave_id"] is not None
     found: list[int] = []
-    after: tuple[Any, ...] | None = None
+    after: dict[str, Any] = {}
     for _ in range(MAX_ROUNDS_PER_SEGMENT):
-        rows = list(db.execute(_page(base, segment, after, size)).all())
-        found.extend(_eligible(db, [row.id for row in rows], policy, now))
+        query = _page_query(dialect_name(db), segment, in_wave, bool(after))
+        rows = list(db.execute(query, {**params, **after, "size": size}))
+        ids = [row.id for row in rows]
+        found.extend(_eligible(db, ids, policy, params["now"], wanted - len(found)))
         if len(found) >= wanted or len(rows) < size:
             break
-        after = _sort_key(segment, rows[-1])
-    return found[:wanted]
+        after = _after(segment, rows[-1])
+    return found
 
 
 def campaign_policy(db: Executor, campaign_id: int) -> CallingPolicy:
@@ -157,17 +201,18 @@ def select_candidates(
 ) -> list[int]:
     """Ids of up to ``count`` contacts callable at ``now`` (naive UTC), best first.
 
-    Callbacks due come first, then never-tried contacts, then due retries.
+    Due callbacks come first, then never-tried contacts, then due retries.
+    With ``wave_id``, only the members of that wave.
     """
     if count <= 0:
         return []
     policy = policy or campaign_policy(db, campaign_id)
-    if not window_open_territories(policy, now):
+    params = _parameters(campaign_id, now, policy, wave_id)
+    if not params["territories"]:
         return []
-    base = prefilter(campaign_id, now, policy, wave_id=wave_id)
     chosen: list[int] = []
-    for segment in _segments(now):
-        chosen.extend(_from_segment(db, base, segment, count - len(chosen), policy, now))
+    for segment in Segment:
+        chosen.extend(_from_segment(db, segment, params, count - len(chosen), policy))
         if len(chosen) >= count:
             break
     return chosen

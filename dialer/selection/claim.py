@@ -14,9 +14,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Connection, insert, or_, select, update
+from sqlalchemy import Connection, DateTime, bindparam, insert, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import col
 
@@ -24,7 +25,7 @@ from dialer.campaigns.policies import CallingPolicy
 from dialer.eligibility import check_contact
 from dialer.models import CallAttempt, CampaignContact, Person
 from dialer.selection.candidates import campaign_policy, select_candidates
-from dialer.selection.facts import load_facts
+from dialer.selection.facts import in_ids, load_facts
 
 DEFAULT_LEASE_SECONDS = 120
 # Candidates asked for beyond the wanted count, for the rows another worker
@@ -62,18 +63,25 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
             raise
 
 
-def _lease_free(now: datetime) -> Any:
+def _lease_free(now: Any) -> Any:
     return or_(col(_cc.lease_expires_at).is_(None), col(_cc.lease_expires_at) <= now)
+
+
+@cache
+def _lock_query(dialect: str) -> Any:
+    now = bindparam("now", type_=DateTime())
+    query = select(col(_cc.id)).where(
+        in_ids(col(_cc.id), dialect), col(_cc.status) == "pending", _lease_free(now)
+    )
+    if dialect == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return query
 
 
 def _lock(conn: Connection, ids: Sequence[int], now: datetime) -> set[int]:
     """The candidates still pending and free, locked for this transaction."""
-    query = select(col(_cc.id)).where(
-        col(_cc.id).in_(ids), col(_cc.status) == "pending", _lease_free(now)
-    )
-    if conn.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    return {cast(int, row[0]) for row in conn.execute(query)}
+    rows = conn.execute(_lock_query(conn.dialect.name), {"ids": list(ids), "now": now})
+    return {cast(int, row[0]) for row in rows}
 
 
 def _recheck(
@@ -84,8 +92,9 @@ def _recheck(
     return kept[:count]
 
 
-def _people(conn: Connection, ids: Sequence[int]) -> dict[int, Any]:
-    query = (
+@cache
+def _people_query(dialect: str) -> Any:
+    return (
         select(
             col(_cc.id),
             col(_cc.person_id),
@@ -95,9 +104,13 @@ def _people(conn: Connection, ids: Sequence[int]) -> dict[int, Any]:
             col(Person.time_zone),
         )
         .join(Person, col(Person.id) == col(_cc.person_id))
-        .where(col(_cc.id).in_(ids))
+        .where(in_ids(col(_cc.id), dialect))
     )
-    return {row.id: row for row in conn.execute(query)}
+
+
+def _people(conn: Connection, ids: Sequence[int]) -> dict[int, Any]:
+    rows = conn.execute(_people_query(conn.dialect.name), {"ids": list(ids)})
+    return {row.id: row for row in rows}
 
 
 def _lease(

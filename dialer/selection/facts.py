@@ -1,8 +1,9 @@
 """The eligibility facts of a batch of contacts, read from the database in a few queries.
 
 The selection and the claim transaction both hand these facts to the pure rules of
-``dialer.eligibility``; each fact is read for the whole batch at once (one query per
-kind of fact), so the cost follows the batch size, never one round trip per contact.
+``dialer.eligibility``. The whole batch is read in three queries (the contacts
+with their person and last refusal, the opted-out people, the reached calls), so the cost
+follows the batch size, never one round trip per contact.
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
-from typing import Any, cast
+from functools import cache
+from typing import Any
 
-from sqlalchemy import Connection, func, or_, select
+from sqlalchemy import Connection, DateTime, Integer, any_, bindparam, func, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session, col
 
 from consent.ledger import opted_out_clause
@@ -35,59 +38,90 @@ def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
         yield ids[start : start + CHUNK]
 
 
-def _contact_rows(db: Executor, ids: Sequence[int]) -> list[Any]:
-    query = (
+def in_ids(column: Any, dialect: str) -> Any:
+    """``column IN :ids`` written so that PostgreSQL sees one statement whatever the count.
+
+    An expanded IN list is a new statement text (parsed and planned again) for
+    every batch size; ``= ANY(array)`` is one, which the driver prepares once.
+    """
+    if dialect == "postgresql":
+        return column == any_(bindparam("ids", type_=ARRAY(Integer())))
+    return column.in_(bindparam("ids", expanding=True))
+
+
+@cache
+def _contact_query(dialect: str) -> Any:
+    # Statements are built once: building SQLAlchemy expressions (the consent
+    # ledger's aliases especially) costs more than running them on a batch.
+    cc = CampaignContact
+    last_refusal = (
+        select(func.max(col(Outcome.created_at)))
+        .where(
+            col(Outcome.person_id) == col(cc.person_id),
+            or_(col(Outcome.interview) == REFUSED, col(Outcome.offer) == REFUSED),
+        )
+        .scalar_subquery()
+    )
+    return (
         select(
-            col(CampaignContact.id),
-            col(CampaignContact.person_id),
-            col(CampaignContact.status),
-            col(CampaignContact.done_reason),
-            col(CampaignContact.attempts),
-            col(CampaignContact.next_attempt_at),
-            col(CampaignContact.callback_at),
-            col(CampaignContact.theme_data),
+            col(cc.id),
+            col(cc.person_id),
+            col(cc.status),
+            col(cc.done_reason),
+            col(cc.attempts),
+            col(cc.next_attempt_at),
+            col(cc.callback_at),
+            col(cc.theme_data),
             col(Person.territory),
             col(Person.time_zone),
             col(Person.limited),
             col(Campaign.theme),
+            last_refusal.label("last_refusal_at"),
         )
-        .join(Person, col(Person.id) == col(CampaignContact.person_id))
-        .join(Campaign, col(Campaign.id) == col(CampaignContact.campaign_id))
-        .where(col(CampaignContact.id).in_(ids))
+        .join(Person, col(Person.id) == col(cc.person_id))
+        .join(Campaign, col(Campaign.id) == col(cc.campaign_id))
+        .where(in_ids(col(cc.id), dialect))
     )
-    return list(db.execute(query).all())
+
+
+@cache
+def _opted_out_query(dialect: str) -> Any:
+    # A separate query rather than a column of the contact query: in a select
+    # list PostgreSQL computes the whole opted-out set and hashes it, while as a
+    # filter on a handful of people it probes the ledger's index for each.
+    return select(col(Person.id)).where(
+        in_ids(col(Person.id), dialect), opted_out_clause(col(Person.id), "call")
+    )
 
 
 def _opted_out(db: Executor, person_ids: Sequence[int]) -> set[int]:
-    query = select(col(Person.id)).where(
-        col(Person.id).in_(person_ids), opted_out_clause(col(Person.id), "call")
-    )
-    return {cast(int, row[0]) for row in db.execute(query)}
+    rows = db.execute(_opted_out_query(dialect_name(db)), {"ids": list(person_ids)})
+    return {int(row[0]) for row in rows}
 
 
-def _last_refusals(db: Executor, person_ids: Sequence[int]) -> dict[int, datetime]:
-    query = (
-        select(col(Outcome.person_id), func.max(col(Outcome.created_at)))
-        .where(
-            col(Outcome.person_id).in_(person_ids),
-            or_(col(Outcome.interview) == REFUSED, col(Outcome.offer) == REFUSED),
-        )
-        .group_by(col(Outcome.person_id))
+@cache
+def _reached_query(dialect: str) -> Any:
+    people = select(col(CampaignContact.person_id)).where(in_ids(col(CampaignContact.id), dialect))
+    return select(col(CallAttempt.person_id), col(CallAttempt.answered_at)).where(
+        col(CallAttempt.person_id).in_(people),
+        col(CallAttempt.answered_at).is_not(None),
+        col(CallAttempt.answered_at) > bindparam("since", type_=DateTime()),
+        col(CallAttempt.result).in_(sorted(result.value for result in REACHED_RESULTS)),
     )
-    return {person_id: at for person_id, at in db.execute(query)}
+
+
+def dialect_name(db: Executor) -> str:
+    bind = db.get_bind() if isinstance(db, Session) else db
+    return bind.dialect.name
 
 
 def _reached_calls(
     db: Executor, person_ids: Sequence[int], now: datetime
 ) -> dict[int, list[datetime]]:
-    query = select(col(CallAttempt.person_id), col(CallAttempt.answered_at)).where(
-        col(CallAttempt.person_id).in_(person_ids),
-        col(CallAttempt.answered_at).is_not(None),
-        col(CallAttempt.answered_at) > now - REACHED_SPAN,
-        col(CallAttempt.result).in_([result.value for result in REACHED_RESULTS]),
-    )
+    query = _reached_query(dialect_name(db))
+    rows = db.execute(query, {"ids": list(person_ids), "since": now - REACHED_SPAN})
     found: dict[int, list[datetime]] = defaultdict(list)
-    for person_id, answered_at in db.execute(query):
+    for person_id, answered_at in rows:
         if answered_at is not None:
             found[person_id].append(answered_at)
     return found
@@ -115,13 +149,12 @@ def load_facts(db: Executor, contact_ids: Iterable[int], now: datetime) -> dict[
 
 
 def _load_chunk(db: Executor, ids: Sequence[int], now: datetime) -> dict[int, ContactFacts]:
-    rows = _contact_rows(db, ids)
+    rows = list(db.execute(_contact_query(dialect_name(db)), {"ids": list(ids)}))
     if not rows:
         return {}
     person_ids = sorted({row.person_id for row in rows})
-    opted_out = _opted_out(db, person_ids)
-    refusals = _last_refusals(db, person_ids)
     reached = _reached_calls(db, person_ids, now)
+    opted_out = _opted_out(db, person_ids)
     return {
         row.id: ContactFacts(
             person_id=row.person_id,
@@ -136,7 +169,7 @@ def _load_chunk(db: Executor, ids: Sequence[int], now: datetime) -> dict[int, Co
             next_attempt_at=row.next_attempt_at,
             callback_at=row.callback_at,
             expiry=theme_expiry(row.theme, row.theme_data),
-            last_refusal_at=refusals.get(row.person_id),
+            last_refusal_at=row.last_refusal_at,
             reached_calls_30d=tuple(sorted(reached.get(row.person_id, ()))),
         )
         for row in rows
