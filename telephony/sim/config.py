@@ -35,7 +35,9 @@ class SimulatorConfig:
     # Endpoints a PJSIP/ dial string may name; any other gives "no channel" (file 46).
     # The recorded ones answer as recorded; the others ask the population model.
     pjsip_endpoints: tuple[str, ...] = ("carrier", *SCRIPTED_ENDPOINTS)
-    agent_wait_s: float = 15.0  # the Dial(...,15) timeout towards the agent
+    # A client leaving more than this unread is dropped (Asterisk's writetimeout does
+    # the same); 256 MiB is about 10,000 answered calls' worth of events.
+    max_client_backlog: int = 256 * 1024 * 1024
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from datetime import UTC, datetime
 
 from telephony.sim.actions import dispatch
@@ -17,7 +18,7 @@ from telephony.sim.request import originate_request
 
 BANNER = "Asterisk Call Manager/11.0.0\r\n"
 END = b"\r\n\r\n"
-MAX_BACKLOG = 64 * 1024 * 1024
+log = logging.getLogger(__name__)
 
 
 class Connection:
@@ -94,7 +95,9 @@ class PbxSimulator:
                 conn.writer.write(data)
                 # Never block a call on a slow reader; like Asterisk, drop a client that
                 # lets its backlog grow without bound.
-                if conn.writer.transport.get_write_buffer_size() > MAX_BACKLOG:
+                backlog = conn.writer.transport.get_write_buffer_size()
+                if backlog > self.config.max_client_backlog:
+                    log.warning("AMI client dropped: %d bytes of events unread", backlog)
                     conn.close()
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:

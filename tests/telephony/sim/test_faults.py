@@ -109,3 +109,35 @@ async def test_serve_forever_answers_until_cancelled() -> None:
     finally:
         server.cancel()
         await asyncio.gather(server, return_exceptions=True)
+
+
+async def test_client_that_stops_reading_is_dropped_and_calls_go_on() -> None:
+    sim = PbxSimulator(SimulatorConfig(time_factor=0.001, max_client_backlog=20_000))
+    await sim.start()
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.connect(("127.0.0.1", sim.port))
+    reader, writer = await asyncio.open_connection(sock=sock)
+    try:
+        writer.write(b"Action: Login\r\nUsername: dialer\r\nSecret: dialer-secret\r\n\r\n")
+        client = RawClient(reader, writer)
+        await client.wait_for(lambda m: m.get("Message") == "Authentication accepted")
+        client._task.cancel()  # stop reading, as a stuck client would
+        # About 25 kB of events per answered call: far more than the socket buffers hold.
+        for i in range(300):
+            originate(client, f"s{i}", "Local/0611000001@sim-persons")
+        for _ in range(200):
+            if not sim.connections:
+                break
+            await asyncio.sleep(0.01)
+        assert not sim.connections
+        # What the PBX accepted before dropping the client still plays out to the end.
+        assert sim.dial_log
+        for _ in range(200):
+            if all(record.result == "answered" for record in sim.dial_log):
+                break
+            await asyncio.sleep(0.01)
+        assert all(record.result == "answered" for record in sim.dial_log)
+    finally:
+        writer.close()
+        await sim.stop()
