@@ -3,9 +3,10 @@
 ``create_fund_router`` takes the app's dependencies (a database session, the data
 cipher) and an optional access-trail callback, so this module reads no settings
 and holds no connection of its own.
-"""
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: FastAPI must see the ``Annotated``
+dependencies built inside the factory as objects, not as names to resolve later.
+"""
 
 from collections.abc import Callable
 from dataclasses import dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
@@ -99,3 +100,35 @@ def _contact_id(session: Session, campaign_id: int, person_id: int) -> int:
         )
     ).one()
     return contact.id or 0
+
+
+def bulk_events(
+    engine: Engine, cipher: DataCipher, fund_id: int, count: int, campaign_id: int | None = None
+) -> None:
+    """``count`` contact-change events numbered 1..count, inserted in one go."""
+    from dialer.feed.outbox import allocate_seqs
+    from dialer.models import FeedEvent
+
+    sealed = cipher.encrypt(NIR, "nir")
+    with Session(engine) as session:
+        first = allocate_seqs(session, fund_id, count)
+        rows = [
+            {
+                "fund_id": fund_id,
+                "seq": first + index,
+                "event_id": str(uuid.uuid4()),
+                "kind": "contact_change",
+                "campaign_id": campaign_id,
+                "payload": {
+                    "campaign": "GRIPPE-75",
+                    "row_ref": f"L-{first + index:07d}",
+                    "occurred_at": "2026-11-25T10:00:00Z",
+                    "nir_sealed": sealed,
+                    "field": "phone",
+                    "value": "+33612345678",
+                },
+            }
+            for index in range(count)
+        ]
+        session.execute(FeedEvent.__table__.insert(), rows)  # type: ignore[attr-defined]
+        session.commit()
