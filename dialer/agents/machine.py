@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from dialer.agents.states import TRANSITIONS, AgentEvent, AgentState, AgentStatus
 
@@ -79,9 +79,11 @@ def _free_in(
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class AgentView:
-    """What pacing sees of one agent: its state, time in it, and expected time until free."""
+class AgentView(NamedTuple):
+    """What pacing sees of one agent: its state, time in it, and expected time until free.
+
+    A named tuple rather than a frozen dataclass: a dialer builds one per agent every second.
+    """
 
     state: AgentState
     in_state_s: float

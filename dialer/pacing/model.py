@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 from dialer.agents import AgentState, AgentView
 
@@ -22,9 +23,8 @@ class CallPhase(StrEnum):
     ANSWERED_WAITING = "answered_waiting"  # a person answered and waits for an agent
 
 
-@dataclass(frozen=True, slots=True)
-class CallView:
-    """A call placed but not yet connected to an agent."""
+class CallView(NamedTuple):
+    """A call placed but not yet connected to an agent (a named tuple: one per call per tick)."""
 
     phase: CallPhase
     age_s: float
@@ -87,7 +87,7 @@ class PacingParams:
     abandon_setpoint_ratio: float = 0.75
     max_lines_per_agent: float = 3.0  # calls in flight per working agent, whatever the model says
     min_dial_ratio: float = 1.0  # calls in flight per available agent, floor (1.0: progressive)
-    max_dial_ratio: float = 5.0  # calls in flight per agent expected free within the ring timeout
+    max_dial_ratio: float = 8.0  # calls in flight per agent expected free within the ring timeout
     ring_timeout_s: float = 30.0
     warmup_calls: int = 60  # finished attempts before the model is trusted
     # Largest chance that one more call, once answered, finds no agent (tuned by the bench).
