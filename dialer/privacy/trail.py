@@ -33,7 +33,7 @@ class TrailAction(StrEnum):
     SCREEN_POP = "screen_pop"
     SEARCH = "search"
     EXPORT = "export"
-    REVEAL_SECRET = "reveal_secret"
+    REVEAL_SECRET = "reveal_secret"  # noqa: S105 - an action name, not a secret
     FEED_PULL = "feed_pull"
     RIGHTS_REQUEST = "rights_request"
     OUTCOME = "outcome"
