@@ -58,6 +58,23 @@ class SafeAmiProtocol(AMIProtocol):  # type: ignore[misc]
             raise AmiNotConnected("AMI connection is closed")
         return super().send(data, as_list=data.as_list)
 
+    def handle_message(self, message: Any) -> None:
+        # Same routing as panoramisk's, but an event is never swallowed as the
+        # answer to a single-response action (an OriginateResponse carries the
+        # Originate's ActionID and must reach the call state machine), and
+        # nothing is looked up while no action is pending.
+        action = self.responses.get(message.id) if self.responses else None
+        if action is not None and not (
+            isinstance(action, FirstResponseAction) and "event" in message
+        ):
+            if action.add_message(message):
+                self.responses.pop(action.id, None)
+            return
+        if "event" in message:
+            if message["event"].lower() == "shutdown":
+                self.connection_lost(message)
+            self.factory.dispatch(message)
+
     def forget(self, action: Action) -> None:
         """Stop waiting for an action (timed out): a late answer is dropped."""
         self.responses.pop(action.id, None)
