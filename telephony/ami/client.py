@@ -114,7 +114,10 @@ class AmiClient:
             check.cancel()
         await self.connection.close()
         if self._delivery is not None:
-            await self._updates.join()
+            # Hand the observer what is already known, but a stuck observer
+            # must not keep the service from shutting down.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._updates.join(), 5.0)
             self._delivery.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._delivery
