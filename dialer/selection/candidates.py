@@ -38,7 +38,7 @@ from consent.ledger import opted_out_clause
 from dialer.campaigns.policies import CallingPolicy
 from dialer.eligibility import check_contact, window_open_territories
 from dialer.models import Campaign, CampaignContact, Person, WaveMember
-from dialer.selection.facts import Executor, dialect_name, load_facts
+from dialer.selection.facts import Executor, build_facts, dialect_name, facts_from, reached_calls
 
 # A page holds the wanted count plus a margin: the exact rules seldom reject a
 # pre-filtered contact, and a short page costs one more (rare) round.
@@ -91,22 +91,18 @@ def prefilter(dialect: str, *, in_wave: bool = False) -> Any:
     Built once per shape: constructing the expression (the consent ledger's
     aliases especially) costs more than running it.
     """
-    query = (
-        select(col(_cc.id), col(_cc.callback_at), col(_cc.next_attempt_at))
-        .join(Person, col(Person.id) == col(_cc.person_id))
-        .where(
-            col(_cc.campaign_id) == bindparam("campaign_id", type_=Integer()),
-            col(_cc.status) == "pending",
-            or_(col(_cc.lease_expires_at).is_(None), col(_cc.lease_expires_at) <= _now()),
-            or_(
-                col(_cc.attempts) < bindparam("max_attempts", type_=Integer()),
-                col(_cc.callback_at).is_not(None),
-            ),
-            col(Person.limited) == false(),
-            _in_territories(dialect),
-            or_(col(Person.phone_e164).is_not(None), col(Person.phone2_e164).is_not(None)),
-            ~opted_out_clause(col(_cc.person_id), "call"),
-        )
+    query = facts_from().where(
+        col(_cc.campaign_id) == bindparam("campaign_id", type_=Integer()),
+        col(_cc.status) == "pending",
+        or_(col(_cc.lease_expires_at).is_(None), col(_cc.lease_expires_at) <= _now()),
+        or_(
+            col(_cc.attempts) < bindparam("max_attempts", type_=Integer()),
+            col(_cc.callback_at).is_not(None),
+        ),
+        col(Person.limited) == false(),
+        _in_territories(dialect),
+        or_(col(Person.phone_e164).is_not(None), col(Person.phone2_e164).is_not(None)),
+        ~opted_out_clause(col(_cc.person_id), "call"),
     )
     if in_wave:
         member = exists().where(
@@ -150,15 +146,18 @@ def _after(segment: Segment, row: Any) -> dict[str, Any]:
 
 
 def _eligible(
-    db: Executor, ids: Sequence[int], policy: CallingPolicy, now: datetime, wanted: int
+    db: Executor, rows: Sequence[Any], policy: CallingPolicy, now: datetime, wanted: int
 ) -> list[int]:
-    """The first ``wanted`` callable ids, in order; stops judging once it has them."""
-    facts = load_facts(db, ids, now)
+    """The first ``wanted`` callable ids, in order; stops judging once it has them.
+
+    The rows carry the facts; the SQL already left out the opted-out people.
+    """
+    person_ids = sorted({row.person_id for row in rows})
+    facts = build_facts(rows, set(), reached_calls(db, person_ids, now))
     kept: list[int] = []
-    for contact_id in ids:
-        found = facts.get(contact_id)
-        if found is not None and check_contact(found, policy, now) is None:
-            kept.append(contact_id)
+    for row in rows:
+        if check_contact(facts[row.id], policy, now) is None:
+            kept.append(row.id)
             if len(kept) >= wanted:
                 break
     return kept
@@ -174,8 +173,7 @@ def _from_segment(
     for _ in range(MAX_ROUNDS_PER_SEGMENT):
         query = _page_query(dialect_name(db), segment, in_wave, bool(after))
         rows = list(db.execute(query, {**params, **after, "size": size}))
-        ids = [row.id for row in rows]
-        found.extend(_eligible(db, ids, policy, params["now"], wanted - len(found)))
+        found.extend(_eligible(db, rows, policy, params["now"], wanted - len(found)))
         if len(found) >= wanted or len(rows) < size:
             break
         after = _after(segment, rows[-1])

@@ -49,10 +49,13 @@ def in_ids(column: Any, dialect: str) -> Any:
     return column.in_(bindparam("ids", expanding=True))
 
 
-@cache
-def _contact_query(dialect: str) -> Any:
-    # Statements are built once: building SQLAlchemy expressions (the consent
-    # ledger's aliases especially) costs more than running them on a batch.
+def fact_columns() -> list[Any]:
+    """The columns every fact but opt-out and reached calls is built from.
+
+    Select them from ``campaigncontact`` joined to ``person`` (``facts_from``);
+    the selection reads them with its candidates, so judging a candidate costs
+    no extra query for them.
+    """
     cc = CampaignContact
     last_refusal = (
         select(func.max(col(Outcome.created_at)))
@@ -62,26 +65,37 @@ def _contact_query(dialect: str) -> Any:
         )
         .scalar_subquery()
     )
-    return (
-        select(
-            col(cc.id),
-            col(cc.person_id),
-            col(cc.status),
-            col(cc.done_reason),
-            col(cc.attempts),
-            col(cc.next_attempt_at),
-            col(cc.callback_at),
-            col(cc.theme_data),
-            col(Person.territory),
-            col(Person.time_zone),
-            col(Person.limited),
-            col(Campaign.theme),
-            last_refusal.label("last_refusal_at"),
-        )
-        .join(Person, col(Person.id) == col(cc.person_id))
-        .join(Campaign, col(Campaign.id) == col(cc.campaign_id))
-        .where(in_ids(col(cc.id), dialect))
-    )
+    # A subquery, not a join: joining the campaign table made SQLite loop over it
+    # first and lose the queue index's order (a sort of every pending contact).
+    theme = select(col(Campaign.theme)).where(col(Campaign.id) == col(cc.campaign_id))
+    return [
+        col(cc.id),
+        col(cc.person_id),
+        col(cc.status),
+        col(cc.done_reason),
+        col(cc.attempts),
+        col(cc.next_attempt_at),
+        col(cc.callback_at),
+        col(cc.theme_data),
+        col(Person.territory),
+        col(Person.time_zone),
+        col(Person.limited),
+        theme.scalar_subquery().label("theme"),
+        last_refusal.label("last_refusal_at"),
+    ]
+
+
+def facts_from() -> Any:
+    """``SELECT fact_columns() FROM campaigncontact JOIN person``."""
+    cc = CampaignContact
+    return select(*fact_columns()).join(Person, col(Person.id) == col(cc.person_id))
+
+
+@cache
+def _contact_query(dialect: str) -> Any:
+    # Statements are built once: building SQLAlchemy expressions (the consent
+    # ledger's aliases especially) costs more than running them on a batch.
+    return facts_from().where(in_ids(col(CampaignContact.id), dialect))
 
 
 @cache
@@ -94,7 +108,8 @@ def _opted_out_query(dialect: str) -> Any:
     )
 
 
-def _opted_out(db: Executor, person_ids: Sequence[int]) -> set[int]:
+def opted_out_people(db: Executor, person_ids: Sequence[int]) -> set[int]:
+    """Those of the people whose latest decision on outbound calls is opt-out."""
     rows = db.execute(_opted_out_query(dialect_name(db)), {"ids": list(person_ids)})
     return {int(row[0]) for row in rows}
 
@@ -115,9 +130,10 @@ def dialect_name(db: Executor) -> str:
     return bind.dialect.name
 
 
-def _reached_calls(
+def reached_calls(
     db: Executor, person_ids: Sequence[int], now: datetime
 ) -> dict[int, list[datetime]]:
+    """The answered calls of the last 30 days, in any campaign, by person."""
     query = _reached_query(dialect_name(db))
     rows = db.execute(query, {"ids": list(person_ids), "since": now - REACHED_SPAN})
     found: dict[int, list[datetime]] = defaultdict(list)
@@ -153,8 +169,13 @@ def _load_chunk(db: Executor, ids: Sequence[int], now: datetime) -> dict[int, Co
     if not rows:
         return {}
     person_ids = sorted({row.person_id for row in rows})
-    reached = _reached_calls(db, person_ids, now)
-    opted_out = _opted_out(db, person_ids)
+    return build_facts(rows, opted_out_people(db, person_ids), reached_calls(db, person_ids, now))
+
+
+def build_facts(
+    rows: Iterable[Any], opted_out: set[int], reached: dict[int, list[datetime]]
+) -> dict[int, ContactFacts]:
+    """Facts from rows of ``fact_columns()`` and the people's opt-outs and reached calls."""
     return {
         row.id: ContactFacts(
             person_id=row.person_id,
