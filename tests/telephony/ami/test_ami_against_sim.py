@@ -8,7 +8,14 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from telephony.ami import AmiClient, CallUpdate, DialTemplate, OriginateRequest, OriginateUncertain
+from telephony.ami import (
+    AmiClient,
+    AmiLoginError,
+    CallUpdate,
+    DialTemplate,
+    OriginateRequest,
+    OriginateUncertain,
+)
 from telephony.results import CallResult, CallState
 from telephony.sim import PbxSimulator, SimulatorConfig
 from tests.telephony.ami.helpers import Recorder, eventually, fast_settings
@@ -222,3 +229,21 @@ async def test_pbx_restart_closes_lost_calls_without_redialling(
     assert recorder.finals() == {a: str(CallResult.ENDED_WHILE_DISCONNECTED) for a in attempts}
     assert sorted(r.channel_id for r in sim.dial_log) == [f"dialer-{a}" for a in attempts]
     assert await client.ping()
+
+
+async def test_simulator_refusing_login_is_reported(sim: PbxSimulator) -> None:
+    sim.faults.refuse_login = True
+    client = AmiClient(fast_settings(sim.port), Recorder())
+    with pytest.raises(AmiLoginError):
+        await client.start(timeout_s=5)
+    assert not client.connected
+
+
+@pytest.mark.parametrize("auth", ["md5", "plain"])
+async def test_both_logins_against_the_simulator(sim: PbxSimulator, auth: str) -> None:
+    client = AmiClient(fast_settings(sim.port, auth=auth), Recorder())
+    await client.start(timeout_s=5)
+    try:
+        assert await client.ping()
+    finally:
+        await client.close()

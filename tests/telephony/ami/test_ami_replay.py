@@ -3,10 +3,15 @@ the result a person listening to the call would give it."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
+from telephony.ami.connection import AmiConnection, _Manager
+from telephony.ami.protocol import SafeAmiProtocol
 from telephony.results import CallResult, CallState
 from telephony.transcripts import Transcript, load_all
+from tests.telephony.ami.helpers import fast_settings
 from tests.telephony.ami.replay import finals, replay
 
 TRANSCRIPTS = load_all()
@@ -113,3 +118,46 @@ def test_user_event_before_originate_response_is_not_lost() -> None:
     _, updates = replay(TRANSCRIPTS["10-originate-answered-agent"])
     assert [u.state for u in updates][:2] == [CallState.ANSWERED, CallState.ANSWERED]
     assert not any(u.waiting_for_agent for u in updates), "AGENT was set at originate"
+
+
+def wire_bytes(transcript: Transcript) -> bytes:
+    """What Asterisk wrote on the socket, banner included."""
+    out = []
+    for m in transcript.received():
+        out.append("\r\n".join(m.lines) + ("\r\n" if m.is_banner else "\r\n\r\n"))
+    return "".join(out).encode()
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+@pytest.mark.parametrize("chunk", [333, 4096])
+async def test_recorded_bytes_through_panoramisk_parsing_give_the_same_results(
+    name: str, chunk: int
+) -> None:
+    """The real parse path (panoramisk's protocol, our dispatch) on the recorded
+    bytes, cut at arbitrary places as TCP may deliver them."""
+    transcript = TRANSCRIPTS[name]
+    _, from_dicts = replay(transcript)
+    tracker, _ = replay(Transcript(name, "", transcript.sent(), False))
+    updates = []
+
+    def sink(event: Any) -> None:
+        update = tracker.feed(event)
+        if update is not None:
+            updates.append(update)
+
+    protocol = SafeAmiProtocol()
+    protocol.connection_made(Sink())
+    protocol.factory = _Manager(AmiConnection(fast_settings(1), on_event=sink))
+    data = wire_bytes(transcript)
+    for i in range(0, len(data), chunk):
+        protocol.data_received(data[i : i + chunk])
+    assert finals(updates) == finals(from_dicts)
+    assert [u.state for u in updates] == [u.state for u in from_dicts]
+
+
+class Sink:
+    def write(self, data: bytes) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
