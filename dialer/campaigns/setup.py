@@ -49,14 +49,17 @@ def create_campaign(
         raise SetupError(f"Thème inconnu : {theme_key}.") from error
     if session.exec(select(Campaign).where(Campaign.code == code)).first():
         raise SetupError(f"La campagne {code} existe déjà.")
+    policy = calling_policy or CallingPolicy()
     campaign = Campaign(
+        abandon_target=policy.abandon_target,
+        wrap_up_seconds=policy.wrap_up_seconds,
         code=code,
         name=name,
         theme=theme.key,
         audience=theme.audience.value,
         fund_id=fund.id or 0,
         caller_id=normalise_phone(caller_id).e164,
-        calling_policy=(calling_policy or CallingPolicy()).model_dump(mode="json"),
+        calling_policy=policy.model_dump(mode="json"),
         retry_policy=(retry_policy or RetryPolicy()).model_dump(mode="json"),
     )
     session.add(campaign)

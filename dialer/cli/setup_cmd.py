@@ -37,3 +37,25 @@ def add_campaign(code: str, name: str, theme: str, fund: str, caller_id: str) ->
             console.print(f"Campagne {campaign.code} créée (n° {campaign.id}).")
     except (SetupError, ValueError) as error:
         raise fail(str(error)) from error
+
+
+user_app = typer.Typer(help="Comptes des personnes qui se connectent.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+
+@user_app.command("add")
+def add_user(
+    username: str,
+    full_name: str,
+    role: str = typer.Option(..., help="agent, manager, dpo ou admin"),
+    password: str = typer.Option(..., prompt=True, hide_input=True, confirmation_prompt=True),
+) -> None:
+    """Crée un compte (le mot de passe est demandé sans être affiché)."""
+    from dialer.accounts.users import AccountError, create_user
+
+    try:
+        with session_scope(runtime().engine) as session:
+            user = create_user(session, username, full_name, role, password)
+            console.print(f"Compte {user.username} créé ({user.role}).")
+    except AccountError as error:
+        raise fail(str(error)) from error

@@ -6,6 +6,7 @@ Idempotent: seeding a database that already has the demo funds does nothing.
 from __future__ import annotations
 
 import tempfile
+from datetime import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from dialer.accounts.users import create_user
+from dialer.campaigns.policies import CallingPolicy, TimeWindow
 from dialer.campaigns.setup import create_campaign, create_fund
 from dialer.db import session_scope
 from dialer.demo.contact_file import write_contact_file
@@ -29,13 +31,17 @@ class DemoLogin:
     role: str
     label: str
 
+    @property
+    def full_name(self) -> str:
+        return f"{self.username.capitalize()} (démo)"
+
 
 DEMO_LOGINS = (
-    DemoLogin("agent1", "agent1-demo", "agent", "agent"),
-    DemoLogin("agent2", "agent2-demo", "agent", "agent"),
-    DemoLogin("manager", "manager-demo", "manager", "responsable de campagne"),
-    DemoLogin("dpo", "dpo-demo", "dpo", "délégué à la protection des données"),
-    DemoLogin("admin", "admin-demo", "admin", "administrateur"),
+    DemoLogin("agent1", "agent1-demo-2026", "agent", "agent"),
+    DemoLogin("agent2", "agent2-demo-2026", "agent", "agent"),
+    DemoLogin("manager", "manager-demo-2026", "manager", "responsable de campagne"),
+    DemoLogin("dpo", "dpo-demo-2026", "dpo", "délégué à la protection des données"),
+    DemoLogin("admin", "admin-demo-2026", "admin", "administrateur"),
 )
 
 DEMO_FUNDS = (
@@ -44,8 +50,10 @@ DEMO_FUNDS = (
     ("CGSS971", "CGSS de Guadeloupe", Territory.GUADELOUPE),
 )
 
+# The first campaign is active and callable at any hour, so a newcomer can take a
+# simulated call whenever they try the demo; the others keep the real calling rules.
 DEMO_CAMPAIGNS = (
-    ("GRIPPE-75", "Vaccination antigrippale 2026", "flu_vaccination", "CPAM75", 120),
+    ("GRIPPE-75", "Vaccination antigrippale 2026 (démo)", "flu_vaccination", "CPAM75", 120),
     ("EBD-974", "Examen bucco-dentaire M'T dents", "child_dental", "CGSS974", 60),
     ("AMELI-971", "Activation du compte ameli", "ameli_account", "CGSS971", 40),
 )
@@ -59,12 +67,16 @@ def seed_demo(engine: Engine, cipher: DataCipher) -> bool:
     with session_scope(engine) as session:
         funds = {code: create_fund(session, code, name, t) for code, name, t in DEMO_FUNDS}
         users = [
-            create_user(session, d.username, d.username, d.role, d.password) for d in DEMO_LOGINS
+            create_user(session, d.username, d.full_name, d.role, d.password) for d in DEMO_LOGINS
         ]
         campaigns = [
             create_campaign(session, code, name, theme, funds[fund], "+33162000000")
             for code, name, theme, fund, _ in DEMO_CAMPAIGNS
         ]
+        demo = campaigns[0]
+        demo.calling_policy = always_open_policy().model_dump(mode="json")
+        demo.status = "active"
+        session.add(demo)
         for campaign in campaigns:
             for user in users:
                 if user.role == "agent":
@@ -76,6 +88,15 @@ def seed_demo(engine: Engine, cipher: DataCipher) -> bool:
         campaign_ids = [(c.id or 0, c.theme) for c in campaigns]
     _import_demo_contacts(engine, cipher, campaign_ids)
     return True
+
+
+def always_open_policy() -> CallingPolicy:
+    return CallingPolicy(
+        windows=[TimeWindow(start=time(0, 0), end=time(23, 59, 59))],
+        weekdays=list(range(7)),
+        skip_public_holidays=False,
+        wrap_up_seconds=10,
+    )
 
 
 def _import_demo_contacts(

@@ -162,7 +162,30 @@ def _originate_problem(channel: str) -> str:
     return ""
 
 
+async def core_settings(conn: Connection, h: dict[str, str], _: Headers) -> None:
+    # Not in the recordings: the fields follow Asterisk 22's manager.c action_coresettings.
+    conn.send(
+        response(
+            "Success",
+            h.get("actionid"),
+            ("AMIversion", "11.0.0"),
+            ("AsteriskVersion", "22.10.1"),
+            ("SystemName", ""),
+            ("CoreMaxCalls", "0"),
+            ("CoreMaxLoadAvg", "0.000000"),
+            ("CoreRunUser", ""),
+            ("CoreRunGroup", ""),
+            ("CoreMaxFilehandles", "0"),
+            ("CoreRealTimeEnabled", "No"),
+            ("CoreCDRenabled", "No"),
+            ("CoreHTTPenabled", "No"),
+            ("SoundsSearchCustomDir", "No"),
+        )
+    )
+
+
 HANDLERS: dict[str, Handler] = {
+    "coresettings": core_settings,
     "challenge": challenge,
     "login": login,
     "logoff": logoff,
