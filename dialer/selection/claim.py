@@ -1,11 +1,12 @@
-"""Claiming contacts for a dialler worker: one transaction, locked rows, fresh re-check.
+"""Claiming contacts for a dialler worker: one transaction, locked rows, fresh facts.
 
-A claim chooses candidates, locks them, judges them again on facts read under
-the lock, then leases them to the worker and creates the call attempt, so the
-attempt id exists before the call is placed. PostgreSQL locks the rows with
-``FOR UPDATE SKIP LOCKED`` (two workers never wait on each other); SQLite has a
-single writer, so the transaction takes the write lock first (``BEGIN
-IMMEDIATE``) and two processes are served one after the other.
+A claim chooses candidates, locks them, judges them on facts read under the
+lock, then leases them to the worker and creates the call attempts, so each
+attempt id exists before its call is placed. PostgreSQL locks the rows with
+``FOR UPDATE SKIP LOCKED`` (two workers never wait on each other) and judges
+them again; SQLite has a single writer, so the transaction takes the write lock
+before reading anything (``BEGIN IMMEDIATE``): two processes are served one
+after the other and the selection itself already reads under the lock.
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ from dialer.selection.candidates import campaign_policy, select_candidates
 from dialer.selection.facts import in_ids, load_facts
 
 DEFAULT_LEASE_SECONDS = 120
-# Candidates asked for beyond the wanted count, for the rows another worker
-# locked meanwhile or the fresh re-check turns down.
+# PostgreSQL: candidates asked for beyond the wanted count, for the rows another
+# worker locked meanwhile or the fresh re-check turns down.
 SLACK_FACTOR = 2
 
 _cc = CampaignContact
@@ -88,8 +89,30 @@ def _recheck(
     conn: Connection, ids: Sequence[int], policy: CallingPolicy, now: datetime, count: int
 ) -> list[int]:
     facts = load_facts(conn, ids, now)
-    kept = [i for i in ids if i in facts and check_contact(facts[i], policy, now) is None]
-    return kept[:count]
+    kept: list[int] = []
+    for contact_id in ids:
+        if contact_id in facts and check_contact(facts[contact_id], policy, now) is None:
+            kept.append(contact_id)
+            if len(kept) >= count:
+                break
+    return kept
+
+
+def _claimable(
+    conn: Connection, policy: CallingPolicy, campaign_id: int, count: int, now: datetime,
+    wave_id: int | None,
+) -> list[int]:  # fmt: skip
+    """The contacts to lease, locked and judged on facts read under the lock."""
+    if conn.dialect.name == "sqlite":
+        # BEGIN IMMEDIATE took the write lock before the selection read anything:
+        # its facts are already fresh and no other writer can change them.
+        return select_candidates(conn, campaign_id, count, now, wave_id=wave_id, policy=policy)
+    candidates = select_candidates(
+        conn, campaign_id, count * SLACK_FACTOR, now, wave_id=wave_id, policy=policy
+    )
+    locked = _lock(conn, candidates, now) if candidates else set()
+    # Read committed: the candidates were judged on an earlier snapshot.
+    return _recheck(conn, [i for i in candidates if i in locked], policy, now, count)
 
 
 @cache
@@ -169,12 +192,7 @@ def claim_contacts(
         return []
     with write_transaction(engine) as conn:
         policy = campaign_policy(conn, campaign_id)
-        wanted = count * SLACK_FACTOR
-        candidates = select_candidates(
-            conn, campaign_id, wanted, now, wave_id=wave_id, policy=policy
-        )
-        locked = _lock(conn, candidates, now) if candidates else set()
-        ids = _recheck(conn, [i for i in candidates if i in locked], policy, now, count)
+        ids = _claimable(conn, policy, campaign_id, count, now, wave_id)
         if not ids:
             return []
         people = _people(conn, ids)
