@@ -44,7 +44,9 @@ class TerritoryInfo:
 
 
 TERRITORIES: dict[Territory, TerritoryInfo] = {
-    Territory.METRO: TerritoryInfo("France métropolitaine", "Europe/Paris", None, "FR", FundKind.CPAM),
+    Territory.METRO: TerritoryInfo(
+        "France métropolitaine", "Europe/Paris", None, "FR", FundKind.CPAM
+    ),
     Territory.CORSICA: TerritoryInfo("Corse", "Europe/Paris", None, "FR", FundKind.CPAM),
     Territory.MOSELLE: TerritoryInfo("Moselle", "Europe/Paris", "57", "FR", FundKind.CPAM),
     Territory.ALSACE: TerritoryInfo("Alsace", "Europe/Paris", "6AE", "FR", FundKind.CPAM),

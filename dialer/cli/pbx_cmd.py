@@ -64,4 +64,5 @@ def call(
         raise fail(f"l'appel n'a pas pu être passé : {error}") from error
     console.print(f"Résultat : {final.result}")
     console.print(f"OriginateResponse Reason : {final.reason or '-'}")
-    console.print(f"Cause de raccrochage : {final.cause or '-'} (technique : {final.tech_cause or '-'})")
+    technical = final.tech_cause or "-"
+    console.print(f"Cause de raccrochage : {final.cause or '-'} (technique : {technical})")

@@ -32,7 +32,11 @@ def serve(
         for login in DEMO_LOGINS:
             console.print(f"  {login.username:<8} / {login.password:<14} ({login.label})")
     uvicorn.run(
-        "web.main:create_service_app", factory=True, host=bind_host, port=bind_port, log_level="info"
+        "web.main:create_service_app",
+        factory=True,
+        host=bind_host,
+        port=bind_port,
+        log_level="info",
     )
 
 

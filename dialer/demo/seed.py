@@ -6,8 +6,8 @@ Idempotent: seeding a database that already has the demo funds does nothing.
 from __future__ import annotations
 
 import tempfile
-from datetime import time
 from dataclasses import dataclass
+from datetime import time
 from pathlib import Path
 
 from sqlalchemy.engine import Engine

@@ -7,7 +7,7 @@ from typing import Any
 
 from dialer.privacy.crypto import DataCipher
 
-SECRET_THEME_PURPOSE = "theme"
+SECRET_THEME_PURPOSE = "theme"  # noqa: S105  (an encryption purpose label)
 
 
 @dataclass

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-TOKEN_PREFIX = "v1"
+TOKEN_PREFIX = "v1"  # noqa: S105  (a format version)
 
 
 class CipherError(ValueError):

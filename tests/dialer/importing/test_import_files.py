@@ -142,10 +142,14 @@ def test_one_person_in_two_campaigns(
     engine: Engine, campaign_id: int, dental_campaign_id: int, cipher: DataCipher, tmp_path: Path
 ) -> None:
     import_contacts(engine, campaign_id, write(tmp_path / "a.csv", [HEADER, *GOOD]), cipher)
-    header = (
-        HEADER
-        + ";Prénom de l'enfant;Nom de l'enfant;Date de naissance de l'enfant;Âge de l'enfant;Fin de prise en charge EBD"
+    child_columns = (
+        "Prénom de l'enfant",
+        "Nom de l'enfant",
+        "Date de naissance de l'enfant",
+        "Âge de l'enfant",
+        "Fin de prise en charge EBD",
     )
+    header = ";".join((HEADER, *child_columns))
     row = GOOD[0] + ";Lou;DUPONT;01/03/2020;6;31/12/2027"
     summary, _ = import_contacts(
         engine, dental_campaign_id, write(tmp_path / "b.csv", [header, row]), cipher
