@@ -10,6 +10,7 @@ from consent.ledger import record
 from dialer.campaigns.policies import CallingPolicy
 from dialer.db import session_scope
 from dialer.eligibility import BlockCode, check_contact
+from dialer.models import Wave, WaveMember
 from dialer.selection import load_facts, select_candidates
 from dialer.territories import Territory
 from tests.dialer.selection.builders import (
@@ -131,3 +132,30 @@ def test_a_long_run_of_rejected_contacts_is_paged_through(engine: Engine) -> Non
         add_contact(world, theme_data={"ebd_cover_end": "2026-01-01"})
     wanted = [add_contact(world)[0] for _ in range(3)]
     assert _select(engine, world.campaign_id, count=3) == wanted
+
+
+def test_paging_through_due_retries_sharing_one_time(engine: Engine) -> None:
+    world = make_world(engine)
+    due = NOW - timedelta(hours=1)
+    for _ in range(25):
+        add_contact(
+            world, attempts=1, next_attempt_at=due, theme_data={"ebd_cover_end": "2026-01-01"}
+        )
+    wanted = [add_contact(world, attempts=1, next_attempt_at=due)[0] for _ in range(3)]
+    later = add_contact(world, attempts=1, next_attempt_at=due + timedelta(minutes=1))[0]
+    assert _select(engine, world.campaign_id, count=4) == [*wanted, later]
+
+
+def test_only_the_wave_members_are_selected_for_a_wave(engine: Engine) -> None:
+    world = make_world(engine)
+    outside, _ = add_contact(world)
+    member, _ = add_contact(world)
+    with session_scope(engine) as session:
+        wave = Wave(campaign_id=world.campaign_id, name="V", starts_at=NOW, ends_at=NOW)
+        session.add(wave)
+        session.flush()
+        session.add(WaveMember(wave_id=wave.id or 0, contact_id=member))
+        wave_id = wave.id or 0
+    with engine.connect() as conn:
+        assert select_candidates(conn, world.campaign_id, 5, NOW, wave_id=wave_id) == [member]
+    assert _select(engine, world.campaign_id) == [outside, member]
