@@ -1,0 +1,87 @@
+"""Anonymous daily counts of the people about to be purged, added to ``DailyStat``.
+
+The purge keeps call attempts and outcomes as rows but strips what identifies a
+person; these counts are what campaign statistics need afterwards, with no way
+back to anyone. Adding (rather than recomputing) is safe because a person is
+rolled up only in the transaction that anonymises them, and never again.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from dialer.models import CallAttempt, Campaign, CampaignContact, DailyStat, Outcome
+from telephony.results import REACHED_RESULTS, CallResult
+
+_REACHED = frozenset(result.value for result in REACHED_RESULTS)
+StatKey = tuple[date, int]  # (day, campaign id)
+
+
+def roll_up(session: Session, person_ids: Sequence[int], today: date) -> int:
+    """Add the people's attempts and outcomes to the daily counts; returns rows touched."""
+    counts: defaultdict[StatKey, defaultdict[str, int]] = defaultdict(lambda: defaultdict(int))
+    _count_attempts(session, person_ids, counts)
+    _count_outcomes(session, person_ids, counts)
+    campaigns = session.exec(
+        select(CampaignContact.campaign_id).where(col(CampaignContact.person_id).in_(person_ids))
+    )
+    for campaign_id in campaigns:
+        counts[(today, campaign_id)]["purged_people"] += 1
+    _add(session, counts)
+    return len(counts)
+
+
+def _count_attempts(
+    session: Session, person_ids: Sequence[int], counts: defaultdict[StatKey, Any]
+) -> None:
+    rows = session.exec(
+        select(CallAttempt.created_at, CallAttempt.campaign_id, CallAttempt.result).where(
+            col(CallAttempt.person_id).in_(person_ids)
+        )
+    )
+    for created_at, campaign_id, result in rows:
+        bucket = counts[(created_at.date(), campaign_id)]
+        bucket["calls"] += 1
+        bucket["reached"] += result in _REACHED
+        bucket["abandoned"] += result == CallResult.ABANDONED.value
+
+
+def _count_outcomes(
+    session: Session, person_ids: Sequence[int], counts: defaultdict[StatKey, Any]
+) -> None:
+    rows = session.execute(
+        sa_select(
+            col(Outcome.created_at), col(Outcome.campaign_id), col(Outcome.interview),
+            col(Outcome.offer), col(Outcome.consent_changes),
+        ).where(col(Outcome.person_id).in_(person_ids))
+    )  # fmt: skip
+    for created_at, campaign_id, interview, offer, consent_changes in rows:
+        bucket = counts[(created_at.date(), campaign_id)]
+        if interview in ("accepted", "refused"):
+            bucket[f"interviews_{interview}"] += 1
+        if offer in ("accepted", "refused"):
+            bucket[f"offers_{offer}"] += 1
+        bucket["opted_out"] += "opt_out" in (consent_changes or {}).values()
+
+
+def _add(session: Session, counts: defaultdict[StatKey, defaultdict[str, int]]) -> None:
+    campaign_ids = {campaign_id for _, campaign_id in counts}
+    funds = dict(
+        session.exec(
+            select(Campaign.id, Campaign.fund_id).where(col(Campaign.id).in_(campaign_ids))
+        ).all()
+    )
+    for (day, campaign_id), values in sorted(counts.items()):
+        stat = session.get(DailyStat, (day, campaign_id))
+        if stat is None:
+            stat = DailyStat(day=day, campaign_id=campaign_id, fund_id=funds.get(campaign_id, 0))
+        for name, value in values.items():
+            setattr(stat, name, getattr(stat, name) + value)
+        session.add(stat)
+    session.flush()
