@@ -16,6 +16,7 @@ from datetime import datetime
 
 from sqlmodel import col, select
 
+from dialer.calling.bridge import RelayBus, bridge_for
 from dialer.calling.dialing import DialConfig
 from dialer.calling.events import ScreenPopBus
 from dialer.calling.recorder import CallRecorder
@@ -23,6 +24,7 @@ from dialer.calling.worker import DialerWorker, TickReport
 from dialer.db import session_scope
 from dialer.models import CallAttempt, utcnow
 from dialer.runtime import Runtime
+from dialer.waves.scheduler import WaveScheduler
 from telephony.ami.client import AmiClient
 from telephony.ami.connection import ConnectionSettings
 from telephony.ami.endpoint import AmiEndpoint
@@ -51,7 +53,11 @@ class DialerService:
         self.tick_seconds = tick_seconds
         self.sim: PbxSimulator | None = None
         self._sim_config = sim_config
-        self.recorder = CallRecorder(runtime.engine, self.bus, clock)
+        # On PostgreSQL the screen pops also reach web apps in other processes.
+        self.bridge = bridge_for(runtime.engine, self.bus)
+        outbound = RelayBus(self.bus, self.bridge) if self.bridge is not None else self.bus
+        self.recorder = CallRecorder(runtime.engine, outbound, clock)
+        self.waves = WaveScheduler(runtime, clock=clock)
         self.client: AmiClient | None = None
         self.worker: DialerWorker | None = None
         self._loop: asyncio.Task[None] | None = None
@@ -88,7 +94,10 @@ class DialerService:
         )
         await asyncio.to_thread(self.close_orphans)
         await self.client.start()
+        if self.bridge is not None:
+            self.bridge.start_sender()
         if run_loop:
+            self.waves.start()
             self._loop = asyncio.create_task(self._run(), name="dialer-loop")
 
     def close_orphans(self) -> int:
@@ -124,6 +133,9 @@ class DialerService:
             await asyncio.sleep(self.tick_seconds)
 
     async def stop(self) -> None:
+        self.waves.shutdown()
+        if self.bridge is not None:
+            await self.bridge.close()
         if self._loop is not None:
             self._loop.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -1,0 +1,7 @@
+"""The one error type of the waves package."""
+
+from __future__ import annotations
+
+
+class WaveError(ValueError):
+    """A wave cannot be scheduled or changed as asked; the message is French, for the manager."""
