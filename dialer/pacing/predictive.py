@@ -8,7 +8,10 @@ come from calls already ringing (each weighted by its chance to still be answere
 long it has rung) and from the new calls; free agents come from agents available now, wrap-ups
 ending (their end is known) and calls ending. Both are sums of independent Bernoulli trials,
 approximated by a normal law. ``limit`` is set by a feedback controller on the day's measured
-abandon rate, because the model's marginal risk is not the day's average rate.
+abandon rate, because the model's marginal risk is not the day's average rate: calls placed in
+later ticks compete for the same agents, so the realised rate runs about three times the
+marginal risk accepted (measured with ``bench/pacing.py``, hence ``base_marginal_risk``).
+Above the target the controller falls back to progressive, which cannot abandon a call.
 """
 
 from __future__ import annotations
