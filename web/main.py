@@ -20,9 +20,13 @@ from dialer.runtime import Runtime, build_runtime
 from dialer.service import DialerService
 from dialer.settings import Settings
 from web import health
+from web.desk import calls as desk_calls
+from web.desk import router as desk
 from web.errors import install_error_handlers
 from web.imports.tracker import ImportTracker
+from web.live import router as live
 from web.pages import admin, agents, auth, campaigns, home, imports
+from web.scripts_pages import router as scripts_pages
 from web.security.body_limit import BodySizeLimitMiddleware
 from web.security.csrf import csrf_guard
 from web.security.headers import SecurityHeadersMiddleware
@@ -70,6 +74,8 @@ def create_app(settings: Settings | None = None, *, run_dialer: bool = False) ->
     _add_middleware(app, runtime.settings)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (health, auth, home, campaigns, imports, agents, admin):
+        app.include_router(module.router)
+    for module in (desk, desk_calls, live, scripts_pages):
         app.include_router(module.router)
     return app
 

@@ -1,0 +1,163 @@
+"""One call at the desk: its panel, revealing the code, hanging up, recording the outcome."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+
+from dialer.calling.outcome_input import OutcomeInput
+from dialer.calling.outcomes import record_outcome
+from dialer.models import AgentPresence, User, utcnow
+from dialer.service import DialerService
+from scripts.models import ScriptVersion
+from telephony.ami.errors import AmiError
+from web.deps import DbSession, FormDep, RuntimeDep
+from web.desk.access import AgentUser, CallDep, CallFile
+from web.desk.outcome_form import read_outcome_form
+from web.desk.panel import (
+    form_context,
+    panel_context,
+    person_record,
+    record_context,
+    screen_pop_fields,
+)
+from web.desk.router import PAUSE_REASONS_FR
+from web.desk.trail import record_read
+from web.errors import french_error
+from web.render import render
+
+router = APIRouter()
+log = logging.getLogger(__name__)
+ALREADY_DONE_FR = "Le résultat de cet appel est déjà enregistré."
+
+
+def _address(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def _still_open(call: CallFile) -> None:
+    if call.outcome is not None:
+        raise french_error(409, ALREADY_DONE_FR)
+
+
+@router.get("/poste/appels/{attempt_id}")
+def call_panel(
+    request: Request, call: CallDep, user: AgentUser, db: DbSession, runtime: RuntimeDep
+) -> Response:
+    _still_open(call)
+    record = person_record(call, runtime.cipher)
+    context, history = panel_context(db, call, record, user, utcnow())
+    record_read(
+        db, user, "screen_pop", call.person.id or 0, screen_pop_fields(record, history),
+        campaign_id=call.campaign.id or 0, attempt_id=call.attempt.id or 0,
+        address=_address(request),
+    )  # fmt: skip
+    db.commit()
+    return render(request, "desk/panel.html", context)
+
+
+@router.post("/poste/appels/{attempt_id}/code")
+def reveal_code(
+    request: Request, call: CallDep, user: AgentUser, db: DbSession, runtime: RuntimeDep
+) -> Response:
+    _still_open(call)
+    record = person_record(call, runtime.cipher, reveal=True)
+    secrets = [item.name for item in record.fields if item.secret]
+    if not secrets:
+        raise french_error(404, "Cette campagne n'a aucun code à afficher.")
+    record_read(
+        db, user, "reveal_secret", call.person.id or 0, secrets,
+        campaign_id=call.campaign.id or 0, attempt_id=call.attempt.id or 0,
+        address=_address(request),
+    )  # fmt: skip
+    db.commit()
+    return render(request, "desk/record.html", record_context(db, call, record, user))
+
+
+def _service(request: Request) -> DialerService | None:
+    service = getattr(request.app.state, "dialer", None)
+    return service if isinstance(service, DialerService) else None
+
+
+async def _hang_up(service: DialerService | None, call: CallFile) -> bool:
+    channel = call.attempt.channel_id
+    if service is None or service.client is None or not channel:
+        return False
+    await service.client.hangup(channel)
+    return True
+
+
+@router.post("/poste/appels/{attempt_id}/raccrocher")
+async def hang_up(request: Request, call: CallDep) -> Response:
+    if call.attempt.ended_at is not None or call.attempt.result is not None:
+        return Response(status_code=204)
+    try:
+        done = await _hang_up(_service(request), call)
+    except AmiError as error:
+        log.warning("hang-up of attempt %s failed: %s", call.attempt.id, error)
+        raise french_error(502, "Le PBX n'a pas pu raccrocher l'appel : réessayez.") from None
+    if not done:
+        raise french_error(409, "Aucun service de numérotation ne tient cet appel.")
+    return Response(status_code=204)
+
+
+def _version_of(db: Session, call: CallFile, version_id: int | None) -> int | None:
+    version = db.get(ScriptVersion, version_id) if version_id else None
+    if version is None or version.theme != call.campaign.theme:
+        return None
+    return version.id if version.campaign_id in (None, call.campaign.id) else None
+
+
+def _form_error(
+    request: Request, call: CallFile, values: dict[str, str], problems: dict[str, str],
+    general: str | None,
+) -> Response:  # fmt: skip
+    context = {"call": call, **form_context(values, problems, general)}
+    context["script_version_id"] = values.get("version_script", "")
+    return render(request, "desk/outcome_form.html", context, status=400)
+
+
+def _record(db: Session, call: CallFile, user: User, data: OutcomeInput) -> str | None:
+    """Store the outcome; the French reason it was refused, or None."""
+    data.script_version_id = _version_of(db, call, data.script_version_id)
+    try:
+        record_outcome(db, call.attempt.id or 0, user.id or 0, data, now=utcnow())
+    except ValueError as error:
+        db.rollback()
+        return str(error)
+    db.commit()
+    return None
+
+
+@router.post("/poste/appels/{attempt_id}/resultat")
+async def save_outcome(
+    request: Request, call: CallDep, user: AgentUser, db: DbSession, form: FormDep
+) -> Response:
+    _still_open(call)
+    read = read_outcome_form(form)
+    if read.problems:
+        return _form_error(request, call, read.values, read.problems, None)
+    refused = await run_in_threadpool(_record, db, call, user, read.data)
+    if refused is not None:
+        return _form_error(request, call, read.values, {}, refused)
+    with contextlib.suppress(AmiError):
+        # The outcome closes the talk: a line still open would keep the agent bridged.
+        if call.attempt.ended_at is None:
+            await _hang_up(_service(request), call)
+    return await run_in_threadpool(_wrap_up, request, db, call, user)
+
+
+def _wrap_up(request: Request, db: Session, call: CallFile, user: User) -> Response:
+    row = db.get(AgentPresence, user.id or 0)
+    context = {
+        "call": call,
+        "seconds": call.campaign.wrap_up_seconds,
+        "state": row.state if row else "logged_out",
+        "pause_reasons": PAUSE_REASONS_FR,
+    }
+    return render(request, "desk/wrap_up.html", context)

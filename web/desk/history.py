@@ -1,0 +1,78 @@
+"""The earlier exchanges with a person, in this campaign only (need-to-know)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from dialer.models import CallAttempt, Outcome
+
+RESULT_FR = {
+    "answered": "Décroché",
+    "busy": "Occupé",
+    "no_answer": "Pas de réponse",
+    "congestion": "Réseau saturé",
+    "invalid_number": "Numéro invalide",
+    "failed": "Échec de l'appel",
+    "abandoned": "Appel abandonné",
+    "machine": "Répondeur",
+    "ended_while_disconnected": "Interrompu (PBX injoignable)",
+}
+ANSWER_FR = {"accepted": "accepté", "refused": "refusé"}
+HISTORY_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class Exchange:
+    when: str
+    result: str
+    outcome: str
+
+
+def outcome_text(outcome: Outcome | None) -> str:
+    if outcome is None:
+        return "—"
+    if outcome.wrong_person:
+        return "Erreur de personne"
+    parts = []
+    if outcome.interview:
+        parts.append(f"entretien {ANSWER_FR.get(outcome.interview, outcome.interview)}")
+    if outcome.offer:
+        parts.append(f"offre {ANSWER_FR.get(outcome.offer, outcome.offer)}")
+    if outcome.callback_at is not None:
+        parts.append("rappel demandé")
+    if outcome.followup_category:
+        parts.append(f"demande : {outcome.followup_category}")
+    return ", ".join(parts).capitalize() or "—"
+
+
+def local_text(moment: datetime, time_zone: str) -> str:
+    local = moment.replace(tzinfo=UTC).astimezone(ZoneInfo(time_zone))
+    return local.strftime("%d/%m/%Y %H:%M")
+
+
+def earlier_exchanges(
+    db: Session, person_id: int, campaign_id: int, before_attempt: int, time_zone: str
+) -> list[Exchange]:
+    rows = db.exec(
+        select(CallAttempt, Outcome)
+        .join(Outcome, col(Outcome.attempt_id) == col(CallAttempt.id), isouter=True)
+        .where(
+            CallAttempt.person_id == person_id,
+            CallAttempt.campaign_id == campaign_id,
+            col(CallAttempt.id) != before_attempt,
+        )
+        .order_by(col(CallAttempt.created_at).desc())
+        .limit(HISTORY_LIMIT)
+    ).all()
+    return [
+        Exchange(
+            when=local_text(attempt.created_at, time_zone),
+            result=RESULT_FR.get(attempt.result or "", "En cours"),
+            outcome=outcome_text(outcome),
+        )
+        for attempt, outcome in rows
+    ]

@@ -1,0 +1,168 @@
+"""The agent desk page: choose a campaign, go available, pause, and the live event stream."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
+from sqlmodel import Session, col, select
+
+from dialer.agents import AgentState
+from dialer.calling import presence
+from dialer.calling.events import ScreenPopBus
+from dialer.models import AgentPresence, Campaign, CampaignAgent, Outcome, User, utcnow
+from web.deps import DbSession, FormDep
+from web.desk.access import AgentUser
+from web.forms import field_text
+from web.render import render
+
+router = APIRouter()
+
+PAUSE_REASONS_FR = (
+    "Pause café",
+    "Pause déjeuner",
+    "Formation",
+    "Réunion",
+    "Problème technique",
+    "Débriefing avec le superviseur",
+)
+STATE_FR = {
+    "logged_out": "Hors campagne",
+    "available": "Disponible : en attente d'un appel",
+    "reserved": "Appel en préparation",
+    "on_call": "En communication",
+    "wrap_up": "Post-appel",
+    "paused": "En pause",
+}
+HEARTBEAT_S = 15.0
+
+
+def enabled_campaigns(db: Session, user_id: int) -> list[Campaign]:
+    enabled = select(CampaignAgent.campaign_id).where(CampaignAgent.user_id == user_id)
+    query = select(Campaign).where(col(Campaign.id).in_(enabled)).order_by(Campaign.name)
+    return list(db.exec(query))
+
+
+def open_attempt(db: Session, row: AgentPresence) -> int | None:
+    """The call the agent still owes an outcome for, to show again after a reload."""
+    if row.attempt_id is None or row.state not in (AgentState.ON_CALL, AgentState.RESERVED):
+        return None
+    done = db.exec(select(Outcome.id).where(Outcome.attempt_id == row.attempt_id)).first()
+    return None if done else row.attempt_id
+
+
+def desk_state(db: Session, user: User) -> dict[str, Any]:
+    row = presence.presence_of(db, user.id or 0)
+    remaining = 0.0
+    if row.state == AgentState.WRAP_UP and row.wrap_up_until is not None:
+        remaining = max(0.0, (row.wrap_up_until - utcnow()).total_seconds())
+    return {
+        "state": row.state,
+        "state_label": STATE_FR.get(row.state, row.state),
+        "pause_reason": row.pause_reason,
+        "campaign_id": row.campaign_id,
+        "wrap_up_remaining": round(remaining),
+        "attempt_id": open_attempt(db, row),
+    }
+
+
+def desk_page(request: Request, db: Session, user: User, error: str | None = None) -> Response:
+    state = desk_state(db, user)
+    campaign = db.get(Campaign, state["campaign_id"]) if state["campaign_id"] else None
+    context = {
+        "desk": state,
+        "campaign": campaign,
+        "campaigns": enabled_campaigns(db, user.id or 0),
+        "pause_reasons": PAUSE_REASONS_FR,
+        "error": error,
+    }
+    return render(request, "desk/desk.html", context, status=409 if error else 200)
+
+
+@router.get("/poste")
+def desk(request: Request, user: AgentUser, db: DbSession) -> Response:
+    return desk_page(request, db, user)
+
+
+@router.get("/poste/etat")
+def desk_status(user: AgentUser, db: DbSession) -> Response:
+    return JSONResponse(desk_state(db, user))
+
+
+def _act(request: Request, db: Session, user: User, action: Any, *args: Any) -> Response:
+    try:
+        action(db, user.id or 0, *args)
+    except presence.PresenceError as error:
+        db.rollback()
+        return desk_page(request, db, user, str(error))
+    db.commit()
+    return RedirectResponse("/poste", status_code=303)
+
+
+@router.post("/poste/campagne")
+def join_campaign(request: Request, user: AgentUser, db: DbSession, form: FormDep) -> Response:
+    chosen = field_text(form, "campagne", 12)
+    if not chosen.isdigit():
+        return desk_page(request, db, user, "Choisissez une campagne.")
+    return _act(request, db, user, presence.log_in, int(chosen), utcnow())
+
+
+@router.post("/poste/disponible")
+def go_available(request: Request, user: AgentUser, db: DbSession) -> Response:
+    row = db.get(AgentPresence, user.id or 0)
+    if row is not None and row.state == AgentState.AVAILABLE:
+        # The wrap-up may have ended on its own while the agent was clicking.
+        return RedirectResponse("/poste", status_code=303)
+    return _act(request, db, user, presence.make_available, utcnow())
+
+
+@router.post("/poste/pause")
+def take_pause(request: Request, user: AgentUser, db: DbSession, form: FormDep) -> Response:
+    reason = field_text(form, "motif", 100)
+    if reason not in PAUSE_REASONS_FR:
+        return desk_page(request, db, user, "Choisissez un motif de pause dans la liste.")
+    return _act(request, db, user, presence.pause, reason, utcnow())
+
+
+@router.post("/poste/quitter")
+def leave_campaign(request: Request, user: AgentUser, db: DbSession) -> Response:
+    return _act(request, db, user, presence.log_out, utcnow())
+
+
+async def _events(request: Request, bus: ScreenPopBus | None, user_id: int) -> AsyncIterator[str]:
+    # Subscribed before the first byte: once the browser sees the stream, no pop is lost.
+    subscription = bus.open(user_id) if bus is not None else None
+    try:
+        yield "retry: 2000\n\n"
+        while True:
+            if subscription is None:
+                await asyncio.sleep(HEARTBEAT_S)
+                yield ": aucun service de numérotation\n\n"
+                continue
+            try:
+                payload = await asyncio.wait_for(subscription.next(), HEARTBEAT_S)
+            except TimeoutError:
+                if await request.is_disconnected():
+                    return
+                yield ": battement\n\n"
+                continue
+            yield f"event: {payload['kind']}\ndata: {json.dumps(payload)}\n\n"
+    finally:
+        if subscription is not None:
+            subscription.close()
+
+
+@router.get("/poste/evenements")
+def desk_events(request: Request, user: AgentUser, db: DbSession) -> Response:
+    # The stream outlives the request's session: give its connection back now.
+    db.close()
+    service = getattr(request.app.state, "dialer", None)
+    bus = service.bus if service is not None else None
+    headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+    return StreamingResponse(
+        _events(request, bus, user.id or 0), media_type="text/event-stream", headers=headers
+    )

@@ -1,0 +1,41 @@
+"""The desk's access-trail hook: every read of a person's data leaves an entry.
+
+The trail is imported when first used, so the desk does not depend on its module
+being loaded (or even present) at start-up; a missing trail then fails the read
+loudly rather than letting personal data out untraced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlmodel import Session
+
+from dialer.models import User
+
+
+def record_read(
+    session: Session,
+    user: User,
+    action: str,
+    person_id: int,
+    fields: Iterable[str],
+    *,
+    campaign_id: int,
+    attempt_id: int,
+    address: str | None,
+) -> None:
+    """Append one entry in the caller's transaction (the caller commits)."""
+    from dialer.privacy.trail import record_access
+
+    record_access(
+        session,
+        actor=user.username,
+        actor_role=user.role,
+        action=action,
+        person_id=person_id,
+        fields=sorted(set(fields)),
+        campaign_id=campaign_id,
+        attempt_id=attempt_id,
+        address=address,
+    )

@@ -1,0 +1,1 @@
+"""The manager's live dashboard of a campaign, pushed over Server-Sent Events."""

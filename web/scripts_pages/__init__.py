@@ -1,0 +1,1 @@
+"""The manager's call-script editor: versions, live preview on sample data."""

@@ -1,0 +1,194 @@
+// Agent desk: listens to the call stream, pops the call panel, posts the outcome.
+"use strict";
+
+(function () {
+  const desk = document.getElementById("poste");
+  if (!desk) {
+    return;
+  }
+  const csrf = desk.dataset.csrf;
+  const zone = document.getElementById("appel");
+  const announce = document.getElementById("annonce");
+  const link = document.getElementById("liaison");
+  const stateLabel = document.getElementById("etat-agent");
+  // When each call's person name reached the page, on the epoch clock: read by bench/screenpop.py.
+  const marks = [];
+  window.deskMarks = marks;
+  let current = null;
+
+  function epochMs() {
+    return performance.timeOrigin + performance.now();
+  }
+
+  function post(url, body) {
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CSRF-Token": csrf },
+      body: body,
+    });
+  }
+
+  function say(text) {
+    const line = document.getElementById("message-appel");
+    if (line) {
+      line.textContent = text;
+    }
+  }
+
+  function fragment(html) {
+    const holder = document.createElement("template");
+    holder.innerHTML = html;
+    return holder.content;
+  }
+
+  async function showCall(attemptId) {
+    if (current === attemptId) {
+      return;
+    }
+    current = attemptId;
+    const response = await fetch("/poste/appels/" + attemptId, { credentials: "same-origin" });
+    if (!response.ok) {
+      current = null;
+      announce.textContent = "La fiche de l'appel n'a pas pu être affichée (" + response.status + ").";
+      return;
+    }
+    zone.replaceChildren(fragment(await response.text()));
+    const name = document.getElementById("nom-personne");
+    marks.push({ attempt: attemptId, shownAt: epochMs() });
+    stateLabel.textContent = "En communication";
+    announce.textContent = "Appel en ligne : " + (name ? name.textContent : "");
+    document.getElementById("titre-appel").focus();
+    wirePanel(attemptId);
+  }
+
+  function wirePanel(attemptId) {
+    const hangUp = document.getElementById("raccrocher");
+    if (hangUp) {
+      hangUp.addEventListener("click", async function () {
+        const response = await post(hangUp.dataset.url, new FormData());
+        say(response.ok ? "Appel raccroché : enregistrez le résultat." : "Le raccrochage a échoué.");
+        if (response.ok) {
+          hangUp.hidden = true;
+        }
+      });
+    }
+    wireReveal();
+    wireForm(attemptId);
+  }
+
+  function wireReveal() {
+    const reveal = document.getElementById("reveler-code");
+    if (!reveal) {
+      return;
+    }
+    reveal.addEventListener("click", async function () {
+      const response = await post(reveal.dataset.url, new FormData());
+      if (!response.ok) {
+        say("Le code n'a pas pu être affiché.");
+        return;
+      }
+      const parts = fragment(await response.text());
+      for (const id of ["fiche", "script-appel"]) {
+        const fresh = parts.getElementById(id);
+        const old = document.getElementById(id);
+        if (fresh && old) {
+          old.replaceWith(fresh);
+        }
+      }
+      const code = document.querySelector(".secret-value");
+      if (code) {
+        code.setAttribute("tabindex", "-1");
+        code.focus();
+      }
+      say("Code affiché : cet affichage est tracé.");
+    });
+  }
+
+  function wireForm(attemptId) {
+    const form = document.getElementById("form-resultat");
+    if (!form) {
+      return;
+    }
+    form.addEventListener("submit", async function (event) {
+      event.preventDefault();
+      const response = await post(form.action, new FormData(form));
+      const html = await response.text();
+      if (response.status === 400) {
+        document.getElementById("zone-resultat").replaceChildren(fragment(html));
+        document.getElementById("erreurs-resultat").focus();
+        wireForm(attemptId);
+        return;
+      }
+      if (!response.ok) {
+        say("Le résultat n'a pas pu être enregistré (" + response.status + ").");
+        return;
+      }
+      current = null;
+      zone.replaceChildren(fragment(html));
+      stateLabel.textContent = "Post-appel";
+      document.getElementById("titre-post-appel").focus();
+      countDown(document.getElementById("post-appel"));
+    });
+  }
+
+  function countDown(section) {
+    const counter = document.getElementById("compte-post-appel");
+    if (!section || !counter) {
+      return;
+    }
+    let left = Number(section.dataset.seconds) || 0;
+    const timer = window.setInterval(function () {
+      left = Math.max(0, left - 1);
+      counter.textContent = String(left);
+      if (left === 0) {
+        window.clearInterval(timer);
+        waitForAvailable();
+      }
+    }, 1000);
+  }
+
+  // The dialer ends the wrap-up; reload once it has, so the bar offers the right actions.
+  function waitForAvailable() {
+    const poll = window.setInterval(async function () {
+      if (current !== null) {
+        window.clearInterval(poll);
+        return;
+      }
+      const response = await fetch("/poste/etat", { credentials: "same-origin" });
+      const state = response.ok ? await response.json() : null;
+      if (state && state.state !== "wrap_up") {
+        window.clearInterval(poll);
+        window.location.reload();
+      }
+    }, 1000);
+  }
+
+  const source = new EventSource("/poste/evenements");
+  source.addEventListener("open", function () {
+    link.textContent = "Flux d'appels connecté.";
+    desk.dataset.stream = "ouvert";
+  });
+  source.addEventListener("error", function () {
+    link.textContent = "Flux d'appels interrompu : reconnexion en cours…";
+    desk.dataset.stream = "coupé";
+  });
+  source.addEventListener("screen_pop", function (event) {
+    showCall(JSON.parse(event.data).attempt_id);
+  });
+  source.addEventListener("call_ended", function (event) {
+    if (current === JSON.parse(event.data).attempt_id) {
+      say("La personne a raccroché : enregistrez le résultat.");
+      const hangUp = document.getElementById("raccrocher");
+      if (hangUp) {
+        hangUp.hidden = true;
+      }
+    }
+  });
+
+  if (desk.dataset.attempt) {
+    showCall(Number(desk.dataset.attempt));
+  } else if (desk.dataset.state === "wrap_up") {
+    window.setTimeout(waitForAvailable, (Number(desk.dataset.wrap) || 0) * 1000);
+  }
+})();
