@@ -1,0 +1,232 @@
+"""``dialer audit``, ``dialer keys``, ``dialer retention`` and ``dialer rights``: the DPO's tools.
+
+A NIR given as ``-`` is read from standard input, so it stays out of the shell
+history. Every command that reads personal data or the trail leaves a trace.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import typer
+from sqlmodel import Session
+
+from dialer.cli.context import console, fail, runtime
+from dialer.cli.main import app
+from dialer.db import session_scope
+from dialer.models import utcnow
+from dialer.privacy.access_letter import access_report_text_fr
+from dialer.privacy.access_report import access_report
+from dialer.privacy.chain import chain_head, verify_chain
+from dialer.privacy.crypto import CipherError
+from dialer.privacy.reading import Reader, TrailQuery, export_csv
+from dialer.privacy.retention import plan_purge, run_purge
+from dialer.privacy.rights import (
+    Requester,
+    RightsError,
+    find_person_by_nir,
+    lift_limitation,
+    limit,
+    rectify,
+    refuse_outbound_calls,
+)  # fmt: skip
+from dialer.privacy.rotation import rotate_keys
+from dialer.privacy.trail import TrailAction, TrailError, record_access
+
+audit_app = typer.Typer(help="Traçabilité des accès aux données.", no_args_is_help=True)
+keys_app = typer.Typer(help="Clés de chiffrement des données secrètes.", no_args_is_help=True)
+retention_app = typer.Typer(help="Durées de conservation et purge.", no_args_is_help=True)
+rights_app = typer.Typer(help="Exercice des droits des personnes.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+app.add_typer(keys_app, name="keys")
+app.add_typer(retention_app, name="retention")
+app.add_typer(rights_app, name="rights")
+
+ROLE = "dpo"
+ActorOption = typer.Option(None, help="auteur tracé (défaut : l'utilisateur du système)")
+ReasonOption = typer.Option(..., help="motif tracé : référence du courrier de la personne")
+
+
+def _actor(actor: str | None) -> str:
+    return actor or f"cli:{getpass.getuser()}"
+
+
+@audit_app.command("verify")
+def audit_verify(actor: str | None = ActorOption) -> None:
+    """Vérifie la chaîne d'empreintes de la traçabilité ; code retour 1 si elle est rompue."""
+    with session_scope(runtime().engine) as session:
+        breaks = verify_chain(session)
+        head = chain_head(session)
+        detail = f"vérification de la chaîne : {len(breaks)} rupture(s)"
+        record_access(
+            session, actor=_actor(actor), actor_role=ROLE, action=TrailAction.TRAIL_READ,
+            person_id=None, fields=[], detail=detail,
+        )  # fmt: skip
+    console.print(f"{head.count} entrées ; dernière empreinte : {head.last_hash}")
+    if not breaks:
+        console.print("[green]Chaîne intacte.[/]")
+        return
+    for found in breaks:
+        console.print(f"[red]{found.message}[/]")
+    raise typer.Exit(1)
+
+
+@audit_app.command("export")
+def audit_export(
+    output: Path | None = typer.Option(None, help="fichier CSV (défaut : sortie standard)"),
+    person: int | None = typer.Option(None, help="numéro de la personne"),
+    by: str | None = typer.Option(None, "--by", help="auteur des accès"),
+    action: str | None = typer.Option(None, help="type d'accès, ex. screen_pop"),
+    since: datetime | None = typer.Option(None, help="depuis (UTC, AAAA-MM-JJ)"),
+    until: datetime | None = typer.Option(None, help="jusqu'à (UTC, exclu)"),
+    limit_rows: int = typer.Option(100_000, "--limit", help="nombre maximal d'entrées"),
+    actor: str | None = ActorOption,
+) -> None:
+    """Exporte la traçabilité en CSV (l'export est lui-même tracé)."""
+    query = TrailQuery(person, by, action, since, until, limit_rows)
+    try:
+        with session_scope(runtime().engine) as session:
+            text = export_csv(session, query, Reader(_actor(actor), ROLE))
+    except TrailError as error:
+        raise fail(str(error)) from error
+    if output is None:
+        sys.stdout.write(text)
+        return
+    output.write_text(text, encoding="utf-8")
+    console.print(f"Export écrit : {output}")
+
+
+@keys_app.command("rotate")
+def keys_rotate(
+    batch_size: int = typer.Option(500, help="valeurs re-chiffrées par transaction"),
+) -> None:
+    """Nouvelle clé active, re-chiffrement de tout, retrait des anciennes clés (reprenable)."""
+    rt = runtime()
+    if rt.settings.data_key is not None:
+        raise fail(
+            "les clés viennent de DIALER_DATA_KEY : la rotation ne peut pas réécrire ce secret. "
+            "Utilisez un fichier de clés (DIALER_DATA_KEY_FILE) ou faites la rotation "
+            "dans le coffre à secrets."
+        )
+    try:
+        report = rotate_keys(rt.engine, rt.settings.data_key_file, batch_size)
+    except (CipherError, OSError) as error:
+        raise fail(f"rotation impossible : {error}") from error
+    console.print(report.text_fr())
+    console.print("Redémarrez le service pour qu'il charge la nouvelle clé.")
+
+
+@retention_app.command("report")
+def retention_report() -> None:
+    """Affiche ce que la prochaine purge supprimera (des nombres, aucune donnée personnelle)."""
+    with Session(runtime().engine) as session:
+        console.print(plan_purge(session, utcnow()).text_fr())
+
+
+@retention_app.command("purge")
+def retention_purge(actor: str | None = ActorOption) -> None:
+    """Applique les durées de conservation maintenant (aussi fait chaque nuit par le service)."""
+    report = run_purge(runtime().engine, utcnow(), actor=_actor(actor))
+    console.print(report.text_fr())
+
+
+def _read_nir(nir: str) -> str:
+    return sys.stdin.readline().strip() if nir == "-" else nir
+
+
+def _person_id(session: Session, nir: str) -> int:
+    person = find_person_by_nir(session, runtime().cipher, _read_nir(nir))
+    if person is None or person.id is None:
+        raise RightsError("Aucune personne n'a ce NIR.")
+    return person.id
+
+
+NirArgument = typer.Argument(..., help="NIR de la personne, ou - pour le lire sur l'entrée")
+
+
+@rights_app.command("access")
+def rights_access(
+    nir: str = NirArgument,
+    output: Path | None = typer.Option(None, help="fichier du courrier (défaut : affichage)"),
+    json_output: Path | None = typer.Option(None, "--json", help="rapport complet en JSON"),
+    actor: str | None = ActorOption,
+) -> None:
+    """Droit d'accès : tout ce qui est conservé sur la personne, en français."""
+    try:
+        with session_scope(runtime().engine) as session:
+            person_id = _person_id(session, nir)
+            report = access_report(session, runtime().cipher, person_id, Requester(_actor(actor)))
+    except RightsError as error:
+        raise fail(str(error)) from error
+    letter = access_report_text_fr(report)
+    if json_output is not None:
+        json_output.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    if output is None:
+        console.print(letter, markup=False, highlight=False)
+    else:
+        output.write_text(letter, encoding="utf-8")
+        console.print(f"Courrier écrit : {output}")
+
+
+@rights_app.command("rectify")
+def rights_rectify(
+    nir: str = NirArgument,
+    changes: list[str] = typer.Argument(..., help="CHAMP=VALEUR, ex. phone='06 12 34 56 78'"),
+    reason: str = ReasonOption,
+    actor: str | None = ActorOption,
+) -> None:
+    """Rectifie des coordonnées (validées comme à l'import) et prévient les caisses."""
+    pairs = dict(change.split("=", 1) for change in changes if "=" in change)
+    if len(pairs) != len(changes):
+        raise fail("chaque modification s'écrit CHAMP=VALEUR.")
+    try:
+        with session_scope(runtime().engine) as session:
+            changed = rectify(session, _person_id(session, nir), pairs, _actor(actor), reason)
+    except RightsError as error:
+        raise fail(str(error)) from error
+    console.print(f"Champs rectifiés : {', '.join(changed) or 'aucun (valeurs identiques)'}.")
+
+
+@rights_app.command("limit")
+def rights_limit(
+    nir: str = NirArgument, reason: str = ReasonOption, actor: str | None = ActorOption
+) -> None:
+    """Limite le traitement : la personne n'est plus appelée tant qu'il dure."""
+    try:
+        with session_scope(runtime().engine) as session:
+            changed = limit(session, _person_id(session, nir), _actor(actor), reason)
+    except RightsError as error:
+        raise fail(str(error)) from error
+    console.print("Traitement limité." if changed else "Le traitement était déjà limité.")
+
+
+@rights_app.command("unlimit")
+def rights_unlimit(
+    nir: str = NirArgument, reason: str = ReasonOption, actor: str | None = ActorOption
+) -> None:
+    """Lève la limitation du traitement."""
+    try:
+        with session_scope(runtime().engine) as session:
+            changed = lift_limitation(session, _person_id(session, nir), _actor(actor), reason)
+    except RightsError as error:
+        raise fail(str(error)) from error
+    console.print("Limitation levée." if changed else "Aucune limitation en cours.")
+
+
+@rights_app.command("refuse-calls")
+def rights_refuse_calls(
+    nir: str = NirArgument,
+    reason: str = typer.Option("", help="motif tracé (facultatif)"),
+    actor: str | None = ActorOption,
+) -> None:
+    """Enregistre le refus d'être appelé : plus aucun appel sortant."""
+    try:
+        with session_scope(runtime().engine) as session:
+            refuse_outbound_calls(session, _person_id(session, nir), _actor(actor), reason)
+    except RightsError as error:
+        raise fail(str(error)) from error
+    console.print("Refus des appels sortants enregistré ; les caisses en sont informées.")
