@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
-from sqlalchemy import Text, cast, select
-from sqlalchemy.engine import Engine
+from sqlalchemy import Text, cast, func, select
+from sqlalchemy.engine import Connection, Engine
 
 from dialer.models import FeedEvent
 
@@ -33,11 +33,42 @@ def _select() -> Any:
 
 
 def read_page(engine: Engine, fund_id: int, after: int, size: int) -> list[FeedRow]:
-    """Up to ``size`` events of ``fund_id`` with ``seq > after``, in order."""
-    c = _events.c
-    statement = _select().where(c.fund_id == fund_id, c.seq > after).order_by(c.seq).limit(size)
+    """Up to ``size`` events of ``fund_id`` with ``seq > after``, in order.
+
+    Numbers have no gaps, so the next ``size`` events are exactly the range
+    ``(after, after + size]``: a bounded range the planner always serves from the
+    (fund_id, seq) index, even when its statistics lag a burst of inserts (an
+    open-ended ``seq > after ... LIMIT`` made PostgreSQL sort the whole tail).
+    A short range means the end of the feed or a hole left by purged events,
+    which is jumped over.
+    """
+    rows: list[FeedRow] = []
+    start = after
     with engine.connect() as conn:
-        return [FeedRow(*row) for row in conn.execute(statement)]
+        while len(rows) < size:
+            want = size - len(rows)
+            found = _range(conn, fund_id, start, want)
+            rows += found
+            if len(found) == want:
+                break
+            next_seq = conn.execute(_next_seq(fund_id, start + want)).scalar()
+            if next_seq is None:
+                break
+            start = int(next_seq) - 1
+    return rows
+
+
+def _range(conn: Connection, fund_id: int, after: int, size: int) -> list[FeedRow]:
+    c = _events.c
+    statement = (
+        _select().where(c.fund_id == fund_id, c.seq > after, c.seq <= after + size).order_by(c.seq)
+    )
+    return [FeedRow(*row) for row in conn.execute(statement)]
+
+
+def _next_seq(fund_id: int, after: int) -> Any:
+    c = _events.c
+    return select(func.min(c.seq)).where(c.fund_id == fund_id, c.seq > after)
 
 
 def iter_pages(
