@@ -92,10 +92,12 @@ def rectify(
         person.updated_at = utcnow()
         session.add(person)
         session.flush()
-    trace_request(session, who, person_id, sorted(parsed), f"rectification : {_reason(reason)}")
+    detail = f"rectification : {_reason(reason)}"
     for name in changed:
         payload = {"field": name, "value": _wire(parsed[name])}
         _tell_funds(session, person, EventKind.RECTIFICATION, payload)
+    # Last, so the trail's table lock is held only until the caller commits.
+    trace_request(session, who, person_id, sorted(parsed), detail)
     return changed
 
 
@@ -162,9 +164,9 @@ def refuse_outbound_calls(
     person = load_person(session, person_id)
     entry = ledger.record(session, person_id, "call", "opt_out", "rights_request", who.actor)
     detail = "refus des appels sortants" + (f" : {_reason(reason)}" if reason.strip() else "")
-    trace_request(session, who, person_id, ["consent:call"], detail)
     payload = {"channel": "call", "decision": "opt_out", "source": "rights_request"}
     _tell_funds(session, person, EventKind.CONSENT_CHANGE, payload)
+    trace_request(session, who, person_id, ["consent:call"], detail)
     return entry
 
 

@@ -9,6 +9,10 @@ locked in EXCLUSIVE mode (readers go on, a second writer waits for the commit).
 On SQLite the row is inserted first with a provisional hash: that INSERT takes
 the database write lock, so the previous hash is read under it and no other
 writer can slip an entry in between.
+
+Either way the trail stays locked until the caller's transaction ends: record
+the access as the LAST write of a transaction, so the lock is short and always
+taken after the other locks (no deadlock with code that locks rows first).
 """
 
 from __future__ import annotations
