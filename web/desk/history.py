@@ -41,7 +41,8 @@ def outcome_text(outcome: Outcome | None) -> str:
     if outcome.interview:
         parts.append(f"entretien {ANSWER_FR.get(outcome.interview, outcome.interview)}")
     if outcome.offer:
-        parts.append(f"offre {ANSWER_FR.get(outcome.offer, outcome.offer)}")
+        # "offre" is feminine: the participle agrees.
+        parts.append(f"offre {ANSWER_FR.get(outcome.offer, outcome.offer)}e")
     if outcome.callback_at is not None:
         parts.append("rappel demandé")
     if outcome.followup_category:
@@ -64,6 +65,7 @@ def earlier_exchanges(
             CallAttempt.person_id == person_id,
             CallAttempt.campaign_id == campaign_id,
             col(CallAttempt.id) != before_attempt,
+            col(CallAttempt.result).is_not(None),  # finished calls only
         )
         .order_by(col(CallAttempt.created_at).desc())
         .limit(HISTORY_LIMIT)
@@ -71,7 +73,7 @@ def earlier_exchanges(
     return [
         Exchange(
             when=local_text(attempt.created_at, time_zone),
-            result=RESULT_FR.get(attempt.result or "", "En cours"),
+            result=RESULT_FR.get(attempt.result or "", attempt.result or ""),
             outcome=outcome_text(outcome),
         )
         for attempt, outcome in rows

@@ -1,0 +1,121 @@
+"""The call panel shows what the theme declares, nothing more, and every read is traced."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlmodel import Session, col, select
+
+from dialer.models import AccessEntry, AgentPresence
+from scripts.catalog import MASKED_CODE
+from scripts.versions import save_new_version
+from tests.web.conftest import sign_in
+from tests.web.desk.conftest import CHILD, CODE, NIR, OTHER_CAMPAIGN_CATEGORY, PRO_NUMBER, Desk
+
+
+def trail(app: FastAPI, action: str) -> list[AccessEntry]:
+    with Session(app.state.runtime.engine) as db:
+        query = select(AccessEntry).where(AccessEntry.action == action)
+        return list(db.exec(query.order_by(col(AccessEntry.id))))
+
+
+def test_panel_shows_only_declared_fields_and_masks_the_code(
+    app: FastAPI, client: TestClient, desk: Desk
+) -> None:
+    sign_in(client, "agent1")
+    page = client.get(f"/poste/appels/{desk.attempt_id}")
+    assert page.status_code == 200
+    html = page.text
+    for declared in ("Josiane", "Quintal", "12/05/1969", "06 12 34 56 78", "75011"):
+        assert declared in html
+    assert "31/01/2027" in html  # the code's expiry, a declared theme field
+    for undeclared in (NIR, NIR[:13], PRO_NUMBER, CHILD, "nir_cipher", "v1:k1:"):
+        assert undeclared not in html
+    assert CODE not in html
+    assert MASKED_CODE in html
+    assert "Révéler le code" in html
+    # The script is rendered for this person, with the agent's and the fund's names.
+    assert "Agent1 Test" in html and "CPAM de Paris" in html
+
+
+def test_screen_pop_is_traced_with_field_names_only(
+    app: FastAPI, client: TestClient, desk: Desk
+) -> None:
+    sign_in(client, "agent1")
+    assert client.get(f"/poste/appels/{desk.attempt_id}").status_code == 200
+    [entry] = trail(app, "screen_pop")
+    assert (entry.actor, entry.actor_role, entry.person_id) == ("agent1", "agent", desk.person_id)
+    assert (entry.campaign_id, entry.attempt_id) == (desk.ameli_id, desk.attempt_id)
+    assert {"first_name", "last_name", "birth_date", "call_history"} <= set(entry.fields)
+    assert "nir" not in entry.fields and "provisional_code" not in entry.fields
+    assert trail(app, "reveal_secret") == []
+
+
+def test_reveal_shows_the_code_and_traces_it(app: FastAPI, client: TestClient, desk: Desk) -> None:
+    token = sign_in(client, "agent1")
+    client.get(f"/poste/appels/{desk.attempt_id}")
+    refused = client.post(f"/poste/appels/{desk.attempt_id}/code")
+    assert refused.status_code == 403  # no CSRF token: nothing shown, nothing traced
+    assert trail(app, "reveal_secret") == []
+    shown = client.post(f"/poste/appels/{desk.attempt_id}/code", headers={"X-CSRF-Token": token})
+    assert shown.status_code == 200
+    assert CODE in shown.text and "Révéler le code" not in shown.text
+    assert NIR not in shown.text
+    [entry] = trail(app, "reveal_secret")
+    assert entry.fields == ["provisional_code"] and entry.attempt_id == desk.attempt_id
+
+
+def test_history_lists_this_campaign_only(client: TestClient, desk: Desk) -> None:
+    sign_in(client, "agent1")
+    html = client.get(f"/poste/appels/{desk.attempt_id}").text
+    history = html.split("Échanges précédents", 1)[1].split("</section>", 1)[0]
+    assert history.count("<tr>") == 2  # the header and the one earlier ameli call
+    assert "Entretien accepté, rappel demandé" in history
+    assert OTHER_CAMPAIGN_CATEGORY not in history and "offre refusée" not in history.lower()
+
+
+def test_another_agents_call_is_refused(app: FastAPI, client: TestClient, desk: Desk) -> None:
+    token = sign_in(client, "agent1")
+    for path in ("", "/code", "/resultat", "/raccrocher"):
+        url = f"/poste/appels/{desk.agent2_attempt_id}{path}"
+        response = client.post(url, headers={"X-CSRF-Token": token}) if path else client.get(url)
+        assert response.status_code == 403, path
+        assert "ne vous est pas confié" in response.text
+    assert client.get("/poste/appels/999999").status_code == 403
+    assert trail(app, "screen_pop") == [] and trail(app, "reveal_secret") == []
+
+
+def test_a_call_outside_the_current_campaign_is_refused(
+    app: FastAPI, client: TestClient, desk: Desk
+) -> None:
+    sign_in(client, "agent1")
+    assert client.get(f"/poste/appels/{desk.attempt_id}").status_code == 200
+    with Session(app.state.runtime.engine) as db:
+        row = db.get(AgentPresence, desk.agent_id)
+        assert row is not None
+        row.campaign_id = desk.flu_id  # now working on another campaign
+        db.add(row)
+        db.commit()
+    assert client.get(f"/poste/appels/{desk.attempt_id}").status_code == 403
+
+
+def test_managers_cannot_open_the_desk(client: TestClient, desk: Desk) -> None:
+    sign_in(client, "gestion")
+    assert client.get("/poste").status_code == 403
+    assert client.get(f"/poste/appels/{desk.attempt_id}").status_code == 403
+
+
+def test_a_broken_script_shows_the_notice_and_the_raw_fields(
+    app: FastAPI, client: TestClient, desk: Desk
+) -> None:
+    with Session(app.state.runtime.engine) as db:
+        # Compiles, but asks for a field no theme hands to scripts.
+        save_new_version(db, "ameli_account", desk.ameli_id, "Bonjour {{ nir }}", "gestion")
+        db.commit()
+    sign_in(client, "agent1")
+    html = client.get(f"/poste/appels/{desk.attempt_id}").text
+    assert "Le script n&#39;a pas pu être affiché" in html or "Le script n'a pas pu" in html
+    assert "« nir »" in html
+    script = html.split('id="script-appel"', 1)[1].split("</section>", 1)[0]
+    assert "Josiane" in script and "Quintal" in script
+    assert NIR not in html
