@@ -18,6 +18,8 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from apscheduler.job import Job
+from apscheduler.jobstores.base import JobLookupError
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -51,6 +53,27 @@ def run_wave_job(database_key: str, wave_id: int, action: str) -> None:
     schedulers[0].apply(wave_id, action)
 
 
+class SharedJobStore(SQLAlchemyJobStore):  # type: ignore[misc]
+    """The job table several worker processes share.
+
+    Two schedulers may run the same due job; the second to remove or update it
+    finds it gone. APScheduler 3 would raise from its wake-up callback and never
+    wake again, so a job already gone is simply done.
+    """
+
+    def remove_job(self, job_id: str) -> None:
+        try:
+            super().remove_job(job_id)
+        except JobLookupError:
+            log.debug("wave job %s already removed by another scheduler", job_id)
+
+    def update_job(self, job: Job) -> None:
+        try:
+            super().update_job(job)
+        except JobLookupError:
+            log.debug("wave job %s already removed by another scheduler", job.id)
+
+
 def _aware(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC)
 
@@ -77,7 +100,7 @@ class WaveScheduler:
         """Catch up, plan every live wave's jobs and run them; needs a running event loop."""
         scheduler = AsyncIOScheduler(
             jobstores={
-                "default": SQLAlchemyJobStore(engine=self._engine, tablename=JOB_TABLE),
+                "default": SharedJobStore(engine=self._engine, tablename=JOB_TABLE),
                 "memory": MemoryJobStore(),
             },
             job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
