@@ -26,7 +26,6 @@ from dialer.privacy.crypto import CipherError
 from dialer.privacy.reading import Reader, TrailQuery, export_csv
 from dialer.privacy.retention import plan_purge, run_purge
 from dialer.privacy.rights import (
-    Requester,
     RightsError,
     find_person_by_nir,
     lift_limitation,
@@ -35,7 +34,7 @@ from dialer.privacy.rights import (
     refuse_outbound_calls,
 )  # fmt: skip
 from dialer.privacy.rotation import rotate_keys
-from dialer.privacy.trail import TrailAction, TrailError, record_access
+from dialer.privacy.trail import Requester, TrailAction, TrailError, record_access
 
 audit_app = typer.Typer(help="Traçabilité des accès aux données.", no_args_is_help=True)
 keys_app = typer.Typer(help="Clés de chiffrement des données secrètes.", no_args_is_help=True)

@@ -28,7 +28,8 @@ from dialer.models import (
 )
 from dialer.privacy.anonymise import PERSONAL_COLUMNS
 from dialer.privacy.crypto import CipherError, DataCipher
-from dialer.privacy.rights import Requester, as_requester, load_person, trace_request
+from dialer.privacy.rights import as_requester, load_person, trace_request
+from dialer.privacy.trail import Requester
 from dialer.themes import get_theme
 
 _PERSON_EXTRA = ("audience", "territory", "limited", "created_at", "updated_at", "last_activity_at")

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from dialer.models import AccessEntry
-from dialer.privacy.trail import TrailAction, record_access, search_trail
+from dialer.privacy.trail import Requester, TrailAction, record_access, search_trail
 
 CSV_COLUMNS = (
     "id", "horodatage_utc", "auteur", "role", "action", "personne", "champs", "campagne",
@@ -43,11 +43,8 @@ class TrailQuery:
         return ", ".join(parts) or "sans filtre"
 
 
-@dataclass(frozen=True)
-class Reader:
-    actor: str
-    actor_role: str
-    address: str | None = None
+# Whoever reads the trail is recorded like any other actor.
+Reader = Requester
 
 
 def read_trail(session: Session, query: TrailQuery, reader: Reader) -> list[AccessEntry]:

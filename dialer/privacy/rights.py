@@ -9,7 +9,6 @@ and it is written to the consent ledger, which stops every future call.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -24,7 +23,7 @@ from dialer.people.errors import FieldError
 from dialer.people.identifiers import normalise_nir
 from dialer.people.phones import Phone
 from dialer.privacy.crypto import DataCipher
-from dialer.privacy.trail import TrailAction, record_access
+from dialer.privacy.trail import Requester, TrailAction, record_access
 from dialer.themes import PERSON_FIELDS, Audience, FieldSpec
 from dialer.themes.person_fields import IDENTITY_FIELD
 
@@ -34,15 +33,6 @@ REASON_MAX = 200
 
 class RightsError(ValueError):
     """A request that cannot be carried out as asked; the message is French."""
-
-
-@dataclass(frozen=True)
-class Requester:
-    """Who carries out the request, as the trail records them."""
-
-    actor: str
-    actor_role: str = "dpo"
-    address: str | None = None
 
 
 def find_person_by_nir(session: Session, cipher: DataCipher, nir: str) -> Person | None:

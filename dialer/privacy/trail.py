@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -56,6 +57,15 @@ ACTION_LABELS_FR: dict[TrailAction, str] = {
     TrailAction.PURGE: "purge de conservation",
     TrailAction.TRAIL_READ: "consultation de la traçabilité",
 }
+
+
+@dataclass(frozen=True)
+class Requester:
+    """Who reads or acts, as the trail records them."""
+
+    actor: str
+    actor_role: str = "dpo"
+    address: str | None = None
 
 
 class TrailError(ValueError):

@@ -17,7 +17,6 @@ from dialer.privacy.access_report import access_report
 from dialer.privacy.chain import verify_chain
 from dialer.privacy.crypto import DataCipher
 from dialer.privacy.rights import (
-    Requester,
     RightsError,
     find_person_by_nir,
     lift_limitation,
@@ -25,7 +24,7 @@ from dialer.privacy.rights import (
     rectify,
     refuse_outbound_calls,
 )  # fmt: skip
-from dialer.privacy.trail import record_access
+from dialer.privacy.trail import Requester, record_access
 from dialer.selection.explain import explain_one
 from tests.dialer.privacy.conftest import World
 
