@@ -131,14 +131,23 @@ def _write(
 
 def allocate_seqs(session: Session, fund_id: int, count: int) -> int:
     """Reserve ``count`` consecutive numbers for ``fund_id``; returns the first one."""
-    _ensure_feed_row(session, fund_id)
+    last = _bump(session, fund_id, count)
+    if last is None:  # the fund's very first event
+        _ensure_feed_row(session, fund_id)
+        last = _bump(session, fund_id, count)
+    if last is None:
+        raise RuntimeError(f"no result-feed row for fund {fund_id}")
+    return last - count + 1
+
+
+def _bump(session: Session, fund_id: int, count: int) -> int | None:
     last = session.execute(
         update(FundFeed)
         .where(col(FundFeed.fund_id) == fund_id)
         .values(last_seq=col(FundFeed.last_seq) + count, updated_at=utcnow())
         .returning(col(FundFeed.last_seq))
-    ).scalar_one()
-    return int(last) - count + 1
+    ).scalar_one_or_none()
+    return None if last is None else int(last)
 
 
 def _ensure_feed_row(session: Session, fund_id: int) -> None:

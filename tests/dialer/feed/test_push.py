@@ -69,8 +69,8 @@ def _pusher(engine: Engine, cipher: DataCipher, clock: Clock, **settings: float)
         cipher,
         httpx.AsyncClient,
         clock,
-        PushSettings(**settings),
-        rng=random.Random(3),  # type: ignore[arg-type]
+        PushSettings(**settings),  # type: ignore[arg-type]
+        rng=random.Random(3),
     )
 
 

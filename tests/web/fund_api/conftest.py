@@ -44,7 +44,8 @@ class Api:
         sent = dict(headers or {})
         if token is not None:
             sent["Authorization"] = f"Bearer {token}"
-        return self.client.get(path, headers=sent, params=params)
+        reply: httpx.Response = self.client.get(path, headers=sent, params=params)
+        return reply
 
 
 def make_app(engine: Engine, cipher: DataCipher, reads: list[Read]) -> FastAPI:
