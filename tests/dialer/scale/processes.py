@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -42,15 +42,21 @@ class WorkerProcess:
 
 
 def start_worker(
-    database_url: str, worker_id: str, folder: Path, *, life: int = 1, **population: float
+    database_url: str,
+    worker_id: str,
+    folder: Path,
+    options: Mapping[str, float],
+    *,
+    life: int = 1,
 ) -> WorkerProcess:
+    """A worker process, started; ``options`` are worker_main's (seed, population rates)."""
     # One log per life: a fresh simulator numbers its channels from the start again.
     dial_log = folder / f"{worker_id}.{life}.dial.jsonl"
-    options = [f"--{name.replace('_', '-')}={value}" for name, value in population.items()]
+    flags = [f"--{name.replace('_', '-')}={value}" for name, value in options.items()]
     command = [
         sys.executable, "-m", "tests.dialer.scale.worker_main",
         f"--database-url={database_url}", f"--worker-id={worker_id}",
-        f"--dial-log={dial_log}", f"--port={free_port()}", *options,
+        f"--dial-log={dial_log}", f"--port={free_port()}", *flags,
     ]  # fmt: skip
     errors = (folder / f"{worker_id}.stderr").open("a")
     process = subprocess.Popen(

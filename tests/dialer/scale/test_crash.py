@@ -52,7 +52,7 @@ def test_a_killed_worker_loses_no_call_and_redials_only_after_the_retry_delay(
 ) -> None:
     _running_wave(engine)
     url = engine.url.render_as_string(hide_password=False)
-    first = start_worker(url, "worker-1", tmp_path, **RINGING)
+    first = start_worker(url, "worker-1", tmp_path, RINGING)
     wait_until(lambda: len(read_dials("worker-1", first.dial_log)) == PEOPLE)
     first.kill()
     # Killed while every call still rang: nobody ever told the database how they ended.
@@ -61,7 +61,7 @@ def test_a_killed_worker_loses_no_call_and_redials_only_after_the_retry_delay(
     assert len(orphans) == PEOPLE and all(a.result is None for a in orphans)
     assert {c.lease_owner for c in _contacts(engine).values()} == {"worker-1"}
 
-    second = start_worker(url, "worker-1", tmp_path, life=2, **RINGING)
+    second = start_worker(url, "worker-1", tmp_path, RINGING, life=2)
     try:
         closed = {a.id: a for a in rows(engine, CallAttempt)}
         assert {a.result for a in closed.values()} == {"ended_while_disconnected"}

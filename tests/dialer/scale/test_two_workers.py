@@ -70,7 +70,7 @@ def test_two_worker_processes_share_a_wave_without_ever_dialling_one_person_twic
             session, campaign_id, "Vague 1", now + timedelta(seconds=5), now + timedelta(hours=1)
         )
     url = engine.url.render_as_string(hide_password=False)
-    workers = [start_worker(url, f"worker-{n}", tmp_path, seed=n, **FAIL_FAST) for n in (1, 2)]
+    workers = [start_worker(url, f"worker-{n}", tmp_path, {**FAIL_FAST, "seed": n}) for n in (1, 2)]
     try:
         wait_until(lambda: _every_contact_tried(engine))
     finally:
