@@ -84,8 +84,22 @@ def _service(request: Request) -> DialerService | None:
     return service if isinstance(service, DialerService) else None
 
 
+def _channel_of(service: DialerService, call: CallFile) -> str | None:
+    """The PBX channel of the attempt: stored, or else the one the AMI client tracks."""
+    if call.attempt.channel_id:
+        return call.attempt.channel_id
+    if service.client is None:
+        return None
+    tracker = service.client.tracker
+    for channel in tracker.open_channel_ids():
+        tracked = tracker.get(channel)
+        if tracked is not None and tracked.attempt_id == str(call.attempt.id):
+            return channel
+    return None
+
+
 async def _hang_up(service: DialerService | None, call: CallFile) -> bool:
-    channel = call.attempt.channel_id
+    channel = _channel_of(service, call) if service is not None else None
     if service is None or service.client is None or not channel:
         return False
     await service.client.hangup(channel)

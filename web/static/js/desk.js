@@ -165,9 +165,15 @@
   }
 
   const source = new EventSource("/poste/evenements");
-  source.addEventListener("open", function () {
+  source.addEventListener("open", async function () {
     link.textContent = "Flux d'appels connecté.";
     desk.dataset.stream = "ouvert";
+    // A call bridged while the stream was (re)connecting sent its pop to nobody: ask.
+    const response = await fetch("/poste/etat", { credentials: "same-origin" });
+    const state = response.ok ? await response.json() : null;
+    if (state && state.attempt_id && state.state === "on_call") {
+      showCall(state.attempt_id);
+    }
   });
   source.addEventListener("error", function () {
     link.textContent = "Flux d'appels interrompu : reconnexion en cours…";

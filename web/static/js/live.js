@@ -32,12 +32,13 @@
     return node;
   }
 
-  function clock(start, quarter) {
+  // Hours on the fund's clock: a Réunion campaign's day starts at Réunion midnight.
+  function clock(start, quarter, zone) {
     const at = new Date(Date.parse(start + "Z") + quarter * 15 * 60 * 1000);
-    return at.toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit" });
+    return at.toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit", timeZone: zone });
   }
 
-  function drawChart(counts, start) {
+  function drawChart(counts, start, zone) {
     const svg = document.getElementById("graphique");
     const width = 640, height = 220, left = 34, bottom = 22, top = 8;
     const peak = Math.max(1, ...counts);
@@ -54,7 +55,7 @@
         width: Math.max(step - 2, 1), height: barHeight,
       }));
       if (index % 8 === 0) {
-        nodes.push(svgNode("text", { class: "label", x: left + index * step, y: height - 6 }, clock(start, index)));
+        nodes.push(svgNode("text", { class: "label", x: left + index * step, y: height - 6 }, clock(start, index, zone)));
       }
     });
     svg.replaceChildren(...nodes);
@@ -85,7 +86,7 @@
       put("o-" + key, numbers.format(count));
     }
     put("pourquoi", data.why_idle || "Aucune explication disponible pour l'instant.");
-    drawChart(data.per_quarter, data.day_start);
+    drawChart(data.per_quarter, data.day_start, data.time_zone);
     const at = new Date(Date.parse(data.at + "Z"));
     status.textContent = "En direct · mis à jour à " + at.toLocaleTimeString("fr-FR");
     status.dataset.version = String((Number(status.dataset.version) || 0) + 1);
