@@ -182,13 +182,7 @@ def _purge_people_batch(
     engine: Engine, now: datetime, rules: RetentionPolicy, actor: str, report: PurgeReport
 ) -> bool:
     with session_scope(engine) as session:
-        ids = list(
-            session.exec(
-                select(Person.id).where(*_expired(now, rules)).order_by(col(Person.id))
-                .limit(rules.batch_size)
-            )
-        )  # fmt: skip
-        person_ids = [person_id for person_id in ids if person_id is not None]
+        person_ids = _claim_people(session, now, rules)
         if not person_ids:
             return False
         done = _counts_for(session, person_ids)
@@ -196,6 +190,27 @@ def _purge_people_batch(
         anonymise_people(session, person_ids, now)
         _trace(session, report, actor, done, [*PERSONAL_COLUMNS, *_CLEARED_ELSEWHERE])
     return True
+
+
+def _claim_people(session: Session, now: datetime, rules: RetentionPolicy) -> list[int]:
+    """Mark a batch as anonymised in one statement and return its ids.
+
+    The UPDATE takes the write lock (SQLite) or the row locks (PostgreSQL) before
+    anything is counted, so two purges running at once never roll up the same
+    person twice: the second skips rows the first has claimed.
+    """
+    batch = (
+        select(Person.id).where(*_expired(now, rules)).order_by(col(Person.id))
+        .limit(rules.batch_size)
+    )  # fmt: skip
+    claimed = session.execute(
+        update(Person)
+        .where(col(Person.id).in_(batch), col(Person.anonymised_at).is_(None))
+        .values(anonymised_at=now)
+        .returning(col(Person.id))
+        .execution_options(synchronize_session=False)
+    )
+    return sorted(int(person_id) for person_id in claimed.scalars())
 
 
 def _trace(

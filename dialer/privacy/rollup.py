@@ -14,6 +14,8 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select as sa_select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from dialer.models import CallAttempt, Campaign, CampaignContact, DailyStat, Outcome
@@ -21,6 +23,13 @@ from telephony.results import REACHED_RESULTS, CallResult
 
 _REACHED = frozenset(result.value for result in REACHED_RESULTS)
 StatKey = tuple[date, int]  # (day, campaign id)
+_ZEROS = {
+    name: 0
+    for name in (
+        "calls", "reached", "abandoned", "interviews_accepted", "interviews_refused",
+        "offers_accepted", "offers_refused", "opted_out", "purged_people",
+    )
+}  # fmt: skip
 
 
 def roll_up(session: Session, person_ids: Sequence[int], today: date) -> int:
@@ -77,11 +86,16 @@ def _add(session: Session, counts: defaultdict[StatKey, defaultdict[str, int]]) 
             select(Campaign.id, Campaign.fund_id).where(col(Campaign.id).in_(campaign_ids))
         ).all()
     )
+    table = DailyStat.__table__  # type: ignore[attr-defined]
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
     for (day, campaign_id), values in sorted(counts.items()):
-        stat = session.get(DailyStat, (day, campaign_id))
-        if stat is None:
-            stat = DailyStat(day=day, campaign_id=campaign_id, fund_id=funds.get(campaign_id, 0))
-        for name, value in values.items():
-            setattr(stat, name, getattr(stat, name) + value)
-        session.add(stat)
-    session.flush()
+        row = {"day": day, "campaign_id": campaign_id, "fund_id": funds.get(campaign_id, 0)}
+        statement: Any = insert(table).values({**_ZEROS, **row, **values})
+        # An upsert adding to the counts: two purges at once never collide on the key.
+        session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["day", "campaign_id"],
+                set_={name: table.c[name] + statement.excluded[name] for name in values},
+            )
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
@@ -24,7 +25,7 @@ from dialer.models import (
 )  # fmt: skip
 from dialer.privacy.anonymise import PERSONAL_COLUMNS
 from dialer.privacy.chain import verify_chain
-from dialer.privacy.retention import plan_purge, run_purge
+from dialer.privacy.retention import PurgeReport, RetentionPolicy, plan_purge, run_purge
 from dialer.privacy.scheduling import JOB_ID, schedule_retention
 from tests.dialer.privacy.conftest import World
 
@@ -223,3 +224,34 @@ def test_daily_job_is_registered(engine: Engine) -> None:
     with Session(engine) as session:
         actions = list(session.exec(select(AccessEntry.action)))
     assert actions == ["purge"]
+
+
+def test_two_purges_at_once_count_each_person_once(engine: Engine, world: World) -> None:
+    now = utcnow()
+    call_day = now - timedelta(days=800)
+    people = world.person_ids(engine, "flu_vaccination")[:4]
+    for person_id in people:
+        _age(engine, person_id, now - timedelta(days=740))
+        _history(engine, world, person_id, call_day)
+    reports: list[PurgeReport] = []
+    errors: list[BaseException] = []
+
+    def purge() -> None:
+        try:
+            reports.append(run_purge(engine, now, RetentionPolicy(batch_size=1)))
+        except BaseException as error:  # noqa: BLE001 - reported to the main thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=purge) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sum(report.counts.people for report in reports) == 4
+    with Session(engine) as session:
+        stat = session.get(DailyStat, (call_day.date(), world.campaigns["flu_vaccination"]))
+        purged = session.get(DailyStat, (now.date(), world.campaigns["flu_vaccination"]))
+        assert verify_chain(session) == []
+    assert stat is not None and (stat.calls, stat.reached, stat.opted_out) == (8, 4, 4)
+    assert purged is not None and purged.purged_people == 4
