@@ -31,9 +31,6 @@ from dialer.models import Campaign, CampaignContact, FeedEvent, Fund, Person
 from dialer.privacy.crypto import CipherError, DataCipher, KeyRing, save_key_ring
 from dialer.themes import get_theme
 
-# (row id, stored value) -> the secret keys it holds and their purposes
-SecretsOf = Callable[[Any], dict[str, str]]
-
 
 @dataclass
 class RotationReport:
@@ -71,7 +68,7 @@ class RotationReport:
 
 
 @dataclass
-class _Pass:
+class ReencryptionPass:
     cipher: DataCipher
     batch_size: int
     rewritten: Counter[str] = field(default_factory=Counter)
@@ -120,9 +117,9 @@ def rotate_keys(engine: Engine, key_file: Path, batch_size: int = 500) -> Rotati
     return report
 
 
-def reencrypt_all(engine: Engine, cipher: DataCipher, batch_size: int = 500) -> _Pass:
+def reencrypt_all(engine: Engine, cipher: DataCipher, batch_size: int = 500) -> ReencryptionPass:
     """One pass over every sealed value, re-sealing those not under the active key."""
-    work = _Pass(cipher, batch_size)
+    work = ReencryptionPass(cipher, batch_size)
     work.rewritten["nir"] = _reseal_text(
         engine, work, col(Person.id), col(Person.nir_cipher), "nir"
     )
@@ -130,14 +127,15 @@ def reencrypt_all(engine: Engine, cipher: DataCipher, batch_size: int = 500) -> 
         engine, work, col(Fund.id), col(Fund.webhook_secret_cipher), WEBHOOK_PURPOSE
     )
     work.rewritten["theme"] = _reseal_theme_data(engine, work)
-    feed_secrets = {SEALED_NIR_KEY: NIR_PURPOSE}
     work.rewritten["feed"] = _reseal_json(
-        engine, work, col(FeedEvent.id), col(FeedEvent.payload), lambda _row: feed_secrets
+        engine, work, col(FeedEvent.id), col(FeedEvent.payload), {SEALED_NIR_KEY: NIR_PURPOSE}
     )
     return work
 
 
-def _reseal_text(engine: Engine, work: _Pass, id_col: Any, value_col: Any, purpose: str) -> int:
+def _reseal_text(
+    engine: Engine, work: ReencryptionPass, id_col: Any, value_col: Any, purpose: str
+) -> int:
     def rewrite(conn: Connection, rows: Sequence[Any]) -> int:
         changed = 0
         for row_id, token in rows:
@@ -157,7 +155,7 @@ def _reseal_text(engine: Engine, work: _Pass, id_col: Any, value_col: Any, purpo
     )
 
 
-def _reseal_theme_data(engine: Engine, work: _Pass) -> int:
+def _reseal_theme_data(engine: Engine, work: ReencryptionPass) -> int:
     with engine.connect() as conn:
         campaigns = conn.execute(select(col(Campaign.id), col(Campaign.theme))).all()
     total = 0
@@ -168,7 +166,7 @@ def _reseal_theme_data(engine: Engine, work: _Pass) -> int:
         purposes = {key: f"{SECRET_THEME_PURPOSE}:{key}" for key in secret_keys}
         total += _reseal_json(
             engine, work, col(CampaignContact.id), col(CampaignContact.theme_data),
-            lambda _row, p=purposes: p,  # type: ignore[misc]
+            purposes,
             [col(CampaignContact.campaign_id) == campaign_id],
         )  # fmt: skip
     return total
@@ -176,10 +174,10 @@ def _reseal_theme_data(engine: Engine, work: _Pass) -> int:
 
 def _reseal_json(
     engine: Engine,
-    work: _Pass,
+    work: ReencryptionPass,
     id_col: Any,
     json_col: Any,
-    secrets_of: SecretsOf,
+    purposes: dict[str, str],  # JSON key -> purpose it was sealed for
     where: list[ColumnElement[bool]] | None = None,
 ) -> int:
     def rewrite(conn: Connection, rows: Sequence[Any]) -> int:
@@ -187,7 +185,7 @@ def _reseal_json(
         for row in rows:
             data = dict(row[1] or {})
             replaced = False
-            for key, purpose in secrets_of(row).items():
+            for key, purpose in purposes.items():
                 value = data.get(key)
                 if isinstance(value, str) and value:
                     new = work.reseal(value, purpose)
