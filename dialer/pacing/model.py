@@ -95,6 +95,11 @@ class PacingParams:
     controller_gain: float = 2.0
 
     def __post_init__(self) -> None:
+        # Campaigns store the mode as text: accept it, refuse an unknown one clearly.
+        try:
+            object.__setattr__(self, "mode", PacingMode(self.mode))
+        except ValueError:
+            raise ValueError(f"mode de pacing inconnu : {self.mode!r}") from None
         if not 0.0 < self.abandon_target < 1.0:
             raise ValueError("l'objectif d'abandon doit être compris entre 0 et 1 (exclus)")
         if not 0.0 < self.abandon_setpoint_ratio <= 1.0:

@@ -90,6 +90,14 @@ def test_predictive_respects_the_max_lines_cap() -> None:
     assert decide(snap_ringing, capped).lines_to_dial == 8
 
 
+def test_pacing_mode_may_come_as_stored_text() -> None:
+    params = PacingParams(mode="preview")  # type: ignore[arg-type]
+    assert params.mode is PacingMode.PREVIEW
+    assert decide(snapshot(available=2), params).lines_to_dial == 2
+    with pytest.raises(ValueError, match="mode de pacing inconnu"):
+        PacingParams(mode="turbo")  # type: ignore[arg-type]
+
+
 def test_pacing_params_refuse_nonsense() -> None:
     with pytest.raises(ValueError, match="abandon"):
         PacingParams(abandon_target=0.0)
