@@ -33,6 +33,7 @@ from web.security.headers import SecurityHeadersMiddleware
 from web.security.ratelimit import SlidingWindowLimiter
 from web.security.sessions import SESSION_COOKIE, SESSION_MAX_AGE_S, RevokedSessions
 from web.state import WebState
+from web.waves_pages import router as waves_pages
 
 HERE = Path(__file__).parent
 FORM_MAX_BYTES = 1024 * 1024
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None, *, run_dialer: bool = False) ->
         app.include_router(module.router)
     for module in (desk, desk_calls, live, scripts_pages):
         app.include_router(module.router)
+    app.include_router(waves_pages.router)
     return app
 
 

@@ -1,0 +1,1 @@
+"""Manager pages for a campaign's waves."""
