@@ -67,6 +67,11 @@ class Settings(BaseSettings):
     import_max_bytes: int = 200 * 1024 * 1024
     import_batch_size: int = 5000
 
+    feed_batch_size: int = 1000
+    feed_max_tries: int = 8
+    feed_timeout_s: float = 10.0
+    feed_push: bool = True
+
     worker_id: str = "worker-1"
     lease_seconds: int = 120
     log_json: bool = False

@@ -29,6 +29,7 @@ from dialer.calling.rescheduling import (
     retry_or_finish,
 )
 from dialer.campaigns.policies import RetryPolicy
+from dialer.feed.outbox import emit_outcome_events
 from dialer.models import CallAttempt, Campaign, CampaignContact, Outcome, Person, User, utcnow
 
 # Outcome field -> Person column a contact change rewrites.
@@ -92,6 +93,8 @@ def record_outcome(
     session.add_all([person, contact])
     presence.start_wrap_up(session, agent_user_id, attempt_id, campaign.wrap_up_seconds, at)
     session.flush()
+    # Same transaction as the outcome (outbox): the fund gets exactly what was recorded.
+    emit_outcome_events(session, outcome, campaign.fund_id)
     return outcome
 
 

@@ -13,6 +13,7 @@ COMMAND_MODULES = (
     "privacy_cmd",
     "wave_cmd",
     "pbx_cmd",
+    "feed_cmd",
 )
 
 for _name in COMMAND_MODULES:

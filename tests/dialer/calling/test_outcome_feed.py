@@ -1,0 +1,53 @@
+"""An outcome and its feed events are one transaction (outbox)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from dialer.calling.outcome_input import OutcomeInput
+from dialer.calling.outcomes import record_outcome
+from dialer.db import session_scope
+from dialer.models import CallAttempt, FeedEvent, Outcome
+from tests.dialer.calling.conftest import FakeClock
+from tests.dialer.calling.test_outcomes import record, setup  # noqa: F401  (fixture)
+
+
+def kinds(engine: Engine) -> list[str]:
+    with Session(engine) as session:
+        events = session.exec(select(FeedEvent).order_by(FeedEvent.seq)).all()  # type: ignore[arg-type]
+        return [e.kind for e in events]
+
+
+def test_every_outcome_reaches_the_fund_feed(
+    engine: Engine, setup: tuple[int, int, CallAttempt], clock: FakeClock
+) -> None:
+    _, agent, attempt = setup
+    form = OutcomeInput(
+        interview="accepted",
+        offer="refused",
+        consent_changes={"sms": "opt_out"},
+        contact_changes={"email": "nouvelle@exemple.fr"},
+    )
+    outcome = record(engine, attempt, agent, form, clock.now)
+    assert kinds(engine) == [
+        "interview_accepted", "offer_refused", "contact_change", "consent_change",
+    ]  # fmt: skip
+    with Session(engine) as session:
+        seqs = [e.seq for e in session.exec(select(FeedEvent)).all()]
+        owners = {e.outcome_id for e in session.exec(select(FeedEvent)).all()}
+    assert sorted(seqs) == [1, 2, 3, 4]
+    assert owners == {outcome.id}
+
+
+def test_a_refused_outcome_leaves_no_event_behind(
+    engine: Engine, setup: tuple[int, int, CallAttempt], clock: FakeClock
+) -> None:
+    _, agent, attempt = setup
+    with pytest.raises(RuntimeError), session_scope(engine) as session:
+        record_outcome(session, attempt.id or 0, agent, OutcomeInput(interview="accepted"))
+        raise RuntimeError("the transaction fails after the outcome")
+    assert kinds(engine) == []
+    with Session(engine) as session:
+        assert session.exec(select(Outcome)).first() is None
