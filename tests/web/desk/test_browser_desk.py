@@ -143,9 +143,8 @@ def test_agent_takes_a_call_while_the_manager_watches(
     problems: list[str] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        viewport = {"width": 1366, "height": 768}
-        manager = browser.new_context(viewport=viewport).new_page()
-        agent = browser.new_context(viewport=viewport).new_page()
+        manager = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+        agent = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
         for page in (manager, agent):
             watch_errors(page, problems)
         sign_in(manager, server.url, "gestion")
