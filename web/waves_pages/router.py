@@ -141,7 +141,8 @@ def move_wave(
     try:
         ACTIONS[action][2](db, wave_id, utcnow())
     except WaveError as error:
-        db.rollback()
+        # Refused before any change; no rollback, which would expire the signed-in
+        # user the error page still shows (the session closes unsaved anyway).
         raise french_error(409, str(error)) from error
     db.commit()
     return RedirectResponse(f"/campagnes/{campaign_id}/vagues", status_code=303)
