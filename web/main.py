@@ -23,9 +23,11 @@ from web import health
 from web.desk import calls as desk_calls
 from web.desk import router as desk
 from web.errors import install_error_handlers
+from web.fund_wiring import fund_results_router
 from web.imports.tracker import ImportTracker
 from web.live import router as live
 from web.pages import admin, agents, auth, campaigns, home, imports
+from web.privacy_pages.router import router as privacy_pages
 from web.scripts_pages import router as scripts_pages
 from web.security.body_limit import BodySizeLimitMiddleware
 from web.security.csrf import csrf_guard
@@ -79,6 +81,8 @@ def create_app(settings: Settings | None = None, *, run_dialer: bool = False) ->
     for module in (desk, desk_calls, live, scripts_pages):
         app.include_router(module.router)
     app.include_router(waves_pages.router)
+    app.include_router(fund_results_router(runtime.engine))
+    app.include_router(privacy_pages)
     return app
 
 
