@@ -23,28 +23,33 @@ router = APIRouter()
 log = logging.getLogger(__name__)
 PUSH_EVERY_S = 1.5
 # The "why is nothing dialling" judgement reads many contacts: refresh it less often.
-EXPLAIN_EVERY = 8
+EXPLAIN_EVERY = 4
 
 
-def explain_text(engine: Engine, campaign_id: int) -> str | None:
+Why = tuple[str | None, str | None]  # (French text, when it was judged: UTC ISO)
+
+
+def explain_text(engine: Engine, campaign_id: int) -> Why:
     try:
         from dialer.selection.explain import explain_campaign
     except ImportError:  # the explanation library is optional for the dashboard
-        return None
+        return None, None
+    now = utcnow()
     try:
-        return explain_campaign(engine, campaign_id, utcnow()).text_fr or None
+        text = explain_campaign(engine, campaign_id, now).text_fr or None
     except Exception:  # noqa: BLE001  (a failed explanation must not stop the dashboard)
         log.exception("explaining campaign %s failed", campaign_id)
-        return None
+        return None, None
+    return text, now.isoformat(timespec="seconds")
 
 
-def snapshot_json(engine: Engine, campaign_id: int, why: str | None) -> dict[str, Any]:
+def snapshot_json(engine: Engine, campaign_id: int, why: Why) -> dict[str, Any]:
     with Session(engine) as db:
         campaign = db.get(Campaign, campaign_id)
         if campaign is None:
             return {"error": "Campagne introuvable."}
         data = take_snapshot(db, campaign, utcnow()).as_json()
-    data["why_idle"] = why
+    data["why_idle"], data["why_at"] = why
     return data
 
 
@@ -66,7 +71,7 @@ def dashboard_data(
 
 async def _stream(request: Request, engine: Engine, campaign_id: int) -> AsyncIterator[str]:
     yield "retry: 3000\n\n"
-    why: str | None = None
+    why: Why = (None, None)
     tick = 0
     while not await request.is_disconnected():
         if tick % EXPLAIN_EVERY == 0:

@@ -39,7 +39,6 @@ class LiveSnapshot:
     abandon_target: float
     left_to_call: int
     per_quarter: list[int] = field(default_factory=list)  # attempts per 15 min since day start
-    why_idle: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -114,7 +114,9 @@ def test_dashboard_json_and_page_for_managers_only(
     sign_in(client, "gestion")
     data = client.get(f"/campagnes/{world.campaign_id}/tableau/donnees").json()
     assert data["attempts_today"] == 6 and data["left_to_call"] == 5
-    assert data["why_idle"] is None or isinstance(data["why_idle"], str)
+    # The draft campaign says why it does not dial (dialer.selection's explanation).
+    assert "La campagne n'est pas active (statut : brouillon)." in data["why_idle"]
+    assert data["why_at"] is not None
     page = client.get(f"/campagnes/{world.campaign_id}/tableau")
     assert page.status_code == 200 and "Pourquoi rien ne compose ?" in page.text
     assert client.get("/campagnes/9999/tableau/donnees").status_code == 404

@@ -40,7 +40,10 @@
 
   function drawChart(counts, start, zone) {
     const svg = document.getElementById("graphique");
-    const width = 640, height = 220, left = 34, bottom = 22, top = 8;
+    // Drawn at the size it is shown, so labels keep their size whatever the screen.
+    const width = svg.clientWidth || 640, height = svg.clientHeight || 220;
+    const left = 34, bottom = 22, top = 8;
+    svg.setAttribute("viewBox", "0 0 " + width + " " + height);
     const peak = Math.max(1, ...counts);
     const step = (width - left) / Math.max(counts.length, 1);
     const nodes = [
@@ -85,7 +88,9 @@
     for (const [key, count] of Object.entries(data.outcomes_today)) {
       put("o-" + key, numbers.format(count));
     }
-    put("pourquoi", data.why_idle || "Aucune explication disponible pour l'instant.");
+    const whyAt = data.why_at ? new Date(Date.parse(data.why_at + "Z")).toLocaleTimeString("fr-FR") : "";
+    put("pourquoi", data.why_idle ? "Analyse de " + whyAt + " :\n" + data.why_idle
+      : "Aucune explication disponible pour l'instant.");
     drawChart(data.per_quarter, data.day_start, data.time_zone);
     const at = new Date(Date.parse(data.at + "Z"));
     status.textContent = "En direct · mis à jour à " + at.toLocaleTimeString("fr-FR");
