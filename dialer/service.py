@@ -22,7 +22,9 @@ from dialer.calling.events import ScreenPopBus
 from dialer.calling.recorder import CallRecorder
 from dialer.calling.worker import DialerWorker, TickReport
 from dialer.db import session_scope
+from dialer.feed.runner import FeedDelivery
 from dialer.models import CallAttempt, utcnow
+from dialer.privacy.scheduling import schedule_retention
 from dialer.runtime import Runtime
 from dialer.waves.scheduler import WaveScheduler
 from telephony.ami.client import AmiClient
@@ -58,6 +60,8 @@ class DialerService:
         outbound = RelayBus(self.bus, self.bridge) if self.bridge is not None else self.bus
         self.recorder = CallRecorder(runtime.engine, outbound, clock)
         self.waves = WaveScheduler(runtime, clock=clock)
+        # Only one process pushes each fund's feed (DIALER_FEED_PUSH on one worker).
+        self.feed = FeedDelivery(runtime) if runtime.settings.feed_push else None
         self.client: AmiClient | None = None
         self.worker: DialerWorker | None = None
         self._loop: asyncio.Task[None] | None = None
@@ -98,6 +102,9 @@ class DialerService:
             self.bridge.start_sender()
         if run_loop:
             self.waves.start()
+            schedule_retention(self.waves.scheduler, self.runtime, jobstore="memory")
+            if self.feed is not None:
+                self.feed.start()
             self._loop = asyncio.create_task(self._run(), name="dialer-loop")
 
     def close_orphans(self) -> int:
@@ -133,6 +140,8 @@ class DialerService:
             await asyncio.sleep(self.tick_seconds)
 
     async def stop(self) -> None:
+        if self.feed is not None:
+            await self.feed.stop()
         self.waves.shutdown()
         if self.bridge is not None:
             await self.bridge.close()

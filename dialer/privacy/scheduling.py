@@ -25,6 +25,7 @@ def schedule_retention(
     hour: int = 2,
     minute: int = 30,
     timezone: str = "Europe/Paris",
+    jobstore: str = "default",
 ) -> Any:
     """Add (or replace) the nightly purge; returns the APScheduler job.
 
@@ -42,6 +43,7 @@ def schedule_retention(
         purge,
         CronTrigger(hour=hour, minute=minute, timezone=timezone),
         id=JOB_ID,
+        jobstore=jobstore,
         name="Purge de conservation des données",
         replace_existing=True,
         coalesce=True,

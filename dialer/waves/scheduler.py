@@ -93,6 +93,13 @@ class WaveScheduler:
         self._scheduler: AsyncIOScheduler | None = None
 
     @property
+    def scheduler(self) -> AsyncIOScheduler:
+        """The running APScheduler, for the service's other periodic jobs."""
+        if self._scheduler is None:
+            raise RuntimeError("le planificateur n'est pas démarré")
+        return self._scheduler
+
+    @property
     def running(self) -> bool:
         return self._scheduler is not None
 
