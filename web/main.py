@@ -16,6 +16,8 @@ from starlette.types import Scope
 
 import dialer.models  # noqa: F401  (registers the tables)
 from dialer import migrate
+from dialer.calling.bridge import bridge_for
+from dialer.calling.events import ScreenPopBus
 from dialer.runtime import Runtime, build_runtime
 from dialer.service import DialerService
 from dialer.settings import Settings
@@ -55,13 +57,20 @@ def create_app(settings: Settings | None = None, *, run_dialer: bool = False) ->
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         service = DialerService(runtime) if run_dialer else None
         app.state.dialer = service
+        # Screen pops of dialer workers in other processes arrive through PostgreSQL.
+        app.state.screen_pops = service.bus if service is not None else ScreenPopBus()
+        listener = service.bridge if service else bridge_for(runtime.engine, app.state.screen_pops)
         if service is not None:
             await service.start()
+        if listener is not None:
+            listener.start_listener()
         try:
             yield
         finally:
             if service is not None:
                 await service.stop()
+            elif listener is not None:
+                await listener.close()
             state.imports.shutdown()
 
     app = FastAPI(

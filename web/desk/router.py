@@ -156,12 +156,20 @@ async def _events(request: Request, bus: ScreenPopBus | None, user_id: int) -> A
             subscription.close()
 
 
+def screen_pop_bus(request: Request) -> ScreenPopBus | None:
+    """The lifespan's bus (fed by the local dialer or other processes), else the dialer's."""
+    bus: ScreenPopBus | None = getattr(request.app.state, "screen_pops", None)
+    if bus is None:
+        service = getattr(request.app.state, "dialer", None)
+        bus = service.bus if service is not None else None
+    return bus
+
+
 @router.get("/poste/evenements")
 def desk_events(request: Request, user: AgentUser, db: DbSession) -> Response:
     # The stream outlives the request's session: give its connection back now.
     db.close()
-    service = getattr(request.app.state, "dialer", None)
-    bus = service.bus if service is not None else None
+    bus = screen_pop_bus(request)
     headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
     return StreamingResponse(
         _events(request, bus, user.id or 0), media_type="text/event-stream", headers=headers
