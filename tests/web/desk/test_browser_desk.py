@@ -84,12 +84,20 @@ def take_the_call(agent: Any, manager: Any, url: str) -> None:
     from playwright.sync_api import expect
 
     agent.get_by_role("button", name="Me rendre disponible").click()
-    expect(agent.locator("#nom-personne")).to_have_text("Josiane Quintal0000", timeout=WAIT_MS)
+    try:
+        expect(agent.locator("#nom-personne")).to_have_text("Josiane Quintal0000", timeout=WAIT_MS)
+    except AssertionError as error:
+        # Say where the call got stuck: the agent's state, the stream, the page's notice.
+        state = agent.evaluate("fetch('/poste/etat').then(r => r.text())")
+        stream = agent.locator("#liaison").text_content()
+        notice = agent.locator("#annonce").text_content()
+        raise AssertionError(f"no screen pop; desk {state}; {stream}; {notice}") from error
     # The pop moves the keyboard focus to the call's heading.
     assert agent.evaluate("document.activeElement.id") == "titre-appel"
     script = agent.locator("#script-appel")
     expect(script).to_contain_text("Bonjour, je suis Agent1 Test")
     expect(agent.locator(".secret-value")).to_have_text("••••••••")
+    expect(agent.get_by_role("button", name="Me mettre en pause")).to_be_hidden()
     shot(agent, "poste-appel.png")
     agent.get_by_role("button", name="Révéler le code").click()
     expect(agent.locator(".secret-value").first).to_have_text(PROVISIONAL_CODE)
@@ -97,7 +105,11 @@ def take_the_call(agent: Any, manager: Any, url: str) -> None:
     expect(manager.locator("#v-calls_in_progress")).to_have_text("1")
     expect(manager.locator("#a-on_call")).to_have_text("1")
     shot(manager, "tableau-en-appel.png")
-    agent.get_by_role("button", name="Raccrocher").click()
+    # Keyboard alone: from the focused heading, Tab reaches "Raccrocher", Enter presses it.
+    agent.locator("#titre-appel").focus()
+    agent.keyboard.press("Tab")
+    assert agent.evaluate("document.activeElement.id") == "raccrocher"
+    agent.keyboard.press("Enter")
     expect(agent.locator("#message-appel")).to_contain_text("raccroché", timeout=WAIT_MS)
 
 

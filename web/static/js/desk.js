@@ -54,6 +54,11 @@
       return;
     }
     zone.replaceChildren(fragment(await response.text()));
+    // No pause or sign-out in the middle of a call: the outcome comes first.
+    const actions = desk.querySelector(".desk-actions");
+    if (actions) {
+      actions.hidden = true;
+    }
     const name = document.getElementById("nom-personne");
     marks.push({ attempt: attemptId, shownAt: epochMs() });
     stateLabel.textContent = "En communication";
