@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
@@ -33,10 +34,15 @@ async def get_form(request: Request) -> FormData:
     return await request.form()
 
 
+def current_time(request: Request) -> datetime:
+    return web_state(request).clock()
+
+
 WebStateDep = Annotated[WebState, Depends(web_state)]
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 DbSession = Annotated[Session, Depends(get_db)]
 FormDep = Annotated[FormData, Depends(get_form)]
+NowDep = Annotated[datetime, Depends(current_time)]
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 

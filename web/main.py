@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import datetime
 from pathlib import Path
 
 from fastapi import Depends, FastAPI
@@ -18,6 +19,7 @@ import dialer.models  # noqa: F401  (registers the tables)
 from dialer import migrate
 from dialer.calling.bridge import bridge_for
 from dialer.calling.events import ScreenPopBus
+from dialer.models import utcnow
 from dialer.runtime import Runtime, build_runtime
 from dialer.service import DialerService
 from dialer.settings import Settings
@@ -47,15 +49,30 @@ LOGIN_ATTEMPTS_PER_ADDRESS = 20
 LOGIN_WINDOW_S = 300.0
 
 
-def create_app(settings: Settings | None = None, *, run_dialer: bool = False) -> FastAPI:
-    """The web app; with ``run_dialer`` its lifespan also runs the dialing service."""
+ServiceFactory = Callable[[Runtime], DialerService]
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    run_dialer: bool = False,
+    clock: Callable[[], datetime] = utcnow,
+    service_factory: ServiceFactory | None = None,
+) -> FastAPI:
+    """The web app; with ``run_dialer`` its lifespan also runs the dialing service.
+
+    ``clock`` and ``service_factory`` let a simulated day (``dialer day``) run the
+    desk and the dialer on one accelerated clock; production keeps the defaults.
+    """
     runtime = build_runtime(settings or Settings())
     prepare_database(runtime.engine)
     state = _web_state(runtime)
+    state.clock = clock
+    make_service = service_factory or (lambda rt: DialerService(rt, clock=clock))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        service = DialerService(runtime) if run_dialer else None
+        service = make_service(runtime) if run_dialer else None
         app.state.dialer = service
         # Screen pops of dialer workers in other processes arrive through PostgreSQL.
         app.state.screen_pops = service.bus if service is not None else ScreenPopBus()

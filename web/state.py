@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
+from dialer.models import utcnow
 from dialer.runtime import Runtime
 from web.imports.tracker import ImportTracker
 from web.security.ratelimit import SlidingWindowLimiter
@@ -20,6 +23,8 @@ class WebState:
     login_limiter: SlidingWindowLimiter
     revoked: RevokedSessions
     imports: ImportTracker
+    # The dialer's notion of now (a simulated day runs faster than the wall clock).
+    clock: Callable[[], datetime] = utcnow
 
     @property
     def secret_key(self) -> str:

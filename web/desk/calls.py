@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from datetime import datetime
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -12,11 +13,11 @@ from starlette.concurrency import run_in_threadpool
 
 from dialer.calling.outcome_input import OutcomeInput
 from dialer.calling.outcomes import record_outcome
-from dialer.models import AgentPresence, User, utcnow
+from dialer.models import AgentPresence, User
 from dialer.service import DialerService
 from scripts.models import ScriptVersion
 from telephony.ami.errors import AmiError
-from web.deps import DbSession, FormDep, RuntimeDep
+from web.deps import DbSession, FormDep, NowDep, RuntimeDep
 from web.desk.access import AgentUser, CallDep, CallFile
 from web.desk.outcome_form import read_outcome_form
 from web.desk.panel import (
@@ -47,11 +48,12 @@ def _still_open(call: CallFile) -> None:
 
 @router.get("/poste/appels/{attempt_id}")
 def call_panel(
-    request: Request, call: CallDep, user: AgentUser, db: DbSession, runtime: RuntimeDep
-) -> Response:
+    request: Request, call: CallDep, user: AgentUser, db: DbSession, runtime: RuntimeDep,
+    now: NowDep,
+) -> Response:  # fmt: skip
     _still_open(call)
     record = person_record(call, runtime.cipher)
-    context, history = panel_context(db, call, record, user, utcnow())
+    context, history = panel_context(db, call, record, user, now)
     record_read(
         db, user, "screen_pop", call.person.id or 0, screen_pop_fields(record, history),
         campaign_id=call.campaign.id or 0, attempt_id=call.attempt.id or 0,
@@ -136,11 +138,13 @@ def _form_error(
     return render(request, "desk/outcome_form.html", context, status=400)
 
 
-def _record(db: Session, call: CallFile, user: User, data: OutcomeInput) -> str | None:
+def _record(
+    db: Session, call: CallFile, user: User, data: OutcomeInput, now: datetime
+) -> str | None:
     """Store the outcome; the French reason it was refused, or None."""
     data.script_version_id = _version_of(db, call, data.script_version_id)
     try:
-        record_outcome(db, call.attempt.id or 0, user.id or 0, data, now=utcnow())
+        record_outcome(db, call.attempt.id or 0, user.id or 0, data, now=now)
     except ValueError as error:
         db.rollback()
         return str(error)
@@ -150,13 +154,13 @@ def _record(db: Session, call: CallFile, user: User, data: OutcomeInput) -> str 
 
 @router.post("/poste/appels/{attempt_id}/resultat")
 async def save_outcome(
-    request: Request, call: CallDep, user: AgentUser, db: DbSession, form: FormDep
+    request: Request, call: CallDep, user: AgentUser, db: DbSession, form: FormDep, now: NowDep
 ) -> Response:
     _still_open(call)
     read = read_outcome_form(form)
     if read.problems:
         return _form_error(request, call, read.values, read.problems, None)
-    refused = await run_in_threadpool(_record, db, call, user, read.data)
+    refused = await run_in_threadpool(_record, db, call, user, read.data, now)
     if refused is not None:
         return _form_error(request, call, read.values, {}, refused)
     with contextlib.suppress(AmiError):

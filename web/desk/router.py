@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -14,8 +15,8 @@ from sqlmodel import Session, col, select
 from dialer.agents import AgentState
 from dialer.calling import presence
 from dialer.calling.events import ScreenPopBus
-from dialer.models import AgentPresence, Campaign, CampaignAgent, Outcome, User, utcnow
-from web.deps import DbSession, FormDep
+from dialer.models import AgentPresence, Campaign, CampaignAgent, Outcome, User
+from web.deps import DbSession, FormDep, current_time
 from web.desk.access import AgentUser
 from web.forms import field_text
 from web.render import render
@@ -55,11 +56,11 @@ def open_attempt(db: Session, row: AgentPresence) -> int | None:
     return None if done else row.attempt_id
 
 
-def desk_state(db: Session, user: User) -> dict[str, Any]:
+def desk_state(db: Session, user: User, now: datetime) -> dict[str, Any]:
     row = presence.presence_of(db, user.id or 0)
     remaining = 0.0
     if row.state == AgentState.WRAP_UP and row.wrap_up_until is not None:
-        remaining = max(0.0, (row.wrap_up_until - utcnow()).total_seconds())
+        remaining = max(0.0, (row.wrap_up_until - now).total_seconds())
     return {
         "state": row.state,
         "state_label": STATE_FR.get(row.state, row.state),
@@ -71,7 +72,7 @@ def desk_state(db: Session, user: User) -> dict[str, Any]:
 
 
 def desk_page(request: Request, db: Session, user: User, error: str | None = None) -> Response:
-    state = desk_state(db, user)
+    state = desk_state(db, user, current_time(request))
     campaign = db.get(Campaign, state["campaign_id"]) if state["campaign_id"] else None
     context = {
         "desk": state,
@@ -89,13 +90,13 @@ def desk(request: Request, user: AgentUser, db: DbSession) -> Response:
 
 
 @router.get("/poste/etat")
-def desk_status(user: AgentUser, db: DbSession) -> Response:
-    return JSONResponse(desk_state(db, user))
+def desk_status(request: Request, user: AgentUser, db: DbSession) -> Response:
+    return JSONResponse(desk_state(db, user, current_time(request)))
 
 
 def _act(request: Request, db: Session, user: User, action: Any, *args: Any) -> Response:
     try:
-        action(db, user.id or 0, *args)
+        action(db, user.id or 0, *args, current_time(request))
     except presence.PresenceError as error:
         db.rollback()
         return desk_page(request, db, user, str(error))
@@ -108,7 +109,7 @@ def join_campaign(request: Request, user: AgentUser, db: DbSession, form: FormDe
     chosen = field_text(form, "campagne", 12)
     if not chosen.isdigit():
         return desk_page(request, db, user, "Choisissez une campagne.")
-    return _act(request, db, user, presence.log_in, int(chosen), utcnow())
+    return _act(request, db, user, presence.log_in, int(chosen))
 
 
 @router.post("/poste/disponible")
@@ -117,7 +118,7 @@ def go_available(request: Request, user: AgentUser, db: DbSession) -> Response:
     if row is not None and row.state == AgentState.AVAILABLE:
         # The wrap-up may have ended on its own while the agent was clicking.
         return RedirectResponse("/poste", status_code=303)
-    return _act(request, db, user, presence.make_available, utcnow())
+    return _act(request, db, user, presence.make_available)
 
 
 @router.post("/poste/pause")
@@ -125,12 +126,12 @@ def take_pause(request: Request, user: AgentUser, db: DbSession, form: FormDep) 
     reason = field_text(form, "motif", 100)
     if reason not in PAUSE_REASONS_FR:
         return desk_page(request, db, user, "Choisissez un motif de pause dans la liste.")
-    return _act(request, db, user, presence.pause, reason, utcnow())
+    return _act(request, db, user, presence.pause, reason)
 
 
 @router.post("/poste/quitter")
 def leave_campaign(request: Request, user: AgentUser, db: DbSession) -> Response:
-    return _act(request, db, user, presence.log_out, utcnow())
+    return _act(request, db, user, presence.log_out)
 
 
 async def _events(request: Request, bus: ScreenPopBus | None, user_id: int) -> AsyncIterator[str]:
