@@ -1,0 +1,1 @@
+"""One module per rule of the campaign day, each ``check(day) -> RuleResult``."""

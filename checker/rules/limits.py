@@ -1,0 +1,78 @@
+"""Rule 3: at most 4 reached calls per person in any 30 days, none within 60 days of a refusal.
+
+The brief's defaults are the rule here, across campaigns: a campaign cannot
+loosen a limit that protects the person from every campaign at once. A call is
+reached when a human answered (``answered_at`` set, result answered or
+abandoned); its moment is when it was answered. History before the period
+counts, but only a window ending with a call of the period is reported.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from checker.day import Day
+from checker.db import fetch_in, required_datetime
+from checker.report import Breach, RuleResult
+
+RULE = "contact_limits"
+MAX_REACHED = 4
+REACHED_WINDOW = timedelta(days=30)
+REFUSAL_COOLDOWN = timedelta(days=60)
+
+_REACHED = """
+SELECT person_id, id, answered_at FROM callattempt
+WHERE answered_at IS NOT NULL AND result IN ('answered', 'abandoned') AND person_id IN :ids
+ORDER BY person_id, answered_at, id
+"""
+_REFUSALS = """
+SELECT person_id, id, created_at FROM outcome
+WHERE (interview = 'refused' OR offer = 'refused') AND person_id IN :ids
+"""
+
+
+def _too_many(day: Day, people: set[int]) -> list[Breach]:
+    reached: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
+    for row in fetch_in(day.conn, _REACHED, people):
+        reached[int(row["person_id"])].append((required_datetime(row["answered_at"]), row["id"]))
+    breaches = []
+    for person, calls in sorted(reached.items()):
+        for first in range(len(calls) - MAX_REACHED):
+            start, end = calls[first][0], calls[first + MAX_REACHED][0]
+            in_period = day.since is None or end >= day.since
+            if end - start < REACHED_WINDOW and in_period:
+                ids = ", ".join(str(i) for _, i in calls[first : first + MAX_REACHED + 1])
+                detail = (
+                    f"{MAX_REACHED + 1} appels aboutis entre le {start:%d/%m/%Y} et le "
+                    f"{end:%d/%m/%Y}, moins de 30 jours (tentatives {ids})"
+                )
+                breaches.append(Breach(RULE, f"personne {person}", detail))
+                break  # one breach per person says enough
+    return breaches
+
+
+def _after_refusal(day: Day, people: set[int]) -> list[Breach]:
+    refusals: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
+    for row in fetch_in(day.conn, _REFUSALS, people):
+        refusals[int(row["person_id"])].append((required_datetime(row["created_at"]), row["id"]))
+    breaches = []
+    for call in day.calls:
+        attempt = day.attempt_of(call)
+        if attempt is None:
+            continue
+        for refused_at, outcome_id in refusals.get(attempt.person_id, []):
+            if refused_at < call.at < refused_at + REFUSAL_COOLDOWN:
+                detail = (
+                    f"appel du {call.at:%d/%m/%Y} moins de 60 jours après le refus du "
+                    f"{refused_at:%d/%m/%Y} (résultat {outcome_id})"
+                )
+                breaches.append(Breach(RULE, f"tentative {attempt.id}", detail))
+                break
+    return breaches
+
+
+def check(day: Day) -> RuleResult:
+    people = day.person_ids()
+    breaches = _too_many(day, people) + _after_refusal(day, people)
+    return RuleResult(RULE, len(people), breaches)
