@@ -1,13 +1,12 @@
 """The real app and dialing service on loopback ports, for the browser tests and the bench.
 
-Uvicorn and the dialer share one event loop in a thread of their own, as in
-production, so the screen-pop bus the recorder publishes on is the one the desk's
-event stream reads. The PBX simulator runs with a small time factor.
+Uvicorn runs the app's own lifespan in a thread, so the dialer shares its event
+loop as in production and the screen-pop bus the recorder publishes on is the one
+the desk's event stream reads. The PBX simulator runs with a small time factor.
 """
 
 from __future__ import annotations
 
-import asyncio
 import socket
 import threading
 import time
@@ -26,6 +25,7 @@ from dialer.campaigns.setup import create_campaign
 from dialer.importing.records import seal_theme_data
 from dialer.models import CampaignAgent, CampaignContact, Fund, Person
 from dialer.privacy.crypto import DataCipher
+from dialer.runtime import Runtime
 from dialer.service import DialerService
 from dialer.settings import Settings
 from dialer.territories import Territory
@@ -68,47 +68,36 @@ class LiveServer:
     app: FastAPI
     url: str
     service: DialerService
-    loop: asyncio.AbstractEventLoop
 
 
 @contextmanager
 def live_server(
     settings: Settings, sim: SimulatorConfig, tick_seconds: float = 0.1
 ) -> Iterator[LiveServer]:
-    app = create_app(embedded_settings(settings))
+    """The app with its real lifespan, which starts (and stops) the dialing service."""
+
+    def service(runtime: Runtime) -> DialerService:
+        return DialerService(runtime, sim_config=sim, tick_seconds=tick_seconds)
+
+    app = create_app(embedded_settings(settings), run_dialer=True, service_factory=service)
     port = free_port()
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", lifespan="off",
+        app, host="127.0.0.1", port=port, log_level="warning", lifespan="on",
         timeout_graceful_shutdown=1,
     )  # fmt: skip
     server = uvicorn.Server(config)
-    started: dict[str, object] = {}
-
-    async def main() -> None:
-        service = DialerService(app.state.runtime, sim_config=sim, tick_seconds=tick_seconds)
-        await service.start()
-        app.state.dialer = service
-        started.update(service=service, loop=asyncio.get_running_loop())
-        try:
-            await server.serve()
-        finally:
-            await service.stop()
-
-    thread = threading.Thread(target=lambda: asyncio.run(main()), daemon=True)
+    thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
     while not server.started:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("the live server did not start")
         time.sleep(0.05)
-    service, loop = started["service"], started["loop"]
-    assert isinstance(service, DialerService) and isinstance(loop, asyncio.AbstractEventLoop)
     try:
-        yield LiveServer(app, f"http://127.0.0.1:{port}", service, loop)
+        yield LiveServer(app, f"http://127.0.0.1:{port}", app.state.dialer)
     finally:
         server.should_exit = True
         thread.join(timeout=15)
-        app.state.web.imports.shutdown()
         app.state.runtime.engine.dispose()
 
 
