@@ -1,0 +1,45 @@
+"""Rule 3: at most 4 reached calls in 30 days across campaigns; 60 days of quiet after a refusal."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.checker.builder import MORNING, DayBuilder, rules_of
+
+DAY = timedelta(days=1)
+WEEK = timedelta(days=7)
+
+
+def test_a_fifth_reached_call_within_30_days_is_a_breach(day: DayBuilder) -> None:
+    person = day.person()
+    other = day.campaign("child_dental")
+    day.call(person, MORNING - DAY * 29, result="no_answer")  # not reached: does not count
+    day.call(person, MORNING - DAY * 22)
+    day.call(person, MORNING - DAY * 15, campaign_id=other, pop_fields=["first_name"])
+    day.call(person, MORNING - DAY * 8, result="abandoned")
+    day.call(person, MORNING)
+    assert day.check().ok
+    day.call(person, MORNING + timedelta(days=1), result="abandoned")
+    report = day.check()
+    assert rules_of(report) == ["contact_limits"]
+    assert report.breaches[0].subject == f"personne {person}"
+    assert "5 appels aboutis" in report.breaches[0].detail_fr
+
+
+def test_five_reached_calls_over_more_than_30_days_are_fine(day: DayBuilder) -> None:
+    person = day.person()
+    for days_before in (35, 27, 20, 13, 0):  # working days, the first and last 35 days apart
+        day.call(person, MORNING - DAY * days_before)
+    assert day.check().ok
+
+
+def test_a_call_within_60_days_after_a_refusal_is_a_breach(day: DayBuilder) -> None:
+    person = day.person()
+    day.call(person, MORNING - 9 * WEEK, outcome={"offer": "refused"})  # 63 days before
+    day.call(person)
+    assert day.check().ok
+    day.call(person, MORNING + timedelta(days=1), outcome={"interview": "refused"})
+    day.call(person, MORNING + timedelta(days=2))
+    report = day.check()
+    assert rules_of(report) == ["contact_limits"]
+    assert "moins de 60 jours après le refus du 19/11/2026" in report.breaches[0].detail_fr
