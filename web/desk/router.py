@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from datetime import datetime
 from typing import Any
 
@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 from sqlmodel import Session, col, select
 
-from dialer.agents import AgentState
+from dialer.agents import AgentState, IllegalTransition
 from dialer.calling import presence
 from dialer.calling.events import ScreenPopBus
 from dialer.models import AgentPresence, Campaign, CampaignAgent, Outcome, User
@@ -94,12 +94,22 @@ def desk_status(request: Request, user: AgentUser, db: DbSession) -> Response:
     return JSONResponse(desk_state(db, user, current_time(request)))
 
 
+def _refusal(error: presence.PresenceError, db: Session, user: User) -> str:
+    """The machine's refusal names internal states; the agent reads its own words."""
+    if not isinstance(error.__cause__, IllegalTransition):
+        return str(error)
+    row = presence.presence_of(db, user.id or 0)
+    return (
+        f"Action impossible maintenant : votre état est « {STATE_FR.get(row.state, row.state)} »."
+    )
+
+
 def _act(request: Request, db: Session, user: User, action: Any, *args: Any) -> Response:
     try:
         action(db, user.id or 0, *args, current_time(request))
     except presence.PresenceError as error:
         db.rollback()
-        return desk_page(request, db, user, str(error))
+        return desk_page(request, db, user, _refusal(error, db, user))
     db.commit()
     return RedirectResponse("/poste", status_code=303)
 
@@ -134,7 +144,9 @@ def leave_campaign(request: Request, user: AgentUser, db: DbSession) -> Response
     return _act(request, db, user, presence.log_out)
 
 
-async def _events(request: Request, bus: ScreenPopBus | None, user_id: int) -> AsyncIterator[str]:
+async def _events(
+    request: Request, bus: ScreenPopBus | None, user_id: int
+) -> AsyncGenerator[str, None]:
     # Subscribed before the first byte: once the browser sees the stream, no pop is lost.
     subscription = bus.open(user_id) if bus is not None else None
     try:

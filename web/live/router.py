@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -69,7 +69,7 @@ def dashboard_data(
     return JSONResponse(snapshot_json(runtime.engine, campaign_id, why))
 
 
-async def _stream(request: Request, engine: Engine, campaign_id: int) -> AsyncIterator[str]:
+async def _stream(request: Request, engine: Engine, campaign_id: int) -> AsyncGenerator[str, None]:
     yield "retry: 3000\n\n"
     why: Why = (None, None)
     tick = 0

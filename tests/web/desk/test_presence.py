@@ -49,6 +49,9 @@ def test_agent_joins_goes_available_pauses_and_leaves(
     assert "En pause (Formation)" in client.get("/poste").text
     client.post("/poste/quitter", data={"csrf_token": token})
     assert state_of(app, user_id) == ("logged_out", None, None)
+    refused = client.post("/poste/pause", data={"motif": "Formation", "csrf_token": token})
+    assert refused.status_code == 409
+    assert "Action impossible maintenant : votre état est « Hors campagne »." in refused.text
 
 
 def test_a_campaign_the_agent_is_not_enabled_on_is_refused(

@@ -1,0 +1,54 @@
+"""The two event streams as the browser reads them: SSE frames, in order, nothing lost."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from fastapi import FastAPI
+from starlette.requests import Request
+from starlette.types import Message
+
+from dialer.calling.events import SCREEN_POP, ScreenPopBus, call_payload
+from tests.web.conftest import World
+from web.desk.router import _events
+from web.live.router import _stream
+
+
+async def _never_disconnects() -> Message:
+    await asyncio.Event().wait()
+    raise AssertionError("unreachable")
+
+
+def open_request() -> Request:
+    return Request(
+        {"type": "http", "method": "GET", "path": "/", "headers": []}, _never_disconnects
+    )
+
+
+async def test_desk_stream_subscribes_before_its_first_byte_and_frames_each_pop() -> None:
+    bus = ScreenPopBus()
+    stream = _events(open_request(), bus, 7)
+    assert await anext(stream) == "retry: 2000\n\n"
+    assert bus.subscribers(7) == 1  # a pop published from now on reaches this desk
+    bus.publish(7, call_payload(SCREEN_POP, 41, 5, 3))
+    bus.publish(8, call_payload(SCREEN_POP, 42, 6, 3))  # another agent's call
+    bus.publish(7, call_payload(SCREEN_POP, 43, 7, 3))
+    first, second = await anext(stream), await anext(stream)
+    assert first.startswith("event: screen_pop\ndata: ") and first.endswith("\n\n")
+    payload = json.loads(first.split("data: ", 1)[1])
+    assert payload == {"kind": "screen_pop", "attempt_id": 41, "contact_id": 5, "campaign_id": 3}
+    assert json.loads(second.split("data: ", 1)[1])["attempt_id"] == 43
+    await stream.aclose()
+    assert bus.subscribers(7) == 0
+
+
+async def test_dashboard_stream_sends_json_snapshots(app: FastAPI, world: World) -> None:
+    stream = _stream(open_request(), app.state.runtime.engine, world.campaign_id)
+    assert await anext(stream) == "retry: 3000\n\n"
+    frame = await anext(stream)
+    assert frame.startswith("event: snapshot\ndata: ")
+    data = json.loads(frame.split("data: ", 1)[1])
+    assert data["attempts_today"] == 0 and data["left_to_call"] == 0
+    assert "brouillon" in data["why_idle"]
+    await stream.aclose()
