@@ -38,6 +38,9 @@ class SimulatorConfig:
     # A client leaving more than this unread is dropped (Asterisk's writetimeout does
     # the same); 256 MiB is about 10,000 answered calls' worth of events.
     max_client_backlog: int = 256 * 1024 * 1024
+    # What time the dial log writes (UTC); None is the wall clock. A simulated day
+    # passes its accelerated clock so the log and the dialer's records agree.
+    clock: Callable[[], datetime] | None = None
 
 
 @dataclass

@@ -33,6 +33,13 @@ class PbxCore:
         self._unique_counter = 80
         self._epoch = int(time.time())
 
+    def now(self) -> datetime:
+        """Aware UTC now, on the configured clock (naive readings are taken as UTC)."""
+        if self.config.clock is None:
+            return datetime.now(UTC)
+        moment = self.config.clock()
+        return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
     def scaled(self, simulated_s: float) -> float:
         return max(0.0, simulated_s * self.config.time_factor)
 
@@ -85,7 +92,7 @@ class PbxCore:
         if record.result is not None:
             return
         record.result, record.cause = result, cause
-        record.ended_at = datetime.now(UTC)
+        record.ended_at = self.now()
         self._append_line(record.end_line())
 
     def _append_line(self, text: str) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import UTC, datetime
 
 from telephony.sim.actions import dispatch
 from telephony.sim.call import Call
@@ -124,7 +123,7 @@ class PbxSimulator:
         req = originate_request(headers, action_id, self.core.next_uniqueid())
         number = req.target[0]
         record = DialRecord(
-            at=datetime.now(UTC),
+            at=self.core.now(),
             action_id=action_id,
             channel_id=req.channel_id,
             dial_string=req.dial_string,
