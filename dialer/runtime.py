@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
 
 from dialer.db import make_engine
+from dialer.observability.logging import configure_logging, install_log_context
+from dialer.observability.metrics import DialerMetrics
 from dialer.privacy.crypto import DataCipher, load_key_ring
 from dialer.settings import Settings
 
@@ -16,9 +18,14 @@ class Runtime:
     settings: Settings
     engine: Engine
     cipher: DataCipher
+    metrics: DialerMetrics = field(default_factory=DialerMetrics)
 
 
 def build_runtime(settings: Settings, create_keys: bool = True) -> Runtime:
+    # Every entry point builds a runtime: from here on no log line carries personal data.
+    install_log_context()
+    if settings.log_json:
+        configure_logging(settings)
     inline = settings.data_key.get_secret_value() if settings.data_key else None
     ring = load_key_ring(settings.data_key_file, inline, create=create_keys)
     return Runtime(

@@ -59,6 +59,7 @@ class DialerService:
         self.bridge = bridge_for(runtime.engine, self.bus)
         outbound = RelayBus(self.bus, self.bridge) if self.bridge is not None else self.bus
         self.recorder = CallRecorder(runtime.engine, outbound, clock)
+        self.recorder.on_result = runtime.metrics.call_ended
         self.waves = WaveScheduler(runtime, clock=clock)
         # Only one process pushes each fund's feed (DIALER_FEED_PUSH on one worker).
         self.feed = FeedDelivery(runtime) if runtime.settings.feed_push else None
@@ -86,6 +87,7 @@ class DialerService:
             ping_interval_s=settings.ami_ping_interval_s,
         )
         self.client = AmiClient(connection, self.recorder, originate_rate=settings.trunk_max_cps)
+        self.runtime.metrics.watch_ami(self.client)
         dial = DialConfig(
             dial=DialTemplate(settings.dial_template),
             worker_id=settings.worker_id,
@@ -124,6 +126,12 @@ class DialerService:
             if attempt_id is not None:
                 self.recorder.close_unsent(attempt_id, CallResult.ENDED_WHILE_DISCONNECTED)
         return len(ids)
+
+    @property
+    def pbx_connected(self) -> dict[str, bool]:
+        """This worker's PBX, by worker id: whether AMI is logged in (readiness)."""
+        connected = self.client is not None and self.client.connected
+        return {self.runtime.settings.worker_id: connected}
 
     async def tick(self) -> TickReport:
         if self.worker is None:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
+from dialer.observability import readiness
 from web.deps import RuntimeDep
 
 router = APIRouter()
@@ -18,10 +17,9 @@ def healthz() -> dict[str, str]:
 
 
 @router.get("/readyz")
-def readyz(runtime: RuntimeDep) -> JSONResponse:
-    try:
-        with runtime.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except SQLAlchemyError:
-        return JSONResponse({"status": "indisponible", "database": "injoignable"}, status_code=503)
-    return JSONResponse({"status": "ok", "database": "ok"})
+def readyz(request: Request, runtime: RuntimeDep) -> JSONResponse:
+    """503 naming what is down: the database, or the PBX of a dialer this process runs."""
+    service = getattr(request.app.state, "dialer", None)
+    pbx = service.pbx_connected if service is not None else {}
+    state = readiness.check(runtime.engine, pbx)
+    return JSONResponse(state.body(), status_code=200 if state.ready else 503)

@@ -23,7 +23,7 @@ from dialer.models import utcnow
 from dialer.runtime import Runtime, build_runtime
 from dialer.service import DialerService
 from dialer.settings import Settings
-from web import health
+from web import health, metrics
 from web.desk import calls as desk_calls
 from web.desk import router as desk
 from web.errors import install_error_handlers
@@ -102,7 +102,7 @@ def create_app(
     install_error_handlers(app)
     _add_middleware(app, runtime.settings)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (health, auth, home, campaigns, imports, agents, admin):
+    for module in (health, metrics, auth, home, campaigns, imports, agents, admin):
         app.include_router(module.router)
     for module in (desk, desk_calls, live, scripts_pages):
         app.include_router(module.router)

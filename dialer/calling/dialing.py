@@ -30,6 +30,7 @@ from dialer.calling.rescheduling import IN_PROGRESS, PENDING
 from dialer.calling.snapshot import DialTarget
 from dialer.db import session_scope
 from dialer.models import CallAttempt, CampaignContact
+from dialer.observability.logging import bound_attempt
 from dialer.selection import Claim
 from telephony.ami.client import AmiClient, OriginateRequest
 from telephony.ami.errors import AmiActionError, AmiNotConnected, OriginateUncertain
@@ -118,6 +119,10 @@ class CallPlacer:
         return sum(sent)
 
     async def place(self, target: DialTarget, call: PlacedCall) -> bool:
+        with bound_attempt(call.claim.attempt_id):
+            return await self._place(target, call)
+
+    async def _place(self, target: DialTarget, call: PlacedCall) -> bool:
         attempt_id = call.claim.attempt_id
         try:
             await self._client.originate(originate_request(target, call, self._config))
@@ -138,4 +143,5 @@ class CallPlacer:
                 undo_claim, self._engine, call, self._config.worker_id, self._clock()
             )
             return False
+        log.debug("originate sent (campaign %s)", target.campaign_id)
         return True

@@ -23,6 +23,7 @@ from dialer.calling.rescheduling import IN_PROGRESS, after_call_result
 from dialer.campaigns.policies import CallingPolicy, RetryPolicy
 from dialer.db import session_scope
 from dialer.models import CallAttempt, Campaign, CampaignContact
+from dialer.observability.logging import bound_attempt
 from telephony.ami.updates import CallUpdate
 from telephony.results import CallResult, CallState
 
@@ -46,6 +47,7 @@ class RecordedUpdate:
 
 WaitingHandler = Callable[[CallUpdate, RecordedUpdate], Awaitable[None]]
 RecordedListener = Callable[[CallUpdate, RecordedUpdate], None]
+ResultListener = Callable[[int, str], None]  # (campaign id, final result)
 
 
 def epoch_to_utc(value: float | None) -> datetime | None:
@@ -94,18 +96,20 @@ class CallRecorder:
         self._clock = clock
         self.on_waiting = on_waiting
         self.on_recorded = on_recorded
+        self.on_result: ResultListener | None = None
 
     async def on_call_update(self, update: CallUpdate) -> None:
         # The database is synchronous; a thread keeps the AMI reader responsive, and
         # the adapter awaits this method, so updates are still stored in order.
-        recorded = await asyncio.to_thread(self.apply, update)
-        if recorded is None:
-            return
-        if self.on_recorded is not None:
-            self.on_recorded(update, recorded)
-        self._notify(recorded)
-        if update.waiting_for_agent and self.on_waiting is not None:
-            await self.on_waiting(update, recorded)
+        with bound_attempt(update.attempt_id):
+            recorded = await asyncio.to_thread(self.apply, update)
+            if recorded is None:
+                return
+            if self.on_recorded is not None:
+                self.on_recorded(update, recorded)
+            self._notify(recorded)
+            if update.waiting_for_agent and self.on_waiting is not None:
+                await self.on_waiting(update, recorded)
 
     def _notify(self, recorded: RecordedUpdate) -> None:
         if recorded.agent_user_id is None:
@@ -129,6 +133,7 @@ class CallRecorder:
                 return None
             was_connected = attempt.connected_at is not None
             _copy_telephony(attempt, update)
+            log.debug("call update: %s", update.state.value)
             connected = False
             if update.state is CallState.CONNECTED and not was_connected:
                 connected = self._connect(session, attempt, update, now)
@@ -148,7 +153,7 @@ class CallRecorder:
     def close_unsent(self, attempt_id: int, result: CallResult) -> None:
         """End an attempt the PBX never heard of (say, a number refused before sending)."""
         now = self._clock()
-        with session_scope(self._engine) as session:
+        with bound_attempt(attempt_id), session_scope(self._engine) as session:
             attempt = session.get(CallAttempt, attempt_id)
             if attempt is None or attempt.result is not None:
                 return
@@ -181,6 +186,9 @@ class CallRecorder:
         talked = attempt.connected_at is not None
         final = effective_result(result, talked)
         attempt.result = final.value
+        if self.on_result is not None:
+            self.on_result(attempt.campaign_id, final.value)
+        log.info("call ended: %s (campaign %s)", final.value, attempt.campaign_id)
         if attempt.agent_user_id is not None and not talked:
             presence.release_agent(session, attempt.agent_user_id, now)
         contact = session.get(CampaignContact, attempt.contact_id)

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -97,6 +98,8 @@ class AmiClient:
         self.limiter = TrunkLimiter(originate_rate, trunk_rates)
         self._observer = observer
         self._updates: asyncio.Queue[CallUpdate] = asyncio.Queue()
+        self._arrivals: deque[float] = deque()  # perf_counter of each queued update
+        self.on_event_lag: Callable[[float], None] | None = None
         self._delivery: asyncio.Task[None] | None = None
         self._serial = 0
         self._checks: set[asyncio.Task[None]] = set()
@@ -204,12 +207,16 @@ class AmiClient:
     def _on_event(self, event: Message) -> None:
         update = self.tracker.feed(event)
         if update is not None:
-            self._updates.put_nowait(update)
+            self._enqueue(update)
+
+    def _enqueue(self, update: CallUpdate) -> None:
+        self._arrivals.append(time.perf_counter())
+        self._updates.put_nowait(update)
 
     def _close(self, channel_id: str, result: CallResult) -> None:
         update = self.tracker.fail(channel_id, result)
         if update is not None:
-            self._updates.put_nowait(update)
+            self._enqueue(update)
 
     def _verify_later(self, channel_id: str, ring_s: float) -> None:
         task = asyncio.create_task(self._verify(channel_id, ring_s))
@@ -241,11 +248,14 @@ class AmiClient:
         live = {c.get("Uniqueid", "") for c in channels}
         for update in self.tracker.close_missing(tracked, live):
             log.warning("call %s ended while AMI was disconnected", update.channel_id)
-            self._updates.put_nowait(update)
+            self._enqueue(update)
 
     async def _deliver(self) -> None:
         while True:
             update = await self._updates.get()
+            arrived = self._arrivals.popleft() if self._arrivals else None
+            if self.on_event_lag is not None and arrived is not None:
+                self.on_event_lag(time.perf_counter() - arrived)
             try:
                 await self._observer.on_call_update(update)
             except Exception:

@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import logging
 import random
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 
 EventSink = Callable[[Any], None]
 LoginHook = Callable[[], Awaitable[None]]
+RoundTripHook = Callable[[str, float], None]  # (action, seconds)
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,7 @@ class AmiConnection:
         self._closing = False
         self.logged_in = False
         self.logins = 0
+        self.on_round_trip: RoundTripHook | None = None
 
     # -- life ----------------------------------------------------------------
     async def start(self, timeout_s: float | None = 30.0) -> None:
@@ -231,9 +234,13 @@ class AmiConnection:
         protocol = self._protocol
         if protocol is None or protocol.closed or not (self.logged_in or before_login):
             raise AmiNotConnected(f"{headers.get('Action')}: not connected to AMI")
+        sent_at = time.perf_counter()
         future = protocol.send(action)
         try:
-            return await asyncio.wait_for(future, timeout_s or self.settings.action_timeout_s)
+            reply = await asyncio.wait_for(future, timeout_s or self.settings.action_timeout_s)
         except TimeoutError as exc:
             protocol.forget(action)
             raise AmiTimeout(f"{headers.get('Action')}: no response") from exc
+        if self.on_round_trip is not None:
+            self.on_round_trip(str(headers.get("Action")), time.perf_counter() - sent_at)
+        return reply

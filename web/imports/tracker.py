@@ -85,6 +85,7 @@ class ImportTracker:
             summary, job = import_contacts(
                 self.runtime.engine, campaign_id, path, self.runtime.cipher, options, progress
             )
+            self.runtime.metrics.import_finished(summary)
             self._update(
                 ticket, status="done", message=summary.text_fr(), job_id=job.id,
                 rejected=summary.rejected_rows,

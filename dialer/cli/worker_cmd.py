@@ -1,0 +1,52 @@
+"""``dialer worker``: the dialing service alone, bound to one Asterisk, until SIGTERM.
+
+Production runs one worker per Asterisk box (``DIALER_WORKER_ID`` unique,
+``DIALER_AMI_URL`` its box, ``DIALER_EMBEDDED_PBX=false``) beside web processes
+that serve pages only; see docs/deploy.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+import typer
+
+from dialer.cli.context import runtime
+from dialer.cli.main import app
+from dialer.observability.endpoint import WorkerEndpoint
+from dialer.observability.logging import configure_logging
+from dialer.runtime import Runtime
+from dialer.service import DialerService
+
+log = logging.getLogger(__name__)
+
+
+@app.command("worker")
+def worker(
+    metrics_host: str = typer.Option("127.0.0.1", help="adresse de /metrics, /healthz, /readyz"),
+    metrics_port: int = typer.Option(9101, help="port de /metrics, /healthz, /readyz"),
+) -> None:
+    """Lance le numéroteur seul (sans pages web) jusqu'à SIGTERM."""
+    rt = runtime()
+    configure_logging(rt.settings)
+    asyncio.run(run_worker(rt, metrics_host, metrics_port))
+
+
+async def run_worker(rt: Runtime, host: str, port: int) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    service = DialerService(rt)
+    endpoint = WorkerEndpoint(rt.metrics, rt.engine, lambda: service.pbx_connected)
+    bound = endpoint.start(host, port)
+    try:
+        await service.start()
+        log.info("worker %s dialling; metrics on %s:%s", rt.settings.worker_id, host, bound)
+        await stop.wait()
+        log.info("worker %s stopping", rt.settings.worker_id)
+    finally:
+        await service.stop()
+        endpoint.stop()
