@@ -118,7 +118,9 @@ async def hang_up(request: Request, call: CallDep) -> Response:
         log.warning("hang-up of attempt %s failed: %s", call.attempt.id, error)
         raise french_error(502, "Le PBX n'a pas pu raccrocher l'appel : réessayez.") from None
     if not done:
-        raise french_error(409, "Aucun service de numérotation ne tient cet appel.")
+        raise french_error(
+            409, "Cet appel n'est plus en ligne, ou aucun service de numérotation ne le tient."
+        )
     return Response(status_code=204)
 
 

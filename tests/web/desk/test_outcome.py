@@ -104,4 +104,4 @@ def test_hanging_up_without_a_dialing_service_says_so(client: TestClient, desk: 
         f"/poste/appels/{desk.attempt_id}/raccrocher", headers={"X-CSRF-Token": token}
     )
     assert response.status_code == 409
-    assert "Aucun service de numérotation" in response.text
+    assert "aucun service de numérotation ne le tient" in response.text
