@@ -16,6 +16,9 @@ from panoramisk.ami_protocol import AMIProtocol
 
 from telephony.ami.errors import AmiDisconnected, AmiNotConnected
 from telephony.ami.frames import HeaderValue, check_headers
+from telephony.ami.parse import parse_message
+
+_FRAME_END = "\r\n\r\n"
 
 
 class FirstResponseAction(Action):  # type: ignore[misc]
@@ -44,6 +47,7 @@ def make_action(headers: Mapping[str, HeaderValue], as_list: bool) -> Action:
 
 class SafeAmiProtocol(AMIProtocol):  # type: ignore[misc]
     closed: bool
+    version: str | None
     _lost_reported: bool
 
     def connection_made(self, transport: Any) -> None:
@@ -57,6 +61,23 @@ class SafeAmiProtocol(AMIProtocol):  # type: ignore[misc]
         if self.closed:
             raise AmiNotConnected("AMI connection is closed")
         return super().send(data, as_list=data.as_list)
+
+    def data_received(self, data: bytes) -> None:
+        # panoramisk's own loop (banner, partial frame kept for the next read),
+        # with the cheaper parse_message and without save_stream, never set here.
+        text = data.decode(getattr(self, "encoding", "ascii"), "ignore")
+        if self.version is None and text.startswith("Asterisk Call Manager/"):
+            self.version = text.partition("\r\n")[0].partition("/")[2].strip()
+            self.log.info("protocol version: '%s'", self.version)
+        if self.queue:
+            text = self.queue.popleft() + text
+        frames = text.split(_FRAME_END)
+        self.queue.append(frames.pop())
+        for frame in frames:
+            message = parse_message(frame.strip())
+            self.log.debug("message interpreted: %r", message)
+            if message is not None:
+                self.handle_message(message)
 
     def handle_message(self, message: Any) -> None:
         # Same routing as panoramisk's, but an event is never swallowed as the
