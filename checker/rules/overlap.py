@@ -16,14 +16,15 @@ from checker.report import Breach, RuleResult
 RULE = "simultaneous_dial"
 
 
-def _groups(day: Day) -> dict[str, list[DialCall]]:
-    groups: dict[str, list[DialCall]] = defaultdict(list)
+def _groups(day: Day) -> dict[tuple[int, str], list[DialCall]]:
+    """Calls by person, then by number: a pair is reported under the person when known."""
+    groups: dict[tuple[int, str], list[DialCall]] = defaultdict(list)
     for call in day.calls:
         attempt = day.attempt_of(call)
         if attempt is not None:
-            groups[f"personne {attempt.person_id}"].append(call)
+            groups[(0, f"personne {attempt.person_id}")].append(call)
         if call.number:
-            groups[f"numéro {call.number}"].append(call)
+            groups[(1, f"numéro {call.number}")].append(call)
     return groups
 
 
@@ -44,7 +45,7 @@ def _overlaps(calls: list[DialCall]) -> list[tuple[DialCall, DialCall]]:
 def check(day: Day) -> RuleResult:
     breaches: list[Breach] = []
     seen: set[tuple[int, int]] = set()
-    for subject, calls in sorted(_groups(day).items()):
+    for (_, subject), calls in sorted(_groups(day).items()):
         for earlier, later in _overlaps(calls):
             if (earlier.line, later.line) in seen:
                 continue  # the same pair, already reported for the person or the number

@@ -1,0 +1,38 @@
+"""Rule 4: never two calls at once to the same person or the same number."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.checker.builder import MORNING, DayBuilder, rules_of
+
+
+def test_a_second_call_while_the_first_is_ringing_is_a_breach(day: DayBuilder) -> None:
+    person = day.person()
+    day.call(person, seconds=60)
+    day.call(person, MORNING + timedelta(seconds=60), result="busy", seconds=5)  # right after
+    assert day.check().ok
+    second = day.call(person, MORNING + timedelta(seconds=30), result="no_answer", seconds=10)
+    report = day.check()
+    assert rules_of(report) == ["simultaneous_dial"]
+    assert report.breaches[0].subject == f"personne {person}"
+    assert f"dialer-{second}" in report.breaches[0].detail_fr
+
+
+def test_two_people_sharing_a_number_are_not_called_at_once(day: DayBuilder) -> None:
+    phone = "+33612345678"
+    day.call(day.person(phone=phone), seconds=120)
+    day.call(day.person(), MORNING + timedelta(seconds=10))  # another number: fine
+    assert day.check().ok
+    day.call(day.person(phone=phone), MORNING + timedelta(seconds=20), result="no_answer")
+    report = day.check()
+    assert rules_of(report) == ["simultaneous_dial"]
+    assert report.breaches[0].subject == f"numéro {phone}"
+
+
+def test_a_call_the_log_never_ended_overlaps_every_later_one(day: DayBuilder) -> None:
+    person = day.person()
+    day.call(person, result="no_answer", ended=False)
+    assert day.check().ok
+    day.call(person, MORNING + timedelta(hours=1), result="no_answer")
+    assert rules_of(day.check()) == ["simultaneous_dial"]
