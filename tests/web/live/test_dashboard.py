@@ -6,9 +6,11 @@ from datetime import datetime, timedelta
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlmodel import Session, col, select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from dialer.calling import presence
+from dialer.campaigns.setup import create_campaign, create_fund
 from dialer.models import (
     CallAttempt,
     Campaign,
@@ -51,47 +53,56 @@ def _attempt(
     return attempt
 
 
-def seed_day(app: FastAPI, world: World) -> datetime:
-    """Six attempts today, one yesterday; two outcomes; two agents."""
-    now = utcnow()
+# Minutes after the fund's midnight of each attempt today, and its ending.
+TODAY = (
+    (5, "answered", True), (20, "answered", True), (25, "abandoned", True),
+    (50, "busy", False), (610, "no_answer", False), (899, None, False),
+)  # fmt: skip
+
+
+def seed_day(engine: Engine, campaign_id: int, fund_id: int, now: datetime) -> None:
+    """Six attempts today, one yesterday; two outcomes; two agents (one available)."""
     start = day_start_utc("Europe/Paris", now)
-    with Session(app.state.runtime.engine) as db:
-        campaign = db.get(Campaign, world.campaign_id)
+    with Session(engine) as db:
+        campaign = db.get(Campaign, campaign_id)
         assert campaign is not None
         campaign.abandon_target = 0.05
-        contacts = [_contact(db, world.campaign_id, world.fund_id, n, "pending") for n in range(6)]
+        contacts = [_contact(db, campaign_id, fund_id, n, "pending") for n in range(6)]
         contacts[5].status = "done"
-        for contact, result, answered in zip(
-            contacts,
-            ("answered", "answered", "abandoned", "busy", "no_answer", None),
-            (True, True, True, False, False, False),
-            strict=True,
-        ):
-            _attempt(db, contact, max(start, now - timedelta(minutes=1)), result, answered)
+        for contact, (minutes, result, answered) in zip(contacts, TODAY, strict=True):
+            _attempt(db, contact, start + timedelta(minutes=minutes), result, answered)
         _attempt(db, contacts[0], start - timedelta(hours=2), "answered", True)  # yesterday
         for contact, offer in ((contacts[0], "accepted"), (contacts[1], "refused")):
-            db.add(Outcome(contact_id=contact.id or 0, campaign_id=world.campaign_id,
+            db.add(Outcome(contact_id=contact.id or 0, campaign_id=campaign_id,
                            person_id=contact.person_id, interview="accepted", offer=offer,
                            created_at=now))  # fmt: skip
-        # Any active account can hold a presence row; two are enough here.
-        agents = db.exec(select(User).where(col(User.username).in_(["agent1", "dpo"]))).all()
-        for user in agents:
-            db.add(
-                CampaignAgent(campaign_id=world.campaign_id, user_id=user.id or 0, enabled_by="t")
-            )
+        for n in range(2):
+            user = User(username=f"dash{n}", full_name="Agent", role="agent", password_hash="-")
+            db.add(user)
             db.flush()
-            presence.log_in(db, user.id or 0, world.campaign_id, now)
-        presence.make_available(db, agents[0].id or 0, now)
+            db.add(CampaignAgent(campaign_id=campaign_id, user_id=user.id or 0, enabled_by="t"))
+            db.flush()
+            presence.log_in(db, user.id or 0, campaign_id, now)
+            if n == 0:
+                presence.make_available(db, user.id or 0, now)
         db.commit()
-    return now
 
 
-def test_snapshot_counts_today_of_this_campaign(app: FastAPI, world: World) -> None:
-    now = seed_day(app, world)
-    with Session(app.state.runtime.engine) as db:
-        campaign = db.get(Campaign, world.campaign_id)
-        assert campaign is not None
-        snap = take_snapshot(db, campaign, now)
+def test_snapshot_counts_today_of_this_campaign(engine: Engine) -> None:
+    now = datetime(2026, 3, 10, 14, 0)  # 15:00 in Paris: the day's 61st quarter hour
+    with Session(engine) as db:
+        fund = create_fund(db, "CPAM33", "CPAM de la Gironde", Territory.METRO)
+        campaign = create_campaign(db, "DASH", "Tableau", "flu_vaccination", fund, "0140000000")
+        other = create_campaign(db, "OTHER", "Autre", "flu_vaccination", fund, "0140000000")
+        db.commit()
+        ids = (campaign.id or 0, other.id or 0, fund.id or 0)
+    seed_day(engine, ids[0], ids[2], now)
+    with Session(engine) as db:
+        found = db.get(Campaign, ids[0])
+        empty = db.get(Campaign, ids[1])
+        assert found is not None and empty is not None
+        snap = take_snapshot(db, found, now)
+        nothing = take_snapshot(db, empty, now)
     assert snap.attempts_today == 6 and snap.calls_in_progress == 1
     assert (snap.answered_today, snap.abandoned_today) == (3, 1)
     assert snap.answer_rate == round(3 / 5, 4)  # answered among the ended attempts
@@ -100,17 +111,18 @@ def test_snapshot_counts_today_of_this_campaign(app: FastAPI, world: World) -> N
     assert snap.outcomes_today["total"] == 2 and snap.outcomes_today["offer_accepted"] == 1
     assert snap.agents["available"] == 1 and snap.agents["paused"] == 1
     assert snap.left_to_call == 5
-    assert sum(snap.per_quarter) == 6
-    assert (
-        len(snap.per_quarter)
-        == int((now - day_start_utc("Europe/Paris", now)).total_seconds() // 900) + 1
-    )
+    assert snap.day_start == "2026-03-09T23:00:00" and len(snap.per_quarter) == 61
+    expected = [0] * 61
+    for index in (0, 1, 1, 3, 40, 59):
+        expected[index] += 1
+    assert snap.per_quarter == expected
+    assert (nothing.attempts_today, nothing.answer_rate, sum(nothing.per_quarter)) == (0, None, 0)
 
 
 def test_dashboard_json_and_page_for_managers_only(
     app: FastAPI, client: TestClient, world: World
 ) -> None:
-    seed_day(app, world)
+    seed_day(app.state.runtime.engine, world.campaign_id, world.fund_id, utcnow())
     sign_in(client, "gestion")
     data = client.get(f"/campagnes/{world.campaign_id}/tableau/donnees").json()
     assert data["attempts_today"] == 6 and data["left_to_call"] == 5
