@@ -1,7 +1,8 @@
 """Rule 2: no call to someone opted out of calls, or under limitation, at the dial time.
 
-Opt-out: the person's latest ``call`` decision in the consent ledger up to the
-dial, by (at, id), is ``opt_out``.
+Opt-out: the person's latest ``call`` decision in the consent ledger before the
+dial, by (at, id), is ``opt_out`` (a decision taken during that very call, which
+the ledger references as « appel <attempt> », does not count against it).
 
 Limitation is a flag on the person, with no history of its own; its history is
 read from the access trail, where every rights request that sets or lifts it
@@ -15,7 +16,7 @@ cannot prove it came after the call.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left
 from collections import defaultdict
 from datetime import datetime
 
@@ -27,7 +28,7 @@ from checker.report import Breach, RuleResult
 RULE = "consent"
 
 _CONSENT = """
-SELECT person_id, decision, at, id FROM consententry
+SELECT person_id, decision, reference, at, id FROM consententry
 WHERE channel = 'call' AND person_id IN :ids
 ORDER BY person_id, at, id
 """
@@ -37,20 +38,31 @@ WHERE action = 'rights_request' AND person_id IN :ids
 ORDER BY person_id, at, id
 """
 
-# Per person, (moment, state) in time order: opted out / limited from that moment on.
+# Per person, (moment, state) in time order: limited from that moment on, or not.
 Timeline = list[tuple[datetime, bool]]
+# Per person, (moment, opted out, reference) in ledger order.
+Ledger = list[tuple[datetime, bool, str]]
 
 
 def _state_at(timeline: Timeline, moment: datetime, before_first: bool) -> bool:
-    index = bisect_right([at for at, _ in timeline], moment)
+    # Only what was decided strictly before the dial binds it: a clock that did not
+    # move between a dial and a decision taken during that call must not condemn it.
+    index = bisect_left([at for at, _ in timeline], moment)
     return timeline[index - 1][1] if index else before_first
 
 
-def _opt_outs(day: Day, people: set[int]) -> dict[int, Timeline]:
-    found: dict[int, Timeline] = defaultdict(list)
+def _opted_out_at(ledger: Ledger, moment: datetime, attempt_id: int) -> bool:
+    # A decision taken during this very call (the ledger references it) came after it.
+    own = f"appel {attempt_id}"
+    earlier = [(at, out) for at, out, reference in ledger if reference != own]
+    return _state_at(earlier, moment, before_first=False)
+
+
+def _opt_outs(day: Day, people: set[int]) -> dict[int, Ledger]:
+    found: dict[int, Ledger] = defaultdict(list)
     for row in fetch_in(day.conn, _CONSENT, people):
-        moment = required_datetime(row["at"])
-        found[int(row["person_id"])].append((moment, row["decision"] == "opt_out"))
+        decision = (required_datetime(row["at"]), row["decision"] == "opt_out")
+        found[int(row["person_id"])].append((*decision, str(row["reference"] or "")))
     return found
 
 
@@ -88,7 +100,7 @@ def check(day: Day) -> RuleResult:
             continue
         examined += 1
         person = attempt.person_id
-        if _state_at(opt_outs.get(person, []), call.at, before_first=False):
+        if _opted_out_at(opt_outs.get(person, []), call.at, attempt.id):
             breaches.append(_breach(call, attempt.id, "s'est opposée aux appels sortants"))
         elif _limited_at(limitations.get(person, []), attempt.limited, call.at):
             breaches.append(_breach(call, attempt.id, "fait l'objet d'une limitation"))

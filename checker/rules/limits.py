@@ -19,7 +19,7 @@ from checker.report import Breach, RuleResult
 RULE = "contact_limits"
 MAX_REACHED = 4
 REACHED_WINDOW = timedelta(days=30)
-REFUSAL_COOLDOWN = timedelta(days=60)
+COOLDOWN = timedelta(days=60)  # after a refusal
 
 _REACHED = """
 SELECT person_id, id, answered_at FROM callattempt
@@ -27,7 +27,7 @@ WHERE answered_at IS NOT NULL AND result IN ('answered', 'abandoned') AND person
 ORDER BY person_id, answered_at, id
 """
 _REFUSALS = """
-SELECT person_id, id, created_at FROM outcome
+SELECT person_id, id, attempt_id, created_at FROM outcome
 WHERE (interview = 'refused' OR offer = 'refused') AND person_id IN :ids
 """
 
@@ -53,16 +53,19 @@ def _too_many(day: Day, people: set[int]) -> list[Breach]:
 
 
 def _after_refusal(day: Day, people: set[int]) -> list[Breach]:
-    refusals: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
+    refusals: dict[int, list[tuple[datetime, int, int | None]]] = defaultdict(list)
     for row in fetch_in(day.conn, _REFUSALS, people):
-        refusals[int(row["person_id"])].append((required_datetime(row["created_at"]), row["id"]))
+        moment = required_datetime(row["created_at"])
+        refusals[int(row["person_id"])].append((moment, row["id"], row["attempt_id"]))
     breaches = []
     for call in day.calls:
         attempt = day.attempt_of(call)
         if attempt is None:
             continue
-        for refused_at, outcome_id in refusals.get(attempt.person_id, []):
-            if refused_at < call.at < refused_at + REFUSAL_COOLDOWN:
+        for refused_at, outcome_id, refused_in in refusals.get(attempt.person_id, []):
+            # A refusal said during this very call cannot have come before it, whatever
+            # the clocks of the PBX and the desk say.
+            if refused_in != attempt.id and refused_at < call.at < refused_at + COOLDOWN:
                 detail = (
                     f"appel du {call.at:%d/%m/%Y} moins de 60 jours après le refus du "
                     f"{refused_at:%d/%m/%Y} (résultat {outcome_id})"

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlmodel import Session
+
+from consent.models import ConsentEntry
 from tests.checker.builder import MORNING, DayBuilder, rules_of
 
 
@@ -53,4 +56,19 @@ def test_a_limitation_of_unknown_start_holds_against_every_call(day: DayBuilder)
     day.call(day.person())
     assert day.check().ok
     day.call(day.person(limited=True))
+    assert rules_of(day.check()) == ["consent"]
+
+
+def test_an_opt_out_said_during_the_call_itself_does_not_count(day: DayBuilder) -> None:
+    # The desk's clock may stand still during the call: the decision is stamped with
+    # the dial's own moment, and references the call it was taken in.
+    person = day.person()
+    attempt = day.call(person)
+    with Session(day.engine) as session:
+        session.add(ConsentEntry(person_id=person, channel="call", decision="opt_out",
+                                 source="call_outcome", author="agent1",
+                                 reference=f"appel {attempt}", at=MORNING))  # fmt: skip
+        session.commit()
+    assert day.check().ok
+    day.call(person, MORNING + timedelta(hours=4))
     assert rules_of(day.check()) == ["consent"]

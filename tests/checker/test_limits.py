@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import text
+
 from tests.checker.builder import MORNING, DayBuilder, rules_of
 
 DAY = timedelta(days=1)
@@ -43,3 +45,14 @@ def test_a_call_within_60_days_after_a_refusal_is_a_breach(day: DayBuilder) -> N
     report = day.check()
     assert rules_of(report) == ["contact_limits"]
     assert "moins de 60 jours après le refus du 19/11/2026" in report.breaches[0].detail_fr
+
+
+def test_a_refusal_said_during_the_call_itself_does_not_count(day: DayBuilder) -> None:
+    # The desk's clock may lag the PBX's: the outcome looks older than its own call.
+    person = day.person()
+    day.call(person, outcome={"interview": "refused"}, seconds=60)
+    with day.engine.begin() as conn:
+        conn.execute(text("UPDATE outcome SET created_at = :at"), {"at": MORNING - DAY})
+    assert day.check().ok
+    day.call(person, MORNING + DAY)
+    assert rules_of(day.check()) == ["contact_limits"]
