@@ -1,0 +1,115 @@
+"""``dialer day``: the acceptance run of a whole campaign day, with optional faults."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from dataclasses import replace
+from pathlib import Path
+
+import typer
+
+from dialer.cli.context import console, fail
+from dialer.cli.main import app
+from dialer.day.compare import compare, first_outcomes, side_by_side
+from dialer.day.options import DayOptions, parse_faults
+from dialer.day.run import DayResult, WorkerKillNeedsPostgres, run_day
+from dialer.day.summary import summary_text
+from dialer.db import make_engine
+
+FAULTS_HELP = (
+    "pannes, séparées par des virgules : ami-drop, worker-kill, receiver-flaky, slow-pbx, "
+    "ou all. worker-kill demande PostgreSQL (--database-url postgresql://…)"
+)
+
+
+@app.command("day")
+def day(
+    agents: int = typer.Option(20, "--agents", min=1, help="agents simulés au poste"),
+    people: int = typer.Option(2000, "--people", min=1, help="personnes du fichier"),
+    seed: int = typer.Option(1, "--seed", help="graine de toute la journée"),
+    database_url: str | None = typer.Option(
+        None,
+        "--database-url",
+        help="PostgreSQL : un nouveau schéma y est créé "
+        "(défaut : un nouveau fichier SQLite sous var/day/)",
+    ),  # fmt: skip
+    time_factor: float = typer.Option(
+        1 / 120, "--time-factor", help="secondes réelles par seconde simulée"
+    ),
+    hours: float = typer.Option(8.0, "--hours", help="durée de la journée simulée (heures)"),
+    start_hour: int = typer.Option(8, "--start-hour", min=0, max=23, help="heure de Paris"),
+    faults: str = typer.Option("", "--faults", help=FAULTS_HELP),
+    compare_runs: bool = typer.Option(
+        False, "--compare", help="jouer aussi la journée sans panne et comparer"
+    ),
+    as_json: bool = typer.Option(False, "--json", help="résultat en JSON"),
+    work_dir: Path = typer.Option(Path("var/day"), "--work-dir", help="dossier des journées"),
+) -> None:
+    """Joue une journée complète de campagne, affiche son bilan et le contrôle indépendant."""
+    logging.basicConfig(level=logging.ERROR)
+    try:
+        chosen = parse_faults(faults)
+    except ValueError as error:
+        raise fail(str(error)) from None
+    options = DayOptions(agents=agents, people=people, seed=seed, database_url=database_url,
+                         time_factor=time_factor, hours=hours, start_hour=start_hour,
+                         faults=chosen, work_dir=work_dir)  # fmt: skip
+    try:
+        calm = asyncio.run(run_day(replace(options, faults=frozenset()))) if compare_runs else None
+        result = asyncio.run(run_day(options))
+    except WorkerKillNeedsPostgres as error:
+        raise fail(str(error)) from None
+    ok = _report(result, calm, as_json)
+    if not ok:
+        raise typer.Exit(1)
+
+
+def _report(result: DayResult, calm: DayResult | None, as_json: bool) -> bool:
+    comparison = None
+    if calm is not None:
+        comparison = compare(calm.summary, result.summary, _outcomes(calm), _outcomes(result))
+    ok = result.ok and (calm is None or calm.ok) and (comparison is None or comparison.ok)
+    if as_json:
+        document = {"ok": ok, "day": _json(result), "without_faults": _json(calm) if calm else None,
+                    "comparison": comparison.__dict__ if comparison else None}  # fmt: skip
+        console.print_json(json.dumps(document, default=str))
+        return ok
+    console.print(summary_text(result.summary), highlight=False)
+    console.print(_extras(result), highlight=False)
+    if calm is not None and comparison is not None:
+        console.print("\nComparaison avec la même journée sans panne :", highlight=False)
+        console.print(side_by_side(calm.summary, result.summary, comparison), highlight=False)
+    console.print("\n" + (result.check_error or result.check_text), highlight=False)
+    return ok
+
+
+def _outcomes(result: DayResult) -> dict[int, tuple[str | None, str | None, bool, bool]]:
+    engine = make_engine(result.database_url)
+    try:
+        return first_outcomes(engine, result.campaign_id)
+    finally:
+        engine.dispose()
+
+
+def _extras(result: DayResult) -> str:
+    struck = ", ".join(f"{name} ×{n}" for name, n in sorted(result.faults.items())) or "aucune"
+    return "\n".join([
+        f"  Pannes provoquées : {struck}",
+        f"  Flux de la caisse : {result.feed_received} événement(s) reçu(s) "
+        f"sur {result.feed_events}",
+        f"  Base : {result.database_url}",
+        f"  Journal des numérotations du PBX : {result.dial_log}",
+    ])  # fmt: skip
+
+
+def _json(result: DayResult) -> dict[str, object]:
+    return {
+        "summary": result.summary.as_json(), "faults": result.faults,
+        "feed_events": result.feed_events, "feed_received": result.feed_received,
+        "database_url": result.database_url, "dial_log": str(result.dial_log),
+        "breaches": result.breaches, "check_error": result.check_error,
+        "desk": {"pops": result.tally.pops, "recorded": result.tally.recorded,
+                 "refused": result.tally.refused, "choices": dict(result.tally.choices)},
+    }  # fmt: skip

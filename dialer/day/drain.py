@@ -1,0 +1,56 @@
+"""Waiting for the day to settle: calls ended, outcomes recorded, the feed delivered."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from dialer.day.clock import SimClock
+from dialer.models import AgentPresence, CallAttempt, FeedEvent
+
+POLL_S = 0.2
+BUSY_STATES = ("reserved", "on_call")
+
+
+async def until(clock: SimClock, moment: datetime) -> None:
+    """Sleep until the simulated clock reaches ``moment``."""
+    while clock() < moment:
+        await asyncio.sleep(min(1.0, max(0.01, clock.real_seconds(
+            (moment - clock()).total_seconds()))))  # fmt: skip
+
+
+async def settle(check: Callable[[], bool], bound_s: float) -> bool:
+    """Poll ``check`` (in a thread) until it holds or ``bound_s`` real seconds passed."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + bound_s
+    while loop.time() < deadline:
+        if await asyncio.to_thread(check):
+            return True
+        await asyncio.sleep(POLL_S)
+    return False
+
+
+def calls_settled(engine: Engine, campaign_id: int) -> Callable[[], bool]:
+    """No call still open and no agent still held or on a call."""
+
+    def check() -> bool:
+        with Session(engine) as session:
+            open_calls = session.exec(select(func.count()).select_from(CallAttempt).where(
+                CallAttempt.campaign_id == campaign_id, col(CallAttempt.result).is_(None),
+            )).one()  # fmt: skip
+            busy = session.exec(select(func.count()).select_from(AgentPresence).where(
+                col(AgentPresence.state).in_(BUSY_STATES))).one()  # fmt: skip
+        return open_calls == 0 and busy == 0
+
+    return check
+
+
+def feed_size(engine: Engine, fund_id: int) -> int:
+    with Session(engine) as session:
+        return int(session.exec(select(func.count()).select_from(FeedEvent).where(
+            FeedEvent.fund_id == fund_id)).one())  # fmt: skip

@@ -1,0 +1,58 @@
+"""What a simulated day is asked to do: its size, its pace and the faults to inject."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+
+class Fault(StrEnum):
+    AMI_DROP = "ami-drop"  # the PBX closes the AMI connection every few minutes
+    WORKER_KILL = "worker-kill"  # the dialer worker is SIGKILLed and restarted
+    RECEIVER_FLAKY = "receiver-flaky"  # the fund's webhook refuses half and restarts
+    SLOW_PBX = "slow-pbx"  # the PBX answers every action late
+
+
+def parse_faults(text: str) -> frozenset[Fault]:
+    """``ami-drop,slow-pbx`` or ``all``; ValueError in French for an unknown name."""
+    names = [part.strip() for part in text.split(",") if part.strip()]
+    if names == ["all"]:
+        return frozenset(Fault)
+    known = {fault.value: fault for fault in Fault}
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        choices = ", ".join([*known, "all"])
+        raise ValueError(f"Panne inconnue : {', '.join(unknown)} (au choix : {choices}).")
+    return frozenset(known[name] for name in names)
+
+
+@dataclass(frozen=True)
+class FaultPlan:
+    """How often each fault strikes, in simulated minutes (real delays in seconds)."""
+
+    ami_drop_every_min: float = 20.0
+    worker_kill_every_min: float = 90.0
+    receiver_restart_every_min: float = 45.0
+    receiver_failure_rate: float = 0.5
+    pbx_delay_s: float = 0.05
+
+
+@dataclass(frozen=True)
+class DayOptions:
+    agents: int = 20
+    people: int = 2000
+    seed: int = 1
+    database_url: str | None = None  # None: a new SQLite file under var/day/
+    time_factor: float = 1 / 120  # real seconds per simulated second
+    hours: float = 8.0
+    start_hour: int = 8  # Paris time the simulated day starts
+    faults: frozenset[Fault] = frozenset()
+    plan: FaultPlan = field(default_factory=FaultPlan)
+    work_dir: Path = Path("var/day")
+    bad_ratio: float = 0.02
+    opt_out_ratio: float = 0.03
+    tick_seconds: float = 0.05
+
+    def has(self, fault: Fault) -> bool:
+        return fault in self.faults

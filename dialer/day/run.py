@@ -1,0 +1,219 @@
+"""One whole campaign day, end to end, then its summary and the independent check."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from pydantic import SecretStr
+
+from dialer.day.agents import AgentContext, DeskAgent, DeskTally
+from dialer.day.clock import SimClock, day_start, next_working_day
+from dialer.day.drain import calls_settled, feed_size, settle, until
+from dialer.day.faults import FaultLog, calm_down, start_faults
+from dialer.day.options import DayOptions, Fault
+from dialer.day.receiver import FundReceiver
+from dialer.day.services import WebApp, WorkerProcess, free_port, start_web_app, worker_process
+from dialer.day.summary import DayFacts, DaySummary, summarise
+from dialer.day.worker_main import day_settings
+from dialer.day.world import World, build_world, fresh_database_url, new_run_id
+from dialer.db import session_scope
+from dialer.feed.runner import FeedDelivery
+from dialer.feed.webhooks import set_webhook
+from dialer.models import Campaign
+from dialer.runtime import Runtime, build_runtime
+from dialer.waves import finish_wave, start_wave
+from telephony.sim import PbxSimulator, SimulatorConfig
+
+# Bounds on settling after the day, in simulated minutes (at least a few real seconds).
+DRAIN_MINUTES = 30.0
+MIN_DRAIN_S = 15.0
+FEED_DRAIN_S = 60.0
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class DayResult:
+    summary: DaySummary
+    campaign_id: int
+    database_url: str
+    dial_log: Path
+    tally: DeskTally
+    faults: dict[str, int]
+    feed_events: int
+    feed_received: int
+    check_text: str = ""
+    breaches: list[str] = field(default_factory=list)
+    check_error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.check_error is None and not self.breaches
+
+
+class WorkerKillNeedsPostgres(ValueError):
+    pass
+
+
+class DayRun:
+    def __init__(self, options: DayOptions) -> None:
+        if Fault.WORKER_KILL in options.faults and not _is_postgres(options.database_url):
+            raise WorkerKillNeedsPostgres(
+                "La panne worker-kill demande PostgreSQL (--database-url postgresql://…) : "
+                "les fiches d'appel passent du processus de numérotation au serveur web "
+                "par LISTEN/NOTIFY."
+            )
+        self.options = options
+        self.run_id = new_run_id()
+        self.folder = options.work_dir / self.run_id
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.dial_log = self.folder / "dial-log.jsonl"
+        self.tally = DeskTally()
+        self.fault_log = FaultLog()
+        self.start = day_start(next_working_day(datetime.now(UTC).date()), options.start_hour)
+        self.ami_port = free_port()
+        url = fresh_database_url(options.database_url, options.work_dir, self.run_id)
+        settings = day_settings(url, self.ami_port, self.folder / "keys.json",
+                                secret_key=SecretStr(secrets.token_urlsafe(32)))  # fmt: skip
+        self.runtime: Runtime = build_runtime(settings)
+        self.receiver = FundReceiver(seed=options.seed)
+
+    async def run(self) -> DayResult:
+        began = time.monotonic()
+        world = await asyncio.to_thread(self._prepare)
+        clock = SimClock(self.start, time.time(), self.options.time_factor)
+        sim = PbxSimulator(SimulatorConfig(time_factor=clock.time_factor, seed=self.options.seed,
+                                           dial_log_path=self.dial_log, clock=clock))  # fmt: skip
+        await sim.start("127.0.0.1", self.ami_port)
+        feed = FeedDelivery(self.runtime)
+        feed.start()
+        worker = await self._worker(clock)
+        try:
+            web = await start_web_app(self.runtime.settings, clock, run_dialer=worker is None,
+                                      tick_seconds=self.options.tick_seconds)  # fmt: skip
+            try:
+                await self._day(world, clock, web, sim, worker)
+            finally:
+                await web.stop()
+        finally:
+            if worker is not None:
+                await asyncio.to_thread(worker.stop)
+            received = await self._deliver_feed(world)
+            await feed.stop()
+            self.receiver.stop()
+            await sim.stop()
+        return await self._result(world, clock, received, time.monotonic() - began)
+
+    def _prepare(self) -> World:
+        opts = self.options
+        world = build_world(self.runtime, opts.people, opts.agents, opts.seed, self.start,
+                            self.folder, bad_ratio=opts.bad_ratio,
+                            opt_out_ratio=opts.opt_out_ratio, hours=opts.hours)  # fmt: skip
+        self.receiver.start()
+        with session_scope(self.runtime.engine) as session:
+            set_webhook(session, self.runtime.cipher, world.fund_id, self.receiver.url)
+            start_wave(session, world.wave_id, self.start)
+        return world
+
+    async def _worker(self, clock: SimClock) -> WorkerProcess | None:
+        if Fault.WORKER_KILL not in self.options.faults:
+            return None
+        errors = self.folder / "worker.stderr"
+        worker = worker_process(
+            self.runtime.settings, self.ami_port, clock, self.options.tick_seconds, errors
+        )
+        await asyncio.to_thread(worker.start)
+        return worker
+
+    async def _day(self, world: World, clock: SimClock, web: WebApp, sim: PbxSimulator,
+                   worker: WorkerProcess | None) -> None:  # fmt: skip
+        agents = self._agents(world, clock, web)
+        faults = start_faults(self.options, clock, sim, self.receiver, worker, self.fault_log)
+        try:
+            await until(clock, self.start + timedelta(hours=self.options.hours))
+            with session_scope(self.runtime.engine) as session:
+                finish_wave(session, world.wave_id, clock())
+            for task in faults:
+                task.cancel()
+            calm_down(sim, self.receiver)
+            bound = max(MIN_DRAIN_S, clock.real_seconds(DRAIN_MINUTES * 60))
+            await settle(calls_settled(self.runtime.engine, world.campaign_id), bound)
+        finally:
+            for task in [*faults, *agents]:
+                task.cancel()
+            await asyncio.gather(*faults, *agents, return_exceptions=True)
+
+    def _agents(self, world: World, clock: SimClock, web: WebApp) -> list[asyncio.Task[None]]:
+        with session_scope(self.runtime.engine) as session:
+            campaign = session.get(Campaign, world.campaign_id)
+            wrap_up = float(campaign.wrap_up_seconds) if campaign else 30.0
+        context = AgentContext(web.url, world.campaign_id, self.options.seed, clock, wrap_up,
+                               self.tally)  # fmt: skip
+        return [asyncio.create_task(DeskAgent(login, context).run()) for login in world.agents]
+
+    async def _deliver_feed(self, world: World) -> int:
+        expected = await asyncio.to_thread(feed_size, self.runtime.engine, world.fund_id)
+        await settle(lambda: len(self.receiver.events) >= expected, FEED_DRAIN_S)
+        return len(self.receiver.events)
+
+    async def _result(self, world: World, clock: SimClock, received: int,
+                      real_s: float) -> DayResult:  # fmt: skip
+        end = clock()
+        facts = DayFacts(world.campaign_id, world.wave_id, world.file_rows, world.file_bad_rows,
+                         world.imported, world.opted_out_by_fund, len(world.agents),
+                         self.options.hours * 3600, real_s)  # fmt: skip
+        summary = await asyncio.to_thread(summarise, self.runtime.engine, facts, end)
+        result = DayResult(
+            summary, world.campaign_id, self.runtime.settings.database_url, self.dial_log,
+            self.tally, dict(self.fault_log.struck),
+            await asyncio.to_thread(feed_size, self.runtime.engine, world.fund_id), received,
+        )  # fmt: skip
+        await asyncio.to_thread(run_checker, result)
+        self.runtime.engine.dispose()
+        return result
+
+
+def run_checker(result: DayResult) -> None:
+    """The independent checker over the database and the PBX's dial log."""
+    try:
+        from checker import check_day
+    except ModuleNotFoundError:
+        _run_checker_process(result)
+        return
+    report = check_day(result.database_url, result.dial_log)
+    result.check_text = report.render_fr()
+    result.breaches = [f"{b.rule} — {b.subject} : {b.detail_fr}" for b in report.breaches]
+
+
+def _run_checker_process(result: DayResult) -> None:
+    """``python -m checker`` from the project folder, when the package is not installed."""
+    if not (PROJECT_ROOT / "checker" / "__main__.py").exists():
+        result.check_error = (
+            "Le contrôleur indépendant (paquet checker) est introuvable : "
+            "la journée ne peut pas être déclarée conforme."
+        )
+        return
+    command = [sys.executable, "-m", "checker", result.database_url, str(result.dial_log)]
+    done = subprocess.run(  # noqa: S603 (our own interpreter and module)
+        command, cwd=PROJECT_ROOT, capture_output=True, text=True, check=False
+    )
+    result.check_text = (done.stdout + done.stderr).strip()
+    if done.returncode != 0:
+        result.breaches = [f"le contrôleur a rendu le code {done.returncode}"]
+
+
+def _is_postgres(url: str | None) -> bool:
+    return url is not None and url.startswith("postgresql")
+
+
+async def run_day(options: DayOptions) -> DayResult:
+    return await DayRun(options).run()
+
+
+__all__ = ["DayResult", "DayRun", "WorkerKillNeedsPostgres", "run_day"]

@@ -1,0 +1,138 @@
+"""The day's figures, read back from the database, and their French summary."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from dialer.models import CallAttempt, Campaign, Outcome, WaveMember
+from dialer.selection.explain import explain_campaign
+from telephony.results import REACHED_RESULTS, CallResult
+
+
+@dataclass(frozen=True)
+class DaySummary:
+    file_rows: int
+    rejected_rows: int
+    imported: int
+    opted_out_by_fund: int
+    wave_size: int
+    calls: int
+    people_reached: int
+    interviews_accepted: int
+    interviews_refused: int
+    offers_accepted: int
+    offers_refused: int
+    callbacks: int
+    contact_changes: int
+    opted_out_on_call: int
+    abandoned: int
+    abandon_rate: float
+    abandon_target: float
+    occupancy: float
+    people_left: int
+    why_left: str
+    simulated_hours: float
+    real_seconds: float
+
+    def as_json(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class DayFacts:
+    """What the run knows besides the database: the file, the agents, the durations."""
+
+    campaign_id: int
+    wave_id: int
+    file_rows: int
+    rejected_rows: int
+    imported: int
+    opted_out_by_fund: int
+    agents: int
+    simulated_seconds: float
+    real_seconds: float
+
+
+def summarise(engine: Engine, facts: DayFacts, end: datetime) -> DaySummary:
+    with Session(engine) as session:
+        campaign = session.get(Campaign, facts.campaign_id)
+        assert campaign is not None
+        attempts = list(session.exec(select(CallAttempt).where(
+            CallAttempt.campaign_id == facts.campaign_id)))  # fmt: skip
+        outcomes = list(session.exec(select(Outcome).where(
+            Outcome.campaign_id == facts.campaign_id)))  # fmt: skip
+        wave_size = session.exec(select(func.count()).select_from(WaveMember).where(
+            WaveMember.wave_id == facts.wave_id)).one()  # fmt: skip
+        members = set(session.exec(select(WaveMember.contact_id).where(
+            WaveMember.wave_id == facts.wave_id)))  # fmt: skip
+    reached = [a for a in attempts if a.result in REACHED_RESULTS]
+    abandoned = sum(1 for a in reached if a.result == CallResult.ABANDONED)
+    settled = {o.contact_id for o in outcomes if o.callback_at is None}
+    talk = sum((a.ended_at - a.connected_at).total_seconds() for a in attempts
+               if a.connected_at is not None and a.ended_at is not None)  # fmt: skip
+    busy = talk + len(outcomes) * campaign.wrap_up_seconds
+    why = explain_campaign(engine, facts.campaign_id, end, wave_id=facts.wave_id)
+    return DaySummary(
+        file_rows=facts.file_rows, rejected_rows=facts.rejected_rows, imported=facts.imported,
+        opted_out_by_fund=facts.opted_out_by_fund, wave_size=int(wave_size),
+        calls=len(attempts), people_reached=len({a.contact_id for a in reached}),
+        interviews_accepted=_count(outcomes, "interview", "accepted"),
+        interviews_refused=_count(outcomes, "interview", "refused"),
+        offers_accepted=_count(outcomes, "offer", "accepted"),
+        offers_refused=_count(outcomes, "offer", "refused"),
+        callbacks=sum(1 for o in outcomes if o.callback_at is not None),
+        contact_changes=sum(1 for o in outcomes if o.contact_changes),
+        opted_out_on_call=sum(1 for o in outcomes if o.consent_changes.get("call") == "opt_out"),
+        abandoned=abandoned, abandon_rate=abandoned / len(reached) if reached else 0.0,
+        abandon_target=campaign.abandon_target,
+        occupancy=busy / (facts.agents * facts.simulated_seconds) if facts.agents else 0.0,
+        people_left=len(members - settled), why_left=why.text_fr,
+        simulated_hours=facts.simulated_seconds / 3600, real_seconds=facts.real_seconds,
+    )  # fmt: skip
+
+
+def _count(outcomes: list[Outcome], name: str, value: str) -> int:
+    return sum(1 for o in outcomes if getattr(o, name) == value)
+
+
+def _pct(value: float) -> str:
+    return f"{value * 100:.1f} %".replace(".", ",")
+
+
+def summary_lines(s: DaySummary) -> list[tuple[str, str]]:
+    """(French label, value) pairs, in reading order; shared by the text and the comparison."""
+    return [
+        ("Lignes du fichier", str(s.file_rows)),
+        ("Lignes rejetées", str(s.rejected_rows)),
+        ("Personnes importées", str(s.imported)),
+        ("Oppositions de la caisse (fichier)", str(s.opted_out_by_fund)),
+        ("Personnes dans la vague", str(s.wave_size)),
+        ("Appels passés", str(s.calls)),
+        ("Personnes jointes", str(s.people_reached)),
+        ("Entretiens acceptés", str(s.interviews_accepted)),
+        ("Entretiens refusés", str(s.interviews_refused)),
+        ("Offres acceptées", str(s.offers_accepted)),
+        ("Offres refusées", str(s.offers_refused)),
+        ("Rappels programmés", str(s.callbacks)),
+        ("Changements de coordonnées", str(s.contact_changes)),
+        ("Oppositions exprimées au téléphone", str(s.opted_out_on_call)),
+        ("Appels abandonnés", str(s.abandoned)),
+        ("Taux d'abandon", f"{_pct(s.abandon_rate)} (cible {_pct(s.abandon_target)})"),
+        ("Occupation des agents", _pct(s.occupancy)),
+        ("Personnes restant à traiter", str(s.people_left)),
+    ]
+
+
+def summary_text(s: DaySummary) -> str:
+    head = (f"Bilan de la journée ({s.simulated_hours:.1f} h simulées en "
+            f"{s.real_seconds:.0f} s réelles)")  # fmt: skip
+    width = max(len(label) for label, _ in summary_lines(s))
+    body = [f"  {label.ljust(width)} : {value}" for label, value in summary_lines(s)]
+    verdict = "dans la cible" if s.abandon_rate <= s.abandon_target else "AU-DESSUS de la cible"
+    why = ["Pourquoi il reste des personnes :", *("  " + line for line in s.why_left.splitlines())]
+    return "\n".join([head, *body, f"  Abandon {verdict}.", *why])

@@ -1,0 +1,73 @@
+"""The day's dialer worker as its own process (the worker-kill fault needs one to kill).
+
+``python -m dialer.day.worker_main --database-url URL --ami-port N --key-file F
+--clock-start ISO --clock-epoch S --time-factor F`` runs a ``DialerService``
+against the day's PBX (not embedded: the PBX outlives the worker, as a real
+Asterisk would), on the day's simulated clock, feed push off. It prints
+``ready`` once started and stops cleanly on SIGTERM; SIGKILL leaves its calls
+in flight for the next life's ``close_orphans``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+from datetime import datetime
+from pathlib import Path
+
+from dialer.day.clock import SimClock
+from dialer.runtime import build_runtime
+from dialer.service import DialerService
+from dialer.settings import Settings
+
+WORKER_ID = "day-worker"
+
+
+def day_settings(database_url: str, ami_port: int, key_file: Path, **extra: object) -> Settings:
+    """The settings every process of the day shares."""
+    return Settings(
+        database_url=database_url,
+        ami_url=f"ami://dialer:dialer-secret@127.0.0.1:{ami_port}",
+        embedded_pbx=False,
+        worker_id=WORKER_ID,
+        trunk_max_cps=200.0,
+        ami_action_timeout_s=10.0,
+        data_key_file=key_file,
+        feed_push=False,
+        demo_data=False,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--ami-port", type=int, required=True)
+    parser.add_argument("--key-file", required=True)
+    parser.add_argument("--clock-start", required=True)
+    parser.add_argument("--clock-epoch", type=float, required=True)
+    parser.add_argument("--time-factor", type=float, required=True)
+    parser.add_argument("--tick-seconds", type=float, default=0.05)
+    return parser.parse_args()
+
+
+async def _run(args: argparse.Namespace) -> None:
+    stop = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    clock = SimClock(datetime.fromisoformat(args.clock_start), args.clock_epoch, args.time_factor)
+    settings = day_settings(args.database_url, args.ami_port, Path(args.key_file))
+    runtime = build_runtime(settings, create_keys=False)
+    service = DialerService(runtime, clock=clock, tick_seconds=args.tick_seconds)
+    await service.start()
+    print("ready", flush=True)
+    try:
+        await stop.wait()
+    finally:
+        await service.stop()
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.WARNING)
+    asyncio.run(_run(_arguments()))

@@ -1,0 +1,175 @@
+"""The day's world on a fresh database: funds, campaign, agents, contacts, opt-outs, wave."""
+
+from __future__ import annotations
+
+import csv
+import random
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlmodel import Session, col, select
+
+from consent import ledger
+from dialer import migrate
+from dialer.accounts.users import create_user
+from dialer.campaigns.policies import CallingPolicy
+from dialer.campaigns.setup import create_campaign, create_fund
+from dialer.db import make_engine, session_scope
+from dialer.demo.contact_file import write_contact_file
+from dialer.importing.pipeline import import_contacts
+from dialer.models import CampaignAgent, CampaignContact, Person
+from dialer.people.errors import FieldError
+from dialer.people.phones import normalise_phone
+from dialer.runtime import Runtime
+from dialer.territories import Territory
+from dialer.waves import schedule_wave
+
+FUNDS = (
+    ("CPAM75", "CPAM de Paris", Territory.METRO),
+    ("CPAM2A", "CPAM de Corse-du-Sud", Territory.CORSICA),
+    ("CGSS974", "CGSS de La Réunion", Territory.REUNION),
+    ("CGSS971", "CGSS de Guadeloupe", Territory.GUADELOUPE),
+    ("CGSS973", "CGSS de Guyane", Territory.GUYANE),
+    ("CSS976", "CSS de Mayotte", Territory.MAYOTTE),
+)
+COMMISSIONING_FUND = "CPAM75"
+CAMPAIGN_CODE = "GRIPPE-JOUR"
+THEME = "flu_vaccination"
+OPT_OUT_HEADER = ["Téléphone", "Canal", "Décision"]
+
+
+@dataclass(frozen=True)
+class AgentLogin:
+    user_id: int
+    username: str
+    password: str
+
+
+@dataclass
+class World:
+    campaign_id: int
+    fund_id: int
+    wave_id: int
+    agents: list[AgentLogin]
+    file_rows: int
+    file_bad_rows: int
+    imported: int
+    rejected: int
+    opted_out_by_fund: int
+
+
+def fresh_database_url(database_url: str | None, work_dir: Path, run_id: str) -> str:
+    """A new SQLite file under ``work_dir``, or a new schema of the PostgreSQL database."""
+    if database_url is None or database_url.startswith("sqlite"):
+        path = work_dir / f"{run_id}.sqlite3"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{path}"
+    schema = f"day_{run_id}"
+    admin = make_engine(database_url)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    admin.dispose()
+    separator = "&" if "?" in database_url else "?"
+    return f"{database_url}{separator}options=-csearch_path%3D{schema}"
+
+
+def new_run_id() -> str:
+    return f"{datetime.now().strftime('%Y%m%d_%H%M%S')}_{uuid.uuid4().hex[:6]}"
+
+
+def build_world(runtime: Runtime, people: int, agents: int, seed: int, now: datetime,
+                folder: Path, *, bad_ratio: float = 0.02, opt_out_ratio: float = 0.03,
+                hours: float = 8.0) -> World:  # fmt: skip
+    """Everything the day needs, stored; ``now`` is the simulated start of the day."""
+    migrate.upgrade(runtime.engine)
+    campaign_id, fund_id = _funds_and_campaign(runtime)
+    logins = _agents(runtime, campaign_id, agents)
+    path = folder / "fichier-contacts.csv"
+    generated = write_contact_file(path, THEME, people, seed=seed, bad_ratio=bad_ratio)
+    summary, _job = import_contacts(runtime.engine, campaign_id, path, runtime.cipher)
+    opt_out_file = folder / "liste-oppositions.csv"
+    write_opt_out_list(runtime, campaign_id, opt_out_file, opt_out_ratio, seed)
+    opted = apply_opt_out_list(runtime, opt_out_file, now)
+    with session_scope(runtime.engine) as session:
+        wave = schedule_wave(
+            session, campaign_id, "Journée complète", now, now + timedelta(hours=hours),
+            pacing_mode="predictive", now=now,
+        )  # fmt: skip
+        wave_id = wave.id or 0
+    return World(
+        campaign_id, fund_id, wave_id, logins, generated.rows, generated.bad_rows,
+        summary.stored + summary.updated + summary.unchanged + summary.merged,
+        summary.rejected_rows, opted,
+    )  # fmt: skip
+
+
+def _funds_and_campaign(runtime: Runtime) -> tuple[int, int]:
+    with session_scope(runtime.engine) as session:
+        funds = {code: create_fund(session, code, name, where) for code, name, where in FUNDS}
+        fund = funds[COMMISSIONING_FUND]
+        campaign = create_campaign(
+            session, CAMPAIGN_CODE, "Vaccination antigrippale : journée d'appels", THEME,
+            fund, "+33140000000", CallingPolicy(),
+        )  # fmt: skip
+        campaign.status = "active"
+        campaign.pacing_mode = "predictive"
+        session.add(campaign)
+        session.flush()
+        return campaign.id or 0, fund.id or 0
+
+
+def _agents(runtime: Runtime, campaign_id: int, count: int) -> list[AgentLogin]:
+    logins = []
+    with session_scope(runtime.engine) as session:
+        for n in range(1, count + 1):
+            password = secrets.token_urlsafe(16)
+            username = f"agent{n:03d}"
+            user = create_user(session, username, f"Agent {n}", "agent", password)
+            session.add(CampaignAgent(campaign_id=campaign_id, user_id=user.id or 0,
+                                      enabled_by="dialer day"))  # fmt: skip
+            logins.append(AgentLogin(user.id or 0, username, password))
+    return logins
+
+
+def write_opt_out_list(runtime: Runtime, campaign_id: int, path: Path, ratio: float,
+                       seed: int) -> int:  # fmt: skip
+    """The fund's list of people refusing calls: a seeded share of the campaign's people."""
+    with Session(runtime.engine) as session:
+        phones = session.exec(
+            select(Person.phone_e164)
+            .join(CampaignContact, col(CampaignContact.person_id) == col(Person.id))
+            .where(CampaignContact.campaign_id == campaign_id)
+            .order_by(col(Person.id))
+        ).all()
+    chosen = random.Random(seed).sample(
+        [p for p in phones if p], round(len(phones) * ratio)
+    )  # fmt: skip
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
+        writer.writerow(OPT_OUT_HEADER)
+        writer.writerows([phone, "appels", "opposition"] for phone in chosen)
+    return len(chosen)
+
+
+def apply_opt_out_list(runtime: Runtime, path: Path, now: datetime) -> int:
+    """Record each listed person's refusal of calls in the consent ledger (source fund_file)."""
+    recorded = 0
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle, delimiter=";"))[1:]
+    with session_scope(runtime.engine) as session:
+        for row in rows:
+            try:
+                phone = normalise_phone(row[0]).e164
+            except (FieldError, ValueError, IndexError):
+                continue
+            ids = session.exec(select(Person.id).where(Person.phone_e164 == phone)).all()
+            for person_id in ids:
+                if person_id is not None:
+                    ledger.record(session, person_id, "call", "opt_out", "fund_file",
+                                  COMMISSIONING_FUND, reference=path.name, now=now)  # fmt: skip
+                    recorded += 1
+    return recorded
