@@ -33,6 +33,6 @@ def test_two_people_sharing_a_number_are_not_called_at_once(day: DayBuilder) -> 
 def test_a_call_the_log_never_ended_overlaps_every_later_one(day: DayBuilder) -> None:
     person = day.person()
     day.call(person, result="no_answer", ended=False)
-    assert day.check().ok
+    assert rules_of(day.check()) == ["unfinished_attempt"]
     day.call(person, MORNING + timedelta(hours=1), result="no_answer")
-    assert rules_of(day.check()) == ["simultaneous_dial"]
+    assert rules_of(day.check()) == ["simultaneous_dial", "unfinished_attempt"]
