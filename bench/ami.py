@@ -80,6 +80,7 @@ async def run(quick: bool) -> dict[str, Any]:
         "originate_duplicate_finals": int(sum(o["duplicates"] for o in origs)),
         "originate_dial_log": int(sum(o["dial_log"] for o in origs)),
         "originate_dial_log_mismatch": int(sum(o["dial_log_mismatch"] for o in origs)),
+        "originates_per_cpu_s": round(_median_of(origs, "per_client_cpu_s")),
         "originate_client_cpu_load": round(_median_of(origs, "client_cpu_load"), 3),
         "originate_sim_cpu_load": round(_median_of(origs, "sim_cpu_load"), 3),
     }
@@ -137,6 +138,7 @@ def print_report(r: dict[str, Any]) -> None:
         f"  CPU load: adapter process {r['originate_client_cpu_load']}, simulator process "
         f"{r['originate_sim_cpu_load']} (CPU-s per wall-s; 1.0 = one core busy)"
     )
+    print(f"  {r['originates_per_cpu_s']:,} calls (originate to final) per adapter CPU-second")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -251,5 +251,7 @@ async def originate_run(
         "sim_unfinished": float(sum(1 for _, result in dial_log if result is None)),
         # Which side was busy: CPU seconds per wall second until the last final.
         "client_cpu_load": cpu_s / ended_s,
+        # Machine-independent: what one core would sustain if the adapter had it to itself.
+        "per_client_cpu_s": len(observer.finals) / cpu_s if cpu_s > 0 else 0.0,
         "sim_cpu_load": sim_cpu_s / ended_s,
     }

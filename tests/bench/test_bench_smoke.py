@@ -29,6 +29,7 @@ FIGURES = (
     "originates_completed_per_s",
     "originate_finals",
     "originate_dial_log",
+    "originates_per_cpu_s",
     "originate_client_cpu_load",
     "originate_sim_cpu_load",
 )
