@@ -114,3 +114,18 @@ def test_unknown_campaign_is_a_french_404(client: TestClient, world: World) -> N
     sign_in(client, "gestion")
     response = client.get("/campagnes/4242")
     assert response.status_code == 404 and "Campagne introuvable" in response.text
+
+
+def test_detail_links_to_the_campaigns_pages_and_each_opens(
+    client: TestClient, world: World
+) -> None:
+    sign_in(client, "gestion")
+    detail = client.get(f"/campagnes/{world.campaign_id}").text
+    for path, label in (
+        ("script", "Script d'appel"),
+        ("tableau", "Tableau de bord"),
+        ("vagues", "Vagues"),
+    ):
+        url = f"/campagnes/{world.campaign_id}/{path}"
+        assert f'href="{url}">{label}</a>' in detail
+        assert client.get(url).status_code == 200, url
