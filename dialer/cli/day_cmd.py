@@ -77,7 +77,7 @@ def _report(result: DayResult, calm: DayResult | None, as_json: bool) -> bool:
         console.print_json(json.dumps(document, default=str))
         return ok
     console.print(summary_text(result.summary), highlight=False)
-    console.print(_extras(result), highlight=False)
+    console.print(_extras(result), highlight=False, soft_wrap=True)
     if calm is not None and comparison is not None:
         console.print("\nComparaison avec la même journée sans panne :", highlight=False)
         console.print(side_by_side(calm.summary, result.summary, comparison), highlight=False)

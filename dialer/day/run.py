@@ -35,6 +35,8 @@ from telephony.sim import PbxSimulator, SimulatorConfig
 DRAIN_MINUTES = 30.0
 MIN_DRAIN_S = 15.0
 FEED_DRAIN_S = 60.0
+# The dialer's real hand-over time must not read as simulated silence (see SimulatorConfig).
+AGENT_WAIT_FLOOR_S = 0.25
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -89,7 +91,8 @@ class DayRun:
         world = await asyncio.to_thread(self._prepare)
         clock = SimClock(self.start, time.time(), self.options.time_factor)
         sim = PbxSimulator(SimulatorConfig(time_factor=clock.time_factor, seed=self.options.seed,
-                                           dial_log_path=self.dial_log, clock=clock))  # fmt: skip
+                                           dial_log_path=self.dial_log, clock=clock,
+                                           min_agent_wait_real_s=AGENT_WAIT_FLOOR_S))  # fmt: skip
         await sim.start("127.0.0.1", self.ami_port)
         feed = FeedDelivery(self.runtime)
         feed.start()

@@ -27,6 +27,7 @@ from dialer.people.phones import normalise_phone
 from dialer.runtime import Runtime
 from dialer.territories import Territory
 from dialer.waves import schedule_wave
+from scripts.versions import current_version
 
 FUNDS = (
     ("CPAM75", "CPAM de Paris", Territory.METRO),
@@ -119,6 +120,9 @@ def _funds_and_campaign(runtime: Runtime) -> tuple[int, int]:
         campaign.pacing_mode = "predictive"
         session.add(campaign)
         session.flush()
+        # The script is ready before the day, as after a manager's review; it also keeps
+        # the agents' first pops from racing to store the shipped version 1 at once.
+        current_version(session, THEME, campaign.id)
         return campaign.id or 0, fund.id or 0
 
 

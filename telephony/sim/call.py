@@ -94,7 +94,8 @@ class Call:
 
     async def wait_for_agent(self, simulated_s: float) -> bool:
         """Wait until AGENT is set; False on timeout or hangup."""
-        deadline = self.loop.time() + self.pbx.scaled(simulated_s)
+        floor = self.pbx.config.min_agent_wait_real_s
+        deadline = self.loop.time() + max(self.pbx.scaled(simulated_s), floor)
         while not self.agent():
             remaining = deadline - self.loop.time()
             if self.interrupted or remaining <= 0:

@@ -41,6 +41,10 @@ class SimulatorConfig:
     # What time the dial log writes (UTC); None is the wall clock. A simulated day
     # passes its accelerated clock so the log and the dialer's records agree.
     clock: Callable[[], datetime] | None = None
+    # Shortest real wait for the dialer to hand an answered call to an agent. At a
+    # high speed-up the dialer's real reaction time (milliseconds) would otherwise
+    # count as seconds of silence and turn every predictive call into an abandon.
+    min_agent_wait_real_s: float = 0.0
 
 
 @dataclass

@@ -51,3 +51,36 @@ async def test_without_a_clock_the_log_is_on_the_wall_clock(tmp_path: Path) -> N
         await sim.stop()
     first = json.loads(log.read_text().splitlines()[0])
     assert datetime.fromisoformat(first["at"]).year != SIMULATED.year
+
+
+async def _predictive_call(config: SimulatorConfig) -> tuple[bool, bool]:
+    """A predictive call: the agent is named only after the person answered.
+
+    Returns whether the PBX abandoned the call and whether it bridged it to the agent.
+    """
+    sim = PbxSimulator(config)
+    await sim.start()
+    raw = await RawClient.connect(sim.port)
+    try:
+        await raw.login()
+        # 1 simulated ms of grace (10 real microseconds), 20 s of talk (200 real ms).
+        grace = ("Variable: ABANDON_MS=1",)
+        originate(raw, "w1", "Local/0611000001@sim-persons", agent="", extra=grace)
+        await raw.event("UserEvent", UserEvent="DialerAnswered")
+        raw.send("Action: Setvar", "ActionID: v1", "Channel: dialer-w1", "Variable: AGENT",
+                 "Value: 907")  # fmt: skip
+        await raw.response("v1")
+        await raw.event("Hangup", Uniqueid="dialer-w1")
+        abandoned = any(m.get("UserEvent") == "DialerAbandoned" for m in raw.messages)
+        bridged = any(m.get("Event") == "BridgeEnter" for m in raw.messages)
+        return abandoned, bridged
+    finally:
+        await raw.close()
+        await sim.stop()
+
+
+async def test_agent_wait_floor_keeps_a_fast_day_from_abandoning_every_call() -> None:
+    fast = SimulatorConfig(time_factor=0.01)
+    assert await _predictive_call(fast) == (True, False)
+    floored = SimulatorConfig(time_factor=0.01, min_agent_wait_real_s=30.0)
+    assert await _predictive_call(floored) == (False, True)
