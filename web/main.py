@@ -27,6 +27,7 @@ from web import health, metrics
 from web.desk import calls as desk_calls
 from web.desk import router as desk
 from web.errors import install_error_handlers
+from web.fund_docs import router as fund_docs
 from web.fund_wiring import fund_results_router
 from web.imports.tracker import ImportTracker
 from web.live import router as live
@@ -109,6 +110,7 @@ def create_app(
     app.include_router(waves_pages.router)
     app.include_router(fund_results_router(runtime.engine))
     app.include_router(privacy_pages)
+    app.include_router(fund_docs.router)
     return app
 
 
