@@ -19,6 +19,7 @@ from sqlmodel import col, select
 from dialer.calling.bridge import RelayBus, bridge_for
 from dialer.calling.dialing import DialConfig
 from dialer.calling.events import ScreenPopBus
+from dialer.calling.preview import release_previews
 from dialer.calling.recorder import CallRecorder
 from dialer.calling.worker import DialerWorker, TickReport
 from dialer.db import session_scope
@@ -94,6 +95,7 @@ class DialerService:
             context=settings.dial_context,
             exten=settings.dial_extension,
             lease_seconds=settings.lease_seconds,
+            preview_hold_seconds=settings.preview_hold_seconds,
         )
         self.worker = DialerWorker(
             self.runtime.engine, self.client, self.recorder, dial, self.clock
@@ -113,9 +115,11 @@ class DialerService:
         """Attempts this worker left open in an earlier life: the PBX's answer is lost.
 
         They end ``ended_while_disconnected``, whose retry rule reschedules the person,
-        since nobody will ever deliver their final update.
+        since nobody will ever deliver their final update. Previews placed no call:
+        they are given back uncounted, as a skip would.
         """
         worker_id = self.runtime.settings.worker_id
+        release_previews(self.runtime.engine, worker_id, self.clock(), only_expired=False)
         with session_scope(self.runtime.engine) as session:
             ids = session.exec(
                 select(CallAttempt.id).where(
@@ -134,9 +138,20 @@ class DialerService:
         return {self.runtime.settings.worker_id: connected}
 
     async def tick(self) -> TickReport:
+        return await self._started_worker().tick()
+
+    def _started_worker(self) -> DialerWorker:
         if self.worker is None:
             raise RuntimeError("le service de numérotation n'est pas démarré")
-        return await self.worker.tick()
+        return self.worker
+
+    async def dial_preview(self, attempt_id: int, agent_user_id: int) -> bool:
+        """The agent calls the record it previews (see ``DialerWorker.dial_preview``)."""
+        return await self._started_worker().dial_preview(attempt_id, agent_user_id)
+
+    async def skip_preview(self, attempt_id: int, agent_user_id: int) -> None:
+        """The agent passes the record it previews, uncounted (``dialer.calling.preview``)."""
+        await self._started_worker().skip_preview(attempt_id, agent_user_id)
 
     async def _run(self) -> None:
         while True:

@@ -74,6 +74,7 @@ class Settings(BaseSettings):
 
     worker_id: str = "worker-1"
     lease_seconds: int = 120
+    preview_hold_seconds: int = 300
     log_json: bool = False
 
     @field_validator("ami_url")

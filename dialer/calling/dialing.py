@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from dialer.calling import presence
 from dialer.calling.recorder import CallRecorder
@@ -49,6 +50,8 @@ class DialConfig:
     context: str = "dialer-connect"
     exten: str = "s"
     lease_seconds: int = 120
+    # How long an agent may read a preview before it is taken back (not renewed).
+    preview_hold_seconds: int = 300
 
 
 @dataclass(frozen=True)
@@ -75,21 +78,36 @@ def originate_request(target: DialTarget, call: PlacedCall, config: DialConfig) 
 def undo_claim(engine: Engine, call: PlacedCall, worker_id: str, now: datetime) -> None:
     """Give back a claim whose call was never sent: no attempt, contact pending again."""
     with session_scope(engine) as session:
-        if call.agent_user_id is not None:
-            # The agent's row points at the attempt: let go of it before the attempt goes.
-            presence.release_agent(session, call.agent_user_id, now)
-            session.flush()
-        attempt = session.get(CallAttempt, call.claim.attempt_id)
-        if attempt is not None and attempt.result is None:
-            session.delete(attempt)
-        contact = session.get(CampaignContact, call.claim.contact_id)
-        if _still_ours(contact, worker_id):
-            assert contact is not None
-            contact.status = PENDING
-            contact.attempts = max(0, contact.attempts - 1)
-            contact.lease_owner, contact.lease_expires_at = None, None
-            contact.updated_at = now
-            session.add(contact)
+        give_back(session, call.claim.attempt_id, call.claim.contact_id, call.agent_user_id,
+                  worker_id, now)  # fmt: skip
+
+
+def give_back(
+    session: Session, attempt_id: int, contact_id: int, agent_user_id: int | None,
+    worker_id: str, now: datetime, *, retry_at: datetime | None = None,
+) -> None:  # fmt: skip
+    """Forget an attempt that placed no call: agent free, contact pending, attempt uncounted.
+
+    ``retry_at`` keeps the contact out of the next claims until then (a skipped preview
+    must not come straight back to the agent who just passed it).
+    """
+    if agent_user_id is not None:
+        # The agent's row points at the attempt: let go of it before the attempt goes.
+        presence.release_agent(session, agent_user_id, now)
+        session.flush()
+    attempt = session.get(CallAttempt, attempt_id)
+    if attempt is not None and attempt.result is None:
+        session.delete(attempt)
+    contact = session.get(CampaignContact, contact_id)
+    if _still_ours(contact, worker_id):
+        assert contact is not None
+        contact.status = PENDING
+        contact.attempts = max(0, contact.attempts - 1)
+        contact.lease_owner, contact.lease_expires_at = None, None
+        if retry_at is not None:
+            contact.next_attempt_at = max(contact.next_attempt_at or retry_at, retry_at)
+        contact.updated_at = now
+        session.add(contact)
 
 
 def _still_ours(contact: CampaignContact | None, worker_id: str) -> bool:

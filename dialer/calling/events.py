@@ -16,6 +16,9 @@ from typing import Any
 
 SCREEN_POP = "screen_pop"
 CALL_ENDED = "call_ended"
+# Preview mode: a record held for the agent before any call, and its hold running out.
+PREVIEW = "preview"
+PREVIEW_EXPIRED = "preview_expired"
 
 # A desk that stopped reading must not make the dialer grow without bound; the
 # oldest events are dropped first since the newest call is the one that matters.

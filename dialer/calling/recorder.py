@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from dialer.calling import presence
-from dialer.calling.events import CALL_ENDED, SCREEN_POP, ScreenPopBus, call_payload
+from dialer.calling.events import CALL_ENDED, SCREEN_POP, Payload, ScreenPopBus, call_payload
 from dialer.calling.rescheduling import IN_PROGRESS, after_call_result
 from dialer.campaigns.policies import CallingPolicy, RetryPolicy
 from dialer.db import session_scope
@@ -62,6 +62,8 @@ def _int_or_none(text: str) -> int | None:
 
 def _copy_telephony(attempt: CallAttempt, update: CallUpdate) -> None:
     attempt.state = update.state.value
+    # The desk hangs up through this channel; the first update that names it is enough.
+    attempt.channel_id = attempt.channel_id or update.channel_id[:64] or None
     attempt.originate_reason = _int_or_none(update.reason) or attempt.originate_reason
     attempt.hangup_cause = _int_or_none(update.cause) or attempt.hangup_cause
     attempt.tech_cause = update.tech_cause[:32] or attempt.tech_cause
@@ -110,6 +112,10 @@ class CallRecorder:
             self._notify(recorded)
             if update.waiting_for_agent and self.on_waiting is not None:
                 await self.on_waiting(update, recorded)
+
+    def tell(self, agent_user_id: int, payload: Payload) -> None:
+        """Publish an event to one agent's desk (on the event loop: the bus is not thread-safe)."""
+        self._bus.publish(agent_user_id, payload)
 
     def _notify(self, recorded: RecordedUpdate) -> None:
         if recorded.agent_user_id is None:

@@ -3,10 +3,13 @@
 Per target (see ``snapshot`` for which campaigns and waves dial) a tick reads a
 pacing snapshot, asks ``dialer.pacing.decide`` how many lines to open, and:
 
-- preview and progressive: holds one available agent per line first, claims as
-  many contacts as agents were held, and dials with the agent's extension in
-  AGENT, so the PBX bridges the person straight to that agent (preview is dialled
-  like progressive until the desk can show the record before the call);
+- progressive: holds one available agent per line first, claims as many contacts
+  as agents were held, and dials with the agent's extension in AGENT, so the PBX
+  bridges the person straight to that agent;
+- preview: holds and claims the same way but places no call: the attempt is marked
+  ``preview`` and the agent's desk is sent a ``preview`` event; the agent then
+  calls (``dial_preview``, from there a progressive call) or skips
+  (``skip_preview``), see ``dialer.calling.preview``;
 - predictive: claims the lines and dials with AGENT empty; when a person answers,
   ``hand_over`` holds the longest-available agent and sets AGENT on the channel,
   and if none is free the PBX abandons the call after ABANDON_MS.
@@ -26,7 +29,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from dialer.calling import presence
+from dialer.calling import preview as previews
 from dialer.calling.dialing import CallPlacer, Clock, DialConfig, PlacedCall
+from dialer.calling.events import PREVIEW, call_payload
 from dialer.calling.recorder import CallRecorder, RecordedUpdate
 from dialer.calling.snapshot import DialTarget, build_snapshot, dial_targets
 from dialer.db import session_scope
@@ -47,6 +52,7 @@ RELEASE_EVERY_TICKS = 10
 @dataclass
 class TickReport:
     placed: int = 0
+    previewed: int = 0  # records held for agents to read, no call placed
     decisions: dict[TargetKey, PacingDecision] = field(default_factory=dict)
 
 
@@ -67,6 +73,7 @@ class DialerWorker:
     ) -> None:
         self._engine = engine
         self._client = client
+        self._recorder = recorder
         self._config = config
         self._clock = clock
         self._placer = CallPlacer(engine, client, recorder, config, clock)
@@ -85,7 +92,8 @@ class DialerWorker:
     async def tick(self) -> TickReport:
         now = self._clock()
         self._ticks += 1
-        await asyncio.to_thread(self._housekeeping, now)
+        for agent, payload in await asyncio.to_thread(self._housekeeping, now):
+            self._recorder.tell(agent, payload)
         report = TickReport()
         if not self._client.connected:
             return report
@@ -93,12 +101,18 @@ class DialerWorker:
         for target, decision in plans:
             key = (target.campaign_id, target.wave_id)
             report.decisions[key] = self.decisions[key] = decision
-            if decision.lines_to_dial > 0:
+            if decision.lines_to_dial <= 0:
+                continue
+            if target.params.mode is PacingMode.PREVIEW:
+                report.previewed += await self._offer_previews(target, decision.lines_to_dial, now)
+            else:
                 report.placed += await self._dial(target, decision.lines_to_dial, now)
         return report
 
     # -- bookkeeping ---------------------------------------------------------
-    def _housekeeping(self, now: datetime) -> None:
+    def _housekeeping(self, now: datetime) -> list[previews.Notice]:
+        # Before the lease sweep: a preview held too long is given back whole (agent too).
+        notices = previews.release_previews(self._engine, self._config.worker_id, now)
         with session_scope(self._engine) as session:
             presence.settle_wrap_ups(session, now)
         third = self._config.lease_seconds / 3
@@ -114,6 +128,7 @@ class DialerWorker:
                 leased.renewed_at = now
         if self._ticks % RELEASE_EVERY_TICKS == 1:
             release_expired_leases(self._engine, now)
+        return notices
 
     def _follow(self, update: CallUpdate, recorded: RecordedUpdate) -> None:
         if update.state is CallState.CONNECTED:
@@ -155,7 +170,9 @@ class DialerWorker:
                 self._leased.pop(call.claim.attempt_id, None)
         return sum(sent)
 
-    def _claim(self, target: DialTarget, lines: int, now: datetime) -> list[PlacedCall]:
+    def _claim(
+        self, target: DialTarget, lines: int, now: datetime, lease_seconds: int | None = None
+    ) -> list[PlacedCall]:
         claims = claim_contacts(
             self._engine,
             target.campaign_id,
@@ -163,11 +180,13 @@ class DialerWorker:
             lines,
             now,
             wave_id=target.wave_id,
-            lease_seconds=self._config.lease_seconds,
+            lease_seconds=lease_seconds or self._config.lease_seconds,
         )
         return [PlacedCall(claim, None) for claim in claims]
 
-    def _claim_with_agents(self, target: DialTarget, lines: int, now: datetime) -> list[PlacedCall]:
+    def _claim_with_agents(
+        self, target: DialTarget, lines: int, now: datetime, *, preview: bool = False
+    ) -> list[PlacedCall]:
         with session_scope(self._engine) as session:
             agents = []
             for _ in range(lines):
@@ -179,16 +198,52 @@ class DialerWorker:
                 agents.append(agent)
         calls: list[PlacedCall] = []
         try:
-            calls = self._claim(target, len(agents), now) if agents else []
+            # A preview's lease is its hold time: nobody renews it while the agent reads.
+            lease = self._config.preview_hold_seconds if preview else None
+            calls = self._claim(target, len(agents), now, lease) if agents else []
         finally:
             # Held agents whose contact was not claimed (or a failed claim) are freed.
             with session_scope(self._engine) as session:
                 paired = [PlacedCall(c.claim, a) for c, a in zip(calls, agents, strict=False)]
                 for call in paired:
-                    _assign(session, call)
+                    _assign(session, call, previews.PREVIEW if preview else None)
                 for spare in agents[len(paired) :]:
                     presence.release_agent(session, spare, now)
         return paired
+
+    # -- preview -------------------------------------------------------------
+    async def _offer_previews(self, target: DialTarget, lines: int, now: datetime) -> int:
+        calls = await asyncio.to_thread(self._claim_with_agents, target, lines, now, preview=True)
+        for call in calls:
+            assert call.agent_user_id is not None
+            ids = (call.claim.attempt_id, call.claim.contact_id, call.claim.campaign_id)
+            self._recorder.tell(call.agent_user_id, call_payload(PREVIEW, *ids))
+        return len(calls)
+
+    async def dial_preview(self, attempt_id: int, agent_user_id: int) -> bool:
+        """Call the person of the agent's preview now; False if the call could not be sent.
+
+        ``PreviewError`` (French) when it is not this agent's preview or can no longer
+        be called (hold expired, campaign stopped, calling window closed).
+        """
+        now = self._clock()
+        target, call = await asyncio.to_thread(
+            previews.take_preview, self._engine, attempt_id, agent_user_id,
+            self._config.worker_id, now, self._config.lease_seconds,
+        )  # fmt: skip
+        self._live.add(attempt_id)
+        self._leased[attempt_id] = _Leased(call.claim.contact_id, now)
+        sent = await self._placer.place(target, call)
+        if not sent:
+            self._live.discard(attempt_id)
+            self._leased.pop(attempt_id, None)
+        return sent
+
+    async def skip_preview(self, attempt_id: int, agent_user_id: int) -> None:
+        """Pass the agent's preview: no attempt counted, the agent is available again."""
+        await asyncio.to_thread(
+            previews.skip_preview, self._engine, attempt_id, agent_user_id, self._clock()
+        )
 
     async def hand_over(self, update: CallUpdate, recorded: RecordedUpdate) -> None:
         """A predictive call was answered: give it the longest-available agent, if any."""
@@ -228,9 +283,10 @@ class DialerWorker:
             presence.release_agent(session, agent, self._clock())
 
 
-def _assign(session: Session, call: PlacedCall) -> None:
+def _assign(session: Session, call: PlacedCall, state: str | None) -> None:
     attempt = session.get(CallAttempt, call.claim.attempt_id)
     if attempt is not None and call.agent_user_id is not None:
         attempt.agent_user_id = call.agent_user_id
+        attempt.state = state or attempt.state
         session.add(attempt)
         presence.assign_call(session, call.agent_user_id, call.claim.attempt_id)
