@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import json
 import logging
 import re
@@ -168,8 +169,22 @@ class RelayBus(ScreenPopBus):
         return self.local.subscribe(agent_user_id)
 
 
+def channel_for(engine: Engine) -> str:
+    """The NOTIFY channel of the engine's schema.
+
+    Channels are database-wide: two deployments (or test runs) in different schemas
+    of one database would otherwise pop each other's calls on their agents' screens.
+    """
+    options = str(engine.url.query.get("options", ""))
+    found = re.search(r"search_path\s*=\s*([^\s,]+)", options)
+    if found is None:
+        return CHANNEL
+    digest = hashlib.sha256(found.group(1).encode()).hexdigest()[:16]
+    return f"{CHANNEL}_{digest}"
+
+
 def bridge_for(engine: Engine, bus: ScreenPopBus) -> BusBridge | None:
     """A bridge on PostgreSQL; None on SQLite, where everything runs in one process."""
     if engine.dialect.name != "postgresql":
         return None
-    return BusBridge(conninfo_of(engine), bus)
+    return BusBridge(conninfo_of(engine), bus, channel=channel_for(engine))

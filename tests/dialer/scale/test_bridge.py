@@ -15,7 +15,13 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy.engine import Engine
 
-from dialer.calling.bridge import BusBridge, conninfo_of, decode_notice, encode_notice
+from dialer.calling.bridge import (
+    BusBridge,
+    channel_for,
+    conninfo_of,
+    decode_notice,
+    encode_notice,
+)
 from dialer.calling.events import CALL_ENDED, SCREEN_POP, ScreenPopBus, call_payload
 from dialer.privacy.crypto import DataCipher
 from tests.dialer.calling.conftest import (
@@ -90,7 +96,7 @@ async def test_a_call_placed_by_the_service_pops_the_desk_of_another_process(
     service = make_service(engine, cipher, clock)
     assert service.bridge is not None
     web_bus = ScreenPopBus()
-    async with _listening(BusBridge(conninfo_of(engine), web_bus)):
+    async with _listening(BusBridge(conninfo_of(engine), web_bus, channel=channel_for(engine))):
         desk = web_bus.open(agent)
         await service.start(run_loop=False)
         try:
