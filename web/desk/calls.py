@@ -1,4 +1,5 @@
-"""One call at the desk: its panel, revealing the code, hanging up, recording the outcome."""
+"""One call at the desk: its panel, calling or passing a preview, revealing the code,
+hanging up, recording the outcome."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from dialer.calling.outcome_input import OutcomeInput
 from dialer.calling.outcomes import record_outcome
+from dialer.calling.preview import PREVIEW, PreviewError
 from dialer.models import AgentPresence, User
 from dialer.service import DialerService
 from scripts.models import ScriptVersion
@@ -35,6 +37,10 @@ from web.render import render
 router = APIRouter()
 log = logging.getLogger(__name__)
 ALREADY_DONE_FR = "Le résultat de cet appel est déjà enregistré."
+NOT_CALLED_FR = "Appelez la personne (ou passez la fiche) avant de continuer."
+NOT_PREVIEW_FR = "Cette fiche n'est plus en aperçu : elle a déjà été appelée ou rendue."
+NO_DIALER_FR = "Aucun service de numérotation ne tient cette fiche : réessayez dans un instant."
+NOT_SENT_FR = "L'appel n'a pas pu partir vers le PBX : la fiche sera reproposée plus tard."
 
 
 def _address(request: Request) -> str | None:
@@ -46,6 +52,13 @@ def _still_open(call: CallFile) -> None:
         raise french_error(409, ALREADY_DONE_FR)
 
 
+def _called(call: CallFile) -> None:
+    """The code and the outcome belong to a call: a preview has none yet."""
+    _still_open(call)
+    if call.attempt.state == PREVIEW:
+        raise french_error(409, NOT_CALLED_FR)
+
+
 @router.get("/poste/appels/{attempt_id}")
 def call_panel(
     request: Request, call: CallDep, user: AgentUser, db: DbSession, runtime: RuntimeDep,
@@ -54,10 +67,13 @@ def call_panel(
     _still_open(call)
     record = person_record(call, runtime.cipher)
     context, history = panel_context(db, call, record, user, now)
+    # A skipped preview's attempt row is deleted and SQLite may give its id to the
+    # next attempt: a preview read names its campaign and person, not that id.
+    preview = call.attempt.state == PREVIEW
     record_read(
         db, user, "screen_pop", call.person.id or 0, screen_pop_fields(record, history),
-        campaign_id=call.campaign.id or 0, attempt_id=call.attempt.id or 0,
-        address=_address(request),
+        campaign_id=call.campaign.id or 0,
+        attempt_id=None if preview else call.attempt.id or 0, address=_address(request),
     )  # fmt: skip
     db.commit()
     return render(request, "desk/panel.html", context)
@@ -67,7 +83,7 @@ def call_panel(
 def reveal_code(
     request: Request, call: CallDep, user: AgentUser, db: DbSession, runtime: RuntimeDep
 ) -> Response:
-    _still_open(call)
+    _called(call)
     record = person_record(call, runtime.cipher, reveal=True)
     secrets = [item.name for item in record.fields if item.secret]
     if not secrets:
@@ -124,6 +140,41 @@ async def hang_up(request: Request, call: CallDep) -> Response:
     return Response(status_code=204)
 
 
+def _preview_service(request: Request, call: CallFile, db: Session) -> DialerService:
+    if call.attempt.state != PREVIEW or call.attempt.result is not None:
+        raise french_error(409, NOT_PREVIEW_FR)
+    service = _service(request)
+    if service is None or service.worker is None:
+        raise french_error(503, NO_DIALER_FR)
+    # The dialer writes the attempt in its own transaction: this request's is done.
+    db.close()
+    return service
+
+
+@router.post("/poste/appels/{attempt_id}/appeler")
+async def call_preview(request: Request, call: CallDep, user: AgentUser, db: DbSession) -> Response:
+    """The agent has read the record: call the person now, bridged to this agent."""
+    service = _preview_service(request, call, db)
+    try:
+        sent = await service.dial_preview(call.attempt.id or 0, user.id or 0)
+    except PreviewError as error:
+        raise french_error(409, str(error)) from None
+    if not sent:
+        raise french_error(502, NOT_SENT_FR)
+    return Response(status_code=204)
+
+
+@router.post("/poste/appels/{attempt_id}/passer")
+async def skip_preview(request: Request, call: CallDep, user: AgentUser, db: DbSession) -> Response:
+    """The agent passes the record: not an attempt, the person comes back later."""
+    service = _preview_service(request, call, db)
+    try:
+        await service.skip_preview(call.attempt.id or 0, user.id or 0)
+    except PreviewError as error:
+        raise french_error(409, str(error)) from None
+    return Response(status_code=204)
+
+
 def _version_of(db: Session, call: CallFile, version_id: int | None) -> int | None:
     version = db.get(ScriptVersion, version_id) if version_id else None
     if version is None or version.theme != call.campaign.theme:
@@ -158,7 +209,7 @@ def _record(
 async def save_outcome(
     request: Request, call: CallDep, user: AgentUser, db: DbSession, form: FormDep, now: NowDep
 ) -> Response:
-    _still_open(call)
+    _called(call)
     read = read_outcome_form(form)
     if read.problems:
         return _form_error(request, call, read.values, read.problems, None)

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from dialer.calling.preview import PREVIEW
 from dialer.models import User
 from dialer.privacy.crypto import DataCipher
 from dialer.themes import get_theme
@@ -65,11 +66,13 @@ def panel_context(
         db, call.person.id or 0, call.campaign.id or 0, call.attempt.id or 0, record.time_zone
     )
     context = record_context(db, call, record, agent)
+    preview = call.attempt.state == PREVIEW
     context.update(
         {
             "history": history,
             "local_time": local_now_text(record.time_zone, now),
-            "live": call.attempt.ended_at is None and call.attempt.result is None,
+            "preview": preview,
+            "live": not preview and call.attempt.ended_at is None and call.attempt.result is None,
         }
     )
     context.update(form_context({}, {}, None))

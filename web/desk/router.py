@@ -15,7 +15,8 @@ from sqlmodel import Session, col, select
 from dialer.agents import AgentState, IllegalTransition
 from dialer.calling import presence
 from dialer.calling.events import ScreenPopBus
-from dialer.models import AgentPresence, Campaign, CampaignAgent, Outcome, User
+from dialer.calling.preview import PREVIEW
+from dialer.models import AgentPresence, CallAttempt, Campaign, CampaignAgent, Outcome, User
 from web.deps import DbSession, FormDep, current_time
 from web.desk.access import AgentUser
 from web.forms import field_text
@@ -58,6 +59,8 @@ def open_attempt(db: Session, row: AgentPresence) -> int | None:
 
 def desk_state(db: Session, user: User, now: datetime) -> dict[str, Any]:
     row = presence.presence_of(db, user.id or 0)
+    attempt_id = open_attempt(db, row)
+    attempt = db.get(CallAttempt, attempt_id) if attempt_id is not None else None
     remaining = 0.0
     if row.state == AgentState.WRAP_UP and row.wrap_up_until is not None:
         remaining = max(0.0, (row.wrap_up_until - now).total_seconds())
@@ -67,7 +70,9 @@ def desk_state(db: Session, user: User, now: datetime) -> dict[str, Any]:
         "pause_reason": row.pause_reason,
         "campaign_id": row.campaign_id,
         "wrap_up_remaining": round(remaining),
-        "attempt_id": open_attempt(db, row),
+        "attempt_id": attempt_id,
+        # A record to call or pass: the desk shows it even before any call is bridged.
+        "preview": attempt is not None and attempt.state == PREVIEW,
     }
 
 

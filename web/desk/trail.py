@@ -22,7 +22,7 @@ def record_read(
     fields: Iterable[str],
     *,
     campaign_id: int,
-    attempt_id: int,
+    attempt_id: int | None,
     address: str | None,
 ) -> None:
     """Append one entry in the caller's transaction (the caller commits)."""

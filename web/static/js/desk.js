@@ -1,4 +1,5 @@
-// Agent desk: listens to the call stream, pops the call panel, posts the outcome.
+// Agent desk: listens to the call stream, pops the call panel (or a preview to call or
+// pass), posts the outcome.
 "use strict";
 
 (function () {
@@ -42,8 +43,29 @@
     return holder.content;
   }
 
-  async function showCall(attemptId) {
-    if (current === attemptId) {
+  function previewShown() {
+    const panel = zone.querySelector(".call-panel");
+    return Boolean(panel && panel.dataset.preview === "1");
+  }
+
+  // The record went back to the queue (passed, expired or not reached): wait for the next.
+  function backToWaiting(text) {
+    current = null;
+    const waiting = document.createElement("p");
+    waiting.className = "desk-waiting";
+    waiting.id = "attente";
+    waiting.textContent = text;
+    zone.replaceChildren(waiting);
+    const actions = desk.querySelector(".desk-actions");
+    if (actions) {
+      actions.hidden = false;
+    }
+    stateLabel.textContent = "Disponible : en attente d'un appel";
+    announce.textContent = text;
+  }
+
+  async function showCall(attemptId, again) {
+    if (current === attemptId && !again) {
       return;
     }
     current = attemptId;
@@ -60,9 +82,15 @@
       actions.hidden = true;
     }
     const name = document.getElementById("nom-personne");
-    marks.push({ attempt: attemptId, shownAt: epochMs() });
-    stateLabel.textContent = "En communication";
-    announce.textContent = "Appel en ligne : " + (name ? name.textContent : "");
+    const who = name ? name.textContent : "";
+    if (previewShown()) {
+      stateLabel.textContent = "Fiche en aperçu";
+      announce.textContent = "Fiche à appeler : " + who;
+    } else {
+      marks.push({ attempt: attemptId, shownAt: epochMs() });
+      stateLabel.textContent = "En communication";
+      announce.textContent = "Appel en ligne : " + who;
+    }
     document.getElementById("titre-appel").focus();
     wirePanel(attemptId);
   }
@@ -78,8 +106,51 @@
         }
       });
     }
+    wirePreview();
     wireReveal();
     wireForm(attemptId);
+  }
+
+  const CALL_REFUSED = {
+    409: "Cette fiche ne peut plus être appelée (délai dépassé, campagne arrêtée ou plage d'appel fermée) : passez-la.",
+    503: "Aucun service de numérotation ne tient cette fiche : réessayez dans un instant.",
+  };
+
+  function wirePreview() {
+    const call = document.getElementById("appeler");
+    const skip = document.getElementById("passer");
+    if (!call || !skip) {
+      return;
+    }
+    call.addEventListener("click", async function () {
+      call.disabled = skip.disabled = true;
+      const response = await post(call.dataset.url, new FormData());
+      if (response.status === 502) {
+        backToWaiting("L'appel n'a pas pu partir : la fiche sera reproposée plus tard.");
+        return;
+      }
+      if (!call.isConnected) {
+        return; // the person answered first: the live panel is already shown
+      }
+      if (!response.ok) {
+        call.disabled = skip.disabled = false;
+        say(CALL_REFUSED[response.status] || "L'appel a échoué (" + response.status + ").");
+        return;
+      }
+      document.getElementById("actions-apercu").hidden = true;
+      stateLabel.textContent = "Appel en préparation";
+      say("Appel en cours : le panneau d'appel s'affichera quand la personne décrochera.");
+    });
+    skip.addEventListener("click", async function () {
+      call.disabled = skip.disabled = true;
+      const response = await post(skip.dataset.url, new FormData());
+      if (response.ok) {
+        backToWaiting("Fiche passée : la suivante s'affichera dès qu'elle sera prête.");
+        return;
+      }
+      call.disabled = skip.disabled = false;
+      say(CALL_REFUSED[response.status] || "La fiche n'a pas pu être passée (" + response.status + ").");
+    });
   }
 
   function wireReveal() {
@@ -176,7 +247,7 @@
     // A call bridged while the stream was (re)connecting sent its pop to nobody: ask.
     const response = await fetch("/poste/etat", { credentials: "same-origin" });
     const state = response.ok ? await response.json() : null;
-    if (state && state.attempt_id && state.state === "on_call") {
+    if (state && state.attempt_id && (state.state === "on_call" || state.preview)) {
       showCall(state.attempt_id);
     }
   });
@@ -184,11 +255,26 @@
     link.textContent = "Flux d'appels interrompu : reconnexion en cours…";
     desk.dataset.stream = "coupé";
   });
-  source.addEventListener("screen_pop", function (event) {
+  source.addEventListener("preview", function (event) {
     showCall(JSON.parse(event.data).attempt_id);
   });
-  source.addEventListener("call_ended", function (event) {
+  source.addEventListener("preview_expired", function (event) {
     if (current === JSON.parse(event.data).attempt_id) {
+      backToWaiting("Délai d'aperçu dépassé : la fiche a été rendue à la file.");
+    }
+  });
+  source.addEventListener("screen_pop", function (event) {
+    const attemptId = JSON.parse(event.data).attempt_id;
+    // A called preview is on screen already, but as a record: show it as the live call.
+    showCall(attemptId, current === attemptId && previewShown());
+  });
+  source.addEventListener("call_ended", function (event) {
+    const data = JSON.parse(event.data);
+    if (current === data.attempt_id && previewShown()) {
+      backToWaiting("L'appel n'a pas abouti : la personne sera rappelée plus tard.");
+      return;
+    }
+    if (current === data.attempt_id) {
       say("La personne a raccroché : enregistrez le résultat.");
       const hangUp = document.getElementById("raccrocher");
       if (hangUp) {
