@@ -130,6 +130,7 @@ def test_the_panel_shows_the_record_with_call_and_pass_buttons(desk: PreviewDesk
     assert f'data-url="/poste/appels/{attempt.id}/appeler">Appeler</button>' in html
     assert f'data-url="/poste/appels/{attempt.id}/passer">Passer</button>' in html
     assert "Raccrocher" not in html and 'id="form-resultat"' not in html
+    assert "Révéler le code" not in html  # the code is for the person, on the call
     assert 'id="script-appel"' in html  # the script is there to prepare the call
     [entry] = _screen_pops(desk)
     assert (entry.actor, entry.campaign_id, entry.attempt_id) == ("agent1", desk.campaign_id, None)
@@ -181,5 +182,5 @@ def test_pass_then_call_the_next_record(desk: PreviewDesk) -> None:
         time.sleep(0.05)
     page = desk.client.get(f"/poste/appels/{second.id}").text
     assert "En ligne" in page and "Raccrocher" in page and 'id="form-resultat"' in page
-    assert "Appeler</button>" not in page
+    assert "Appeler</button>" not in page and "Révéler le code" in page
     assert _screen_pops(desk)[-1].attempt_id == second.id
