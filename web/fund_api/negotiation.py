@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from fastapi import HTTPException
+from web.errors import FrenchHTTPException
 
 
 class FeedFormat(StrEnum):
@@ -45,7 +45,7 @@ def choose_format(explicit: FeedFormat | None, accept: str | None) -> FeedFormat
         if found is not None and quality > 0:
             ranked.append((-quality, position, found))
     if not ranked:
-        raise HTTPException(
+        raise FrenchHTTPException(
             406,
             "Format non disponible : demandez application/json, application/x-ndjson ou "
             "text/csv (en-tête Accept ou paramètre format).",
@@ -67,7 +67,7 @@ def _quality(params: str) -> float:
 def check_limit(limit: int, feed_format: FeedFormat) -> None:
     maximum = MAX_LIMIT[feed_format]
     if limit > maximum:
-        raise HTTPException(
+        raise FrenchHTTPException(
             422,
             f"Le paramètre « limit » vaut au plus {maximum:,} en {feed_format.value}".replace(
                 ",", "\u202f"

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, cast
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
@@ -23,6 +23,7 @@ from dialer.feed.tokens import authenticate
 from dialer.feed.wire import event_json
 from dialer.models import Fund, FundFeed
 from dialer.privacy.crypto import DataCipher
+from web.errors import FrenchHTTPException
 from web.fund_api import bodies
 from web.fund_api.negotiation import MEDIA_TYPES, FeedFormat, check_limit, choose_format
 from web.fund_api.schemas import ONE_RESPONSES, PULL_RESPONSES
@@ -58,8 +59,8 @@ FundCode = Annotated[str, Path(min_length=1, max_length=32, description="Code de
 EventId = Annotated[str, Path(pattern=UUID_PATTERN, description="event_id de l'événement.")]
 
 
-def _unauthorised() -> HTTPException:
-    return HTTPException(
+def _unauthorised() -> FrenchHTTPException:
+    return FrenchHTTPException(
         401,
         "Jeton d'API absent, inconnu ou révoqué.",
         headers={"WWW-Authenticate": "Bearer"},
@@ -79,7 +80,9 @@ def fund_guard(get_session_dependency: Callable[..., Any]) -> Callable[..., Fund
             raise _unauthorised()
         session.commit()  # keeps last_used_at
         if fund.code != fund_code:
-            raise HTTPException(403, "Ce jeton ne donne accès qu'au flux de sa propre caisse.")
+            raise FrenchHTTPException(
+                403, "Ce jeton ne donne accès qu'au flux de sa propre caisse."
+            )
         return fund
 
     return own_fund
@@ -130,7 +133,7 @@ def create_fund_router(
         fund_id = fund.id or 0
         row = read_event(cast(Engine, session.get_bind()), fund_id, event_id)
         if row is None:
-            raise HTTPException(404, "Événement introuvable dans le flux de cette caisse.")
+            raise FrenchHTTPException(404, "Événement introuvable dans le flux de cette caisse.")
         on_feed_read(fund_id, row.seq, row.seq, _address(request), on_read)
         return Response(event_json(row, cipher), media_type="application/json")
 
