@@ -241,7 +241,12 @@ def renew_lease(
     now: datetime,
     lease_seconds: int = DEFAULT_LEASE_SECONDS,
 ) -> bool:
-    """Extends the worker's lease on a contact it still holds; False if it lost it."""
+    """Extends the worker's lease on a contact it still holds; False if it lost it.
+
+    A contact without an expiry is held by the agent on its call (see the recorder's
+    connect): a renewal racing with that connect must not arm a lease again, which
+    would expire mid-talk and hand the person to a second, simultaneous call.
+    """
     with write_transaction(engine) as conn:
         result = conn.execute(
             update(_cc)
@@ -249,6 +254,7 @@ def renew_lease(
                 col(_cc.id) == contact_id,
                 col(_cc.status) == "in_progress",
                 col(_cc.lease_owner) == worker_id,
+                col(_cc.lease_expires_at).is_not(None),
             )
             .values(lease_expires_at=now + timedelta(seconds=lease_seconds), updated_at=now)
         )
