@@ -170,7 +170,7 @@ class DayRun:
         end = clock()
         facts = DayFacts(world.campaign_id, world.wave_id, world.file_rows, world.file_bad_rows,
                          world.imported, world.opted_out_by_fund, len(world.agents),
-                         self.options.hours * 3600, real_s)  # fmt: skip
+                         self.options.hours * 3600, real_s, clock.time_factor)  # fmt: skip
         summary = await asyncio.to_thread(summarise, self.runtime.engine, facts, end)
         result = DayResult(
             summary, world.campaign_id, self.runtime.settings.database_url, self.dial_log,

@@ -56,6 +56,7 @@ class DayFacts:
     agents: int
     simulated_seconds: float
     real_seconds: float
+    time_factor: float = 1.0  # real seconds per simulated second
 
 
 def summarise(engine: Engine, facts: DayFacts, end: datetime) -> DaySummary:
@@ -73,9 +74,6 @@ def summarise(engine: Engine, facts: DayFacts, end: datetime) -> DaySummary:
     reached = [a for a in attempts if a.result in REACHED_RESULTS]
     abandoned = sum(1 for a in reached if a.result == CallResult.ABANDONED)
     settled = {o.contact_id for o in outcomes if o.callback_at is None}
-    talk = sum((a.ended_at - a.connected_at).total_seconds() for a in attempts
-               if a.connected_at is not None and a.ended_at is not None)  # fmt: skip
-    busy = talk + len(outcomes) * campaign.wrap_up_seconds
     why = explain_campaign(engine, facts.campaign_id, end, wave_id=facts.wave_id)
     return DaySummary(
         file_rows=facts.file_rows, rejected_rows=facts.rejected_rows, imported=facts.imported,
@@ -90,10 +88,25 @@ def summarise(engine: Engine, facts: DayFacts, end: datetime) -> DaySummary:
         opted_out_on_call=sum(1 for o in outcomes if o.consent_changes.get("call") == "opt_out"),
         abandoned=abandoned, abandon_rate=abandoned / len(reached) if reached else 0.0,
         abandon_target=campaign.abandon_target,
-        occupancy=busy / (facts.agents * facts.simulated_seconds) if facts.agents else 0.0,
+        occupancy=_occupancy(attempts, len(outcomes) * campaign.wrap_up_seconds, facts),
         people_left=len(members - settled), why_left=why.text_fr,
         simulated_hours=facts.simulated_seconds / 3600, real_seconds=facts.real_seconds,
     )  # fmt: skip
+
+
+def _occupancy(attempts: list[CallAttempt], wrap_up_s: float, facts: DayFacts) -> float:
+    """Talk and wrap-up time over the agents' whole day."""
+    if not facts.agents:
+        return 0.0
+    # The call's telephony times come from the AMI connection's wall clock, not from the
+    # dialer's (simulated) one: their durations are real seconds, scaled back here.
+    real_talk = sum(
+        (a.ended_at - a.connected_at).total_seconds()
+        for a in attempts
+        if a.connected_at is not None and a.ended_at is not None
+    )
+    busy = real_talk / facts.time_factor + wrap_up_s
+    return busy / (facts.agents * facts.simulated_seconds)
 
 
 def _count(outcomes: list[Outcome], name: str, value: str) -> int:
