@@ -10,8 +10,16 @@ from dialer.calling.outcome_input import OutcomeInput
 from dialer.calling.outcomes import record_outcome
 from dialer.db import session_scope
 from dialer.models import CallAttempt, FeedEvent, Outcome
-from tests.dialer.calling.conftest import FakeClock
-from tests.dialer.calling.test_outcomes import record, setup  # noqa: F401  (fixture)
+from tests.dialer.calling.conftest import FakeClock, add_agents, add_people, make_campaign
+from tests.dialer.calling.test_outcomes import connected_call, record
+
+
+@pytest.fixture
+def answered_call(engine: Engine, clock: FakeClock) -> tuple[int, CallAttempt]:
+    campaign_id = make_campaign(engine)
+    add_people(engine, campaign_id, ["+33612340001"])
+    [agent] = add_agents(engine, campaign_id, 1, clock.now)
+    return agent, connected_call(engine, campaign_id, agent, clock.now)
 
 
 def kinds(engine: Engine) -> list[str]:
@@ -21,9 +29,9 @@ def kinds(engine: Engine) -> list[str]:
 
 
 def test_every_outcome_reaches_the_fund_feed(
-    engine: Engine, setup: tuple[int, int, CallAttempt], clock: FakeClock
+    engine: Engine, answered_call: tuple[int, CallAttempt], clock: FakeClock
 ) -> None:
-    _, agent, attempt = setup
+    agent, attempt = answered_call
     form = OutcomeInput(
         interview="accepted",
         offer="refused",
@@ -42,9 +50,9 @@ def test_every_outcome_reaches_the_fund_feed(
 
 
 def test_a_refused_outcome_leaves_no_event_behind(
-    engine: Engine, setup: tuple[int, int, CallAttempt], clock: FakeClock
+    engine: Engine, answered_call: tuple[int, CallAttempt], clock: FakeClock
 ) -> None:
-    _, agent, attempt = setup
+    agent, attempt = answered_call
     with pytest.raises(RuntimeError), session_scope(engine) as session:
         record_outcome(session, attempt.id or 0, agent, OutcomeInput(interview="accepted"))
         raise RuntimeError("the transaction fails after the outcome")
