@@ -163,7 +163,7 @@ def make_service(
 
 def rows(engine: Engine, model: type, *where: object) -> list:  # type: ignore[type-arg]
     with Session(engine) as session:
-        return list(session.exec(select(model).where(*where)).all())  # type: ignore[call-overload, arg-type]
+        return list(session.exec(select(model).where(*where)).all())  # type: ignore[arg-type]
 
 
 def agents_busy(engine: Engine) -> int:
