@@ -36,14 +36,18 @@ def day(
         "(défaut : un nouveau fichier SQLite sous var/day/)",
     ),  # fmt: skip
     time_factor: float = typer.Option(
-        1 / 120, "--time-factor", help="secondes réelles par seconde simulée"
+        0.008, "--time-factor", help="secondes réelles par seconde simulée (8 h en 4 min)"
     ),
     hours: float = typer.Option(8.0, "--hours", help="durée de la journée simulée (heures)"),
     start_hour: int = typer.Option(8, "--start-hour", min=0, max=23, help="heure de Paris"),
     faults: str = typer.Option("", "--faults", help=FAULTS_HELP),
     compare_runs: bool = typer.Option(
-        False, "--compare", help="jouer aussi la journée sans panne et comparer"
-    ),
+        False,
+        "--compare",
+        help="jouer aussi la même journée sans panne et comparer : "
+        "fichier, oppositions, vague et résultat de chaque personne jointe deux fois doivent "
+        "être égaux ; seuls les appels retardés par les pannes peuvent différer",
+    ),  # fmt: skip
     as_json: bool = typer.Option(False, "--json", help="résultat en JSON"),
     work_dir: Path = typer.Option(Path("var/day"), "--work-dir", help="dossier des journées"),
 ) -> None:
@@ -76,12 +80,16 @@ def _report(result: DayResult, calm: DayResult | None, as_json: bool) -> bool:
                     "comparison": comparison.__dict__ if comparison else None}  # fmt: skip
         console.print_json(json.dumps(document, default=str))
         return ok
-    console.print(summary_text(result.summary), highlight=False)
+    console.print(summary_text(result.summary), highlight=False, soft_wrap=True)
     console.print(_extras(result), highlight=False, soft_wrap=True)
     if calm is not None and comparison is not None:
-        console.print("\nComparaison avec la même journée sans panne :", highlight=False)
-        console.print(side_by_side(calm.summary, result.summary, comparison), highlight=False)
-    console.print("\n" + (result.check_error or result.check_text), highlight=False)
+        console.print(
+            "\nComparaison avec la même journée sans panne :", highlight=False, soft_wrap=True
+        )
+        console.print(
+            side_by_side(calm.summary, result.summary, comparison), highlight=False, soft_wrap=True
+        )
+    console.print("\n" + (result.check_error or result.check_text), highlight=False, soft_wrap=True)
     return ok
 
 

@@ -44,7 +44,7 @@ class DayOptions:
     people: int = 2000
     seed: int = 1
     database_url: str | None = None  # None: a new SQLite file under var/day/
-    time_factor: float = 1 / 120  # real seconds per simulated second
+    time_factor: float = 0.008  # real seconds per simulated second: 8 h in about 4 min
     hours: float = 8.0
     start_hour: int = 8  # Paris time the simulated day starts
     faults: frozenset[Fault] = frozenset()
