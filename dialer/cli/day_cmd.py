@@ -109,6 +109,7 @@ def _extras(result: DayResult) -> str:
         f"sur {result.feed_events}",
         f"  Base : {result.database_url}",
         f"  Journal des numérotations du PBX : {result.dial_log}",
+        *(f"  Agent arrêté sur une erreur : {failure}" for failure in result.tally.failures),
     ])  # fmt: skip
 
 
@@ -119,5 +120,6 @@ def _json(result: DayResult) -> dict[str, object]:
         "database_url": result.database_url, "dial_log": str(result.dial_log),
         "breaches": result.breaches, "check_error": result.check_error,
         "desk": {"pops": result.tally.pops, "recorded": result.tally.recorded,
-                 "refused": result.tally.refused, "choices": dict(result.tally.choices)},
+                 "refused": result.tally.refused, "choices": dict(result.tally.choices),
+                 "failures": result.tally.failures},
     }  # fmt: skip

@@ -41,6 +41,7 @@ class DeskTally:
     recorded: int = 0
     refused: int = 0
     choices: Counter[str] = field(default_factory=Counter)
+    failures: list[str] = field(default_factory=list)  # agents that stopped on an error
 
 
 @dataclass

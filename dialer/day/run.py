@@ -56,7 +56,8 @@ class DayResult:
 
     @property
     def ok(self) -> bool:
-        return self.check_error is None and not self.breaches
+        # An agent that stopped on an error means the day did not run as asked.
+        return self.check_error is None and not self.breaches and not self.tally.failures
 
 
 class WorkerKillNeedsPostgres(ValueError):
@@ -150,7 +151,8 @@ class DayRun:
         finally:
             for task in [*faults, *agents]:
                 task.cancel()
-            await asyncio.gather(*faults, *agents, return_exceptions=True)
+            ended = await asyncio.gather(*faults, *agents, return_exceptions=True)
+            self.tally.failures += [repr(error) for error in ended if isinstance(error, Exception)]
 
     def _agents(self, world: World, clock: SimClock, web: WebApp) -> list[asyncio.Task[None]]:
         with session_scope(self.runtime.engine) as session:

@@ -51,6 +51,7 @@ def _assert_whole_day(result: DayResult) -> None:
     assert summary.calls >= summary.people_reached
     # What the agents posted through the desk is exactly what the database holds.
     assert result.tally.refused == 0
+    assert result.tally.failures == []
     assert result.tally.recorded == _outcome_rows(result) > 0
     assert summary.interviews_accepted + summary.interviews_refused == result.tally.recorded
     assert result.feed_received == result.feed_events > 0
