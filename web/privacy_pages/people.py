@@ -33,7 +33,7 @@ from web.deps import DbSession, FormDep, IdPath, RuntimeDep
 from web.errors import french_error
 from web.forms import field_text
 from web.privacy_pages.deps import DpoUser, requester
-from web.privacy_pages.rendering import render_dpo
+from web.render import render
 
 router = APIRouter()
 RECTIFIABLE = (
@@ -55,7 +55,7 @@ def dpo_home(request: Request, _user: DpoUser, db: DbSession) -> Response:
 
 def _home(request: Request, db: Session, status: int = 200, error: str = "") -> Response:
     plan = plan_purge(db, utcnow())
-    return render_dpo(request, "dpo/index.html", {"plan": plan, "error": error}, status)
+    return render(request, "dpo/index.html", {"plan": plan, "error": error}, status)
 
 
 @router.post("/dpo/recherche")
@@ -105,7 +105,7 @@ def _person(
         "rectifiable": [name for name in RECTIFIABLE if name in declared],
         "done": done, "error": error,
     }  # fmt: skip
-    return render_dpo(request, "dpo/person.html", context, status)
+    return render(request, "dpo/person.html", context, status)
 
 
 @router.get("/dpo/personnes/{person_id}/lettre.txt")

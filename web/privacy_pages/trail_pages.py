@@ -21,7 +21,7 @@ from dialer.privacy.trail import ACTION_LABELS_FR, TrailAction, TrailError, reco
 from web.deps import DbSession
 from web.errors import french_error
 from web.privacy_pages.deps import DpoUser, requester
-from web.privacy_pages.rendering import render_dpo
+from web.render import render
 
 router = APIRouter()
 PAGE_LIMIT = 500
@@ -57,7 +57,7 @@ def trail_page(
         "entries": entries, "actions": ACTION_LABELS_FR, "filters": request.query_params,
         "page_limit": PAGE_LIMIT,
     }  # fmt: skip
-    return render_dpo(request, "dpo/trail.html", context)
+    return render(request, "dpo/trail.html", context)
 
 
 @router.get("/dpo/tracabilite.csv")
@@ -86,7 +86,7 @@ def trail_check(request: Request, user: DpoUser, db: DbSession) -> Response:
         detail=f"vérification de la chaîne : {len(breaks)} rupture(s)",
     )  # fmt: skip
     db.commit()
-    return render_dpo(request, "dpo/check.html", {"breaks": breaks, "head": head})
+    return render(request, "dpo/check.html", {"breaks": breaks, "head": head})
 
 
 @router.get("/dpo/conservation")
@@ -96,4 +96,4 @@ def retention_page(request: Request, _user: DpoUser, db: DbSession) -> Response:
 
 def _retention(request: Request, db: Session) -> Response:
     plan = plan_purge(db, utcnow())
-    return render_dpo(request, "dpo/retention.html", {"plan": plan})
+    return render(request, "dpo/retention.html", {"plan": plan})
