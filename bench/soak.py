@@ -186,6 +186,14 @@ class Probes:
             await asyncio.sleep(LAG_SLEEP_S)
             self.lags.append(max(0.0, time.perf_counter() - before - LAG_SLEEP_S))
 
+    async def trim_dial_log(self, service: DialerService) -> None:
+        # The simulator keeps every dial in memory for tests; a production worker has
+        # no simulator, so its log must not count as the dialer's memory.
+        while True:
+            if service.sim is not None:
+                service.sim.dial_log.clear()
+            await asyncio.sleep(1.0)
+
     async def database(self, admin: Engine, dialer_engine: Engine) -> None:
         query = text("SELECT count(*) FROM pg_stat_activity WHERE application_name = :app")
         while True:
@@ -233,6 +241,7 @@ async def run_day(engine: Engine, admin: Engine, args: argparse.Namespace) -> Fi
     tasks = [asyncio.create_task(desk.agent(agent)) for agent in world.agents]
     tasks += [asyncio.create_task(probes.loop_lag())]
     tasks += [asyncio.create_task(probes.database(admin, engine))]
+    tasks += [asyncio.create_task(probes.trim_dial_log(service))]
     wall0 = time.monotonic()
     try:
         await _until(clock, 1.0)
