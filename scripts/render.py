@@ -18,6 +18,8 @@ from markupsafe import Markup
 from scripts.errors import ScriptError
 from scripts.filters_fr import FilterError
 from scripts.sandbox import (
+    ACTIVE_MARKUP,
+    ACTIVE_MARKUP_FR,
     MAX_BODY_BYTES,
     MAX_OUTPUT_CHARS,
     LimitExceeded,
@@ -90,8 +92,12 @@ def _render(template: Template, context: Mapping[str, object]) -> Markup:
             if size > MAX_OUTPUT_CHARS:
                 raise LimitExceeded("le script produit un texte trop long")
             parts.append(chunk)
+        output = "".join(parts)
+        # Literal pieces joined around expressions could still spell an active tag.
+        if ACTIVE_MARKUP.search(output):
+            raise ScriptError(ACTIVE_MARKUP_FR)
         # Autoescape already escaped every value: the joined output is safe HTML.
-        return Markup("".join(parts))  # noqa: S704
+        return Markup(output)  # noqa: S704
     finally:
         end_budget(token)
 

@@ -9,6 +9,7 @@ burn CPU or memory (huge ranges, repeated strings, powers, nested loops, recursi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from typing import Any
@@ -39,6 +40,15 @@ FORBIDDEN_NODES: tuple[tuple[type[nodes.Node], str], ...] = (
     (nodes.FromImport, "l'import d'autres modèles n'est pas autorisé"),
     (nodes.Extends, "l'héritage de modèles n'est pas autorisé"),
 )
+# Markup that runs code or reshapes the agent's page: a call script is text, lists and
+# links. The page's CSP would block it too; refusing it keeps the script honest on its own.
+ACTIVE_MARKUP = re.compile(
+    r"<\s*/?\s*(script|iframe|frame|object|embed|style|link|meta|base|form|svg|math)\b"
+    r"|<[^>]*\son[a-z]+\s*="
+    r"|(href|src|action|formaction)\s*=\s*[\"']?\s*(javascript|vbscript|data)\s*:",
+    re.IGNORECASE,
+)
+ACTIVE_MARKUP_FR = "balise ou attribut actif interdit (script, style, iframe, on…=, javascript:)"
 # Only range() stays among Jinja's globals; "self" is the template's own reference.
 KEPT_GLOBALS = ("range",)
 FORBIDDEN_NAMES = frozenset({"self"})
@@ -74,6 +84,9 @@ def _check_tree(tree: nodes.Template) -> None:
         found = tree.find(kind)
         if found is not None:
             raise TemplateSyntaxError(reason, found.lineno)
+    for data in tree.find_all(nodes.TemplateData):
+        if ACTIVE_MARKUP.search(data.data):
+            raise TemplateSyntaxError(ACTIVE_MARKUP_FR, data.lineno)
     for name in tree.find_all(nodes.Name):
         if name.name in FORBIDDEN_NAMES:
             raise TemplateSyntaxError(f"« {name.name} » n'est pas autorisé", name.lineno)
