@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Request
 from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel
 from starlette.datastructures import UploadFile
 
 from dialer.models import ImportJob
@@ -117,7 +118,34 @@ def progress_page(request: Request, campaign_id: IdPath, ticket: Ticket, _user: 
     return render(request, "campaigns/import_progress.html", context)
 
 
-@router.get("/api/campagnes/{campaign_id}/imports/{ticket}")
+class ImportProgressOut(BaseModel):
+    status: str
+    done: int
+    expected: int
+    finished: bool
+    message: str
+    rejected: int
+    report_url: str | None
+
+
+class ProblemOut(BaseModel):
+    detail: str
+
+
+PROGRESS_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"model": ProblemOut, "description": "Personne n'est connecté."},
+    403: {"model": ProblemOut, "description": "Réservé aux gestionnaires de campagne."},
+    404: {"model": ProblemOut, "description": "Suivi d'import introuvable."},
+    # The app answers validation errors in French with a string detail (web.errors).
+    422: {"model": ProblemOut, "description": "Paramètre invalide."},
+}
+
+
+@router.get(
+    "/api/campagnes/{campaign_id}/imports/{ticket}",
+    response_model=ImportProgressOut,
+    responses=PROGRESS_RESPONSES,
+)
 def progress_api(campaign_id: IdPath, ticket: Ticket, _user: ManagerUser,
                  state: WebStateDep) -> JSONResponse:  # fmt: skip
     return JSONResponse(progress_json(_progress_or_404(state, campaign_id, ticket)))
