@@ -226,6 +226,19 @@ def refusal_problem(seen: Seen) -> str | None:
     return None if 'role="alert"' in seen.body else "page refusal without an alert"
 
 
+def header_problem(seen: Seen) -> str | None:
+    """Every answer, refusals and streams included, carries the browser protections."""
+    headers = {name.lower(): value for name, value in seen.headers.items()}
+    csp = headers.get("content-security-policy", "")
+    if "default-src 'self'" not in csp or "unsafe-inline" in csp or "unsafe-eval" in csp:
+        return f"weak or missing CSP: {csp!r}"
+    if headers.get("x-frame-options") != "DENY" or "frame-ancestors 'none'" not in csp:
+        return "framing allowed"
+    if headers.get("x-content-type-options") != "nosniff":
+        return "no nosniff"
+    return None
+
+
 def markers_in(seen: Seen) -> set[str]:
     # A NIR may be shown grouped ("1 84 12 ..."): look for it without the spaces too.
     squeezed = seen.body.replace(" ", "").replace("\u00a0", "")
@@ -253,9 +266,9 @@ def test_role_matrix(app: FastAPI, secure: Secure, client: TestClient, role: str
         expected = TABLE[(method, template)][role]
         if outcome(seen) != expected:
             wrong.append(f"{what}: expected {expected}, got {outcome(seen)} {seen.body[:120]!r}")
-        problem = refusal_problem(seen)
-        if problem:
-            wrong.append(f"{what}: {problem}")
+        for problem in (refusal_problem(seen), header_problem(seen)):
+            if problem:
+                wrong.append(f"{what}: {problem}")
         found = markers_in(seen)
         wrong += [f"{what}: leaks {m}" for m in found if role not in MARKER_READERS[m]]
         shown |= found
