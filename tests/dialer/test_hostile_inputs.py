@@ -22,6 +22,8 @@ from dialer.importing.pipeline import ImportRefused, import_contacts
 from dialer.models import CampaignContact, ImportJob, Person
 from dialer.privacy.crypto import DataCipher
 from dialer.territories import Territory
+from telephony.ami.client import OriginateRequest, originate_headers
+from telephony.ami.frames import DialTemplate, check_headers
 
 HOSTILE = [
     "'; DROP TABLE person; --",
@@ -48,6 +50,7 @@ GOOD = ["R", "", "DUPONT", "Jean", "15/12/1984", "75011", "06 12 34 56 78", "non
 # Controls and line separators are refused by the parsers, never stored.
 UNCLEAN = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+DIAL = DialTemplate("PJSIP/{national}@trunk")
 TEXT_COLUMNS = ("last_name", "first_name", "postal_code", "city", "phone_e164")
 
 
@@ -111,6 +114,11 @@ def assert_stored_cleanly(engine: Engine, cipher: DataCipher) -> None:
         assert re.fullmatch(r"\d{13}\d{2}|\d{5}[AB]\d{9}", cipher.decrypt(person.nir_cipher, "nir"))
     for contact in contacts:
         assert not UNCLEAN.search(contact.row_ref or "")
+    for person in people:
+        # The Originate this row would produce passes the frame guard, whose refusals
+        # of CR/LF/NUL are tested in tests/telephony/ami/test_ami_frames.py.
+        request = OriginateRequest(str(person.id), person.phone_e164 or "", DIAL, "+33162000000")
+        check_headers(originate_headers(request, "hostile-1"))
 
 
 def test_every_hostile_row_is_stored_cleanly_or_rejected_with_its_line(
