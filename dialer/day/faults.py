@@ -15,6 +15,8 @@ from dialer.day.services import WorkerProcess
 from telephony.sim import PbxSimulator
 
 log = logging.getLogger(__name__)
+# A slow PBX stays slow at any speed-up: at least a millisecond per action.
+MIN_REAL_DELAY_S = 0.001
 
 
 @dataclass
@@ -48,7 +50,7 @@ def start_faults(options: DayOptions, clock: SimClock, sim: PbxSimulator,
         return strike
 
     if options.has(Fault.SLOW_PBX):
-        sim.faults.response_delay_s = plan.pbx_delay_s
+        sim.faults.response_delay_s = max(MIN_REAL_DELAY_S, clock.real_seconds(plan.pbx_delay_s))
         faults.struck[Fault.SLOW_PBX.value] += 1
     if options.has(Fault.AMI_DROP):
         drop = count(Fault.AMI_DROP, sim.faults.drop_connections)

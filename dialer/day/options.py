@@ -29,13 +29,18 @@ def parse_faults(text: str) -> frozenset[Fault]:
 
 @dataclass(frozen=True)
 class FaultPlan:
-    """How often each fault strikes, in simulated minutes (real delays in seconds)."""
+    """How often each fault strikes, in simulated minutes; the PBX's delay in simulated seconds.
+
+    Everything is on the simulated clock, so a fault weighs the same at any speed-up:
+    a PBX late by 50 real milliseconds would be 6 simulated seconds late per action at
+    the default factor, and its queued actions would run minutes behind.
+    """
 
     ami_drop_every_min: float = 20.0
     worker_kill_every_min: float = 90.0
     receiver_restart_every_min: float = 45.0
     receiver_failure_rate: float = 0.5
-    pbx_delay_s: float = 0.05
+    pbx_delay_s: float = 0.4  # each AMI action answered this late (simulated)
 
 
 @dataclass(frozen=True)
