@@ -72,6 +72,7 @@ class Secure:
     dental_id: int  # fund B, child_dental
     person_id: int
     attempt_id: int  # agent1's live call on the flu campaign
+    foreign_attempt_id: int  # an attempt given to agent1 on the dental campaign it is not on
     agent2_id: int
     job_id: int
     wave_id: int
@@ -146,9 +147,15 @@ def secure(app: FastAPI, world: World, password_hash: str) -> Secure:
         person = _person(db, fund_a, cipher)
         flu_contact = _contact(db, world.campaign_id, person,
                                {"flu_vaccinated": False, "provisional_code": CODE})  # fmt: skip
-        _contact(db, dental.id or 0, person,
-                 {"child_first_name": CHILD, "child_last_name": CHILD})  # fmt: skip
+        child = {"child_first_name": CHILD, "child_last_name": CHILD}
+        dental_contact = _contact(db, dental.id or 0, person, child)
         attempt_id = _live_call(db, world.campaign_id, flu_contact, person, agent1.id or 0)
+        foreign = CallAttempt(
+            campaign_id=dental.id or 0, contact_id=dental_contact, person_id=person.id or 0,
+            worker_id="worker-test", number_e164="+33612345678", agent_user_id=agent1.id,
+        )  # fmt: skip
+        db.add(foreign)
+        db.flush()
         job = ImportJob(campaign_id=world.campaign_id, filename="f.csv", sha256="0" * 64,
                         status="done", rejected=1, reject_report=REJECT_LINE + "\n")  # fmt: skip
         db.add(job)
@@ -162,7 +169,8 @@ def secure(app: FastAPI, world: World, password_hash: str) -> Secure:
         return Secure(
             world=world, fund_a_code=fund_a.code, fund_b_code=fund_b.code,
             flu_id=world.campaign_id, dental_id=dental.id or 0, person_id=person.id or 0,
-            attempt_id=attempt_id, agent2_id=agent2.id or 0, job_id=job.id or 0,
+            attempt_id=attempt_id, foreign_attempt_id=foreign.id or 0,
+            agent2_id=agent2.id or 0, job_id=job.id or 0,
             wave_id=wave.id or 0, event_a=event_a, event_b=event_b,
             token_a=token_a, token_b=token_b,
         )  # fmt: skip

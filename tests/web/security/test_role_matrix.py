@@ -310,3 +310,17 @@ def test_a_bad_token_gets_401(client: TestClient, secure: Secure, authorization:
     )
     assert response.status_code in (401, 403) and response.json()["detail"]
     assert FEED_A not in response.text
+
+
+def test_an_agent_never_opens_a_call_of_a_campaign_it_is_not_enabled_on(
+    client: TestClient, secure: Secure
+) -> None:
+    """Even an attempt carrying its own user id: the dental campaign is not its to work on."""
+    caller = caller_for(client, secure, "agent_on")
+    base = f"/poste/appels/{secure.foreign_attempt_id}"
+    seen = [client.get(base)]
+    for action in ("code", "resultat", "raccrocher"):
+        seen.append(client.post(f"{base}/{action}", data={"csrf_token": caller.csrf}))
+    for response in seen:
+        assert response.status_code == 403 and "ne vous est pas confié" in response.text
+        assert CHILD not in response.text and NIR not in response.text
