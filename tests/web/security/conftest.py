@@ -147,7 +147,7 @@ def secure(app: FastAPI, world: World, password_hash: str) -> Secure:
         person = _person(db, fund_a, cipher)
         flu_contact = _contact(db, world.campaign_id, person,
                                {"flu_vaccinated": False, "provisional_code": CODE})  # fmt: skip
-        child = {"child_first_name": CHILD, "child_last_name": CHILD}
+        child: dict[str, object] = {"child_first_name": CHILD, "child_last_name": CHILD}
         dental_contact = _contact(db, dental.id or 0, person, child)
         attempt_id = _live_call(db, world.campaign_id, flu_contact, person, agent1.id or 0)
         foreign = CallAttempt(
