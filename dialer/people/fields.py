@@ -16,7 +16,8 @@ from dialer.territories import territory_from_postal_code
 
 # C0/C1 controls and Unicode line separators: a CR, LF or NUL in a stored value
 # could end up splitting an AMI frame or a CSV feed line.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Bidirectional overrides and isolates are refused too: they can show a name reversed.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _SPACES = re.compile(r"\s+")
 _FRENCH_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII)
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)

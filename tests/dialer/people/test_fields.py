@@ -233,3 +233,12 @@ def test_a_trailing_line_break_is_refused_not_trimmed(
     parse(sample)
     with pytest.raises(FieldError, match="contrôle"):
         parse(sample + "\r\n")
+
+
+def test_bidirectional_overrides_are_refused() -> None:
+    from dialer.people.errors import FieldError
+    from dialer.people.fields import clean_text
+
+    for override in ("\u202e", "\u2066", "\u202a"):
+        with pytest.raises(FieldError):
+            clean_text(f"MARTIN{override}NITRAM", 100)
