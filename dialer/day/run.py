@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import secrets
 import subprocess
 import sys
@@ -24,6 +25,7 @@ from dialer.day.summary import DayFacts, DaySummary, summarise
 from dialer.day.worker_main import day_settings
 from dialer.day.world import World, build_world, fresh_database_url, new_run_id
 from dialer.db import session_scope
+from dialer.feed.delivery import redeliver
 from dialer.feed.runner import FeedDelivery
 from dialer.feed.webhooks import set_webhook
 from dialer.models import Campaign
@@ -163,9 +165,16 @@ class DayRun:
         return [asyncio.create_task(DeskAgent(login, context).run()) for login in world.agents]
 
     async def _deliver_feed(self, world: World) -> int:
+        # The fund's server is healthy again: as an operator would (``dialer feed
+        # redeliver``), resume the stream now instead of waiting out its back-off.
+        await asyncio.to_thread(self._resume_feed, world.fund_id)
         expected = await asyncio.to_thread(feed_size, self.runtime.engine, world.fund_id)
         await settle(lambda: len(self.receiver.events) >= expected, FEED_DRAIN_S)
         return len(self.receiver.events)
+
+    def _resume_feed(self, fund_id: int) -> None:
+        with session_scope(self.runtime.engine) as session, contextlib.suppress(ValueError):
+            redeliver(session, fund_id)
 
     async def _result(self, world: World, clock: SimClock, received: int,
                       real_s: float) -> DayResult:  # fmt: skip
