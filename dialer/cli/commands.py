@@ -14,6 +14,7 @@ COMMAND_MODULES = (
     "wave_cmd",
     "pbx_cmd",
     "feed_cmd",
+    "day_cmd",
 )
 
 for _name in COMMAND_MODULES:

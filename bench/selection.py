@@ -5,8 +5,8 @@ SQLite and in its own schema on PostgreSQL), then times ``select_candidates``
 (the hot path of every dialler tick) and, separately, ``claim_contacts``, whose
 leases are given back afterwards so the data set stays as built.
 
-    .venv/bin/python bench/select.py --people 100000
-    .venv/bin/python bench/select.py --database-url sqlite:///var/bench/x.sqlite3 --json
+    .venv/bin/python bench/selection.py --people 100000
+    .venv/bin/python bench/selection.py --database-url sqlite:///var/bench/x.sqlite3 --json
 """
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# Run as a script, this file's folder comes first on sys.path and its name would
-# shadow the standard ``select`` module that selectors and psycopg import.
+# Run as a script, the repository root must be importable (``bench.*``, the packages).
 _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent))
