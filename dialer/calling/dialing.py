@@ -20,7 +20,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -30,14 +30,18 @@ from dialer.calling.recorder import CallRecorder
 from dialer.calling.rescheduling import IN_PROGRESS, PENDING
 from dialer.calling.snapshot import DialTarget
 from dialer.db import session_scope
+from dialer.eligibility.windows import in_calling_window, to_local
 from dialer.models import CallAttempt, CampaignContact
 from dialer.observability.logging import bound_attempt
 from dialer.selection import Claim
+from dialer.territories import Territory
 from telephony.ami.client import AmiClient, OriginateRequest
 from telephony.ami.errors import AmiActionError, AmiNotConnected, OriginateUncertain
 from telephony.ami.frames import DialTemplate, InvalidNumber, UnsafeAmiValue
 from telephony.results import CallResult
 
+# A call is not started in the last seconds of a window: the PBX may log it after.
+SEND_MARGIN = timedelta(seconds=15)
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
@@ -116,6 +120,15 @@ def _still_ours(contact: CampaignContact | None, worker_id: str) -> bool:
     )
 
 
+def still_in_window(target: DialTarget, call: PlacedCall, now: datetime) -> bool:
+    """The person's calling window is open now and stays open for the send margin."""
+    territory = Territory(call.claim.territory)
+    return all(
+        in_calling_window(to_local(moment, call.claim.time_zone), target.calling, territory)
+        for moment in (now, now + SEND_MARGIN)
+    )
+
+
 class CallPlacer:
     def __init__(
         self,
@@ -142,6 +155,15 @@ class CallPlacer:
 
     async def _place(self, target: DialTarget, call: PlacedCall) -> bool:
         attempt_id = call.claim.attempt_id
+        if not still_in_window(target, call, self._clock()):
+            # Claimed near the end of a window but sent after it: never call late.
+            log.info(
+                "attempt %s: calling window closed before sending, claim given back", attempt_id
+            )
+            await asyncio.to_thread(
+                undo_claim, self._engine, call, self._config.worker_id, self._clock()
+            )
+            return False
         try:
             await self._client.originate(originate_request(target, call, self._config))
         except OriginateUncertain:

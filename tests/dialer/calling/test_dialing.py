@@ -65,3 +65,40 @@ async def test_uncallable_number_ends_the_attempt(engine: Engine, clock: FakeClo
     assert (attempt.state, attempt.result) == ("ended", "invalid_number")
     [contact] = rows(engine, CampaignContact, CampaignContact.id == contact_id)
     assert (contact.status, contact.done_reason) == ("done", "invalid_number")
+
+
+async def test_a_window_closing_before_sending_gives_the_claim_back(engine: Engine) -> None:
+    from datetime import datetime, time
+
+    from dialer.campaigns.policies import CallingPolicy, TimeWindow
+    from telephony.sim import PbxSimulator, SimulatorConfig
+
+    morning = CallingPolicy(
+        windows=[TimeWindow(start=time(10, 0), end=time(13, 0))],
+        weekdays=list(range(7)),
+        skip_public_holidays=False,
+    )
+    clock = FakeClock(datetime(2026, 11, 25, 11, 59, 40))  # 12:59:40 in Paris (UTC+1)
+    campaign_id = make_campaign(engine, calling=morning)
+    add_people(engine, campaign_id, ["+33612340001", "+33612340002"])
+    sim = PbxSimulator(SimulatorConfig(time_factor=0.01))
+    await sim.start("127.0.0.1", 0)
+    recorder = CallRecorder(engine, ScreenPopBus(), clock)
+    endpoint = AmiEndpoint("127.0.0.1", sim.port, "dialer", "dialer-secret")
+    client = AmiClient(ConnectionSettings(endpoint), recorder)
+    await client.start()
+    config = DialConfig(DialTemplate("Local/{national}@sim-persons"), "worker-test")
+    sender = CallPlacer(engine, client, recorder, config, clock)
+    try:
+        first, second = claim_contacts(engine, campaign_id, "worker-test", 2, clock.now)
+        with session_scope(engine) as session:
+            [target] = dial_targets(session, clock.now)
+        assert await sender.place(target, PlacedCall(first, None)) is True
+        clock.advance(seconds=10)  # 12:59:50: within the last 15 s of the window
+        assert await sender.place(target, PlacedCall(second, None)) is False
+    finally:
+        await client.close()
+        await sim.stop()
+    assert [record.channel_id for record in sim.dial_log] == [f"dialer-{first.attempt_id}"]
+    [contact] = rows(engine, CampaignContact, CampaignContact.id == second.contact_id)
+    assert (contact.status, contact.attempts) == ("pending", 0)
