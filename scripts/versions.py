@@ -9,9 +9,11 @@ the agent had on screen.
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
-from scripts.catalog import default_body
+from scripts.catalog import THEME_KEYS, default_body
 from scripts.errors import ScriptError
 from scripts.models import ScriptVersion
 from scripts.render import compile_script
@@ -55,6 +57,22 @@ def current_version(session: Session, theme: str, campaign_id: int | None) -> Sc
     session.add(shipped)
     session.flush()
     return shipped
+
+
+def ensure_default_versions(engine: Engine) -> int:
+    """Create each theme's shipped default once, at start-up, so that two agents' first
+    screen pops never race to insert it; returns how many were created."""
+    created = 0
+    for theme in THEME_KEYS:
+        try:
+            with Session(engine) as session:
+                if _latest(session, theme, None) is None:
+                    current_version(session, theme, None)
+                    session.commit()
+                    created += 1
+        except IntegrityError:
+            continue  # another process created it first: that one is as good
+    return created
 
 
 def _checked_author(author: str) -> str:

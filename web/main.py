@@ -23,6 +23,7 @@ from dialer.models import utcnow
 from dialer.runtime import Runtime, build_runtime
 from dialer.service import DialerService
 from dialer.settings import Settings
+from scripts.versions import ensure_default_versions
 from web import health, metrics
 from web.desk import calls as desk_calls
 from web.desk import router as desk
@@ -67,6 +68,7 @@ def create_app(
     """
     runtime = build_runtime(settings or Settings())
     prepare_database(runtime.engine)
+    ensure_default_versions(runtime.engine)
     state = _web_state(runtime)
     state.clock = clock
     make_service = service_factory or (lambda rt: DialerService(rt, clock=clock))

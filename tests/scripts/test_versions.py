@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -90,3 +92,20 @@ def test_database_refuses_two_versions_with_the_same_number(session: Session) ->
         with pytest.raises(sa.exc.IntegrityError):
             session.commit()
         session.rollback()
+
+
+def test_defaults_are_created_once_at_start_up(tmp_path: Path) -> None:
+    from sqlmodel import SQLModel, create_engine
+
+    import dialer.models  # noqa: F401
+    from scripts.catalog import THEME_KEYS
+    from scripts.versions import ensure_default_versions
+
+    engine = create_engine(f"sqlite:///{tmp_path}/s.sqlite3")
+    SQLModel.metadata.create_all(engine)
+    assert ensure_default_versions(engine) == len(THEME_KEYS)
+    assert ensure_default_versions(engine) == 0
+    with Session(engine) as session:
+        versions = session.exec(select(ScriptVersion)).all()
+    assert sorted(v.theme for v in versions) == sorted(THEME_KEYS)
+    assert {v.version for v in versions} == {1}
