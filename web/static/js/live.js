@@ -88,12 +88,13 @@
     for (const [key, count] of Object.entries(data.outcomes_today)) {
       put("o-" + key, numbers.format(count));
     }
-    const whyAt = data.why_at ? new Date(Date.parse(data.why_at + "Z")).toLocaleTimeString("fr-FR") : "";
+    const whyAt = data.why_at ? new Date(Date.parse(data.why_at + "Z")).toLocaleTimeString("fr-FR", { timeZone: data.time_zone }) : "";
     put("pourquoi", data.why_idle ? "Analyse de " + whyAt + " :\n" + data.why_idle
       : "Aucune explication disponible pour l'instant.");
     drawChart(data.per_quarter, data.day_start, data.time_zone);
     const at = new Date(Date.parse(data.at + "Z"));
-    status.textContent = "En direct · mis à jour à " + at.toLocaleTimeString("fr-FR");
+    status.textContent = "En direct · mis à jour à " +
+      at.toLocaleTimeString("fr-FR", { timeZone: data.time_zone });
     status.dataset.version = String((Number(status.dataset.version) || 0) + 1);
   }
 
