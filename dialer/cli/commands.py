@@ -1,25 +1,17 @@
-"""Registers every sub-command module on the ``dialer`` app."""
+"""Registers every sub-command module on the ``dialer`` app (each adds itself on import)."""
 
 from __future__ import annotations
 
-import importlib
-
-COMMAND_MODULES = (
-    "db_cmd",
-    "import_cmd",
-    "serve_cmd",
-    "setup_cmd",
-    "explain_cmd",
-    "privacy_cmd",
-    "wave_cmd",
-    "pbx_cmd",
-    "feed_cmd",
-    "day_cmd",
+from dialer.cli import (  # noqa: F401
+    day_cmd,
+    db_cmd,
+    explain_cmd,
+    feed_cmd,
+    import_cmd,
+    pbx_cmd,
+    privacy_cmd,
+    serve_cmd,
+    setup_cmd,
+    wave_cmd,
+    worker_cmd,
 )
-
-for _name in COMMAND_MODULES:
-    try:
-        importlib.import_module(f"dialer.cli.{_name}")
-    except ModuleNotFoundError as missing:  # a command module not written yet
-        if missing.name != f"dialer.cli.{_name}":
-            raise
