@@ -57,9 +57,7 @@ class Transcript:
 
     def events(self, name: str | None = None) -> list[WireMessage]:
         return [
-            m
-            for m in self.received()
-            if m.is_event and (name is None or m.get("Event") == name)
+            m for m in self.received() if m.is_event and (name is None or m.get("Event") == name)
         ]
 
 
