@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+import signal
 from collections.abc import Callable
 from datetime import datetime
 
@@ -177,3 +178,20 @@ class DialerService:
             await self.client.close()
         if self.sim is not None:
             await self.sim.stop()
+
+
+async def serve_until_signalled(
+    service: DialerService, on_ready: Callable[[], None] | None = None
+) -> None:
+    """Run ``service`` until SIGTERM or SIGINT, then stop it cleanly (worker processes)."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await service.start()
+        if on_ready is not None:
+            on_ready()
+        await stop.wait()
+    finally:
+        await service.stop()

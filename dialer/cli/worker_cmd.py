@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import signal
 
 import typer
 
@@ -18,7 +17,7 @@ from dialer.cli.main import app
 from dialer.observability.endpoint import WorkerEndpoint
 from dialer.observability.logging import configure_logging
 from dialer.runtime import Runtime
-from dialer.service import DialerService
+from dialer.service import DialerService, serve_until_signalled
 
 log = logging.getLogger(__name__)
 
@@ -35,18 +34,15 @@ def worker(
 
 
 async def run_worker(rt: Runtime, host: str, port: int) -> None:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
     service = DialerService(rt)
     endpoint = WorkerEndpoint(rt.metrics, rt.engine, lambda: service.pbx_connected)
     bound = endpoint.start(host, port)
+    worker_id = rt.settings.worker_id
     try:
-        await service.start()
-        log.info("worker %s dialling; metrics on %s:%s", rt.settings.worker_id, host, bound)
-        await stop.wait()
-        log.info("worker %s stopping", rt.settings.worker_id)
+        await serve_until_signalled(
+            service,
+            lambda: log.info("worker %s dialling; metrics on %s:%s", worker_id, host, bound),
+        )
+        log.info("worker %s stopped", worker_id)
     finally:
-        await service.stop()
         endpoint.stop()

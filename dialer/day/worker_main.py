@@ -13,13 +13,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import signal
 from datetime import datetime
 from pathlib import Path
 
 from dialer.day.clock import SimClock
 from dialer.runtime import build_runtime
-from dialer.service import DialerService
+from dialer.service import DialerService, serve_until_signalled
 from dialer.settings import Settings
 
 WORKER_ID = "day-worker"
@@ -54,18 +53,11 @@ def _arguments() -> argparse.Namespace:
 
 
 async def _run(args: argparse.Namespace) -> None:
-    stop = asyncio.Event()
-    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     clock = SimClock(datetime.fromisoformat(args.clock_start), args.clock_epoch, args.time_factor)
     settings = day_settings(args.database_url, args.ami_port, Path(args.key_file))
     runtime = build_runtime(settings, create_keys=False)
     service = DialerService(runtime, clock=clock, tick_seconds=args.tick_seconds)
-    await service.start()
-    print("ready", flush=True)
-    try:
-        await stop.wait()
-    finally:
-        await service.stop()
+    await serve_until_signalled(service, lambda: print("ready", flush=True))
 
 
 if __name__ == "__main__":

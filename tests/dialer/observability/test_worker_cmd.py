@@ -61,4 +61,4 @@ def test_worker_runs_until_sigterm(tmp_path: Path) -> None:
             process.kill()
     assert process.returncode == 0, stderr.decode()
     lines = stderr.decode().splitlines()
-    assert any('"message": "worker box-1 stopping"' in line for line in lines), lines
+    assert any('"message": "worker box-1 stopped"' in line for line in lines), lines

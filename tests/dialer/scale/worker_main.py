@@ -12,12 +12,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import signal
 
 from dialer.db import make_engine
 from dialer.privacy.crypto import DataCipher, KeyRing
 from dialer.runtime import Runtime
-from dialer.service import DialerService
+from dialer.service import DialerService, serve_until_signalled
 from dialer.settings import Settings
 from telephony.sim import PopulationModel, SimulatorConfig
 
@@ -64,15 +63,7 @@ def _service(args: argparse.Namespace) -> DialerService:
 
 
 async def _run(args: argparse.Namespace) -> None:
-    stop = asyncio.Event()
-    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
-    service = _service(args)
-    await service.start()
-    print("ready", flush=True)
-    try:
-        await stop.wait()
-    finally:
-        await service.stop()
+    await serve_until_signalled(_service(args), lambda: print("ready", flush=True))
 
 
 if __name__ == "__main__":
