@@ -46,6 +46,8 @@ class Call:
     other_seen: bool = False
     main_hungup: bool = False
     other_hungup: bool = False
+    # Alive across a reconnect: events said while AMI was down are gone for good.
+    events_missed: bool = False
     abandoned: bool = False
     waiting_for_agent: bool = False
     answered_at: float | None = None
@@ -145,6 +147,25 @@ class CallTracker:
                 continue
             updates.append(self._closed(call, CallResult.ENDED_WHILE_DISCONNECTED))
         return updates
+
+    def mark_events_missed(self, tracked: Iterable[str]) -> None:
+        """After a reconnect: the calls that outlived it may never hear their lost events."""
+        for channel_id in tracked:
+            call = self._by_uniqueid.get(channel_id)
+            if call is not None:
+                call.events_missed = True
+
+    def finish_hung_up(self, channel_id: str) -> CallUpdate | None:
+        """End a call whose channel is gone but whose explanation never came.
+
+        The OriginateResponse or the other half's Hangup can be lost (a reconnect,
+        a PBX that dropped an event): the call is then closed with what is known,
+        so no call stays open forever once its channel hung up.
+        """
+        call = self._by_uniqueid.get(channel_id)
+        if call is None or call.result is not None or not call.main_hungup:
+            return None
+        return self._finish(call)
 
     # -- routing -----------------------------------------------------------
     def feed(self, event: Event) -> CallUpdate | None:
@@ -252,7 +273,7 @@ class CallTracker:
         """Whether everything that can explain the result has arrived."""
         if not call.main_hungup:
             return False
-        if call.answered_at is not None:
+        if call.answered_at is not None or call.events_missed:
             return True
         if not call.response_seen:
             return False

@@ -208,6 +208,23 @@ class AmiClient:
         update = self.tracker.feed(event)
         if update is not None:
             self._enqueue(update)
+        elif event.get("Event") == "Hangup":
+            self._finish_after_hangup(event.get("Uniqueid", ""))
+
+    def _finish_after_hangup(self, channel_id: str) -> None:
+        call = self.tracker.get(channel_id)
+        if call is None or call.channel_id != channel_id or call.result is not None:
+            return
+        # What explains the result normally follows the Hangup within milliseconds;
+        # past the action timeout it is not coming.
+        delay = self.connection.settings.action_timeout_s
+        asyncio.get_running_loop().call_later(delay, self._close_hung_up, channel_id)
+
+    def _close_hung_up(self, channel_id: str) -> None:
+        update = self.tracker.finish_hung_up(channel_id)
+        if update is not None:
+            log.warning("call %s closed without its final events", channel_id)
+            self._enqueue(update)
 
     def _enqueue(self, update: CallUpdate) -> None:
         self._arrivals.append(time.perf_counter())
@@ -249,6 +266,7 @@ class AmiClient:
         for update in self.tracker.close_missing(tracked, live):
             log.warning("call %s ended while AMI was disconnected", update.channel_id)
             self._enqueue(update)
+        self.tracker.mark_events_missed(tracked)
 
     async def _deliver(self) -> None:
         while True:

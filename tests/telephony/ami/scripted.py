@@ -55,6 +55,11 @@ class ScriptedAmi:
             writer.close()
         self._writers.clear()
 
+    def emit(self, *lines: str) -> None:
+        """Send one event to every connected client."""
+        for writer in self._writers:
+            writer.write(frame(*lines))
+
     def actions(self, name: str) -> list[dict[str, str]]:
         return [dict(m) for m in self.received if dict(m).get("Action") == name]
 

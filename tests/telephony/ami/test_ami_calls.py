@@ -122,6 +122,44 @@ def test_reconcile_closes_only_calls_gone_from_the_pbx() -> None:
     assert tracker.get("dialer-a2") is not None and tracker.get("dialer-a1") is None
 
 
+def test_a_call_that_outlived_a_reconnect_ends_on_its_hangup_alone() -> None:
+    tracker = tracker_with_call(agent="901")
+    feed(tracker, ev("Newchannel"))
+    # The answer and the OriginateResponse were said while AMI was down.
+    tracker.mark_events_missed(tracker.open_channel_ids())
+    final = feed(tracker, ev("Hangup", Cause="16"))
+    assert len(final) == 1 and final[0].state is CallState.ENDED
+    assert len(tracker) == 0
+
+
+def test_without_a_reconnect_a_hangup_still_waits_for_the_response() -> None:
+    tracker = tracker_with_call()
+    assert feed(tracker, ev("Newchannel"), ev("Hangup", Cause="17")) == []
+    assert tracker.get("dialer-a1") is not None
+
+
+def test_a_hung_up_call_whose_explanation_never_comes_is_finished_on_demand() -> None:
+    tracker = tracker_with_call()
+    waiting = feed(
+        tracker,
+        ev("Newchannel"),
+        ev("Newchannel", "dialer-a1-2"),
+        ev("OriginateResponse", ActionID="o-a1", Response="Failure", Reason="0"),
+        ev("Hangup", Cause="0"),
+    )
+    assert waiting == []
+    update = tracker.finish_hung_up("dialer-a1")
+    assert update is not None and update.result is CallResult.FAILED
+    assert tracker.finish_hung_up("dialer-a1") is None, "closed once only"
+
+
+def test_a_call_still_up_is_never_finished_on_demand() -> None:
+    tracker = tracker_with_call()
+    feed(tracker, ev("Newchannel"))
+    assert tracker.finish_hung_up("dialer-a1") is None
+    assert tracker.get("dialer-a1") is not None
+
+
 def test_cause_decides_before_reason() -> None:
     assert classify_unanswered("0", "17", "") is CallResult.BUSY
     assert classify_unanswered("5", "0", "17") is CallResult.BUSY

@@ -131,6 +131,47 @@ async def test_call_still_alive_after_reconnect_keeps_being_tracked(scripted: Sc
         await client.close()
 
 
+async def test_call_whose_answer_was_lost_in_a_reconnect_ends_on_its_hangup(
+    scripted: ScriptedAmi,
+) -> None:
+    recorder = Recorder()
+    client = AmiClient(fast_settings(scripted.port, action_timeout_s=30.0), recorder)
+    await client.start(timeout_s=5)
+    try:
+        await client.originate(request("r5"))
+        scripted.live_uniqueids = ["dialer-r5"]
+        scripted.drop_connections()
+        await eventually(lambda: scripted.connections >= 2 and client.connected)
+        await eventually(lambda: len(scripted.actions("CoreShowChannels")) >= 1)
+        await asyncio.sleep(0.05)
+        assert recorder.finals() == {}
+        # No OriginateResponse ever comes: it was said while we were away.
+        scripted.emit("Event: Hangup", "Uniqueid: dialer-r5", "Linkedid: dialer-r5", "Cause: 16")
+        await eventually(lambda: "r5" in recorder.finals(), within_s=5)
+        assert len(client.tracker) == 0
+    finally:
+        await client.close()
+
+
+async def test_hung_up_call_missing_its_response_is_closed_after_the_action_timeout(
+    scripted: ScriptedAmi,
+) -> None:
+    recorder = Recorder()
+    client = AmiClient(fast_settings(scripted.port, action_timeout_s=0.3), recorder)
+    await client.start(timeout_s=5)
+    try:
+        await client.originate(request("r6"))
+        scripted.emit("Event: Newchannel", "Uniqueid: dialer-r6", "Linkedid: dialer-r6")
+        scripted.emit("Event: Hangup", "Uniqueid: dialer-r6", "Linkedid: dialer-r6", "Cause: 17")
+        await asyncio.sleep(0.1)
+        assert recorder.finals() == {}, "the response may still be on its way"
+        await eventually(lambda: "r6" in recorder.finals(), within_s=5)
+        assert recorder.finals() == {"r6": str(CallResult.BUSY)}
+        assert [u.attempt_id for u in recorder.updates if u.result is not None] == ["r6"]
+    finally:
+        await client.close()
+
+
 async def test_originate_without_connection_sends_and_tracks_nothing() -> None:
     client = AmiClient(fast_settings(1), Recorder())
     with pytest.raises(AmiNotConnected):
