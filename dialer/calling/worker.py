@@ -11,8 +11,9 @@ pacing snapshot, asks ``dialer.pacing.decide`` how many lines to open, and:
   calls (``dial_preview``, from there a progressive call) or skips
   (``skip_preview``), see ``dialer.calling.preview``;
 - predictive: claims the lines and dials with AGENT empty; when a person answers,
-  ``hand_over`` holds the longest-available agent and sets AGENT on the channel,
-  and if none is free the PBX abandons the call after ABANDON_MS.
+  ``hand_over`` holds the longest-available agent and sets AGENT on the channel.
+  If none is free the call waits, oldest first, for the next agent who becomes
+  available (checked every tick), and the PBX abandons it after ABANDON_MS.
 
 The last decision of each target is kept with its French reason, so "why is
 nothing dialling?" has an answer on the manager's page.
@@ -80,6 +81,8 @@ class DialerWorker:
         self._stats: dict[int, CallStatsEstimator] = {}
         self._leased: dict[int, _Leased] = {}  # claimed, not yet with an agent nor ended
         self._live: set[int] = set()  # placed and not ended
+        # Answered predictive calls no agent was free for, oldest first.
+        self._waiting: dict[int, tuple[CallUpdate, RecordedUpdate]] = {}
         self._ticks = 0
         self.decisions: dict[TargetKey, PacingDecision] = {}
         recorder.on_waiting = self.hand_over
@@ -89,6 +92,10 @@ class DialerWorker:
     def live_calls(self) -> int:
         return len(self._live)
 
+    @property
+    def waiting_calls(self) -> int:
+        return len(self._waiting)
+
     async def tick(self) -> TickReport:
         now = self._clock()
         self._ticks += 1
@@ -97,6 +104,7 @@ class DialerWorker:
         report = TickReport()
         if not self._client.connected:
             return report
+        await self._serve_waiting()
         plans = await asyncio.to_thread(self._plan, now)
         for target, decision in plans:
             key = (target.campaign_id, target.wave_id)
@@ -131,6 +139,8 @@ class DialerWorker:
         return notices
 
     def _follow(self, update: CallUpdate, recorded: RecordedUpdate) -> None:
+        if not update.waiting_for_agent:
+            self._waiting.pop(recorded.attempt_id, None)
         if update.state is CallState.CONNECTED:
             self._leased.pop(recorded.attempt_id, None)
         if update.state is not CallState.ENDED:
@@ -247,15 +257,30 @@ class DialerWorker:
 
     async def hand_over(self, update: CallUpdate, recorded: RecordedUpdate) -> None:
         """A predictive call was answered: give it the longest-available agent, if any."""
+        if not await self._offer(update, recorded):
+            log.info("attempt %s answered with no agent free: waiting", recorded.attempt_id)
+            self._waiting[recorded.attempt_id] = (update, recorded)
+
+    async def _serve_waiting(self) -> None:
+        """Agents freed since a call was answered take the waiting calls, oldest first."""
+        for attempt_id, (update, recorded) in list(self._waiting.items()):
+            if attempt_id not in self._waiting:
+                continue  # ended or abandoned meanwhile
+            if not await self._offer(update, recorded):
+                return  # no agent free: the younger calls would not find one either
+            self._waiting.pop(attempt_id, None)
+
+    async def _offer(self, update: CallUpdate, recorded: RecordedUpdate) -> bool:
+        """Hold an agent for the call and tell the PBX; False when no agent is free."""
         agent = await asyncio.to_thread(self._reserve_for, recorded)
         if agent is None:
-            log.info("attempt %s answered with no agent free", recorded.attempt_id)
-            return
+            return False
         try:
             await self._client.setvar(update.channel_id, "AGENT", presence.agent_extension(agent))
         except AmiError as error:
             log.warning("attempt %s: agent hand-over failed: %s", recorded.attempt_id, error)
             await asyncio.to_thread(self._unassign, recorded.attempt_id, agent)
+        return True
 
     def _reserve_for(self, recorded: RecordedUpdate) -> int | None:
         now = self._clock()
@@ -265,7 +290,7 @@ class DialerWorker:
             )
             if agent is not None:
                 attempt = session.get(CallAttempt, recorded.attempt_id)
-                if attempt is not None and attempt.result is None:
+                if attempt is not None and attempt.result is None and not attempt.agent_user_id:
                     attempt.agent_user_id = agent
                     session.add(attempt)
                     presence.assign_call(session, agent, recorded.attempt_id)

@@ -13,6 +13,7 @@ from dialer.db import session_scope
 from dialer.models import AgentPresence, CallAttempt, CampaignContact
 from dialer.privacy.crypto import DataCipher
 from tests.dialer.calling.conftest import (
+    ALWAYS,
     DeskAgent,
     FakeClock,
     add_agents,
@@ -55,6 +56,42 @@ async def test_answered_with_no_agent_free_is_abandoned_and_rescheduled(
         assert service.sim.dial_log[0].variables["AGENT"] == ""
         [state] = rows(engine, AgentPresence, AgentPresence.user_id == agent)
         assert state.state == "paused"
+    finally:
+        await service.stop()
+
+
+async def test_an_agent_freed_while_the_person_waits_takes_the_call(
+    engine: Engine, cipher: DataCipher, clock: FakeClock
+) -> None:
+    patient = ALWAYS.model_copy(update={"abandon_after_seconds": 30.0})  # 3 s real here
+    campaign_id = make_campaign(engine, pacing_mode="predictive", calling=patient)
+    [contact_id] = add_people(engine, campaign_id, [RINGS_THEN_ANSWERS])
+    [agent] = add_agents(engine, campaign_id, 1, clock.now)
+    service = make_service(engine, cipher, clock, time_factor=0.1)
+    await service.start(run_loop=False)
+    worker = service.worker
+    assert worker is not None
+    try:
+        assert (await service.tick()).placed == 1
+        with session_scope(engine) as session:
+            presence.pause(session, agent, "Pause café", clock.now)
+        for _ in range(300):  # the phone rings 0.4 s, then the person waits for an agent
+            if worker.waiting_calls:
+                break
+            await asyncio.sleep(0.01)
+        assert worker.waiting_calls == 1
+        with session_scope(engine) as session:
+            presence.make_available(session, agent, clock.now)
+        await service.tick()
+        for _ in range(300):
+            [attempt] = rows(engine, CallAttempt, CallAttempt.contact_id == contact_id)
+            if attempt.connected_at is not None:
+                break
+            await asyncio.sleep(0.01)
+        assert attempt.connected_at is not None and attempt.agent_user_id == agent
+        assert worker.waiting_calls == 0
+        [state] = rows(engine, AgentPresence, AgentPresence.user_id == agent)
+        assert state.state == "on_call" and state.attempt_id == attempt.id
     finally:
         await service.stop()
 
