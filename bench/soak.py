@@ -2,9 +2,11 @@
 
 One campaign, N agents (200 by default) and enough people for the day, in a schema of
 its own; the real ``DialerService`` (pacing loop, AMI adapter, recorder, wrap-ups)
-dials through the PBX simulator over TCP. Simulated time runs ``480 / --minutes``
-times faster than the wall clock for the dialer (its ``clock=``) and the PBX (its
-``time_factor``) alike, so 8 simulated hours take ``--minutes`` wall minutes.
+dials through the PBX simulator over TCP. The simulator runs in a process of its own
+(the PBX is another machine in production), so the memory and event-loop figures are
+the dialer's alone. Simulated time runs ``480 / --minutes`` times faster than the wall
+clock for the dialer (its ``clock=``) and the PBX (its ``time_factor``) alike, so 8
+simulated hours take ``--minutes`` wall minutes.
 Simulated agents take each call the screen-pop bus hands them and record an outcome
 through ``dialer.calling.outcomes.record_outcome`` when it ends.
 
@@ -26,6 +28,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import multiprocessing
 import os
 import socket
 import statistics
@@ -51,7 +54,7 @@ from dialer.privacy.crypto import DataCipher, KeyRing
 from dialer.runtime import Runtime
 from dialer.service import DialerService
 from dialer.settings import Settings
-from telephony.sim import PopulationModel, SimulatorConfig
+from telephony.sim import PbxSimulator, PopulationModel, SimulatorConfig
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 APPLICATION = "dialer-soak"
@@ -123,13 +126,6 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def percentile(values: list[float], pct: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(pct / 100 * len(ordered)))]
-
-
 # -- the simulated people at the desk -------------------------------------------------
 @dataclass
 class Desk:
@@ -174,9 +170,40 @@ def _form_for(attempt_id: int) -> OutcomeInput:
 
 
 # -- probes -------------------------------------------------------------------------
+class LagHistogram:
+    """Event-loop lags in 0.1 ms buckets: exact enough percentiles in constant memory.
+
+    A list of every sample would grow by megabytes over a day and be counted in the
+    very memory growth the soak measures.
+    """
+
+    BUCKET_MS = 0.1
+    BUCKETS = 20_000  # up to 2 s; longer lags land in the last bucket
+
+    def __init__(self) -> None:
+        self.counts = [0] * self.BUCKETS
+        self.total = 0
+        self.max_ms = 0.0
+
+    def add(self, lag_ms: float) -> None:
+        index = min(self.BUCKETS - 1, int(lag_ms / self.BUCKET_MS))
+        self.counts[index] += 1
+        self.total += 1
+        self.max_ms = max(self.max_ms, lag_ms)
+
+    def percentile(self, pct: float) -> float:
+        rank = pct / 100 * self.total
+        seen = 0
+        for index, count in enumerate(self.counts):
+            seen += count
+            if count and seen >= rank:
+                return (index + 1) * self.BUCKET_MS
+        return 0.0
+
+
 @dataclass
 class Probes:
-    lags: list[float] = field(default_factory=list)
+    lags: LagHistogram = field(default_factory=LagHistogram)
     connections: list[int] = field(default_factory=list)
     checked_out: list[int] = field(default_factory=list)
 
@@ -184,15 +211,8 @@ class Probes:
         while True:
             before = time.perf_counter()
             await asyncio.sleep(LAG_SLEEP_S)
-            self.lags.append(max(0.0, time.perf_counter() - before - LAG_SLEEP_S))
-
-    async def trim_dial_log(self, service: DialerService) -> None:
-        # The simulator keeps every dial in memory for tests; a production worker has
-        # no simulator, so its log must not count as the dialer's memory.
-        while True:
-            if service.sim is not None:
-                service.sim.dial_log.clear()
-            await asyncio.sleep(1.0)
+            lag_s = max(0.0, time.perf_counter() - before - LAG_SLEEP_S)
+            self.lags.add(lag_s * 1000)
 
     async def database(self, admin: Engine, dialer_engine: Engine) -> None:
         query = text("SELECT count(*) FROM pg_stat_activity WHERE application_name = :app")
@@ -211,19 +231,46 @@ def _engine_for(base_url: str, schema: str) -> Engine:
     return make_engine(f"{base_url}{separator}{options}")
 
 
-def _service(engine: Engine, clock: SimClock, tick_s: float) -> DialerService:
+def _serve_pbx(port: int, time_factor: float, ready: Any, stop: Any) -> None:
+    """The PBX simulator's process: the PBX is another machine in production, so its
+    memory and CPU must not be counted as the dialer's."""
+
+    async def serve() -> None:
+        config = SimulatorConfig(time_factor=time_factor, seed=11, population=POPULATION)
+        sim = PbxSimulator(config)
+        await sim.start("127.0.0.1", port)
+        ready.set()
+        while not stop.is_set():
+            sim.dial_log.clear()  # kept in memory for tests; not needed here
+            await asyncio.sleep(0.5)
+        await sim.stop()
+
+    asyncio.run(serve())
+
+
+def start_pbx(port: int, time_factor: float) -> tuple[Any, Any]:
+    context = multiprocessing.get_context("spawn")
+    ready, stop = context.Event(), context.Event()
+    process = context.Process(target=_serve_pbx, args=(port, time_factor, ready, stop))
+    process.start()
+    if not ready.wait(60):
+        process.kill()
+        raise RuntimeError("the PBX simulator did not start")
+    return process, stop
+
+
+def _service(engine: Engine, clock: SimClock, tick_s: float, ami_port: int) -> DialerService:
     settings = Settings(
         database_url=str(engine.url),
-        ami_url=f"ami://dialer:dialer-secret@127.0.0.1:{free_port()}",
-        embedded_pbx=True,
+        ami_url=f"ami://dialer:dialer-secret@127.0.0.1:{ami_port}",
+        embedded_pbx=False,
         worker_id="soak",
         trunk_max_cps=1000.0,
         feed_push=False,
         demo_data=False,
     )
     runtime = Runtime(settings, engine, DataCipher(KeyRing.generate()))
-    sim = SimulatorConfig(time_factor=1 / clock.speedup, seed=11, population=POPULATION)
-    return DialerService(runtime, clock=clock, sim_config=sim, tick_seconds=tick_s)
+    return DialerService(runtime, clock=clock, tick_seconds=tick_s)
 
 
 async def run_day(engine: Engine, admin: Engine, args: argparse.Namespace) -> Figures:
@@ -232,8 +279,10 @@ async def run_day(engine: Engine, admin: Engine, args: argparse.Namespace) -> Fi
     start = utcnow().replace(hour=7, minute=0, second=0, microsecond=0)
     world = await asyncio.to_thread(seed_world, engine, args.agents, start)
     figures.contacts, figures.speedup = world.contacts, speedup
+    ami_port = free_port()
+    pbx, stop_pbx = start_pbx(ami_port, 1 / speedup)
     clock = SimClock(start, time.monotonic(), speedup)
-    service = _service(engine, clock, args.tick)
+    service = _service(engine, clock, args.tick, ami_port)
     desk = Desk(engine, service, clock)
     probes = Probes()
     await service.start()
@@ -241,7 +290,6 @@ async def run_day(engine: Engine, admin: Engine, args: argparse.Namespace) -> Fi
     tasks = [asyncio.create_task(desk.agent(agent)) for agent in world.agents]
     tasks += [asyncio.create_task(probes.loop_lag())]
     tasks += [asyncio.create_task(probes.database(admin, engine))]
-    tasks += [asyncio.create_task(probes.trim_dial_log(service))]
     wall0 = time.monotonic()
     try:
         await _until(clock, 1.0)
@@ -254,6 +302,8 @@ async def run_day(engine: Engine, admin: Engine, args: argparse.Namespace) -> Fi
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        stop_pbx.set()
+        pbx.join(30)
     figures.outcome_errors = desk.errors
     _count(engine, figures, start, clock())
     _summarise(figures, probes)
@@ -291,10 +341,9 @@ def _count(engine: Engine, figures: Figures, start: datetime, end: datetime) -> 
 def _summarise(figures: Figures, probes: Probes) -> None:
     figures.calls_per_s = figures.attempts / figures.wall_s if figures.wall_s else 0.0
     figures.answered_per_agent_hour = figures.answered / (figures.agents * DAY_HOURS)
-    lags_ms = [lag * 1000 for lag in probes.lags]
-    figures.loop_lag_p50_ms = percentile(lags_ms, 50)
-    figures.loop_lag_p99_ms = percentile(lags_ms, 99)
-    figures.loop_lag_max_ms = max(lags_ms, default=0.0)
+    figures.loop_lag_p50_ms = probes.lags.percentile(50)
+    figures.loop_lag_p99_ms = probes.lags.percentile(99)
+    figures.loop_lag_max_ms = probes.lags.max_ms
     figures.db_connections_max = max(probes.connections, default=0)
     figures.db_connections_mean = statistics.fmean(probes.connections or [0])
     figures.pool_checked_out_max = max(probes.checked_out, default=0)

@@ -35,3 +35,18 @@ def test_soak_reports_a_day() -> None:
     assert figures["rss_start_mb"] > 0 and figures["rss_end_mb"] > 0
     assert figures["db_connections_max"] >= 1 and figures["loop_lag_p99_ms"] >= 0
     assert set(figures["goals"]) == {"rss_growth_under_10pct", "loop_lag_p99_under_20ms"}
+
+
+def test_lag_histogram_percentiles_match_the_sorted_samples() -> None:
+    from bench.soak import LagHistogram
+
+    samples = [0.05 * i for i in range(1, 2001)]  # 0.05 ms .. 100 ms
+    histogram = LagHistogram()
+    for lag in reversed(samples):
+        histogram.add(lag)
+    for pct in (50, 99):
+        exact = samples[int(pct / 100 * len(samples)) - 1]
+        assert abs(histogram.percentile(pct) - exact) <= LagHistogram.BUCKET_MS + 1e-9
+    assert histogram.max_ms == samples[-1] and histogram.total == len(samples)
+    histogram.add(10_000.0)
+    assert histogram.percentile(100) == LagHistogram.BUCKETS * LagHistogram.BUCKET_MS
