@@ -330,10 +330,7 @@ def _count(engine: Engine, figures: Figures, start: datetime, end: datetime) -> 
     figures.attempts = sum(by_result.values())
     figures.answered = by_result.get("answered", 0)
     figures.abandoned = by_result.get("abandoned", 0)
-    # The PBX stamps calls with its own (wall) clock: a talk's length is scaled back
-    # to simulated seconds to compare with the simulated day.
-    wall_talk = sum((e - c).total_seconds() for c, e in talk if c is not None and e is not None)
-    talked = wall_talk * figures.speedup
+    talked = sum((e - c).total_seconds() for c, e in talk if c is not None and e is not None)
     day_s = (end - start).total_seconds()
     figures.occupancy = talked / (figures.agents * day_s) if day_s else 0.0
 

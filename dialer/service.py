@@ -13,7 +13,7 @@ import dataclasses
 import logging
 import signal
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlmodel import col, select
 
@@ -39,6 +39,13 @@ from telephony.sim import PbxSimulator, SimulatorConfig
 log = logging.getLogger(__name__)
 
 DEFAULT_TICK_SECONDS = 0.5
+
+
+def epoch_seconds(clock: Callable[[], datetime]) -> Callable[[], float]:
+    """The dialer's clock as the AMI adapter reads it: a call's times are stamped on it,
+    so its durations feed the pacing in the same time as everything else (a simulated
+    day runs faster than the wall clock)."""
+    return lambda: clock().replace(tzinfo=UTC).timestamp()
 
 
 class DialerService:
@@ -88,7 +95,12 @@ class DialerService:
             action_timeout_s=settings.ami_action_timeout_s,
             ping_interval_s=settings.ami_ping_interval_s,
         )
-        self.client = AmiClient(connection, self.recorder, originate_rate=settings.trunk_max_cps)
+        self.client = AmiClient(
+            connection,
+            self.recorder,
+            originate_rate=settings.trunk_max_cps,
+            clock=epoch_seconds(self.clock),
+        )
         self.runtime.metrics.watch_ami(self.client)
         dial = DialConfig(
             dial=DialTemplate(settings.dial_template),

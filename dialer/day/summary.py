@@ -98,17 +98,12 @@ def _occupancy(attempts: list[CallAttempt], wrap_up_s: float, facts: DayFacts) -
     """Talk and wrap-up time over the agents' whole day."""
     if not facts.agents:
         return 0.0
-    # The call's telephony times come from the AMI connection's wall clock, not from the
-    # dialer's (simulated) one: their durations are real seconds, scaled back here.
-    # Calls closed after a crash end on the dialer's clock, not the wire's: no duration.
-    real_talk = sum(
+    talk = sum(
         (a.ended_at - a.connected_at).total_seconds()
         for a in attempts
-        if a.connected_at is not None
-        and a.ended_at is not None
-        and a.result != CallResult.ENDED_WHILE_DISCONNECTED
+        if a.connected_at is not None and a.ended_at is not None
     )
-    busy = real_talk / facts.time_factor + wrap_up_s
+    busy = talk + wrap_up_s
     return busy / (facts.agents * facts.simulated_seconds)
 
 

@@ -121,3 +121,27 @@ async def test_progressive_campaign_runs_to_the_end(
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         await service.stop()
+
+
+async def test_call_times_are_stamped_on_the_dialers_clock(
+    engine: Engine, cipher: DataCipher
+) -> None:
+    # A simulated day runs on its own clock; the pacing compares these times with it.
+    clock = FakeClock(datetime(2031, 3, 4, 9, 30))
+    campaign_id = make_campaign(engine)
+    add_people(engine, campaign_id, NUMBERS[:2])
+    [agent] = add_agents(engine, campaign_id, 1, clock.now)
+    service = make_service(engine, cipher, clock)
+    await service.start(run_loop=False)
+    desk = DeskAgent(engine, service, agent, clock, choose)
+    task = asyncio.create_task(desk.run())
+    try:
+        await run_until_idle(engine, service)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await service.stop()
+    attempts = rows(engine, CallAttempt, CallAttempt.campaign_id == campaign_id)
+    assert attempts and all(a.ended_at is not None for a in attempts)
+    stamps = [t for a in attempts for t in (a.dialed_at, a.answered_at, a.ended_at) if t]
+    assert {t.replace(microsecond=0) for t in stamps} == {clock.now}
