@@ -7,8 +7,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy import event, text
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, create_engine
 
 
@@ -56,3 +56,20 @@ def session_scope(engine: Engine) -> Iterator[Session]:
 
 def is_postgres(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"
+
+
+def refresh_statistics(db: Connection | Session, *tables: str) -> None:
+    """Tell PostgreSQL's planner what a bulk write just changed (``ANALYZE``).
+
+    Right after a file import or a wave's cohort, the planner still believes the
+    tables empty and picks nested loops that cost seconds per claim; autovacuum
+    catches up only a minute or more later (and not at all where it is off).
+    SQLite's planner does not rely on such statistics.
+    """
+    bind = db.get_bind() if isinstance(db, Session) else db
+    if bind.dialect.name != "postgresql":
+        return
+    for table in tables:
+        if not table.isidentifier():
+            raise ValueError(f"not a table name: {table!r}")
+        db.execute(text(f'ANALYZE "{table}"'))

@@ -18,7 +18,7 @@ from dialer import migrate
 from dialer.accounts.users import create_user
 from dialer.campaigns.policies import CallingPolicy
 from dialer.campaigns.setup import create_campaign, create_fund
-from dialer.db import make_engine, session_scope
+from dialer.db import make_engine, refresh_statistics, session_scope
 from dialer.demo.contact_file import write_contact_file
 from dialer.importing.pipeline import import_contacts
 from dialer.models import CampaignAgent, CampaignContact, Person
@@ -176,4 +176,6 @@ def apply_opt_out_list(runtime: Runtime, path: Path, now: datetime) -> int:
                     ledger.record(session, person_id, "call", "opt_out", "fund_file",
                                   COMMISSIONING_FUND, reference=path.name, now=now)  # fmt: skip
                     recorded += 1
+        session.flush()
+        refresh_statistics(session, "consententry")
     return recorded

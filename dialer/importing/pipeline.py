@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from dialer.db import refresh_statistics
 from dialer.importing.parsing import ParseContext, parse_rows
 from dialer.importing.records import (
     ContactRecord,
@@ -96,6 +97,8 @@ def _run(
             )
         if progress:
             progress(summary.rows, expected)
+    with engine.begin() as conn:
+        refresh_statistics(conn, "person", "campaigncontact", "consententry")
     summary.seconds = time.perf_counter() - started
     if progress:
         progress(summary.rows, summary.rows)

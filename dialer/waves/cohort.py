@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
+from dialer.db import refresh_statistics
 from dialer.models import CallAttempt, CampaignContact, Person, Wave, WaveMember
 from dialer.territories import Territory
 from dialer.waves.errors import WaveError
@@ -159,3 +160,4 @@ def store_members(session: Session, wave_id: int, contact_ids: Sequence[int]) ->
         session.execute(
             insert(WaveMember), [{"wave_id": wave_id, "contact_id": c} for c in contact_ids]
         )
+        refresh_statistics(session, "wavemember")
