@@ -175,7 +175,27 @@ class DialerService:
                 log.exception("dialer tick failed")
             await asyncio.sleep(self.tick_seconds)
 
+    async def drain(self, bound_s: float) -> int:
+        """Place no new call and wait (at most ``bound_s``) for the live ones to end.
+
+        The loop keeps running meanwhile: answered calls still get their agents and
+        wrap-ups still end. Returns how many calls were still live at the end; their
+        results are closed by this worker's next start (``close_orphans``).
+        """
+        worker = self.worker
+        if worker is None or self._loop is None:
+            return 0
+        worker.draining = True
+        await worker.finish_tick()
+        deadline = asyncio.get_running_loop().time() + bound_s
+        while worker.live_calls and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.05)
+        if worker.live_calls:
+            log.warning("stopping with %s call(s) still live", worker.live_calls)
+        return worker.live_calls
+
     async def stop(self) -> None:
+        await self.drain(self.runtime.settings.stop_drain_seconds)
         if self.feed is not None:
             await self.feed.stop()
         self.waves.shutdown()

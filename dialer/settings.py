@@ -75,6 +75,9 @@ class Settings(BaseSettings):
     worker_id: str = "worker-1"
     lease_seconds: int = 120
     preview_hold_seconds: int = 300
+    # On SIGTERM a worker stops placing calls and waits this long for its calls in
+    # flight to end, so their results are recorded rather than left to the next start.
+    stop_drain_seconds: float = 30.0
     log_json: bool = False
 
     @field_validator("ami_url")

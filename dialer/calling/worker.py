@@ -84,6 +84,8 @@ class DialerWorker:
         # Answered predictive calls no agent was free for, oldest first.
         self._waiting: dict[int, tuple[CallUpdate, RecordedUpdate]] = {}
         self._ticks = 0
+        self.draining = False  # stopping: no new call, the live ones end
+        self._ticking = asyncio.Lock()
         self.decisions: dict[TargetKey, PacingDecision] = {}
         recorder.on_waiting = self.hand_over
         recorder.on_recorded = self._follow
@@ -97,6 +99,15 @@ class DialerWorker:
         return len(self._waiting)
 
     async def tick(self) -> TickReport:
+        async with self._ticking:
+            return await self._tick()
+
+    async def finish_tick(self) -> None:
+        """Wait for the tick under way, if any (its claims become calls or are given back)."""
+        async with self._ticking:
+            pass
+
+    async def _tick(self) -> TickReport:
         now = self._clock()
         self._ticks += 1
         for agent, payload in await asyncio.to_thread(self._housekeeping, now):
@@ -105,6 +116,8 @@ class DialerWorker:
         if not self._client.connected:
             return report
         await self._serve_waiting()
+        if self.draining:
+            return report
         plans = await asyncio.to_thread(self._plan, now)
         for target, decision in plans:
             key = (target.campaign_id, target.wave_id)

@@ -24,13 +24,23 @@ async def until(clock: SimClock, moment: datetime) -> None:
             (moment - clock()).total_seconds()))))  # fmt: skip
 
 
-async def settle(check: Callable[[], bool], bound_s: float) -> bool:
-    """Poll ``check`` (in a thread) until it holds or ``bound_s`` real seconds passed."""
+async def settle(check: Callable[[], bool], bound_s: float, steady_s: float = 0.0) -> bool:
+    """Poll ``check`` (in a thread) until it has held for ``steady_s`` real seconds, or
+    ``bound_s`` real seconds passed.
+
+    ``steady_s`` covers work already under way when the check first holds: a dialer
+    tick that started before the wave ended may still claim and dial a call.
+    """
     loop = asyncio.get_running_loop()
     deadline = loop.time() + bound_s
+    held_since: float | None = None
     while loop.time() < deadline:
         if await asyncio.to_thread(check):
-            return True
+            held_since = loop.time() if held_since is None else held_since
+            if loop.time() - held_since >= steady_s:
+                return True
+        else:
+            held_since = None
         await asyncio.sleep(POLL_S)
     return False
 

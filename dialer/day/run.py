@@ -37,6 +37,8 @@ from telephony.sim import PbxSimulator, SimulatorConfig
 DRAIN_MINUTES = 30.0
 MIN_DRAIN_S = 15.0
 FEED_DRAIN_S = 60.0
+# Settled for this long (real seconds, many ticks): no tick begun before the end still dials.
+STEADY_S = 1.0
 # The dialer's real hand-over time must not read as simulated silence (see SimulatorConfig).
 AGENT_WAIT_FLOOR_S = 0.25
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -149,7 +151,8 @@ class DayRun:
                 task.cancel()
             calm_down(sim, self.receiver)
             bound = max(MIN_DRAIN_S, clock.real_seconds(DRAIN_MINUTES * 60))
-            await settle(calls_settled(self.runtime.engine, world.campaign_id), bound)
+            settled = calls_settled(self.runtime.engine, world.campaign_id)
+            await settle(settled, bound, steady_s=STEADY_S)
         finally:
             for task in [*faults, *agents]:
                 task.cancel()

@@ -10,6 +10,7 @@ from dialer.models import CallAttempt, CampaignContact
 from dialer.privacy.crypto import DataCipher
 from dialer.selection import claim_contacts
 from tests.dialer.calling.conftest import (
+    ALWAYS,
     FakeClock,
     add_agents,
     add_people,
@@ -19,6 +20,7 @@ from tests.dialer.calling.conftest import (
 )
 
 BUSY = "+33611000002"  # the recorded test person who is always busy
+NEVER_ANSWERS = "+33611000003"
 
 
 async def test_loop_dials_until_the_contact_waits_for_its_retry(
@@ -59,3 +61,25 @@ async def test_attempts_left_open_by_an_earlier_run_are_closed(
     [contact] = rows(engine, CampaignContact, CampaignContact.id == contact_id)
     assert contact.status == "pending"
     assert contact.retry_counts == {"ended_while_disconnected": 1}
+
+
+async def test_stopping_places_no_new_call_and_waits_for_the_live_ones(
+    engine: Engine, cipher: DataCipher, clock: FakeClock
+) -> None:
+    # Rings until the 5 s ring timeout (0.5 s here), then a second person waits.
+    policy = ALWAYS.model_copy(update={"ring_timeout_seconds": 5})
+    campaign_id = make_campaign(engine, calling=policy)
+    add_people(engine, campaign_id, [NEVER_ANSWERS, "+33612340009"])
+    add_agents(engine, campaign_id, 1, clock.now)
+    service = make_service(engine, cipher, clock, time_factor=0.1)
+    service.tick_seconds = 0.01
+    await service.start()
+    try:
+        for _ in range(500):
+            if rows(engine, CallAttempt):
+                break
+            await asyncio.sleep(0.01)
+    finally:
+        await service.stop()
+    [attempt] = rows(engine, CallAttempt)
+    assert attempt.result == "no_answer", "the call's own result, not one closed at restart"

@@ -59,6 +59,8 @@ def embedded_settings(settings: Settings) -> Settings:
             "ami_url": f"ami://dialer:dialer-secret@127.0.0.1:{free_port()}",
             "ami_action_timeout_s": 5.0,
             "trunk_max_cps": 1000.0,
+            # These tests stop the server with calls still ringing on purpose.
+            "stop_drain_seconds": 1.0,
         }
     )
 
