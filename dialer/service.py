@@ -18,9 +18,17 @@ from datetime import UTC, datetime
 from sqlmodel import col, select
 
 from dialer.calling.bridge import RelayBus, bridge_for
+from dialer.calling.commands import (
+    DIAL_PREVIEW,
+    HANGUP,
+    NOT_LIVE_FR,
+    NOT_SENT_FR,
+    Command,
+    command_listener_for,
+)
 from dialer.calling.dialing import DialConfig
 from dialer.calling.events import ScreenPopBus
-from dialer.calling.preview import release_previews
+from dialer.calling.preview import PreviewError, release_previews
 from dialer.calling.recorder import CallRecorder
 from dialer.calling.worker import DialerWorker, TickReport
 from dialer.db import session_scope
@@ -74,6 +82,10 @@ class DialerService:
         self.feed = FeedDelivery(runtime) if runtime.settings.feed_push else None
         self.client: AmiClient | None = None
         self.worker: DialerWorker | None = None
+        # The desks of web processes ask this worker to hang up or call its calls.
+        self.commands = command_listener_for(
+            runtime.engine, runtime.settings.worker_id, self.execute_desk_command
+        )
         self._loop: asyncio.Task[None] | None = None
 
     async def start(self, *, run_loop: bool = True) -> None:
@@ -117,6 +129,8 @@ class DialerService:
         await self.client.start()
         if self.bridge is not None:
             self.bridge.start_sender()
+        if self.commands is not None:
+            self.commands.start()
         if run_loop:
             self.waves.start()
             schedule_retention(self.waves.scheduler, self.runtime, jobstore="memory")
@@ -166,6 +180,37 @@ class DialerService:
         """The agent passes the record it previews, uncounted (``dialer.calling.preview``)."""
         await self._started_worker().skip_preview(attempt_id, agent_user_id)
 
+    def channel_of(self, attempt_id: int) -> str | None:
+        """The PBX channel of a call this worker placed and still tracks."""
+        if self.client is None:
+            return None
+        tracker = self.client.tracker
+        for channel in tracker.open_channel_ids():
+            tracked = tracker.get(channel)
+            if tracked is not None and tracked.attempt_id == str(attempt_id):
+                return channel
+        return None
+
+    async def hang_up(self, attempt_id: int) -> bool:
+        """Hang up a call of this worker; False when it no longer holds it."""
+        channel = self.channel_of(attempt_id)
+        if channel is None or self.client is None:
+            return False
+        await self.client.hangup(channel)
+        return True
+
+    async def execute_desk_command(self, command: Command) -> str | None:
+        """A desk's command from another process: None when done, else the French reason."""
+        if command.action == HANGUP:
+            return None if await self.hang_up(command.attempt_id) else NOT_LIVE_FR
+        if command.action == DIAL_PREVIEW:
+            try:
+                sent = await self.dial_preview(command.attempt_id, command.agent_user_id)
+            except PreviewError as error:
+                return str(error)
+            return None if sent else NOT_SENT_FR
+        return NOT_LIVE_FR
+
     async def _run(self) -> None:
         while True:
             try:
@@ -196,6 +241,8 @@ class DialerService:
 
     async def stop(self) -> None:
         await self.drain(self.runtime.settings.stop_drain_seconds)
+        if self.commands is not None:
+            await self.commands.close()
         if self.feed is not None:
             await self.feed.stop()
         self.waves.shutdown()

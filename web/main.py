@@ -18,6 +18,7 @@ from starlette.types import Scope
 import dialer.models  # noqa: F401  (registers the tables)
 from dialer import migrate
 from dialer.calling.bridge import bridge_for
+from dialer.calling.commands import command_sender_for
 from dialer.calling.events import ScreenPopBus
 from dialer.models import utcnow
 from dialer.runtime import Runtime, build_runtime
@@ -80,13 +81,20 @@ def create_app(
         # Screen pops of dialer workers in other processes arrive through PostgreSQL.
         app.state.screen_pops = service.bus if service is not None else ScreenPopBus()
         listener = service.bridge if service else bridge_for(runtime.engine, app.state.screen_pops)
+        # Without a dialer here, the desk's hang-ups and preview calls go to the workers.
+        commands = None if service else command_sender_for(runtime.engine)
+        app.state.desk_commands = commands
         if service is not None:
             await service.start()
         if listener is not None:
             listener.start_listener()
+        if commands is not None:
+            commands.start()
         try:
             yield
         finally:
+            if commands is not None:
+                await commands.close()
             if service is not None:
                 await service.stop()
             elif listener is not None:

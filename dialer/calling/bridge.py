@@ -169,8 +169,8 @@ class RelayBus(ScreenPopBus):
         return self.local.subscribe(agent_user_id)
 
 
-def channel_for(engine: Engine) -> str:
-    """The NOTIFY channel of the engine's schema.
+def channel_for(engine: Engine, base: str = CHANNEL) -> str:
+    """The NOTIFY channel ``base`` of the engine's schema.
 
     Channels are database-wide: two deployments (or test runs) in different schemas
     of one database would otherwise pop each other's calls on their agents' screens.
@@ -178,9 +178,9 @@ def channel_for(engine: Engine) -> str:
     options = str(engine.url.query.get("options", ""))
     found = re.search(r"search_path\s*=\s*([^\s,]+)", options)
     if found is None:
-        return CHANNEL
+        return base
     digest = hashlib.sha256(found.group(1).encode()).hexdigest()[:16]
-    return f"{CHANNEL}_{digest}"
+    return f"{base}_{digest}"
 
 
 def bridge_for(engine: Engine, bus: ScreenPopBus) -> BusBridge | None:

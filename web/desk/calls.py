@@ -7,14 +7,22 @@ import contextlib
 import logging
 from datetime import datetime
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
+from dialer.calling.commands import (
+    DIAL_PREVIEW,
+    HANGUP,
+    NOT_SENT_FR,
+    CommandSender,
+    CommandTimeout,
+)
 from dialer.calling.outcome_input import OutcomeInput
 from dialer.calling.outcomes import record_outcome
 from dialer.calling.preview import PREVIEW, PreviewError
+from dialer.calling.preview import skip_preview as give_preview_back
 from dialer.models import AgentPresence, User
 from dialer.service import DialerService
 from scripts.models import ScriptVersion
@@ -40,7 +48,9 @@ ALREADY_DONE_FR = "Le résultat de cet appel est déjà enregistré."
 NOT_CALLED_FR = "Appelez la personne (ou passez la fiche) avant de continuer."
 NOT_PREVIEW_FR = "Cette fiche n'est plus en aperçu : elle a déjà été appelée ou rendue."
 NO_DIALER_FR = "Aucun service de numérotation ne tient cette fiche : réessayez dans un instant."
-NOT_SENT_FR = "L'appel n'a pas pu partir vers le PBX : la fiche sera reproposée plus tard."
+NO_ANSWER_FR = "Le service de numérotation ne répond pas : réessayez dans un instant."
+# After an outcome the line is closed for the agent if it can be, without making them wait.
+CLOSING_TIMEOUT_S = 2.0
 
 
 def _address(request: Request) -> str | None:
@@ -124,37 +134,60 @@ async def _hang_up(service: DialerService | None, call: CallFile) -> bool:
     return True
 
 
+def _commands(request: Request) -> CommandSender | None:
+    sender = getattr(request.app.state, "desk_commands", None)
+    return sender if isinstance(sender, CommandSender) else None
+
+
+async def _ask_worker(request: Request, call: CallFile, action: str, user: User,
+                      timeout_s: float | None = None) -> None:  # fmt: skip
+    """Have the worker that placed the call act on it (web processes never dial)."""
+    sender = _commands(request)
+    if sender is None:
+        raise french_error(503, NO_DIALER_FR)
+    attempt = call.attempt
+    try:
+        refusal = await sender.send(attempt.worker_id, action, attempt.id or 0, user.id or 0,
+                                    **({"timeout_s": timeout_s} if timeout_s else {}))  # fmt: skip
+    except CommandTimeout:
+        raise french_error(504, NO_ANSWER_FR) from None
+    if refusal is not None:
+        raise french_error(409, refusal)
+
+
 @router.post("/poste/appels/{attempt_id}/raccrocher")
-async def hang_up(request: Request, call: CallDep) -> Response:
+async def hang_up(request: Request, call: CallDep, user: AgentUser) -> Response:
     if call.attempt.ended_at is not None or call.attempt.result is not None:
         return Response(status_code=204)
+    service = _service(request)
+    if service is None:
+        await _ask_worker(request, call, HANGUP, user)
+        return Response(status_code=204)
     try:
-        done = await _hang_up(_service(request), call)
+        done = await _hang_up(service, call)
     except AmiError as error:
         log.warning("hang-up of attempt %s failed: %s", call.attempt.id, error)
         raise french_error(502, "Le PBX n'a pas pu raccrocher l'appel : réessayez.") from None
     if not done:
-        raise french_error(
-            409, "Cet appel n'est plus en ligne, ou aucun service de numérotation ne le tient."
-        )
+        raise french_error(409, "Cet appel n'est plus en ligne.")
     return Response(status_code=204)
 
 
-def _preview_service(request: Request, call: CallFile, db: Session) -> DialerService:
+def _still_previewed(call: CallFile, db: Session) -> None:
     if call.attempt.state != PREVIEW or call.attempt.result is not None:
         raise french_error(409, NOT_PREVIEW_FR)
-    service = _service(request)
-    if service is None or service.worker is None:
-        raise french_error(503, NO_DIALER_FR)
     # The dialer writes the attempt in its own transaction: this request's is done.
     db.close()
-    return service
 
 
 @router.post("/poste/appels/{attempt_id}/appeler")
 async def call_preview(request: Request, call: CallDep, user: AgentUser, db: DbSession) -> Response:
     """The agent has read the record: call the person now, bridged to this agent."""
-    service = _preview_service(request, call, db)
+    _still_previewed(call, db)
+    service = _service(request)
+    if service is None or service.worker is None:
+        await _ask_worker(request, call, DIAL_PREVIEW, user)
+        return Response(status_code=204)
     try:
         sent = await service.dial_preview(call.attempt.id or 0, user.id or 0)
     except PreviewError as error:
@@ -165,11 +198,18 @@ async def call_preview(request: Request, call: CallDep, user: AgentUser, db: DbS
 
 
 @router.post("/poste/appels/{attempt_id}/passer")
-async def skip_preview(request: Request, call: CallDep, user: AgentUser, db: DbSession) -> Response:
-    """The agent passes the record: not an attempt, the person comes back later."""
-    service = _preview_service(request, call, db)
+async def skip_preview(
+    request: Request, call: CallDep, user: AgentUser, db: DbSession, runtime: RuntimeDep,
+    now: NowDep,
+) -> Response:  # fmt: skip
+    """The agent passes the record: not an attempt, the person comes back later.
+
+    Only the database changes, so any process can do it, dialer or not.
+    """
+    _still_previewed(call, db)
     try:
-        await service.skip_preview(call.attempt.id or 0, user.id or 0)
+        await run_in_threadpool(give_preview_back, runtime.engine, call.attempt.id or 0,
+                                user.id or 0, now)  # fmt: skip
     except PreviewError as error:
         raise french_error(409, str(error)) from None
     return Response(status_code=204)
@@ -216,11 +256,19 @@ async def save_outcome(
     refused = await run_in_threadpool(_record, db, call, user, read.data, now)
     if refused is not None:
         return _form_error(request, call, read.values, {}, refused)
-    with contextlib.suppress(AmiError):
-        # The outcome closes the talk: a line still open would keep the agent bridged.
-        if call.attempt.ended_at is None:
-            await _hang_up(_service(request), call)
+    if call.attempt.ended_at is None:
+        await _close_line(request, call, user)
     return await run_in_threadpool(_wrap_up, request, db, call, user)
+
+
+async def _close_line(request: Request, call: CallFile, user: User) -> None:
+    """The outcome closes the talk: a line still open would keep the agent bridged."""
+    service = _service(request)
+    with contextlib.suppress(AmiError, HTTPException):
+        if service is not None:
+            await _hang_up(service, call)
+        elif _commands(request) is not None:
+            await _ask_worker(request, call, HANGUP, user, timeout_s=CLOSING_TIMEOUT_S)
 
 
 def _wrap_up(request: Request, db: Session, call: CallFile, user: User) -> Response:

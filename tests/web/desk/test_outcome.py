@@ -103,5 +103,5 @@ def test_hanging_up_without_a_dialing_service_says_so(client: TestClient, desk: 
     response = client.post(
         f"/poste/appels/{desk.attempt_id}/raccrocher", headers={"X-CSRF-Token": token}
     )
-    assert response.status_code == 409
-    assert "aucun service de numérotation ne le tient" in response.text
+    assert response.status_code == 503
+    assert "Aucun service de numérotation ne tient cette fiche" in response.text

@@ -118,7 +118,8 @@ TABLE: dict[tuple[str, str], Row] = {
     ("GET", A): desk_action("200", "403"),
     # The flu theme declares no secret: the code slipped into its data stays hidden.
     ("POST", A + "/code"): desk_action("404", "403"),
-    ("POST", A + "/raccrocher"): desk_action("409", "403"),
+    # No dialer in this process and no PostgreSQL to reach a worker's.
+    ("POST", A + "/raccrocher"): desk_action("503", "403"),
     # The fixture's call is live, not a preview: refused after the access check.
     ("POST", A + "/appeler"): desk_action("409", "403"),
     ("POST", A + "/passer"): desk_action("409", "403"),

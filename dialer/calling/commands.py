@@ -1,0 +1,224 @@
+"""Desk commands across processes: the desk asks the worker holding a call to act on it.
+
+In production the web processes never dial (docs/deploy.md): only the worker that
+placed a call knows its channel, through its own AMI connection. The desk's
+« Raccrocher » and a preview's « Appeler » therefore travel to that worker through
+PostgreSQL ``NOTIFY`` (channel ``dialer_desk_command``), and its answer comes back on
+``dialer_desk_reply``: either nothing (done) or the French reason it could not be
+done. Commands carry ids only, and a worker acts only on those addressed to its
+worker id; the web side waits a bounded time for the answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import psycopg
+from psycopg import sql
+from sqlalchemy.engine import Engine
+
+from dialer.calling.bridge import channel_for, conninfo_of
+
+log = logging.getLogger(__name__)
+
+COMMAND_CHANNEL = "dialer_desk_command"
+REPLY_CHANNEL = "dialer_desk_reply"
+HANGUP = "hangup"
+DIAL_PREVIEW = "dial_preview"
+ACTIONS = frozenset({HANGUP, DIAL_PREVIEW})
+REPLY_TIMEOUT_S = 10.0
+RETRY_SECONDS = 1.0
+FAILED_FR = "Le service de numérotation n'a pas pu traiter la demande : réessayez."
+NOT_LIVE_FR = "Cet appel n'est plus en ligne."
+NOT_SENT_FR = "L'appel n'a pas pu partir vers le PBX : la fiche sera reproposée plus tard."
+
+
+class CommandTimeout(TimeoutError):
+    """No worker answered: it is down, or it does not hold this call any more."""
+
+
+@dataclass(frozen=True)
+class Command:
+    request_id: str
+    worker_id: str
+    action: str
+    attempt_id: int
+    agent_user_id: int
+
+
+def encode_command(command: Command) -> str:
+    return json.dumps(
+        {"r": command.request_id, "w": command.worker_id, "c": command.action,
+         "a": command.attempt_id, "u": command.agent_user_id},
+        separators=(",", ":"),
+    )  # fmt: skip
+
+
+def decode_command(text: str) -> Command | None:
+    """A command, or None for anything malformed or unknown (never trusted blindly)."""
+    try:
+        data = json.loads(text)
+        command = Command(
+            str(data["r"]), str(data["w"]), str(data["c"]), int(data["a"]), int(data["u"])
+        )
+    except (ValueError, KeyError, TypeError):
+        return None
+    return command if command.action in ACTIONS else None
+
+
+def encode_reply(request_id: str, error: str | None) -> str:
+    return json.dumps({"r": request_id, "e": error}, separators=(",", ":"))
+
+
+def decode_reply(text: str) -> tuple[str, str | None] | None:
+    try:
+        data = json.loads(text)
+        error = data["e"]
+        return str(data["r"]), None if error is None else str(error)
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+async def _notify(conninfo: str, channel: str, payload: str) -> None:
+    async with await psycopg.AsyncConnection.connect(conninfo, autocommit=True) as conn:
+        await conn.execute("SELECT pg_notify(%s, %s)", (channel, payload))
+
+
+async def _listen(conninfo: str, channel: str, ready: asyncio.Event,
+                  deliver: Callable[[str], None]) -> None:  # fmt: skip
+    """LISTEN on ``channel`` for ever, reconnecting after a database failure."""
+    while True:
+        try:
+            async with await psycopg.AsyncConnection.connect(conninfo, autocommit=True) as conn:
+                await conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
+                ready.set()
+                async for notify in conn.notifies():
+                    deliver(notify.payload)
+        except psycopg.Error as error:
+            ready.clear()
+            log.warning("desk commands: listening on %s failed (%s), retrying", channel, error)
+            await asyncio.sleep(RETRY_SECONDS)
+
+
+Executor = Callable[[Command], Awaitable[str | None]]  # the French refusal, or None when done
+
+
+class CommandListener:
+    """Worker side: runs the commands addressed to this worker and answers each."""
+
+    def __init__(
+        self, conninfo: str, worker_id: str, execute: Executor, *,
+        channel: str = COMMAND_CHANNEL, reply_channel: str = REPLY_CHANNEL,
+    ) -> None:  # fmt: skip
+        self.listening = asyncio.Event()
+        self._conninfo = conninfo
+        self._worker_id = worker_id
+        self._execute = execute
+        self._channel = channel
+        self._reply_channel = reply_channel
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def start(self) -> None:
+        self._spawn(_listen(self._conninfo, self._channel, self.listening, self._received))
+
+    def _spawn(self, work: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _received(self, text: str) -> None:
+        command = decode_command(text)
+        if command is None:
+            log.warning("desk commands: malformed command ignored")
+        elif command.worker_id == self._worker_id:
+            self._spawn(self._run(command))
+
+    async def _run(self, command: Command) -> None:
+        try:
+            error = await self._execute(command)
+        except Exception:
+            log.exception("desk command %s on attempt %s failed", command.action,
+                          command.attempt_id)  # fmt: skip
+            error = FAILED_FR
+        try:
+            await _notify(self._conninfo, self._reply_channel,
+                          encode_reply(command.request_id, error))  # fmt: skip
+        except psycopg.Error as failure:
+            log.warning("desk commands: reply not sent (%s)", failure)
+
+    async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        for task in list(self._tasks):
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
+class CommandSender:
+    """Web side: sends a command to the worker holding a call and waits for its answer."""
+
+    def __init__(self, conninfo: str, *, channel: str = COMMAND_CHANNEL,
+                 reply_channel: str = REPLY_CHANNEL) -> None:  # fmt: skip
+        self.listening = asyncio.Event()
+        self._conninfo = conninfo
+        self._channel = channel
+        self._reply_channel = reply_channel
+        self._waiting: dict[str, asyncio.Future[str | None]] = {}
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        work = _listen(self._conninfo, self._reply_channel, self.listening, self._received)
+        self._task = asyncio.create_task(work, name="desk-command-replies")
+
+    def _received(self, text: str) -> None:
+        reply = decode_reply(text)
+        future = self._waiting.get(reply[0]) if reply is not None else None
+        if reply is not None and future is not None and not future.done():
+            future.set_result(reply[1])
+
+    async def send(self, worker_id: str, action: str, attempt_id: int, agent_user_id: int,
+                   timeout_s: float = REPLY_TIMEOUT_S) -> str | None:  # fmt: skip
+        """The worker's French refusal, or None when done; CommandTimeout if nobody answers."""
+        await asyncio.wait_for(self.listening.wait(), timeout_s)
+        command = Command(uuid.uuid4().hex, worker_id, action, attempt_id, agent_user_id)
+        future: asyncio.Future[str | None] = asyncio.get_running_loop().create_future()
+        self._waiting[command.request_id] = future
+        try:
+            await _notify(self._conninfo, self._channel, encode_command(command))
+            return await asyncio.wait_for(future, timeout_s)
+        except TimeoutError:
+            raise CommandTimeout(f"{action} of attempt {attempt_id}: no answer") from None
+        finally:
+            self._waiting.pop(command.request_id, None)
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+
+def command_listener_for(
+    engine: Engine, worker_id: str, execute: Executor
+) -> CommandListener | None:
+    """A worker's listener on PostgreSQL; None on SQLite, where one process does everything."""
+    if engine.dialect.name != "postgresql":
+        return None
+    return CommandListener(conninfo_of(engine), worker_id, execute,
+                           channel=channel_for(engine, COMMAND_CHANNEL),
+                           reply_channel=channel_for(engine, REPLY_CHANNEL))  # fmt: skip
+
+
+def command_sender_for(engine: Engine) -> CommandSender | None:
+    """A web process's sender on PostgreSQL; None on SQLite."""
+    if engine.dialect.name != "postgresql":
+        return None
+    return CommandSender(conninfo_of(engine), channel=channel_for(engine, COMMAND_CHANNEL),
+                         reply_channel=channel_for(engine, REPLY_CHANNEL))  # fmt: skip

@@ -1,0 +1,106 @@
+"""Desk commands crossing processes: a web process without a dialer asks the worker.
+
+The web side is a ``CommandSender`` with its own connections, as a web process would
+have; the worker is the real service dialling through the PBX simulator.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from dialer.calling.commands import (
+    HANGUP,
+    NOT_LIVE_FR,
+    Command,
+    CommandSender,
+    CommandTimeout,
+    command_sender_for,
+    decode_command,
+    decode_reply,
+    encode_command,
+    encode_reply,
+)
+from dialer.models import CallAttempt
+from dialer.privacy.crypto import DataCipher
+from tests.dialer.calling.conftest import (
+    FakeClock,
+    add_agents,
+    add_people,
+    make_campaign,
+    make_service,
+    rows,
+)
+
+TALKS_20_S = "+33611000001"  # 2 real seconds of talk at a time factor of 0.1
+WAIT = 30.0
+
+
+def test_commands_carry_ids_only_and_malformed_ones_are_refused() -> None:
+    command = Command("r1", "worker-1", HANGUP, 42, 7)
+    assert decode_command(encode_command(command)) == command
+    assert decode_reply(encode_reply("r1", None)) == ("r1", None)
+    assert decode_reply(encode_reply("r1", NOT_LIVE_FR)) == ("r1", NOT_LIVE_FR)
+    for bad in ("", "{}", "[1]", '{"r":"x","w":"w","c":"format_disk","a":1,"u":2}',
+                '{"r":"x","w":"w","c":"hangup","a":"one","u":2}'):  # fmt: skip
+        assert decode_command(bad) is None
+    assert decode_reply('{"r":"x"}') is None
+
+
+@contextlib.asynccontextmanager
+async def _sender(engine: Engine) -> AsyncIterator[CommandSender]:
+    sender = command_sender_for(engine)
+    if sender is None:
+        pytest.skip("LISTEN/NOTIFY needs PostgreSQL (set DIALER_TEST_DATABASE_URL)")
+    sender.start()
+    try:
+        await asyncio.wait_for(sender.listening.wait(), WAIT)
+        yield sender
+    finally:
+        await sender.close()
+
+
+async def _connected(engine: Engine) -> CallAttempt:
+    for _ in range(int(WAIT / 0.01)):
+        found = [a for a in rows(engine, CallAttempt) if a.connected_at is not None]
+        if found:
+            return found[0]
+        await asyncio.sleep(0.01)
+    raise AssertionError("no call was bridged to the agent")
+
+
+async def test_a_desk_without_a_dialer_hangs_up_through_the_worker(
+    engine: Engine, cipher: DataCipher, clock: FakeClock
+) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("LISTEN/NOTIFY needs PostgreSQL (set DIALER_TEST_DATABASE_URL)")
+    campaign_id = make_campaign(engine)
+    add_people(engine, campaign_id, [TALKS_20_S])
+    [agent] = add_agents(engine, campaign_id, 1, clock.now)
+    service = make_service(engine, cipher, clock, time_factor=0.1)
+    assert service.commands is not None
+    await service.start(run_loop=False)
+    try:
+        async with _sender(engine) as desk:
+            await asyncio.wait_for(service.commands.listening.wait(), WAIT)
+            assert (await service.tick()).placed == 1
+            attempt = await _connected(engine)
+            refusal = await desk.send(attempt.worker_id, HANGUP, attempt.id or 0, agent)
+            assert refusal is None
+            assert service.sim is not None
+            for _ in range(100):  # far less than the 2 s the person would have talked
+                if service.sim.dial_log[0].result is not None:
+                    break
+                await asyncio.sleep(0.01)
+            assert service.sim.dial_log[0].ended_at is not None
+            # Once gone, the worker says so in French; another worker id gets no answer.
+            again = await desk.send(attempt.worker_id, HANGUP, attempt.id or 0, agent)
+            assert again == NOT_LIVE_FR
+            with pytest.raises(CommandTimeout):
+                await desk.send("worker-elsewhere", HANGUP, attempt.id or 0, agent, 0.3)
+    finally:
+        await service.stop()
