@@ -114,16 +114,7 @@ def _service(request: Request) -> DialerService | None:
 
 def _channel_of(service: DialerService, call: CallFile) -> str | None:
     """The PBX channel of the attempt: stored, or else the one the AMI client tracks."""
-    if call.attempt.channel_id:
-        return call.attempt.channel_id
-    if service.client is None:
-        return None
-    tracker = service.client.tracker
-    for channel in tracker.open_channel_ids():
-        tracked = tracker.get(channel)
-        if tracked is not None and tracked.attempt_id == str(call.attempt.id):
-            return channel
-    return None
+    return call.attempt.channel_id or service.channel_of(call.attempt.id or 0)
 
 
 async def _hang_up(service: DialerService | None, call: CallFile) -> bool:
