@@ -40,7 +40,7 @@ NOT_SENT_FR = "L'appel n'a pas pu partir vers le PBX : la fiche sera reproposée
 
 
 class CommandTimeout(TimeoutError):
-    """No worker answered: it is down, or it does not hold this call any more."""
+    """No answer: the worker is down or holds no such call, or the database is away."""
 
 
 @dataclass(frozen=True)
@@ -185,15 +185,16 @@ class CommandSender:
     async def send(self, worker_id: str, action: str, attempt_id: int, agent_user_id: int,
                    timeout_s: float = REPLY_TIMEOUT_S) -> str | None:  # fmt: skip
         """The worker's French refusal, or None when done; CommandTimeout if nobody answers."""
-        await asyncio.wait_for(self.listening.wait(), timeout_s)
         command = Command(uuid.uuid4().hex, worker_id, action, attempt_id, agent_user_id)
         future: asyncio.Future[str | None] = asyncio.get_running_loop().create_future()
         self._waiting[command.request_id] = future
         try:
+            # Not listening yet (or the database is away): the answer could not be heard.
+            await asyncio.wait_for(self.listening.wait(), timeout_s)
             await _notify(self._conninfo, self._channel, encode_command(command))
             return await asyncio.wait_for(future, timeout_s)
-        except TimeoutError:
-            raise CommandTimeout(f"{action} of attempt {attempt_id}: no answer") from None
+        except (TimeoutError, psycopg.Error) as error:
+            raise CommandTimeout(f"{action} of attempt {attempt_id}: no answer") from error
         finally:
             self._waiting.pop(command.request_id, None)
 

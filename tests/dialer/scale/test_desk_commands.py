@@ -104,3 +104,13 @@ async def test_a_desk_without_a_dialer_hangs_up_through_the_worker(
                 await desk.send("worker-elsewhere", HANGUP, attempt.id or 0, agent, 0.3)
     finally:
         await service.stop()
+
+
+async def test_an_unreachable_database_is_a_timeout_not_a_crash() -> None:
+    sender = CommandSender("postgresql://nobody@127.0.0.1:1/none")
+    sender.start()
+    try:
+        with pytest.raises(CommandTimeout):
+            await sender.send("worker-1", HANGUP, 1, 1, timeout_s=0.3)
+    finally:
+        await sender.close()
