@@ -35,7 +35,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dialer.agents import AgentState
-from dialer.pacing import CallPhase, PacingMode, PacingParams, PacingSnapshot, decide
+from dialer.pacing import (
+    CallPhase,
+    PacingDecision,
+    PacingMode,
+    PacingParams,
+    PacingSnapshot,
+    decide,
+)
 from dialer.pacing.simulation import SimConfig, SimResult, simulate_day
 
 AGENT_COUNTS = (10, 25, 50, 200)
@@ -57,7 +64,7 @@ class VicidialAdaptive:
     start: float | None = None
     last_update: float = 0.0
 
-    def __call__(self, snapshot: PacingSnapshot) -> int:
+    def __call__(self, snapshot: PacingSnapshot) -> PacingDecision:
         t = snapshot.now.timestamp()
         if self.start is None:
             self.start = self.last_update = t
@@ -72,7 +79,8 @@ class VicidialAdaptive:
             self.last_update = t
             self.adapt(snapshot, t - self.start)
         live_calls = len(snapshot.calls) + on_call
-        return max(0, math.floor(self.level * active) - live_calls)
+        lines = max(0, math.floor(self.level * active) - live_calls)
+        return PacingDecision(lines, f"VICIdial adaptive level {self.level:.2f}")
 
     def adapt(self, snapshot: PacingSnapshot, elapsed_s: float) -> None:
         diff = sum(s[1] for s in self.samples) / len(self.samples)
@@ -89,7 +97,9 @@ class VicidialAdaptive:
         self.level = min(max(self.level, 1.0), self.max_level)
 
 
-def pacer_for(mode: str, day_s: float) -> tuple[Callable[[PacingSnapshot], int], bool, float]:
+def pacer_for(
+    mode: str, day_s: float
+) -> tuple[Callable[[PacingSnapshot], PacingDecision], bool, float]:
     """The pacer of a mode, whether it holds an agent per call, and its preview reading time."""
     if mode == "vicidial_hard":
         return VicidialAdaptive("ADAPT_HARD_LIMIT", day_s), False, 0.0
@@ -98,7 +108,7 @@ def pacer_for(mode: str, day_s: float) -> tuple[Callable[[PacingSnapshot], int],
     params = PacingParams(mode=PacingMode(mode))
     reserve = params.mode is not PacingMode.PREDICTIVE
     preview_s = 20.0 if params.mode is PacingMode.PREVIEW else 0.0
-    return (lambda snap: decide(snap, params).lines_to_dial), reserve, preview_s
+    return (lambda snap: decide(snap, params)), reserve, preview_s
 
 
 def run_scenario(

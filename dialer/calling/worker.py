@@ -98,6 +98,10 @@ class DialerWorker:
     def waiting_calls(self) -> int:
         return len(self._waiting)
 
+    def stats_of(self, campaign_id: int) -> CallStatsEstimator:
+        """What this worker has observed of the campaign's calls (the pacing's input)."""
+        return self._stats.setdefault(campaign_id, CallStatsEstimator.start())
+
     async def tick(self) -> TickReport:
         async with self._ticking:
             return await self._tick()
@@ -127,7 +131,7 @@ class DialerWorker:
             if target.params.mode is PacingMode.PREVIEW:
                 report.previewed += await self._offer_previews(target, decision.lines_to_dial, now)
             else:
-                report.placed += await self._dial(target, decision.lines_to_dial, now)
+                report.placed += await self._dial(target, decision, now)
         return report
 
     # -- bookkeeping ---------------------------------------------------------
@@ -160,7 +164,7 @@ class DialerWorker:
             return
         self._leased.pop(recorded.attempt_id, None)
         self._live.discard(recorded.attempt_id)
-        stats = self._stats.setdefault(recorded.campaign_id, CallStatsEstimator.start())
+        stats = self.stats_of(recorded.campaign_id)
         end = update.ended_at or update.at
         stats.attempt_finished(
             update.answered_at is not None, (update.answered_at or end) - update.created_at
@@ -172,17 +176,18 @@ class DialerWorker:
         plans = []
         with session_scope(self._engine) as session:
             for target in dial_targets(session, now):
-                estimator = self._stats.setdefault(target.campaign_id, CallStatsEstimator.start())
+                estimator = self.stats_of(target.campaign_id)
                 snapshot = build_snapshot(session, target, now, estimator.stats())
                 plans.append((target, decide(snapshot, target.params)))
         return plans
 
     # -- dialling ------------------------------------------------------------
-    async def _dial(self, target: DialTarget, lines: int, now: datetime) -> int:
-        if target.params.mode is PacingMode.PREDICTIVE:
-            calls = await asyncio.to_thread(self._claim, target, lines, now)
-        else:
+    async def _dial(self, target: DialTarget, decision: PacingDecision, now: datetime) -> int:
+        lines = decision.lines_to_dial
+        if decision.agent_per_line:
             calls = await asyncio.to_thread(self._claim_with_agents, target, lines, now)
+        else:
+            calls = await asyncio.to_thread(self._claim, target, lines, now)
         for call in calls:
             self._live.add(call.claim.attempt_id)
             self._leased[call.claim.attempt_id] = _Leased(call.claim.contact_id, now)

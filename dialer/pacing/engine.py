@@ -38,8 +38,9 @@ def progressive(snapshot: PacingSnapshot) -> PacingDecision:
     available = snapshot.count(AgentState.AVAILABLE)
     lines = max(0, available - snapshot.unreserved_calls)
     return PacingDecision(
-        lines, f"progressif : {lines} appel(s) pour {available} agent(s) libre(s)"
-    )
+        lines, f"progressif : {lines} appel(s) pour {available} agent(s) libre(s)",
+        agent_per_line=True,
+    )  # fmt: skip
 
 
 def predictive(snapshot: PacingSnapshot, params: PacingParams) -> PacingDecision:
@@ -50,6 +51,7 @@ def predictive(snapshot: PacingSnapshot, params: PacingParams) -> PacingDecision
             decision.lines_to_dial,
             f"prédictif en mise en route ({stats.calls_observed}/{params.warmup_calls} appels "
             f"observés) : {decision.reason}",
+            agent_per_line=True,
         )
     in_flight = len(snapshot.calls)
     available = snapshot.count(AgentState.AVAILABLE)
@@ -58,9 +60,10 @@ def predictive(snapshot: PacingSnapshot, params: PacingParams) -> PacingDecision
     if limit is None:
         rate = estimated_day_rate(snapshot.today, params)
         return PacingDecision(
-            min(floor, max(0, available - snapshot.unreserved_calls)),
-            f"prédictif en repli : taux d'abandon du jour {rate:.1%} au-dessus de l'objectif "
-            f"{params.abandon_target:.1%}",
+            max(0, available - snapshot.unreserved_calls),
+            f"prédictif en repli sur le progressif : taux d'abandon du jour {rate:.1%} "
+            f"au-dessus de l'objectif {params.abandon_target:.1%}",
+            agent_per_line=True,
         )
     model = build_model(snapshot, params)
     cap = min(

@@ -122,3 +122,6 @@ class PacingParams:
 class PacingDecision:
     lines_to_dial: int
     reason: str
+    # Each line takes a free agent before dialling (progressive), so no answer can be
+    # left without one: predictive's warm-up and its fall-back above the abandon target.
+    agent_per_line: bool = False

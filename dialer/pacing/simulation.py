@@ -2,7 +2,8 @@
 
 The bench and the tests run it; it owns the telephone network and the people called (their
 answer rate, ring and talk times), never the pacing: a ``Pacer`` is asked every tick how many
-lines to dial, from the same ``PacingSnapshot`` the dialer builds in production.
+lines to dial (and whether each takes an agent first), from the same ``PacingSnapshot`` the
+dialer builds in production.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from typing import Literal
 
 from dialer.agents import AgentEvent, AgentState, AgentStatus, agent_view, settle, transition
 from dialer.pacing.estimators import CallStatsEstimator
-from dialer.pacing.model import CallPhase, CallView, DayCounts, PacingSnapshot
+from dialer.pacing.model import CallPhase, CallView, DayCounts, PacingDecision, PacingSnapshot
 
-Pacer = Callable[[PacingSnapshot], int]
+Pacer = Callable[[PacingSnapshot], PacingDecision]
 _START = datetime(2026, 1, 5, 10, 0)
 
 
@@ -141,12 +142,14 @@ class _Day:
         return PacingSnapshot(now, agents, calls, stats, DayCounts(self.answered, self.abandoned))
 
     def on_tick(self, _: int) -> None:
-        lines = self.pacer(self.snapshot())
-        if self.cfg.reserve_agents:
+        decision = self.pacer(self.snapshot())
+        lines = decision.lines_to_dial
+        reserve = self.cfg.reserve_agents or decision.agent_per_line
+        if reserve:
             lines = min(lines, len(self.free))
         for _line in range(max(0, lines)):
             agent = None
-            if self.cfg.reserve_agents:
+            if reserve:
                 agent = self.free.pop()
                 self.move(agent, AgentEvent.RESERVE)
             if agent is not None and self.cfg.preview_s > 0:

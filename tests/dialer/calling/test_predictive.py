@@ -11,7 +11,9 @@ from dialer.calling import presence
 from dialer.calling.outcome_input import OutcomeInput
 from dialer.db import session_scope
 from dialer.models import AgentPresence, CallAttempt, CampaignContact
+from dialer.pacing import PacingParams
 from dialer.privacy.crypto import DataCipher
+from dialer.service import DialerService
 from tests.dialer.calling.conftest import (
     ALWAYS,
     DeskAgent,
@@ -23,6 +25,16 @@ from tests.dialer.calling.conftest import (
     rows,
     run_until_idle,
 )
+
+
+def warm_up(service: DialerService, campaign_id: int) -> None:
+    """As if the day had already run: the pacing trusts its model, no longer reserving
+    an agent per line as it does while warming up."""
+    assert service.worker is not None
+    stats = service.worker.stats_of(campaign_id)
+    for _ in range(PacingParams().warmup_calls):
+        stats.attempt_finished(answered=True, ring_s=4.0)
+
 
 RINGS_THEN_ANSWERS = "+33611000006"  # the recorded test person: rings 4 s, then answers
 ANSWERS_AT_ONCE = "+33611000005"  # answers and hangs up after 3 s
@@ -36,6 +48,7 @@ async def test_answered_with_no_agent_free_is_abandoned_and_rescheduled(
     [agent] = add_agents(engine, campaign_id, 1, clock.now)
     service = make_service(engine, cipher, clock, time_factor=0.1)
     await service.start(run_loop=False)
+    warm_up(service, campaign_id)
     try:
         report = await service.tick()
         assert report.placed == 1
@@ -69,6 +82,7 @@ async def test_an_agent_freed_while_the_person_waits_takes_the_call(
     [agent] = add_agents(engine, campaign_id, 1, clock.now)
     service = make_service(engine, cipher, clock, time_factor=0.1)
     await service.start(run_loop=False)
+    warm_up(service, campaign_id)
     worker = service.worker
     assert worker is not None
     try:
@@ -104,6 +118,7 @@ async def test_answered_call_is_handed_to_the_free_agent(
     [agent] = add_agents(engine, campaign_id, 1, clock.now)
     service = make_service(engine, cipher, clock, time_factor=0.1)
     await service.start(run_loop=False)
+    warm_up(service, campaign_id)
     desk = DeskAgent(
         engine,
         service,

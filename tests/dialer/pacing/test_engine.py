@@ -52,6 +52,7 @@ def test_predictive_starts_as_progressive_until_enough_calls_are_observed() -> N
     decision = decide(snap, PREDICTIVE)
     assert decision.lines_to_dial == 4
     assert "mise en route" in decision.reason
+    assert decision.agent_per_line
 
 
 def test_predictive_backs_off_when_the_day_is_above_target() -> None:
@@ -61,6 +62,8 @@ def test_predictive_backs_off_when_the_day_is_above_target() -> None:
     assert calm.lines_to_dial > over.lines_to_dial
     assert over.lines_to_dial <= 3
     assert "repli" in over.reason
+    # Backed off, each line holds its agent before dialling: no further abandon is possible.
+    assert over.agent_per_line and not calm.agent_per_line
 
 
 def test_predictive_dials_more_when_fewer_calls_are_answered() -> None:

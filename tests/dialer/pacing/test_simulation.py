@@ -15,7 +15,7 @@ def run(mode: PacingMode, agents: int = 25, seed: int = 3) -> SimResult:
         reserve_agents=mode is not PacingMode.PREDICTIVE,
         seed=seed,
     )
-    return simulate_day(config, lambda snap: decide(snap, params).lines_to_dial)
+    return simulate_day(config, lambda snap: decide(snap, params))
 
 
 def test_predictive_keeps_abandons_under_target_and_beats_progressive() -> None:
