@@ -95,27 +95,26 @@ class DeskAgent:
             # A call bridged while the stream was (re)connecting popped to nobody: ask.
             state = (await client.get("/poste/etat")).json()
             if state.get("attempt_id") and state.get("state") == "on_call":
-                self._take(client, int(state["attempt_id"]), None)
+                self._take(client, int(state["attempt_id"]), int(state["contact_id"]))
             async for kind, data in _events(stream):
                 if kind == "screen_pop":
                     self._take(client, int(data["attempt_id"]), int(data["contact_id"]))
                 elif kind == "call_ended":
                     self._ended.setdefault(int(data["attempt_id"]), asyncio.Event()).set()
 
-    def _take(self, client: httpx.AsyncClient, attempt_id: int, contact_id: int | None) -> None:
+    def _take(self, client: httpx.AsyncClient, attempt_id: int, contact_id: int) -> None:
         self._ended.setdefault(attempt_id, asyncio.Event())
         task = asyncio.create_task(self._call(client, attempt_id, contact_id))
         task.add_done_callback(_log_failure)
 
-    async def _call(
-        self, client: httpx.AsyncClient, attempt_id: int, contact_id: int | None
-    ) -> None:
+    async def _call(self, client: httpx.AsyncClient, attempt_id: int, contact_id: int) -> None:
         async with self._busy:
             panel = await client.get(f"/poste/appels/{attempt_id}")
             if panel.status_code != 200:
                 return  # already recorded (a reconnect asked twice) or not ours
             self.ctx.tally.pops += 1
-            contact = contact_id if contact_id is not None else attempt_id
+            # What the person says depends on who they are, never on which call this is.
+            contact = contact_id
             earlier = self.ctx.outcomes_per_contact[contact]
             decision = decide(self.ctx.seed, contact, earlier)
             ended = self._ended[attempt_id]

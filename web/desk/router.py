@@ -71,6 +71,7 @@ def desk_state(db: Session, user: User, now: datetime) -> dict[str, Any]:
         "campaign_id": row.campaign_id,
         "wrap_up_remaining": round(remaining),
         "attempt_id": attempt_id,
+        "contact_id": attempt.contact_id if attempt is not None else None,
         # A record to call or pass: the desk shows it even before any call is bridged.
         "preview": attempt is not None and attempt.state == PREVIEW,
     }

@@ -75,4 +75,5 @@ def test_state_endpoint_reports_the_call_to_show_again(
     client.post("/poste/campagne", data={"campagne": world.campaign_id, "csrf_token": token})
     state = client.get("/poste/etat").json()
     assert state["state"] == "paused" and state["attempt_id"] is None
+    assert state["contact_id"] is None
     assert state["state_label"] == "En pause"

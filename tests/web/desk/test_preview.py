@@ -111,6 +111,7 @@ def _offered(desk: PreviewDesk) -> CallAttempt:
     [attempt] = [a for a in desk.attempts() if a.result is None]
     state = desk.client.get("/poste/etat").json()
     assert (state["state"], state["preview"], state["attempt_id"]) == ("reserved", True, attempt.id)
+    assert state["contact_id"] == attempt.contact_id  # ids only, as the screen pop carries
     return attempt
 
 
