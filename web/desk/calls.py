@@ -7,7 +7,7 @@ import contextlib
 import logging
 from datetime import datetime
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
@@ -130,16 +130,14 @@ def _commands(request: Request) -> CommandSender | None:
     return sender if isinstance(sender, CommandSender) else None
 
 
-async def _ask_worker(request: Request, call: CallFile, action: str, user: User,
-                      timeout_s: float | None = None) -> None:  # fmt: skip
+async def _ask_worker(request: Request, call: CallFile, action: str, user: User) -> None:
     """Have the worker that placed the call act on it (web processes never dial)."""
     sender = _commands(request)
     if sender is None:
         raise french_error(503, NO_DIALER_FR)
     attempt = call.attempt
     try:
-        refusal = await sender.send(attempt.worker_id, action, attempt.id or 0, user.id or 0,
-                                    **({"timeout_s": timeout_s} if timeout_s else {}))  # fmt: skip
+        refusal = await sender.send(attempt.worker_id, action, attempt.id or 0, user.id or 0)
     except CommandTimeout:
         raise french_error(504, NO_ANSWER_FR) from None
     if refusal is not None:
@@ -254,12 +252,15 @@ async def save_outcome(
 
 async def _close_line(request: Request, call: CallFile, user: User) -> None:
     """The outcome closes the talk: a line still open would keep the agent bridged."""
-    service = _service(request)
-    with contextlib.suppress(AmiError, HTTPException):
+    service, sender = _service(request), _commands(request)
+    attempt = call.attempt
+    # Best effort: the outcome is stored whatever becomes of the line.
+    with contextlib.suppress(AmiError, CommandTimeout):
         if service is not None:
             await _hang_up(service, call)
-        elif _commands(request) is not None:
-            await _ask_worker(request, call, HANGUP, user, timeout_s=CLOSING_TIMEOUT_S)
+        elif sender is not None:
+            await sender.send(attempt.worker_id, HANGUP, attempt.id or 0, user.id or 0,
+                              timeout_s=CLOSING_TIMEOUT_S)  # fmt: skip
 
 
 def _wrap_up(request: Request, db: Session, call: CallFile, user: User) -> Response:
