@@ -97,16 +97,20 @@ def test_sip_rejection_waits_for_the_hangup_cause() -> None:
     assert final[0].result is CallResult.BUSY and final[0].tech_cause == "486"
 
 
-def test_local_pair_waits_for_the_second_half_cause() -> None:
-    tracker = tracker_with_call()
-    updates = feed(
+def local_half_hung_up(tracker: CallTracker) -> list[CallUpdate]:
+    """A Local pair whose ;1 hung up with cause 0: the real cause is ;2's, still to come."""
+    return feed(
         tracker,
         ev("Newchannel"),
         ev("Newchannel", "dialer-a1-2"),
         ev("OriginateResponse", ActionID="o-a1", Response="Failure", Reason="0"),
         ev("Hangup", Cause="0"),
     )
-    assert updates == []
+
+
+def test_local_pair_waits_for_the_second_half_cause() -> None:
+    tracker = tracker_with_call()
+    assert local_half_hung_up(tracker) == []
     final = feed(tracker, ev("Hangup", "dialer-a1-2", Cause="1"))
     assert final[0].result is CallResult.INVALID_NUMBER
 
@@ -140,14 +144,7 @@ def test_without_a_reconnect_a_hangup_still_waits_for_the_response() -> None:
 
 def test_a_hung_up_call_whose_explanation_never_comes_is_finished_on_demand() -> None:
     tracker = tracker_with_call()
-    waiting = feed(
-        tracker,
-        ev("Newchannel"),
-        ev("Newchannel", "dialer-a1-2"),
-        ev("OriginateResponse", ActionID="o-a1", Response="Failure", Reason="0"),
-        ev("Hangup", Cause="0"),
-    )
-    assert waiting == []
+    assert local_half_hung_up(tracker) == []
     update = tracker.finish_hung_up("dialer-a1")
     assert update is not None and update.result is CallResult.FAILED
     assert tracker.finish_hung_up("dialer-a1") is None, "closed once only"
