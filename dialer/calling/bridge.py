@@ -19,7 +19,7 @@ import json
 import logging
 import re
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,6 +72,26 @@ def conninfo_of(engine: Engine) -> str:
     return engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
+async def listen_forever(conninfo: str, channel: str, ready: asyncio.Event,
+                         deliver: Callable[[str], None]) -> None:  # fmt: skip
+    """``LISTEN`` on ``channel`` for ever, handing each payload to ``deliver``.
+
+    ``ready`` is set while listening; after a database failure it is cleared and the
+    connection is opened again.
+    """
+    while True:
+        try:
+            async with await psycopg.AsyncConnection.connect(conninfo, autocommit=True) as conn:
+                await conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
+                ready.set()
+                async for notify in conn.notifies():
+                    deliver(notify.payload)
+        except psycopg.Error as error:
+            ready.clear()
+            log.warning("listening on %s failed (%s), retrying", channel, error)
+            await asyncio.sleep(RETRY_SECONDS)
+
+
 class BusBridge:
     def __init__(self, conninfo: str, bus: ScreenPopBus, *, channel: str = CHANNEL) -> None:
         if not _CHANNEL_NAME.fullmatch(channel):
@@ -116,19 +136,7 @@ class BusBridge:
         self._tasks.append(asyncio.create_task(self._listen_forever(), name="screen-pop-listener"))
 
     async def _listen_forever(self) -> None:
-        while True:
-            try:
-                async with await psycopg.AsyncConnection.connect(
-                    self._conninfo, autocommit=True
-                ) as conn:
-                    await conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self.channel)))
-                    self.listening.set()
-                    async for notify in conn.notifies():
-                        self._deliver(notify.payload)
-            except psycopg.Error as error:
-                self.listening.clear()
-                log.warning("screen-pop bridge: listening failed (%s), retrying", error)
-                await asyncio.sleep(RETRY_SECONDS)
+        await listen_forever(self._conninfo, self.channel, self.listening, self._deliver)
 
     def _deliver(self, text: str) -> None:
         notice = decode_notice(text)

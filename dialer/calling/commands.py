@@ -20,10 +20,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import psycopg
-from psycopg import sql
 from sqlalchemy.engine import Engine
 
-from dialer.calling.bridge import channel_for, conninfo_of
+from dialer.calling.bridge import channel_for, conninfo_of, listen_forever
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +32,6 @@ HANGUP = "hangup"
 DIAL_PREVIEW = "dial_preview"
 ACTIONS = frozenset({HANGUP, DIAL_PREVIEW})
 REPLY_TIMEOUT_S = 10.0
-RETRY_SECONDS = 1.0
 FAILED_FR = "Le service de numérotation n'a pas pu traiter la demande : réessayez."
 NOT_LIVE_FR = "Cet appel n'est plus en ligne."
 NOT_SENT_FR = "L'appel n'a pas pu partir vers le PBX : la fiche sera reproposée plus tard."
@@ -90,22 +88,6 @@ async def _notify(conninfo: str, channel: str, payload: str) -> None:
         await conn.execute("SELECT pg_notify(%s, %s)", (channel, payload))
 
 
-async def _listen(conninfo: str, channel: str, ready: asyncio.Event,
-                  deliver: Callable[[str], None]) -> None:  # fmt: skip
-    """LISTEN on ``channel`` for ever, reconnecting after a database failure."""
-    while True:
-        try:
-            async with await psycopg.AsyncConnection.connect(conninfo, autocommit=True) as conn:
-                await conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
-                ready.set()
-                async for notify in conn.notifies():
-                    deliver(notify.payload)
-        except psycopg.Error as error:
-            ready.clear()
-            log.warning("desk commands: listening on %s failed (%s), retrying", channel, error)
-            await asyncio.sleep(RETRY_SECONDS)
-
-
 Executor = Callable[[Command], Awaitable[str | None]]  # the French refusal, or None when done
 
 
@@ -125,7 +107,7 @@ class CommandListener:
         self._tasks: set[asyncio.Task[None]] = set()
 
     def start(self) -> None:
-        self._spawn(_listen(self._conninfo, self._channel, self.listening, self._received))
+        self._spawn(listen_forever(self._conninfo, self._channel, self.listening, self._received))
 
     def _spawn(self, work: Awaitable[None]) -> None:
         task = asyncio.ensure_future(work)
@@ -173,7 +155,7 @@ class CommandSender:
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
-        work = _listen(self._conninfo, self._reply_channel, self.listening, self._received)
+        work = listen_forever(self._conninfo, self._reply_channel, self.listening, self._received)
         self._task = asyncio.create_task(work, name="desk-command-replies")
 
     def _received(self, text: str) -> None:
