@@ -93,6 +93,8 @@ class AmiConnection:
         self._lost: asyncio.Future[None] | None = None
         self._first_login: asyncio.Future[None] | None = None
         self._closing = False
+        # Set when we close the socket ourselves, so its loss is not reported as one.
+        self._dropped_on_purpose = False
         self.logged_in = False
         self.logins = 0
         self.on_round_trip: RoundTripHook | None = None
@@ -125,11 +127,16 @@ class AmiConnection:
 
     def _drop(self) -> None:
         if self._protocol is not None:
+            self._dropped_on_purpose = True
             self._protocol.close()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.logged_in = False
-        log.warning("AMI connection to %s lost: %s", self.settings.endpoint, exc)
+        if self._closing or self._dropped_on_purpose:
+            log.debug("AMI connection to %s closed", self.settings.endpoint)
+        else:
+            reason = exc if exc is not None else "closed by the PBX"
+            log.warning("AMI connection to %s lost: %s", self.settings.endpoint, reason)
         if self._lost is not None and not self._lost.done():
             self._lost.set_result(None)
 
@@ -166,6 +173,7 @@ class AmiConnection:
             SafeAmiProtocol, self.settings.endpoint.host, self.settings.endpoint.port
         )
         _, protocol = await asyncio.wait_for(connecting, self.settings.connect_timeout_s)
+        self._dropped_on_purpose = False
         self._attach(protocol)
         await self._login()
         self.logged_in = True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 
 import pytest
@@ -251,3 +252,30 @@ async def test_closing_fails_pending_actions_and_queues_none_for_resending() -> 
     with pytest.raises(AmiDisconnected):
         await future
     assert not manager.awaiting_actions and not proto.responses
+
+
+async def test_closing_on_purpose_logs_no_warning(
+    scripted: ScriptedAmi, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = AmiClient(fast_settings(scripted.port), Recorder())
+    await client.start(timeout_s=5)
+    with caplog.at_level("DEBUG", logger="telephony.ami.connection"):
+        await client.close()
+        await asyncio.sleep(0.05)
+    warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert warnings == [], [r.getMessage() for r in warnings]
+
+
+async def test_a_real_loss_logs_once_with_its_reason(
+    scripted: ScriptedAmi, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = AmiClient(fast_settings(scripted.port), Recorder())
+    await client.start(timeout_s=5)
+    try:
+        with caplog.at_level("WARNING", logger="telephony.ami.connection"):
+            scripted.drop_connections()
+            await eventually(lambda: scripted.connections >= 2 and client.connected)
+        lost = [r.getMessage() for r in caplog.records if "lost" in r.getMessage()]
+        assert lost == [f"AMI connection to {client.connection.settings.endpoint} lost: closed by the PBX"]
+    finally:
+        await client.close()
