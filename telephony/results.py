@@ -24,6 +24,9 @@ class CallResult(StrEnum):
     CONGESTION = "congestion"
     INVALID_NUMBER = "invalid_number"
     FAILED = "failed"
+    # The network or the PBX could not carry the call (trunk down, no route, no
+    # channel): nothing is known of the person, so it never counts against them.
+    NETWORK_FAILURE = "network_failure"
     ABANDONED = "abandoned"
     MACHINE = "machine"
     ENDED_WHILE_DISCONNECTED = "ended_while_disconnected"

@@ -13,7 +13,7 @@ from dialer.people.phones import normalise_phone
 from telephony.ami.connection import ConnectionSettings
 from telephony.ami.endpoint import AmiEndpoint
 from telephony.ami.errors import AmiError
-from telephony.ami.frames import DialTemplate
+from telephony.ami.frames import AgentTemplate, DialTemplate, UnsafeAmiValue
 from telephony.operator import check_pbx, place_test_call
 
 pbx_app = typer.Typer(help="Vérifications du PBX (Asterisk) par AMI.", no_args_is_help=True)
@@ -44,7 +44,10 @@ def check() -> None:
 def call(
     number: str = typer.Argument(..., help="numéro à appeler (national ou E.164)"),
     caller_id: str = typer.Option("+33162000000", help="numéro présenté"),
-    agent: str = typer.Option("", help="poste d'agent à relier si la personne décroche"),
+    agent: str = typer.Option(
+        "",
+        help="poste d'agent à relier si la personne décroche (ex. 901, via DIALER_AGENT_TEMPLATE)",
+    ),
 ) -> None:
     """Passe un appel d'essai par le modèle de numérotation et affiche son issue."""
     settings = runtime().settings
@@ -53,11 +56,15 @@ def call(
     except FieldError as error:
         raise fail(f"numéro refusé : {error}") from error
     dial = DialTemplate(settings.dial_template)
+    try:
+        agent_line = AgentTemplate(settings.agent_template).build(agent) if agent else ""
+    except UnsafeAmiValue as error:
+        raise fail(f"poste d'agent refusé : {error}") from error
     console.print(f"Appel de {e164} par {dial.build(e164)} …")
     try:
         final = asyncio.run(
             place_test_call(
-                _connection(), e164, dial, caller_id, settings.ring_timeout_s + 60, agent
+                _connection(), e164, dial, caller_id, settings.ring_timeout_s + 60, agent_line
             )
         )
     except (AmiError, OSError, TimeoutError) as error:

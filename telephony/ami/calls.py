@@ -297,7 +297,9 @@ class CallTracker:
         if call.answered_at is not None:
             call.result = classify_answered(call.amd_status, call.abandoned)
         else:
-            call.result = classify_unanswered(call.reason, call.cause, call.other_cause)
+            call.result = classify_unanswered(
+                call.reason, call.cause, call.other_cause, channel_seen=call.channel_seen
+            )
         return self._end(call)
 
     def _closed(self, call: Call, result: CallResult) -> CallUpdate:

@@ -13,8 +13,13 @@ from telephony.results import CallResult
 # unanswered call failed, so they are absent and let Reason decide.
 CAUSE_RESULTS: dict[str, CallResult] = {
     "1": CallResult.INVALID_NUMBER,  # unallocated number (SIP 404)
-    "2": CallResult.INVALID_NUMBER,  # no route to transit network
-    "3": CallResult.INVALID_NUMBER,  # no route to destination
+    # 2 and 3 (no route to transit network / to destination) are what Asterisk 22
+    # says when our own trunk is unreachable or qualified down behind a Local dial
+    # template: the carrier was never asked about the number, so they say nothing
+    # of the person. Closing the contact on them would empty a campaign's list
+    # during a trunk outage.
+    "2": CallResult.NETWORK_FAILURE,
+    "3": CallResult.NETWORK_FAILURE,
     "22": CallResult.INVALID_NUMBER,  # number changed (SIP 410)
     "28": CallResult.INVALID_NUMBER,  # invalid number format (SIP 484)
     "17": CallResult.BUSY,  # user busy (SIP 486)
@@ -45,18 +50,26 @@ REASON_RESULTS: dict[str, CallResult] = {
 }
 
 ANSWERED_REASON = "4"
+NO_CAUSE = frozenset({"", "0"})
 
 
-def classify_unanswered(reason: str, cause: str, other_cause: str) -> CallResult:
+def classify_unanswered(
+    reason: str, cause: str, other_cause: str, *, channel_seen: bool = True
+) -> CallResult:
     """Result of a call that was never answered.
 
     ``cause`` is the Hangup cause of our ChannelId's channel, ``other_cause``
     the one of OtherChannelId (the ``;2`` half of a Local channel, which is
     where Local carries busy and congestion while ``;1`` says 0).
+    ``channel_seen`` is False when the PBX never created our channel.
     """
     result = CAUSE_RESULTS.get(cause) or CAUSE_RESULTS.get(other_cause)
     if result is not None:
         return result
+    if not channel_seen and reason == "0" and cause in NO_CAUSE and other_cause in NO_CAUSE:
+        # Reason 0 and no cause anywhere: the PBX created no channel at all (endpoint
+        # unknown or unavailable, trunk down). Trouble on our side, not the person's.
+        return CallResult.NETWORK_FAILURE
     return REASON_RESULTS.get(reason, CallResult.FAILED)
 
 

@@ -29,6 +29,7 @@ from telephony.ami.errors import (
 from telephony.ami.frames import (
     DialTemplate,
     HeaderValue,
+    check_agent_dial,
     check_headers,
     check_variable_name,
     variable,
@@ -74,7 +75,7 @@ def originate_headers(req: OriginateRequest, action_id: str) -> dict[str, Header
         "CallerID": req.caller_id,
         "Variable": [
             variable("ATTEMPT_ID", req.attempt_id),
-            variable("AGENT", req.agent),
+            variable("AGENT", check_agent_dial(req.agent) if req.agent else ""),
             variable("ABANDON_MS", str(req.abandon_ms)),
         ],
         "ChannelId": req.channel_id,
@@ -168,8 +169,10 @@ class AmiClient:
         await self._checked({"Action": "Hangup", "Channel": channel_id, "Cause": str(cause)})
 
     async def setvar(self, channel_id: str, name: str, value: str) -> None:
-        """Set a channel variable; ``setvar(ch, "AGENT", "901")`` hands a waiting call over."""
+        """Set a channel variable; ``setvar(ch, "AGENT", "PJSIP/901")`` hands a call over."""
         check_variable_name(name)
+        if name == "AGENT" and value:
+            check_agent_dial(value)
         headers = {"Action": "Setvar", "Channel": channel_id, "Variable": name, "Value": value}
         await self._checked(headers)
         if name == "AGENT":

@@ -129,3 +129,56 @@ class DialTemplate:
         if "{national}" in self.pattern:
             return self.pattern.replace("{national}", national_form(e164))
         return self.pattern.replace("{e164}", e164)
+
+
+# An agent's phone as the PBX knows it: a bare endpoint name (``901``) that the
+# agent template turns into a dial string, or a whole dial string of one of the
+# two shapes the dialplan accepts (extensions.conf checks AGENT with the same
+# grammar before it dials). No space, comma or ``&``: each would let one value
+# ring a second channel of the writer's choosing.
+_AGENT_ENDPOINT = re.compile(r"[A-Za-z0-9_.+-]{1,40}")
+_AGENT_DIAL = re.compile(
+    r"PJSIP/[A-Za-z0-9_.+-]{1,40}|Local/[A-Za-z0-9_.+-]{1,40}@[A-Za-z0-9_.-]{1,40}(/n)?"
+)
+AGENT_PLACEHOLDER = "{agent}"
+
+
+class UnsafeAgentLine(UnsafeAmiValue):
+    """An agent endpoint or dial string the dialer must never send."""
+
+
+def check_agent_dial(dial_string: str) -> str:
+    """A whole agent dial string: ``PJSIP/<endpoint>`` or ``Local/<exten>@<context>[/n]``."""
+    if not isinstance(dial_string, str) or _AGENT_DIAL.fullmatch(dial_string) is None:
+        raise UnsafeAgentLine(f"unsafe agent dial string: {dial_string!r}")
+    return dial_string
+
+
+def check_agent_endpoint(endpoint: str) -> str:
+    """What an account may carry: an endpoint name or a whole agent dial string."""
+    if not isinstance(endpoint, str):
+        raise UnsafeAgentLine(f"agent endpoint must be text: {endpoint!r}")
+    if "/" in endpoint:
+        return check_agent_dial(endpoint)
+    if _AGENT_ENDPOINT.fullmatch(endpoint) is None:
+        raise UnsafeAgentLine(f"unsafe agent endpoint: {endpoint!r}")
+    return endpoint
+
+
+@dataclass(frozen=True)
+class AgentTemplate:
+    """How an agent's endpoint becomes a dial string: ``PJSIP/{agent}``, ``Local/{agent}@ctx``."""
+
+    pattern: str
+
+    def __post_init__(self) -> None:
+        if self.pattern.count(AGENT_PLACEHOLDER) != 1:
+            raise UnsafeAgentLine(f"agent template needs one {{agent}}: {self.pattern!r}")
+        check_agent_dial(self.pattern.replace(AGENT_PLACEHOLDER, "901"))
+
+    def build(self, endpoint: str) -> str:
+        """The dial string of an agent's phone; a whole dial string is taken as it is."""
+        check_agent_endpoint(endpoint)
+        if "/" in endpoint:
+            return endpoint
+        return check_agent_dial(self.pattern.replace(AGENT_PLACEHOLDER, endpoint))

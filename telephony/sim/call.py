@@ -30,6 +30,7 @@ class Call:
         self.far: Channel | None = None  # ;2 of a Local pair (the person's dialplan)
         self.agent1: Channel | None = None
         self.agent2: Channel | None = None
+        self.agent_device = ""  # the agent's device, as DeviceStateChange names it
         self.bridge_id = ""
         self.client_hangup = False
         self.person_gone = False

@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from telephony.sim.dialplan import PbxPlan, project_plan
 from telephony.sim.population import PopulationModel
 
 if TYPE_CHECKING:
@@ -32,9 +33,17 @@ class SimulatorConfig:
     seed: int = 1
     population: PopulationModel = field(default_factory=PopulationModel)
     dial_log_path: Path | str | None = None
-    # Endpoints a PJSIP/ dial string may name; any other gives "no channel" (file 46).
-    # The recorded ones answer as recorded; the others ask the population model.
-    pjsip_endpoints: tuple[str, ...] = ("carrier", *SCRIPTED_ENDPOINTS)
+    # What the PBX declares: the project's asterisk/ files, so that a dial string
+    # Asterisk would refuse (an unknown endpoint, context or extension) fails here too.
+    plan: PbxPlan = field(default_factory=project_plan)
+    # The lab endpoints of the recorded trunk tests (files 40-45) exist besides the
+    # plan's; they answer as recorded, the plan's ask the population model.
+    recorded_endpoints: tuple[str, ...] = tuple(SCRIPTED_ENDPOINTS)
+    # The dialplan of the lab that recorded ../shared/ami-transcripts: there AGENT
+    # named an extension of sim-agents (AGENT=801 dialled Local/801@sim-agents).
+    # Only replays of those recordings want it; the project's dialplan takes a
+    # whole dial string in AGENT and abandons anything else.
+    lab_agents: bool = False
     # A client leaving more than this unread is dropped (Asterisk's writetimeout does
     # the same); 256 MiB is about 10,000 answered calls' worth of events.
     max_client_backlog: int = 256 * 1024 * 1024
@@ -45,6 +54,9 @@ class SimulatorConfig:
     # high speed-up the dialer's real reaction time (milliseconds) would otherwise
     # count as seconds of silence and turn every predictive call into an abandon.
     min_agent_wait_real_s: float = 0.0
+
+    def knows_endpoint(self, name: str) -> bool:
+        return self.plan.has_endpoint(name) or name in self.recorded_endpoints
 
 
 @dataclass

@@ -6,6 +6,9 @@ waits for ``Setvar AGENT`` and abandons after ``ABANDON_MS``.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 from telephony.sim import events as ev
 from telephony.sim.call import Call
 from telephony.sim.channels import Channel
@@ -24,7 +27,6 @@ DIAL_VARS = (
     "PROGRESSTIME",
     "PROGRESSTIME_MS",
 )
-AGENTS = "sim-agents"
 
 
 def enter_connect(call: Call, one: Channel, with_response: bool) -> None:
@@ -53,44 +55,113 @@ def abandon_ms(call: Call) -> int:
     return int(text) if text.isdigit() else 2000
 
 
-def dial_agent(call: Call, one: Channel, priority: int) -> None:
-    """Dial(Local/<AGENT>@sim-agents,15): the virtual agent answers at once."""
-    agent = call.agent()
-    call.dialed_at = call.loop.time()
-    frames = [ev.newexten(one, "Dial", f"Local/{agent}@{AGENTS},15", priority)]
+# The dialplan's own check of AGENT before Dial (extensions.conf, [dialer-agent]).
+AGENT_DIAL = re.compile(r"^(PJSIP/[A-Za-z0-9_.+-]+|Local/[A-Za-z0-9_.+-]+@[A-Za-z0-9_.-]+(/n)?)$")
+
+
+@dataclass(frozen=True)
+class AgentLine:
+    """AGENT as Dial reads it: ``PJSIP/<endpoint>`` or ``Local/<exten>@<context>[/n]``."""
+
+    dial_string: str
+    tech: str
+    resource: str
+    context: str
+
+    @property
+    def device(self) -> str:
+        if self.tech == "PJSIP":
+            return f"PJSIP/{self.resource}"
+        return f"Local/{self.resource}@{self.context}"
+
+
+def agent_line(call: Call) -> AgentLine | None:
+    """The agent's line if the dialplan would dial it and the PBX has it, else None.
+
+    Asterisk's Dial fails at once (CHANUNAVAIL) on an endpoint pjsip.conf does not
+    declare or an extension no context has; the dialplan then abandons the call.
+    """
+    text = call.agent()
+    if call.pbx.config.lab_agents and text.isdigit():
+        text = f"Local/{text}@sim-agents"
+    if AGENT_DIAL.fullmatch(text) is None:
+        return None
+    tech, _, rest = text.partition("/")
+    resource, _, where = rest.partition("@")
+    context = where.partition("/")[0]
+    plan = call.pbx.config.plan
+    if tech == "PJSIP" and not call.pbx.config.knows_endpoint(resource):
+        return None
+    if tech == "Local" and not plan.has_extension(context, resource):
+        return None
+    return AgentLine(text, tech, resource, context)
+
+
+def agent_unavailable(call: Call, one: Channel, priority: int) -> list[str]:
+    """Dial returned at once: the agent's channel could not even be created."""
+    frames = [ev.newexten(one, "Dial", f"{call.agent()},15", priority)]
     frames += [ev.varset(one, name, "") for name in DIAL_VARS]
-    a1, a2 = _agent_pair(call, one, agent)
-    dial_string = f"{agent}@{AGENTS}"
-    device = f"Local/{agent}@{AGENTS}"
+    frames.append(ev.varset(one, "DIALSTATUS", "CHANUNAVAIL"))
+    frames.append(ev.newexten(one, "GotoIf", "0?done", priority + 1))
+    return frames
+
+
+def dial_agent(call: Call, one: Channel, priority: int, line: AgentLine) -> None:
+    """Dial(${AGENT},15): the virtual agent or the agent's phone answers at once."""
+    call.dialed_at = call.loop.time()
+    frames = [ev.newexten(one, "Dial", f"{line.dial_string},15", priority)]
+    frames += [ev.varset(one, name, "") for name in DIAL_VARS]
+    a1, a2 = _agent_legs(call, one, line)
+    dial_string = f"{line.resource}@{line.context}" if line.tech == "Local" else line.resource
     frames += _agent_setup(one, a1, a2, dial_string)
+    frames.append(ev.dial_begin(one, a1, dial_string))
+    if a2 is not None:
+        frames += [
+            ev.newexten(a2, "NoOp", f"virtual agent {line.resource}", 1),
+            ev.newexten(a2, "Answer", "", 2),
+            ev.newstate(a2, 6),
+        ]
     frames += [
-        ev.dial_begin(one, a1, dial_string),
-        ev.newexten(a2, "NoOp", f"virtual agent {agent}", 1),
-        ev.newexten(a2, "Answer", "", 2),
-        ev.newstate(a2, 6),
-        ev.device_state(device, "INUSE"),
+        ev.device_state(line.device, "INUSE"),
         ev.newstate(a1, 6),
         ev.varset(one, "DIALSTATUS", "ANSWER"),
         ev.varset(one, "DIALEDPEERNAME", a1.name),
         ev.varset(one, "DIALEDPEERNUMBER", dial_string),
     ]
     a1.exten = ""
-    frames += [ev.dial_end(one, a1, "ANSWER"), ev.device_state(device, "INUSE")]
+    frames += [ev.dial_end(one, a1, "ANSWER"), ev.device_state(line.device, "INUSE")]
     call.emit(*frames, *_bridge(call, one, a1))
-    call.emit_later(0.5, lambda: ev.newexten(a2, "Wait", "30", 3))
+    if a2 is not None:
+        call.emit_later(0.5, lambda: ev.newexten(a2, "Wait", "30", 3))
 
 
-def _agent_pair(call: Call, one: Channel, agent: str) -> tuple[Channel, Channel]:
+def _agent_legs(call: Call, one: Channel, line: AgentLine) -> tuple[Channel, Channel | None]:
+    """A Local agent is a ;1/;2 pair; a PJSIP phone is one channel."""
     pbx = call.pbx
-    base = f"Local/{agent}@{AGENTS}-{pbx.next_local_suffix()}"
-    a1 = Channel(f"{base};1", pbx.next_uniqueid(), one.linkedid, AGENTS, agent)
-    a2 = Channel(f"{base};2", pbx.next_uniqueid(), one.linkedid, AGENTS, agent, state=4)
+    if line.tech == "PJSIP":
+        name = f"PJSIP/{line.resource}-{pbx.next_sip_suffix()}"
+        a1 = Channel(name, pbx.next_uniqueid(), one.linkedid, "agents-no-outbound", "s")
+        call.agent1, call.agent2 = pbx.register(a1), None
+        call.agent_device = line.device
+        return a1, None
+    base = f"Local/{line.resource}@{line.context}-{pbx.next_local_suffix()}"
+    ext, ctx = line.resource, line.context
+    a1 = Channel(f"{base};1", pbx.next_uniqueid(), one.linkedid, ctx, ext)
+    a2 = Channel(f"{base};2", pbx.next_uniqueid(), one.linkedid, ctx, ext, state=4)
     call.agent1, call.agent2 = pbx.register(a1), pbx.register(a2)
+    call.agent_device = line.device
     return a1, a2
 
 
-def _agent_setup(one: Channel, a1: Channel, a2: Channel, dial_string: str) -> list[str]:
+def _agent_setup(one: Channel, a1: Channel, a2: Channel | None, dial_string: str) -> list[str]:
     num, name = one.cid_num, one.cid_name
+    if a2 is None:
+        a1.cid_num, a1.cid_name, a1.conn_num, a1.conn_name = a1.cid_num, name, num, name
+        return [
+            ev.newchannel(a1),
+            ev.varset(a1, "DIALEDPEERNUMBER", dial_string),
+            ev.newconnectedline(a1, num, name),
+        ]
     frames = [ev.newchannel(a1), ev.newchannel(a2), ev.varset(a1, "DIALEDPEERNUMBER", dial_string)]
     # Asterisk shows the agent's ;1 with the caller as connected line and "s" as its own
     # number, and ;2 the other way round, as recorded.

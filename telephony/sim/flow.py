@@ -27,6 +27,9 @@ async def run_call(call: Call) -> None:
 
 
 async def _run_local(call: Call) -> None:
+    if not call.pbx.config.plan.has_extension(call.where, call.number):
+        local_leg.no_such_extension(call)
+        return
     one, two = local_leg.create_local_pair(call)
     b = call.behaviour
     if b.outcome in (Outcome.BUSY, Outcome.CONGESTION):
@@ -46,7 +49,7 @@ async def _run_local(call: Call) -> None:
 
 
 async def _run_pjsip(call: Call) -> None:
-    if call.where not in call.pbx.config.pjsip_endpoints:
+    if not call.pbx.config.knows_endpoint(call.where):
         pjsip_leg.no_such_endpoint(call)
         return
     ch = pjsip_leg.create_sip_channel(call)
@@ -108,7 +111,13 @@ async def _connect(call: Call, one: Channel, device: str = "") -> None:
     connect.announce_answer(call, one, priority)
     if not await _find_agent(call, one, priority + 1):
         return
-    connect.dial_agent(call, one, priority + 1)
+    line = connect.agent_line(call)
+    if line is None:
+        # Asterisk could not create the agent's channel: the person hears the apology.
+        call.emit(*connect.agent_unavailable(call, one, priority + 1))
+        await _abandon(call, one, priority + 3)
+        return
+    connect.dial_agent(call, one, priority + 1, line)
     await call.pause(float("inf"))
     _finish(call)
 
@@ -121,12 +130,16 @@ async def _find_agent(call: Call, one: Channel, priority: int) -> bool:
     if call.interrupted:
         _finish(call)
         return False
+    await _abandon(call, one, priority)
+    return False
+
+
+async def _abandon(call: Call, one: Channel, priority: int) -> None:
     call.emit(*connect.abandon(call, one, priority))
     if await call.pause(ABANDON_MESSAGE_S):
         _finish(call)
-        return False
+        return
     hangups.dialplan_hangs_up(call, priority + 2, CallResult.ABANDONED)
-    return False
 
 
 def _finish(call: Call) -> None:

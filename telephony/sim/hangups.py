@@ -35,9 +35,16 @@ def dial_times(call: Call, one: Channel) -> list[str]:
 
 def _agent_down(call: Call) -> list[str]:
     a1, a2 = call.agent1, call.agent2
-    if a1 is None or a2 is None:
+    device = call.agent_device
+    if a1 is None:
         return []
-    device = f"Local/{a1.exten or a2.exten}@sim-agents"
+    if a2 is None:
+        return [
+            ev.bridge_event("BridgeDestroy", call.bridge_id, 0),
+            ev.hangup_request(a1, 16),
+            ev.hangup(a1, 16),
+            ev.device_state(device, "NOT_INUSE"),
+        ]
     return [
         ev.bridge_event("BridgeDestroy", call.bridge_id, 0),
         ev.hangup_request(a2, 16),

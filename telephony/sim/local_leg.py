@@ -156,3 +156,9 @@ def schedule_person_dialplan(call: Call, two: Channel, priority: int) -> None:
         ),
     )
     call.schedule_person_hangup(playback_end + b.talk_s)
+
+
+def no_such_extension(call: Call) -> None:
+    """``Local/<exten>@<context>`` that the dialplan does not have: no call at all."""
+    call.emit(originate_failure(call, 0))
+    call.end(CallResult.NETWORK_FAILURE, 0)

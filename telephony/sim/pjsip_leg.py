@@ -40,7 +40,7 @@ def create_sip_channel(call: Call) -> Channel:
 
 def no_such_endpoint(call: Call) -> None:
     call.emit(originate_failure(call, 0))
-    call.end(CallResult.FAILED, 0)
+    call.end(CallResult.NETWORK_FAILURE, 0)
 
 
 def reject(call: Call, ch: Channel, outcome: Outcome) -> None:

@@ -27,10 +27,10 @@ class OriginateRequest:
 
     @property
     def target(self) -> tuple[str, str]:
-        """(number or extension, context or endpoint) of ``Tech/number@where``."""
+        """(number or extension, context or endpoint) of ``Tech/number@where[/options]``."""
         _, _, rest = self.dial_string.partition("/")
         number, _, where = rest.partition("@")
-        return number, where
+        return number, where.partition("/")[0]
 
     def variable(self, name: str) -> str:
         for key, value in self.variables:

@@ -35,7 +35,7 @@ async def test_check_reports_version_and_channels(connection: ConnectionSettings
     ("number", "agent", "result", "reason"),
     [
         ("+33611000002", "", CallResult.BUSY, "5"),
-        ("+33611000001", "901", CallResult.ANSWERED, "4"),
+        ("+33611000001", "Local/901@sim-agents", CallResult.ANSWERED, "4"),
         ("+33611000001", "", CallResult.ABANDONED, "4"),
         ("+33611000007", "", CallResult.INVALID_NUMBER, "0"),
     ],

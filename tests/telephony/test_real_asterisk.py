@@ -18,7 +18,7 @@ from tests.telephony.phones.real_pbx import AMI_URL, Collector, ami, call, needs
 pytestmark = [needs_asterisk, pytest.mark.slow]
 
 SIM = "Local/{national}@sim-persons"
-VIRTUAL_AGENT = "801"
+VIRTUAL_AGENT = "Local/801@sim-agents"
 
 
 async def test_login_ping_and_list_channels() -> None:

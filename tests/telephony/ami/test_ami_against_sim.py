@@ -52,6 +52,8 @@ async def wired(sim: PbxSimulator) -> AsyncIterator[tuple[AmiClient, Recorder]]:
     await client.close()
 
 
+AGENT = "Local/901@sim-agents"
+
 OUTCOMES = [
     ("answered", "+33611000001", LOCAL, "dialer-connect", CallResult.ANSWERED),
     ("busy", "+33611000002", LOCAL, "dialer-connect", CallResult.BUSY),
@@ -87,14 +89,20 @@ OUTCOMES = [
         "dialer-connect",
         CallResult.NO_ANSWER,
     ),
-    ("nosuch", "+33611000002", pjsip("no-such-trunk"), "dialer-connect", CallResult.FAILED),
+    (
+        "nosuch",
+        "+33611000002",
+        pjsip("no-such-trunk"),
+        "dialer-connect",
+        CallResult.NETWORK_FAILURE,
+    ),
 ]
 
 
 async def test_every_outcome_over_tcp(sim: PbxSimulator, wired: tuple[AmiClient, Recorder]) -> None:
     client, recorder = wired
     for attempt, number, dial, context, _ in OUTCOMES:
-        req = OriginateRequest(attempt, number, dial, CALLER, context=context, agent="901")
+        req = OriginateRequest(attempt, number, dial, CALLER, context=context, agent=AGENT)
         await client.originate(req)
     await eventually(lambda: len(recorder.finals()) == len(OUTCOMES), within_s=20)
     assert recorder.finals() == {a: str(r) for a, _, _, _, r in OUTCOMES}
@@ -112,12 +120,12 @@ async def test_predictive_call_waits_for_an_agent_then_connects(
     await eventually(lambda: any(u.waiting_for_agent for u in recorder.updates))
     waiting = next(u for u in recorder.updates if u.waiting_for_agent)
     assert waiting.state is CallState.ANSWERED and waiting.channel_id == "dialer-p1"
-    await client.setvar(waiting.channel_id, "AGENT", "905")
+    await client.setvar(waiting.channel_id, "AGENT", "Local/905@sim-agents")
     await eventually(lambda: "p1" in recorder.finals(), within_s=10)
     states = [u.state for u in recorder.updates]
     assert CallState.CONNECTED in states
     assert recorder.finals() == {"p1": str(CallResult.ANSWERED)}
-    assert recorder.updates[-1].agent == "905"
+    assert recorder.updates[-1].agent == "Local/905@sim-agents"
 
 
 async def test_predictive_call_without_agent_is_abandoned(
@@ -135,7 +143,7 @@ async def test_dialer_hangs_up_an_answered_call(
     sim: PbxSimulator, wired: tuple[AmiClient, Recorder]
 ) -> None:
     client, recorder = wired
-    req = OriginateRequest("h1", "+33611000001", pjsip("carrier-answer"), CALLER, agent="901")
+    req = OriginateRequest("h1", "+33611000001", pjsip("carrier-answer"), CALLER, agent=AGENT)
     await client.originate(req)
     await eventually(lambda: any(u.state is CallState.CONNECTED for u in recorder.updates))
     channels = await client.core_show_channels()
@@ -165,7 +173,7 @@ async def test_connection_dropped_mid_call_loses_and_duplicates_nothing(
     numbers = ["+33611000001", "+33611000003", "+33611000006", "+33611000005"]
     for i, attempt in enumerate(attempts):
         req = OriginateRequest(
-            attempt, numbers[i % 4], LOCAL, CALLER, agent="901", timeout_ms=60_000
+            attempt, numbers[i % 4], LOCAL, CALLER, agent=AGENT, timeout_ms=60_000
         )
         await client.originate(req)
     await asyncio.sleep(0.05)
@@ -189,7 +197,7 @@ async def test_originate_pending_when_the_pbx_drops_us_is_not_redialled(
 ) -> None:
     client, recorder = wired
     sim.faults.response_delay_s = 0.3
-    req = OriginateRequest("x1", "+33611000001", LOCAL, CALLER, agent="901")
+    req = OriginateRequest("x1", "+33611000001", LOCAL, CALLER, agent=AGENT)
     pending = asyncio.create_task(client.originate(req))
     await asyncio.sleep(0.05)
     sim.faults.drop_connections()
@@ -221,7 +229,7 @@ async def test_pbx_restart_closes_lost_calls_without_redialling(
     client, recorder = wired
     attempts = ["r1", "r2", "r3"]
     for attempt in attempts:
-        req = OriginateRequest(attempt, "+33611000001", LOCAL, CALLER, agent="901")
+        req = OriginateRequest(attempt, "+33611000001", LOCAL, CALLER, agent=AGENT)
         await client.originate(req)
     await eventually(lambda: len(sim.active_channels()) == 3)
     await sim.restart()

@@ -77,12 +77,12 @@ def test_agent_leg_hangup_does_not_end_the_call() -> None:
     assert tracker.get("dialer-a1") is not None
 
 
-def test_unknown_endpoint_fails_at_once() -> None:
+def test_unknown_endpoint_is_a_network_failure_at_once() -> None:
     tracker = tracker_with_call()
     updates = feed(
         tracker, ev("OriginateResponse", ActionID="o-a1", Response="Failure", Reason="0")
     )
-    assert updates[-1].result is CallResult.FAILED and len(tracker) == 0
+    assert updates[-1].result is CallResult.NETWORK_FAILURE and len(tracker) == 0
 
 
 def test_sip_rejection_waits_for_the_hangup_cause() -> None:

@@ -25,7 +25,7 @@ from tests.telephony.ami.helpers import Recorder, eventually, fast_settings
 from tests.telephony.ami.scripted import ScriptedAmi
 
 TRANSCRIPTS = load_all()
-TRUNK = DialTemplate("PJSIP/{e164}@carrier")
+TRUNK = DialTemplate("PJSIP/{e164}@trunk")
 
 
 def request(attempt: str) -> OriginateRequest:
@@ -276,6 +276,8 @@ async def test_a_real_loss_logs_once_with_its_reason(
             scripted.drop_connections()
             await eventually(lambda: scripted.connections >= 2 and client.connected)
         lost = [r.getMessage() for r in caplog.records if "lost" in r.getMessage()]
-        assert lost == [f"AMI connection to {client.connection.settings.endpoint} lost: closed by the PBX"]
+        assert lost == [
+            f"AMI connection to {client.connection.settings.endpoint} lost: closed by the PBX"
+        ]
     finally:
         await client.close()

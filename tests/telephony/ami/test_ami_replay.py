@@ -38,7 +38,7 @@ EXPECTED = {
     # SIP 480 Temporarily Unavailable: Asterisk maps it to cause 19, the
     # phone is off or out of reach, which a campaign retries as no answer.
     "45-pjsip-temporarily-unavailable": ("p45", CallResult.NO_ANSWER),
-    "46-pjsip-unknown-endpoint": ("p46", CallResult.FAILED),
+    "46-pjsip-unknown-endpoint": ("p46", CallResult.NETWORK_FAILURE),
 }
 
 BURST_BY_NUMBER = {

@@ -8,10 +8,12 @@ real-PBX helper owns tests; it tests ../../../asterisk.)
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
+from telephony.ami.frames import UnsafeAmiValue, check_agent_dial
 from telephony.transcripts import load_all
 from tests.telephony.phones.asterisk_conf import (
     Priority,
@@ -187,11 +189,38 @@ def test_abandon_raises_its_event_before_the_message(plan: dict[str, list[Priori
     assert apps[0] == "UserEvent" and "Playback" in apps and apps[-1] == "Hangup"
 
 
-def test_agent_is_checked_to_be_digits_before_dialling(plan: dict[str, list[Priority]]) -> None:
+AGENT_SAMPLES = [
+    ("PJSIP/901", True),
+    ("Local/901@sim-agents", True),
+    ("Local/901@sim-agents/n", True),
+    ("901", False),
+    ("PJSIP/901&PJSIP/902", False),
+    ("PJSIP/901,30", False),
+    ("Local/901@sim-agents/nj", False),
+    ("PJSIP/9 01", False),
+    ("IAX2/901", False),
+]
+
+
+def test_agent_dial_string_is_checked_before_dialling_as_the_dialer_checks_it(
+    plan: dict[str, list[Priority]],
+) -> None:
     steps = plan["dialer-agent"]
     dial = next(i for i, s in enumerate(steps) if s.app == "Dial")
-    guard = next(i for i, s in enumerate(steps) if 'REGEX("^[0-9]+$" ${AGENT})' in s.args)
+    assert steps[dial].args.startswith("${AGENT},")
+    guard = next(i for i, s in enumerate(steps) if "${REGEX(" in s.args and "${AGENT}" in s.args)
     assert guard < dial
+    pattern = re.search(r'REGEX\("([^"]+)" \$\{AGENT\}\)', steps[guard].args)
+    assert pattern is not None
+    # POSIX ERE as Asterisk compiles it; this pattern uses only what Python reads alike.
+    for sample, accepted in AGENT_SAMPLES:
+        assert (re.search(pattern.group(1), sample) is not None) is accepted, sample
+        try:
+            check_agent_dial(sample)
+            dialer_accepts = True
+        except UnsafeAmiValue:
+            dialer_accepts = False
+        assert dialer_accepts is accepted, sample
 
 
 def test_every_goto_lands_somewhere(plan: dict[str, list[Priority]]) -> None:

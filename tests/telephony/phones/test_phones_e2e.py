@@ -27,7 +27,8 @@ from tests.telephony.phones.real_pbx import (
 pytestmark = [needs_sip, pytest.mark.slow]
 
 PERSON = "PJSIP/{e164}@test-person"
-AGENT = "991"
+AGENT_ENDPOINT = "991"
+AGENT = f"PJSIP/{AGENT_ENDPOINT}"
 
 
 def account(user: str, password_env: str, default_password: str, rtp_base: int) -> SipAccount:
@@ -56,7 +57,9 @@ def person() -> Iterator[VirtualPerson]:
 
 @pytest.fixture(scope="module")
 def agent() -> Iterator[AgentPhone]:
-    phone = AgentPhone(account(AGENT, "DIALER_TEST_AGENT_PASSWORD", "test-agent-991", 31200))
+    phone = AgentPhone(
+        account(AGENT_ENDPOINT, "DIALER_TEST_AGENT_PASSWORD", "test-agent-991", 31200)
+    )
     phone.start(timeout_s=10)
     yield phone
     phone.stop()

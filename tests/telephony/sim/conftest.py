@@ -30,7 +30,7 @@ def originate(
     client: RawClient,
     attempt: str,
     dial: str,
-    agent: str = "901",
+    agent: str = "Local/901@sim-agents",
     context: str = "dialer-connect",
     timeout_ms: int = 30000,
     extra: tuple[str, ...] = (),

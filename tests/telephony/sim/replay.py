@@ -29,7 +29,7 @@ _UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 async def replay(
     transcript: Transcript, time_factor: float, timeout_s: float = 3.0
 ) -> list[WireMessage]:
-    sim = PbxSimulator(SimulatorConfig(time_factor=time_factor, seed=1))
+    sim = PbxSimulator(SimulatorConfig(time_factor=time_factor, seed=1, lab_agents=True))
     await sim.start()
     client = await RawClient.connect(sim.port)
     loop = asyncio.get_running_loop()

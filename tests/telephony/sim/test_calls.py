@@ -6,6 +6,8 @@ import asyncio
 import json
 from pathlib import Path
 
+import pytest
+
 from telephony.sim import PbxSimulator, SimulatorConfig
 
 from .conftest import originate
@@ -30,7 +32,11 @@ async def test_agent_chosen_after_answer_is_bridged_at_once(
     answered = await client.event("UserEvent", UserEvent="DialerAnswered")
     assert answered.get("Attempt") == "p1"
     client.send(
-        "Action: Setvar", "ActionID: v1", "Channel: dialer-p1", "Variable: AGENT", "Value: 907"
+        "Action: Setvar",
+        "ActionID: v1",
+        "Channel: dialer-p1",
+        "Variable: AGENT",
+        "Value: Local/907@sim-agents",
     )
     assert (await client.response("v1")).get("Message") == "Variable Set"
     dial = await client.event("Newexten", Application="Dial", Uniqueid="dialer-p1")
@@ -72,12 +78,50 @@ async def test_client_hangup_ends_the_call_and_forgets_the_channel(
     assert (await client.response("g2")).get("Message") == "No such channel"
 
 
-async def test_e164_and_national_forms_reach_the_same_person(client: RawClient) -> None:
-    originate(client, "p4", "Local/+33611000002@sim-persons")
-    response = await client.event("OriginateResponse", ActionID="o-p4")
-    assert (response.get("Response"), response.get("Reason")) == ("Failure", "5")
-    hangup = await client.event("Hangup", Uniqueid="dialer-p4-2")
+async def test_e164_over_the_trunk_and_national_over_local_reach_the_same_person(
+    client: RawClient,
+) -> None:
+    originate(client, "p4", "PJSIP/+33611000002@trunk")
+    hangup = await client.event("Hangup", Uniqueid="dialer-p4")
     assert hangup.get("Cause") == "17"
+    originate(client, "p4b", "Local/0611000002@sim-persons")
+    response = await client.event("OriginateResponse", ActionID="o-p4b")
+    assert (response.get("Response"), response.get("Reason")) == ("Failure", "5")
+
+
+async def test_an_extension_the_dialplan_lacks_places_no_call(
+    sim: PbxSimulator, client: RawClient
+) -> None:
+    # sim-persons knows national numbers only, as extensions-test.conf says.
+    originate(client, "p4c", "Local/+33611000002@sim-persons")
+    response = await client.event("OriginateResponse", ActionID="o-p4c")
+    assert (response.get("Response"), response.get("Reason")) == ("Failure", "0")
+    assert await _ended(sim, "dialer-p4c") == "network_failure"
+    originate(client, "p4d", "Local/0611000001@no-such-context")
+    response = await client.event("OriginateResponse", ActionID="o-p4d")
+    assert (response.get("Response"), response.get("Reason")) == ("Failure", "0")
+
+
+@pytest.mark.parametrize(
+    "agent", ["Local/90001@sim-agents", "PJSIP/90001", "90001", "901", "PJSIP/901&PJSIP/902"]
+)
+async def test_an_agent_line_the_pbx_lacks_is_abandoned_as_asterisk_does(
+    sim: PbxSimulator, client: RawClient, agent: str
+) -> None:
+    # The old dialer sent AGENT=90001 while pjsip.conf declares agents 901-905: on
+    # the real PBX Dial failed (CHANUNAVAIL) and every answered person was abandoned.
+    originate(client, "p9", "Local/0611000001@sim-persons", agent=agent)
+    await client.event("UserEvent", UserEvent="DialerAbandoned")
+    assert await _ended(sim, "dialer-p9") == "abandoned"
+    assert not [m for m in client.messages if m.get("Event") == "BridgeEnter"]
+
+
+@pytest.mark.parametrize("agent", ["Local/901@sim-agents", "PJSIP/901", "PJSIP/991"])
+async def test_an_agent_line_the_pbx_has_is_bridged(client: RawClient, agent: str) -> None:
+    originate(client, "p10", "Local/0611000001@sim-persons", agent=agent)
+    dial = await client.event("Newexten", Application="Dial", Uniqueid="dialer-p10")
+    assert dial.get("AppData") == f"{agent},15"
+    await client.event("BridgeEnter", Uniqueid="dialer-p10")
 
 
 async def test_amd_machine_is_hung_up_and_logged_as_machine(
@@ -92,13 +136,13 @@ async def test_amd_machine_is_hung_up_and_logged_as_machine(
 async def test_sip_trunk_population_and_unknown_endpoint(
     sim: PbxSimulator, client: RawClient
 ) -> None:
-    originate(client, "p6", "PJSIP/+33611000002@carrier")
+    originate(client, "p6", "PJSIP/+33611000002@trunk")
     hangup = await client.event("Hangup", Uniqueid="dialer-p6")
     assert (hangup.get("Cause"), hangup.get("TechCause")) == ("17", "486")
     originate(client, "p7", "PJSIP/+33611000002@nowhere")
     response = await client.event("OriginateResponse", ActionID="o-p7")
     assert (response.get("Response"), response.get("Reason")) == ("Failure", "0")
-    assert await _ended(sim, "dialer-p7") == "failed"
+    assert await _ended(sim, "dialer-p7") == "network_failure"
     assert not [m for m in client.messages if m.get("Uniqueid") == "dialer-p7" and m.is_event][1:]
 
 
@@ -116,5 +160,5 @@ async def test_dial_log_file_has_one_line_per_dial_and_per_end(tmp_path: Path) -
         await sim.stop()
     lines = [json.loads(line) for line in log.read_text().splitlines()]
     assert [line["kind"] for line in lines] == ["dial", "end"]
-    assert lines[0]["variables"] == {"ATTEMPT_ID": "p8", "AGENT": "901"}
+    assert lines[0]["variables"] == {"ATTEMPT_ID": "p8", "AGENT": "Local/901@sim-agents"}
     assert (lines[1]["result"], lines[1]["cause"]) == ("congestion", 34)

@@ -48,7 +48,7 @@ async def test_dropped_connection_leaves_calls_running(
     again = await RawClient.connect(sim.port)
     await again.login()
     again.send("Action: Getvar", "ActionID: g1", "Channel: dialer-f2", "Variable: AGENT")
-    assert (await again.response("g1")).get("Value") == "901"
+    assert (await again.response("g1")).get("Value") == "Local/901@sim-agents"
     # The person hangs up while nobody listened to the start: the end is still seen.
     assert (await again.event("Hangup", Uniqueid="dialer-f2")).get("Cause") == "16"
     await again.close()
