@@ -61,7 +61,7 @@ def prepare(folder: Path, calls: int) -> tuple[Settings, int]:
     prepare_database(runtime.engine)
     with Session(runtime.engine) as db:
         agent = User(username="agent", full_name="Agent Banc", role="agent",
-                     password_hash=hash_password(PASSWORD))  # fmt: skip
+phone_endpoint="902",                      password_hash=hash_password(PASSWORD))  # fmt: skip
         db.add(agent)
         fund = create_fund(db, "CPAM-BENCH", "CPAM du banc", Territory.METRO)
         db.commit()

@@ -63,7 +63,10 @@ def _agents(engine: Engine, campaign_id: int, count: int, now: datetime) -> list
     ids = []
     with session_scope(engine) as session:
         for n in range(count):
-            user = User(username=f"soak{n}", full_name="Agent", role="agent", password_hash="-")
+            user = User(
+                username=f"soak{n}", full_name="Agent", role="agent", password_hash="-",
+                phone_endpoint=str(800 + n % 200),
+            )  # fmt: skip
             session.add(user)
             session.flush()
             user_id = user.id or 0

@@ -40,7 +40,7 @@ from dialer.waves.scheduler import WaveScheduler
 from telephony.ami.client import AmiClient
 from telephony.ami.connection import ConnectionSettings
 from telephony.ami.endpoint import AmiEndpoint
-from telephony.ami.frames import DialTemplate
+from telephony.ami.frames import AgentTemplate, DialTemplate
 from telephony.results import CallResult
 from telephony.sim import PbxSimulator, SimulatorConfig
 
@@ -117,6 +117,7 @@ class DialerService:
         dial = DialConfig(
             dial=DialTemplate(settings.dial_template),
             worker_id=settings.worker_id,
+            agent=AgentTemplate(settings.agent_template),
             context=settings.dial_context,
             exten=settings.dial_extension,
             lease_seconds=settings.lease_seconds,

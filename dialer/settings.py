@@ -12,6 +12,8 @@ from urllib.parse import unquote, urlsplit
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from telephony.ami.frames import AgentTemplate, UnsafeAmiValue
+
 
 class AmiEndpoint(BaseModel):
     """Where and as whom to log in to an Asterisk Manager Interface."""
@@ -84,6 +86,23 @@ class Settings(BaseSettings):
     @classmethod
     def _ami_url_is_valid(cls, value: str) -> str:
         parse_ami_url(value)
+        return value
+
+    @field_validator("agent_template")
+    @classmethod
+    def _agent_template_is_valid(cls, value: str) -> str:
+        if value.count("{agent}") != 1:
+            raise ValueError(
+                "le modèle doit contenir une fois {agent}, remplacé par le poste de "
+                f"l'agent (par exemple PJSIP/{{agent}}) ; reçu : {value!r}"
+            )
+        try:
+            AgentTemplate(value)
+        except UnsafeAmiValue as error:
+            raise ValueError(
+                "le modèle doit être de la forme PJSIP/{agent} ou "
+                f"Local/{{agent}}@contexte ; reçu : {value!r}"
+            ) from error
         return value
 
     @property

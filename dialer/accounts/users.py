@@ -8,6 +8,7 @@ import unicodedata
 from sqlmodel import Session, select
 
 from dialer.accounts.passwords import hash_password
+from dialer.accounts.phones import PhoneEndpointError, checked_endpoint
 from dialer.accounts.roles import Role, parse_role
 from dialer.models import User
 
@@ -33,7 +34,10 @@ def find_user(session: Session, username: str) -> User | None:
     return session.exec(select(User).where(User.username == name)).first()
 
 
-def create_user(session: Session, username: str, full_name: str, role: str, password: str) -> User:
+def create_user(
+    session: Session, username: str, full_name: str, role: str, password: str,
+    phone_endpoint: str | None = None,
+) -> User:  # fmt: skip
     """A new active account; refuses duplicates and weak or malformed values."""
     name = normalise_username(username)
     if not USERNAME_PATTERN.match(name):
@@ -44,6 +48,10 @@ def create_user(session: Session, username: str, full_name: str, role: str, pass
     checked_role = _checked_role(role)
     display = _checked_full_name(full_name)
     check_password_strength(password)
+    try:
+        endpoint = checked_endpoint(phone_endpoint)
+    except PhoneEndpointError as error:
+        raise AccountError(str(error)) from error
     if session.exec(select(User).where(User.username == name)).first():
         raise AccountError(f"L'identifiant {name} est déjà utilisé.")
     user = User(
@@ -51,6 +59,7 @@ def create_user(session: Session, username: str, full_name: str, role: str, pass
         full_name=display,
         role=checked_role.value,
         password_hash=hash_password(password),
+        phone_endpoint=endpoint,
     )
     session.add(user)
     session.flush()

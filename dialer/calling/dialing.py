@@ -26,6 +26,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from dialer.calling import presence
+from dialer.calling.agent_lines import AgentLineError, AgentLines
 from dialer.calling.recorder import CallRecorder
 from dialer.calling.rescheduling import IN_PROGRESS, PENDING
 from dialer.calling.snapshot import DialTarget
@@ -37,7 +38,7 @@ from dialer.selection import Claim
 from dialer.territories import Territory
 from telephony.ami.client import AmiClient, OriginateRequest
 from telephony.ami.errors import AmiActionError, AmiNotConnected, OriginateUncertain
-from telephony.ami.frames import DialTemplate, InvalidNumber, UnsafeAmiValue
+from telephony.ami.frames import AgentTemplate, DialTemplate, InvalidNumber, UnsafeAmiValue
 from telephony.results import CallResult
 
 # A call is not started in the last seconds of a window: the PBX may log it after.
@@ -51,6 +52,7 @@ Clock = Callable[[], datetime]
 class DialConfig:
     dial: DialTemplate
     worker_id: str
+    agent: AgentTemplate = AgentTemplate("Local/{agent}@sim-agents")
     context: str = "dialer-connect"
     exten: str = "s"
     lease_seconds: int = 120
@@ -64,8 +66,9 @@ class PlacedCall:
     agent_user_id: int | None
 
 
-def originate_request(target: DialTarget, call: PlacedCall, config: DialConfig) -> OriginateRequest:
-    agent = call.agent_user_id
+def originate_request(
+    target: DialTarget, call: PlacedCall, config: DialConfig, agent_line: str = ""
+) -> OriginateRequest:
     return OriginateRequest(
         attempt_id=str(call.claim.attempt_id),
         number=call.claim.number_e164,
@@ -74,7 +77,7 @@ def originate_request(target: DialTarget, call: PlacedCall, config: DialConfig) 
         context=config.context,
         exten=config.exten,
         timeout_ms=target.calling.ring_timeout_seconds * 1000,
-        agent=presence.agent_extension(agent) if agent is not None else "",
+        agent=agent_line,
         abandon_ms=int(target.params.abandon_grace_s * 1000),
     )
 
@@ -143,6 +146,7 @@ class CallPlacer:
         self._recorder = recorder
         self._config = config
         self._clock = clock
+        self._lines = AgentLines(engine, config.agent)
 
     async def place_all(self, target: DialTarget, calls: list[PlacedCall]) -> int:
         """Send every call (the adapter's rate limiter spaces them); how many were sent."""
@@ -164,8 +168,14 @@ class CallPlacer:
                 undo_claim, self._engine, call, self._config.worker_id, self._clock()
             )
             return False
+        line = await self._agent_line(call)
+        if line is None:
+            await asyncio.to_thread(
+                undo_claim, self._engine, call, self._config.worker_id, self._clock()
+            )
+            return False
         try:
-            await self._client.originate(originate_request(target, call, self._config))
+            await self._client.originate(originate_request(target, call, self._config, line))
         except OriginateUncertain:
             log.warning("attempt %s: originate not acknowledged, awaiting its result", attempt_id)
             return True
@@ -185,3 +195,16 @@ class CallPlacer:
             return False
         log.debug("originate sent (campaign %s)", target.campaign_id)
         return True
+
+    async def _agent_line(self, call: PlacedCall) -> str | None:
+        """The held agent's dial string ("" when none is held); None if it cannot be dialled."""
+        if call.agent_user_id is None:
+            return ""
+        try:
+            return await asyncio.to_thread(self._lines.line_of, call.agent_user_id)
+        except AgentLineError as error:
+            log.warning(
+                "attempt %s: agent %s has no dialable phone (%s), claim given back",
+                call.claim.attempt_id, call.agent_user_id, error,
+            )  # fmt: skip
+            return None

@@ -5,9 +5,8 @@ caller's session (the caller owns the transaction). ``reserve_agent`` is the one
 place where two dialer workers could race for the same agent: it takes the agent
 with a conditional UPDATE, so exactly one of them wins on SQLite and PostgreSQL.
 
-Extensions: an agent's PBX extension is ``9`` followed by its user id on at least
-four digits (user 7 -> ``90007``); the dialplan reaches it as
-``Local/<extension>@sim-agents`` (simulator) or the agents' context of a real PBX.
+An agent's phone is the endpoint on their account (``dialer.calling.agent_lines``):
+an agent without one cannot become available, since no call could reach them.
 """
 
 from __future__ import annotations
@@ -17,25 +16,13 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from dialer.accounts.phones import NO_PHONE_FR
 from dialer.agents import AgentEvent, AgentState, AgentStatus, IllegalTransition, transition
 from dialer.models import AgentPresence, CampaignAgent, User
-
-EXTENSION_PREFIX = "9"
 
 
 class PresenceError(ValueError):
     """An agent action that cannot be done now; the message is French, for the desk."""
-
-
-def agent_extension(user_id: int) -> str:
-    return f"{EXTENSION_PREFIX}{user_id:04d}"
-
-
-def user_of_extension(extension: str) -> int | None:
-    digits = extension.removeprefix(EXTENSION_PREFIX)
-    if not extension.startswith(EXTENSION_PREFIX) or not digits.isdigit():
-        return None
-    return int(digits)
 
 
 def status_of(row: AgentPresence) -> AgentStatus:
@@ -98,6 +85,9 @@ def log_in(session: Session, user_id: int, campaign_id: int, now: datetime) -> A
 
 
 def make_available(session: Session, user_id: int, now: datetime) -> AgentPresence:
+    user = session.get(User, user_id)
+    if user is None or not user.phone_endpoint:
+        raise PresenceError(NO_PHONE_FR)
     row = presence_of(session, user_id)
     _apply(row, AgentEvent.MAKE_AVAILABLE, now)
     row.attempt_id = None

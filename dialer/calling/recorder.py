@@ -171,7 +171,9 @@ class CallRecorder:
     def _connect(
         self, session: Session, attempt: CallAttempt, update: CallUpdate, now: datetime
     ) -> bool:
-        agent = attempt.agent_user_id or presence.user_of_extension(update.agent)
+        # Every call bridged to an agent was placed or handed over for one: the agent
+        # is on the attempt (the PBX's AGENT is a dial string, not an account).
+        agent = attempt.agent_user_id
         if agent is None:
             log.error("attempt %s bridged to an unknown agent %r", attempt.id, update.agent)
             return False

@@ -31,6 +31,7 @@ from sqlmodel import Session
 
 from dialer.calling import presence
 from dialer.calling import preview as previews
+from dialer.calling.agent_lines import AgentLineError, AgentLines
 from dialer.calling.dialing import CallPlacer, Clock, DialConfig, PlacedCall
 from dialer.calling.events import PREVIEW, call_payload
 from dialer.calling.recorder import CallRecorder, RecordedUpdate
@@ -78,6 +79,7 @@ class DialerWorker:
         self._config = config
         self._clock = clock
         self._placer = CallPlacer(engine, client, recorder, config, clock)
+        self._lines = AgentLines(engine, config.agent)
         self._stats: dict[int, CallStatsEstimator] = {}
         self._leased: dict[int, _Leased] = {}  # claimed, not yet with an agent nor ended
         self._live: set[int] = set()  # placed and not ended
@@ -294,8 +296,9 @@ class DialerWorker:
         if agent is None:
             return False
         try:
-            await self._client.setvar(update.channel_id, "AGENT", presence.agent_extension(agent))
-        except AmiError as error:
+            line = await asyncio.to_thread(self._lines.line_of, agent)
+            await self._client.setvar(update.channel_id, "AGENT", line)
+        except (AmiError, AgentLineError) as error:
             log.warning("attempt %s: agent hand-over failed: %s", recorded.attempt_id, error)
             await asyncio.to_thread(self._unassign, recorded.attempt_id, agent)
         return True

@@ -30,7 +30,8 @@ def serve(
     if rt.settings.demo_data:
         console.print("Comptes de démonstration :")
         for login in DEMO_LOGINS:
-            console.print(f"  {login.username:<8} / {login.password:<14} ({login.label})")
+            phone = f", poste {login.phone}" if login.phone else ""
+            console.print(f"  {login.username:<8} / {login.password:<14} ({login.label}{phone})")
     uvicorn.run(
         "web.main:create_service_app",
         factory=True,

@@ -132,7 +132,9 @@ def _agents(runtime: Runtime, campaign_id: int, count: int) -> list[AgentLogin]:
         for n in range(1, count + 1):
             password = secrets.token_urlsafe(16)
             username = f"agent{n:03d}"
-            user = create_user(session, username, f"Agent {n}", "agent", password)
+            # Virtual agents 800-999 of extensions-test.conf's sim-agents.
+            phone = str(800 + (n - 1) % 200)
+            user = create_user(session, username, f"Agent {n}", "agent", password, phone)
             session.add(CampaignAgent(campaign_id=campaign_id, user_id=user.id or 0,
                                       enabled_by="dialer day"))  # fmt: skip
             logins.append(AgentLogin(user.id or 0, username, password))

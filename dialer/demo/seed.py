@@ -30,6 +30,9 @@ class DemoLogin:
     password: str
     role: str
     label: str
+    # The demo agents' phones are the first agents of asterisk/pjsip.conf, so the
+    # same logins work against the simulator and a real test PBX.
+    phone: str | None = None
 
     @property
     def full_name(self) -> str:
@@ -37,8 +40,8 @@ class DemoLogin:
 
 
 DEMO_LOGINS = (
-    DemoLogin("agent1", "agent1-demo-2026", "agent", "agent"),
-    DemoLogin("agent2", "agent2-demo-2026", "agent", "agent"),
+    DemoLogin("agent1", "agent1-demo-2026", "agent", "agent", "901"),
+    DemoLogin("agent2", "agent2-demo-2026", "agent", "agent", "902"),
     DemoLogin("manager", "manager-demo-2026", "manager", "responsable de campagne"),
     DemoLogin("dpo", "dpo-demo-2026", "dpo", "délégué à la protection des données"),
     DemoLogin("admin", "admin-demo-2026", "admin", "administrateur"),
@@ -67,7 +70,8 @@ def seed_demo(engine: Engine, cipher: DataCipher) -> bool:
     with session_scope(engine) as session:
         funds = {code: create_fund(session, code, name, t) for code, name, t in DEMO_FUNDS}
         users = [
-            create_user(session, d.username, d.full_name, d.role, d.password) for d in DEMO_LOGINS
+            create_user(session, d.username, d.full_name, d.role, d.password, d.phone)
+            for d in DEMO_LOGINS
         ]
         campaigns = [
             create_campaign(session, code, name, theme, funds[fund], "+33162000000")

@@ -15,6 +15,9 @@ class User(SQLModel, table=True):
     role: str = Field(max_length=16)  # agent, manager, dpo, admin
     password_hash: str = Field(max_length=200)
     active: bool = True
+    # The agent's phone as the PBX knows it: an endpoint (901) that
+    # DIALER_AGENT_TEMPLATE turns into a dial string, or a whole dial string.
+    phone_endpoint: str | None = Field(default=None, max_length=100)
     failed_logins: int = 0
     locked_until: NaiveDatetime | None = None
     created_at: NaiveDatetime = Field(default_factory=utcnow)

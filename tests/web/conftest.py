@@ -68,6 +68,7 @@ def world(app: FastAPI, password_hash: str) -> World:
                     full_name=f"{username.title()} Test",
                     role=role,
                     password_hash=password_hash,
+                    phone_endpoint="901" if role == "agent" else None,
                 )
             )
         fund = create_fund(db, "CPAM75", "CPAM de Paris", Territory.METRO)

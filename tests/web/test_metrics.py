@@ -66,7 +66,13 @@ def seed_day(app: FastAPI, world: World) -> None:
     now = utcnow()
     with Session(app.state.runtime.engine) as db:
         for n, name in enumerate(("a1", "a2")):
-            user = User(username=name, full_name="Agent", role="agent", password_hash="-")
+            user = User(
+                username=name,
+                full_name="Agent",
+                role="agent",
+                phone_endpoint="902",
+                password_hash="-",
+            )
             db.add(user)
             db.flush()
             user_id = user.id or 0

@@ -127,7 +127,7 @@ def add_agents(engine: Engine, campaign_id: int, count: int, now: datetime) -> l
         for n in range(count):
             user = User(
                 username=f"agent{campaign_id}-{n}", full_name="Agent", role="agent",
-                password_hash="-",
+phone_endpoint="902",                 password_hash="-",
             )  # fmt: skip
             session.add(user)
             session.flush()

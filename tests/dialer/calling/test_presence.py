@@ -14,17 +14,24 @@ from dialer.models import AgentPresence, User
 from tests.dialer.calling.conftest import FakeClock, add_agents, make_campaign, rows
 
 
-def test_extensions_round_trip() -> None:
-    assert presence.agent_extension(7) == "90007"
-    assert presence.user_of_extension("90007") == 7
-    assert presence.user_of_extension("12345") is None
-    assert presence.user_of_extension("") is None
+def test_an_agent_without_a_phone_cannot_become_available(engine: Engine, clock: FakeClock) -> None:
+    campaign_id = make_campaign(engine)
+    (agent,) = add_agents(engine, campaign_id, 1, clock.now)
+    with session_scope(engine) as session:
+        presence.pause(session, agent, "Pause", clock.now)
+        user = session.get(User, agent)
+        assert user is not None
+        user.phone_endpoint = None
+        with pytest.raises(PresenceError, match="Aucun poste téléphonique"):
+            presence.make_available(session, agent, clock.now)
 
 
 def test_log_in_needs_the_campaign_enablement(engine: Engine, clock: FakeClock) -> None:
     campaign_id = make_campaign(engine)
     with session_scope(engine) as session:
-        user = User(username="solo", full_name="Solo", role="agent", password_hash="-")
+        user = User(
+            username="solo", full_name="Solo", role="agent", phone_endpoint="902", password_hash="-"
+        )
         session.add(user)
         session.flush()
         with pytest.raises(PresenceError, match="pas habilité"):

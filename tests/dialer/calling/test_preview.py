@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from dialer.calling import presence
 from dialer.calling.events import (
     CALL_ENDED,
     PREVIEW,
@@ -137,7 +136,7 @@ async def test_calling_a_preview_connects_that_agent(floor: Floor) -> None:
     assert floor.service.sim is not None
     [call] = floor.service.sim.dial_log
     assert call.variables["ATTEMPT_ID"] == str(attempt_id)
-    assert call.variables["AGENT"] == presence.agent_extension(floor.agent)
+    assert call.variables["AGENT"] == "Local/902@sim-agents"
     [attempt] = rows(floor.engine, CallAttempt)
     assert attempt.connected_at is not None and attempt.agent_user_id == floor.agent
     assert attempt.channel_id == call.channel_id  # the desk hangs up through it

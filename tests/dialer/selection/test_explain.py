@@ -26,7 +26,13 @@ from tests.dialer.selection.builders import NOW, REUNION_NIGHT, World, add_conta
 
 def _agent(world: World, state: str = "available") -> None:
     with session_scope(world.engine) as session:
-        user = User(username=f"agent-{state}", full_name="Agent", role="agent", password_hash="x")
+        user = User(
+            username=f"agent-{state}",
+            full_name="Agent",
+            role="agent",
+            phone_endpoint="902",
+            password_hash="x",
+        )
         session.add(user)
         session.flush()
         session.add(AgentPresence(user_id=user.id or 0, campaign_id=world.campaign_id, state=state))

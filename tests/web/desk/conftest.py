@@ -103,7 +103,11 @@ def desk(app: FastAPI, world: World, password_hash: str) -> Desk:
         assert fund is not None
         agent1 = db.exec(select(User).where(User.username == "agent1")).one()
         agent2 = User(
-            username="agent2", full_name="Agent Deux", role="agent", password_hash=password_hash
+            username="agent2",
+            full_name="Agent Deux",
+            role="agent",
+            phone_endpoint="902",
+            password_hash=password_hash,
         )
         db.add(agent2)
         ameli = create_campaign(

@@ -57,7 +57,11 @@ def _agents(app: FastAPI, password_hash: str) -> tuple[int, int]:
     with Session(app.state.runtime.engine) as db:
         agent1 = db.exec(select(User).where(User.username == "agent1")).one()
         agent2 = User(
-            username="agent2", full_name="Agent Deux", role="agent", password_hash=password_hash
+            username="agent2",
+            full_name="Agent Deux",
+            role="agent",
+            phone_endpoint="902",
+            password_hash=password_hash,
         )
         db.add(agent2)
         db.commit()

@@ -77,7 +77,13 @@ def seed_day(engine: Engine, campaign_id: int, fund_id: int, now: datetime) -> N
                            person_id=contact.person_id, interview="accepted", offer=offer,
                            created_at=now))  # fmt: skip
         for n in range(2):
-            user = User(username=f"dash{n}", full_name="Agent", role="agent", password_hash="-")
+            user = User(
+                username=f"dash{n}",
+                full_name="Agent",
+                role="agent",
+                phone_endpoint="902",
+                password_hash="-",
+            )
             db.add(user)
             db.flush()
             db.add(CampaignAgent(campaign_id=campaign_id, user_id=user.id or 0, enabled_by="t"))

@@ -140,7 +140,7 @@ def secure(app: FastAPI, world: World, password_hash: str) -> Secure:
         )
         agent1 = db.exec(select(User).where(User.username == "agent1")).one()
         agent2 = User(username="agent2", full_name="Agent Deux", role="agent",
-                      password_hash=password_hash)  # fmt: skip
+phone_endpoint="902",                       password_hash=password_hash)  # fmt: skip
         db.add(agent2)
         db.flush()
         db.add(CampaignAgent(campaign_id=world.campaign_id, user_id=agent1.id or 0, enabled_by="t"))
