@@ -209,7 +209,11 @@ async def originate_run(
         numbers = rng.sample(range(10_000_000, 100_000_000), count)
         requests = [
             OriginateRequest(
-                f"s{seed}n{i}", f"+336{numbers[i]}", LOCAL, CALLER, agent=f"9{i % 100:02d}"
+                f"s{seed}n{i}",
+                f"+336{numbers[i]}",
+                LOCAL,
+                CALLER,
+                agent=f"Local/9{i % 100:02d}@sim-agents",
             )
             for i in range(count)
         ]

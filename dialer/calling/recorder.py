@@ -245,3 +245,5 @@ def _reschedule(
     contact.done_reason = progress.done_reason
     contact.next_attempt_at = progress.next_attempt_at
     contact.retry_counts = progress.retry_counts
+    if progress.uncounted:
+        contact.attempts = max(0, contact.attempts - 1)

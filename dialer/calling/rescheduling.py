@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from dialer.campaigns.policies import CallingPolicy, RetryPolicy
 from dialer.eligibility import count_retry, next_attempt_after
@@ -20,6 +20,7 @@ DONE = "done"
 RETRIES_EXHAUSTED = "retries_exhausted"
 INVALID_NUMBER = "invalid_number"
 CALLBACK = "callback"
+NETWORK_FAILURE = CallResult.NETWORK_FAILURE.value
 WRONG_PERSON = "wrong_person"
 
 
@@ -32,6 +33,8 @@ class ContactProgress:
     next_attempt_at: datetime | None = None
     callback_at: datetime | None = None
     retry_counts: dict[str, int] = field(default_factory=dict)
+    # The attempt says nothing of the person (our network failed): it is not counted.
+    uncounted: bool = False
 
 
 def retry_or_finish(
@@ -55,6 +58,19 @@ def retry_or_finish(
     return ContactProgress(PENDING, None, when, None, count_retry(reason, retry_counts))
 
 
+def after_network_failure(
+    retry_counts: Mapping[str, int], retry: RetryPolicy, now: datetime
+) -> ContactProgress:
+    """Our trunk or PBX could not carry the call: try again later, as if never tried.
+
+    No retry is spent and the attempt is not counted, however long the outage: a
+    trunk down for a morning must not close every contact it touched.
+    """
+    delay = retry.rule_for(NETWORK_FAILURE).delay_minutes
+    when = now + timedelta(minutes=delay)
+    return ContactProgress(PENDING, None, when, None, dict(retry_counts), uncounted=True)
+
+
 def after_call_result(
     result: CallResult,
     retry_counts: Mapping[str, int],
@@ -73,6 +89,8 @@ def after_call_result(
         return None
     if result is CallResult.INVALID_NUMBER:
         return ContactProgress(DONE, INVALID_NUMBER, None, None, dict(retry_counts))
+    if result is CallResult.NETWORK_FAILURE:
+        return after_network_failure(retry_counts, retry, now)
     progress = retry_or_finish(result.value, retry_counts, retry, now)
     if progress.status == PENDING and attempts >= calling.max_attempts:
         return ContactProgress(DONE, RETRIES_EXHAUSTED, None, None, progress.retry_counts)

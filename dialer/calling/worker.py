@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
@@ -36,6 +36,8 @@ from dialer.calling.dialing import CallPlacer, Clock, DialConfig, PlacedCall
 from dialer.calling.events import PREVIEW, call_payload
 from dialer.calling.recorder import CallRecorder, RecordedUpdate
 from dialer.calling.snapshot import DialTarget, build_snapshot, dial_targets
+from dialer.calling.trunk_health import TrunkChange, TrunkHealth
+from dialer.calling.trunk_state import save_trunk_state
 from dialer.db import session_scope
 from dialer.models import CallAttempt
 from dialer.pacing import CallStatsEstimator, PacingDecision, PacingMode, decide
@@ -43,7 +45,7 @@ from dialer.selection import claim_contacts, release_expired_leases, renew_lease
 from telephony.ami.client import AmiClient
 from telephony.ami.errors import AmiError
 from telephony.ami.updates import CallUpdate
-from telephony.results import CallState
+from telephony.results import CallResult, CallState
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +91,9 @@ class DialerWorker:
         self.draining = False  # stopping: no new call, the live ones end
         self._ticking = asyncio.Lock()
         self.decisions: dict[TargetKey, PacingDecision] = {}
+        # Calls stop on this box while its carrier trunk fails every call.
+        self.trunk = TrunkHealth()
+        self._trunk_changed = False
         recorder.on_waiting = self.hand_over
         recorder.on_recorded = self._follow
 
@@ -122,19 +127,49 @@ class DialerWorker:
         if not self._client.connected:
             return report
         await self._serve_waiting()
-        if self.draining:
+        budget = self.trunk.lines_allowed(now)
+        await self._save_trunk_state(now)
+        if self.draining or budget == 0:
             return report
         plans = await asyncio.to_thread(self._plan, now)
         for target, decision in plans:
             key = (target.campaign_id, target.wave_id)
             report.decisions[key] = self.decisions[key] = decision
-            if decision.lines_to_dial <= 0:
+            lines = (
+                decision.lines_to_dial if budget is None else min(budget, decision.lines_to_dial)
+            )
+            if lines <= 0:
                 continue
             if target.params.mode is PacingMode.PREVIEW:
-                report.previewed += await self._offer_previews(target, decision.lines_to_dial, now)
-            else:
-                report.placed += await self._dial(target, decision, now)
+                report.previewed += await self._offer_previews(target, lines, now)
+                continue
+            placed = await self._dial(target, replace(decision, lines_to_dial=lines), now)
+            report.placed += placed
+            if budget is not None and placed:
+                # The one call let through while the trunk is down: its result decides.
+                self.trunk.probe_sent()
+                log.info("trunk down: probe call placed")
+                budget = 0
         return report
+
+    async def _save_trunk_state(self, now: datetime) -> None:
+        """Tell the other processes (explain, dashboard, metrics) on a change and while down."""
+        if not (self._trunk_changed or self.trunk.down):
+            return
+        self._trunk_changed = False
+        await asyncio.to_thread(save_trunk_state, self._engine, self._config.worker_id,
+                                self.trunk, now)  # fmt: skip
+
+    def _note_trunk(self, result: CallResult | None) -> None:
+        change = self.trunk.record(result, self._clock())
+        if change is TrunkChange.DOWN:
+            log.warning(
+                "trunk down: %s network failures in a row, dialling stops on this box",
+                self.trunk.recent_failures,
+            )
+        elif change is TrunkChange.UP:
+            log.warning("trunk back: a call went through, dialling resumes on this box")
+        self._trunk_changed = self._trunk_changed or change is not None
 
     # -- bookkeeping ---------------------------------------------------------
     def _housekeeping(self, now: datetime) -> list[previews.Notice]:
@@ -164,6 +199,7 @@ class DialerWorker:
             self._leased.pop(recorded.attempt_id, None)
         if update.state is not CallState.ENDED:
             return
+        self._note_trunk(update.result)
         self._leased.pop(recorded.attempt_id, None)
         self._live.discard(recorded.attempt_id)
         stats = self.stats_of(recorded.campaign_id)

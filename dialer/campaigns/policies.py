@@ -62,6 +62,9 @@ def _default_retry_rules() -> dict[str, RetryRule]:
         "abandoned": RetryRule(max_retries=3, delay_minutes=30),
         "ended_while_disconnected": RetryRule(max_retries=3, delay_minutes=10),
         "failed": RetryRule(max_retries=2, delay_minutes=60),
+        # Our trunk or PBX failed, not the person: retried after the delay without
+        # spending a retry or an attempt (max_retries is not consulted).
+        "network_failure": RetryRule(max_retries=0, delay_minutes=10),
         "invalid_number": RetryRule(max_retries=0, delay_minutes=0),
         "callback": RetryRule(max_retries=3, delay_minutes=0),
         "wrong_person": RetryRule(max_retries=0, delay_minutes=0),

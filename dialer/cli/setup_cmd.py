@@ -49,13 +49,40 @@ def add_user(
     full_name: str,
     role: str = typer.Option(..., help="agent, manager, dpo ou admin"),
     password: str = typer.Option(..., prompt=True, hide_input=True, confirmation_prompt=True),
+    poste: str = typer.Option(
+        "", help="agents : poste téléphonique tel que le PBX le connaît (ex. 901, ou PJSIP/901)"
+    ),
 ) -> None:
     """Crée un compte (le mot de passe est demandé sans être affiché)."""
     from dialer.accounts.users import AccountError, create_user
 
     try:
         with session_scope(runtime().engine) as session:
-            user = create_user(session, username, full_name, role, password)
-            console.print(f"Compte {user.username} créé ({user.role}).")
+            user = create_user(session, username, full_name, role, password, poste or None)
+            phone = f", poste {user.phone_endpoint}" if user.phone_endpoint else ""
+            console.print(f"Compte {user.username} créé ({user.role}{phone}).")
     except AccountError as error:
         raise fail(str(error)) from error
+
+
+@user_app.command("edit")
+def edit_user(
+    username: str,
+    poste: str = typer.Option(
+        ..., help="poste téléphonique (ex. 901, ou PJSIP/901) ; chaîne vide pour l'enlever"
+    ),
+) -> None:
+    """Change le poste téléphonique d'un compte d'agent."""
+    from dialer.accounts.phones import PhoneEndpointError, set_phone_endpoint
+    from dialer.accounts.users import find_user
+
+    with session_scope(runtime().engine) as session:
+        user = find_user(session, username)
+        if user is None:
+            raise fail(f"Compte inconnu : {username}.")
+        try:
+            set_phone_endpoint(session, user, poste)
+        except PhoneEndpointError as error:
+            raise fail(str(error)) from error
+        shown = user.phone_endpoint or "aucun"
+        console.print(f"Compte {user.username} : poste {shown}.")

@@ -3,7 +3,7 @@
 from consent.models import ConsentEntry
 from dialer.models.accounts import AgentPresence, User
 from dialer.models.base import utcnow
-from dialer.models.calls import CallAttempt, Outcome
+from dialer.models.calls import TRUNK_STATE_FRESH_FOR, CallAttempt, Outcome, TrunkState
 from dialer.models.campaigns import Campaign, CampaignAgent, Wave, WaveMember
 from dialer.models.feed import FeedEvent
 from dialer.models.funds import Fund, FundFeed, FundToken
@@ -14,6 +14,8 @@ from dialer.models.trail import AccessEntry
 from scripts.models import ScriptVersion
 
 __all__ = [
+    "TRUNK_STATE_FRESH_FOR",
+    "TrunkState",
     "AccessEntry",
     "AgentPresence",
     "CallAttempt",

@@ -16,7 +16,14 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, func, select
 
-from dialer.models import AgentPresence, CallAttempt, Fund, FundFeed
+from dialer.models import (
+    TRUNK_STATE_FRESH_FOR,
+    AgentPresence,
+    CallAttempt,
+    Fund,
+    FundFeed,
+    TrunkState,
+)
 from telephony.results import CallResult
 
 log = logging.getLogger(__name__)
@@ -62,6 +69,14 @@ def feed_backlogs(session: Session) -> list[tuple[str, int]]:
     return [(str(code), int(backlog)) for code, backlog in rows]
 
 
+def trunk_states(session: Session, now: datetime) -> list[tuple[str, bool]]:
+    """Each live worker's trunk: whether its breaker holds it down."""
+    rows = session.exec(
+        select(TrunkState).where(col(TrunkState.updated_at) >= now - TRUNK_STATE_FRESH_FOR)
+    ).all()
+    return [(row.worker_id, row.down_since is not None) for row in rows]
+
+
 def _gauge(name: str, doc: str, labels: list[str]) -> GaugeMetricFamily:
     return GaugeMetricFamily(name, doc, labels=labels)
 
@@ -96,11 +111,18 @@ class DatabaseCollector(Collector):
         backlog = _gauge(
             "dialer_feed_backlog", "Result-feed events not yet pushed, per fund.", ["fund"]
         )
+        trunk = _gauge(
+            "dialer_trunk_down",
+            "1 while a worker stops dialling because its carrier trunk fails every call.",
+            ["worker"],
+        )
         with Session(self._engine) as session:
+            for worker, down in trunk_states(session, self._clock()):
+                trunk.add_metric([worker], 1 if down else 0)
             for campaign, state, count in agents_by_state(session):
                 agents.add_metric([str(campaign), state], count)
             for campaign, rate in abandon_rates(session, self._clock()).items():
                 abandon.add_metric([str(campaign)], rate)
             for fund, pending in feed_backlogs(session):
                 backlog.add_metric([fund], pending)
-        return [agents, abandon, backlog]
+        return [agents, abandon, backlog, trunk]

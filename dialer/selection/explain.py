@@ -21,7 +21,16 @@ from dialer.eligibility import (
     explain_contact,
     summarise_campaign,
 )
-from dialer.models import AgentPresence, Campaign, CampaignContact, Wave, WaveMember
+from dialer.eligibility.windows import to_local
+from dialer.models import (
+    TRUNK_STATE_FRESH_FOR,
+    AgentPresence,
+    Campaign,
+    CampaignContact,
+    TrunkState,
+    Wave,
+    WaveMember,
+)
 from dialer.selection.candidates import campaign_policy
 from dialer.selection.facts import load_facts
 
@@ -116,6 +125,31 @@ def _notes(campaign: Campaign, has_waves: bool, wave: Wave | None) -> list[str]:
     return notes
 
 
+def trunk_notes(engine: Engine, now: datetime) -> list[str]:
+    """A box whose carrier trunk fails every call dials nothing: say so, and until when."""
+    with Session(engine) as session:
+        rows = session.scalars(
+            select(TrunkState)
+            .where(
+                col(TrunkState.down_since).is_not(None),
+                col(TrunkState.updated_at) >= now - TRUNK_STATE_FRESH_FOR,
+            )
+            .order_by(col(TrunkState.worker_id))
+        ).all()
+    return [
+        f"Le trunk opérateur ne répond pas sur {row.worker_id} depuis "
+        f"{paris_time(row.down_since)} (heure de Paris, {row.recent_failures} échecs réseau "
+        "de suite) : ce poste ne compose plus et reprendra de lui-même dès qu'un appel "
+        "d'essai aboutit. Vérifiez le trunk sur le PBX (pjsip show endpoint trunk)."
+        for row in rows
+        if row.down_since is not None
+    ]
+
+
+def paris_time(utc_naive: datetime) -> str:
+    return to_local(utc_naive, "Europe/Paris").strftime("%H:%M")
+
+
 def _sample_note(judged: int, total: int) -> str:
     return (
         f"Estimation sur un échantillon régulier de {judged} contacts "
@@ -148,7 +182,7 @@ def explain_campaign(
     blocks = (check_contact(facts[i], policy, now) for i in ids if i in facts)
     paused = wave is not None and wave.status == "paused"
     summary = summarise_campaign(blocks, agents_available=agents, wave_paused=paused)
-    lines = _notes(campaign, has_waves, wave)
+    lines = _notes(campaign, has_waves, wave) + trunk_notes(engine, now)
     if total > sample_limit:
         lines.append(_sample_note(len(ids), total))
     if not lines:

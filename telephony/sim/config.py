@@ -64,6 +64,10 @@ class Faults:
     """Switches a test flips to make the PBX misbehave."""
 
     refuse_login: bool = False
+    # The carrier trunk is unreachable (qualify says so, or it was never reachable):
+    # PJSIP/<number>@trunk creates no channel, and [outbound] (Local/<national>@outbound)
+    # ends with cause 3, no route to destination, as Asterisk 22 does.
+    trunk_down: bool = False
     response_delay_s: float = 0.0
     error_actions: set[str] = field(default_factory=set)
     drop_hook: Callable[[], None] | None = None

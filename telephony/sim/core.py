@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from telephony.sim.channels import Channel
-from telephony.sim.config import DialRecord, SimulatorConfig
+from telephony.sim.config import DialRecord, Faults, SimulatorConfig
 
 if TYPE_CHECKING:
     from telephony.sim.call import Call
@@ -21,8 +21,11 @@ if TYPE_CHECKING:
 class PbxCore:
     """Everything a call needs from the PBX, without the network."""
 
-    def __init__(self, config: SimulatorConfig, emit: Callable[[str], None]) -> None:
+    def __init__(
+        self, config: SimulatorConfig, emit: Callable[[str], None], faults: Faults | None = None
+    ) -> None:
         self.config = config
+        self.faults = faults or Faults()
         self.emit = emit
         self.calls: dict[str, Call] = {}  # by ChannelId of the person's channel
         self.channels: dict[str, Channel] = {}  # by Uniqueid and by channel name

@@ -12,6 +12,11 @@ from telephony.sim.channels import Channel
 from telephony.sim.population import Outcome
 
 AMD_DECISION_S = {True: 2.3, False: 2.45}
+# Where asterisk/ sends calls to the carrier: the trunk endpoint and the context
+# that dials it (DIALER_DIAL_TEMPLATE PJSIP/{e164}@trunk or Local/{national}@outbound/n).
+CARRIER_TRUNK = "trunk"
+CARRIER_CONTEXT = "outbound"
+NO_ROUTE = 3
 ABANDON_MESSAGE_S = 2.0
 
 
@@ -31,6 +36,9 @@ async def _run_local(call: Call) -> None:
         local_leg.no_such_extension(call)
         return
     one, two = local_leg.create_local_pair(call)
+    if call.where == CARRIER_CONTEXT and call.pbx.faults.trunk_down:
+        local_leg.reject_by_hangup(call, one, two, NO_ROUTE)
+        return
     b = call.behaviour
     if b.outcome in (Outcome.BUSY, Outcome.CONGESTION):
         local_leg.reject_busy_or_congested(call, one, two, b.outcome is Outcome.BUSY)
@@ -49,7 +57,8 @@ async def _run_local(call: Call) -> None:
 
 
 async def _run_pjsip(call: Call) -> None:
-    if not call.pbx.config.knows_endpoint(call.where):
+    trunk_down = call.where == CARRIER_TRUNK and call.pbx.faults.trunk_down
+    if trunk_down or not call.pbx.config.knows_endpoint(call.where):
         pjsip_leg.no_such_endpoint(call)
         return
     ch = pjsip_leg.create_sip_channel(call)

@@ -79,6 +79,13 @@ def reject_busy_or_congested(call: Call, one: Channel, two: Channel, busy: bool)
     call.end(CallResult.BUSY if busy else CallResult.CONGESTION, cause)
 
 
+_HANGUP_RESULTS = {
+    1: CallResult.INVALID_NUMBER,
+    3: CallResult.NETWORK_FAILURE,
+    41: CallResult.CONGESTION,
+}
+
+
 def reject_by_hangup(call: Call, one: Channel, two: Channel, cause: int) -> None:
     """Hangup(1) unallocated or Hangup(41) temporary failure in the person's dialplan."""
     dev = device(call)
@@ -93,7 +100,7 @@ def reject_by_hangup(call: Call, one: Channel, two: Channel, cause: int) -> None
         ev.device_state(dev, "NOT_INUSE"),
         ev.device_state(dev, "NOT_INUSE"),
     )
-    call.end(CallResult.INVALID_NUMBER if cause == 1 else CallResult.FAILED, cause)
+    call.end(_HANGUP_RESULTS.get(cause, CallResult.FAILED), cause)
 
 
 def start_ringing(call: Call, one: Channel, two: Channel, wait_s: float) -> None:

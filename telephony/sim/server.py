@@ -42,7 +42,7 @@ class PbxSimulator:
         self.config = config or SimulatorConfig()
         self.faults = Faults()
         self.faults.drop_hook = self._drop_connections
-        self.core = PbxCore(self.config, self._broadcast)
+        self.core = PbxCore(self.config, self._broadcast, self.faults)
         self.connections: set[Connection] = set()
         self.port = 0
         self.host = "127.0.0.1"

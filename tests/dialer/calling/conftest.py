@@ -148,8 +148,10 @@ def make_service(
     time_factor: float = 0.002,
     population: PopulationModel = MIXED,
     seed: int = 7,
+    dial_template: str = "Local/{national}@sim-persons",
 ) -> DialerService:
     settings = Settings(
+        dial_template=dial_template,
         database_url=str(engine.url),
         ami_url=f"ami://dialer:dialer-secret@127.0.0.1:{free_port()}",
         embedded_pbx=True,

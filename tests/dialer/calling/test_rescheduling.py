@@ -49,3 +49,16 @@ def test_callback_keeps_the_asked_time() -> None:
     assert (progress.status, progress.callback_at, progress.next_attempt_at) == (
         "pending", asked, None,
     )  # fmt: skip
+
+
+def test_a_network_failure_spends_no_retry_and_no_attempt() -> None:
+    # The last allowed attempt failing on our own trunk must not finish the contact.
+    calling = CallingPolicy(max_attempts=2)
+    progress = after_call_result(CallResult.NETWORK_FAILURE, {"busy": 1}, 2, calling, RETRY, NOW)
+    assert progress is not None
+    assert (progress.status, progress.done_reason) == ("pending", None)
+    assert progress.next_attempt_at == NOW + timedelta(minutes=10)
+    assert progress.retry_counts == {"busy": 1} and progress.uncounted
+    for _ in range(50):
+        again = after_call_result(CallResult.NETWORK_FAILURE, {}, 1, calling, RETRY, NOW)
+        assert again is not None and again.status == "pending"

@@ -68,7 +68,7 @@ async def _predictive_call(config: SimulatorConfig) -> tuple[bool, bool]:
         originate(raw, "w1", "Local/0611000001@sim-persons", agent="", extra=grace)
         await raw.event("UserEvent", UserEvent="DialerAnswered")
         raw.send("Action: Setvar", "ActionID: v1", "Channel: dialer-w1", "Variable: AGENT",
-                 "Value: 907")  # fmt: skip
+                 "Value: Local/907@sim-agents")  # fmt: skip
         await raw.response("v1")
         await raw.event("Hangup", Uniqueid="dialer-w1")
         abandoned = any(m.get("UserEvent") == "DialerAbandoned" for m in raw.messages)
