@@ -15,7 +15,8 @@ DEFAULT_MAX_CALL_S = 3600.0
 
 
 class AgentPhone(ScriptedPhone):
-    """Answers every call at once and keeps it until the far end hangs up."""
+    """Answers every call at once, says a short hello and keeps the call until the far end
+    hangs up; what it heard meanwhile tells that the bridge carried the person's voice."""
 
     def __init__(
         self,
@@ -25,6 +26,7 @@ class AgentPhone(ScriptedPhone):
     ) -> None:
         self._plan = [
             Step(StepKind.ANSWER),
+            Step(StepKind.SAY_HELLO),
             Step(StepKind.LISTEN, max_call_s),
             Step(StepKind.HANGUP),
         ]

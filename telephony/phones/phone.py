@@ -61,7 +61,7 @@ class ScriptedPhone:
 
     def _handle(self, call: SipCall) -> None:
         self.log.begin(call.call_id, call.called, call.caller)
-        result = "error"
+        result, heard = "error", False
         try:
             played = play(
                 call,
@@ -69,10 +69,10 @@ class ScriptedPhone:
                 self._stop,
                 on_answered=lambda: self.log.answered(call.call_id),
             )
-            result = outcome(played)
+            result, heard = outcome(played), played.heard_sound
         except Exception:
             # pyVoIP would print this from its Timer thread and drop it;
             # logging keeps the reason next to the test that failed.
             log.exception("%s: call %s failed", self.account.username, call.call_id)
         finally:
-            self.log.end(call.call_id, result)
+            self.log.end(call.call_id, result, heard)

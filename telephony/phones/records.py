@@ -19,6 +19,7 @@ class CallRecord:
     answered_at: float | None = None
     ended_at: float | None = None
     outcome: str = ""  # e.g. "answered", "refused", "ignored"
+    heard_sound: bool = False  # the far end's audio reached this phone
 
     @property
     def duration_s(self) -> float:
@@ -45,9 +46,11 @@ class CallLog:
         at = self.clock()
         self._update(call_id, lambda r: replace(r, answered_at=at))
 
-    def end(self, call_id: str, outcome: str) -> None:
+    def end(self, call_id: str, outcome: str, heard_sound: bool = False) -> None:
         at = self.clock()
-        self._update(call_id, lambda r: replace(r, ended_at=at, outcome=outcome))
+        self._update(
+            call_id, lambda r: replace(r, ended_at=at, outcome=outcome, heard_sound=heard_sound)
+        )
 
     def records(self) -> list[CallRecord]:
         with self._changed:

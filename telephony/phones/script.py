@@ -14,6 +14,8 @@ from telephony.phones.sip import LineCallState
 # How often a waiting step looks at the call: short enough that a BYE from
 # the PBX ends the wait within a packet or two.
 POLL_S = 0.05
+# Louder than line noise, well under the tones audio.py plays (peaks near 100).
+HEARD_THRESHOLD = 20
 
 
 class CallControl(Protocol):
@@ -30,6 +32,8 @@ class CallControl(Protocol):
 
     def send_audio(self, pcm: bytes) -> None: ...
 
+    def heard_peak(self) -> int: ...
+
 
 @dataclass
 class PlayResult:
@@ -38,6 +42,8 @@ class PlayResult:
     hung_up_by_us: bool = False
     far_end_hung_up: bool = False
     interrupted: bool = False
+    # The far end's voice reached us while we listened (the bridge carries audio).
+    heard_sound: bool = False
 
 
 def wait_while(
@@ -55,6 +61,17 @@ def wait_while(
         stop.wait(min(POLL_S, remaining))
         remaining -= POLL_S
     return call.state is state and not stop.is_set()
+
+
+def listen(call: CallControl, seconds: float, stop: threading.Event) -> bool:
+    """Wait like ``wait_while`` on an answered call; whether sound came from the far end."""
+    heard = False
+    remaining = seconds
+    while remaining > 0 and call.state is LineCallState.ANSWERED and not stop.is_set():
+        heard = heard or call.heard_peak() > HEARD_THRESHOLD
+        stop.wait(min(POLL_S, remaining))
+        remaining -= POLL_S
+    return heard
 
 
 def play(
@@ -103,7 +120,7 @@ def _run(call: CallControl, step: Step, stop: threading.Event, result: PlayResul
     if kind is StepKind.SAY_GREETING:
         return _say(call, audio.greeting(), stop)
     if kind is StepKind.LISTEN:
-        wait_while(call, LineCallState.ANSWERED, step.seconds, stop)
+        result.heard_sound = listen(call, step.seconds, stop) or result.heard_sound
         return call.state is LineCallState.ANSWERED
     result.hung_up_by_us = call.hangup()
     return False

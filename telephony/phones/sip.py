@@ -93,6 +93,11 @@ def caller_number(message: SIPMessage) -> str:
     return ""
 
 
+# 8-bit unsigned PCM: 128 is silence. One look reads at most 200 ms of audio.
+SILENCE_LEVEL = 0x80
+HEARD_CHUNK = 1600
+
+
 class SipCall:
     """One incoming call on a SipLine."""
 
@@ -136,6 +141,13 @@ class SipCall:
     def send_audio(self, pcm: bytes) -> None:
         """Queue 8-bit unsigned PCM; pyVoIP paces it at 20 ms per packet."""
         self._raw.write_audio(pcm)
+
+    def heard_peak(self) -> int:
+        """The loudest sample received since the last look (0 = silence, 127 = full scale)."""
+        if self._raw.state != RawCallState.ANSWERED:
+            return 0
+        pcm = self._raw.read_audio(HEARD_CHUNK, blocking=False)
+        return max((abs(sample - SILENCE_LEVEL) for sample in pcm), default=0)
 
 
 CallHandler = Callable[[SipCall], None]

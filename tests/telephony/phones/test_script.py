@@ -19,6 +19,7 @@ class LineDouble:
         self._state = LineCallState.RINGING
         self.actions: list[str] = []
         self.audio = b""
+        self.peak = 0  # what the far end sends, as heard_peak reports it
 
     @property
     def state(self) -> LineCallState:
@@ -45,6 +46,9 @@ class LineDouble:
 
     def send_audio(self, pcm: bytes) -> None:
         self.audio += pcm
+
+    def heard_peak(self) -> int:
+        return self.peak
 
     def far_end_hangs_up_after(self, seconds: float) -> None:
         def bye() -> None:
@@ -113,3 +117,16 @@ def test_answering_cues_never_send_bye_after_the_far_end_left(kind: CueKind) -> 
     call.far_end_hangs_up_after(0.05)
     play(call, plan_for(Cue(kind, talk_s=5)), threading.Event())
     assert "bye" not in call.actions
+
+
+def test_listening_tells_whether_the_far_end_was_heard() -> None:
+    quiet, loud = LineDouble(), LineDouble()
+    loud.peak = 90
+    stop = threading.Event()
+    plan = [Step(StepKind.LISTEN, 5.0)]
+    heard = []
+    for call in (quiet, loud):
+        call.answer()
+        call.far_end_hangs_up_after(0.2)
+        heard.append(play(call, plan, stop).heard_sound)
+    assert heard == [False, True]
