@@ -153,6 +153,30 @@ class SipCall:
 CallHandler = Callable[[SipCall], None]
 
 
+def answer_options(sip: Any) -> None:
+    """Make pyVoIP answer OPTIONS with 200 OK, as every desk phone does.
+
+    Asterisk qualifies agents' phones with OPTIONS (``qualify_frequency`` in
+    pjsip.conf) and refuses to dial a contact that never answers. pyVoIP ignores
+    OPTIONS, so without this a test phone registered as agent 901 would be marked
+    unreachable within a minute: the test world would differ from a real desk.
+    """
+    # pyVoIP refuses to parse a method missing from this module-level list.
+    if "OPTIONS" not in pyVoIP.SIPCompatibleMethods:
+        pyVoIP.SIPCompatibleMethods.append("OPTIONS")
+    parse = sip.parse_message
+
+    def parse_with_options(message: Any) -> None:
+        if getattr(message, "method", None) == "OPTIONS":
+            reply = sip.gen_ok(message)
+            via = message.headers["Via"][0]["address"]
+            sip.out.sendto(reply.encode("utf8"), (via[0], int(via[1])))
+            return
+        parse(message)
+
+    sip.parse_message = parse_with_options
+
+
 class SipLine:
     """A registered pyVoIP phone whose incoming calls go to ``on_call``.
 
@@ -174,6 +198,7 @@ class SipLine:
             rtpPortLow=account.rtp_low,
             rtpPortHigh=account.rtp_high,
         )
+        answer_options(self._phone.sip)
         self._starter: threading.Thread | None = None
 
     @property

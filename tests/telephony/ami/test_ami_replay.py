@@ -3,6 +3,7 @@ the result a person listening to the call would give it."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,7 +15,9 @@ from telephony.transcripts import Transcript, load_all
 from tests.telephony.ami.helpers import fast_settings
 from tests.telephony.ami.replay import finals, replay
 
-TRANSCRIPTS = load_all()
+# Recorded by this project from Asterisk 22.10.1 with its own asterisk/ files.
+PROJECT_RECORDINGS = Path(__file__).resolve().parents[2] / "fixtures" / "ami-transcripts"
+TRANSCRIPTS = {**load_all(), **load_all(PROJECT_RECORDINGS)}
 
 EXPECTED = {
     "10-originate-answered-agent": ("a10", CallResult.ANSWERED),
@@ -39,6 +42,19 @@ EXPECTED = {
     # phone is off or out of reach, which a campaign retries as no answer.
     "45-pjsip-temporarily-unavailable": ("p45", CallResult.NO_ANSWER),
     "46-pjsip-unknown-endpoint": ("p46", CallResult.NETWORK_FAILURE),
+    # A dial template into a context or an extension the dialplan lacks: both Local
+    # halves are created and hung up with cause 0. Our configuration, not the person.
+    "47-local-unknown-context": ("p47", CallResult.NETWORK_FAILURE),
+    "48-local-unknown-extension": ("p48", CallResult.NETWORK_FAILURE),
+    # The carrier trunk is unreachable (qualify said so): through [outbound] Dial
+    # answers cause 3 on both halves; straight to PJSIP/<e164>@trunk, no channel.
+    "49-outbound-trunk-down": ("p49", CallResult.NETWORK_FAILURE),
+    "50-pjsip-trunk-down": ("p50", CallResult.NETWORK_FAILURE),
+    # The person answered, the agent's channel could not be created: abandoned.
+    "51-agent-unknown-endpoint": ("p51", CallResult.ABANDONED),
+    "52-agent-old-extension": ("p52", CallResult.ABANDONED),
+    "53-originate-answered-agent-dialstring": ("p53", CallResult.ANSWERED),
+    "54-predictive-setvar-dialstring": ("p54", CallResult.ANSWERED),
 }
 
 BURST_BY_NUMBER = {
