@@ -66,13 +66,13 @@ def classify_unanswered(
     result = CAUSE_RESULTS.get(cause) or CAUSE_RESULTS.get(other_cause)
     if result is not None:
         return result
-    if reason == "0" and cause in NO_CAUSE and other_cause in NO_CAUSE:
-        # Reason 0 and nothing said of the person: no channel at all (endpoint unknown,
-        # trunk qualified down: file 50), or a Local pair whose both halves ended with
-        # cause 0 (no such extension or context: files 47, 48). Trouble on our side.
-        # A pair whose second half never reported stays unexplained: failed.
-        if not channel_seen or other_cause == "0":
-            return CallResult.NETWORK_FAILURE
+    # Reason 0 and nothing said of the person: no channel at all (endpoint unknown,
+    # trunk qualified down: file 50), or a Local pair whose both halves ended with
+    # cause 0 (no such extension or context: files 47, 48). Trouble on our side.
+    # A pair whose second half never reported stays unexplained: failed.
+    nothing_said = reason == "0" and cause in NO_CAUSE and other_cause in NO_CAUSE
+    if nothing_said and (not channel_seen or other_cause == "0"):
+        return CallResult.NETWORK_FAILURE
     return REASON_RESULTS.get(reason, CallResult.FAILED)
 
 

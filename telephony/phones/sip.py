@@ -20,6 +20,7 @@ from pyVoIP.VoIP import InvalidStateError, PhoneStatus, VoIPCall, VoIPPhone
 
 # isort: split
 # pyVoIP 1.6.8 fails with a circular import when pyVoIP.SIP comes first.
+import pyVoIP
 from pyVoIP.SIP import SIPMessage
 
 
