@@ -1,4 +1,4 @@
-"""``dialer fund add`` and ``dialer campaign add``."""
+"""``dialer fund add``, ``dialer campaign add``, ``dialer user add|disable``."""
 
 from __future__ import annotations
 
@@ -59,3 +59,16 @@ def add_user(
             console.print(f"Compte {user.username} créé ({user.role}).")
     except AccountError as error:
         raise fail(str(error)) from error
+
+
+@user_app.command("disable")
+def disable(username: str) -> None:
+    """Désactive un compte : il ne peut plus se connecter, ses sessions ouvertes prennent fin."""
+    from dialer.accounts.users import disable_user, find_user
+
+    with session_scope(runtime().engine) as session:
+        user = find_user(session, username)
+        if user is None:
+            raise fail(f"Compte inconnu : {username}.")
+        disable_user(session, user)
+        console.print(f"Compte {user.username} désactivé ; ses sessions ouvertes sont fermées.")
