@@ -47,7 +47,7 @@ def take_over(
 ) -> list[Notice]:
     still_dead = liveness.still_dead(dead, cutoff)
     notices = release_previews(engine, dead, now, only_expired=False, only_if=still_dead)
-    closed = 0
+    previews, closed = len(notices), 0
     for attempt_id in _open_attempts(engine, dead):
         recorded = recorder.close_unsent(
             attempt_id, CallResult.ENDED_WHILE_DISCONNECTED, only_if=still_dead
@@ -64,7 +64,7 @@ def take_over(
     if liveness.forget(engine, dead, cutoff):
         log.warning(
             "worker %s is dead: %d call(s) closed, %d preview(s) and %d agent(s) released",
-            dead, closed, len(notices) - closed, len(freed),
+            dead, closed, previews, len(freed),
         )  # fmt: skip
     return notices
 
