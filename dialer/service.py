@@ -15,8 +15,7 @@ import signal
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlmodel import col, select
-
+from dialer.calling import liveness
 from dialer.calling.bridge import RelayBus, bridge_for
 from dialer.calling.commands import (
     DIAL_PREVIEW,
@@ -28,12 +27,12 @@ from dialer.calling.commands import (
 )
 from dialer.calling.dialing import DialConfig
 from dialer.calling.events import ScreenPopBus
+from dialer.calling.orphans import Orphan, adopt_orphans, orphans_of
 from dialer.calling.preview import PreviewError, release_previews
 from dialer.calling.recorder import CallRecorder
 from dialer.calling.worker import DialerWorker, TickReport
-from dialer.db import session_scope
 from dialer.feed.runner import FeedDelivery
-from dialer.models import CallAttempt, utcnow
+from dialer.models import utcnow
 from dialer.privacy.scheduling import schedule_retention
 from dialer.runtime import Runtime
 from dialer.waves.scheduler import WaveScheduler
@@ -41,7 +40,6 @@ from telephony.ami.client import AmiClient
 from telephony.ami.connection import ConnectionSettings
 from telephony.ami.endpoint import AmiEndpoint
 from telephony.ami.frames import AgentTemplate, DialTemplate
-from telephony.results import CallResult
 from telephony.sim import PbxSimulator, SimulatorConfig
 
 log = logging.getLogger(__name__)
@@ -122,12 +120,16 @@ class DialerService:
             exten=settings.dial_extension,
             lease_seconds=settings.lease_seconds,
             preview_hold_seconds=settings.preview_hold_seconds,
+            dead_after_seconds=settings.worker_dead_seconds,
         )
         self.worker = DialerWorker(
             self.runtime.engine, self.client, self.recorder, dial, self.clock
         )
-        await asyncio.to_thread(self.close_orphans)
+        orphans = await asyncio.to_thread(self.come_back)
+        adopt_orphans(self.client, self.worker, orphans, self.clock())
+        # The login asks the PBX which of them are still up and closes the others.
         await self.client.start()
+        await self.client.settle()
         if self.bridge is not None:
             self.bridge.start_sender()
         if self.commands is not None:
@@ -139,25 +141,17 @@ class DialerService:
                 self.feed.start()
             self._loop = asyncio.create_task(self._run(), name="dialer-loop")
 
-    def close_orphans(self) -> int:
-        """Attempts this worker left open in an earlier life: the PBX's answer is lost.
+    def come_back(self) -> list[Orphan]:
+        """A new life: alive from now on, previews given back, the calls left open listed.
 
-        They end ``ended_while_disconnected``, whose retry rule reschedules the person,
-        since nobody will ever deliver their final update. Previews placed no call:
-        they are given back uncounted, as a skip would.
+        Previews placed no call: they are given back uncounted, as a skip would. The
+        attempts an earlier life left open are adopted (``dialer.calling.orphans``):
+        kept while the PBX still has their call, else ended ``ended_while_disconnected``.
         """
         worker_id = self.runtime.settings.worker_id
+        liveness.beat(self.runtime.engine, worker_id, utcnow(), starting=True)
         release_previews(self.runtime.engine, worker_id, self.clock(), only_expired=False)
-        with session_scope(self.runtime.engine) as session:
-            ids = session.exec(
-                select(CallAttempt.id).where(
-                    CallAttempt.worker_id == worker_id, col(CallAttempt.result).is_(None)
-                )
-            ).all()
-        for attempt_id in ids:
-            if attempt_id is not None:
-                self.recorder.close_unsent(attempt_id, CallResult.ENDED_WHILE_DISCONNECTED)
-        return len(ids)
+        return orphans_of(self.runtime.engine, worker_id)
 
     @property
     def pbx_connected(self) -> dict[str, bool]:

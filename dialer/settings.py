@@ -80,6 +80,9 @@ class Settings(BaseSettings):
     # On SIGTERM a worker stops placing calls and waits this long for its calls in
     # flight to end, so their results are recorded rather than left to the next start.
     stop_drain_seconds: float = 30.0
+    # A worker whose heartbeat is older than this stopped for good (crash, box
+    # removed): the other workers close its calls and free its agents and contacts.
+    worker_dead_seconds: float = Field(default=45.0, gt=0)
     log_json: bool = False
 
     @field_validator("ami_url")

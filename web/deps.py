@@ -11,7 +11,7 @@ from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from dialer.accounts import Role
-from dialer.models import User
+from dialer.models import User, utcnow
 from dialer.runtime import Runtime
 from web.errors import NotAuthenticated, french_error
 from web.security.sessions import session_matches, session_user_id
@@ -47,7 +47,8 @@ IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 def current_user(request: Request, db: DbSession, state: WebStateDep) -> User:
-    uid = session_user_id(request.session, state.revoked)
+    # The session's row, not this process's memory: another process may have closed it.
+    uid = session_user_id(request.session, db, utcnow())
     user = db.get(User, uid) if uid is not None else None
     if (
         user is None

@@ -40,7 +40,7 @@ from web.security.body_limit import BodySizeLimitMiddleware
 from web.security.csrf import csrf_guard
 from web.security.headers import SecurityHeadersMiddleware
 from web.security.ratelimit import SlidingWindowLimiter
-from web.security.sessions import SESSION_COOKIE, SESSION_MAX_AGE_S, RevokedSessions
+from web.security.sessions import SESSION_COOKIE, SESSION_MAX_AGE_S
 from web.state import WebState
 from web.waves_pages import router as waves_pages
 
@@ -146,7 +146,6 @@ def _web_state(runtime: Runtime) -> WebState:
         runtime=runtime,
         templates=Jinja2Templates(directory=HERE / "templates"),
         login_limiter=SlidingWindowLimiter(LOGIN_ATTEMPTS_PER_ADDRESS, LOGIN_WINDOW_S),
-        revoked=RevokedSessions(ttl_s=SESSION_MAX_AGE_S),
         imports=ImportTracker(runtime),
     )
 

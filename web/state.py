@@ -13,7 +13,6 @@ from dialer.models import utcnow
 from dialer.runtime import Runtime
 from web.imports.tracker import ImportTracker
 from web.security.ratelimit import SlidingWindowLimiter
-from web.security.sessions import RevokedSessions
 
 
 @dataclass
@@ -21,7 +20,6 @@ class WebState:
     runtime: Runtime
     templates: Jinja2Templates
     login_limiter: SlidingWindowLimiter
-    revoked: RevokedSessions
     imports: ImportTracker
     # The dialer's notion of now (a simulated day runs faster than the wall clock).
     clock: Callable[[], datetime] = utcnow

@@ -11,7 +11,13 @@ from dialer.accounts.login import (
 )
 from dialer.accounts.passwords import hash_password, needs_rehash, verify_password
 from dialer.accounts.roles import ROLE_LABELS_FR, Role
-from dialer.accounts.users import AccountError, create_user, find_user, set_password
+from dialer.accounts.users import (
+    AccountError,
+    create_user,
+    disable_user,
+    find_user,
+    set_password,
+)
 
 __all__ = [
     "LOCK_AFTER_FAILURES",
@@ -24,6 +30,7 @@ __all__ = [
     "Role",
     "authenticate",
     "create_user",
+    "disable_user",
     "find_user",
     "hash_password",
     "is_locked",

@@ -10,7 +10,8 @@ from sqlmodel import Session, select
 from dialer.accounts.passwords import hash_password
 from dialer.accounts.phones import PhoneEndpointError, checked_endpoint
 from dialer.accounts.roles import Role, parse_role
-from dialer.models import User
+from dialer.accounts.sessions import close_user_sessions
+from dialer.models import User, utcnow
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,49}$")
 PASSWORD_MIN = 12
@@ -67,11 +68,22 @@ def create_user(
 
 
 def set_password(session: Session, user: User, password: str) -> None:
+    """A new password; every session opened with the old one ends, on every process."""
     check_password_strength(password)
     user.password_hash = hash_password(password)
     user.failed_logins = 0
     user.locked_until = None
     session.add(user)
+    if user.id is not None:
+        close_user_sessions(session, user.id, utcnow())
+
+
+def disable_user(session: Session, user: User) -> None:
+    """The account can no longer sign in, and its open sessions end for good."""
+    user.active = False
+    session.add(user)
+    if user.id is not None:
+        close_user_sessions(session, user.id, utcnow())
 
 
 def check_password_strength(password: str) -> None:

@@ -58,6 +58,8 @@ class DialConfig:
     lease_seconds: int = 120
     # How long an agent may read a preview before it is taken back (not renewed).
     preview_hold_seconds: int = 300
+    # A worker silent this long (wall clock) is dead: the others take over its work.
+    dead_after_seconds: float = 45.0
 
 
 @dataclass(frozen=True)

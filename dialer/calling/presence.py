@@ -12,6 +12,7 @@ an agent without one cannot become available, since no call could reach them.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -156,6 +157,38 @@ def release_agent(session: Session, user_id: int, now: datetime) -> bool:
     row.attempt_id = None
     session.flush()
     return True
+
+
+def release_held(session: Session, worker_id: str, now: datetime, *only_if: Any) -> list[int]:
+    """Agents a worker still holds with no call to show for it (it died): available.
+
+    Each agent is taken by a conditional UPDATE (still reserved by that worker, and
+    ``only_if``), so a sweep racing with another, or with a reservation, changes
+    nothing it should not.
+    """
+    held = session.exec(
+        select(AgentPresence.user_id).where(
+            AgentPresence.worker_id == worker_id,
+            AgentPresence.state == AgentState.RESERVED.value,
+        )
+    ).all()
+    freed = transition(AgentStatus(AgentState.RESERVED, now), AgentEvent.RELEASE, now)
+    released = []
+    for user_id in held:
+        taken = session.execute(
+            update(AgentPresence)
+            .where(
+                col(AgentPresence.user_id) == user_id,
+                col(AgentPresence.worker_id) == worker_id,
+                col(AgentPresence.state) == AgentState.RESERVED.value,
+                *only_if,
+            )
+            .values(state=freed.state.value, since=freed.since, attempt_id=None)
+            .execution_options(synchronize_session=False)
+        )
+        if taken.rowcount == 1:  # type: ignore[attr-defined]
+            released.append(user_id)
+    return released
 
 
 def connect_agent(session: Session, user_id: int, attempt_id: int, now: datetime) -> bool:

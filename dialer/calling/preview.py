@@ -15,13 +15,16 @@ the attempt ``preview`` and places no call: the agent reads the record first.
   when the lease does (``DialConfig.preview_hold_seconds``) and ``release_previews``
   gives it back like a skip. A preview whose worker died is released by another
   worker's ``release_expired_leases`` (its count of attempts then stays one too
-  high) and its attempt row by the worker's ``close_orphans`` at restart.
+  high) and its attempt row by the worker's next start, or by another worker once it
+  is declared dead (``dialer.calling.takeover``).
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -69,6 +72,24 @@ def _held(session: Session, attempt_id: int, agent_user_id: int) -> CallAttempt:
     ):
         raise PreviewError(NOT_HELD_FR)
     return attempt
+
+
+def _take(session: Session, attempt_id: int, only_if: Any) -> bool:
+    """Lock the preview's row while it is still one: two processes give it back once."""
+    conditions = [
+        col(CallAttempt.id) == attempt_id,
+        col(CallAttempt.result).is_(None),
+        col(CallAttempt.state) == PREVIEW,
+    ]
+    if only_if is not None:
+        conditions.append(only_if)
+    taken = session.execute(
+        update(CallAttempt)
+        .where(*conditions)
+        .values(state=PREVIEW)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(taken.rowcount == 1)  # type: ignore[attr-defined]
 
 
 def _lease_alive(contact: CampaignContact | None, worker_id: str, now: datetime) -> bool:
@@ -129,9 +150,11 @@ def skip_preview(engine: Engine, attempt_id: int, agent_user_id: int, now: datet
 
 
 def release_previews(
-    engine: Engine, worker_id: str, now: datetime, *, only_expired: bool = True
-) -> list[Notice]:
-    """Give back this worker's previews held too long (or all of them, at restart).
+    engine: Engine, worker_id: str, now: datetime, *, only_expired: bool = True,
+    only_if: Any = None,
+) -> list[Notice]:  # fmt: skip
+    """Give back a worker's previews held too long (or all of them: at its restart, or
+    when another worker takes over a dead one's, with ``only_if`` re-checked per row).
 
     Returns the events telling each agent its record was taken back.
     """
@@ -151,6 +174,8 @@ def release_previews(
             if only_expired and _lease_alive(contact, worker_id, now):
                 continue
             attempt_id, agent = attempt.id or 0, attempt.agent_user_id
+            if not _take(session, attempt_id, only_if):
+                continue  # called, skipped or given back by another process meanwhile
             if agent is not None:
                 ids = (attempt_id, attempt.contact_id, attempt.campaign_id)
                 notices.append((agent, call_payload(PREVIEW_EXPIRED, *ids)))

@@ -13,7 +13,9 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
+from sqlalchemy import update as sql_update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
@@ -139,6 +141,9 @@ class CallRecorder:
                 return None
             was_connected = attempt.connected_at is not None
             _copy_telephony(attempt, update)
+            if update.result is CallResult.ENDED_WHILE_DISCONNECTED:
+                # Gone from the PBX while nobody listened: its end is only known as of now.
+                attempt.ended_at = now
             log.debug("call update: %s", update.state.value)
             connected = False
             if update.state is CallState.CONNECTED and not was_connected:
@@ -146,27 +151,34 @@ class CallRecorder:
             elif update.state is CallState.ENDED and update.result is not None:
                 self._end(session, attempt, update.result, now)
             session.add(attempt)
-            return RecordedUpdate(
-                attempt_id=attempt.id or 0,
-                contact_id=attempt.contact_id,
-                campaign_id=attempt.campaign_id,
-                agent_user_id=attempt.agent_user_id,
-                connected=connected,
-                ended=update.state is CallState.ENDED,
-                result=attempt.result,
-            )
+            return _recorded(attempt, connected=connected, ended=update.state is CallState.ENDED)
 
-    def close_unsent(self, attempt_id: int, result: CallResult) -> None:
-        """End an attempt the PBX never heard of (say, a number refused before sending)."""
+    def close_unsent(
+        self, attempt_id: int, result: CallResult, *, only_if: Any = None
+    ) -> RecordedUpdate | None:
+        """End an attempt the PBX will say nothing about (never sent, or lost with its worker).
+
+        The attempt is taken by one conditional UPDATE (still open, and ``only_if``
+        holds), so two processes closing it at once close it once. Returns what was
+        stored, None when it was closed already.
+        """
         now = self._clock()
+        conditions = [col(CallAttempt.id) == attempt_id, col(CallAttempt.result).is_(None)]
+        if only_if is not None:
+            conditions.append(only_if)
         with bound_attempt(attempt_id), session_scope(self._engine) as session:
-            attempt = session.get(CallAttempt, attempt_id)
-            if attempt is None or attempt.result is not None:
-                return
-            attempt.state = CallState.ENDED.value
-            attempt.ended_at = now
+            taken = session.execute(
+                sql_update(CallAttempt)
+                .where(*conditions)
+                .values(state=CallState.ENDED.value, ended_at=now, result=result.value)
+                .execution_options(synchronize_session=False)
+            )
+            attempt = session.get(CallAttempt, attempt_id) if taken.rowcount == 1 else None  # type: ignore[attr-defined]
+            if attempt is None:
+                return None
             self._end(session, attempt, result, now)
             session.add(attempt)
+            return _recorded(attempt, connected=False, ended=True)
 
     def _connect(
         self, session: Session, attempt: CallAttempt, update: CallUpdate, now: datetime
@@ -211,6 +223,18 @@ class CallRecorder:
         if contact.status == IN_PROGRESS and not talked:
             _reschedule(session, contact, attempt, final, now)
         session.add(contact)
+
+
+def _recorded(attempt: CallAttempt, *, connected: bool, ended: bool) -> RecordedUpdate:
+    return RecordedUpdate(
+        attempt_id=attempt.id or 0,
+        contact_id=attempt.contact_id,
+        campaign_id=attempt.campaign_id,
+        agent_user_id=attempt.agent_user_id,
+        connected=connected,
+        ended=ended,
+        result=attempt.result,
+    )
 
 
 def _is_current(session: Session, contact: CampaignContact, attempt: CallAttempt) -> bool:

@@ -29,17 +29,18 @@ from datetime import datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from dialer.calling import presence
+from dialer.calling import liveness, presence
 from dialer.calling import preview as previews
 from dialer.calling.agent_lines import AgentLineError, AgentLines
 from dialer.calling.dialing import CallPlacer, Clock, DialConfig, PlacedCall
 from dialer.calling.events import PREVIEW, call_payload
 from dialer.calling.recorder import CallRecorder, RecordedUpdate
 from dialer.calling.snapshot import DialTarget, build_snapshot, dial_targets
+from dialer.calling.takeover import take_over_dead
 from dialer.calling.trunk_health import TrunkChange, TrunkHealth
 from dialer.calling.trunk_state import save_trunk_state
 from dialer.db import session_scope
-from dialer.models import CallAttempt
+from dialer.models import CallAttempt, utcnow
 from dialer.pacing import CallStatsEstimator, PacingDecision, PacingMode, decide
 from dialer.selection import claim_contacts, release_expired_leases, renew_lease
 from telephony.ami.client import AmiClient
@@ -74,6 +75,7 @@ class DialerWorker:
         recorder: CallRecorder,
         config: DialConfig,
         clock: Clock,
+        wall_clock: Clock = utcnow,
     ) -> None:
         self._engine = engine
         self._client = client
@@ -88,6 +90,9 @@ class DialerWorker:
         # Answered predictive calls no agent was free for, oldest first.
         self._waiting: dict[int, tuple[CallUpdate, RecordedUpdate]] = {}
         self._ticks = 0
+        # Liveness is real time (a process dies in real time, whatever the dialer's clock).
+        self._wall_clock = wall_clock
+        self._last_beat: datetime | None = None
         self.draining = False  # stopping: no new call, the live ones end
         self._ticking = asyncio.Lock()
         self.decisions: dict[TargetKey, PacingDecision] = {}
@@ -96,6 +101,13 @@ class DialerWorker:
         self._trunk_changed = False
         recorder.on_waiting = self.hand_over
         recorder.on_recorded = self._follow
+
+    def agent_line(self, user_id: int) -> str:
+        """The agent's dial string as the PBX knows it, or "" when it has none any more."""
+        try:
+            return self._lines.line_of(user_id)
+        except AgentLineError:
+            return ""
 
     @property
     def live_calls(self) -> int:
@@ -173,8 +185,9 @@ class DialerWorker:
 
     # -- bookkeeping ---------------------------------------------------------
     def _housekeeping(self, now: datetime) -> list[previews.Notice]:
+        notices = self._keep_alive(now)
         # Before the lease sweep: a preview held too long is given back whole (agent too).
-        notices = previews.release_previews(self._engine, self._config.worker_id, now)
+        notices += previews.release_previews(self._engine, self._config.worker_id, now)
         with session_scope(self._engine) as session:
             presence.settle_wrap_ups(session, now)
         third = self._config.lease_seconds / 3
@@ -191,6 +204,25 @@ class DialerWorker:
         if self._ticks % RELEASE_EVERY_TICKS == 1:
             release_expired_leases(self._engine, now)
         return notices
+
+    def _keep_alive(self, now: datetime) -> list[previews.Notice]:
+        """Beat every few seconds, and take over the workers that stopped beating."""
+        wall = self._wall_clock()
+        dead_after = self._config.dead_after_seconds
+        last = self._last_beat
+        if last is not None and (wall - last).total_seconds() < liveness.beat_every(dead_after):
+            return []
+        liveness.beat(self._engine, self._config.worker_id, wall)
+        self._last_beat = wall
+        return take_over_dead(
+            self._engine, self._recorder, self._config.worker_id, wall, dead_after, now
+        )
+
+    def adopt(self, attempt_id: int, contact_id: int, connected: bool, now: datetime) -> None:
+        """A call an earlier life placed and the PBX may still have: live until it ends."""
+        self._live.add(attempt_id)
+        if not connected:  # an agent on the call holds the contact without a lease
+            self._leased[attempt_id] = _Leased(contact_id, now)
 
     def _follow(self, update: CallUpdate, recorded: RecordedUpdate) -> None:
         if not update.waiting_for_agent:

@@ -1,4 +1,4 @@
-"""``dialer fund add`` and ``dialer campaign add``."""
+"""``dialer fund add``, ``dialer campaign add``, ``dialer user add|disable``."""
 
 from __future__ import annotations
 
@@ -86,3 +86,16 @@ def edit_user(
             raise fail(str(error)) from error
         shown = user.phone_endpoint or "aucun"
         console.print(f"Compte {user.username} : poste {shown}.")
+
+
+@user_app.command("disable")
+def disable(username: str) -> None:
+    """Désactive un compte : il ne peut plus se connecter, ses sessions ouvertes prennent fin."""
+    from dialer.accounts.users import disable_user, find_user
+
+    with session_scope(runtime().engine) as session:
+        user = find_user(session, username)
+        if user is None:
+            raise fail(f"Compte inconnu : {username}.")
+        disable_user(session, user)
+        console.print(f"Compte {user.username} désactivé ; ses sessions ouvertes sont fermées.")

@@ -1,7 +1,7 @@
 """The data model. Importing this package registers every table on SQLModel.metadata."""
 
 from consent.models import ConsentEntry
-from dialer.models.accounts import AgentPresence, User
+from dialer.models.accounts import AgentPresence, User, UserSession
 from dialer.models.base import utcnow
 from dialer.models.calls import TRUNK_STATE_FRESH_FOR, CallAttempt, Outcome, TrunkState
 from dialer.models.campaigns import Campaign, CampaignAgent, Wave, WaveMember
@@ -11,6 +11,7 @@ from dialer.models.imports import ImportJob
 from dialer.models.people import CampaignContact, Person
 from dialer.models.stats import DailyStat
 from dialer.models.trail import AccessEntry
+from dialer.models.workers import WorkerHeartbeat
 from scripts.models import ScriptVersion
 
 __all__ = [
@@ -33,7 +34,9 @@ __all__ = [
     "Person",
     "ScriptVersion",
     "User",
+    "UserSession",
     "Wave",
     "WaveMember",
+    "WorkerHeartbeat",
     "utcnow",
 ]

@@ -1,4 +1,4 @@
-"""People who sign in (agents, managers, DPO, administrators) and agent presence."""
+"""People who sign in (agents, managers, DPO, administrators), their sessions, agent presence."""
 
 from __future__ import annotations
 
@@ -34,3 +34,17 @@ class AgentPresence(SQLModel, table=True):
     worker_id: str | None = Field(default=None, max_length=64)
     since: NaiveDatetime = Field(default_factory=utcnow)
     wrap_up_until: NaiveDatetime | None = None
+
+
+class UserSession(SQLModel, table=True):
+    """One signed-in session, named by the id its cookie carries.
+
+    Every web process checks it on each request, so signing out, disabling the account
+    or changing the password closes it everywhere at once, and for good.
+    """
+
+    id: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    created_at: NaiveDatetime = Field(default_factory=utcnow)
+    expires_at: NaiveDatetime = Field(index=True)
+    revoked_at: NaiveDatetime | None = None

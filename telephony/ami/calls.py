@@ -110,6 +110,25 @@ class CallTracker:
         self._by_action[action_id] = call
         return call.snapshot(call.created_at)
 
+    def adopt(
+        self, attempt_id: str, channel_id: str, other_channel_id: str, agent: str,
+        state: CallState, created_at: float, answered_at: float | None,
+        connected_at: float | None,
+    ) -> None:  # fmt: skip
+        """Follow again a call placed by an earlier life of this process.
+
+        Its earlier events are lost: its channel's Hangup alone ends it, and the
+        next login's reconciliation closes it if the PBX no longer has it.
+        """
+        call = Call(
+            attempt_id, channel_id, other_channel_id, f"adopted-{channel_id}", agent,
+            created_at, state=state, answered_at=answered_at, connected_at=connected_at,
+            response_seen=answered_at is not None, channel_seen=True, events_missed=True,
+        )  # fmt: skip
+        self._by_uniqueid[channel_id] = call
+        self._by_uniqueid[other_channel_id] = call
+        self._by_action[call.action_id] = call
+
     def get(self, channel_id: str) -> Call | None:
         return self._by_uniqueid.get(channel_id)
 

@@ -36,7 +36,7 @@ from telephony.ami.frames import (
 )
 from telephony.ami.ratelimit import DEFAULT_RATE, TrunkLimiter
 from telephony.ami.updates import CallObserver, CallUpdate
-from telephony.results import CallResult
+from telephony.results import CallResult, CallState
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +126,11 @@ class AmiClient:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._delivery
 
+    async def settle(self, timeout_s: float = 5.0) -> None:
+        """Wait until the observer has every update known so far (say, after a login)."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._updates.join(), timeout_s)
+
     @property
     def connected(self) -> bool:
         return self.connection.logged_in
@@ -164,6 +169,19 @@ class AmiClient:
             self._close(req.channel_id, CallResult.FAILED)
             raise AmiActionError("Originate", str(reply.get("Message", "")))
         return first
+
+    def adopt(
+        self, attempt_id: str, state: CallState, agent: str, created_at: float,
+        answered_at: float | None = None, connected_at: float | None = None,
+    ) -> str:  # fmt: skip
+        """Follow a call an earlier life placed (before ``start``: the login checks it
+        is still up, else it ends ``ended_while_disconnected``); returns its channel id."""
+        channel_id = f"dialer-{attempt_id}"
+        self.tracker.adopt(
+            attempt_id, channel_id, f"{channel_id}-2", agent, state, created_at, answered_at,
+            connected_at,
+        )  # fmt: skip
+        return channel_id
 
     async def hangup(self, channel_id: str, cause: int = 16) -> None:
         await self._checked({"Action": "Hangup", "Channel": channel_id, "Cause": str(cause)})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable
 from datetime import datetime
 from typing import Any
 
@@ -14,13 +14,23 @@ from sqlmodel import Session, col, select
 
 from dialer.agents import AgentState, IllegalTransition
 from dialer.calling import presence
-from dialer.calling.events import ScreenPopBus
+from dialer.calling.events import ScreenPopBus, Subscription
 from dialer.calling.preview import PREVIEW
-from dialer.models import AgentPresence, CallAttempt, Campaign, CampaignAgent, Outcome, User
+from dialer.models import (
+    AgentPresence,
+    CallAttempt,
+    Campaign,
+    CampaignAgent,
+    Outcome,
+    User,
+    utcnow,
+)
 from web.deps import DbSession, FormDep, current_time
 from web.desk.access import AgentUser
 from web.forms import field_text
 from web.render import render
+from web.security.sessions import session_user_id
+from web.state import web_state
 
 router = APIRouter()
 
@@ -151,28 +161,35 @@ def leave_campaign(request: Request, user: AgentUser, db: DbSession) -> Response
 
 
 async def _events(
-    request: Request, bus: ScreenPopBus | None, user_id: int
+    request: Request, bus: ScreenPopBus | None, user_id: int, signed_in: Callable[[], bool]
 ) -> AsyncGenerator[str, None]:
     # Subscribed before the first byte: once the browser sees the stream, no pop is lost.
     subscription = bus.open(user_id) if bus is not None else None
     try:
         yield "retry: 2000\n\n"
         while True:
-            if subscription is None:
-                await asyncio.sleep(HEARTBEAT_S)
-                yield ": aucun service de numérotation\n\n"
-                continue
-            try:
-                payload = await asyncio.wait_for(subscription.next(), HEARTBEAT_S)
-            except TimeoutError:
-                if await request.is_disconnected():
-                    return
-                yield ": battement\n\n"
-                continue
-            yield f"event: {payload['kind']}\ndata: {json.dumps(payload)}\n\n"
+            frame = await _next_frame(request, subscription)
+            if frame is None:
+                return
+            # Signed out, disabled or a new password, maybe on another process: stop here.
+            if not await asyncio.to_thread(signed_in):
+                return
+            yield frame
     finally:
         if subscription is not None:
             subscription.close()
+
+
+async def _next_frame(request: Request, subscription: Subscription | None) -> str | None:
+    """The next event or heartbeat frame; None when the browser has gone."""
+    if subscription is None:
+        await asyncio.sleep(HEARTBEAT_S)
+        return ": aucun service de numérotation\n\n"
+    try:
+        payload = await asyncio.wait_for(subscription.next(), HEARTBEAT_S)
+    except TimeoutError:
+        return None if await request.is_disconnected() else ": battement\n\n"
+    return f"event: {payload['kind']}\ndata: {json.dumps(payload)}\n\n"
 
 
 def screen_pop_bus(request: Request) -> ScreenPopBus | None:
@@ -189,7 +206,15 @@ def desk_events(request: Request, user: AgentUser, db: DbSession) -> Response:
     # The stream outlives the request's session: give its connection back now.
     db.close()
     bus = screen_pop_bus(request)
+    engine, cookie, user_id = web_state(request).runtime.engine, dict(request.session), user.id
+
+    def signed_in() -> bool:
+        with Session(engine) as check:
+            return session_user_id(cookie, check, utcnow()) == user_id
+
     headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
     return StreamingResponse(
-        _events(request, bus, user.id or 0), media_type="text/event-stream", headers=headers
+        _events(request, bus, user.id or 0, signed_in),
+        media_type="text/event-stream",
+        headers=headers,
     )

@@ -46,11 +46,13 @@ def login(request: Request, form: FormDep, db: DbSession, state: WebStateDep) ->
     if not result.ok or result.user is None:
         context = {"next": target, "error": result.message_fr, "username": username}
         return render(request, "connexion.html", context, status=401)
-    start_session(request.session, result.user, state.secret_key)
+    start_session(request.session, result.user, state.secret_key, db, utcnow())
+    db.commit()
     return RedirectResponse(target, status_code=303)
 
 
 @router.post("/deconnexion")
-def logout(request: Request, state: WebStateDep) -> Response:
-    end_session(request.session, state.revoked)
+def logout(request: Request, db: DbSession) -> Response:
+    end_session(request.session, db, utcnow())
+    db.commit()
     return RedirectResponse("/connexion", status_code=303)

@@ -2,9 +2,10 @@
 
 The cookie itself is Starlette's SessionMiddleware (itsdangerous-signed, HttpOnly,
 SameSite=Lax, Secure when asked). It carries a random session id, the CSRF token,
-the user id and a fingerprint of the password hash, so changing a password ends
-every session opened with the old one. Signing out records the session id as
-revoked for the rest of the cookie's life.
+the user id and a fingerprint of the password hash. The session id names a row of
+the database (``dialer.accounts.sessions``) that every web process reads on each
+request: signing out, disabling the account or changing the password closes it on
+all of them at once, and a restart forgets nothing.
 """
 
 from __future__ import annotations
@@ -12,36 +13,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import threading
-import time
-from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
+from sqlmodel import Session
+
+from dialer.accounts.sessions import close_session, open_session, session_is_open
 from dialer.models import User
 
 SESSION_COOKIE = "dialer_session"
 SESSION_MAX_AGE_S = 10 * 60 * 60  # one working day
-
-
-class RevokedSessions:
-    """Session ids signed out before their cookie expired (process-local)."""
-
-    def __init__(self, ttl_s: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self.ttl_s = ttl_s
-        self.clock = clock
-        self._until: dict[str, float] = {}
-        self._lock = threading.Lock()
-
-    def revoke(self, sid: str) -> None:
-        now = self.clock()
-        with self._lock:
-            self._until = {k: v for k, v in self._until.items() if v > now}
-            self._until[sid] = now + self.ttl_s
-
-    def is_revoked(self, sid: str) -> bool:
-        with self._lock:
-            until = self._until.get(sid)
-        return until is not None and until > self.clock()
 
 
 def password_fingerprint(secret_key: str, user: User) -> str:
@@ -58,27 +39,31 @@ def ensure_csrf_token(session: dict[str, Any]) -> str:
     return token
 
 
-def start_session(session: dict[str, Any], user: User, secret_key: str) -> None:
+def start_session(
+    session: dict[str, Any], user: User, secret_key: str, db: Session, now: datetime
+) -> None:
     """Rotate: a fresh id and CSRF token, nothing kept from before sign-in."""
     session.clear()
     session["sid"] = secrets.token_urlsafe(24)
     session["csrf"] = secrets.token_urlsafe(32)
     session["uid"] = user.id
     session["fp"] = password_fingerprint(secret_key, user)
+    open_session(db, session["sid"], user.id or 0, now, SESSION_MAX_AGE_S)
 
 
-def end_session(session: dict[str, Any], revoked: RevokedSessions) -> None:
+def end_session(session: dict[str, Any], db: Session, now: datetime) -> None:
     sid = session.get("sid")
     if isinstance(sid, str):
-        revoked.revoke(sid)
+        close_session(db, sid, now)
     session.clear()
 
 
-def session_user_id(session: dict[str, Any], revoked: RevokedSessions) -> int | None:
+def session_user_id(session: dict[str, Any], db: Session, now: datetime) -> int | None:
+    """The signed-in user's id, if the cookie names a session still open."""
     uid, sid = session.get("uid"), session.get("sid")
-    if not isinstance(uid, int) or not isinstance(sid, str) or revoked.is_revoked(sid):
+    if not isinstance(uid, int) or not isinstance(sid, str):
         return None
-    return uid
+    return uid if session_is_open(db, sid, uid, now) else None
 
 
 def session_matches(session: dict[str, Any], user: User, secret_key: str) -> bool:

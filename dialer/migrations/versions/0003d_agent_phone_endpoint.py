@@ -1,7 +1,7 @@
 """agent accounts carry their phone's endpoint; trunk state per worker
 
 Revision ID: 0003d
-Revises: 0002
+Revises: 0003c
 """
 
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlmodel
 from alembic import op
 
 revision = "0003d"
-down_revision = "0002"
+down_revision = "0003c"
 branch_labels = None
 depends_on = None
 

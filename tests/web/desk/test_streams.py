@@ -5,11 +5,16 @@ from __future__ import annotations
 import asyncio
 import json
 
+import pytest
 from fastapi import FastAPI
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
 from starlette.requests import Request
 from starlette.types import Message
 
+from dialer.accounts.sessions import close_session, open_session, session_is_open
 from dialer.calling.events import SCREEN_POP, ScreenPopBus, call_payload
+from dialer.models import User, utcnow
 from tests.web.conftest import World
 from web.desk.router import _events
 from web.live.router import _stream
@@ -28,7 +33,7 @@ def open_request() -> Request:
 
 async def test_desk_stream_subscribes_before_its_first_byte_and_frames_each_pop() -> None:
     bus = ScreenPopBus()
-    stream = _events(open_request(), bus, 7)
+    stream = _events(open_request(), bus, 7, lambda: True)
     assert await anext(stream) == "retry: 2000\n\n"
     assert bus.subscribers(7) == 1  # a pop published from now on reaches this desk
     bus.publish(7, call_payload(SCREEN_POP, 41, 5, 3))
@@ -52,3 +57,32 @@ async def test_dashboard_stream_sends_json_snapshots(app: FastAPI, world: World)
     assert data["attempts_today"] == 0 and data["left_to_call"] == 0
     assert "brouillon" in data["why_idle"]
     await stream.aclose()
+
+
+async def test_desk_stream_ends_once_its_session_is_closed_by_any_process(
+    engine: Engine,
+) -> None:
+    """Signed out elsewhere (another web process): the open stream stops at its next frame."""
+    with Session(engine) as db:
+        db.add(User(username="agent7", full_name="Agent", role="agent", password_hash="-"))
+        db.commit()
+        user_id = db.exec(select(User.id)).one() or 0
+        open_session(db, "sid-7", user_id, utcnow(), 3600)
+        db.commit()
+
+    def signed_in() -> bool:
+        with Session(engine) as db:
+            return session_is_open(db, "sid-7", user_id, utcnow())
+
+    bus = ScreenPopBus()
+    stream = _events(open_request(), bus, user_id, signed_in)
+    assert await anext(stream) == "retry: 2000\n\n"
+    bus.publish(user_id, call_payload(SCREEN_POP, 41, 5, 3))
+    assert (await anext(stream)).startswith("event: screen_pop")
+    with Session(engine) as db:
+        close_session(db, "sid-7", utcnow())
+        db.commit()
+    bus.publish(user_id, call_payload(SCREEN_POP, 42, 6, 3))
+    with pytest.raises(StopAsyncIteration):
+        await anext(stream)
+    assert bus.subscribers(user_id) == 0
