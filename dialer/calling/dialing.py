@@ -34,6 +34,7 @@ from dialer.eligibility.windows import in_calling_window, to_local
 from dialer.models import CallAttempt, CampaignContact
 from dialer.observability.logging import bound_attempt
 from dialer.selection import Claim
+from dialer.selection.locks import release_locks
 from dialer.territories import Territory
 from telephony.ami.client import AmiClient, OriginateRequest
 from telephony.ami.errors import AmiActionError, AmiNotConnected, OriginateUncertain
@@ -99,6 +100,7 @@ def give_back(
         # The agent's row points at the attempt: let go of it before the attempt goes.
         presence.release_agent(session, agent_user_id, now)
         session.flush()
+    release_locks(session, [attempt_id])
     attempt = session.get(CallAttempt, attempt_id)
     if attempt is not None and attempt.result is None:
         session.delete(attempt)

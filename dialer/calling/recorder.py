@@ -24,6 +24,7 @@ from dialer.campaigns.policies import CallingPolicy, RetryPolicy
 from dialer.db import session_scope
 from dialer.models import CallAttempt, Campaign, CampaignContact
 from dialer.observability.logging import bound_attempt
+from dialer.selection.locks import release_locks
 from telephony.ami.updates import CallUpdate
 from telephony.results import CallResult, CallState
 
@@ -192,6 +193,8 @@ class CallRecorder:
         talked = attempt.connected_at is not None
         final = effective_result(result, talked)
         attempt.result = final.value
+        # The line is free: the person and the number may be called again, anywhere.
+        release_locks(session, [attempt.id or 0])
         if self.on_result is not None:
             self.on_result(attempt.campaign_id, final.value)
         log.info("call ended: %s (campaign %s)", final.value, attempt.campaign_id)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -39,6 +39,7 @@ from dialer.db import session_scope
 from dialer.models import CallAttempt
 from dialer.pacing import CallStatsEstimator, PacingDecision, PacingMode, decide
 from dialer.selection import claim_contacts, release_expired_leases, renew_lease
+from dialer.selection.locks import renew_locks
 from telephony.ami.client import AmiClient
 from telephony.ami.errors import AmiError
 from telephony.ami.updates import CallUpdate
@@ -84,6 +85,7 @@ class DialerWorker:
         # Answered predictive calls no agent was free for, oldest first.
         self._waiting: dict[int, tuple[CallUpdate, RecordedUpdate]] = {}
         self._ticks = 0
+        self._locks_renewed_at: datetime | None = None
         self.draining = False  # stopping: no new call, the live ones end
         self._ticking = asyncio.Lock()
         self.decisions: dict[TargetKey, PacingDecision] = {}
@@ -151,9 +153,20 @@ class DialerWorker:
                     self._config.lease_seconds,
                 )
                 leased.renewed_at = now
+        self._renew_locks(now, third)
         if self._ticks % RELEASE_EVERY_TICKS == 1:
             release_expired_leases(self._engine, now)
         return notices
+
+    def _renew_locks(self, now: datetime, every_s: float) -> None:
+        # This worker is alive: the people and numbers of its open calls (talks
+        # included, which no lease covers) stay locked; a dead worker's lapse.
+        last = self._locks_renewed_at
+        if last is not None and (now - last).total_seconds() < every_s:
+            return
+        expires = now + timedelta(seconds=self._config.lease_seconds)
+        renew_locks(self._engine, self._config.worker_id, expires)
+        self._locks_renewed_at = now
 
     def _follow(self, update: CallUpdate, recorded: RecordedUpdate) -> None:
         if not update.waiting_for_agent:
