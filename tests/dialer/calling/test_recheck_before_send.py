@@ -12,6 +12,8 @@ from sqlalchemy.engine import Engine
 from consent.ledger import record
 from dialer.calling.dialing import CallPlacer, DialConfig, PlacedCall, undo_claim
 from dialer.calling.events import ScreenPopBus
+from dialer.calling.outcome_input import OutcomeInput
+from dialer.calling.outcomes import record_outcome
 from dialer.calling.recorder import CallRecorder
 from dialer.calling.snapshot import DialTarget, dial_targets
 from dialer.db import session_scope
@@ -23,7 +25,7 @@ from telephony.ami.endpoint import AmiEndpoint
 from telephony.ami.frames import DialTemplate
 from telephony.results import CallResult
 from telephony.sim import PbxSimulator, SimulatorConfig
-from tests.dialer.calling.conftest import FakeClock, add_people, make_campaign, rows
+from tests.dialer.calling.conftest import FakeClock, add_agents, add_people, make_campaign, rows
 
 
 @dataclass
@@ -156,5 +158,44 @@ def test_a_closed_orphan_attempt_frees_the_person(engine: Engine, clock: FakeClo
     [claim] = claim_contacts(engine, first, "worker-test", 1, clock.now)
     recorder = CallRecorder(engine, ScreenPopBus(), clock)
     recorder.close_unsent(claim.attempt_id, CallResult.ENDED_WHILE_DISCONNECTED)
+    [again] = claim_contacts(engine, second, "worker-test", 1, clock.now)
+    assert again.person_id == claim.person_id
+
+
+def test_after_a_talk_the_person_is_held_until_the_outcome_is_recorded(
+    engine: Engine, clock: FakeClock
+) -> None:
+    first, second = _two_campaigns_one_person(engine)
+    [agent] = add_agents(engine, first, 1, clock.now)
+    [claim] = claim_contacts(engine, first, "worker-test", 1, clock.now)
+    with session_scope(engine) as session:
+        attempt = session.get_one(CallAttempt, claim.attempt_id)
+        attempt.agent_user_id, attempt.connected_at = agent, clock.now
+        session.add(attempt)
+    clock.advance(seconds=90)
+    CallRecorder(engine, ScreenPopBus(), clock).close_unsent(claim.attempt_id, CallResult.ANSWERED)
+    # The person hung up; the agent is still writing what they said.
+    assert claim_contacts(engine, second, "worker-test", 1, clock.now) == []
+    with session_scope(engine) as session:
+        form = OutcomeInput(interview="accepted", offer="accepted")
+        record_outcome(session, claim.attempt_id, agent, form, now=clock.now)
+    [again] = claim_contacts(engine, second, "worker-test", 1, clock.now)
+    assert again.person_id == claim.person_id
+
+
+def test_an_outcome_written_during_the_talk_does_not_free_the_person(
+    engine: Engine, clock: FakeClock
+) -> None:
+    first, second = _two_campaigns_one_person(engine)
+    [agent] = add_agents(engine, first, 1, clock.now)
+    [claim] = claim_contacts(engine, first, "worker-test", 1, clock.now)
+    with session_scope(engine) as session:
+        attempt = session.get_one(CallAttempt, claim.attempt_id)
+        attempt.agent_user_id, attempt.connected_at = agent, clock.now
+        session.add(attempt)
+        form = OutcomeInput(interview="accepted", offer="accepted")
+        record_outcome(session, claim.attempt_id, agent, form, now=clock.now)
+    assert claim_contacts(engine, second, "worker-test", 1, clock.now) == []
+    CallRecorder(engine, ScreenPopBus(), clock).close_unsent(claim.attempt_id, CallResult.ANSWERED)
     [again] = claim_contacts(engine, second, "worker-test", 1, clock.now)
     assert again.person_id == claim.person_id
