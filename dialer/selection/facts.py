@@ -1,9 +1,13 @@
 """The eligibility facts of a batch of contacts, read from the database in a few queries.
 
 The selection and the claim transaction both hand these facts to the pure rules of
-``dialer.eligibility``. The whole batch is read in three queries (the contacts
-with their person and last refusal, the opted-out people, the reached calls), so the cost
+``dialer.eligibility``. The whole batch is read in a handful of queries (the contacts
+with their person and last refusal, the opted-out people, the person's other identities
+and their refusals, the reached or still-going calls, the live-call locks), so the cost
 follows the batch size, never one round trip per contact.
+
+A person's history spans every campaign and every identity: the Person rows sharing
+a NIR lookup are one insured person, known to several funds.
 """
 
 from __future__ import annotations
