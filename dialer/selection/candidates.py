@@ -1,8 +1,7 @@
 """The next callable contacts of a campaign: an index-friendly SQL pre-filter, then the exact rules.
 
 The SQL keeps only what it can judge cheaply (status, lease, retry and callback
-times, limitation, opt-out, a call in progress to the person or the number,
-territories whose calling window is open, attempts);
+times, limitation, opt-out, territories whose calling window is open, attempts);
 ``check_contact`` then decides on the full facts. Contacts come in three
 segments, each one range of ``ix_contact_queue`` read in index order, so a batch
 costs the same on a campaign of a thousand or a million contacts: callbacks that
@@ -39,8 +38,14 @@ from consent.ledger import opted_out_clause
 from dialer.campaigns.policies import CallingPolicy
 from dialer.eligibility import check_contact, window_open_territories
 from dialer.models import Campaign, CampaignContact, Person, WaveMember
-from dialer.selection.facts import Executor, build_facts, dialect_name, facts_from, person_history
-from dialer.selection.locks import live_lock_clause, person_number
+from dialer.selection.facts import (
+    Executor,
+    build_facts,
+    dialect_name,
+    facts_from,
+    live_calls,
+    person_history,
+)
 
 # A page holds the wanted count plus a margin: the exact rules seldom reject a
 # pre-filtered contact, and a short page costs one more (rare) round.
@@ -105,8 +110,6 @@ def prefilter(dialect: str, *, in_wave: bool = False) -> Any:
         _in_territories(dialect),
         or_(col(Person.phone_e164).is_not(None), col(Person.phone2_e164).is_not(None)),
         ~opted_out_clause(col(_cc.person_id), "call"),
-        # A call in progress to the person (any campaign, any identity) or the number.
-        ~live_lock_clause(col(_cc.person_id), col(Person.nir_lookup), person_number()),
     )
     if in_wave:
         member = exists().where(
@@ -154,11 +157,14 @@ def _eligible(
 ) -> list[int]:
     """The first ``wanted`` callable ids, in order; stops judging once it has them.
 
-    The rows carry the facts; the SQL already left out the opted-out people and
-    those with a call in progress.
+    The rows carry the facts; the SQL already left out the opted-out people. A
+    call in progress elsewhere is judged here, not in the SQL: an anti-join on the
+    (small, fast-changing) lock table made PostgreSQL's planner give up the queue
+    index's order and sort every pending contact.
     """
     person_ids = sorted({row.person_id for row in rows})
-    facts = build_facts(rows, set(), person_history(db, person_ids, now))
+    history = person_history(db, person_ids, now)
+    facts = build_facts(rows, set(), history, live_calls(db, rows, now))
     kept: list[int] = []
     for row in rows:
         if check_contact(facts[row.id], policy, now) is None:

@@ -18,28 +18,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
     Connection,
     DateTime,
-    String,
     bindparam,
-    cast,
     delete,
-    exists,
-    func,
-    literal,
     select,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from dialer.models import CallAttempt, Campaign, LiveCallLock, Person
+from dialer.models import CallAttempt, Campaign, LiveCallLock
 
 Executor = Connection | Session
 
@@ -54,22 +48,6 @@ def lock_keys(person_id: int, nir_lookup: str | None, number: str | None) -> lis
     if number:
         keys.append(f"{NUMBER}{number}")
     return keys
-
-
-def live_lock_clause(person_id: Any, nir_lookup: Any, number: Any) -> ColumnElement[bool]:
-    """A correlated ``EXISTS``: one of the person's keys is held by a lock still alive.
-
-    Parameter ``now`` is the claim's clock; use as ``~live_lock_clause(...)``.
-    """
-    lock = aliased(LiveCallLock, name="live_lock")
-    keys = [
-        literal(PERSON) + cast(person_id, String()),
-        literal(NIR) + nir_lookup,
-        literal(NUMBER) + number,
-    ]
-    return exists().where(
-        col(lock.key).in_(keys), col(lock.expires_at) > bindparam("now", type_=DateTime())
-    )
 
 
 def dialled_number(person: Any) -> str | None:
@@ -164,12 +142,10 @@ class HeldLock:
     campaign_code: str
 
 
-def held_locks(db: Executor, keys: Iterable[str], now: datetime) -> dict[str, HeldLock]:
-    """The live locks among ``keys``, by key, with the campaign holding each."""
-    wanted = sorted(set(keys))
-    if not wanted:
-        return {}
-    query = (
+@cache
+def _held_query() -> Any:
+    # Built once: constructing the statement costs more than running it on a batch.
+    return (
         select(
             col(LiveCallLock.key),
             col(LiveCallLock.contact_id),
@@ -177,11 +153,17 @@ def held_locks(db: Executor, keys: Iterable[str], now: datetime) -> dict[str, He
             col(Campaign.code),
         )
         .join(Campaign, col(Campaign.id) == col(LiveCallLock.campaign_id))
-        .where(col(LiveCallLock.key).in_(wanted), col(LiveCallLock.expires_at) > now)
+        .where(
+            col(LiveCallLock.key).in_(bindparam("keys", expanding=True)),
+            col(LiveCallLock.expires_at) > bindparam("now", type_=DateTime()),
+        )
     )
-    return {row[0]: HeldLock(*row) for row in db.execute(query)}
 
 
-def person_number() -> Any:
-    """The number a claim would dial, as a SQL expression on ``person``."""
-    return func.coalesce(col(Person.phone_e164), col(Person.phone2_e164))
+def held_locks(db: Executor, keys: Iterable[str], now: datetime) -> dict[str, HeldLock]:
+    """The live locks among ``keys``, by key, with the campaign holding each."""
+    wanted = sorted(set(keys))
+    if not wanted:
+        return {}
+    rows = db.execute(_held_query(), {"keys": wanted, "now": now})
+    return {row[0]: HeldLock(*row) for row in rows}
