@@ -237,7 +237,9 @@ def live_calls(db: Executor, rows: Iterable[Any], now: datetime) -> dict[int, Li
     for row, keys in keyed:
         for key in keys:
             lock = held.get(key)
-            if lock is not None and lock.contact_id != row.id:
+            # A contact's own call is not "another" call, while the contact still holds it.
+            own = lock is not None and lock.contact_id == row.id and row.status == "in_progress"
+            if lock is not None and not own:
                 same = lock.campaign_id == row.campaign_id
                 found[row.id] = LiveCall(lock.campaign_code, same_campaign=same)
                 break

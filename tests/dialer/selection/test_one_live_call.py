@@ -11,8 +11,10 @@ from sqlmodel import Session
 from dialer.calling.events import ScreenPopBus
 from dialer.calling.recorder import CallRecorder
 from dialer.db import make_engine, session_scope
+from dialer.eligibility import BlockCode
 from dialer.models import CallAttempt, CampaignContact, LiveCallLock, Person
 from dialer.selection import Claim, claim_contacts, release_expired_leases
+from dialer.selection.explain import explain_one
 from dialer.selection.locks import renew_locks
 from telephony.results import CallResult
 from tests.dialer.selection.builders import NOW, World, add_contact, make_world, other_campaign
@@ -152,3 +154,16 @@ def test_a_running_worker_keeps_its_talks_locked_past_the_lease(engine: Engine) 
     with Session(engine) as session:
         held = session.query(LiveCallLock).filter_by(attempt_id=talking.attempt_id).all()
     assert {lock.key for lock in held} == {f"p:{talking.person_id}", f"t:{talking.number_e164}"}
+
+
+def test_a_lapsed_lease_does_not_redial_a_call_still_going(engine: Engine) -> None:
+    world = make_world(engine, "GRIPPE-75")
+    contact, _ = add_contact(world)
+    claim_contacts(engine, world.campaign_id, "w1", 1, NOW, lease_seconds=60)
+    renew_locks(engine, "w1", NOW + timedelta(seconds=200))  # its worker is still running
+    later = NOW + timedelta(seconds=100)
+    assert release_expired_leases(engine, later) == 1
+    assert claim_contacts(engine, world.campaign_id, "w2", 1, later) == []
+    explanation = explain_one(engine, contact, later)
+    assert explanation.block is not None and explanation.block.code == BlockCode.LIVE_CALL
+    assert "Appel en cours vers cette personne ou ce numéro (GRIPPE-75)." in explanation.text_fr
