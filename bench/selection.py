@@ -272,6 +272,7 @@ def measure_claim(engine: Engine, campaign_id: int, runs: int, count: int) -> di
 def _give_back(engine: Engine, worker: str) -> None:
     cc = CampaignContact
     with engine.begin() as conn:
+        conn.execute(text("DELETE FROM livecalllock WHERE worker_id = :w"), {"w": worker})
         conn.execute(text("DELETE FROM callattempt WHERE worker_id = :w"), {"w": worker})
         conn.execute(
             update(cc)

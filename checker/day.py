@@ -13,7 +13,7 @@ from checker.dial_log import DialCall, DialLog
 
 _ATTEMPTS = """
 SELECT a.id, a.person_id, a.campaign_id, a.created_at, a.result, a.answered_at,
-       p.time_zone, p.territory, p.limited, c.calling_policy, c.theme
+       p.time_zone, p.territory, p.limited, p.nir_lookup, c.calling_policy, c.theme
 FROM callattempt a
 JOIN person p ON p.id = a.person_id
 JOIN campaign c ON c.id = a.campaign_id
@@ -33,6 +33,7 @@ class AttemptFacts:
     limited: bool
     policy: dict[str, Any]
     theme: str
+    nir_lookup: str | None = None  # shared by one insured person's rows in several funds
 
 
 @dataclass
@@ -75,6 +76,7 @@ def _facts(row: RowMapping) -> AttemptFacts:
         limited=as_bool(row["limited"]),
         policy=dict(policy),
         theme=str(row["theme"]),
+        nir_lookup=row["nir_lookup"],
     )
 
 

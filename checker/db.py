@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection, RowMapping
@@ -18,12 +18,14 @@ from sqlalchemy.engine import Connection, RowMapping
 # Bound parameters per IN list: far under SQLite's and PostgreSQL's limits.
 CHUNK = 500
 
+Key = TypeVar("Key", int, str)
+
 
 def fetch(conn: Connection, sql: str, **params: Any) -> Sequence[RowMapping]:
     return conn.execute(text(sql), params).mappings().all()
 
 
-def fetch_in(conn: Connection, sql: str, ids: Iterable[int], **params: Any) -> list[RowMapping]:
+def fetch_in(conn: Connection, sql: str, ids: Iterable[Key], **params: Any) -> list[RowMapping]:
     """Rows of ``sql`` whose ``:ids`` list is bound chunk by chunk."""
     query = text(sql).bindparams(bindparam("ids", expanding=True))
     unique = sorted(set(ids))

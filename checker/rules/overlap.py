@@ -1,7 +1,9 @@
 """Rule 4: never two calls at once to the same person, nor to the same number.
 
-A call lasts from its dial line to its end line; a call the log never ended is
-taken as still going, so anything dialled after it to the same person overlaps.
+Whatever the campaigns: a person is one Person row, or several that share a NIR
+lookup (the same insured person in two funds' files). A call lasts from its dial
+line to its end line; a call the log never ended is taken as still going, so
+anything dialled after it to the same person overlaps.
 """
 
 from __future__ import annotations
@@ -16,15 +18,32 @@ from checker.report import Breach, RuleResult
 RULE = "simultaneous_dial"
 
 
+def _identities(day: Day) -> dict[str, str]:
+    """By NIR lookup shared by several people called in the period, the report's subject."""
+    people: dict[str, set[int]] = defaultdict(set)
+    for call in day.calls:
+        attempt = day.attempt_of(call)
+        if attempt is not None and attempt.nir_lookup:
+            people[attempt.nir_lookup].add(attempt.person_id)
+    return {
+        nir: "personnes " + " et ".join(str(p) for p in sorted(ids)) + " (même NIR)"
+        for nir, ids in people.items()
+        if len(ids) > 1
+    }
+
+
 def _groups(day: Day) -> dict[tuple[int, str], list[DialCall]]:
-    """Calls by person, then by number: a pair is reported under the person when known."""
+    """Calls by person, by identity, then by number: a pair is reported under the first."""
     groups: dict[tuple[int, str], list[DialCall]] = defaultdict(list)
+    identities = _identities(day)
     for call in day.calls:
         attempt = day.attempt_of(call)
         if attempt is not None:
             groups[(0, f"personne {attempt.person_id}")].append(call)
+            if attempt.nir_lookup in identities:
+                groups[(1, identities[attempt.nir_lookup])].append(call)
         if call.number:
-            groups[(1, f"numéro {call.number}")].append(call)
+            groups[(2, f"numéro {call.number}")].append(call)
     return groups
 
 

@@ -4,9 +4,10 @@ The claim has already written the attempt, so every call placed is on record
 before the PBX hears of it. What happens when sending fails depends on whether
 the PBX may have received the action:
 
-- nothing was sent (not connected, a value refused by the frame checks): the
-  claim is undone, the attempt row removed and the contact pending again, as if
-  the tick had never picked it;
+- nothing was sent (not connected, a value refused by the frame checks, or the
+  last look found the window closed or the person opted out, limited or having
+  refused meanwhile): the claim is undone, the attempt row and its live-call
+  locks removed and the contact pending again, as if the tick had never picked it;
 - the number itself is not callable: the attempt ends ``invalid_number``;
 - sent but not acknowledged (``OriginateUncertain``): nothing is done here, and
   above all no redial; the adapter delivers the final update when it learns it;
@@ -31,10 +32,13 @@ from dialer.calling.recorder import CallRecorder
 from dialer.calling.rescheduling import IN_PROGRESS, PENDING
 from dialer.calling.snapshot import DialTarget
 from dialer.db import session_scope
+from dialer.eligibility import BlockCode
 from dialer.eligibility.windows import in_calling_window, to_local
 from dialer.models import CallAttempt, CampaignContact
 from dialer.observability.logging import bound_attempt
 from dialer.selection import Claim
+from dialer.selection.locks import release_locks
+from dialer.selection.recheck import block_before_send
 from dialer.territories import Territory
 from telephony.ami.client import AmiClient, OriginateRequest
 from telephony.ami.errors import AmiActionError, AmiNotConnected, OriginateUncertain
@@ -104,6 +108,7 @@ def give_back(
         # The agent's row points at the attempt: let go of it before the attempt goes.
         presence.release_agent(session, agent_user_id, now)
         session.flush()
+    release_locks(session, [attempt_id])
     attempt = session.get(CallAttempt, attempt_id)
     if attempt is not None and attempt.result is None:
         session.delete(attempt)
@@ -134,6 +139,21 @@ def still_in_window(target: DialTarget, call: PlacedCall, now: datetime) -> bool
     )
 
 
+def still_callable(
+    engine: Engine, target: DialTarget, call: PlacedCall, now: datetime
+) -> str | None:
+    """None when the person may still be called now; else the code of the rule that stops it.
+
+    Read from the database right before sending: an opt-out, a limitation or a
+    refusal recorded since the claim, even a second before, is honoured.
+    """
+    if not still_in_window(target, call, now):
+        return BlockCode.OUTSIDE_WINDOW.value
+    with engine.connect() as conn:
+        block = block_before_send(conn, call.claim.person_id, target.calling, now)
+    return None if block is None else block.code
+
+
 class CallPlacer:
     def __init__(
         self,
@@ -161,11 +181,12 @@ class CallPlacer:
 
     async def _place(self, target: DialTarget, call: PlacedCall) -> bool:
         attempt_id = call.claim.attempt_id
-        if not still_in_window(target, call, self._clock()):
-            # Claimed near the end of a window but sent after it: never call late.
-            log.info(
-                "attempt %s: calling window closed before sending, claim given back", attempt_id
-            )
+        stopped = await asyncio.to_thread(still_callable, self._engine, target, call, self._clock())
+        if stopped is not None:
+            # Claimed near the end of a window but sent after it, or the person opted
+            # out, was limited or refused meanwhile: never call. The contact is pending
+            # again, where the selection's own rules keep it from being dialled.
+            log.info("attempt %s: %s before sending, claim given back", attempt_id, stopped)
             await asyncio.to_thread(
                 undo_claim, self._engine, call, self._config.worker_id, self._clock()
             )

@@ -31,6 +31,7 @@ from dialer.calling.rescheduling import (
 from dialer.campaigns.policies import RetryPolicy
 from dialer.feed.outbox import emit_outcome_events
 from dialer.models import CallAttempt, Campaign, CampaignContact, Outcome, Person, User, utcnow
+from dialer.selection.locks import release_locks
 
 # Outcome field -> Person column a contact change rewrites.
 _PERSON_COLUMNS = {
@@ -92,6 +93,9 @@ def record_outcome(
     _apply_progress(contact, checked, RetryPolicy.model_validate(campaign.retry_policy or {}), at)
     session.add_all([person, contact])
     presence.start_wrap_up(session, agent_user_id, attempt_id, campaign.wrap_up_seconds, at)
+    if attempt.result is not None:
+        # The call is over and its outcome known: other campaigns may call the person.
+        release_locks(session, [attempt_id])
     session.flush()
     # Same transaction as the outcome (outbox): the fund gets exactly what was recorded.
     emit_outcome_events(session, outcome, campaign.fund_id)

@@ -24,8 +24,9 @@ from dialer.calling.events import CALL_ENDED, SCREEN_POP, Payload, ScreenPopBus,
 from dialer.calling.rescheduling import IN_PROGRESS, after_call_result
 from dialer.campaigns.policies import CallingPolicy, RetryPolicy
 from dialer.db import session_scope
-from dialer.models import CallAttempt, Campaign, CampaignContact
+from dialer.models import CallAttempt, Campaign, CampaignContact, Outcome
 from dialer.observability.logging import bound_attempt
+from dialer.selection.locks import release_locks
 from telephony.ami.updates import CallUpdate
 from telephony.results import CallResult, CallState
 
@@ -206,6 +207,11 @@ class CallRecorder:
         talked = attempt.connected_at is not None
         final = effective_result(result, talked)
         attempt.result = final.value
+        if not talked or _has_outcome(session, attempt):
+            # The line is free: the person and the number may be called again, anywhere.
+            release_locks(session, [attempt.id or 0])
+        # Otherwise the person stays held while the agent writes the outcome (which
+        # frees them), at most one lease: nobody renews the locks of an ended call.
         if self.on_result is not None:
             self.on_result(attempt.campaign_id, final.value)
         log.info("call ended: %s (campaign %s)", final.value, attempt.campaign_id)
@@ -235,6 +241,11 @@ def _recorded(attempt: CallAttempt, *, connected: bool, ended: bool) -> Recorded
         ended=ended,
         result=attempt.result,
     )
+
+
+def _has_outcome(session: Session, attempt: CallAttempt) -> bool:
+    found = session.exec(select(Outcome.id).where(Outcome.attempt_id == attempt.id)).first()
+    return found is not None
 
 
 def _is_current(session: Session, contact: CampaignContact, attempt: CallAttempt) -> bool:

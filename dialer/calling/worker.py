@@ -24,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -43,6 +43,7 @@ from dialer.db import session_scope
 from dialer.models import CallAttempt, utcnow
 from dialer.pacing import CallStatsEstimator, PacingDecision, PacingMode, decide
 from dialer.selection import claim_contacts, release_expired_leases, renew_lease
+from dialer.selection.locks import renew_locks
 from telephony.ami.client import AmiClient
 from telephony.ami.errors import AmiError
 from telephony.ami.updates import CallUpdate
@@ -93,6 +94,7 @@ class DialerWorker:
         # Liveness is real time (a process dies in real time, whatever the dialer's clock).
         self._wall_clock = wall_clock
         self._last_beat: datetime | None = None
+        self._locks_renewed_at: datetime | None = None
         self.draining = False  # stopping: no new call, the live ones end
         self._ticking = asyncio.Lock()
         self.decisions: dict[TargetKey, PacingDecision] = {}
@@ -201,6 +203,7 @@ class DialerWorker:
                     self._config.lease_seconds,
                 )
                 leased.renewed_at = now
+        self._renew_locks(now, third)
         if self._ticks % RELEASE_EVERY_TICKS == 1:
             release_expired_leases(self._engine, now)
         return notices
@@ -223,6 +226,16 @@ class DialerWorker:
         self._live.add(attempt_id)
         if not connected:  # an agent on the call holds the contact without a lease
             self._leased[attempt_id] = _Leased(contact_id, now)
+
+    def _renew_locks(self, now: datetime, every_s: float) -> None:
+        # This worker is alive: the people and numbers of its open calls (talks
+        # included, which no lease covers) stay locked; a dead worker's lapse.
+        last = self._locks_renewed_at
+        if last is not None and (now - last).total_seconds() < every_s:
+            return
+        expires = now + timedelta(seconds=self._config.lease_seconds)
+        renew_locks(self._engine, self._config.worker_id, expires)
+        self._locks_renewed_at = now
 
     def _follow(self, update: CallUpdate, recorded: RecordedUpdate) -> None:
         if not update.waiting_for_agent:

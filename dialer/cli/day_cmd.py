@@ -13,8 +13,8 @@ import typer
 from dialer.cli.context import console, fail
 from dialer.cli.main import app
 from dialer.day.compare import compare, first_outcomes, side_by_side
-from dialer.day.options import DayOptions, parse_faults
-from dialer.day.run import DayResult, WorkerKillNeedsPostgres, run_day
+from dialer.day.options import DayOptions, RealPbx, parse_faults
+from dialer.day.run import DayResult, FaultsNeedTheSimulator, WorkerKillNeedsPostgres, run_day
 from dialer.day.summary import summary_text
 from dialer.db import make_engine
 
@@ -49,6 +49,22 @@ def day(
         "être égaux ; seuls les appels retardés par les pannes peuvent différer",
     ),  # fmt: skip
     as_json: bool = typer.Option(False, "--json", help="résultat en JSON"),
+    pacing: str = typer.Option(
+        "predictive", "--pacing", help="mode de la vague : predictive, progressive ou preview"
+    ),
+    pbx_url: str | None = typer.Option(
+        None,
+        "--pbx-url",
+        help="un Asterisk réel (ami://dialer:SECRET@127.0.0.1:5038) au lieu du simulateur : "
+        "la journée se joue alors en temps réel, sans panne",
+    ),  # fmt: skip
+    phones: str = typer.Option(
+        "901,902", "--phones", help="avec --pbx-url : postes PJSIP des agents (téléphones pyVoIP)"
+    ),
+    sip_server: str = typer.Option("127.0.0.1:5060", "--sip-server", help="avec --pbx-url"),
+    dial_template: str = typer.Option(
+        "Local/{national}@sim-persons", "--dial-template", help="avec --pbx-url"
+    ),
     work_dir: Path = typer.Option(Path("var/day"), "--work-dir", help="dossier des journées"),
 ) -> None:
     """Joue une journée complète de campagne, affiche son bilan et le contrôle indépendant."""
@@ -57,13 +73,21 @@ def day(
         chosen = parse_faults(faults)
     except ValueError as error:
         raise fail(str(error)) from None
+    if pacing not in ("predictive", "progressive", "preview"):
+        raise fail(f"Mode inconnu : {pacing} (au choix : predictive, progressive, preview).")
+    pbx = None
+    if pbx_url:
+        endpoints = tuple(p.strip() for p in phones.split(",") if p.strip())
+        pbx = RealPbx(pbx_url, dial_template, phones=endpoints, sip_server=sip_server)
+        # A real PBX runs in real time: a person's 20 s of talk last 20 s.
+        time_factor, agents = 1.0, len(endpoints)
     options = DayOptions(agents=agents, people=people, seed=seed, database_url=database_url,
                          time_factor=time_factor, hours=hours, start_hour=start_hour,
-                         faults=chosen, work_dir=work_dir)  # fmt: skip
+                         faults=chosen, work_dir=work_dir, pacing=pacing, pbx=pbx)  # fmt: skip
     try:
         calm = asyncio.run(run_day(replace(options, faults=frozenset()))) if compare_runs else None
         result = asyncio.run(run_day(options))
-    except WorkerKillNeedsPostgres as error:
+    except (WorkerKillNeedsPostgres, FaultsNeedTheSimulator) as error:
         raise fail(str(error)) from None
     ok = _report(result, calm, as_json)
     if not ok:
@@ -109,6 +133,7 @@ def _extras(result: DayResult) -> str:
         f"sur {result.feed_events}",
         f"  Base : {result.database_url}",
         f"  Journal des numérotations du PBX : {result.dial_log}",
+        *([f"  {result.pbx_note}"] if result.pbx_note else []),
         *(f"  Agent arrêté sur une erreur : {failure}" for failure in result.tally.failures),
     ])  # fmt: skip
 

@@ -70,7 +70,8 @@ def _kill_and_restart(worker: WorkerProcess) -> None:
     worker.start()
 
 
-def calm_down(sim: PbxSimulator, receiver: FundReceiver) -> None:
+def calm_down(sim: PbxSimulator | None, receiver: FundReceiver) -> None:
     """End of day: the standing faults stop, so what was delayed can be delivered."""
-    sim.faults.response_delay_s = 0.0
+    if sim is not None:
+        sim.faults.response_delay_s = 0.0
     receiver.failure_rate = 0.0

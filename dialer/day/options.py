@@ -44,6 +44,24 @@ class FaultPlan:
 
 
 @dataclass(frozen=True)
+class RealPbx:
+    """A real Asterisk (with the project's asterisk/ files) the day dials through.
+
+    The day then runs in real time (a person's Wait(20) lasts 20 s), the agents'
+    phones are pyVoIP phones registered as ``phones`` (the endpoints of pjsip.conf),
+    and the dial log comes off the AMI wire (``pbx_tap``). Faults need the simulator.
+    """
+
+    ami_url: str
+    dial_template: str = "Local/{national}@sim-persons"
+    agent_template: str = "PJSIP/{agent}"
+    phones: tuple[str, ...] = ("901", "902")
+    sip_server: str = "127.0.0.1:5060"
+    # pjsip.conf's placeholders; a real test PBX sets its own.
+    phone_password: str = "CHANGE-ME-agent-{agent}"  # noqa: S105 - pjsip.conf placeholder
+
+
+@dataclass(frozen=True)
 class DayOptions:
     agents: int = 20
     people: int = 2000
@@ -58,6 +76,8 @@ class DayOptions:
     bad_ratio: float = 0.02
     opt_out_ratio: float = 0.03
     tick_seconds: float = 0.05
+    pacing: str = "predictive"
+    pbx: RealPbx | None = None
 
     def has(self, fault: Fault) -> bool:
         return fault in self.faults

@@ -19,6 +19,7 @@ from dialer.day.clock import SimClock, day_start, next_working_day
 from dialer.day.drain import calls_settled, feed_size, settle, until
 from dialer.day.faults import FaultLog, calm_down, start_faults
 from dialer.day.options import DayOptions, Fault
+from dialer.day.real_pbx import RealPbxSide, real_pbx_settings
 from dialer.day.receiver import FundReceiver
 from dialer.day.services import WebApp, WorkerProcess, free_port, start_web_app, worker_process
 from dialer.day.summary import DayFacts, DaySummary, summarise
@@ -56,6 +57,8 @@ class DayResult:
     feed_received: int
     check_text: str = ""
     breaches: list[str] = field(default_factory=list)
+    # Played against a real Asterisk: what the PBX and the agents' phones say after it.
+    pbx_note: str = ""
     check_error: str | None = None
 
     @property
@@ -68,6 +71,10 @@ class WorkerKillNeedsPostgres(ValueError):
     pass
 
 
+class FaultsNeedTheSimulator(ValueError):
+    pass
+
+
 class DayRun:
     def __init__(self, options: DayOptions) -> None:
         if Fault.WORKER_KILL in options.faults and not _is_postgres(options.database_url):
@@ -75,6 +82,11 @@ class DayRun:
                 "La panne worker-kill demande PostgreSQL (--database-url postgresql://…) : "
                 "les fiches d'appel passent du processus de numérotation au serveur web "
                 "par LISTEN/NOTIFY."
+            )
+        if options.pbx is not None and options.faults:
+            raise FaultsNeedTheSimulator(
+                "Les pannes se jouent sur le simulateur de PBX : retirez --faults pour une "
+                "journée sur un Asterisk réel."
             )
         self.options = options
         self.run_id = new_run_id()
@@ -87,7 +99,8 @@ class DayRun:
         self.ami_port = free_port()
         url = fresh_database_url(options.database_url, options.work_dir, self.run_id)
         settings = day_settings(url, self.ami_port, self.folder / "keys.json",
-                                secret_key=SecretStr(secrets.token_urlsafe(32)))  # fmt: skip
+                                secret_key=SecretStr(secrets.token_urlsafe(32)),
+                                **real_pbx_settings(options.pbx))  # fmt: skip
         self.runtime: Runtime = build_runtime(settings)
         self.receiver = FundReceiver(seed=options.seed)
 
@@ -95,10 +108,12 @@ class DayRun:
         began = time.monotonic()
         world = await asyncio.to_thread(self._prepare)
         clock = SimClock(self.start, time.time(), self.options.time_factor)
-        sim = PbxSimulator(SimulatorConfig(time_factor=clock.time_factor, seed=self.options.seed,
-                                           dial_log_path=self.dial_log, clock=clock,
-                                           min_agent_wait_real_s=AGENT_WAIT_FLOOR_S))  # fmt: skip
-        await sim.start("127.0.0.1", self.ami_port)
+        real = RealPbxSide(self.options.pbx, self.ami_port, self.dial_log, clock)
+        sim = None if self.options.pbx else self._simulator(clock)
+        if sim is not None:
+            await sim.start("127.0.0.1", self.ami_port)
+        else:
+            await real.start()
         feed = FeedDelivery(self.runtime)
         feed.start()
         worker = await self._worker(clock)
@@ -115,14 +130,25 @@ class DayRun:
             received = await self._deliver_feed(world)
             await feed.stop()
             self.receiver.stop()
-            await sim.stop()
-        return await self._result(world, clock, received, time.monotonic() - began)
+            if sim is not None:
+                await sim.stop()
+            pbx_note = await real.stop()
+        result = await self._result(world, clock, received, time.monotonic() - began)
+        result.pbx_note = pbx_note
+        return result
+
+    def _simulator(self, clock: SimClock) -> PbxSimulator:
+        return PbxSimulator(SimulatorConfig(time_factor=clock.time_factor, seed=self.options.seed,
+                                            dial_log_path=self.dial_log, clock=clock,
+                                            min_agent_wait_real_s=AGENT_WAIT_FLOOR_S))  # fmt: skip
 
     def _prepare(self) -> World:
         opts = self.options
         world = build_world(self.runtime, opts.people, opts.agents, opts.seed, self.start,
                             self.folder, bad_ratio=opts.bad_ratio,
-                            opt_out_ratio=opts.opt_out_ratio, hours=opts.hours)  # fmt: skip
+                            opt_out_ratio=opts.opt_out_ratio, hours=opts.hours,
+                            phones=opts.pbx.phones if opts.pbx else (),
+                            pacing=opts.pacing)  # fmt: skip
         self.receiver.start()
         with session_scope(self.runtime.engine) as session:
             set_webhook(session, self.runtime.cipher, world.fund_id, self.receiver.url)
@@ -139,10 +165,14 @@ class DayRun:
         await asyncio.to_thread(worker.start)
         return worker
 
-    async def _day(self, world: World, clock: SimClock, web: WebApp, sim: PbxSimulator,
+    async def _day(self, world: World, clock: SimClock, web: WebApp, sim: PbxSimulator | None,
                    worker: WorkerProcess | None) -> None:  # fmt: skip
         agents = self._agents(world, clock, web)
-        faults = start_faults(self.options, clock, sim, self.receiver, worker, self.fault_log)
+        faults = (
+            start_faults(self.options, clock, sim, self.receiver, worker, self.fault_log)
+            if sim is not None
+            else []
+        )
         try:
             await until(clock, self.start + timedelta(hours=self.options.hours))
             with session_scope(self.runtime.engine) as session:

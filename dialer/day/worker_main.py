@@ -24,11 +24,14 @@ from dialer.settings import Settings
 WORKER_ID = "day-worker"
 
 
-def day_settings(database_url: str, ami_port: int, key_file: Path, **extra: object) -> Settings:
+def day_settings(
+    database_url: str, ami_port: int, key_file: Path, *, ami_login: str = "dialer:dialer-secret",
+    **extra: object,
+) -> Settings:  # fmt: skip
     """The settings every process of the day shares."""
     return Settings(
         database_url=database_url,
-        ami_url=f"ami://dialer:dialer-secret@127.0.0.1:{ami_port}",
+        ami_url=f"ami://{ami_login}@127.0.0.1:{ami_port}",
         embedded_pbx=False,
         worker_id=WORKER_ID,
         trunk_max_cps=200.0,

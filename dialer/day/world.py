@@ -84,11 +84,12 @@ def new_run_id() -> str:
 
 def build_world(runtime: Runtime, people: int, agents: int, seed: int, now: datetime,
                 folder: Path, *, bad_ratio: float = 0.02, opt_out_ratio: float = 0.03,
-                hours: float = 8.0) -> World:  # fmt: skip
+                hours: float = 8.0, phones: tuple[str, ...] = (),
+                pacing: str = "predictive") -> World:  # fmt: skip
     """Everything the day needs, stored; ``now`` is the simulated start of the day."""
     migrate.upgrade(runtime.engine)
     campaign_id, fund_id = _funds_and_campaign(runtime)
-    logins = _agents(runtime, campaign_id, agents)
+    logins = _agents(runtime, campaign_id, agents, phones)
     path = folder / "fichier-contacts.csv"
     generated = write_contact_file(path, THEME, people, seed=seed, bad_ratio=bad_ratio)
     summary, _job = import_contacts(runtime.engine, campaign_id, path, runtime.cipher)
@@ -98,7 +99,7 @@ def build_world(runtime: Runtime, people: int, agents: int, seed: int, now: date
     with session_scope(runtime.engine) as session:
         wave = schedule_wave(
             session, campaign_id, "Journée complète", now, now + timedelta(hours=hours),
-            pacing_mode="predictive", now=now,
+            pacing_mode=pacing, now=now,
         )  # fmt: skip
         wave_id = wave.id or 0
     return World(
@@ -126,14 +127,16 @@ def _funds_and_campaign(runtime: Runtime) -> tuple[int, int]:
         return campaign.id or 0, fund.id or 0
 
 
-def _agents(runtime: Runtime, campaign_id: int, count: int) -> list[AgentLogin]:
+def _agents(
+    runtime: Runtime, campaign_id: int, count: int, phones: tuple[str, ...] = ()
+) -> list[AgentLogin]:
     logins = []
     with session_scope(runtime.engine) as session:
         for n in range(1, count + 1):
             password = secrets.token_urlsafe(16)
             username = f"agent{n:03d}"
-            # Virtual agents 800-999 of extensions-test.conf's sim-agents.
-            phone = str(800 + (n - 1) % 200)
+            # Real phones when given, else virtual agents 800-999 of extensions-test.conf.
+            phone = phones[n - 1] if n <= len(phones) else str(800 + (n - 1) % 200)
             user = create_user(session, username, f"Agent {n}", "agent", password, phone)
             session.add(CampaignAgent(campaign_id=campaign_id, user_id=user.id or 0,
                                       enabled_by="dialer day"))  # fmt: skip

@@ -6,7 +6,7 @@ from dialer.eligibility.explain import (
     explain_contact,
     summarise_campaign,
 )
-from dialer.eligibility.facts import Block, BlockCode, ContactFacts
+from dialer.eligibility.facts import Block, BlockCode, ContactFacts, LiveCall
 from dialer.eligibility.retries import count_retry, next_attempt_after
 from dialer.eligibility.verdict import all_blocks, check_contact, next_callable_at
 from dialer.eligibility.windows import (
@@ -22,6 +22,7 @@ __all__ = [
     "CampaignExplanation",
     "ContactExplanation",
     "ContactFacts",
+    "LiveCall",
     "all_blocks",
     "check_contact",
     "count_retry",

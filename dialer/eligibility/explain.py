@@ -22,6 +22,7 @@ LABELS_FR: dict[str, str] = {
     BlockCode.DONE: "terminés dans la campagne",
     BlockCode.EXPIRED: "objet de l'appel expiré",
     BlockCode.ATTEMPTS_EXHAUSTED: "tentatives épuisées",
+    BlockCode.LIVE_CALL: "appel en cours dans une autre campagne ou vers le même numéro",
     BlockCode.REFUSAL_COOLDOWN: "refus récent (délai de carence)",
     BlockCode.REACHED_LIMIT: "déjà joints le maximum de fois en 30 jours",
     BlockCode.RETRY_DELAY: "en attente de la prochaine tentative ou d'un rappel",
@@ -60,6 +61,10 @@ def _next_text(facts: ContactFacts, block: Block, local: datetime | None) -> str
     if local is not None:
         label = TERRITORIES[facts.territory].label
         return f"Prochaine possibilité d'appel : {format_fr(local)} (heure locale, {label})."
+    if block.code == BlockCode.LIVE_CALL:
+        return (
+            "Appelable de nouveau une fois cet appel terminé, si les autres règles le permettent."
+        )
     if block.until is None:
         return "Ne sera plus appelé tant que cette situation dure."
     return "Aucune possibilité d'appel trouvée dans les semaines à venir."

@@ -22,6 +22,7 @@ class BlockCode(StrEnum):
     DONE = "done"
     EXPIRED = "expired"
     ATTEMPTS_EXHAUSTED = "attempts_exhausted"
+    LIVE_CALL = "live_call"
     REFUSAL_COOLDOWN = "refusal_cooldown"
     REACHED_LIMIT = "reached_limit"
     RETRY_DELAY = "retry_delay"
@@ -30,6 +31,14 @@ class BlockCode(StrEnum):
     # Campaign-level: they stop the whole campaign, not one person.
     NO_AGENT_AVAILABLE = "no_agent_available"
     WAVE_PAUSED = "wave_paused"
+
+
+@dataclass(frozen=True)
+class LiveCall:
+    """A call in progress to the same person (any identity) or the same number."""
+
+    campaign_code: str
+    same_campaign: bool = False
 
 
 @dataclass(frozen=True)
@@ -52,7 +61,10 @@ class ContactFacts:
     callback_at: datetime | None = None
     expiry: date | None = None
     last_refusal_at: datetime | None = None
+    # Calls answered in the last 30 days, in every campaign and under every identity
+    # of the person (same NIR), and the calls still in progress, which may be.
     reached_calls_30d: tuple[datetime, ...] = ()
+    live_call: LiveCall | None = None  # another contact's call holding the person now
 
 
 @dataclass(frozen=True)

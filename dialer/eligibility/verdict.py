@@ -68,6 +68,18 @@ def _attempts(facts: ContactFacts, policy: CallingPolicy, now: datetime) -> Bloc
     return check_attempts(facts.attempts, policy, callback_pending=facts.callback_at is not None)
 
 
+def _live_call(facts: ContactFacts, policy: CallingPolicy, now: datetime) -> Block | None:
+    # No lift time: the call ends when it ends, and the next claim sees it then.
+    live = facts.live_call
+    if live is None:
+        return None
+    if live.same_campaign:
+        reason = f"Appel en cours vers cette personne ou ce numéro ({live.campaign_code})."
+    else:
+        reason = f"Appel en cours dans une autre campagne ({live.campaign_code})."
+    return Block(BlockCode.LIVE_CALL, reason, None)
+
+
 def _refusal(facts: ContactFacts, policy: CallingPolicy, now: datetime) -> Block | None:
     return check_refusal(facts.last_refusal_at, policy, now)
 
@@ -106,6 +118,7 @@ RULES: tuple[tuple[BlockCode, Rule], ...] = (
     (BlockCode.DONE, _done),
     (BlockCode.EXPIRED, _expired),
     (BlockCode.ATTEMPTS_EXHAUSTED, _attempts),
+    (BlockCode.LIVE_CALL, _live_call),
     (BlockCode.REFUSAL_COOLDOWN, _refusal),
     (BlockCode.REACHED_LIMIT, _reached),
     (BlockCode.RETRY_DELAY, _retry),

@@ -8,6 +8,7 @@ from dialer.models.campaigns import Campaign, CampaignAgent, Wave, WaveMember
 from dialer.models.feed import FeedEvent
 from dialer.models.funds import Fund, FundFeed, FundToken
 from dialer.models.imports import ImportJob
+from dialer.models.locks import LiveCallLock
 from dialer.models.people import CampaignContact, Person
 from dialer.models.stats import DailyStat
 from dialer.models.trail import AccessEntry
@@ -30,6 +31,7 @@ __all__ = [
     "FundFeed",
     "FundToken",
     "ImportJob",
+    "LiveCallLock",
     "Outcome",
     "Person",
     "ScriptVersion",

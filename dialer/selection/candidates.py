@@ -38,7 +38,14 @@ from consent.ledger import opted_out_clause
 from dialer.campaigns.policies import CallingPolicy
 from dialer.eligibility import check_contact, window_open_territories
 from dialer.models import Campaign, CampaignContact, Person, WaveMember
-from dialer.selection.facts import Executor, build_facts, dialect_name, facts_from, reached_calls
+from dialer.selection.facts import (
+    Executor,
+    build_facts,
+    dialect_name,
+    facts_from,
+    live_calls,
+    person_history,
+)
 
 # A page holds the wanted count plus a margin: the exact rules seldom reject a
 # pre-filtered contact, and a short page costs one more (rare) round.
@@ -150,10 +157,14 @@ def _eligible(
 ) -> list[int]:
     """The first ``wanted`` callable ids, in order; stops judging once it has them.
 
-    The rows carry the facts; the SQL already left out the opted-out people.
+    The rows carry the facts; the SQL already left out the opted-out people. A
+    call in progress elsewhere is judged here, not in the SQL: an anti-join on the
+    (small, fast-changing) lock table made PostgreSQL's planner give up the queue
+    index's order and sort every pending contact.
     """
     person_ids = sorted({row.person_id for row in rows})
-    facts = build_facts(rows, set(), reached_calls(db, person_ids, now))
+    history = person_history(db, person_ids, now)
+    facts = build_facts(rows, set(), history, live_calls(db, rows, now))
     kept: list[int] = []
     for row in rows:
         if check_contact(facts[row.id], policy, now) is None:

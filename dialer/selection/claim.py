@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Connection, DateTime, bindparam, insert, or_, select, update
+from sqlalchemy import Connection, DateTime, bindparam, delete, insert, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import col
 
@@ -27,6 +27,13 @@ from dialer.eligibility import check_contact
 from dialer.models import CallAttempt, CampaignContact, Person
 from dialer.selection.candidates import campaign_policy, select_candidates
 from dialer.selection.facts import in_ids, load_facts
+from dialer.selection.locks import (
+    Wanted,
+    dialled_number,
+    lock_keys,
+    sweep_lapsed_locks,
+    take_locks,
+)
 
 DEFAULT_LEASE_SECONDS = 120
 # PostgreSQL: candidates asked for beyond the wanted count, for the rows another
@@ -125,6 +132,7 @@ def _people_query(dialect: str) -> Any:
             col(Person.phone2_e164),
             col(Person.territory),
             col(Person.time_zone),
+            col(Person.nir_lookup),
         )
         .join(Person, col(Person.id) == col(_cc.person_id))
         .where(in_ids(col(_cc.id), dialect))
@@ -167,10 +175,43 @@ def _attempt_row(
         "person_id": person.person_id,
         "wave_id": wave_id,
         "worker_id": worker_id,
-        "number_e164": person.phone_e164 or person.phone2_e164,
+        "number_e164": dialled_number(person),
         "state": "dialing",
         "created_at": now,
     }
+
+
+def _keys(person: Any) -> tuple[str, ...]:
+    return tuple(lock_keys(person.person_id, person.nir_lookup, dialled_number(person)))
+
+
+def _one_per_key(ids: Sequence[int], people: dict[int, Any]) -> list[int]:
+    """The contacts in order, less those sharing a person, NIR or number with an earlier one."""
+    seen: set[str] = set()
+    kept: list[int] = []
+    for contact_id in ids:
+        keys = _keys(people[contact_id])
+        if seen.isdisjoint(keys):
+            seen.update(keys)
+            kept.append(contact_id)
+    return kept
+
+
+def _open_attempts(
+    conn: Connection, ids: list[int], people: dict[int, Any], campaign_id: int,
+    wave_id: int | None, worker_id: str, now: datetime, lease_seconds: int,
+) -> dict[int, int]:  # fmt: skip
+    """Attempts of the contacts that got their live-call locks, by contact id."""
+    rows = [_attempt_row(people[i], campaign_id, wave_id, worker_id, now) for i in ids]
+    attempts = dict(zip(ids, _insert_attempts(conn, rows), strict=True))
+    wanted = [Wanted(i, attempts[i], _keys(people[i])) for i in ids]
+    expires = now + timedelta(seconds=lease_seconds)
+    won = take_locks(conn, wanted, campaign_id, worker_id, now, expires)
+    lost = [attempts[i] for i in ids if i not in won]
+    if lost:
+        # Another call holds the person or the number: as if never chosen.
+        conn.execute(delete(CallAttempt).where(col(CallAttempt.id).in_(lost)))
+    return {i: attempts[i] for i in ids if i in won}
 
 
 def claim_contacts(
@@ -186,7 +227,9 @@ def claim_contacts(
     """Leases up to ``count`` callable contacts to ``worker_id`` and opens their attempts.
 
     ``now`` is naive UTC. Returns the claims in calling order, possibly fewer than
-    asked (even none) when fewer contacts are callable or others hold them.
+    asked (even none) when fewer contacts are callable or others hold them. A
+    contact is claimed only with the live-call locks of its person and number
+    (``dialer.selection.locks``): never while another call, in any campaign, holds them.
     """
     if count <= 0:
         return []
@@ -196,22 +239,27 @@ def claim_contacts(
         if not ids:
             return []
         people = _people(conn, ids)
-        ids = [i for i in ids if people[i].phone_e164 or people[i].phone2_e164]
-        _lease(conn, ids, worker_id, now, lease_seconds)
-        rows = [_attempt_row(people[i], campaign_id, wave_id, worker_id, now) for i in ids]
-        attempt_ids = _insert_attempts(conn, rows) if rows else []
+        ids = _one_per_key([i for i in ids if dialled_number(people[i])], people)
+        if not ids:
+            return []
+        attempts = _open_attempts(
+            conn, ids, people, campaign_id, wave_id, worker_id, now, lease_seconds
+        )
+        ids = [i for i in ids if i in attempts]
+        if ids:
+            _lease(conn, ids, worker_id, now, lease_seconds)
     return [
         Claim(
             contact_id=i,
             person_id=people[i].person_id,
             campaign_id=campaign_id,
             wave_id=wave_id,
-            attempt_id=attempt_id,
-            number_e164=people[i].phone_e164 or people[i].phone2_e164,
+            attempt_id=attempts[i],
+            number_e164=dialled_number(people[i]) or "",
             territory=people[i].territory,
             time_zone=people[i].time_zone,
         )
-        for i, attempt_id in zip(ids, attempt_ids, strict=True)
+        for i in ids
     ]
 
 
@@ -219,9 +267,12 @@ def release_expired_leases(engine: Engine, now: datetime) -> int:
     """Contacts whose worker stopped renewing go back to pending; returns how many.
 
     Attempts are not given back: the call may have been placed. Their open call
-    attempts stay as they are, for the worker's reconciliation.
+    attempts stay as they are, for the worker's reconciliation. The live-call locks
+    their worker no longer renews (it died) are deleted; those of a worker still
+    running stay, since its call may still be going.
     """
     with write_transaction(engine) as conn:
+        sweep_lapsed_locks(conn, now)
         result = conn.execute(
             update(_cc)
             .where(

@@ -1,26 +1,33 @@
 """The eligibility facts of a batch of contacts, read from the database in a few queries.
 
 The selection and the claim transaction both hand these facts to the pure rules of
-``dialer.eligibility``. The whole batch is read in three queries (the contacts
-with their person and last refusal, the opted-out people, the reached calls), so the cost
+``dialer.eligibility``. The whole batch is read in a handful of queries (the contacts
+with their person and last refusal, the opted-out people, the person's other identities
+and their refusals, the reached or still-going calls, the live-call locks), so the cost
 follows the batch size, never one round trip per contact.
+
+A person's history spans every campaign and every identity: the Person rows sharing
+a NIR lookup are one insured person, known to several funds.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, DateTime, Integer, any_, bindparam, func, or_, select
+from sqlalchemy import Connection, DateTime, Integer, and_, any_, bindparam, func, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from consent.ledger import opted_out_clause
-from dialer.eligibility import ContactFacts
+from dialer.eligibility import ContactFacts, LiveCall
 from dialer.models import CallAttempt, Campaign, CampaignContact, Outcome, Person
+from dialer.selection.locks import held_locks, lock_keys
 from dialer.territories import Territory
 from dialer.themes import get_theme
 from telephony.results import REACHED_RESULTS
@@ -70,6 +77,7 @@ def fact_columns() -> list[Any]:
     theme = select(col(Campaign.theme)).where(col(Campaign.id) == col(cc.campaign_id))
     return [
         col(cc.id),
+        col(cc.campaign_id),
         col(cc.person_id),
         col(cc.status),
         col(cc.done_reason),
@@ -80,6 +88,9 @@ def fact_columns() -> list[Any]:
         col(Person.territory),
         col(Person.time_zone),
         col(Person.limited),
+        col(Person.nir_lookup),
+        col(Person.phone_e164),
+        col(Person.phone2_e164),
         theme.scalar_subquery().label("theme"),
         last_refusal.label("last_refusal_at"),
     ]
@@ -114,32 +125,124 @@ def opted_out_people(db: Executor, person_ids: Sequence[int]) -> set[int]:
     return {int(row[0]) for row in rows}
 
 
-@cache
-def _reached_query(dialect: str) -> Any:
-    people = select(col(CampaignContact.person_id)).where(in_ids(col(CampaignContact.id), dialect))
-    return select(col(CallAttempt.person_id), col(CallAttempt.answered_at)).where(
-        col(CallAttempt.person_id).in_(people),
-        col(CallAttempt.answered_at).is_not(None),
-        col(CallAttempt.answered_at) > bindparam("since", type_=DateTime()),
-        col(CallAttempt.result).in_(sorted(result.value for result in REACHED_RESULTS)),
-    )
-
-
 def dialect_name(db: Executor) -> str:
     bind = db.get_bind() if isinstance(db, Session) else db
     return bind.dialect.name
 
 
+@cache
+def _siblings_query(dialect: str) -> Any:
+    other = aliased(Person, name="same_nir")
+    return (
+        select(col(Person.id), col(other.id))
+        .join(
+            other,
+            and_(col(other.nir_lookup) == col(Person.nir_lookup), col(other.id) != col(Person.id)),
+        )
+        .where(in_ids(col(Person.id), dialect))
+    )
+
+
+def other_identities(db: Executor, person_ids: Sequence[int]) -> dict[int, set[int]]:
+    """The other Person rows of the same insured person (same NIR lookup), by person id."""
+    found: dict[int, set[int]] = defaultdict(set)
+    if person_ids:
+        rows = db.execute(_siblings_query(dialect_name(db)), {"ids": list(person_ids)})
+        for person_id, other_id in rows:
+            found[int(person_id)].add(int(other_id))
+    return found
+
+
+@cache
+def _reached_query(dialect: str) -> Any:
+    attempt = CallAttempt
+    since = bindparam("since", type_=DateTime())
+    reached = and_(
+        col(attempt.answered_at).is_not(None),
+        col(attempt.answered_at) > since,
+        col(attempt.result).in_(sorted(result.value for result in REACHED_RESULTS)),
+    )
+    # A call still going may reach the person: it counts until its result is known.
+    live = and_(col(attempt.result).is_(None), col(attempt.created_at) > since)
+    return select(col(attempt.person_id), col(attempt.answered_at), col(attempt.created_at)).where(
+        in_ids(col(attempt.person_id), dialect), or_(reached, live)
+    )
+
+
+@cache
+def _refusals_query(dialect: str) -> Any:
+    return (
+        select(col(Outcome.person_id), func.max(col(Outcome.created_at)))
+        .where(
+            in_ids(col(Outcome.person_id), dialect),
+            or_(col(Outcome.interview) == REFUSED, col(Outcome.offer) == REFUSED),
+        )
+        .group_by(col(Outcome.person_id))
+    )
+
+
+@dataclass(frozen=True)
+class History:
+    """What the person's calls in every campaign and under every identity add up to."""
+
+    reached: dict[int, list[datetime]]  # by person id: reached or still going, last 30 days
+    other_refusals: dict[int, datetime]  # by person id: latest refusal under another identity
+
+
+def _by_identity(person_ids: Sequence[int], siblings: dict[int, set[int]]) -> dict[int, list[int]]:
+    """For each Person row involved, the people of the batch whose history it belongs to."""
+    owners: dict[int, list[int]] = defaultdict(list)
+    for person_id in person_ids:
+        owners[person_id].append(person_id)
+        for other in siblings.get(person_id, ()):
+            owners[other].append(person_id)
+    return owners
+
+
+def person_history(db: Executor, person_ids: Sequence[int], now: datetime) -> History:
+    """Reached and live calls of the last 30 days, in any campaign, under any identity."""
+    siblings = other_identities(db, person_ids)
+    owners = _by_identity(person_ids, siblings)
+    reached: dict[int, list[datetime]] = defaultdict(list)
+    query = _reached_query(dialect_name(db))
+    for row in db.execute(query, {"ids": sorted(owners), "since": now - REACHED_SPAN}):
+        moment = row[1] or row[2]
+        for person_id in owners.get(row[0], ()):
+            reached[person_id].append(moment)
+    refusals: dict[int, datetime] = {}
+    others = sorted({other for group in siblings.values() for other in group})
+    if others:
+        for other, at in db.execute(_refusals_query(dialect_name(db)), {"ids": others}):
+            for person_id in owners.get(other, ()):
+                if person_id != other and (person_id not in refusals or at > refusals[person_id]):
+                    refusals[person_id] = at
+    return History(reached, refusals)
+
+
 def reached_calls(
     db: Executor, person_ids: Sequence[int], now: datetime
 ) -> dict[int, list[datetime]]:
-    """The answered calls of the last 30 days, in any campaign, by person."""
-    query = _reached_query(dialect_name(db))
-    rows = db.execute(query, {"ids": list(person_ids), "since": now - REACHED_SPAN})
-    found: dict[int, list[datetime]] = defaultdict(list)
-    for person_id, answered_at in rows:
-        if answered_at is not None:
-            found[person_id].append(answered_at)
+    """The reached (or still going) calls of the last 30 days, any campaign or identity."""
+    return person_history(db, person_ids, now).reached
+
+
+def live_calls(db: Executor, rows: Iterable[Any], now: datetime) -> dict[int, LiveCall]:
+    """By contact id, a call another contact has in progress to the same person or number."""
+    keyed = [
+        (row, lock_keys(row.person_id, row.nir_lookup, row.phone_e164 or row.phone2_e164))
+        for row in rows
+    ]
+    held = held_locks(db, (key for _row, keys in keyed for key in keys), now)
+    found: dict[int, LiveCall] = {}
+    for row, keys in keyed:
+        for key in keys:
+            lock = held.get(key)
+            # A contact's own call is not "another" call, while the contact still holds it.
+            own = lock is not None and lock.contact_id == row.id and row.status == "in_progress"
+            if lock is not None and not own:
+                same = lock.campaign_id == row.campaign_id
+                found[row.id] = LiveCall(lock.campaign_code, same_campaign=same)
+                break
     return found
 
 
@@ -169,13 +272,24 @@ def _load_chunk(db: Executor, ids: Sequence[int], now: datetime) -> dict[int, Co
     if not rows:
         return {}
     person_ids = sorted({row.person_id for row in rows})
-    return build_facts(rows, opted_out_people(db, person_ids), reached_calls(db, person_ids, now))
+    history = person_history(db, person_ids, now)
+    return build_facts(rows, opted_out_people(db, person_ids), history, live_calls(db, rows, now))
+
+
+def _last_refusal(row: Any, history: History) -> datetime | None:
+    times = [t for t in (row.last_refusal_at, history.other_refusals.get(row.person_id)) if t]
+    return max(times, default=None)
 
 
 def build_facts(
-    rows: Iterable[Any], opted_out: set[int], reached: dict[int, list[datetime]]
+    rows: Iterable[Any],
+    opted_out: set[int],
+    history: History,
+    live: dict[int, LiveCall] | None = None,
 ) -> dict[int, ContactFacts]:
-    """Facts from rows of ``fact_columns()`` and the people's opt-outs and reached calls."""
+    """Facts from rows of ``fact_columns()``, the people's opt-outs, history and live calls."""
+    live = live or {}
+    reached = history.reached
     return {
         row.id: ContactFacts(
             person_id=row.person_id,
@@ -190,8 +304,9 @@ def build_facts(
             next_attempt_at=row.next_attempt_at,
             callback_at=row.callback_at,
             expiry=theme_expiry(row.theme, row.theme_data),
-            last_refusal_at=row.last_refusal_at,
+            last_refusal_at=_last_refusal(row, history),
             reached_calls_30d=tuple(sorted(reached.get(row.person_id, ()))),
+            live_call=live.get(row.id),
         )
         for row in rows
     }

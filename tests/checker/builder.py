@@ -82,9 +82,11 @@ class DayBuilder:
         phone: str | None = None,
         *,
         limited: bool = False,
+        nir_lookup: str | None = None,
     ) -> int:
         return self._add(
             Person(
+                nir_lookup=nir_lookup,
                 audience="insured",
                 identity_key=uuid.uuid4().hex,
                 fund_id=self.fund_id,

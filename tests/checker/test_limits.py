@@ -56,3 +56,30 @@ def test_a_refusal_said_during_the_call_itself_does_not_count(day: DayBuilder) -
     assert day.check().ok
     day.call(person, MORNING + DAY)
     assert rules_of(day.check()) == ["contact_limits"]
+
+
+def test_reached_calls_under_two_identities_of_one_person_add_up(day: DayBuilder) -> None:
+    first = day.person(nir_lookup="same-nir-hash")
+    second = day.person(nir_lookup="same-nir-hash")  # the same person in another fund's file
+    day.call(first, MORNING - DAY * 22)
+    day.call(second, MORNING - DAY * 15)
+    day.call(first, MORNING - DAY * 8)
+    day.call(second, MORNING)
+    assert day.check().ok
+    day.call(first, MORNING + DAY)
+    report = day.check()
+    assert rules_of(report) == ["contact_limits"]
+    assert report.breaches[0].subject == f"personnes {first} et {second} (même NIR)"
+
+
+def test_a_refusal_under_one_identity_protects_the_other(day: DayBuilder) -> None:
+    first = day.person(nir_lookup="same-nir-hash")
+    second = day.person(nir_lookup="same-nir-hash")
+    stranger = day.person(nir_lookup="another-nir-hash")
+    day.call(first, MORNING - DAY * 9, outcome={"interview": "refused"})  # a Monday
+    day.call(stranger)
+    assert day.check().ok
+    attempt = day.call(second)
+    report = day.check()
+    assert rules_of(report) == ["contact_limits"]
+    assert report.breaches[0].subject == f"tentative {attempt}"

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 
 from dialer.campaigns.policies import CallingPolicy
-from dialer.eligibility import ContactFacts, check_contact, next_callable_at
+from dialer.eligibility import ContactFacts, LiveCall, check_contact, next_callable_at
 from dialer.eligibility.verdict import RULES, all_blocks
 from dialer.territories import Territory
 
@@ -28,6 +28,7 @@ ONE_RULE: list[tuple[str, dict[str, Any], datetime | None]] = [
     ("done", {"done": True, "done_reason": "interview_refused"}, None),
     ("expired", {"expiry": date(2026, 3, 9)}, None),
     ("attempts_exhausted", {"attempts": 8}, None),
+    ("live_call", {"live_call": LiveCall("GRIPPE-75")}, None),
     ("refusal_cooldown", {"last_refusal_at": OPEN_NOW - 10 * DAY}, OPEN_NOW + 50 * DAY),
     ("reached_limit", {"reached_calls_30d": (OPEN_NOW - DAY,) * 4}, OPEN_NOW + 29 * DAY),
     ("retry_delay", {"next_attempt_at": SATURDAY + timedelta(hours=2)}, SATURDAY + 2 * HOUR),
@@ -79,6 +80,18 @@ def test_the_first_blocking_rule_wins_in_the_fixed_order() -> None:
     block = check_contact(facts, DEFAULT_POLICY, SATURDAY)
     assert block is not None
     assert block.code == "outside_window"
+
+
+def test_a_live_call_elsewhere_names_its_campaign_in_french() -> None:
+    elsewhere = make_facts(live_call=LiveCall("GRIPPE-75"))
+    block = check_contact(elsewhere, DEFAULT_POLICY, OPEN_NOW)
+    assert block is not None
+    assert block.reason_fr == "Appel en cours dans une autre campagne (GRIPPE-75)."
+    here = make_facts(live_call=LiveCall("GRIPPE-75", same_campaign=True))
+    block = check_contact(here, DEFAULT_POLICY, OPEN_NOW)
+    assert block is not None and block.code == "live_call"
+    assert "autre campagne" not in block.reason_fr
+    assert "GRIPPE-75" in block.reason_fr
 
 
 def test_callback_inside_the_window_is_placed_at_the_asked_time() -> None:
