@@ -21,9 +21,9 @@ from sqlmodel import Session, col
 from consent.ledger import opted_out_clause
 from dialer.eligibility import ContactFacts
 from dialer.models import CallAttempt, Campaign, CampaignContact, Outcome, Person
+from dialer.reach import reached_condition, reached_moment
 from dialer.territories import Territory
 from dialer.themes import get_theme
-from telephony.results import REACHED_RESULTS
 
 REACHED_SPAN = timedelta(days=30)
 REFUSED = "refused"
@@ -117,11 +117,11 @@ def opted_out_people(db: Executor, person_ids: Sequence[int]) -> set[int]:
 @cache
 def _reached_query(dialect: str) -> Any:
     people = select(col(CampaignContact.person_id)).where(in_ids(col(CampaignContact.id), dialect))
-    return select(col(CallAttempt.person_id), col(CallAttempt.answered_at)).where(
+    moment = reached_moment()
+    return select(col(CallAttempt.person_id), moment).where(
         col(CallAttempt.person_id).in_(people),
-        col(CallAttempt.answered_at).is_not(None),
-        col(CallAttempt.answered_at) > bindparam("since", type_=DateTime()),
-        col(CallAttempt.result).in_(sorted(result.value for result in REACHED_RESULTS)),
+        reached_condition(),
+        moment > bindparam("since", type_=DateTime()),
     )
 
 
@@ -133,7 +133,7 @@ def dialect_name(db: Executor) -> str:
 def reached_calls(
     db: Executor, person_ids: Sequence[int], now: datetime
 ) -> dict[int, list[datetime]]:
-    """The answered calls of the last 30 days, in any campaign, by person."""
+    """When the person was reached in the last 30 days, in any campaign (``dialer.reach``)."""
     query = _reached_query(dialect_name(db))
     rows = db.execute(query, {"ids": list(person_ids), "since": now - REACHED_SPAN})
     found: dict[int, list[datetime]] = defaultdict(list)
