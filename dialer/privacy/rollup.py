@@ -48,10 +48,10 @@ def roll_up(session: Session, person_ids: Sequence[int], today: date) -> int:
 def _count_attempts(
     session: Session, person_ids: Sequence[int], counts: defaultdict[StatKey, Any]
 ) -> None:
-    rows = session.exec(
-        select(
-            CallAttempt.created_at, CallAttempt.campaign_id, CallAttempt.result,
-            CallAttempt.answered_at, CallAttempt.connected_at,
+    rows = session.execute(
+        sa_select(
+            col(CallAttempt.created_at), col(CallAttempt.campaign_id), col(CallAttempt.result),
+            col(CallAttempt.answered_at), col(CallAttempt.connected_at),
         ).where(col(CallAttempt.person_id).in_(person_ids))
     )  # fmt: skip
     for created_at, campaign_id, result, answered_at, connected_at in rows:
