@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from dialer.territories import Territory
+from dialer.territories import Territory, call_clocks
 
 
 class BlockCode(StrEnum):
@@ -32,17 +32,30 @@ class BlockCode(StrEnum):
     WAVE_PAUSED = "wave_paused"
 
 
+class TerritoryBasis(StrEnum):
+    """What told the person's territory: their address, the number called, or their fund."""
+
+    ADDRESS = "address"
+    NUMBER = "number"
+    FUND = "fund"
+
+
 @dataclass(frozen=True)
 class ContactFacts:
     """One person's place in one campaign, as plain values.
 
-    Every datetime is naive UTC, as stored in the database.
+    Every datetime is naive UTC, as stored in the database. ``territory`` and
+    ``time_zone`` are the person's; ``number_territory`` is that of the number
+    the dialler calls (None when it tells nothing): calls respect both.
     """
 
     person_id: int
     contact_id: int
     territory: Territory
     time_zone: str
+    number_territory: Territory | None = None
+    number_e164: str | None = None  # the number the dialler calls
+    territory_basis: str = TerritoryBasis.ADDRESS
     opted_out: bool = False
     limited: bool = False
     done: bool = False
@@ -53,6 +66,11 @@ class ContactFacts:
     expiry: date | None = None
     last_refusal_at: datetime | None = None
     reached_calls_30d: tuple[datetime, ...] = ()
+
+    @property
+    def clocks(self) -> tuple[tuple[Territory, str], ...]:
+        """(territory, time zone) of every local time the call must respect."""
+        return call_clocks(self.territory, self.time_zone, self.number_territory)
 
 
 @dataclass(frozen=True)

@@ -14,15 +14,21 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, DateTime, Integer, any_, bindparam, func, or_, select
+from sqlalchemy import Connection, DateTime, Integer, any_, bindparam, case, func, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session, col
 
 from consent.ledger import opted_out_clause
 from dialer.eligibility import ContactFacts
+from dialer.eligibility.facts import TerritoryBasis
 from dialer.models import CallAttempt, Campaign, CampaignContact, Outcome, Person
 from dialer.reach import reached_condition, reached_moment
-from dialer.territories import Territory
+from dialer.territories import (
+    NUMBER_PREFIXES,
+    Territory,
+    territory_from_postal_code,
+    territory_of_number,
+)
 from dialer.themes import get_theme
 
 REACHED_SPAN = timedelta(days=30)
@@ -47,6 +53,18 @@ def in_ids(column: Any, dialect: str) -> Any:
     if dialect == "postgresql":
         return column == any_(bindparam("ids", type_=ARRAY(Integer())))
     return column.in_(bindparam("ids", expanding=True))
+
+
+def dialled_number() -> Any:
+    """The number the dialler calls: the first phone, else the second."""
+    return func.coalesce(col(Person.phone_e164), col(Person.phone2_e164))
+
+
+def number_territory_sql() -> Any:
+    """The territory of the dialled number, in SQL (``NUMBER_PREFIXES``); NULL when unknown."""
+    number = dialled_number()
+    whens = [(number.startswith(prefix), territory.value) for prefix, territory in NUMBER_PREFIXES]
+    return case(*whens, else_=None)
 
 
 def fact_columns() -> list[Any]:
@@ -79,6 +97,8 @@ def fact_columns() -> list[Any]:
         col(cc.theme_data),
         col(Person.territory),
         col(Person.time_zone),
+        col(Person.postal_code),
+        dialled_number().label("number_e164"),
         col(Person.limited),
         theme.scalar_subquery().label("theme"),
         last_refusal.label("last_refusal_at"),
@@ -172,26 +192,37 @@ def _load_chunk(db: Executor, ids: Sequence[int], now: datetime) -> dict[int, Co
     return build_facts(rows, opted_out_people(db, person_ids), reached_calls(db, person_ids, now))
 
 
+def _basis(postal_code: str | None, number_territory: Territory | None) -> TerritoryBasis:
+    if territory_from_postal_code(postal_code) is not None:
+        return TerritoryBasis.ADDRESS
+    return TerritoryBasis.FUND if number_territory is None else TerritoryBasis.NUMBER
+
+
 def build_facts(
     rows: Iterable[Any], opted_out: set[int], reached: dict[int, list[datetime]]
 ) -> dict[int, ContactFacts]:
     """Facts from rows of ``fact_columns()`` and the people's opt-outs and reached calls."""
-    return {
-        row.id: ContactFacts(
-            person_id=row.person_id,
-            contact_id=row.id,
-            territory=Territory(row.territory),
-            time_zone=row.time_zone,
-            opted_out=row.person_id in opted_out,
-            limited=bool(row.limited),
-            done=row.status == "done",
-            done_reason=row.done_reason,
-            attempts=row.attempts,
-            next_attempt_at=row.next_attempt_at,
-            callback_at=row.callback_at,
-            expiry=theme_expiry(row.theme, row.theme_data),
-            last_refusal_at=row.last_refusal_at,
-            reached_calls_30d=tuple(sorted(reached.get(row.person_id, ()))),
-        )
-        for row in rows
-    }
+    return {row.id: _facts_of(row, opted_out, reached) for row in rows}
+
+
+def _facts_of(row: Any, opted_out: set[int], reached: dict[int, list[datetime]]) -> ContactFacts:
+    number_territory = territory_of_number(row.number_e164)
+    return ContactFacts(
+        person_id=row.person_id,
+        contact_id=row.id,
+        territory=Territory(row.territory),
+        time_zone=row.time_zone,
+        number_territory=number_territory,
+        number_e164=row.number_e164,
+        territory_basis=_basis(row.postal_code, number_territory),
+        opted_out=row.person_id in opted_out,
+        limited=bool(row.limited),
+        done=row.status == "done",
+        done_reason=row.done_reason,
+        attempts=row.attempts,
+        next_attempt_at=row.next_attempt_at,
+        callback_at=row.callback_at,
+        expiry=theme_expiry(row.theme, row.theme_data),
+        last_refusal_at=row.last_refusal_at,
+        reached_calls_30d=tuple(sorted(reached.get(row.person_id, ()))),
+    )
