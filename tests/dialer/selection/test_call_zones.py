@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import phonenumbers
+from phonenumbers import PhoneNumberFormat, PhoneNumberType
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 
 from dialer.db import session_scope
 from dialer.models import Person
 from dialer.selection import claim_contacts, select_candidates
 from dialer.selection.explain import explain_one
-from dialer.territories import Territory
+from dialer.selection.facts import number_territory_sql
+from dialer.territories import Territory, territory_by_prefix, territory_of_number
 from tests.dialer.selection.builders import add_contact, make_world
 
 # Tuesday 10 March 2026, 09:00 UTC: 10:00 in Paris, 05:00 in Martinique and Guadeloupe.
@@ -72,3 +77,34 @@ def test_explain_names_the_two_time_zones(engine: Engine) -> None:
     assert not explanation.callable_now
     assert "Europe/Paris" in explanation.text_fr and "America/Martinique" in explanation.text_fr
     assert explanation.next_callable_at == datetime(2026, 3, 10, 14, 0)
+
+
+def _sample_numbers() -> list[str]:
+    kinds = (PhoneNumberType.FIXED_LINE, PhoneNumberType.MOBILE, PhoneNumberType.VOIP)
+    found = []
+    for region in ("FR", "GP", "BL", "MF", "MQ", "GF", "RE", "YT"):
+        for kind in kinds:
+            example = phonenumbers.example_number_for_type(region, kind)
+            if example is not None:
+                found.append(phonenumbers.format_number(example, PhoneNumberFormat.E164))
+    # Mayotte's ranges inside +262, beside La Réunion's neighbours.
+    found += ["+262269601234", "+262268912345", "+262268812345", "+262639012345"]
+    return found + ["+262709351234", "+262939801234", "+262939901234", "+262976912345"]
+
+
+def test_the_sql_says_the_same_territory_as_phonenumbers(engine: Engine) -> None:
+    world = make_world(engine)
+    numbers = _sample_numbers()
+    people = []
+    for number in numbers:
+        _, person_id = add_contact(world)
+        _with(engine, person_id, phone_e164=number)
+        people.append(person_id)
+    query = select(col(Person.id), number_territory_sql()).where(col(Person.id).in_(people))
+    with engine.connect() as conn:
+        by_sql = {row[0]: row[1] for row in conn.execute(query)}
+    for person_id, number in zip(people, numbers, strict=True):
+        expected = territory_of_number(number)
+        assert expected is not None, number
+        assert territory_by_prefix(number) is expected, number
+        assert by_sql[person_id] == expected.value, number
