@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 import holidays
+import phonenumbers
 
 DEFAULT_WINDOWS = ((time(10), time(13)), (time(14), time(20)))
 DEFAULT_WEEKDAYS = frozenset({0, 1, 2, 3, 4})  # Monday = 0
@@ -31,6 +32,29 @@ HOLIDAY_SUBDIVISIONS: dict[str, str | None] = {
     "guyane": "973",
     "reunion": "974",
     "mayotte": "976",
+}
+
+# Territory -> its IANA time zone, and phone region -> territory (the brief's table).
+TIME_ZONES: dict[str, str] = {
+    "metro": "Europe/Paris",
+    "corse": "Europe/Paris",
+    "moselle": "Europe/Paris",
+    "alsace": "Europe/Paris",
+    "guadeloupe": "America/Guadeloupe",
+    "martinique": "America/Martinique",
+    "guyane": "America/Cayenne",
+    "reunion": "Indian/Reunion",
+    "mayotte": "Indian/Mayotte",
+}
+_TERRITORY_OF_REGION = {
+    "FR": "metro",
+    "GP": "guadeloupe",
+    "BL": "guadeloupe",
+    "MF": "guadeloupe",
+    "MQ": "martinique",
+    "GF": "guyane",
+    "RE": "reunion",
+    "YT": "mayotte",
 }
 
 WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
@@ -88,3 +112,12 @@ def holiday_name(territory: str, day: date) -> str | None:
     """The public holiday of that territory on that day; KeyError for an unknown territory."""
     subdivision = HOLIDAY_SUBDIVISIONS[territory]
     return _holidays(subdivision, day.year).get(day)
+
+
+def number_territory(e164: str) -> str | None:
+    """The territory of a called number by phonenumbers' ranges; None when it does not tell."""
+    try:
+        parsed = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return None
+    return _TERRITORY_OF_REGION.get(phonenumbers.region_code_for_number(parsed) or "")

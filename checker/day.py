@@ -13,7 +13,7 @@ from checker.dial_log import DialCall, DialLog
 
 _ATTEMPTS = """
 SELECT a.id, a.person_id, a.campaign_id, a.created_at, a.result, a.answered_at,
-       p.time_zone, p.territory, p.limited, p.nir_lookup, c.calling_policy, c.theme
+       a.number_e164, p.time_zone, p.territory, p.limited, p.nir_lookup, c.calling_policy, c.theme
 FROM callattempt a
 JOIN person p ON p.id = a.person_id
 JOIN campaign c ON c.id = a.campaign_id
@@ -28,6 +28,7 @@ class AttemptFacts:
     created_at: datetime
     result: str | None
     answered_at: datetime | None
+    number_e164: str
     time_zone: str
     territory: str
     limited: bool
@@ -71,6 +72,7 @@ def _facts(row: RowMapping) -> AttemptFacts:
         created_at=required_datetime(row["created_at"]),
         result=row["result"],
         answered_at=as_datetime(row["answered_at"]),
+        number_e164=str(row["number_e164"]),
         time_zone=str(row["time_zone"]),
         territory=str(row["territory"]),
         limited=as_bool(row["limited"]),

@@ -1,15 +1,19 @@
 """French territories the call centre calls: time zone, holidays, phone region.
 
-The person's territory decides their local time and their public holidays; it is
-taken from the postal code first, then the fund of affiliation, and the phone
-number's region only as a last resort.
+A call respects the local time and public holidays of two territories: the
+person's (their address's, else their number's, else their fund's; see
+``dialer.people.residence``) and the territory of the number called. When the
+two differ (a Paris address, a Martinique mobile), both must allow the call.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from zoneinfo import ZoneInfo
+
+import phonenumbers
 
 
 class Territory(StrEnum):
@@ -112,3 +116,59 @@ def territory_from_phone_region(region: str | None) -> Territory | None:
 def overseas_regions() -> tuple[str, ...]:
     """Phone regions to try, in order, when a national number is not metropolitan."""
     return ("GP", "MQ", "GF", "RE", "YT")
+
+
+@lru_cache(maxsize=65_536)
+def territory_of_number(e164: str | None) -> Territory | None:
+    """The territory of an E.164 number by phonenumbers' ranges; None when it does not tell."""
+    if not e164:
+        return None
+    try:
+        parsed = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return None
+    return territory_from_phone_region(phonenumbers.region_code_for_number(parsed))
+
+
+# The same answer as ``territory_of_number`` for the numbers an import stores, by
+# E.164 prefix, so that SQL can say it (the tests hold the two side by side).
+# Longest prefixes first: +262 is La Réunion but for Mayotte's ranges.
+NUMBER_PREFIXES: tuple[tuple[str, Territory], ...] = (
+    ("+2622689", Territory.MAYOTTE),
+    ("+2627093", Territory.MAYOTTE),
+    ("+2629398", Territory.MAYOTTE),
+    ("+2629478", Territory.MAYOTTE),
+    ("+2629769", Territory.MAYOTTE),
+    ("+262269", Territory.MAYOTTE),
+    ("+262639", Territory.MAYOTTE),
+    ("+262", Territory.REUNION),
+    ("+590", Territory.GUADELOUPE),
+    ("+596", Territory.MARTINIQUE),
+    ("+594", Territory.GUYANE),
+    ("+33", Territory.METRO),
+)
+
+
+def territory_by_prefix(e164: str | None) -> Territory | None:
+    return next((t for prefix, t in NUMBER_PREFIXES if (e164 or "").startswith(prefix)), None)
+
+
+def call_territories(territory: Territory, number: Territory | None) -> tuple[Territory, ...]:
+    """The territories whose local time and holidays a call must respect, the person's first.
+
+    A metropolitan number adds nothing to Corsica, Moselle or Alsace: same clock,
+    and their holidays include the metropolitan ones.
+    """
+    if number is None or number is territory:
+        return (territory,)
+    if number is Territory.METRO and info(territory).time_zone == info(number).time_zone:
+        return (territory,)
+    return (territory, number)
+
+
+def call_clocks(
+    territory: Territory, time_zone: str, number: Territory | None
+) -> tuple[tuple[Territory, str], ...]:
+    """(territory, time zone) of every local time a call must respect, the person's first."""
+    others = call_territories(territory, number)[1:]
+    return ((territory, time_zone), *((t, info(t).time_zone) for t in others))

@@ -32,5 +32,17 @@ class CallResult(StrEnum):
     ENDED_WHILE_DISCONNECTED = "ended_while_disconnected"
 
 
-# A person was reached (for the 4-in-30-days rule) when a human answered.
+# Results that say by themselves a human answered.
 REACHED_RESULTS = frozenset({CallResult.ANSWERED, CallResult.ABANDONED})
+
+
+def is_reached(result: str | None, answered_at: object, connected_at: object) -> bool:
+    """A person was reached when a human answered, whatever ended the call afterwards.
+
+    The answer or agent-connect time stands even when the result is that of an
+    AMI outage, a worker crash or a drain: the conversation happened. An
+    answering machine picks up too, but nobody talked.
+    """
+    if connected_at is not None or result in REACHED_RESULTS:
+        return True
+    return answered_at is not None and result != CallResult.MACHINE

@@ -3,9 +3,11 @@
 The brief's defaults are the rule here, across campaigns: a campaign cannot
 loosen a limit that protects the person from every campaign at once. Nor can a
 second fund's file: Person rows sharing a NIR lookup are one person. A call is
-reached when a human answered (``answered_at`` set, result answered or
-abandoned); its moment is when it was answered. History before the period
-counts, but only a window ending with a call of the period is reported.
+reached when a human answered: an answer time or an agent connected, whatever
+ended the call (an AMI outage, a crash, a drain), or a result saying so
+(answered, abandoned); an answering machine is nobody. Its moment is the answer,
+else the agent's connection. History before the period counts, but only a
+window ending with a call of the period is reported.
 """
 
 from __future__ import annotations
@@ -25,9 +27,11 @@ COOLDOWN = timedelta(days=60)  # after a refusal
 _PEOPLE = "SELECT id, nir_lookup FROM person WHERE id IN :ids"
 _SAME_NIR = "SELECT id, nir_lookup FROM person WHERE nir_lookup IN :ids"
 _REACHED = """
-SELECT person_id, id, answered_at FROM callattempt
-WHERE answered_at IS NOT NULL AND result IN ('answered', 'abandoned') AND person_id IN :ids
-ORDER BY person_id, answered_at, id
+SELECT person_id, id, COALESCE(answered_at, connected_at) AS reached_at FROM callattempt
+WHERE COALESCE(answered_at, connected_at) IS NOT NULL
+  AND (connected_at IS NOT NULL OR result IS NULL OR result <> 'machine')
+  AND person_id IN :ids
+ORDER BY person_id, reached_at, id
 """
 _REFUSALS = """
 SELECT person_id, id, attempt_id, created_at FROM outcome
@@ -55,7 +59,7 @@ def _identities(day: Day, people: set[int]) -> dict[int, str]:
 def _too_many(day: Day, identity: dict[int, str]) -> list[Breach]:
     reached: dict[str, list[tuple[datetime, int]]] = defaultdict(list)
     for row in fetch_in(day.conn, _REACHED, identity):
-        moment = required_datetime(row["answered_at"])
+        moment = required_datetime(row["reached_at"])
         reached[identity[int(row["person_id"])]].append((moment, row["id"]))
     breaches = []
     for subject, unsorted in sorted(reached.items()):

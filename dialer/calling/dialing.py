@@ -33,13 +33,13 @@ from dialer.calling.rescheduling import IN_PROGRESS, PENDING
 from dialer.calling.snapshot import DialTarget
 from dialer.db import session_scope
 from dialer.eligibility import BlockCode
-from dialer.eligibility.windows import in_calling_window, to_local
+from dialer.eligibility.windows import in_every_window
 from dialer.models import CallAttempt, CampaignContact
 from dialer.observability.logging import bound_attempt
 from dialer.selection import Claim
 from dialer.selection.locks import release_locks
 from dialer.selection.recheck import block_before_send
-from dialer.territories import Territory
+from dialer.territories import Territory, call_clocks, territory_of_number
 from telephony.ami.client import AmiClient, OriginateRequest
 from telephony.ami.errors import AmiActionError, AmiNotConnected, OriginateUncertain
 from telephony.ami.frames import AgentTemplate, DialTemplate, InvalidNumber, UnsafeAmiValue
@@ -131,11 +131,13 @@ def _still_ours(contact: CampaignContact | None, worker_id: str) -> bool:
 
 
 def still_in_window(target: DialTarget, call: PlacedCall, now: datetime) -> bool:
-    """The person's calling window is open now and stays open for the send margin."""
-    territory = Territory(call.claim.territory)
+    """The calling windows of the person and of the number called are open now and
+    stay open for the send margin."""
+    claim = call.claim
+    number = territory_of_number(claim.number_e164)
+    clocks = call_clocks(Territory(claim.territory), claim.time_zone, number)
     return all(
-        in_calling_window(to_local(moment, call.claim.time_zone), target.calling, territory)
-        for moment in (now, now + SEND_MARGIN)
+        in_every_window(moment, target.calling, clocks) for moment in (now, now + SEND_MARGIN)
     )
 
 

@@ -34,11 +34,10 @@ from dialer.calling.events import PREVIEW_EXPIRED, Payload, call_payload
 from dialer.calling.rescheduling import IN_PROGRESS
 from dialer.calling.snapshot import DialTarget, dial_targets
 from dialer.db import session_scope
-from dialer.eligibility import in_calling_window
-from dialer.eligibility.windows import to_local
+from dialer.eligibility.windows import Clock, in_every_window
 from dialer.models import AgentPresence, CallAttempt, CampaignContact, Person
 from dialer.selection import Claim
-from dialer.territories import Territory
+from dialer.territories import Territory, call_clocks, territory_of_number
 from telephony.results import CallState
 
 PREVIEW = "preview"  # CallAttempt.state of a record shown to its agent, not yet called
@@ -109,6 +108,10 @@ def _target_of(session: Session, attempt: CallAttempt, now: datetime) -> DialTar
     raise PreviewError(NOT_DIALLING_FR)
 
 
+def _clocks(territory: str, time_zone: str, number: str) -> tuple[Clock, ...]:
+    return call_clocks(Territory(territory), time_zone, territory_of_number(number))
+
+
 def take_preview(
     engine: Engine, attempt_id: int, agent_user_id: int, worker_id: str, now: datetime,
     lease_seconds: int,
@@ -122,8 +125,8 @@ def take_preview(
             raise PreviewError(EXPIRED_FR)
         assert contact is not None
         target = _target_of(session, attempt, now)
-        if person is None or not in_calling_window(
-            to_local(now, person.time_zone), target.calling, Territory(person.territory)
+        if person is None or not in_every_window(
+            now, target.calling, _clocks(person.territory, person.time_zone, attempt.number_e164)
         ):
             raise PreviewError(WINDOW_CLOSED_FR)
         attempt.state = CallState.DIALING.value

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from dialer.models import CallAttempt, Campaign, Outcome, WaveMember
 from dialer.selection.explain import explain_campaign
-from telephony.results import REACHED_RESULTS, CallResult
+from telephony.results import CallResult, is_reached
 
 
 @dataclass(frozen=True)
@@ -71,8 +71,8 @@ def summarise(engine: Engine, facts: DayFacts, end: datetime) -> DaySummary:
             WaveMember.wave_id == facts.wave_id)).one()  # fmt: skip
         members = set(session.exec(select(WaveMember.contact_id).where(
             WaveMember.wave_id == facts.wave_id)))  # fmt: skip
-    # Bridged to an agent is reached, even when the line's end was lost with a worker.
-    reached = [a for a in attempts if a.result in REACHED_RESULTS or a.connected_at is not None]
+    # Answered or bridged is reached, even when an outage or a worker ended the line.
+    reached = [a for a in attempts if is_reached(a.result, a.answered_at, a.connected_at)]
     abandoned = sum(1 for a in reached if a.result == CallResult.ABANDONED)
     settled = {o.contact_id for o in outcomes if o.callback_at is None}
     why = explain_campaign(engine, facts.campaign_id, end, wave_id=facts.wave_id)

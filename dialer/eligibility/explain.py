@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from dialer.campaigns.policies import CallingPolicy
-from dialer.eligibility.facts import Block, BlockCode, ContactFacts
+from dialer.eligibility.facts import Block, BlockCode, ContactFacts, TerritoryBasis
 from dialer.eligibility.verdict import RULES, all_blocks, next_callable_at
 from dialer.eligibility.windows import to_local
 from dialer.territories import TERRITORIES
@@ -70,15 +70,36 @@ def _next_text(facts: ContactFacts, block: Block, local: datetime | None) -> str
     return "Aucune possibilité d'appel trouvée dans les semaines à venir."
 
 
+def _clock_text(facts: ContactFacts) -> str | None:
+    """Whose local time the calls follow, when it is not simply the address's."""
+    clocks = facts.clocks
+    person = f"{TERRITORIES[facts.territory].label}, {facts.time_zone}"
+    if len(clocks) > 1:
+        number, zone = clocks[1]
+        return (
+            f"Heure locale de la personne ({person}) et du numéro appelé "
+            f"({TERRITORIES[number].label}, {zone}) : un appel n'est permis que si "
+            "les deux sont dans les jours et heures d'appel."
+        )
+    if facts.territory_basis == TerritoryBasis.FUND:
+        return (
+            "Territoire de la caisse retenu, ni l'adresse ni le numéro appelé ne "
+            f"l'indiquant : heure locale de {person}."
+        )
+    if facts.number_e164 and facts.number_territory is None:
+        return f"Territoire du numéro appelé indéterminable : seule l'heure de {person} compte."
+    return None
+
+
 def explain_contact(
     facts: ContactFacts, policy: CallingPolicy, now: datetime
 ) -> ContactExplanation:
     """Callable now or not, the deciding rule, the others, and the next possible time."""
     blocks = tuple(all_blocks(facts, policy, now))
+    clock_text = _clock_text(facts)
     if not blocks:
-        return ContactExplanation(
-            facts.contact_id, True, None, (), now, None, "Appelable maintenant."
-        )
+        text = "\n".join(t for t in ("Appelable maintenant.", clock_text) if t)
+        return ContactExplanation(facts.contact_id, True, None, (), now, None, text)
     first = blocks[0]
     next_at = next_callable_at(facts, policy, now)
     next_local = to_local(next_at, facts.time_zone) if next_at is not None else None
@@ -87,6 +108,8 @@ def explain_contact(
     if others:
         lines.append("Également : " + ", ".join(others) + ".")
     lines.append(_next_text(facts, first, next_local))
+    if clock_text:
+        lines.append(clock_text)
     return ContactExplanation(
         facts.contact_id, False, first, blocks, next_at, next_local, "\n".join(lines)
     )

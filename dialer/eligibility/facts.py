@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from dialer.territories import Territory
+from dialer.territories import Territory, call_clocks
 
 
 class BlockCode(StrEnum):
@@ -33,6 +33,14 @@ class BlockCode(StrEnum):
     WAVE_PAUSED = "wave_paused"
 
 
+class TerritoryBasis(StrEnum):
+    """What told the person's territory: their address, the number called, or their fund."""
+
+    ADDRESS = "address"
+    NUMBER = "number"
+    FUND = "fund"
+
+
 @dataclass(frozen=True)
 class LiveCall:
     """A call in progress to the same person (any identity) or the same number."""
@@ -45,13 +53,18 @@ class LiveCall:
 class ContactFacts:
     """One person's place in one campaign, as plain values.
 
-    Every datetime is naive UTC, as stored in the database.
+    Every datetime is naive UTC, as stored in the database. ``territory`` and
+    ``time_zone`` are the person's; ``number_territory`` is that of the number
+    the dialler calls (None when it tells nothing): calls respect both.
     """
 
     person_id: int
     contact_id: int
     territory: Territory
     time_zone: str
+    number_territory: Territory | None = None
+    number_e164: str | None = None  # the number the dialler calls
+    territory_basis: str = TerritoryBasis.ADDRESS
     opted_out: bool = False
     limited: bool = False
     done: bool = False
@@ -65,6 +78,11 @@ class ContactFacts:
     # of the person (same NIR), and the calls still in progress, which may be.
     reached_calls_30d: tuple[datetime, ...] = ()
     live_call: LiveCall | None = None  # another contact's call holding the person now
+
+    @property
+    def clocks(self) -> tuple[tuple[Territory, str], ...]:
+        """(territory, time zone) of every local time the call must respect."""
+        return call_clocks(self.territory, self.time_zone, self.number_territory)
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,12 @@ from dialer.eligibility.limits import check_attempts, check_reached, check_refus
 from dialer.eligibility.retries import check_retry
 from dialer.eligibility.windows import (
     holiday_name,
-    in_calling_window,
+    in_every_window,
     is_blocking_holiday,
-    next_window_start,
+    next_common_window_start,
     to_local,
 )
+from dialer.territories import TERRITORIES
 
 Rule = Callable[[ContactFacts, CallingPolicy, datetime], Block | None]
 
@@ -93,22 +94,30 @@ def _retry(facts: ContactFacts, policy: CallingPolicy, now: datetime) -> Block |
 
 
 def _holiday(facts: ContactFacts, policy: CallingPolicy, now: datetime) -> Block | None:
-    local_day = to_local(now, facts.time_zone).date()
-    if not is_blocking_holiday(local_day, policy, facts.territory):
-        return None
-    name = holiday_name(local_day, facts.territory)
-    until = next_window_start(now, policy, facts.territory, facts.time_zone)
-    return Block(
-        BlockCode.HOLIDAY, f"Jour férié dans le territoire de la personne ({name}).", until
-    )
+    clocks = facts.clocks
+    for index, (territory, zone) in enumerate(clocks):
+        local_day = to_local(now, zone).date()
+        if not is_blocking_holiday(local_day, policy, territory):
+            continue
+        name = holiday_name(local_day, territory)
+        where = (
+            "le territoire de la personne"
+            if index == 0
+            else f"le territoire du numéro appelé, {TERRITORIES[territory].label}"
+        )
+        until = next_common_window_start(now, policy, clocks)
+        return Block(BlockCode.HOLIDAY, f"Jour férié dans {where} ({name}).", until)
+    return None
 
 
 def _window(facts: ContactFacts, policy: CallingPolicy, now: datetime) -> Block | None:
-    if in_calling_window(to_local(now, facts.time_zone), policy, facts.territory):
+    clocks = facts.clocks
+    if in_every_window(now, policy, clocks):
         return None
-    until = next_window_start(now, policy, facts.territory, facts.time_zone)
+    until = next_common_window_start(now, policy, clocks)
+    where = "heure locale" if len(clocks) == 1 else "heure locale de l'adresse et du numéro"
     return Block(
-        BlockCode.OUTSIDE_WINDOW, "En dehors des jours et heures d'appel (heure locale).", until
+        BlockCode.OUTSIDE_WINDOW, f"En dehors des jours et heures d'appel ({where}).", until
     )
 
 

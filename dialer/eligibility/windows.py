@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -105,11 +106,42 @@ def next_window_start(
     return None
 
 
+# A territory and the IANA time zone its local time is read in.
+Clock = tuple[Territory, str]
+
+
+def in_every_window(now_utc: datetime, policy: CallingPolicy, clocks: Sequence[Clock]) -> bool:
+    """True when every local time the call must respect is inside a calling window."""
+    return all(in_calling_window(to_local(now_utc, zone), policy, t) for t, zone in clocks)
+
+
+def next_common_window_start(
+    after_utc: datetime, policy: CallingPolicy, clocks: Sequence[Clock]
+) -> datetime | None:
+    """The earliest naive UTC instant >= after_utc inside a window of every clock.
+
+    Jumps to the latest of the clocks' next window starts until they agree: no
+    instant before that start can be open for the clock it belongs to.
+    """
+    moment = after_utc
+    horizon = after_utc + timedelta(days=SEARCH_DAYS)
+    while moment <= horizon:
+        starts = [next_window_start(moment, policy, t, zone) for t, zone in clocks]
+        if any(start is None for start in starts):
+            return None
+        latest = max(start for start in starts if start is not None)
+        if latest == moment:
+            return moment
+        moment = latest
+    return None
+
+
 def window_open_territories(policy: CallingPolicy, now: datetime) -> set[Territory]:
     """Territories whose local time is inside a calling window right now.
 
-    Lets the selection query pre-filter by territory before the exact
-    per-contact check; it assumes the person's time zone is the territory's.
+    Lets the selection query pre-filter, on the person's territory and the
+    number's, before the exact per-contact check; it assumes the person's time
+    zone is the territory's.
     """
     return {
         territory

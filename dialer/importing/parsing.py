@@ -41,6 +41,7 @@ class ParsedChunk:
     rows: int
     records: list[ContactRecord]
     rejects: list[list[Reject]]
+    split_time_zones: int = 0  # rows whose address and number differ in time zone
 
 
 class RowParser:
@@ -63,6 +64,7 @@ class RowParser:
                 out.rejects.append([Reject(line, e.column, e.value, e.reason) for e in parsed])
             else:
                 out.records.append(self._record(line, parsed))
+                out.split_time_zones += parsed.split_time_zones
         return out
 
     def _record(self, line: int, parsed: ParsedRow) -> ContactRecord:

@@ -148,6 +148,7 @@ def _batches(
     batch: list[ContactRecord] = []
     for parsed in parse_rows(rows, context, workers):
         summary.rows += parsed.rows
+        summary.split_time_zones += parsed.split_time_zones
         for rejects in parsed.rejects:
             summary.add_rejects(rejects)
         batch.extend(parsed.records)

@@ -23,6 +23,8 @@ class ImportSummary:
     unchanged: int = 0
     merged: int = 0
     rejected_rows: int = 0
+    # Accepted rows whose address and number called lie in different time zones.
+    split_time_zones: int = 0
     rejects: list[Reject] = field(default_factory=list)
     encoding: str = ""
     delimiter: str = ""
@@ -38,10 +40,18 @@ class ImportSummary:
         self.rejects.extend(rejects)
 
     def text_fr(self) -> str:
-        return (
+        text = (
             f"{self.rows} lignes lues : {self.stored} ajoutées, {self.updated} mises à jour, "
             f"{self.unchanged} inchangées, {self.merged} fusionnées (doublons), "
             f"{self.rejected_rows} rejetées."
+        )
+        if not self.split_time_zones:
+            return text
+        people = "personne" if self.split_time_zones == 1 else "personnes"
+        return (
+            f"{text} {self.split_time_zones} {people} dont l'adresse et le numéro relèvent "
+            "de fuseaux différents : appelées seulement quand les deux heures locales le "
+            "permettent."
         )
 
 

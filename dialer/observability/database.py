@@ -24,12 +24,12 @@ from dialer.models import (
     FundFeed,
     TrunkState,
 )
+from dialer.reach import reached_condition
 from telephony.results import CallResult
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-_REACHED = (CallResult.ANSWERED.value, CallResult.ABANDONED.value)
 
 
 def agents_by_state(session: Session) -> list[tuple[int, str, int]]:
@@ -42,20 +42,21 @@ def agents_by_state(session: Session) -> list[tuple[int, str, int]]:
 
 
 def abandon_rates(session: Session, now: datetime) -> dict[int, float]:
-    """Abandoned over answered (abandoned included) since midnight UTC, per campaign."""
+    """Abandoned over reached calls (``dialer.reach``) since midnight UTC, per campaign."""
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
     rows = session.exec(
         select(CallAttempt.campaign_id, CallAttempt.result, func.count())
-        .where(CallAttempt.created_at >= midnight, col(CallAttempt.result).in_(_REACHED))
+        .where(CallAttempt.created_at >= midnight, reached_condition())
         .group_by(col(CallAttempt.campaign_id), col(CallAttempt.result))
     ).all()
     counts: dict[int, dict[str, int]] = {}
     for campaign, result, count in rows:
-        counts.setdefault(int(campaign), {})[str(result)] = int(count)
+        by_result = counts.setdefault(int(campaign), {})
+        by_result[str(result)] = by_result.get(str(result), 0) + int(count)
     rates = {}
     for campaign, by_result in counts.items():
         abandoned = by_result.get(CallResult.ABANDONED.value, 0)
-        reached = abandoned + by_result.get(CallResult.ANSWERED.value, 0)
+        reached = sum(by_result.values())
         rates[campaign] = abandoned / reached if reached else 0.0
     return rates
 

@@ -19,9 +19,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from dialer.models import CallAttempt, Campaign, CampaignContact, DailyStat, Outcome
-from telephony.results import REACHED_RESULTS, CallResult
+from telephony.results import CallResult, is_reached
 
-_REACHED = frozenset(result.value for result in REACHED_RESULTS)
 StatKey = tuple[date, int]  # (day, campaign id)
 _ZEROS = {
     name: 0
@@ -49,15 +48,16 @@ def roll_up(session: Session, person_ids: Sequence[int], today: date) -> int:
 def _count_attempts(
     session: Session, person_ids: Sequence[int], counts: defaultdict[StatKey, Any]
 ) -> None:
-    rows = session.exec(
-        select(CallAttempt.created_at, CallAttempt.campaign_id, CallAttempt.result).where(
-            col(CallAttempt.person_id).in_(person_ids)
-        )
-    )
-    for created_at, campaign_id, result in rows:
+    rows = session.execute(
+        sa_select(
+            col(CallAttempt.created_at), col(CallAttempt.campaign_id), col(CallAttempt.result),
+            col(CallAttempt.answered_at), col(CallAttempt.connected_at),
+        ).where(col(CallAttempt.person_id).in_(person_ids))
+    )  # fmt: skip
+    for created_at, campaign_id, result, answered_at, connected_at in rows:
         bucket = counts[(created_at.date(), campaign_id)]
         bucket["calls"] += 1
-        bucket["reached"] += result in _REACHED
+        bucket["reached"] += is_reached(result, answered_at, connected_at)
         bucket["abandoned"] += result == CallResult.ABANDONED.value
 
 

@@ -1,7 +1,8 @@
 """The next callable contacts of a campaign: an index-friendly SQL pre-filter, then the exact rules.
 
 The SQL keeps only what it can judge cheaply (status, lease, retry and callback
-times, limitation, opt-out, territories whose calling window is open, attempts);
+times, limitation, opt-out, the person's and the dialled number's territories
+both with an open calling window, attempts);
 ``check_contact`` then decides on the full facts. Contacts come in three
 segments, each one range of ``ix_contact_queue`` read in index order, so a batch
 costs the same on a campaign of a thousand or a million contacts: callbacks that
@@ -44,6 +45,7 @@ from dialer.selection.facts import (
     dialect_name,
     facts_from,
     live_calls,
+    number_territory_sql,
     person_history,
 )
 
@@ -85,11 +87,20 @@ def _sort_column(segment: Segment) -> Any | None:
     return None
 
 
-def _in_territories(dialect: str) -> Any:
+def _in_territories(dialect: str, column: Any) -> Any:
     if dialect == "postgresql":
         # One statement text whatever the number of open territories (see in_ids).
-        return col(Person.territory) == any_(bindparam("territories", type_=ARRAY(String())))
-    return col(Person.territory).in_(bindparam("territories", expanding=True))
+        return column == any_(bindparam("territories", type_=ARRAY(String())))
+    return column.in_(bindparam("territories", expanding=True))
+
+
+def _open_for_both(dialect: str) -> Any:
+    """The person's territory and the dialled number's (when it tells) both in a window."""
+    number = number_territory_sql()
+    return and_(
+        _in_territories(dialect, col(Person.territory)),
+        or_(number.is_(None), _in_territories(dialect, number)),
+    )
 
 
 def prefilter(dialect: str, *, in_wave: bool = False) -> Any:
@@ -107,7 +118,7 @@ def prefilter(dialect: str, *, in_wave: bool = False) -> Any:
             col(_cc.callback_at).is_not(None),
         ),
         col(Person.limited) == false(),
-        _in_territories(dialect),
+        _open_for_both(dialect),
         or_(col(Person.phone_e164).is_not(None), col(Person.phone2_e164).is_not(None)),
         ~opted_out_clause(col(_cc.person_id), "call"),
     )

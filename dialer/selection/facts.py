@@ -19,18 +19,24 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, DateTime, Integer, and_, any_, bindparam, func, or_, select
+from sqlalchemy import Connection, DateTime, Integer, and_, any_, bindparam, case, func, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from consent.ledger import opted_out_clause
 from dialer.eligibility import ContactFacts, LiveCall
+from dialer.eligibility.facts import TerritoryBasis
 from dialer.models import CallAttempt, Campaign, CampaignContact, Outcome, Person
+from dialer.reach import reached_condition, reached_moment
 from dialer.selection.locks import held_locks, lock_keys
-from dialer.territories import Territory
+from dialer.territories import (
+    NUMBER_PREFIXES,
+    Territory,
+    territory_from_postal_code,
+    territory_of_number,
+)
 from dialer.themes import get_theme
-from telephony.results import REACHED_RESULTS
 
 REACHED_SPAN = timedelta(days=30)
 REFUSED = "refused"
@@ -54,6 +60,18 @@ def in_ids(column: Any, dialect: str) -> Any:
     if dialect == "postgresql":
         return column == any_(bindparam("ids", type_=ARRAY(Integer())))
     return column.in_(bindparam("ids", expanding=True))
+
+
+def dialled_number() -> Any:
+    """The number the dialler calls: the first phone, else the second."""
+    return func.coalesce(col(Person.phone_e164), col(Person.phone2_e164))
+
+
+def number_territory_sql() -> Any:
+    """The territory of the dialled number, in SQL (``NUMBER_PREFIXES``); NULL when unknown."""
+    number = dialled_number()
+    whens = [(number.startswith(prefix), territory.value) for prefix, territory in NUMBER_PREFIXES]
+    return case(*whens, else_=None)
 
 
 def fact_columns() -> list[Any]:
@@ -87,6 +105,8 @@ def fact_columns() -> list[Any]:
         col(cc.theme_data),
         col(Person.territory),
         col(Person.time_zone),
+        col(Person.postal_code),
+        dialled_number().label("number_e164"),
         col(Person.limited),
         col(Person.nir_lookup),
         col(Person.phone_e164),
@@ -157,14 +177,12 @@ def other_identities(db: Executor, person_ids: Sequence[int]) -> dict[int, set[i
 def _reached_query(dialect: str) -> Any:
     attempt = CallAttempt
     since = bindparam("since", type_=DateTime())
-    reached = and_(
-        col(attempt.answered_at).is_not(None),
-        col(attempt.answered_at) > since,
-        col(attempt.result).in_(sorted(result.value for result in REACHED_RESULTS)),
-    )
+    moment = reached_moment()
+    # Reached as ``dialer.reach`` says, whatever ended the call (an outage, a crash).
+    reached = and_(reached_condition(), moment > since)
     # A call still going may reach the person: it counts until its result is known.
     live = and_(col(attempt.result).is_(None), col(attempt.created_at) > since)
-    return select(col(attempt.person_id), col(attempt.answered_at), col(attempt.created_at)).where(
+    return select(col(attempt.person_id), moment, col(attempt.created_at)).where(
         in_ids(col(attempt.person_id), dialect), or_(reached, live)
     )
 
@@ -281,6 +299,12 @@ def _last_refusal(row: Any, history: History) -> datetime | None:
     return max(times, default=None)
 
 
+def _basis(postal_code: str | None, number_territory: Territory | None) -> TerritoryBasis:
+    if territory_from_postal_code(postal_code) is not None:
+        return TerritoryBasis.ADDRESS
+    return TerritoryBasis.FUND if number_territory is None else TerritoryBasis.NUMBER
+
+
 def build_facts(
     rows: Iterable[Any],
     opted_out: set[int],
@@ -289,24 +313,30 @@ def build_facts(
 ) -> dict[int, ContactFacts]:
     """Facts from rows of ``fact_columns()``, the people's opt-outs, history and live calls."""
     live = live or {}
-    reached = history.reached
-    return {
-        row.id: ContactFacts(
-            person_id=row.person_id,
-            contact_id=row.id,
-            territory=Territory(row.territory),
-            time_zone=row.time_zone,
-            opted_out=row.person_id in opted_out,
-            limited=bool(row.limited),
-            done=row.status == "done",
-            done_reason=row.done_reason,
-            attempts=row.attempts,
-            next_attempt_at=row.next_attempt_at,
-            callback_at=row.callback_at,
-            expiry=theme_expiry(row.theme, row.theme_data),
-            last_refusal_at=_last_refusal(row, history),
-            reached_calls_30d=tuple(sorted(reached.get(row.person_id, ()))),
-            live_call=live.get(row.id),
-        )
-        for row in rows
-    }
+    return {row.id: _facts_of(row, opted_out, history, live.get(row.id)) for row in rows}
+
+
+def _facts_of(
+    row: Any, opted_out: set[int], history: History, live: LiveCall | None
+) -> ContactFacts:
+    number_territory = territory_of_number(row.number_e164)
+    return ContactFacts(
+        person_id=row.person_id,
+        contact_id=row.id,
+        territory=Territory(row.territory),
+        time_zone=row.time_zone,
+        number_territory=number_territory,
+        number_e164=row.number_e164,
+        territory_basis=_basis(row.postal_code, number_territory),
+        opted_out=row.person_id in opted_out,
+        limited=bool(row.limited),
+        done=row.status == "done",
+        done_reason=row.done_reason,
+        attempts=row.attempts,
+        next_attempt_at=row.next_attempt_at,
+        callback_at=row.callback_at,
+        expiry=theme_expiry(row.theme, row.theme_data),
+        last_refusal_at=_last_refusal(row, history),
+        reached_calls_30d=tuple(sorted(history.reached.get(row.person_id, ()))),
+        live_call=live,
+    )

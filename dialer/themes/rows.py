@@ -15,7 +15,7 @@ from dialer.people.errors import FieldError
 from dialer.people.identifiers import check_nir_matches_birth, mask_nir, mask_secret
 from dialer.people.phones import Phone
 from dialer.people.residence import resolve_territory
-from dialer.territories import TERRITORIES, Territory
+from dialer.territories import TERRITORIES, Territory, info, territory_from_postal_code
 from dialer.themes.base import FieldSpec, Theme
 from dialer.themes.columns import ColumnMapping
 from dialer.themes.person_fields import IDENTITY_FIELD, PERSON_FIELD_NAMES, PHONE_FIELDS
@@ -41,6 +41,8 @@ class ParsedRow:
     time_zone: str
     identity: str  # natural key: NIR, professional number or SIRET (a secret for insured)
     expires_on: date | None
+    # The address and the number called lie in different time zones: both are honoured.
+    split_time_zones: bool = False
 
 
 def parse_row(
@@ -164,9 +166,8 @@ def _build(theme: Theme, values: dict[str, object], fund_territory: Territory | 
     phones = [v for name in PHONE_FIELDS if isinstance(v := values.get(name), Phone)]
     _promote_phone(person, phones)
     postal_code = person.get("postal_code")
-    territory = resolve_territory(
-        postal_code if isinstance(postal_code, str) else None, fund_territory, phones[0]
-    )
+    postal = postal_code if isinstance(postal_code, str) else None
+    territory = resolve_territory(postal, fund_territory, phones[0])
     row_ref = values.get("row_ref")
     return ParsedRow(
         person=person,
@@ -176,7 +177,13 @@ def _build(theme: Theme, values: dict[str, object], fund_territory: Territory | 
         time_zone=TERRITORIES[territory].time_zone,
         identity=str(values[IDENTITY_FIELD[theme.audience]]),
         expires_on=_expiry_of(theme, values),
+        split_time_zones=_split_time_zones(postal, phones[0]),
     )
+
+
+def _split_time_zones(postal_code: str | None, phone: Phone) -> bool:
+    address = territory_from_postal_code(postal_code)
+    return address is not None and info(address).time_zone != info(phone.territory).time_zone
 
 
 def _expiry_of(theme: Theme, values: dict[str, object]) -> date | None:

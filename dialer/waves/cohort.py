@@ -5,7 +5,8 @@ The cohort is chosen once, when the wave is scheduled, and stored as
 
 - ``all``: every contact of the campaign not done yet;
 - ``remaining``: the same, minus the people an earlier wave of the campaign
-  reached (bridged to an agent): the people a wave did not reach carry over;
+  bridged to an agent: the people a wave did not talk to carry over, also
+  those it reached (``dialer.reach``) only to abandon the call;
 - ``filter``: the contacts not done that match a territory, a postal-code
   prefix and/or theme fields.
 

@@ -9,6 +9,7 @@ from sqlalchemy import distinct
 from sqlmodel import Session, col, func, select
 
 from dialer.models import CallAttempt, CampaignContact, Wave, WaveMember
+from dialer.reach import reached_condition
 
 
 @dataclass(frozen=True)
@@ -53,9 +54,7 @@ def campaign_waves(session: Session, campaign_id: int) -> list[WaveProgress]:
     called = _counts(session, attempts.group_by(col(CallAttempt.wave_id)))
     reached = _counts(
         session,
-        attempts.where(col(CallAttempt.connected_at).is_not(None)).group_by(
-            col(CallAttempt.wave_id)
-        ),
+        attempts.where(reached_condition()).group_by(col(CallAttempt.wave_id)),
     )
     return [
         WaveProgress(

@@ -121,12 +121,16 @@ class DayBuilder:
         logged: bool = True,
         ended: bool = True,
         pop_fields: list[str] | None = None,
+        answered: bool | None = None,
     ) -> int:
-        """One attempt as the dialer leaves it: row, dial-log lines, outcome, feed, screen pop."""
+        """One attempt as the dialer leaves it: row, dial-log lines, outcome, feed, screen pop.
+
+        ``answered`` says whether a human answered; by default, when the result says so.
+        """
         campaign_id = campaign_id or self.campaign_id
         with Session(self.engine) as session:
             number = str(session.get(Person, person_id).phone_e164)  # type: ignore[union-attr]
-        reached = result in ("answered", "abandoned")
+        reached = result in ("answered", "abandoned") if answered is None else answered
         end = at + timedelta(seconds=seconds)
         attempt_id = self._add(
             CallAttempt(

@@ -28,6 +28,20 @@ def test_a_fifth_reached_call_within_30_days_is_a_breach(day: DayBuilder) -> Non
     assert "5 appels aboutis" in report.breaches[0].detail_fr
 
 
+def test_answered_calls_cut_by_an_outage_count_as_reached(day: DayBuilder) -> None:
+    person = day.person()
+    outage = "ended_while_disconnected"
+    for days_before in (22, 15, 8):
+        day.call(person, MORNING - DAY * days_before, result=outage, answered=True)
+    day.call(person, MORNING - DAY * 1, result=outage, answered=False)  # cut while ringing
+    day.call(person, MORNING)
+    assert day.check().ok
+    day.call(person, MORNING + DAY, result=outage, answered=True)
+    report = day.check()
+    assert rules_of(report) == ["contact_limits"]
+    assert "5 appels aboutis" in report.breaches[0].detail_fr
+
+
 def test_five_reached_calls_over_more_than_30_days_are_fine(day: DayBuilder) -> None:
     person = day.person()
     for days_before in (35, 27, 20, 13, 0):  # working days, the first and last 35 days apart

@@ -60,3 +60,18 @@ def test_holidays_are_allowed_when_the_campaign_says_so(day: DayBuilder) -> None
     report = day.check()
     assert rules_of(report) == ["calling_window"]
     assert "Armistice" in report.breaches[0].detail_fr
+
+
+def test_the_number_local_time_counts_as_well_as_the_address(day: DayBuilder) -> None:
+    # 09:30 UTC: 10:30 in Paris, 05:30 in Martinique.
+    paris_mobile = day.person("metro", "Europe/Paris", "+33612345678")
+    day.call(paris_mobile, MORNING.replace(hour=9, minute=30))
+    assert day.check().ok
+    antilles = day.person("metro", "Europe/Paris", "+596696123456")
+    early = day.call(antilles, MORNING.replace(hour=9, minute=30))
+    day.call(antilles, MORNING.replace(hour=15, minute=0))  # 16:00 Paris, 11:00 Martinique
+    report = day.check()
+    assert rules_of(report) == ["calling_window"]
+    (breach,) = report.breaches
+    assert breach.subject == f"tentative {early}"
+    assert "05:30 heure locale (America/Martinique)" in breach.detail_fr

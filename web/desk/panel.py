@@ -11,6 +11,7 @@ from sqlmodel import Session
 from dialer.calling.preview import PREVIEW
 from dialer.models import User
 from dialer.privacy.crypto import DataCipher
+from dialer.territories import Territory, call_clocks, info, territory_of_number
 from dialer.themes import get_theme
 from scripts.render import RenderedScript, render_script
 from scripts.versions import current_version
@@ -47,6 +48,17 @@ def local_now_text(time_zone: str, now: datetime) -> str:
     return local.strftime("%H:%M")
 
 
+def number_clock(call: CallFile, now: datetime) -> dict[str, str] | None:
+    """The local time of the number called, when it is another clock than the person's."""
+    person = call.person
+    number = territory_of_number(call.attempt.number_e164)
+    clocks = call_clocks(Territory(person.territory), person.time_zone, number)
+    if len(clocks) < 2:
+        return None
+    territory, zone = clocks[1]
+    return {"label": info(territory).label, "zone": zone, "time": local_now_text(zone, now)}
+
+
 def record_context(
     db: Session, call: CallFile, record: PersonRecord, agent: User
 ) -> dict[str, Any]:
@@ -71,6 +83,7 @@ def panel_context(
         {
             "history": history,
             "local_time": local_now_text(record.time_zone, now),
+            "number_clock": number_clock(call, now),
             "preview": preview,
             "live": not preview and call.attempt.ended_at is None and call.attempt.result is None,
         }

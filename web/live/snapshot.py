@@ -17,6 +17,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from dialer.models import AgentPresence, CallAttempt, Campaign, CampaignContact, Fund, Outcome
+from dialer.reach import reached_condition
 
 BUCKET_S = 15 * 60
 AGENT_STATES = ("available", "reserved", "on_call", "wrap_up", "paused")
@@ -61,12 +62,12 @@ def _count_if(condition: ColumnElement[bool]) -> Any:
 
 
 def _attempt_counts(db: Session, campaign_id: int, since: datetime) -> tuple[int, int, int, int]:
-    """(attempts, ended, answered, abandoned) since ``since``."""
+    """(attempts, ended, reached, abandoned) since ``since``; reached as ``dialer.reach`` says."""
     row = db.execute(
         sql_select(
             func.count(),
             _count_if(col(CallAttempt.result).is_not(None)),
-            _count_if(col(CallAttempt.answered_at).is_not(None)),
+            _count_if(reached_condition()),
             _count_if(col(CallAttempt.result) == "abandoned"),
         ).where(col(CallAttempt.campaign_id) == campaign_id, col(CallAttempt.created_at) >= since)
     ).one()

@@ -102,3 +102,23 @@ async def test_a_window_closing_before_sending_gives_the_claim_back(engine: Engi
     assert [record.channel_id for record in sim.dial_log] == [f"dialer-{first.attempt_id}"]
     [contact] = rows(engine, CampaignContact, CampaignContact.id == second.contact_id)
     assert (contact.status, contact.attempts) == ("pending", 0)
+
+
+def test_the_pre_send_check_respects_the_number_local_time(engine: Engine) -> None:
+    from datetime import datetime
+
+    from dialer.calling.dialing import still_in_window
+    from dialer.campaigns.policies import CallingPolicy
+    from dialer.selection import Claim
+
+    campaign_id = make_campaign(engine, calling=CallingPolicy())
+    with session_scope(engine) as session:
+        [target] = dial_targets(session, datetime(2026, 3, 10, 9, 0))
+
+    def claim(number: str) -> PlacedCall:
+        return PlacedCall(Claim(1, 1, campaign_id, None, 1, number, "metro", "Europe/Paris"), None)
+
+    paris_morning = datetime(2026, 3, 10, 9, 0)  # 10:00 in Paris, 05:00 in Martinique
+    assert still_in_window(target, claim("+33612345678"), paris_morning)
+    assert not still_in_window(target, claim("+596696123456"), paris_morning)
+    assert still_in_window(target, claim("+596696123456"), datetime(2026, 3, 10, 15, 0))

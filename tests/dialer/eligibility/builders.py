@@ -64,6 +64,7 @@ def contact_facts(draw: st.DrawFn, around: datetime) -> ContactFacts:
     territory = draw(territories)
     return make_facts(
         territory,
+        number_territory=draw(st.none() | territories),  # a number of another territory
         opted_out=draw(st.booleans()),
         limited=draw(st.booleans()),
         done=draw(st.booleans()),

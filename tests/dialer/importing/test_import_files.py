@@ -157,3 +157,26 @@ def test_one_person_in_two_campaigns(
     assert summary.stored == 1, summary.rejects
     assert count(engine, Person) == 3
     assert count(engine, CampaignContact) == 4
+
+
+def test_address_and_number_in_different_time_zones_are_counted(
+    engine: Engine, campaign_id: int, cipher: DataCipher, tmp_path: Path
+) -> None:
+    lines = [
+        HEADER,
+        GOOD[0],
+        "R2;269059741115720;MARTIN;Léa;20/05/1969;75011;0696 12 34 56",  # Paris, Martinique
+        "R3;290012A01234511;SANTONI;Marie;01/01/1990;;0690 12 34 56",  # no address
+    ]
+    summary, _ = import_contacts(engine, campaign_id, write(tmp_path / "f.csv", lines), cipher)
+    assert summary.stored == 3, summary.rejects
+    assert summary.split_time_zones == 1
+    assert (
+        "1 personne dont l'adresse et le numéro relèvent de fuseaux différents" in summary.text_fr()
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(select(Person.last_name, Person.territory, Person.time_zone)).all()
+    by_name = {name: (territory, zone) for name, territory, zone in rows}
+    assert by_name["MARTIN"] == ("metro", "Europe/Paris")
+    # A metropolitan fund's file, no postal code: the Guadeloupe mobile tells.
+    assert by_name["SANTONI"] == ("guadeloupe", "America/Guadeloupe")

@@ -84,7 +84,15 @@ def add_contact(
 
 
 def add_reached_call(
-    session: Session, campaign_id: int, contact_id: int, person_id: int, at: datetime
+    session: Session,
+    campaign_id: int,
+    contact_id: int,
+    person_id: int,
+    at: datetime,
+    *,
+    result: str = "answered",
+    answered: bool = True,
+    connected: bool = False,
 ) -> None:
     session.add(
         CallAttempt(
@@ -94,9 +102,10 @@ def add_reached_call(
             worker_id="w0",
             number_e164="+33612340000",
             state="ended",
-            result="answered",
+            result=result,
             created_at=at,
-            answered_at=at,
+            answered_at=at if answered else None,
+            connected_at=at if connected else None,
         )
     )
 

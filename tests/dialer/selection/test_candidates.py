@@ -81,6 +81,36 @@ def test_three_reached_calls_still_allow_a_fourth(engine: Engine) -> None:
     assert _select(engine, world.campaign_id) == [contact_id]
 
 
+def test_calls_cut_by_an_outage_after_the_answer_count_as_reached(engine: Engine) -> None:
+    world = make_world(engine)
+    cut_off, person_id = add_contact(world)
+    never_answered, other_person = add_contact(world)
+    elsewhere = other_campaign(world, "C2")
+    other, _ = add_contact(world, campaign_id=elsewhere, person_id=person_id)
+    unanswered, _ = add_contact(world, campaign_id=elsewhere, person_id=other_person)
+    outage = "ended_while_disconnected"
+    with session_scope(engine) as session:
+        for days in (1, 5):  # the person answered, then the AMI link dropped
+            at = NOW - timedelta(days=days)
+            add_reached_call(session, elsewhere, other, person_id, at, result=outage)
+        at = NOW - timedelta(days=8)  # bridged to an agent, the answer time lost with a worker
+        add_reached_call(
+            session, elsewhere, other, person_id, at, result="failed", answered=False,
+            connected=True,
+        )  # fmt: skip
+        add_reached_call(session, elsewhere, other, person_id, NOW - timedelta(days=9))
+        for days in (1, 2, 3, 4, 5):  # cut while ringing: nobody was reached
+            at = NOW - timedelta(days=days)
+            add_reached_call(
+                session, elsewhere, unanswered, other_person, at, result=outage, answered=False
+            )
+    assert _select(engine, world.campaign_id) == [never_answered]
+    with engine.connect() as conn:
+        facts = load_facts(conn, [cut_off], NOW)
+    block = check_contact(facts[cut_off], CallingPolicy(), NOW)
+    assert block is not None and block.code == BlockCode.REACHED_LIMIT
+
+
 def test_a_later_opt_in_lifts_the_opt_out(engine: Engine) -> None:
     world = make_world(engine)
     contact_id, person_id = add_contact(world)

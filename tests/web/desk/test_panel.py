@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
-from dialer.models import AccessEntry, AgentPresence
+from dialer.models import AccessEntry, AgentPresence, CallAttempt
 from scripts.catalog import MASKED_CODE
 from scripts.versions import save_new_version
 from tests.web.conftest import sign_in
@@ -119,3 +119,21 @@ def test_a_broken_script_shows_the_notice_and_the_raw_fields(
     script = html.split('id="script-appel"', 1)[1].split("</section>", 1)[0]
     assert "Josiane" in script and "Quintal" in script
     assert NIR not in html
+
+
+def test_local_time_of_the_number_called_is_shown_when_it_differs(
+    app: FastAPI, client: TestClient, desk: Desk
+) -> None:
+    sign_in(client, "agent1")
+    html = client.get(f"/poste/appels/{desk.attempt_id}").text
+    assert "(Europe/Paris)" in html and "America/Martinique" not in html
+    with Session(app.state.runtime.engine) as db:
+        attempt = db.get(CallAttempt, desk.attempt_id)
+        assert attempt is not None
+        attempt.number_e164 = "+596696123456"  # a Paris address, a Martinique mobile
+        db.add(attempt)
+        db.commit()
+    html = client.get(f"/poste/appels/{desk.attempt_id}").text
+    assert "(Europe/Paris)" in html
+    assert "Heure locale du numéro appelé (Martinique)" in html
+    assert "(America/Martinique)" in html
