@@ -133,7 +133,7 @@ def _extras(result: DayResult) -> str:
         f"sur {result.feed_events}",
         f"  Base : {result.database_url}",
         f"  Journal des numérotations du PBX : {result.dial_log}",
-        *([f"  {result.pbx_note}"] if result.pbx_note else []),
+        *([f"  {result.real_pbx.text_fr()}"] if result.real_pbx else []),
         *(f"  Agent arrêté sur une erreur : {failure}" for failure in result.tally.failures),
     ])  # fmt: skip
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
@@ -43,6 +44,23 @@ def _free_udp_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@dataclass(frozen=True)
+class PbxAfterDay:
+    """What the real PBX and the agents' phones say once the day is over."""
+
+    version: str
+    channels_left: int
+    agent_calls: int  # calls the agents' phones answered
+    heard_person: int  # of which the phone heard the person's voice
+
+    def text_fr(self) -> str:
+        return (
+            f"PBX réel : Asterisk {self.version}, {self.channels_left} canal(aux) encore "
+            f"ouvert(s) après la journée. Téléphones des agents : {self.agent_calls} appel(s) "
+            f"décroché(s), {self.heard_person} avec la voix de la personne entendue."
+        )
+
+
 class RealPbxSide:
     def __init__(self, pbx: RealPbx | None, port: int, dial_log: Path, clock: SimClock) -> None:
         self._pbx = pbx
@@ -73,10 +91,10 @@ class RealPbxSide:
         return SipAccount(host, port, name, password, "127.0.0.1", _free_udp_port(),
                           rtp, rtp + RTP_PORTS_PER_PHONE - 1)  # fmt: skip
 
-    async def stop(self) -> str:
-        """Stop the phones and the tap; a French note on what the PBX and phones saw."""
+    async def stop(self) -> PbxAfterDay | None:
+        """Stop the phones and the tap; what the PBX and the phones saw."""
         if self._pbx is None:
-            return ""
+            return None
         for phone in self.phones:
             await asyncio.to_thread(phone.stop)
         if self._tap is not None:
@@ -84,8 +102,4 @@ class RealPbxSide:
         report = await check_pbx(ConnectionSettings(AmiEndpoint.parse(self._pbx.ami_url)))
         calls = [record for phone in self.phones for record in phone.answered_calls()]
         heard = sum(record.heard_sound for record in calls)
-        return (
-            f"PBX réel : Asterisk {report.version}, {report.channels} canal(aux) encore "
-            f"ouvert(s) après la journée. Téléphones des agents : {len(calls)} appel(s) "
-            f"décroché(s), {heard} avec la voix de la personne entendue."
-        )
+        return PbxAfterDay(report.version, report.channels, len(calls), heard)

@@ -19,7 +19,7 @@ from dialer.day.clock import SimClock, day_start, next_working_day
 from dialer.day.drain import calls_settled, feed_size, settle, until
 from dialer.day.faults import FaultLog, calm_down, start_faults
 from dialer.day.options import DayOptions, Fault
-from dialer.day.real_pbx import RealPbxSide, real_pbx_settings
+from dialer.day.real_pbx import PbxAfterDay, RealPbxSide, real_pbx_settings
 from dialer.day.receiver import FundReceiver
 from dialer.day.services import WebApp, WorkerProcess, free_port, start_web_app, worker_process
 from dialer.day.summary import DayFacts, DaySummary, summarise
@@ -58,7 +58,7 @@ class DayResult:
     check_text: str = ""
     breaches: list[str] = field(default_factory=list)
     # Played against a real Asterisk: what the PBX and the agents' phones say after it.
-    pbx_note: str = ""
+    real_pbx: PbxAfterDay | None = None
     check_error: str | None = None
 
     @property
@@ -132,9 +132,9 @@ class DayRun:
             self.receiver.stop()
             if sim is not None:
                 await sim.stop()
-            pbx_note = await real.stop()
+            after = await real.stop()
         result = await self._result(world, clock, received, time.monotonic() - began)
-        result.pbx_note = pbx_note
+        result.real_pbx = after
         return result
 
     def _simulator(self, clock: SimClock) -> PbxSimulator:
