@@ -108,6 +108,9 @@ TABLE: dict[tuple[str, str], Row] = {
     ("POST", "/admin/utilisateurs"): row(
         "login", "403", "403", "403", "403", "400", "login", "login"
     ),
+    ("POST", "/admin/utilisateurs/{user_id}/poste"): row(
+        "login", "403", "403", "403", "403", "303", "login", "login"
+    ),
     ("GET", "/poste"): AGENT_PAGE,
     ("GET", "/poste/etat"): AGENT_PAGE,
     ("POST", "/poste/campagne"): desk_action("409", "409"),
