@@ -2,33 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from dialer.accounts.sessions import open_session, session_is_open
-from dialer.cli.context import runtime
 from dialer.cli.main import app
 from dialer.models import User, utcnow
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def cli(
-    database_url: str, engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Engine]:
-    monkeypatch.setenv("DIALER_DATABASE_URL", database_url)
-    monkeypatch.setenv("DIALER_DATA_KEY_FILE", str(tmp_path / "keys.json"))
-    monkeypatch.delenv("DIALER_DATA_KEY", raising=False)
-    runtime.cache_clear()
-    yield engine
-    runtime().engine.dispose()
-    runtime.cache_clear()
 
 
 def test_disabling_an_account_ends_its_open_sessions(cli: Engine) -> None:

@@ -2,33 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
-from dialer.cli.context import console, runtime
+from dialer.cli.context import runtime
 from dialer.cli.main import app
 from dialer.models import User
 
 runner = CliRunner()
 PASSWORD = "un mot de passe sûr"
-
-
-@pytest.fixture
-def cli(
-    database_url: str, engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Engine]:
-    monkeypatch.setenv("DIALER_DATABASE_URL", database_url)
-    monkeypatch.setenv("DIALER_DATA_KEY_FILE", str(tmp_path / "keys.json"))
-    monkeypatch.setattr(console, "width", 200)
-    runtime.cache_clear()
-    yield engine
-    runtime().engine.dispose()
-    runtime.cache_clear()
 
 
 def _run(*args: str, code: int = 0, stdin: str = "") -> str:
