@@ -10,6 +10,15 @@ from telephony.sim.population import Outcome
 
 
 def create_local_pair(call: Call) -> tuple[Channel, Channel]:
+    one, two, frames = _open_pair(call)
+    frames += [ev.local_bridge(one, two), ev.dial_begin(None, one, f"{call.number}@{call.where}")]
+    frames.append(ev.newexten(two, "NoOp", call.behaviour.description, 1))
+    call.emit(*frames)
+    return one, two
+
+
+def _open_pair(call: Call) -> tuple[Channel, Channel, list[str]]:
+    """The ;1/;2 pair with the Originate's variables and caller ID, before ;2 runs."""
     req, pbx = call.req, call.pbx
     base = f"Local/{call.number}@{call.where}-{pbx.next_local_suffix()}"
     one = Channel(f"{base};1", req.channel_id, req.channel_id, call.where, call.number)
@@ -26,10 +35,7 @@ def create_local_pair(call: Call) -> tuple[Channel, Channel]:
     frames += [ev.newcallerid(one, num, name), ev.newconnectedline(one, num, name)]
     frames += [ev.varset(two, k, v) for k, v in req.variables]
     frames += [ev.newcallerid(two, num, name, (num, name)), ev.newconnectedline(two, num, name)]
-    frames += [ev.local_bridge(one, two), ev.dial_begin(None, one, f"{call.number}@{call.where}")]
-    frames.append(ev.newexten(two, "NoOp", call.behaviour.description, 1))
-    call.emit(*frames)
-    return one, two
+    return one, two, frames
 
 
 def originate_failure(call: Call, reason: int) -> str:
@@ -166,6 +172,13 @@ def schedule_person_dialplan(call: Call, two: Channel, priority: int) -> None:
 
 
 def no_such_extension(call: Call) -> None:
-    """``Local/<exten>@<context>`` that the dialplan does not have: no call at all."""
-    call.emit(originate_failure(call, 0))
+    """``Local/<exten>@<context>`` that the dialplan lacks (files 47, 48).
+
+    Asterisk builds the pair and copies the variables before ;2 finds nothing to
+    run; both halves then hang up with cause 0 and the device reads INVALID.
+    """
+    one, two, frames = _open_pair(call)
+    invalid = ev.device_state(device(call), "INVALID")
+    frames += [originate_failure(call, 0), ev.hangup(two, 0), ev.hangup(one, 0)]
+    call.emit(*frames, invalid, invalid)
     call.end(CallResult.NETWORK_FAILURE, 0)
