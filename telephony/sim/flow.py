@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from telephony.results import CallResult
-from telephony.sim import connect, hangups, local_leg, pjsip_leg
+from telephony.sim import connect, hangups, local_leg, outbound, pjsip_leg
 from telephony.sim import events as ev
 from telephony.sim.call import Call
 from telephony.sim.channels import Channel
@@ -16,7 +16,6 @@ AMD_DECISION_S = {True: 2.3, False: 2.45}
 # that dials it (DIALER_DIAL_TEMPLATE PJSIP/{e164}@trunk or Local/{national}@outbound/n).
 CARRIER_TRUNK = "trunk"
 CARRIER_CONTEXT = "outbound"
-NO_ROUTE = 3
 ABANDON_MESSAGE_S = 2.0
 
 
@@ -35,10 +34,11 @@ async def _run_local(call: Call) -> None:
     if not call.pbx.config.plan.has_extension(call.where, call.number):
         local_leg.no_such_extension(call)
         return
-    one, two = local_leg.create_local_pair(call)
     if call.where == CARRIER_CONTEXT and call.pbx.faults.trunk_down:
-        local_leg.reject_by_hangup(call, one, two, NO_ROUTE)
+        one, two = local_leg.create_local_pair(call, noop=outbound.first_step(call))
+        outbound.trunk_unreachable(call, one, two, CARRIER_TRUNK)
         return
+    one, two = local_leg.create_local_pair(call)
     b = call.behaviour
     if b.outcome in (Outcome.BUSY, Outcome.CONGESTION):
         local_leg.reject_busy_or_congested(call, one, two, b.outcome is Outcome.BUSY)

@@ -9,10 +9,17 @@ from telephony.sim.channels import Channel, event, lines
 from telephony.sim.population import Outcome
 
 
-def create_local_pair(call: Call) -> tuple[Channel, Channel]:
+def create_local_pair(call: Call, noop: str | None = None) -> tuple[Channel, Channel]:
+    """The pair, up to the first step of ;2 (``noop``, by default the person's NoOp)."""
     one, two, frames = _open_pair(call)
-    frames += [ev.local_bridge(one, two), ev.dial_begin(None, one, f"{call.number}@{call.where}")]
-    frames.append(ev.newexten(two, "NoOp", call.behaviour.description, 1))
+    # Dial shows the whole string after Local/, options included (``0611000001@outbound/n``).
+    target = call.req.dial_string.partition("/")[2]
+    frames += [
+        ev.local_bridge(one, two, not target.endswith("/n")),
+        ev.dial_begin(None, one, target),
+    ]
+    text = call.behaviour.description if noop is None else noop
+    frames.append(ev.newexten(two, "NoOp", text, 1))
     call.emit(*frames)
     return one, two
 
