@@ -7,6 +7,7 @@ line to the log run from ``loop.call_later`` so no task is made per event.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 from collections.abc import Callable
 
@@ -36,6 +37,7 @@ class Call:
         self.person_gone = False
         self.answered_at = 0.0
         self.dialed_at = 0.0
+        self.connected_at = 0.0  # when the connect context took the answer (ANSWERED_AT_MS)
         self._wake = asyncio.Event()
         self._timers: list[asyncio.TimerHandle] = []
 
@@ -92,6 +94,18 @@ class Call:
         except TimeoutError:
             return self.interrupted
         return True
+
+    async def sleep_real(self, real_s: float) -> bool:
+        """Sleep real seconds whatever wakes the call meanwhile; True if it was ended."""
+        deadline = self.loop.time() + real_s
+        while not self.interrupted:
+            remaining = deadline - self.loop.time()
+            if remaining <= 0:
+                break
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), remaining)
+        return self.interrupted
 
     async def wait_for_agent(self, simulated_s: float) -> bool:
         """Wait until AGENT is set; False on timeout or hangup."""

@@ -65,6 +65,9 @@ class PbxPlan:
     includes: dict[str, list[str]] = field(default_factory=dict)
     # [globals]: values the dialplan substitutes into what Newexten shows (AppData).
     globals: dict[str, str] = field(default_factory=dict)
+    # The NoOp text of priority 1 of literal extensions, by (context, extension):
+    # what Newexten shows when a simulated person's dialplan starts.
+    noops: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def has_endpoint(self, name: str) -> bool:
         return name in self.endpoints
@@ -80,6 +83,9 @@ class PbxPlan:
             return True
         seen = _seen | {context}
         return any(self.has_extension(i, exten, seen) for i in self.includes.get(context, []))
+
+    def first_noop(self, context: str, exten: str) -> str:
+        return self.noops.get((context, exten), "")
 
     def extensions_of(self, context: str) -> list[str]:
         return [e.name for e in self.contexts.get(context, [])]
@@ -159,8 +165,10 @@ def _read_dialplan(path: Path, plan: PbxPlan, seen: set[Path]) -> None:
 def _read_context_line(line: str, context: str, plan: PbxPlan) -> None:
     key, _, value = line.partition("=>")
     if key.strip() == "exten":
-        name = value.split(",", 1)[0].strip()
+        name, priority, step = ([*(p.strip() for p in value.split(",", 2)), "", ""])[:3]
         if name not in plan.extensions_of(context):
             plan.contexts[context].append(Extension(name))
+        if priority == "1" and step.startswith("NoOp(") and step.endswith(")"):
+            plan.noops[(context, name)] = step[len("NoOp(") : -1]
     elif key.strip() == "include":
         plan.includes.setdefault(context, []).append(value.strip())

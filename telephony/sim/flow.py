@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from telephony.results import CallResult
-from telephony.sim import connect, hangups, local_leg, outbound, pjsip_leg
+from telephony.sim import agent_plan, connect, hangups, local_leg, outbound, pjsip_leg
 from telephony.sim import events as ev
 from telephony.sim.call import Call
 from telephony.sim.channels import Channel
@@ -38,7 +38,7 @@ async def _run_local(call: Call) -> None:
         one, two = local_leg.create_local_pair(call, noop=outbound.first_step(call))
         outbound.trunk_unreachable(call, one, two, CARRIER_TRUNK)
         return
-    one, two = local_leg.create_local_pair(call)
+    one, two = local_leg.create_local_pair(call, noop=local_leg.person_noop(call))
     b = call.behaviour
     if b.outcome in (Outcome.BUSY, Outcome.CONGESTION):
         local_leg.reject_busy_or_congested(call, one, two, b.outcome is Outcome.BUSY)
@@ -117,6 +117,10 @@ async def _connect(call: Call, one: Channel, device: str = "") -> None:
             hangups.dialplan_hangs_up(call, 8, CallResult.MACHINE)
             return
         priority = 5
+    if not call.pbx.config.lab_agents:
+        agent_plan.take_answer(call, one, priority)
+        await agent_plan.find_agent(call, one)
+        return
     connect.announce_answer(call, one, priority)
     if not await _find_agent(call, one, priority + 1):
         return

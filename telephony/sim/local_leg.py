@@ -24,6 +24,13 @@ def create_local_pair(call: Call, noop: str | None = None) -> tuple[Channel, Cha
     return one, two
 
 
+def person_noop(call: Call) -> str:
+    """What ;2 shows first: the project's NoOp for a scripted number, else the lab's words."""
+    config = call.pbx.config
+    text = "" if config.lab_agents else config.plan.first_noop(call.where, call.number)
+    return text or call.behaviour.description
+
+
 def _open_pair(call: Call) -> tuple[Channel, Channel, list[str]]:
     """The ;1/;2 pair with the Originate's variables and caller ID, before ;2 runs."""
     req, pbx = call.req, call.pbx

@@ -24,6 +24,8 @@ VARYING_HEADERS = {"timestamp", "challenge", "key", "duration", "seconds"}
 VARYING_VARIABLES = {"ANSWEREDTIME", "ANSWEREDTIME_MS", "DIALEDTIME", "DIALEDTIME_MS"}
 _COUNTER = re.compile(r"-[0-9a-f]{8}(?=;|$|,)")
 _UNIQUEID = re.compile(r"\b\d{9,11}\.\d+\b")
+# ANSWERED_AT_MS: the PBX's clock in milliseconds since 1970.
+_EPOCH_MS = re.compile(r"\b1\d{12}\b")
 _UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
 
 
@@ -32,6 +34,9 @@ SETUPS: dict[str, Callable[[Faults], None]] = {
     "49-outbound-trunk-down": lambda faults: setattr(faults, "trunk_down", True),
     "50-pjsip-trunk-down": lambda faults: setattr(faults, "trunk_down", True),
 }
+# The dialplan polls AGENT every 100 ms; the replay must set it within the first
+# poll as the recording did, which 2 ms (100 ms at 0.02) leaves to chance.
+SLOWER = {"54-predictive-setvar-dialstring": 0.25}
 
 
 async def replay(
@@ -41,7 +46,8 @@ async def replay(
 
     ``lab_agents`` for the shared recordings, whose AGENT named a bare extension.
     """
-    config = SimulatorConfig(time_factor=time_factor, seed=1, lab_agents=lab_agents)
+    factor = max(time_factor, SLOWER.get(transcript.name, 0.0))
+    config = SimulatorConfig(time_factor=factor, seed=1, lab_agents=lab_agents)
     sim = PbxSimulator(config)
     SETUPS.get(transcript.name, lambda _faults: None)(sim.faults)
     await sim.start()
@@ -50,7 +56,7 @@ async def replay(
     start = loop.time()
     try:
         for message, heard in _client_turns(transcript):
-            delay = start + message.at_ms / 1000 * time_factor - loop.time()
+            delay = start + message.at_ms / 1000 * factor - loop.time()
             if delay > 0:
                 await asyncio.sleep(delay)
             # A busy machine may run the PBX late: never speak before it has said
@@ -91,6 +97,7 @@ async def _client_lines(client: RawClient, message: WireMessage) -> list[str]:
 def normalise(value: str) -> str:
     value = _UUID.sub("B", value)
     value = _UNIQUEID.sub("U", value)
+    value = _EPOCH_MS.sub("T", value)
     return _COUNTER.sub("-N", value)
 
 

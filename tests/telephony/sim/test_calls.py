@@ -55,11 +55,21 @@ async def test_no_agent_within_abandon_timeout_abandons(
     abandoned = await client.event("UserEvent", UserEvent="DialerAbandoned")
     assert abandoned.get("Attempt") == "p2"
     playback = await client.event("Newexten", Application="Playback", Uniqueid="dialer-p2")
-    assert playback.get("Context") == "dialer-connect"
+    # asterisk/extensions.conf: [dialer-agent] polls AGENT, then its `abandon` extension
+    # apologises in French (files 51, 52).
+    assert (playback.get("Context"), playback.get("Exten")) == ("dialer-agent", "abandon")
+    assert (playback.get("AppData"), playback.get("Language")) == ("dialer/abandon-message", "fr")
     hangup = await client.event("Hangup", Uniqueid="dialer-p2")
     assert hangup.get("Cause") == "16"
     assert await _ended(sim, "dialer-p2") == "abandoned"
     assert not [m for m in client.messages if m.get("Event") == "BridgeEnter"]
+    # One Wait(0.1) per poll: at most ABANDON_MS / 100 of them, however slow the machine.
+    polls = [
+        m
+        for m in client.messages
+        if m.get("Application") == "Wait" and m.get("Uniqueid") == "dialer-p2"
+    ]
+    assert 1 <= len(polls) <= 5
 
 
 async def test_client_hangup_ends_the_call_and_forgets_the_channel(
