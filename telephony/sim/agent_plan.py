@@ -22,15 +22,29 @@ POLL_S = 0.1
 ABANDON_MESSAGE_S = 7.9
 
 
-def take_answer(call: Call, one: Channel, priority: int) -> None:
-    """UserEvent(DialerAnswered), Set(ANSWERED_AT_MS), Goto(dialer-agent,s,1)."""
-    connect.announce_answer(call, one, priority)
+async def connect_person(call: Call, one: Channel) -> None:
+    """After NoOp(attempt): ``[dialer-connect]`` or ``[dialer-connect-amd]``, then the agent."""
+    if not call.req.context.endswith("-amd"):
+        connect.announce_answer(call, one, 2)
+        _note_answer(call, one, 3)
+        call.emit(ev.newexten(one, "Goto", f"{AGENT_CONTEXT},s,1", 4))
+    else:
+        # The answer is noted before AMD: its seconds count against ABANDON_MS.
+        _note_answer(call, one, 2)
+        if not await connect.detect_machine(call, one, 3, 8):
+            return
+        connect.announce_answer(call, one, 6)
+        call.emit(ev.newexten(one, "Goto", f"{AGENT_CONTEXT},s,1", 7))
+    await find_agent(call, one)
+
+
+def _note_answer(call: Call, one: Channel, priority: int) -> None:
+    """Set(ANSWERED_AT_MS=${STRFTIME(,,%s%3q)}): the start of the abandon clock."""
     call.connected_at = call.loop.time()
     stamp = str(int(call.pbx.now().timestamp() * 1000))
     call.emit(
-        ev.newexten(one, "Set", f"ANSWERED_AT_MS={stamp}", priority + 1),
+        ev.newexten(one, "Set", f"ANSWERED_AT_MS={stamp}", priority),
         ev.varset(one, "ANSWERED_AT_MS", stamp),
-        ev.newexten(one, "Goto", f"{AGENT_CONTEXT},s,1", priority + 2),
     )
 
 
@@ -44,7 +58,7 @@ async def find_agent(call: Call, one: Channel) -> None:
     )
     found = await _poll(call, one, abandon_s)
     if found is None:
-        _finish(call)
+        hangups.call_ends(call)
     elif not found:
         await abandon(call, one)
     else:
@@ -101,7 +115,7 @@ async def _dial(call: Call, one: Channel) -> None:
         return
     connect.dial_agent(call, one, 7, line)
     await call.pause(math.inf)
-    _finish(call)
+    hangups.call_ends(call)
 
 
 async def abandon(call: Call, one: Channel) -> None:
@@ -119,14 +133,7 @@ async def abandon(call: Call, one: Channel) -> None:
             ch.language = "fr"
     call.emit(ev.newexten(one, "Playback", "dialer/abandon-message", 3))
     if await call.pause(ABANDON_MESSAGE_S):
-        _finish(call)
+        hangups.call_ends(call)
         return
     call.emit(ev.varset(one, "PLAYBACKSTATUS", "SUCCESS"))
     hangups.dialplan_hangs_up(call, 4, CallResult.ABANDONED, far_playing=False)
-
-
-def _finish(call: Call) -> None:
-    if call.client_hangup:
-        hangups.client_hangs_up(call, CallResult.ANSWERED)
-    else:
-        hangups.person_hangs_up(call)

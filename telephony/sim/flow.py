@@ -11,7 +11,6 @@ from telephony.sim.call import Call
 from telephony.sim.channels import Channel
 from telephony.sim.population import Outcome
 
-AMD_DECISION_S = {True: 2.3, False: 2.45}
 # Where asterisk/ sends calls to the carrier: the trunk endpoint and the context
 # that dials it (DIALER_DIAL_TEMPLATE PJSIP/{e164}@trunk or Local/{national}@outbound/n).
 CARRIER_TRUNK = "trunk"
@@ -105,22 +104,19 @@ async def _connect(call: Call, one: Channel, device: str = "") -> None:
     connect.enter_connect(call, one, with_response=True)
     if device:
         call.emit(ev.device_state(device, "INUSE"))
+    if call.pbx.config.lab_agents:
+        await _connect_lab(call, one)
+    else:
+        await agent_plan.connect_person(call, one)
+
+
+async def _connect_lab(call: Call, one: Channel) -> None:
+    """The lab's connect contexts (shared recordings 10-20): Dial straight after the answer."""
     priority = 2
     if call.req.context.endswith("-amd"):
-        human = call.behaviour.outcome is not Outcome.MACHINE
-        call.emit(ev.newexten(one, "AMD", "", 2))
-        if await call.pause(AMD_DECISION_S[human]):
-            _finish(call)
-            return
-        call.emit(*connect.run_amd(call, one, human))
-        if not human:
-            hangups.dialplan_hangs_up(call, 8, CallResult.MACHINE)
+        if not await connect.detect_machine(call, one, 2, 8):
             return
         priority = 5
-    if not call.pbx.config.lab_agents:
-        agent_plan.take_answer(call, one, priority)
-        await agent_plan.find_agent(call, one)
-        return
     connect.announce_answer(call, one, priority)
     if not await _find_agent(call, one, priority + 1):
         return
@@ -132,7 +128,7 @@ async def _connect(call: Call, one: Channel, device: str = "") -> None:
         return
     connect.dial_agent(call, one, priority + 1, line)
     await call.pause(float("inf"))
-    _finish(call)
+    hangups.call_ends(call)
 
 
 async def _find_agent(call: Call, one: Channel, priority: int) -> bool:
@@ -141,7 +137,7 @@ async def _find_agent(call: Call, one: Channel, priority: int) -> bool:
     if await call.wait_for_agent(connect.abandon_ms(call) / 1000):
         return True
     if call.interrupted:
-        _finish(call)
+        hangups.call_ends(call)
         return False
     await _abandon(call, one, priority)
     return False
@@ -150,13 +146,6 @@ async def _find_agent(call: Call, one: Channel, priority: int) -> bool:
 async def _abandon(call: Call, one: Channel, priority: int) -> None:
     call.emit(*connect.abandon(call, one, priority))
     if await call.pause(ABANDON_MESSAGE_S):
-        _finish(call)
+        hangups.call_ends(call)
         return
     hangups.dialplan_hangs_up(call, priority + 2, CallResult.ABANDONED)
-
-
-def _finish(call: Call) -> None:
-    if call.client_hangup:
-        hangups.client_hangs_up(call, CallResult.ANSWERED)
-    else:
-        hangups.person_hangs_up(call)

@@ -141,3 +141,11 @@ def person_device_free(call: Call) -> list[str]:
         return [ev.device_state(f"PJSIP/{call.where}", "NOT_INUSE")]
     free = ev.device_state(f"Local/{call.number}@{call.where}", "NOT_INUSE")
     return [free, free]
+
+
+def call_ends(call: Call) -> None:
+    """An answered call cut while it waited: by the dialer's Hangup, else by the person."""
+    if call.client_hangup:
+        client_hangs_up(call, CallResult.ANSWERED)
+    else:
+        person_hangs_up(call)

@@ -143,6 +143,30 @@ async def test_amd_machine_is_hung_up_and_logged_as_machine(
     assert await _ended(sim, "dialer-p5") == "machine"
 
 
+async def test_amd_steps_follow_dialer_connect_amd(client: RawClient) -> None:
+    # asterisk/extensions.conf: the abandon clock starts before AMD() (so its seconds
+    # count), a person goes on to [dialer-agent], a machine is hung up at n(machine).
+    originate(client, "p5h", "Local/0611000009@sim-persons", context="dialer-connect-amd")
+    await client.event("BridgeEnter", Uniqueid="dialer-p5h")
+    steps = [
+        (m.get("Application"), m.get("Priority"))
+        for m in client.messages
+        if m.get("Event") == "Newexten" and m.get("Context") == "dialer-connect-amd"
+    ]
+    assert steps == [
+        ("NoOp", "1"),
+        ("Set", "2"),
+        ("AMD", "3"),
+        ("UserEvent", "4"),
+        ("GotoIf", "5"),
+        ("UserEvent", "6"),
+        ("Goto", "7"),
+    ]
+    originate(client, "p5m", "Local/0611000010@sim-persons", context="dialer-connect-amd")
+    hangup = await client.event("Newexten", Application="Hangup", Uniqueid="dialer-p5m")
+    assert (hangup.get("Context"), hangup.get("Priority")) == ("dialer-connect-amd", "8")
+
+
 async def test_sip_trunk_population_and_unknown_endpoint(
     sim: PbxSimulator, client: RawClient
 ) -> None:
