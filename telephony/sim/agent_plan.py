@@ -51,12 +51,12 @@ def _note_answer(call: Call, one: Channel, priority: int) -> None:
 async def find_agent(call: Call, one: Channel) -> None:
     """``[dialer-agent]``: wait for AGENT, check it, dial it, or abandon."""
     one.context, one.exten = AGENT_CONTEXT, "s"
-    abandon_s = _abandon_ms(call) / 1000
+    abandon_ms = _abandon_ms(call, one)
     call.emit(
-        ev.newexten(one, "Set", f"ABANDON_MS={_abandon_ms(call)}", 1),
-        ev.varset(one, "ABANDON_MS", str(_abandon_ms(call))),
+        ev.newexten(one, "Set", f"ABANDON_MS={abandon_ms}", 1),
+        ev.varset(one, "ABANDON_MS", str(abandon_ms)),
     )
-    found = await _poll(call, one, abandon_s)
+    found = await _poll(call, one, abandon_ms / 1000)
     if found is None:
         hangups.call_ends(call)
     elif not found:
@@ -65,9 +65,10 @@ async def find_agent(call: Call, one: Channel) -> None:
         await _dial(call, one)
 
 
-def _abandon_ms(call: Call) -> int:
-    # Anything but digits falls back to the dialplan's own default (the 2-second rule).
-    text = call.req.variable("ABANDON_MS")
+def _abandon_ms(call: Call, one: Channel) -> int:
+    # The channel's value, which a Setvar may have changed since the Originate;
+    # anything but digits falls back to the dialplan's own default (the 2-second rule).
+    text = one.variables.get("ABANDON_MS", "")
     default = call.pbx.config.plan.globals.get("DEFAULT_ABANDON_MS", "2000")
     return int(text if text.isdigit() else default)
 
@@ -87,15 +88,19 @@ async def _poll(call: Call, one: Channel, abandon_s: float) -> bool | None:
         if late:
             return False
         call.emit(ev.newexten(one, "Wait", f"{POLL_S:g}", 4))
-        if await call.sleep_real(_stretched(call, POLL_S, abandon_s)):
+        if await call.poll_wait(_stretched(call, POLL_S, abandon_s)):
             return None
         call.emit(ev.newexten(one, "Goto", "poll", 5))
 
 
 def _stretched(call: Call, simulated_s: float, abandon_s: float) -> float:
-    """Real seconds for a part of the wait, ``min_agent_wait_real_s`` spread over it."""
+    """Real seconds for a part of the wait, ``min_agent_wait_real_s`` spread over it.
+
+    Spread rather than added to each poll: an abandoned call still polls about
+    ABANDON_MS / 100 times, however fast the simulated day runs.
+    """
     floor = call.pbx.config.min_agent_wait_real_s
-    share = floor * simulated_s / abandon_s if abandon_s > 0 else floor
+    share = floor * min(1.0, simulated_s / abandon_s) if abandon_s > 0 else floor
     return max(call.pbx.scaled(simulated_s), share)
 
 

@@ -95,10 +95,14 @@ class Call:
             return self.interrupted
         return True
 
-    async def sleep_real(self, real_s: float) -> bool:
-        """Sleep real seconds whatever wakes the call meanwhile; True if it was ended."""
+    async def poll_wait(self, real_s: float) -> bool:
+        """One Wait of the dialplan's AGENT poll, in real seconds; True if the call ended.
+
+        It ends early once AGENT is set: the rest of a 100-ms Wait shows in no event,
+        and a wait stretched by ``min_agent_wait_real_s`` must not keep the agent waiting.
+        """
         deadline = self.loop.time() + real_s
-        while not self.interrupted:
+        while not self.interrupted and not self.agent():
             remaining = deadline - self.loop.time()
             if remaining <= 0:
                 break
