@@ -19,9 +19,14 @@ Headers = list[tuple[str, str]]
 Handler = Callable[["Connection", dict[str, str], Headers], Awaitable[None]]
 
 # Actions Asterisk knows but this user's write mask (no system/command/config) forbids.
+# res_pjsip's actions need the system class: asking the trunk's state is refused
+# (file 55), so the dialer must learn of a dead trunk from its calls' causes.
 FORBIDDEN = {
     "command", "reload", "moduleload", "modulecheck", "getconfig", "getconfigjson",
     "updateconfig", "createconfig", "showdialplan", "corerestart", "restart", "shutdown",
+    "pjsipshowendpoint", "pjsipshowendpoints", "pjsipqualify", "pjsipshowcontacts",
+    "pjsipshowaors", "pjsipshowauths", "pjsipshowregistrationsinbound",
+    "pjsipshowregistrationsoutbound", "pjsipregister", "pjsipunregister",
 }  # fmt: skip
 
 

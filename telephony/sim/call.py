@@ -7,6 +7,7 @@ line to the log run from ``loop.call_later`` so no task is made per event.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 from collections.abc import Callable
 
@@ -36,6 +37,7 @@ class Call:
         self.person_gone = False
         self.answered_at = 0.0
         self.dialed_at = 0.0
+        self.connected_at = 0.0  # when the connect context took the answer (ANSWERED_AT_MS)
         self._wake = asyncio.Event()
         self._timers: list[asyncio.TimerHandle] = []
 
@@ -92,6 +94,22 @@ class Call:
         except TimeoutError:
             return self.interrupted
         return True
+
+    async def poll_wait(self, real_s: float) -> bool:
+        """One Wait of the dialplan's AGENT poll, in real seconds; True if the call ended.
+
+        It ends early once AGENT is set: the rest of a 100-ms Wait shows in no event,
+        and a wait stretched by ``min_agent_wait_real_s`` must not keep the agent waiting.
+        """
+        deadline = self.loop.time() + real_s
+        while not self.interrupted and not self.agent():
+            remaining = deadline - self.loop.time()
+            if remaining <= 0:
+                break
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), remaining)
+        return self.interrupted
 
     async def wait_for_agent(self, simulated_s: float) -> bool:
         """Wait until AGENT is set; False on timeout or hangup."""

@@ -29,6 +29,7 @@ class Channel:
     conn_name: str = UNKNOWN
     application: str = ""
     app_data: str = ""
+    language: str = "en"
     variables: dict[str, str] = field(default_factory=dict)
     alive: bool = True
 
@@ -42,7 +43,7 @@ class Channel:
             f"{p}CallerIDName: {self.cid_name}\r\n"
             f"{p}ConnectedLineNum: {self.conn_num}\r\n"
             f"{p}ConnectedLineName: {self.conn_name}\r\n"
-            f"{p}Language: en\r\n"
+            f"{p}Language: {self.language}\r\n"
             f"{p}AccountCode: \r\n"
             f"{p}Context: {self.context}\r\n"
             f"{p}Exten: {self.exten}\r\n"

@@ -40,9 +40,11 @@ class SimulatorConfig:
     # plan's; they answer as recorded, the plan's ask the population model.
     recorded_endpoints: tuple[str, ...] = tuple(SCRIPTED_ENDPOINTS)
     # The dialplan of the lab that recorded ../shared/ami-transcripts: there AGENT
-    # named an extension of sim-agents (AGENT=801 dialled Local/801@sim-agents).
-    # Only replays of those recordings want it; the project's dialplan takes a
-    # whole dial string in AGENT and abandons anything else.
+    # named an extension of sim-agents (AGENT=801 dialled Local/801@sim-agents),
+    # dialer-connect dialled it right after the answer and sim-persons' NoOps had
+    # the lab's words. Only replays of those recordings want it; otherwise the
+    # simulator runs asterisk/extensions.conf: [dialer-agent] polls AGENT, takes a
+    # whole dial string and abandons anything else (tests/fixtures/ami-transcripts).
     lab_agents: bool = False
     # A client leaving more than this unread is dropped (Asterisk's writetimeout does
     # the same); 256 MiB is about 10,000 answered calls' worth of events.

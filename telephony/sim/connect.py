@@ -9,10 +9,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from telephony.results import CallResult
 from telephony.sim import events as ev
+from telephony.sim import hangups
 from telephony.sim.call import Call
 from telephony.sim.channels import Channel
 from telephony.sim.local_leg import originate_response
+from telephony.sim.population import Outcome
+
+# How long AMD() listens before it decides, by whether a person answered (files 18, 19).
+AMD_DECISION_S = {True: 2.3, False: 2.45}
 
 DIAL_VARS = (
     "DIALSTATUS",
@@ -191,7 +197,23 @@ def _bridge(call: Call, one: Channel, a1: Channel) -> list[str]:
     return frames
 
 
-def run_amd(call: Call, one: Channel, human: bool) -> list[str]:
+async def detect_machine(call: Call, one: Channel, priority: int, machine_priority: int) -> bool:
+    """AMD() at ``priority``; True when a person goes on to an agent (files 18, 19).
+
+    A machine is hung up at ``machine_priority``; a hangup while AMD listens ends the call.
+    """
+    human = call.behaviour.outcome is not Outcome.MACHINE
+    call.emit(ev.newexten(one, "AMD", "", priority))
+    if await call.pause(AMD_DECISION_S[human]):
+        hangups.call_ends(call)
+        return False
+    call.emit(*_amd_result(call, one, human, priority + 1))
+    if not human:
+        hangups.dialplan_hangs_up(call, machine_priority, CallResult.MACHINE)
+    return human
+
+
+def _amd_result(call: Call, one: Channel, human: bool, priority: int) -> list[str]:
     status, cause = ("HUMAN", "HUMAN-800-800") if human else ("MACHINE", "MAXWORDS-3-2")
     data = f"DialerAMD,Attempt: {attempt(call)},Status: {status},Cause: {cause}"
     headers: list[tuple[str, object]] = [
@@ -202,9 +224,9 @@ def run_amd(call: Call, one: Channel, human: bool) -> list[str]:
     return [
         ev.varset(one, "AMDSTATUS", status),
         ev.varset(one, "AMDCAUSE", cause),
-        ev.newexten(one, "UserEvent", data, 3),
+        ev.newexten(one, "UserEvent", data, priority),
         ev.user_event(one, "DialerAMD", headers),
-        ev.newexten(one, "GotoIf", f"{0 if human else 1}?machine", 4),
+        ev.newexten(one, "GotoIf", f"{0 if human else 1}?machine", priority + 1),
     ]
 
 

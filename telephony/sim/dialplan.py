@@ -63,6 +63,11 @@ class PbxPlan:
     endpoints: set[str] = field(default_factory=set)
     contexts: dict[str, list[Extension]] = field(default_factory=dict)
     includes: dict[str, list[str]] = field(default_factory=dict)
+    # [globals]: values the dialplan substitutes into what Newexten shows (AppData).
+    globals: dict[str, str] = field(default_factory=dict)
+    # The NoOp text of priority 1 of literal extensions, by (context, extension):
+    # what Newexten shows when a simulated person's dialplan starts.
+    noops: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def has_endpoint(self, name: str) -> bool:
         return name in self.endpoints
@@ -78,6 +83,9 @@ class PbxPlan:
             return True
         seen = _seen | {context}
         return any(self.has_extension(i, exten, seen) for i in self.includes.get(context, []))
+
+    def first_noop(self, context: str, exten: str) -> str:
+        return self.noops.get((context, exten), "")
 
     def extensions_of(self, context: str) -> list[str]:
         return [e.name for e in self.contexts.get(context, [])]
@@ -137,23 +145,30 @@ def _read_dialplan(path: Path, plan: PbxPlan, seen: set[Path]) -> None:
     if path in seen or not path.exists():
         return
     seen.add(path)
-    context: str | None = None
+    section = ""
     for line in _lines(path.read_text(encoding="utf-8")):
         if line.startswith("#include"):
             _read_dialplan(path.parent / line.split(None, 1)[1].strip('"'), plan, seen)
             continue
         match = _SECTION.match(line)
         if match:
-            context = match.group(1) if match.group(1) not in _NOT_CONTEXTS else None
-            if context is not None:
-                plan.contexts.setdefault(context, [])
-            continue
-        if context is None:
-            continue
-        key, _, value = line.partition("=>")
-        if key.strip() == "exten":
-            name = value.split(",", 1)[0].strip()
-            if name not in plan.extensions_of(context):
-                plan.contexts[context].append(Extension(name))
-        elif key.strip() == "include":
-            plan.includes.setdefault(context, []).append(value.strip())
+            section = match.group(1)
+            if section not in _NOT_CONTEXTS:
+                plan.contexts.setdefault(section, [])
+        elif section == "globals":
+            name, _, value = line.partition("=")
+            plan.globals[name.strip()] = value.strip()
+        elif section in plan.contexts:
+            _read_context_line(line, section, plan)
+
+
+def _read_context_line(line: str, context: str, plan: PbxPlan) -> None:
+    key, _, value = line.partition("=>")
+    if key.strip() == "exten":
+        name, priority, step = ([*(p.strip() for p in value.split(",", 2)), "", ""])[:3]
+        if name not in plan.extensions_of(context):
+            plan.contexts[context].append(Extension(name))
+        if priority == "1" and step.startswith("NoOp(") and step.endswith(")"):
+            plan.noops[(context, name)] = step[len("NoOp(") : -1]
+    elif key.strip() == "include":
+        plan.includes.setdefault(context, []).append(value.strip())

@@ -10,6 +10,7 @@ DIALPLAN = "dialplan,all"
 CAUSE_TXT = {
     0: "Unknown",
     1: "Unallocated (unassigned) number",
+    3: "No route to destination",
     16: "Normal Clearing",
     17: "User busy",
     19: "User alerting, no answer",
@@ -53,8 +54,12 @@ def newstate(ch: Channel, state: int) -> str:
     return event("Newstate", CALL, ch.snapshot())
 
 
-def local_bridge(one: Channel, two: Channel) -> str:
-    tail = lines(("Context", two.context), ("Exten", two.exten), ("LocalOptimization", "Yes"))
+def local_bridge(one: Channel, two: Channel, optimize: bool = True) -> str:
+    """``optimize`` is False for a ``/n`` dial string, which keeps the pair in the call."""
+    optimization = "Yes" if optimize else "No"
+    tail = lines(
+        ("Context", two.context), ("Exten", two.exten), ("LocalOptimization", optimization)
+    )
     return event("LocalBridge", CALL, one.snapshot("LocalOne") + two.snapshot("LocalTwo"), tail)
 
 

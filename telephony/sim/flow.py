@@ -5,18 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from telephony.results import CallResult
-from telephony.sim import connect, hangups, local_leg, pjsip_leg
+from telephony.sim import agent_plan, connect, hangups, local_leg, outbound, pjsip_leg
 from telephony.sim import events as ev
 from telephony.sim.call import Call
 from telephony.sim.channels import Channel
 from telephony.sim.population import Outcome
 
-AMD_DECISION_S = {True: 2.3, False: 2.45}
 # Where asterisk/ sends calls to the carrier: the trunk endpoint and the context
 # that dials it (DIALER_DIAL_TEMPLATE PJSIP/{e164}@trunk or Local/{national}@outbound/n).
 CARRIER_TRUNK = "trunk"
 CARRIER_CONTEXT = "outbound"
-NO_ROUTE = 3
 ABANDON_MESSAGE_S = 2.0
 
 
@@ -35,10 +33,11 @@ async def _run_local(call: Call) -> None:
     if not call.pbx.config.plan.has_extension(call.where, call.number):
         local_leg.no_such_extension(call)
         return
-    one, two = local_leg.create_local_pair(call)
     if call.where == CARRIER_CONTEXT and call.pbx.faults.trunk_down:
-        local_leg.reject_by_hangup(call, one, two, NO_ROUTE)
+        one, two = local_leg.create_local_pair(call, noop=outbound.first_step(call))
+        outbound.trunk_unreachable(call, one, two, CARRIER_TRUNK)
         return
+    one, two = local_leg.create_local_pair(call, noop=local_leg.person_noop(call))
     b = call.behaviour
     if b.outcome in (Outcome.BUSY, Outcome.CONGESTION):
         local_leg.reject_busy_or_congested(call, one, two, b.outcome is Outcome.BUSY)
@@ -105,16 +104,17 @@ async def _connect(call: Call, one: Channel, device: str = "") -> None:
     connect.enter_connect(call, one, with_response=True)
     if device:
         call.emit(ev.device_state(device, "INUSE"))
+    if call.pbx.config.lab_agents:
+        await _connect_lab(call, one)
+    else:
+        await agent_plan.connect_person(call, one)
+
+
+async def _connect_lab(call: Call, one: Channel) -> None:
+    """The lab's connect contexts (shared recordings 10-20): Dial straight after the answer."""
     priority = 2
     if call.req.context.endswith("-amd"):
-        human = call.behaviour.outcome is not Outcome.MACHINE
-        call.emit(ev.newexten(one, "AMD", "", 2))
-        if await call.pause(AMD_DECISION_S[human]):
-            _finish(call)
-            return
-        call.emit(*connect.run_amd(call, one, human))
-        if not human:
-            hangups.dialplan_hangs_up(call, 8, CallResult.MACHINE)
+        if not await connect.detect_machine(call, one, 2, 8):
             return
         priority = 5
     connect.announce_answer(call, one, priority)
@@ -128,7 +128,7 @@ async def _connect(call: Call, one: Channel, device: str = "") -> None:
         return
     connect.dial_agent(call, one, priority + 1, line)
     await call.pause(float("inf"))
-    _finish(call)
+    hangups.call_ends(call)
 
 
 async def _find_agent(call: Call, one: Channel, priority: int) -> bool:
@@ -137,7 +137,7 @@ async def _find_agent(call: Call, one: Channel, priority: int) -> bool:
     if await call.wait_for_agent(connect.abandon_ms(call) / 1000):
         return True
     if call.interrupted:
-        _finish(call)
+        hangups.call_ends(call)
         return False
     await _abandon(call, one, priority)
     return False
@@ -146,13 +146,6 @@ async def _find_agent(call: Call, one: Channel, priority: int) -> bool:
 async def _abandon(call: Call, one: Channel, priority: int) -> None:
     call.emit(*connect.abandon(call, one, priority))
     if await call.pause(ABANDON_MESSAGE_S):
-        _finish(call)
+        hangups.call_ends(call)
         return
     hangups.dialplan_hangs_up(call, priority + 2, CallResult.ABANDONED)
-
-
-def _finish(call: Call) -> None:
-    if call.client_hangup:
-        hangups.client_hangs_up(call, CallResult.ANSWERED)
-    else:
-        hangups.person_hangs_up(call)

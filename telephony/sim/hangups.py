@@ -114,18 +114,22 @@ def client_hangs_up(call: Call, result: CallResult) -> None:
     call.end(result, 16)
 
 
-def dialplan_hangs_up(call: Call, priority: int, result: CallResult) -> None:
-    """Hangup(16) in dialer-connect: a machine, or an abandoned call (file 19)."""
+def dialplan_hangs_up(
+    call: Call, priority: int, result: CallResult, far_playing: bool = True
+) -> None:
+    """Hangup(16) in dialer-connect: a machine (file 19), or an abandoned call (51, 52).
+
+    ``far_playing``: the person's side was in a Playback (a machine's greeting), which
+    reports its status as it is cut; a person merely waiting reports nothing.
+    """
     one, two = call.person, call.far
     assert one is not None
     frames = [ev.newexten(one, "Hangup", "16", priority), ev.soft_hangup_request(one, 16)]
     if two is not None:
-        frames += [
-            ev.hangup_request(two, 16),
-            ev.varset(two, "PLAYBACKSTATUS", "SUCCESS"),
-            ev.soft_hangup_request(two, 16),
-            ev.hangup(two, 16),
-        ]
+        frames.append(ev.hangup_request(two, 16))
+        if far_playing:
+            frames.append(ev.varset(two, "PLAYBACKSTATUS", "SUCCESS"))
+        frames += [ev.soft_hangup_request(two, 16), ev.hangup(two, 16)]
     frames += [ev.hangup(one, 16), *person_device_free(call)]
     call.emit(*frames)
     call.end(result, 16)
@@ -137,3 +141,11 @@ def person_device_free(call: Call) -> list[str]:
         return [ev.device_state(f"PJSIP/{call.where}", "NOT_INUSE")]
     free = ev.device_state(f"Local/{call.number}@{call.where}", "NOT_INUSE")
     return [free, free]
+
+
+def call_ends(call: Call) -> None:
+    """An answered call cut while it waited: by the dialer's Hangup, else by the person."""
+    if call.client_hangup:
+        client_hangs_up(call, CallResult.ANSWERED)
+    else:
+        person_hangs_up(call)

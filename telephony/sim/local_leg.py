@@ -9,7 +9,30 @@ from telephony.sim.channels import Channel, event, lines
 from telephony.sim.population import Outcome
 
 
-def create_local_pair(call: Call) -> tuple[Channel, Channel]:
+def create_local_pair(call: Call, noop: str | None = None) -> tuple[Channel, Channel]:
+    """The pair, up to the first step of ;2 (``noop``, by default the person's NoOp)."""
+    one, two, frames = _open_pair(call)
+    # Dial shows the whole string after Local/, options included (``0611000001@outbound/n``).
+    target = call.req.dial_string.partition("/")[2]
+    frames += [
+        ev.local_bridge(one, two, not target.endswith("/n")),
+        ev.dial_begin(None, one, target),
+    ]
+    text = call.behaviour.description if noop is None else noop
+    frames.append(ev.newexten(two, "NoOp", text, 1))
+    call.emit(*frames)
+    return one, two
+
+
+def person_noop(call: Call) -> str:
+    """What ;2 shows first: the project's NoOp for a scripted number, else the lab's words."""
+    config = call.pbx.config
+    text = "" if config.lab_agents else config.plan.first_noop(call.where, call.number)
+    return text or call.behaviour.description
+
+
+def _open_pair(call: Call) -> tuple[Channel, Channel, list[str]]:
+    """The ;1/;2 pair with the Originate's variables and caller ID, before ;2 runs."""
     req, pbx = call.req, call.pbx
     base = f"Local/{call.number}@{call.where}-{pbx.next_local_suffix()}"
     one = Channel(f"{base};1", req.channel_id, req.channel_id, call.where, call.number)
@@ -26,10 +49,7 @@ def create_local_pair(call: Call) -> tuple[Channel, Channel]:
     frames += [ev.newcallerid(one, num, name), ev.newconnectedline(one, num, name)]
     frames += [ev.varset(two, k, v) for k, v in req.variables]
     frames += [ev.newcallerid(two, num, name, (num, name)), ev.newconnectedline(two, num, name)]
-    frames += [ev.local_bridge(one, two), ev.dial_begin(None, one, f"{call.number}@{call.where}")]
-    frames.append(ev.newexten(two, "NoOp", call.behaviour.description, 1))
-    call.emit(*frames)
-    return one, two
+    return one, two, frames
 
 
 def originate_failure(call: Call, reason: int) -> str:
@@ -166,6 +186,13 @@ def schedule_person_dialplan(call: Call, two: Channel, priority: int) -> None:
 
 
 def no_such_extension(call: Call) -> None:
-    """``Local/<exten>@<context>`` that the dialplan does not have: no call at all."""
-    call.emit(originate_failure(call, 0))
+    """``Local/<exten>@<context>`` that the dialplan lacks (files 47, 48).
+
+    Asterisk builds the pair and copies the variables before ;2 finds nothing to
+    run; both halves then hang up with cause 0 and the device reads INVALID.
+    """
+    one, two, frames = _open_pair(call)
+    invalid = ev.device_state(device(call), "INVALID")
+    frames += [originate_failure(call, 0), ev.hangup(two, 0), ev.hangup(one, 0)]
+    call.emit(*frames, invalid, invalid)
     call.end(CallResult.NETWORK_FAILURE, 0)

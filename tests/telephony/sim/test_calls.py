@@ -55,11 +55,21 @@ async def test_no_agent_within_abandon_timeout_abandons(
     abandoned = await client.event("UserEvent", UserEvent="DialerAbandoned")
     assert abandoned.get("Attempt") == "p2"
     playback = await client.event("Newexten", Application="Playback", Uniqueid="dialer-p2")
-    assert playback.get("Context") == "dialer-connect"
+    # asterisk/extensions.conf: [dialer-agent] polls AGENT, then its `abandon` extension
+    # apologises in French (files 51, 52).
+    assert (playback.get("Context"), playback.get("Exten")) == ("dialer-agent", "abandon")
+    assert (playback.get("AppData"), playback.get("Language")) == ("dialer/abandon-message", "fr")
     hangup = await client.event("Hangup", Uniqueid="dialer-p2")
     assert hangup.get("Cause") == "16"
     assert await _ended(sim, "dialer-p2") == "abandoned"
     assert not [m for m in client.messages if m.get("Event") == "BridgeEnter"]
+    # One Wait(0.1) per poll: at most ABANDON_MS / 100 of them, however slow the machine.
+    polls = [
+        m
+        for m in client.messages
+        if m.get("Application") == "Wait" and m.get("Uniqueid") == "dialer-p2"
+    ]
+    assert 1 <= len(polls) <= 5
 
 
 async def test_client_hangup_ends_the_call_and_forgets_the_channel(
@@ -131,6 +141,30 @@ async def test_amd_machine_is_hung_up_and_logged_as_machine(
     amd = await client.event("UserEvent", UserEvent="DialerAMD")
     assert (amd.get("Status"), amd.get("Cause")) == ("MACHINE", "MAXWORDS-3-2")
     assert await _ended(sim, "dialer-p5") == "machine"
+
+
+async def test_amd_steps_follow_dialer_connect_amd(client: RawClient) -> None:
+    # asterisk/extensions.conf: the abandon clock starts before AMD() (so its seconds
+    # count), a person goes on to [dialer-agent], a machine is hung up at n(machine).
+    originate(client, "p5h", "Local/0611000009@sim-persons", context="dialer-connect-amd")
+    await client.event("BridgeEnter", Uniqueid="dialer-p5h")
+    steps = [
+        (m.get("Application"), m.get("Priority"))
+        for m in client.messages
+        if m.get("Event") == "Newexten" and m.get("Context") == "dialer-connect-amd"
+    ]
+    assert steps == [
+        ("NoOp", "1"),
+        ("Set", "2"),
+        ("AMD", "3"),
+        ("UserEvent", "4"),
+        ("GotoIf", "5"),
+        ("UserEvent", "6"),
+        ("Goto", "7"),
+    ]
+    originate(client, "p5m", "Local/0611000010@sim-persons", context="dialer-connect-amd")
+    hangup = await client.event("Newexten", Application="Hangup", Uniqueid="dialer-p5m")
+    assert (hangup.get("Context"), hangup.get("Priority")) == ("dialer-connect-amd", "8")
 
 
 async def test_sip_trunk_population_and_unknown_endpoint(
