@@ -13,6 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+# Long enough for the dialplan to dial the agent and the agent's phone to answer.
+CONVERSE_PAUSE_S = 3.0
+
 
 class CueKind(StrEnum):
     TALK = "talk"  # answers, says hello, talks, hangs up
@@ -20,6 +23,10 @@ class CueKind(StrEnum):
     RING = "ring"  # lets it ring, never answers
     SILENT = "silent"  # answers and says nothing until the far end hangs up
     MACHINE = "machine"  # answers with a long recorded greeting
+    # Answers with hello, and speaks again once an agent can be on the line: the
+    # first hello falls before the bridge, the second tells the agent's phone
+    # that the bridge carries the person's voice.
+    CONVERSE = "converse"
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,10 @@ def plan_for(cue: Cue) -> list[Step]:
     steps.append(Step(StepKind.ANSWER))
     if cue.kind is CueKind.TALK:
         steps.append(Step(StepKind.SAY_HELLO))
+    elif cue.kind is CueKind.CONVERSE:
+        pause = min(CONVERSE_PAUSE_S, cue.talk_s)
+        steps += [Step(StepKind.SAY_HELLO), Step(StepKind.LISTEN, pause), Step(StepKind.SAY_HELLO)]
+        return [*steps, Step(StepKind.LISTEN, cue.talk_s - pause), Step(StepKind.HANGUP)]
     elif cue.kind is CueKind.MACHINE:
         steps.append(Step(StepKind.SAY_GREETING))
     steps += [Step(StepKind.LISTEN, cue.talk_s), Step(StepKind.HANGUP)]

@@ -20,7 +20,7 @@ import pytest
 
 from dialer.day.options import DayOptions, RealPbx
 from dialer.day.run import run_day
-from telephony.phones import SipAccount, VirtualPerson, parse_server
+from telephony.phones import Cue, CueBook, CueKind, SipAccount, VirtualPerson, parse_server
 from tests.telephony.phones.real_pbx import AMI_URL, SIP_LOCAL_IP, SIP_SERVER, free_udp_port
 
 pytestmark = [
@@ -38,7 +38,8 @@ def person() -> Iterator[VirtualPerson]:
     password = os.environ.get("DIALER_TEST_PERSON_PASSWORD", "test-person-secret")
     account = SipAccount(host, port, "test-person", password, SIP_LOCAL_IP, free_udp_port(),
                          33000, 33099)  # fmt: skip
-    phone = VirtualPerson(account)
+    # Everybody answers and speaks again once the agent is on the line.
+    phone = VirtualPerson(account, CueBook({}, Cue(CueKind.CONVERSE, talk_s=15)))
     phone.start(timeout_s=10)
     yield phone
     phone.stop()

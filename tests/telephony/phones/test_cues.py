@@ -81,3 +81,11 @@ def test_transcript_people_behave_as_the_readme_describes() -> None:
     assert people.cue_for("0611000005").talk_s == 3
     assert people.cue_for("0611000006").ring_s == 4
     assert people.cue_for("0611000010").kind is CueKind.MACHINE
+
+
+def test_a_conversing_person_speaks_again_once_an_agent_can_be_there() -> None:
+    steps = [s.kind for s in plan_for(Cue(CueKind.CONVERSE, talk_s=15))]
+    assert steps == [
+        StepKind.ANSWER, StepKind.SAY_HELLO, StepKind.LISTEN,
+        StepKind.SAY_HELLO, StepKind.LISTEN, StepKind.HANGUP,
+    ]  # fmt: skip
