@@ -138,9 +138,10 @@ def trunk_notes(engine: Engine, now: datetime) -> list[str]:
         ).all()
     return [
         f"Le trunk opérateur ne répond pas sur {row.worker_id} depuis "
-        f"{paris_time(row.down_since)} (heure de Paris, {row.recent_failures} échecs réseau "
-        "de suite) : ce poste ne compose plus et reprendra de lui-même dès qu'un appel "
-        "d'essai aboutit. Vérifiez le trunk sur le PBX (pjsip show endpoint trunk)."
+        f"{paris_time(row.down_since)} (heure de Paris ; échecs réseau dans la dernière "
+        f"minute : {row.recent_failures}) : ce poste ne compose plus et reprendra de lui-même "
+        "dès qu'un appel d'essai aboutit. Vérifiez le trunk sur le PBX "
+        "(pjsip show endpoint trunk)."
         for row in rows
         if row.down_since is not None
     ]
