@@ -120,7 +120,7 @@ def _report(result: DayResult, calm: DayResult | None, as_json: bool) -> bool:
 def _outcomes(result: DayResult) -> dict[int, tuple[str | None, str | None, bool, bool]]:
     engine = make_engine(result.database_url)
     try:
-        return first_outcomes(engine, result.campaign_id)
+        return first_outcomes(engine, result.campaign_ids)
     finally:
         engine.dispose()
 

@@ -46,8 +46,7 @@ class DeskTally:
 
 @dataclass
 class AgentContext:
-    base_url: str
-    campaign_id: int
+    base_urls: list[str]  # the web processes; each agent signs in on one
     seed: int
     clock: SimClock
     wrap_up_s: float
@@ -63,10 +62,16 @@ class DeskAgent:
         self._ended: dict[int, asyncio.Event] = {}
         self._busy: asyncio.Lock = asyncio.Lock()
 
+    @property
+    def base_url(self) -> str:
+        # Agents are spread over the web processes, as a load balancer would.
+        urls = self.ctx.base_urls
+        return urls[self.login.user_id % len(urls)]
+
     async def run(self) -> None:
-        async with httpx.AsyncClient(base_url=self.ctx.base_url, timeout=60.0) as client:
+        async with httpx.AsyncClient(base_url=self.base_url, timeout=60.0) as client:
             await self._sign_in(client)
-            await self._form(client, "/poste/campagne", {"campagne": str(self.ctx.campaign_id)})
+            await self._form(client, "/poste/campagne", {"campagne": str(self.login.campaign_id)})
             await self._form(client, "/poste/disponible", {})
             while True:
                 with contextlib.suppress(httpx.HTTPError):

@@ -48,7 +48,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 @dataclass
 class DayResult:
     summary: DaySummary
-    campaign_id: int
+    campaign_ids: list[int]
     database_url: str
     dial_log: Path
     tally: DeskTally
@@ -151,8 +151,10 @@ class DayRun:
                             pacing=opts.pacing)  # fmt: skip
         self.receiver.start()
         with session_scope(self.runtime.engine) as session:
-            set_webhook(session, self.runtime.cipher, world.fund_id, self.receiver.url)
-            start_wave(session, world.wave_id, self.start)
+            for fund_id in world.fund_ids:
+                set_webhook(session, self.runtime.cipher, fund_id, self.receiver.url)
+            for wave_id in world.wave_ids:
+                start_wave(session, wave_id, self.start)
         return world
 
     async def _worker(self, clock: SimClock) -> WorkerProcess | None:
@@ -176,12 +178,13 @@ class DayRun:
         try:
             await until(clock, self.start + timedelta(hours=self.options.hours))
             with session_scope(self.runtime.engine) as session:
-                finish_wave(session, world.wave_id, clock())
+                for wave_id in world.wave_ids:
+                    finish_wave(session, wave_id, clock())
             for task in faults:
                 task.cancel()
             calm_down(sim, self.receiver)
             bound = max(MIN_DRAIN_S, clock.real_seconds(DRAIN_MINUTES * 60))
-            settled = calls_settled(self.runtime.engine, world.campaign_id)
+            settled = calls_settled(self.runtime.engine, world.campaign_ids)
             await settle(settled, bound, steady_s=STEADY_S)
         finally:
             for task in [*faults, *agents]:
@@ -193,15 +196,16 @@ class DayRun:
         with session_scope(self.runtime.engine) as session:
             campaign = session.get(Campaign, world.campaign_id)
             wrap_up = float(campaign.wrap_up_seconds) if campaign else 30.0
-        context = AgentContext(web.url, world.campaign_id, self.options.seed, clock, wrap_up,
+        context = AgentContext([web.url], self.options.seed, clock, wrap_up,
                                self.tally)  # fmt: skip
         return [asyncio.create_task(DeskAgent(login, context).run()) for login in world.agents]
 
     async def _deliver_feed(self, world: World) -> int:
         # The fund's server is healthy again: as an operator would (``dialer feed
         # redeliver``), resume the stream now instead of waiting out its back-off.
-        await asyncio.to_thread(self._resume_feed, world.fund_id)
-        expected = await asyncio.to_thread(feed_size, self.runtime.engine, world.fund_id)
+        for fund_id in world.fund_ids:
+            await asyncio.to_thread(self._resume_feed, fund_id)
+        expected = await asyncio.to_thread(feed_size, self.runtime.engine, world.fund_ids)
         await settle(lambda: len(self.receiver.events) >= expected, FEED_DRAIN_S)
         return len(self.receiver.events)
 
@@ -212,14 +216,14 @@ class DayRun:
     async def _result(self, world: World, clock: SimClock, received: int,
                       real_s: float) -> DayResult:  # fmt: skip
         end = clock()
-        facts = DayFacts(world.campaign_id, world.wave_id, world.file_rows, world.file_bad_rows,
+        facts = DayFacts(world.campaign_ids, world.wave_ids, world.file_rows, world.rejected,
                          world.imported, world.opted_out_by_fund, len(world.agents),
                          self.options.hours * 3600, real_s, clock.time_factor)  # fmt: skip
         summary = await asyncio.to_thread(summarise, self.runtime.engine, facts, end)
         result = DayResult(
-            summary, world.campaign_id, self.runtime.settings.database_url, self.dial_log,
+            summary, world.campaign_ids, self.runtime.settings.database_url, self.dial_log,
             self.tally, dict(self.fault_log.struck),
-            await asyncio.to_thread(feed_size, self.runtime.engine, world.fund_id), received,
+            await asyncio.to_thread(feed_size, self.runtime.engine, world.fund_ids), received,
         )  # fmt: skip
         await asyncio.to_thread(run_checker, result)
         self.runtime.engine.dispose()
