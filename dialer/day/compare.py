@@ -3,8 +3,9 @@
 Must match exactly (``MUST_MATCH``): everything decided before the first call
 (the campaigns and the people they share, file rows, rejected rows, people
 imported, fund opt-outs, wave sizes), and, person by person, the outcome of
-every person reached in both runs (the agents' policy is drawn from the seed, the contact and its earlier outcomes, so
-a fault may delay a call but never change what the person says).
+every person reached in both runs (the agents' policy is drawn from the seed,
+the contact and its earlier outcomes, so a fault may delay a call but never
+change what the person says).
 
 May differ (``MAY_DIFFER``): counts that depend on which calls fitted in the
 day, i.e. calls, people reached, outcome totals, abandons, occupancy and people
