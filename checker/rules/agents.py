@@ -2,6 +2,10 @@
 
 An agent holds a call from its connection (``connected_at``) to its end; a call
 that never ended holds its agent for good, so any later connection overlaps it.
+The end is the earlier of the dialer's and the PBX's (the dial log): the dialer
+may learn of an end late (an AMI outage, a crashed worker) while the agent was
+free all along. The later is never taken: the dialer's clock and the PBX's are
+not the same clock, and a few milliseconds between them are no second call.
 The wrap-up after the call is not a call: the pacing may not hand the agent a
 new one before it ends, but that is the desk's rule, not the person's.
 """
@@ -32,11 +36,14 @@ class Bridge:
 
 def _bridges(day: Day) -> dict[int, list[Bridge]]:
     condition, params = day.where_since("a.created_at")
+    logged = {c.attempt_id: c.ended_at for c in day.calls if c.attempt_id is not None}
     found: dict[int, list[Bridge]] = defaultdict(list)
     for row in fetch(day.conn, _BRIDGED.format(condition=condition), **params):
+        attempt_id = int(row["id"])
         start = required_datetime(row["connected_at"])
-        bridge = Bridge(int(row["id"]), start, as_datetime(row["ended_at"]))
-        found[int(row["agent_user_id"])].append(bridge)
+        ends = [as_datetime(row["ended_at"]), logged.get(attempt_id)]
+        end = min((e for e in ends if e is not None), default=None)
+        found[int(row["agent_user_id"])].append(Bridge(attempt_id, start, end))
     return found
 
 

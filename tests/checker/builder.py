@@ -178,6 +178,15 @@ class DayBuilder:
             self.outcome(attempt_id, end, **(outcome or {"interview": "accepted"}))
         return attempt_id
 
+    def set_ended(self, attempt_id: int, at: datetime) -> None:
+        """The end as the dialer recorded it, which may differ from the PBX's (an outage)."""
+        with Session(self.engine) as session:
+            attempt = session.get(CallAttempt, attempt_id)
+            assert attempt is not None
+            attempt.ended_at = at
+            session.add(attempt)
+            session.commit()
+
     def log_call(
         self, attempt_id: int, number: str, at: datetime, end: datetime | None, result: str | None
     ) -> None:

@@ -27,3 +27,11 @@ def test_a_call_never_ended_holds_its_agent(day: DayBuilder) -> None:
     day.call(day.person(), agent=agent, result=None, logged=False)
     day.call(day.person(), MORNING + timedelta(hours=1), agent=agent)
     assert "agent_on_two_calls" in rules_of(day.check())
+
+
+def test_the_pbx_says_when_the_agent_was_free_not_the_dialer(day: DayBuilder) -> None:
+    agent = day.agent()
+    first = day.call(day.person(), agent=agent, seconds=60)
+    day.set_ended(first, MORNING + timedelta(minutes=30))  # learned late, after an outage
+    day.call(day.person(), MORNING + timedelta(minutes=5), agent=agent)
+    assert day.check().ok
