@@ -92,10 +92,12 @@ def record_outcome(
     _apply_contact_changes(person, checked, at)
     _apply_progress(contact, checked, RetryPolicy.model_validate(campaign.retry_policy or {}), at)
     session.add_all([person, contact])
-    presence.start_wrap_up(session, agent_user_id, attempt_id, campaign.wrap_up_seconds, at)
     if attempt.result is not None:
         # The call is over and its outcome known: other campaigns may call the person.
+        presence.start_wrap_up(session, agent_user_id, attempt_id, campaign.wrap_up_seconds, at)
         release_locks(session, [attempt_id])
+    # Otherwise the person is still on the line: the agent stays on the call, so no
+    # second call reaches their phone, and the call's end starts the wrap-up.
     session.flush()
     # Same transaction as the outcome (outbox): the fund gets exactly what was recorded.
     emit_outcome_events(session, outcome, campaign.fund_id)

@@ -210,6 +210,8 @@ class CallRecorder:
         if not talked or _has_outcome(session, attempt):
             # The line is free: the person and the number may be called again, anywhere.
             release_locks(session, [attempt.id or 0])
+        if talked and attempt.agent_user_id is not None and _has_outcome(session, attempt):
+            _wrap_up_after_early_outcome(session, attempt, now)
         # Otherwise the person stays held while the agent writes the outcome (which
         # frees them), at most one lease: nobody renews the locks of an ended call.
         if self.on_result is not None:
@@ -241,6 +243,14 @@ def _recorded(attempt: CallAttempt, *, connected: bool, ended: bool) -> Recorded
         ended=ended,
         result=attempt.result,
     )
+
+
+def _wrap_up_after_early_outcome(session: Session, attempt: CallAttempt, now: datetime) -> None:
+    """The outcome came while the person was still on the line: the wrap-up starts now."""
+    campaign = session.get(Campaign, attempt.campaign_id)
+    wrap_up = campaign.wrap_up_seconds if campaign is not None else 30.0
+    # Only an agent still on this very call (start_wrap_up checks it) is moved.
+    presence.start_wrap_up(session, attempt.agent_user_id or 0, attempt.id or 0, wrap_up, now)
 
 
 def _has_outcome(session: Session, attempt: CallAttempt) -> bool:
