@@ -26,7 +26,7 @@ from dialer.campaigns.policies import CallingPolicy, RetryPolicy
 from dialer.db import session_scope
 from dialer.models import CallAttempt, Campaign, CampaignContact, Outcome
 from dialer.observability.logging import bound_attempt
-from dialer.selection.locks import release_locks
+from dialer.selection.locks import hold_for_agent, release_locks
 from telephony.ami.updates import CallUpdate
 from telephony.results import CallResult, CallState
 
@@ -199,6 +199,8 @@ class CallRecorder:
             # take: an expiring lease must not hand the person to another call meanwhile.
             contact.lease_expires_at = None
             session.add(contact)
+        # Likewise the person and the number, in every campaign, even if this worker dies.
+        hold_for_agent(session, attempt.id or 0)
         return True
 
     def _end(
@@ -212,8 +214,8 @@ class CallRecorder:
             release_locks(session, [attempt.id or 0])
         if talked and attempt.agent_user_id is not None and _has_outcome(session, attempt):
             _wrap_up_after_early_outcome(session, attempt, now)
-        # Otherwise the person stays held while the agent writes the outcome (which
-        # frees them), at most one lease: nobody renews the locks of an ended call.
+        # Otherwise the person stays held while the agent writes the outcome, which
+        # frees them (``hold_for_agent``: the agent, not a lease, holds them).
         if self.on_result is not None:
             self.on_result(attempt.campaign_id, final.value)
         log.info("call ended: %s (campaign %s)", final.value, attempt.campaign_id)
