@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -42,6 +43,9 @@ class DeskTally:
     refused: int = 0
     choices: Counter[str] = field(default_factory=Counter)
     failures: list[str] = field(default_factory=list)  # agents that stopped on an error
+    # A signed-out agent's old cookie, replayed on each web process: refused or not.
+    stale_cookie_refused: int = 0
+    stale_cookie_answered: int = 0
 
 
 @dataclass
@@ -52,6 +56,8 @@ class AgentContext:
     wrap_up_s: float
     tally: DeskTally
     outcomes_per_contact: Counter[int] = field(default_factory=Counter)
+    # (username, simulated moment): that agent leaves the campaign and signs out then.
+    sign_out: tuple[str, datetime] | None = None
 
 
 class DeskAgent:
@@ -73,10 +79,58 @@ class DeskAgent:
             await self._sign_in(client)
             await self._form(client, "/poste/campagne", {"campagne": str(self.login.campaign_id)})
             await self._form(client, "/poste/disponible", {})
-            while True:
-                with contextlib.suppress(httpx.HTTPError):
-                    await self._listen(client)
+            listening = asyncio.create_task(self._keep_listening(client))
+            try:
+                if not await self._signed_out(client):
+                    await listening
+            finally:
+                listening.cancel()
+
+    async def _keep_listening(self, client: httpx.AsyncClient) -> None:
+        while True:
+            with contextlib.suppress(httpx.HTTPError):
+                await self._listen(client)
+            await asyncio.sleep(RECONNECT_S)
+
+    async def _signed_out(self, client: httpx.AsyncClient) -> bool:
+        """At the chosen moment, between calls: leave, sign out, replay the old cookie."""
+        plan = self.ctx.sign_out
+        if plan is None or plan[0] != self.login.username:
+            return False
+        while self.ctx.clock() < plan[1]:
+            await asyncio.sleep(RECONNECT_S)
+        async with self._busy:  # never in the middle of a call
+            while not await self._leave(client):
                 await asyncio.sleep(RECONNECT_S)
+            cookies = httpx.Cookies(client.cookies)
+            await self._form(client, "/deconnexion", {})
+        for url in self.ctx.base_urls:
+            await self._replay(url, cookies)
+        return True
+
+    async def _leave(self, client: httpx.AsyncClient) -> bool:
+        """Pause then leave the campaign; False when a call got in the way (try again)."""
+        state = (await client.get("/poste/etat")).json().get("state")
+        if (
+            state == "available"
+            and await self._form(client, "/poste/pause", {"motif": "Réunion"}) >= 400
+        ):
+            return False
+        if state not in ("available", "paused"):
+            return False
+        return await self._form(client, "/poste/quitter", {}) < 400
+
+    async def _replay(self, url: str, cookies: httpx.Cookies) -> None:
+        async with httpx.AsyncClient(base_url=url, cookies=cookies, timeout=60.0) as stale:
+            answer = await stale.get("/poste/etat")
+        refused = answer.status_code in (401, 403) or (
+            answer.is_redirect and "/connexion" in answer.headers.get("location", "")
+        )
+        if refused:
+            self.ctx.tally.stale_cookie_refused += 1
+        else:
+            self.ctx.tally.stale_cookie_answered += 1
+            self.ctx.tally.failures.append(f"session fermée encore acceptée par {url}")
 
     async def _sign_in(self, client: httpx.AsyncClient) -> None:
         page = await client.get("/connexion")

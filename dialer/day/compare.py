@@ -27,6 +27,7 @@ from dialer.models import Outcome
 MUST_MATCH = (
     "campaigns", "people", "people_in_two_campaigns", "two_territories", "phone_only",
     "file_rows", "rejected_rows", "imported", "opted_out_by_fund", "wave_size",
+    "signed_out_refused", "signed_out_tried",
 )  # fmt: skip
 MAY_DIFFER = (
     "calls", "people_reached", "interviews_accepted", "interviews_refused", "offers_accepted",

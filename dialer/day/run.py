@@ -51,6 +51,7 @@ STEADY_S = 1.0
 AGENT_WAIT_FLOOR_S = 0.25
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 WORKER_IDS = ("day-worker-1", "day-worker-2")
+MIN_AGENTS_TO_SIGN_OUT = 4
 
 
 @dataclass
@@ -234,9 +235,15 @@ class DayRun:
         with session_scope(self.runtime.engine) as session:
             campaign = session.get(Campaign, world.campaign_id)
             wrap_up = float(campaign.wrap_up_seconds) if campaign else 30.0
-        context = AgentContext(urls, self.options.seed, clock, wrap_up,
-                               self.tally)  # fmt: skip
+        context = AgentContext(urls, self.options.seed, clock, wrap_up, self.tally,
+                               sign_out=self._sign_out(world))  # fmt: skip
         return [asyncio.create_task(DeskAgent(login, context).run()) for login in world.agents]
+
+    def _sign_out(self, world: World) -> tuple[str, datetime] | None:
+        """The last agent signs out at mid-day (with enough agents left to work on)."""
+        if len(world.agents) < MIN_AGENTS_TO_SIGN_OUT:
+            return None
+        return world.agents[-1].username, self.start + timedelta(hours=self.options.hours / 2)
 
     async def _deliver_feed(self, world: World) -> int:
         # The fund's server is healthy again: as an operator would (``dialer feed
@@ -253,10 +260,12 @@ class DayRun:
 
     async def _result(self, world: World, clock: SimClock, received: int,
                       real_s: float) -> DayResult:  # fmt: skip
-        end = clock()
+        end, tally = clock(), self.tally
         facts = DayFacts(world.campaign_ids, world.wave_ids, world.file_rows, world.rejected,
                          world.imported, world.opted_out_by_fund, len(world.agents),
-                         self.options.hours * 3600, real_s, clock.time_factor)  # fmt: skip
+                         self.options.hours * 3600, real_s, clock.time_factor,
+                         tally.stale_cookie_refused,
+                         tally.stale_cookie_refused + tally.stale_cookie_answered)  # fmt: skip
         summary = await asyncio.to_thread(summarise, self.runtime.engine, facts, end)
         result = DayResult(
             summary, world.campaign_ids, self.runtime.settings.database_url, self.dial_log,

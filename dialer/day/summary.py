@@ -40,6 +40,8 @@ class DaySummary:
     abandon_target: float
     occupancy: float
     people_left: int
+    signed_out_refused: int  # web processes that refused a signed-out agent's old cookie
+    signed_out_tried: int
     why_left: str
     simulated_hours: float
     real_seconds: float
@@ -62,6 +64,8 @@ class DayFacts:
     simulated_seconds: float
     real_seconds: float
     time_factor: float = 1.0  # real seconds per simulated second
+    signed_out_refused: int = 0
+    signed_out_tried: int = 0
 
 
 def summarise(engine: Engine, facts: DayFacts, end: datetime) -> DaySummary:
@@ -98,6 +102,7 @@ def summarise(engine: Engine, facts: DayFacts, end: datetime) -> DaySummary:
         abandon_target=campaign.abandon_target,
         occupancy=_occupancy(attempts, len(outcomes) * campaign.wrap_up_seconds, facts),
         people_left=len(members - settled), why_left=_why_left(engine, facts, end),
+        signed_out_refused=facts.signed_out_refused, signed_out_tried=facts.signed_out_tried,
         simulated_hours=facts.simulated_seconds / 3600, real_seconds=facts.real_seconds,
     )  # fmt: skip
 
@@ -158,6 +163,10 @@ def summary_lines(s: DaySummary) -> list[tuple[str, str]]:
         ("Taux d'abandon", f"{_pct(s.abandon_rate)} (cible {_pct(s.abandon_target)})"),
         ("Occupation des agents", _pct(s.occupancy)),
         ("Personnes restant à traiter", str(s.people_left)),
+        (
+            "Session fermée rejouée : refusée par",
+            f"{s.signed_out_refused} serveur(s) web sur {s.signed_out_tried}",
+        ),
     ]
 
 

@@ -13,6 +13,7 @@ CALM = DaySummary(
     people_reached=50, interviews_accepted=40, interviews_refused=10, offers_accepted=30,
     offers_refused=10, callbacks=4, contact_changes=5, opted_out_on_call=2, abandoned=1,
     abandon_rate=0.02, abandon_target=0.03, occupancy=0.8, people_left=30, why_left="",
+    signed_out_refused=2, signed_out_tried=2,
     simulated_hours=8.0, real_seconds=240.0,
 )  # fmt: skip
 ACCEPTED: OutcomeKey = ("accepted", "accepted", False, False)

@@ -60,6 +60,8 @@ def _assert_whole_day(result: DayResult, people: int = SHORT.people) -> None:
     assert summary.file_rows == people + 2 * round(people * OTHER_FILE_RATIO)
     assert summary.people_in_two_campaigns >= 0.2 * summary.people
     assert summary.phone_only > 0 and summary.two_territories > 0
+    # An agent signed out at mid-day: every web process refuses the old cookie.
+    assert summary.signed_out_refused == summary.signed_out_tried > 0
     assert summary.imported + summary.rejected_rows == summary.file_rows
     assert summary.opted_out_by_fund > 0
     assert summary.wave_size == summary.imported
