@@ -19,8 +19,9 @@ from dialer.day.summary import summary_text
 from dialer.db import make_engine
 
 FAULTS_HELP = (
-    "pannes, séparées par des virgules : ami-drop, worker-kill, receiver-flaky, slow-pbx, "
-    "ou all. worker-kill demande PostgreSQL (--database-url postgresql://…)"
+    "pannes, séparées par des virgules : ami-drop, worker-kill, worker-kill-live, worker-stop, "
+    "receiver-flaky, slow-pbx, ou all. worker-kill, worker-kill-live et worker-stop demandent "
+    "PostgreSQL (--database-url postgresql://…)"
 )
 
 
@@ -129,7 +130,7 @@ def _extras(result: DayResult) -> str:
     struck = ", ".join(f"{name} ×{n}" for name, n in sorted(result.faults.items())) or "aucune"
     return "\n".join([
         f"  Pannes provoquées : {struck}",
-        f"  Flux de la caisse : {result.feed_received} événement(s) reçu(s) "
+        f"  Flux des caisses : {result.feed_received} événement(s) reçu(s) "
         f"sur {result.feed_events}",
         f"  Base : {result.database_url}",
         f"  Journal des numérotations du PBX : {result.dial_log}",
