@@ -27,6 +27,7 @@ from dialer.models import (
     FeedEvent,
     Fund,
     FundFeed,
+    LiveCallLock,
     Outcome,
     Person,
     User,
@@ -177,6 +178,16 @@ class DayBuilder:
             self.screen_pop(person_id, campaign_id, attempt_id, at, pop_fields or FLU_FIELDS)
             self.outcome(attempt_id, end, **(outcome or {"interview": "accepted"}))
         return attempt_id
+
+    def lock(self, attempt_id: int, key: str, expires_at: datetime) -> None:
+        """A live-call lock of the attempt, as a claim takes it."""
+        with Session(self.engine) as session:
+            attempt = session.get(CallAttempt, attempt_id)
+            assert attempt is not None
+            keys = (attempt.contact_id, attempt.campaign_id)
+        lock = LiveCallLock(key=key, attempt_id=attempt_id, contact_id=keys[0],
+                            campaign_id=keys[1], worker_id="w1", expires_at=expires_at)  # fmt: skip
+        self._add(lock)
 
     def set_ended(self, attempt_id: int, at: datetime) -> None:
         """The end as the dialer recorded it, which may differ from the PBX's (an outage)."""

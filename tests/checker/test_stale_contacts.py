@@ -34,3 +34,17 @@ def test_the_agent_writing_the_outcome_holds_the_contact(day: DayBuilder) -> Non
     assert day.check().ok
     day.outcome(attempt, MORNING + timedelta(minutes=5), interview="accepted")
     assert rules_of(day.check()) == ["stale_contact"]  # written, yet never released
+
+
+def test_a_person_left_locked_by_a_finished_call_is_a_breach(day: DayBuilder) -> None:
+    person = day.person()
+    done = day.call(person, result="no_answer")
+    day.lock(done, f"p:{person}", MORNING)  # lapsed before the day's end: harmless
+    assert day.check().ok
+    other = day.person()
+    talked = day.call(other, MORNING + timedelta(minutes=10))  # answered, outcome written
+    day.lock(talked, f"p:{other}", MORNING + timedelta(days=365))
+    report = day.check()
+    assert rules_of(report) == ["stale_contact"]
+    assert report.breaches[0].subject == f"personne {other}"
+    assert "verrou" in report.breaches[0].detail_fr
