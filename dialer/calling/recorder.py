@@ -209,6 +209,10 @@ class CallRecorder:
         talked = attempt.connected_at is not None
         final = effective_result(result, talked)
         attempt.result = final.value
+        # The attempt's row is written (locked) before its outcome is looked for, as the
+        # outcome locks it first: whichever comes second sees the other (outcomes.py).
+        session.add(attempt)
+        session.flush()
         if not talked or _has_outcome(session, attempt):
             # The line is free: the person and the number may be called again, anywhere.
             release_locks(session, [attempt.id or 0])
