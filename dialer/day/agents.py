@@ -99,11 +99,13 @@ class DeskAgent:
             return False
         while self.ctx.clock() < plan[1]:
             await asyncio.sleep(RECONNECT_S)
-        async with self._busy:  # never in the middle of a call
-            while not await self._leave(client):
-                await asyncio.sleep(RECONNECT_S)
-            cookies = httpx.Cookies(client.cookies)
-            await self._form(client, "/deconnexion", {})
+        while True:
+            async with self._busy:  # never in the middle of a call
+                if await self._leave(client):
+                    cookies = httpx.Cookies(client.cookies)
+                    await self._form(client, "/deconnexion", {})
+                    break
+            await asyncio.sleep(RECONNECT_S)  # a call came first: take it, then try again
         for url in self.ctx.base_urls:
             await self._replay(url, cookies)
         return True
