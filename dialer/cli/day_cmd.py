@@ -130,6 +130,8 @@ def _extras(result: DayResult) -> str:
     struck = ", ".join(f"{name} ×{n}" for name, n in sorted(result.faults.items())) or "aucune"
     return "\n".join([
         f"  Pannes provoquées : {struck}",
+        *([f"  Processus tué pendant un appel en relation : {result.killed_during_a_call} fois"]
+          if "worker-kill-live" in result.faults else []),
         f"  Flux des caisses : {result.feed_received} événement(s) reçu(s) "
         f"sur {result.feed_events}",
         f"  Base : {result.database_url}",

@@ -30,6 +30,7 @@ class FaultLog:
     """How many times each fault struck."""
 
     struck: Counter[str] = field(default_factory=Counter)
+    killed_during_a_call: int = 0  # worker-kill-live strikes that found a bridged call
 
 
 async def _every(clock: SimClock, minutes: float, strike: Callable[[], object]) -> None:
@@ -70,7 +71,7 @@ def start_faults(options: DayOptions, clock: SimClock, sim: PbxSimulator,
         kill = count(Fault.WORKER_KILL, lambda: asyncio.to_thread(_kill_and_restart, first))
         tasks.append(asyncio.create_task(_every(clock, plan.worker_kill_every_min, kill)))
     if len(workers) > 1 and options.has(Fault.WORKER_KILL_LIVE):
-        strike = count(Fault.WORKER_KILL_LIVE, lambda: _kill_live(workers[1], live))
+        strike = count(Fault.WORKER_KILL_LIVE, lambda: _kill_live(workers[1], live, faults))
         tasks.append(asyncio.create_task(_once(clock, plan.kill_live_after_min, strike)))
     if len(workers) > 1 and options.has(Fault.WORKER_STOP):
         stop = count(Fault.WORKER_STOP, lambda: _stop_for_good(workers[1]))
@@ -90,13 +91,15 @@ def _kill_and_restart(worker: WorkerProcess) -> None:
     worker.start()
 
 
-async def _kill_live(worker: WorkerProcess, live: LiveCalls) -> None:
+async def _kill_live(worker: WorkerProcess, live: LiveCalls, faults: FaultLog) -> None:
     """SIGKILL while an agent talks on one of its calls; back only once taken over."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + LIVE_CALL_BOUND_S
-    while loop.time() < deadline and not await asyncio.to_thread(live, worker.name):
+    found = False
+    while loop.time() < deadline and not (found := await asyncio.to_thread(live, worker.name)):
         await asyncio.sleep(POLL_S)
     await asyncio.to_thread(worker.kill)
+    faults.killed_during_a_call += found
     # Dead for longer than the bound, so the other worker's sweep takes its calls over
     # (rather than its next life adopting them), then restarted as an operator would.
     await asyncio.sleep(2 * DEAD_SECONDS)

@@ -69,6 +69,7 @@ class DayResult:
     # Played against a real Asterisk: what the PBX and the agents' phones say after it.
     real_pbx: PbxAfterDay | None = None
     check_error: str | None = None
+    killed_during_a_call: int = 0  # worker-kill-live strikes with a call bridged at the time
 
     @property
     def ok(self) -> bool:
@@ -272,6 +273,7 @@ class DayRun:
             self.tally, dict(self.fault_log.struck),
             await asyncio.to_thread(feed_size, self.runtime.engine, world.fund_ids), received,
         )  # fmt: skip
+        result.killed_during_a_call = self.fault_log.killed_during_a_call
         await asyncio.to_thread(run_checker, result)
         self.runtime.engine.dispose()
         return result

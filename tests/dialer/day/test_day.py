@@ -121,6 +121,7 @@ def test_short_day_with_every_fault_on_postgresql_matches_the_calm_day(
         _assert_whole_day(result, LONGER.people)
         assert set(result.faults) == {fault.value for fault in Fault}
         assert result.faults[Fault.WORKER_KILL.value] >= 1
+        assert result.killed_during_a_call == 1  # the second worker died with a call bridged
         comparison = compare(
             calm.summary, result.summary, _first_outcomes(calm), _first_outcomes(result)
         )
