@@ -15,6 +15,8 @@ RULE_LABELS_FR: dict[str, str] = {
     "traceability": "résultats, flux et journal d'appels concordants",
     "feed_sequence": "numérotation continue du flux de chaque caisse",
     "need_to_know": "champs affichés limités au thème de la campagne",
+    "agent_on_two_calls": "un agent n'est jamais sur deux appels à la fois",
+    "stale_contact": "en fin de journée, ni contact « en cours » sans bail ni personne verrouillée",
 }
 
 

@@ -16,11 +16,13 @@ from checker.db import as_datetime
 from checker.dial_log import read_dial_log
 from checker.report import CheckReport, RuleResult
 from checker.rules import (
+    agents,
     consent,
     feed,
     limits,
     need_to_know,
     overlap,
+    stale,
     traceability,
     unfinished,
     windows,
@@ -35,6 +37,8 @@ RULES: tuple[Callable[[Day], RuleResult], ...] = (
     traceability.check,
     feed.check,
     need_to_know.check,
+    agents.check,
+    stale.check,
 )
 
 

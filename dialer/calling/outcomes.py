@@ -71,7 +71,9 @@ def record_outcome(
 ) -> Outcome:
     """Store the agent's outcome of one answered call; ValueError (French) if it cannot be."""
     at = now or utcnow()
-    attempt = session.get(CallAttempt, attempt_id)
+    # Locked first, as the recorder's end locks it first: whichever of the outcome and
+    # the call's end comes second sees the other, and frees the person (no lock left).
+    attempt = session.get(CallAttempt, attempt_id, with_for_update=True, populate_existing=True)
     if attempt is None:
         raise ValueError("Appel introuvable.")
     if attempt.agent_user_id != agent_user_id:
@@ -92,10 +94,16 @@ def record_outcome(
     _apply_contact_changes(person, checked, at)
     _apply_progress(contact, checked, RetryPolicy.model_validate(campaign.retry_policy or {}), at)
     session.add_all([person, contact])
-    presence.start_wrap_up(session, agent_user_id, attempt_id, campaign.wrap_up_seconds, at)
+    # SQLite ignores FOR UPDATE: once the outcome is written this transaction holds the
+    # database's write lock, so a fresh read tells whether the call ended meanwhile.
+    session.flush()
+    session.refresh(attempt)
     if attempt.result is not None:
         # The call is over and its outcome known: other campaigns may call the person.
+        presence.start_wrap_up(session, agent_user_id, attempt_id, campaign.wrap_up_seconds, at)
         release_locks(session, [attempt_id])
+    # Otherwise the person is still on the line: the agent stays on the call, so no
+    # second call reaches their phone, and the call's end starts the wrap-up.
     session.flush()
     # Same transaction as the outcome (outbox): the fund gets exactly what was recorded.
     emit_outcome_events(session, outcome, campaign.fund_id)

@@ -54,6 +54,41 @@ def _apply(
     _store(row, status)
 
 
+STALE_FR = "L'état du poste vient de changer (un appel arrive ?) : réessayez."
+
+
+def _move(session: Session, row: AgentPresence, event: AgentEvent, now: datetime,
+          **values: Any) -> None:  # fmt: skip
+    """Apply a desk's event only if the row still holds the state the desk read.
+
+    The desk reads the row, then writes it; a worker may hold the agent for a call
+    in between. A plain ORM write would put the desk's result over the worker's (an
+    agent on a call made available again, then given a second call): a conditional
+    UPDATE, as ``reserve_agent``'s, lets the newer state win and tells the desk.
+    """
+    before = (row.state, row.since)
+    _apply(row, event, now, pause_reason=values.pop("pause_reason", None))
+    if row.user_id is None or row not in session or row in session.new:
+        session.flush()  # a row this session creates: nobody else wrote it
+        return
+    changes = {"state": row.state, "since": row.since, "pause_reason": row.pause_reason,
+               "wrap_up_until": row.wrap_up_until, **values}  # fmt: skip
+    session.expire(row)  # drop the ORM's own write of the stale row
+    taken = session.execute(
+        update(AgentPresence)
+        .where(
+            col(AgentPresence.user_id) == row.user_id,
+            col(AgentPresence.state) == before[0],
+            col(AgentPresence.since) == before[1],
+        )  # fmt: skip
+        .values(**changes)
+        .execution_options(synchronize_session=False)
+    )
+    session.expire(row)
+    if taken.rowcount != 1:  # type: ignore[attr-defined]
+        raise PresenceError(STALE_FR)
+
+
 def presence_of(session: Session, user_id: int) -> AgentPresence:
     row = session.get(AgentPresence, user_id)
     if row is None:
@@ -90,24 +125,19 @@ def make_available(session: Session, user_id: int, now: datetime) -> AgentPresen
     if user is None or not user.phone_endpoint:
         raise PresenceError(NO_PHONE_FR)
     row = presence_of(session, user_id)
-    _apply(row, AgentEvent.MAKE_AVAILABLE, now)
-    row.attempt_id = None
-    session.flush()
+    _move(session, row, AgentEvent.MAKE_AVAILABLE, now, attempt_id=None)
     return row
 
 
 def pause(session: Session, user_id: int, reason: str, now: datetime) -> AgentPresence:
     row = presence_of(session, user_id)
-    _apply(row, AgentEvent.PAUSE, now, pause_reason=reason)
-    session.flush()
+    _move(session, row, AgentEvent.PAUSE, now, pause_reason=reason)
     return row
 
 
 def log_out(session: Session, user_id: int, now: datetime) -> AgentPresence:
     row = presence_of(session, user_id)
-    _apply(row, AgentEvent.LOG_OUT, now)
-    row.campaign_id, row.attempt_id = None, None
-    session.flush()
+    _move(session, row, AgentEvent.LOG_OUT, now, campaign_id=None, attempt_id=None)
     return row
 
 

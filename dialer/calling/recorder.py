@@ -26,7 +26,7 @@ from dialer.campaigns.policies import CallingPolicy, RetryPolicy
 from dialer.db import session_scope
 from dialer.models import CallAttempt, Campaign, CampaignContact, Outcome
 from dialer.observability.logging import bound_attempt
-from dialer.selection.locks import release_locks
+from dialer.selection.locks import hold_for_agent, release_locks
 from telephony.ami.updates import CallUpdate
 from telephony.results import CallResult, CallState
 
@@ -199,6 +199,8 @@ class CallRecorder:
             # take: an expiring lease must not hand the person to another call meanwhile.
             contact.lease_expires_at = None
             session.add(contact)
+        # Likewise the person and the number, in every campaign, even if this worker dies.
+        hold_for_agent(session, attempt.id or 0)
         return True
 
     def _end(
@@ -207,11 +209,17 @@ class CallRecorder:
         talked = attempt.connected_at is not None
         final = effective_result(result, talked)
         attempt.result = final.value
+        # The attempt's row is written (locked) before its outcome is looked for, as the
+        # outcome locks it first: whichever comes second sees the other (outcomes.py).
+        session.add(attempt)
+        session.flush()
         if not talked or _has_outcome(session, attempt):
             # The line is free: the person and the number may be called again, anywhere.
             release_locks(session, [attempt.id or 0])
-        # Otherwise the person stays held while the agent writes the outcome (which
-        # frees them), at most one lease: nobody renews the locks of an ended call.
+        if talked and attempt.agent_user_id is not None and _has_outcome(session, attempt):
+            _wrap_up_after_early_outcome(session, attempt, now)
+        # Otherwise the person stays held while the agent writes the outcome, which
+        # frees them (``hold_for_agent``: the agent, not a lease, holds them).
         if self.on_result is not None:
             self.on_result(attempt.campaign_id, final.value)
         log.info("call ended: %s (campaign %s)", final.value, attempt.campaign_id)
@@ -241,6 +249,14 @@ def _recorded(attempt: CallAttempt, *, connected: bool, ended: bool) -> Recorded
         ended=ended,
         result=attempt.result,
     )
+
+
+def _wrap_up_after_early_outcome(session: Session, attempt: CallAttempt, now: datetime) -> None:
+    """The outcome came while the person was still on the line: the wrap-up starts now."""
+    campaign = session.get(Campaign, attempt.campaign_id)
+    wrap_up = campaign.wrap_up_seconds if campaign is not None else 30.0
+    # Only an agent still on this very call (start_wrap_up checks it) is moved.
+    presence.start_wrap_up(session, attempt.agent_user_id or 0, attempt.id or 0, wrap_up, now)
 
 
 def _has_outcome(session: Session, attempt: CallAttempt) -> bool:

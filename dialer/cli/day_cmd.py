@@ -19,8 +19,9 @@ from dialer.day.summary import summary_text
 from dialer.db import make_engine
 
 FAULTS_HELP = (
-    "pannes, séparées par des virgules : ami-drop, worker-kill, receiver-flaky, slow-pbx, "
-    "ou all. worker-kill demande PostgreSQL (--database-url postgresql://…)"
+    "pannes, séparées par des virgules : ami-drop, worker-kill, worker-kill-live, worker-stop, "
+    "receiver-flaky, slow-pbx, ou all. worker-kill, worker-kill-live et worker-stop demandent "
+    "PostgreSQL (--database-url postgresql://…)"
 )
 
 
@@ -120,7 +121,7 @@ def _report(result: DayResult, calm: DayResult | None, as_json: bool) -> bool:
 def _outcomes(result: DayResult) -> dict[int, tuple[str | None, str | None, bool, bool]]:
     engine = make_engine(result.database_url)
     try:
-        return first_outcomes(engine, result.campaign_id)
+        return first_outcomes(engine, result.campaign_ids)
     finally:
         engine.dispose()
 
@@ -129,7 +130,9 @@ def _extras(result: DayResult) -> str:
     struck = ", ".join(f"{name} ×{n}" for name, n in sorted(result.faults.items())) or "aucune"
     return "\n".join([
         f"  Pannes provoquées : {struck}",
-        f"  Flux de la caisse : {result.feed_received} événement(s) reçu(s) "
+        *([f"  Processus tué pendant un appel en relation : {result.killed_during_a_call} fois"]
+          if "worker-kill-live" in result.faults else []),
+        f"  Flux des caisses : {result.feed_received} événement(s) reçu(s) "
         f"sur {result.feed_events}",
         f"  Base : {result.database_url}",
         f"  Journal des numérotations du PBX : {result.dial_log}",

@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -42,17 +43,21 @@ class DeskTally:
     refused: int = 0
     choices: Counter[str] = field(default_factory=Counter)
     failures: list[str] = field(default_factory=list)  # agents that stopped on an error
+    # A signed-out agent's old cookie, replayed on each web process: refused or not.
+    stale_cookie_refused: int = 0
+    stale_cookie_answered: int = 0
 
 
 @dataclass
 class AgentContext:
-    base_url: str
-    campaign_id: int
+    base_urls: list[str]  # the web processes; each agent signs in on one
     seed: int
     clock: SimClock
     wrap_up_s: float
     tally: DeskTally
     outcomes_per_contact: Counter[int] = field(default_factory=Counter)
+    # (username, simulated moment): that agent leaves the campaign and signs out then.
+    sign_out: tuple[str, datetime] | None = None
 
 
 class DeskAgent:
@@ -63,15 +68,71 @@ class DeskAgent:
         self._ended: dict[int, asyncio.Event] = {}
         self._busy: asyncio.Lock = asyncio.Lock()
 
+    @property
+    def base_url(self) -> str:
+        # Agents are spread over the web processes, as a load balancer would.
+        urls = self.ctx.base_urls
+        return urls[self.login.user_id % len(urls)]
+
     async def run(self) -> None:
-        async with httpx.AsyncClient(base_url=self.ctx.base_url, timeout=60.0) as client:
+        async with httpx.AsyncClient(base_url=self.base_url, timeout=60.0) as client:
             await self._sign_in(client)
-            await self._form(client, "/poste/campagne", {"campagne": str(self.ctx.campaign_id)})
+            await self._form(client, "/poste/campagne", {"campagne": str(self.login.campaign_id)})
             await self._form(client, "/poste/disponible", {})
-            while True:
-                with contextlib.suppress(httpx.HTTPError):
-                    await self._listen(client)
-                await asyncio.sleep(RECONNECT_S)
+            listening = asyncio.create_task(self._keep_listening(client))
+            try:
+                if not await self._signed_out(client):
+                    await listening
+            finally:
+                listening.cancel()
+
+    async def _keep_listening(self, client: httpx.AsyncClient) -> None:
+        while True:
+            with contextlib.suppress(httpx.HTTPError):
+                await self._listen(client)
+            await asyncio.sleep(RECONNECT_S)
+
+    async def _signed_out(self, client: httpx.AsyncClient) -> bool:
+        """At the chosen moment, between calls: leave, sign out, replay the old cookie."""
+        plan = self.ctx.sign_out
+        if plan is None or plan[0] != self.login.username:
+            return False
+        while self.ctx.clock() < plan[1]:
+            await asyncio.sleep(RECONNECT_S)
+        while True:
+            async with self._busy:  # never in the middle of a call
+                if await self._leave(client):
+                    cookies = httpx.Cookies(client.cookies)
+                    await self._form(client, "/deconnexion", {})
+                    break
+            await asyncio.sleep(RECONNECT_S)  # a call came first: take it, then try again
+        for url in self.ctx.base_urls:
+            await self._replay(url, cookies)
+        return True
+
+    async def _leave(self, client: httpx.AsyncClient) -> bool:
+        """Pause then leave the campaign; False when a call got in the way (try again)."""
+        state = (await client.get("/poste/etat")).json().get("state")
+        if (
+            state == "available"
+            and await self._form(client, "/poste/pause", {"motif": "Réunion"}) >= 400
+        ):
+            return False
+        if state not in ("available", "paused"):
+            return False
+        return await self._form(client, "/poste/quitter", {}) < 400
+
+    async def _replay(self, url: str, cookies: httpx.Cookies) -> None:
+        async with httpx.AsyncClient(base_url=url, cookies=cookies, timeout=60.0) as stale:
+            answer = await stale.get("/poste/etat")
+        refused = answer.status_code in (401, 403) or (
+            answer.is_redirect and "/connexion" in answer.headers.get("location", "")
+        )
+        if refused:
+            self.ctx.tally.stale_cookie_refused += 1
+        else:
+            self.ctx.tally.stale_cookie_answered += 1
+            self.ctx.tally.failures.append(f"session fermée encore acceptée par {url}")
 
     async def _sign_in(self, client: httpx.AsyncClient) -> None:
         page = await client.get("/connexion")

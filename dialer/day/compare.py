@@ -1,10 +1,11 @@
 """Two days side by side: one without faults, one with, and what must agree.
 
 Must match exactly (``MUST_MATCH``): everything decided before the first call
-(file rows, rejected rows, people imported, fund opt-outs, wave size), and,
-person by person, the outcome of every person reached in both runs (the
-agents' policy is drawn from the seed, the contact and its earlier outcomes, so
-a fault may delay a call but never change what the person says).
+(the campaigns and the people they share, file rows, rejected rows, people
+imported, fund opt-outs, wave sizes), and, person by person, the outcome of
+every person reached in both runs (the agents' policy is drawn from the seed,
+the contact and its earlier outcomes, so a fault may delay a call but never
+change what the person says).
 
 May differ (``MAY_DIFFER``): counts that depend on which calls fitted in the
 day, i.e. calls, people reached, outcome totals, abandons, occupancy and people
@@ -23,7 +24,11 @@ from sqlmodel import Session, col, select
 from dialer.day.summary import DaySummary, summary_lines
 from dialer.models import Outcome
 
-MUST_MATCH = ("file_rows", "rejected_rows", "imported", "opted_out_by_fund", "wave_size")
+MUST_MATCH = (
+    "campaigns", "people", "people_in_two_campaigns", "two_territories", "phone_only",
+    "file_rows", "rejected_rows", "imported", "opted_out_by_fund", "wave_size",
+    "signed_out_refused", "signed_out_tried",
+)  # fmt: skip
 MAY_DIFFER = (
     "calls", "people_reached", "interviews_accepted", "interviews_refused", "offers_accepted",
     "offers_refused", "callbacks", "contact_changes", "opted_out_on_call", "abandoned",
@@ -46,11 +51,13 @@ class Comparison:
         return not self.mismatched_figures and not self.different_outcomes
 
 
-def first_outcomes(engine: Engine, campaign_id: int) -> dict[int, OutcomeKey]:
+def first_outcomes(engine: Engine, campaign_ids: list[int]) -> dict[int, OutcomeKey]:
     """Each contact's first outcome, as what the person said (not when)."""
     with Session(engine) as session:
         rows = session.exec(
-            select(Outcome).where(Outcome.campaign_id == campaign_id).order_by(col(Outcome.id))
+            select(Outcome)
+            .where(col(Outcome.campaign_id).in_(campaign_ids))
+            .order_by(col(Outcome.id))
         ).all()
     found: dict[int, OutcomeKey] = {}
     for row in rows:

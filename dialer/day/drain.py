@@ -45,13 +45,13 @@ async def settle(check: Callable[[], bool], bound_s: float, steady_s: float = 0.
     return False
 
 
-def calls_settled(engine: Engine, campaign_id: int) -> Callable[[], bool]:
-    """No call still open and no agent still held or on a call."""
+def calls_settled(engine: Engine, campaign_ids: list[int]) -> Callable[[], bool]:
+    """No call of the day's campaigns still open and no agent still held or on a call."""
 
     def check() -> bool:
         with Session(engine) as session:
             open_calls = session.exec(select(func.count()).select_from(CallAttempt).where(
-                CallAttempt.campaign_id == campaign_id, col(CallAttempt.result).is_(None),
+                col(CallAttempt.campaign_id).in_(campaign_ids), col(CallAttempt.result).is_(None),
             )).one()  # fmt: skip
             busy = session.exec(select(func.count()).select_from(AgentPresence).where(
                 col(AgentPresence.state).in_(BUSY_STATES))).one()  # fmt: skip
@@ -60,7 +60,7 @@ def calls_settled(engine: Engine, campaign_id: int) -> Callable[[], bool]:
     return check
 
 
-def feed_size(engine: Engine, fund_id: int) -> int:
+def feed_size(engine: Engine, fund_ids: list[int]) -> int:
     with Session(engine) as session:
         return int(session.exec(select(func.count()).select_from(FeedEvent).where(
-            FeedEvent.fund_id == fund_id)).one())  # fmt: skip
+            col(FeedEvent.fund_id).in_(fund_ids))).one())  # fmt: skip

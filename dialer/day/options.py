@@ -9,7 +9,11 @@ from pathlib import Path
 
 class Fault(StrEnum):
     AMI_DROP = "ami-drop"  # the PBX closes the AMI connection every few minutes
-    WORKER_KILL = "worker-kill"  # the dialer worker is SIGKILLed and restarted
+    WORKER_KILL = "worker-kill"  # the first dialer worker is SIGKILLed and restarted
+    # The second worker is SIGKILLed while it has a call bridged to an agent; the first
+    # takes its calls over once it is dead, then an operator starts it again.
+    WORKER_KILL_LIVE = "worker-kill-live"
+    WORKER_STOP = "worker-stop"  # the second worker is stopped (SIGTERM) for good
     RECEIVER_FLAKY = "receiver-flaky"  # the fund's webhook refuses half and restarts
     SLOW_PBX = "slow-pbx"  # the PBX answers every action late
 
@@ -41,6 +45,12 @@ class FaultPlan:
     receiver_restart_every_min: float = 45.0
     receiver_failure_rate: float = 0.5
     pbx_delay_s: float = 0.4  # each AMI action answered this late (simulated)
+    kill_live_after_min: float = 30.0
+    worker_stop_after_min: float = 70.0
+
+
+# Each needs two worker processes, which talk to the web processes through PostgreSQL.
+NEEDS_POSTGRES = frozenset({Fault.WORKER_KILL, Fault.WORKER_KILL_LIVE, Fault.WORKER_STOP})
 
 
 @dataclass(frozen=True)

@@ -13,15 +13,22 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from pydantic import SecretStr
+from sqlmodel import col, select
 
 from dialer.day.agents import AgentContext, DeskAgent, DeskTally
 from dialer.day.clock import SimClock, day_start, next_working_day
 from dialer.day.drain import calls_settled, feed_size, settle, until
 from dialer.day.faults import FaultLog, calm_down, start_faults
-from dialer.day.options import DayOptions, Fault
+from dialer.day.options import NEEDS_POSTGRES, DayOptions
 from dialer.day.real_pbx import PbxAfterDay, RealPbxSide, real_pbx_settings
 from dialer.day.receiver import FundReceiver
-from dialer.day.services import WebApp, WorkerProcess, free_port, start_web_app, worker_process
+from dialer.day.services import (
+    WorkerProcess,
+    free_port,
+    start_web_app,
+    web_process,
+    worker_process,
+)
 from dialer.day.summary import DayFacts, DaySummary, summarise
 from dialer.day.worker_main import day_settings
 from dialer.day.world import World, build_world, fresh_database_url, new_run_id
@@ -29,7 +36,7 @@ from dialer.db import session_scope
 from dialer.feed.delivery import redeliver
 from dialer.feed.runner import FeedDelivery
 from dialer.feed.webhooks import set_webhook
-from dialer.models import Campaign
+from dialer.models import CallAttempt, Campaign
 from dialer.runtime import Runtime, build_runtime
 from dialer.waves import finish_wave, start_wave
 from telephony.sim import PbxSimulator, SimulatorConfig
@@ -43,12 +50,14 @@ STEADY_S = 1.0
 # The dialer's real hand-over time must not read as simulated silence (see SimulatorConfig).
 AGENT_WAIT_FLOOR_S = 0.25
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+WORKER_IDS = ("day-worker-1", "day-worker-2")
+MIN_AGENTS_TO_SIGN_OUT = 4
 
 
 @dataclass
 class DayResult:
     summary: DaySummary
-    campaign_id: int
+    campaign_ids: list[int]
     database_url: str
     dial_log: Path
     tally: DeskTally
@@ -60,6 +69,7 @@ class DayResult:
     # Played against a real Asterisk: what the PBX and the agents' phones say after it.
     real_pbx: PbxAfterDay | None = None
     check_error: str | None = None
+    killed_during_a_call: int = 0  # worker-kill-live strikes with a call bridged at the time
 
     @property
     def ok(self) -> bool:
@@ -77,11 +87,12 @@ class FaultsNeedTheSimulator(ValueError):
 
 class DayRun:
     def __init__(self, options: DayOptions) -> None:
-        if Fault.WORKER_KILL in options.faults and not _is_postgres(options.database_url):
+        needs = sorted(options.faults & NEEDS_POSTGRES)
+        if needs and not _is_postgres(options.database_url):
             raise WorkerKillNeedsPostgres(
-                "La panne worker-kill demande PostgreSQL (--database-url postgresql://…) : "
-                "les fiches d'appel passent du processus de numérotation au serveur web "
-                "par LISTEN/NOTIFY."
+                f"Les pannes {', '.join(needs)} demandent PostgreSQL (--database-url "
+                "postgresql://…) : les fiches d'appel passent des processus de numérotation "
+                "aux serveurs web par LISTEN/NOTIFY."
             )
         if options.pbx is not None and options.faults:
             raise FaultsNeedTheSimulator(
@@ -116,17 +127,17 @@ class DayRun:
             await real.start()
         feed = FeedDelivery(self.runtime)
         feed.start()
-        worker = await self._worker(clock)
+        workers = await self._children(clock)
         try:
-            web = await start_web_app(self.runtime.settings, clock, run_dialer=worker is None,
+            web = await start_web_app(self.runtime.settings, clock, run_dialer=not workers,
                                       tick_seconds=self.options.tick_seconds)  # fmt: skip
             try:
-                await self._day(world, clock, web, sim, worker)
+                await self._day(world, clock, [web.url, *self._other_webs], sim, workers)
             finally:
                 await web.stop()
         finally:
-            if worker is not None:
-                await asyncio.to_thread(worker.stop)
+            for child in [*workers, *self._webs]:
+                await asyncio.to_thread(child.stop)
             received = await self._deliver_feed(world)
             await feed.stop()
             self.receiver.stop()
@@ -151,37 +162,69 @@ class DayRun:
                             pacing=opts.pacing)  # fmt: skip
         self.receiver.start()
         with session_scope(self.runtime.engine) as session:
-            set_webhook(session, self.runtime.cipher, world.fund_id, self.receiver.url)
-            start_wave(session, world.wave_id, self.start)
+            for fund_id in world.fund_ids:
+                set_webhook(session, self.runtime.cipher, fund_id, self.receiver.url)
+            for wave_id in world.wave_ids:
+                start_wave(session, wave_id, self.start)
         return world
 
-    async def _worker(self, clock: SimClock) -> WorkerProcess | None:
-        if Fault.WORKER_KILL not in self.options.faults:
-            return None
-        errors = self.folder / "worker.stderr"
-        worker = worker_process(
-            self.runtime.settings, self.ami_port, clock, self.options.tick_seconds, errors
-        )
-        await asyncio.to_thread(worker.start)
-        return worker
+    async def _children(self, clock: SimClock) -> list[WorkerProcess]:
+        """On PostgreSQL, as in production: two dialer workers and a second web process.
 
-    async def _day(self, world: World, clock: SimClock, web: WebApp, sim: PbxSimulator | None,
-                   worker: WorkerProcess | None) -> None:  # fmt: skip
-        agents = self._agents(world, clock, web)
+        The workers are returned; on SQLite (one writer) the web process dials itself.
+        """
+        self._webs: list[WorkerProcess] = []
+        self._other_webs: list[str] = []
+        if not _is_postgres(self.options.database_url) or self.options.pbx is not None:
+            return []
+        settings, tick = self.runtime.settings, self.options.tick_seconds
+        workers = [
+            worker_process(
+                settings, self.ami_port, clock, tick, self.folder / f"{worker_id}.stderr", worker_id
+            )  # fmt: skip
+            for worker_id in WORKER_IDS
+        ]
+        port = free_port()
+        self._webs = [web_process(settings, self.ami_port, clock,
+                                  self.folder / "web-2.stderr", port)]  # fmt: skip
+        for child in [*workers, *self._webs]:
+            await asyncio.to_thread(child.start)
+        self._other_webs = [f"http://127.0.0.1:{port}"]
+        return workers
+
+    def _has_live_call(self, worker_id: str) -> bool:
+        with session_scope(self.runtime.engine) as session:
+            found = session.exec(select(CallAttempt.id).where(
+                CallAttempt.worker_id == worker_id, col(CallAttempt.result).is_(None),
+                col(CallAttempt.connected_at).is_not(None))).first()  # fmt: skip
+        return found is not None
+
+    async def _day(self, world: World, clock: SimClock, urls: list[str],
+                   sim: PbxSimulator | None, workers: list[WorkerProcess]) -> None:  # fmt: skip
+        agents = self._agents(world, clock, urls)
         faults = (
-            start_faults(self.options, clock, sim, self.receiver, worker, self.fault_log)
+            start_faults(
+                self.options,
+                clock,
+                sim,
+                self.receiver,
+                workers,
+                self.fault_log,
+                self._has_live_call,
+            )  # fmt: skip
             if sim is not None
             else []
         )
         try:
             await until(clock, self.start + timedelta(hours=self.options.hours))
             with session_scope(self.runtime.engine) as session:
-                finish_wave(session, world.wave_id, clock())
+                for wave_id in world.wave_ids:
+                    finish_wave(session, wave_id, clock())
             for task in faults:
                 task.cancel()
             calm_down(sim, self.receiver)
             bound = max(MIN_DRAIN_S, clock.real_seconds(DRAIN_MINUTES * 60))
-            settled = calls_settled(self.runtime.engine, world.campaign_id)
+            settled = calls_settled(self.runtime.engine, world.campaign_ids)
             await settle(settled, bound, steady_s=STEADY_S)
         finally:
             for task in [*faults, *agents]:
@@ -189,19 +232,26 @@ class DayRun:
             ended = await asyncio.gather(*faults, *agents, return_exceptions=True)
             self.tally.failures += [repr(error) for error in ended if isinstance(error, Exception)]
 
-    def _agents(self, world: World, clock: SimClock, web: WebApp) -> list[asyncio.Task[None]]:
+    def _agents(self, world: World, clock: SimClock, urls: list[str]) -> list[asyncio.Task[None]]:
         with session_scope(self.runtime.engine) as session:
             campaign = session.get(Campaign, world.campaign_id)
             wrap_up = float(campaign.wrap_up_seconds) if campaign else 30.0
-        context = AgentContext(web.url, world.campaign_id, self.options.seed, clock, wrap_up,
-                               self.tally)  # fmt: skip
+        context = AgentContext(urls, self.options.seed, clock, wrap_up, self.tally,
+                               sign_out=self._sign_out(world))  # fmt: skip
         return [asyncio.create_task(DeskAgent(login, context).run()) for login in world.agents]
+
+    def _sign_out(self, world: World) -> tuple[str, datetime] | None:
+        """The last agent signs out at mid-day (with enough agents left to work on)."""
+        if len(world.agents) < MIN_AGENTS_TO_SIGN_OUT:
+            return None
+        return world.agents[-1].username, self.start + timedelta(hours=self.options.hours / 2)
 
     async def _deliver_feed(self, world: World) -> int:
         # The fund's server is healthy again: as an operator would (``dialer feed
         # redeliver``), resume the stream now instead of waiting out its back-off.
-        await asyncio.to_thread(self._resume_feed, world.fund_id)
-        expected = await asyncio.to_thread(feed_size, self.runtime.engine, world.fund_id)
+        for fund_id in world.fund_ids:
+            await asyncio.to_thread(self._resume_feed, fund_id)
+        expected = await asyncio.to_thread(feed_size, self.runtime.engine, world.fund_ids)
         await settle(lambda: len(self.receiver.events) >= expected, FEED_DRAIN_S)
         return len(self.receiver.events)
 
@@ -211,16 +261,19 @@ class DayRun:
 
     async def _result(self, world: World, clock: SimClock, received: int,
                       real_s: float) -> DayResult:  # fmt: skip
-        end = clock()
-        facts = DayFacts(world.campaign_id, world.wave_id, world.file_rows, world.file_bad_rows,
+        end, tally = clock(), self.tally
+        facts = DayFacts(world.campaign_ids, world.wave_ids, world.file_rows, world.rejected,
                          world.imported, world.opted_out_by_fund, len(world.agents),
-                         self.options.hours * 3600, real_s, clock.time_factor)  # fmt: skip
+                         self.options.hours * 3600, real_s, clock.time_factor,
+                         tally.stale_cookie_refused,
+                         tally.stale_cookie_refused + tally.stale_cookie_answered)  # fmt: skip
         summary = await asyncio.to_thread(summarise, self.runtime.engine, facts, end)
         result = DayResult(
-            summary, world.campaign_id, self.runtime.settings.database_url, self.dial_log,
+            summary, world.campaign_ids, self.runtime.settings.database_url, self.dial_log,
             self.tally, dict(self.fault_log.struck),
-            await asyncio.to_thread(feed_size, self.runtime.engine, world.fund_id), received,
+            await asyncio.to_thread(feed_size, self.runtime.engine, world.fund_ids), received,
         )  # fmt: skip
+        result.killed_during_a_call = self.fault_log.killed_during_a_call
         await asyncio.to_thread(run_checker, result)
         self.runtime.engine.dispose()
         return result

@@ -51,7 +51,7 @@ class WebApp:
 
 
 async def start_web_app(settings: Settings, clock: SimClock, *, run_dialer: bool,
-                        tick_seconds: float) -> WebApp:  # fmt: skip
+                        tick_seconds: float, port: int | None = None) -> WebApp:  # fmt: skip
     """The desk and the pages; with ``run_dialer`` the dialer runs in the same process."""
 
     def service(runtime: Runtime) -> DialerService:
@@ -59,7 +59,7 @@ async def start_web_app(settings: Settings, clock: SimClock, *, run_dialer: bool
 
     create_app: Callable[..., Any] = importlib.import_module("web.main").create_app
     app = create_app(settings, run_dialer=run_dialer, clock=clock, service_factory=service)
-    port = free_port()
+    port = port or free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                             lifespan="on", access_log=False)  # fmt: skip
     server = uvicorn.Server(config)
@@ -75,42 +75,62 @@ async def start_web_app(settings: Settings, clock: SimClock, *, run_dialer: bool
 
 @dataclass
 class WorkerProcess:
+    """A child process of the day (a dialer worker, a web process) that says ``ready``."""
+
     command: list[str]
     errors: Path
     process: subprocess.Popen[str] | None = None
     lives: int = 0
+    env: dict[str, str] | None = None
+    name: str = "day-worker"
+    ready: bool = False  # said ``ready`` and not stopped or killed since
 
     def start(self) -> None:
         with self.errors.open("a") as stderr:
             self.process = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
                 self.command, stdout=subprocess.PIPE, stderr=stderr, text=True,
-                env=dict(os.environ),
+                env={**os.environ, **(self.env or {})},
             )  # fmt: skip
         assert self.process.stdout is not None
         if self.process.stdout.readline().strip() != "ready":
             self.kill()
-            raise RuntimeError(f"le processus de numérotation n'a pas démarré : voir {self.errors}")
+            raise RuntimeError(f"le processus {self.name} n'a pas démarré : voir {self.errors}")
         self.lives += 1
+        self.ready = True
 
     def kill(self) -> None:
         """SIGKILL: no chance to close its calls, as in a crash."""
+        self.ready = False
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.wait(timeout=STARTUP_BOUND_S)
 
     def stop(self) -> None:
+        self.ready = False
         if self.process is not None and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             self.process.wait(timeout=STARTUP_BOUND_S)
 
 
-def worker_process(settings: Settings, ami_port: int, clock: SimClock, tick_seconds: float,
-                   errors: Path) -> WorkerProcess:  # fmt: skip
-    command = [
-        sys.executable, "-m", "dialer.day.worker_main",
+def _child_command(module: str, settings: Settings, ami_port: int, clock: SimClock) -> list[str]:
+    return [
+        sys.executable, "-m", module,
         f"--database-url={settings.database_url}", f"--ami-port={ami_port}",
         f"--key-file={settings.data_key_file}", f"--clock-start={clock.start.isoformat()}",
         f"--clock-epoch={clock.epoch!r}", f"--time-factor={clock.time_factor!r}",
-        f"--tick-seconds={tick_seconds}",
     ]  # fmt: skip
-    return WorkerProcess(command, errors)
+
+
+def worker_process(settings: Settings, ami_port: int, clock: SimClock, tick_seconds: float,
+                   errors: Path, worker_id: str = "day-worker") -> WorkerProcess:  # fmt: skip
+    command = _child_command("dialer.day.worker_main", settings, ami_port, clock)
+    command += [f"--tick-seconds={tick_seconds}", f"--worker-id={worker_id}"]
+    return WorkerProcess(command, errors, name=worker_id)
+
+
+def web_process(settings: Settings, ami_port: int, clock: SimClock, errors: Path,
+                port: int) -> WorkerProcess:  # fmt: skip
+    """A second web process; it shares the first's session key (by environment)."""
+    command = _child_command("dialer.day.web_main", settings, ami_port, clock)
+    secret = {"DIALER_SECRET_KEY": settings.secret_key.get_secret_value()}
+    return WorkerProcess(command + [f"--port={port}"], errors, env=secret, name="day-web-2")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from sqlalchemy import func
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from dialer.day.people import people_figures
 from dialer.models import CallAttempt, Campaign, Outcome, WaveMember
 from dialer.selection.explain import explain_campaign
 from telephony.results import CallResult, is_reached
@@ -16,6 +16,11 @@ from telephony.results import CallResult, is_reached
 
 @dataclass(frozen=True)
 class DaySummary:
+    campaigns: int
+    people: int
+    people_in_two_campaigns: int
+    two_territories: int
+    phone_only: int
     file_rows: int
     rejected_rows: int
     imported: int
@@ -35,6 +40,8 @@ class DaySummary:
     abandon_target: float
     occupancy: float
     people_left: int
+    signed_out_refused: int  # web processes that refused a signed-out agent's old cookie
+    signed_out_tried: int
     why_left: str
     simulated_hours: float
     real_seconds: float
@@ -47,8 +54,8 @@ class DaySummary:
 class DayFacts:
     """What the run knows besides the database: the file, the agents, the durations."""
 
-    campaign_id: int
-    wave_id: int
+    campaign_ids: list[int]  # the commissioning fund's flu campaign first
+    wave_ids: list[int]
     file_rows: int
     rejected_rows: int
     imported: int
@@ -57,28 +64,32 @@ class DayFacts:
     simulated_seconds: float
     real_seconds: float
     time_factor: float = 1.0  # real seconds per simulated second
+    signed_out_refused: int = 0
+    signed_out_tried: int = 0
 
 
 def summarise(engine: Engine, facts: DayFacts, end: datetime) -> DaySummary:
+    """The day's figures over all its campaigns."""
+    ids, waves = facts.campaign_ids, facts.wave_ids
     with Session(engine) as session:
-        campaign = session.get(Campaign, facts.campaign_id)
+        campaign = session.get(Campaign, ids[0])
         assert campaign is not None
         attempts = list(session.exec(select(CallAttempt).where(
-            CallAttempt.campaign_id == facts.campaign_id)))  # fmt: skip
-        outcomes = list(session.exec(select(Outcome).where(
-            Outcome.campaign_id == facts.campaign_id)))  # fmt: skip
-        wave_size = session.exec(select(func.count()).select_from(WaveMember).where(
-            WaveMember.wave_id == facts.wave_id)).one()  # fmt: skip
+            col(CallAttempt.campaign_id).in_(ids))))  # fmt: skip
+        outcomes = list(session.exec(select(Outcome).where(col(Outcome.campaign_id).in_(ids))))
         members = set(session.exec(select(WaveMember.contact_id).where(
-            WaveMember.wave_id == facts.wave_id)))  # fmt: skip
+            col(WaveMember.wave_id).in_(waves))))  # fmt: skip
     # Answered or bridged is reached, even when an outage or a worker ended the line.
     reached = [a for a in attempts if is_reached(a.result, a.answered_at, a.connected_at)]
     abandoned = sum(1 for a in reached if a.result == CallResult.ABANDONED)
     settled = {o.contact_id for o in outcomes if o.callback_at is None}
-    why = explain_campaign(engine, facts.campaign_id, end, wave_id=facts.wave_id)
+    people = people_figures(engine, ids)
     return DaySummary(
+        campaigns=len(ids), people=people.people,
+        people_in_two_campaigns=people.in_two_campaigns,
+        two_territories=people.two_territories, phone_only=people.phone_only,
         file_rows=facts.file_rows, rejected_rows=facts.rejected_rows, imported=facts.imported,
-        opted_out_by_fund=facts.opted_out_by_fund, wave_size=int(wave_size),
+        opted_out_by_fund=facts.opted_out_by_fund, wave_size=len(members),
         calls=len(attempts), people_reached=len({a.contact_id for a in reached}),
         interviews_accepted=_count(outcomes, "interview", "accepted"),
         interviews_refused=_count(outcomes, "interview", "refused"),
@@ -90,9 +101,18 @@ def summarise(engine: Engine, facts: DayFacts, end: datetime) -> DaySummary:
         abandoned=abandoned, abandon_rate=abandoned / len(reached) if reached else 0.0,
         abandon_target=campaign.abandon_target,
         occupancy=_occupancy(attempts, len(outcomes) * campaign.wrap_up_seconds, facts),
-        people_left=len(members - settled), why_left=why.text_fr,
+        people_left=len(members - settled), why_left=_why_left(engine, facts, end),
+        signed_out_refused=facts.signed_out_refused, signed_out_tried=facts.signed_out_tried,
         simulated_hours=facts.simulated_seconds / 3600, real_seconds=facts.real_seconds,
     )  # fmt: skip
+
+
+def _why_left(engine: Engine, facts: DayFacts, end: datetime) -> str:
+    parts = []
+    for campaign_id, wave_id in zip(facts.campaign_ids, facts.wave_ids, strict=True):
+        why = explain_campaign(engine, campaign_id, end, wave_id=wave_id)
+        parts.append(f"Campagne {campaign_id} :\n" + why.text_fr)
+    return "\n".join(parts)
 
 
 def _occupancy(attempts: list[CallAttempt], wrap_up_s: float, facts: DayFacts) -> float:
@@ -118,8 +138,14 @@ def _pct(value: float) -> str:
 
 def summary_lines(s: DaySummary) -> list[tuple[str, str]]:
     """(French label, value) pairs, in reading order; shared by the text and the comparison."""
+    share = s.people_in_two_campaigns / s.people if s.people else 0.0
     return [
-        ("Lignes du fichier", str(s.file_rows)),
+        ("Campagnes simultanées", str(s.campaigns)),
+        ("Personnes distinctes", str(s.people)),
+        ("Personnes dans deux campagnes", f"{s.people_in_two_campaigns} ({_pct(share)})"),
+        ("Adresse et numéro dans deux territoires", str(s.two_territories)),
+        ("Personnes connues par leur seul téléphone", str(s.phone_only)),
+        ("Lignes des fichiers", str(s.file_rows)),
         ("Lignes rejetées", str(s.rejected_rows)),
         ("Personnes importées", str(s.imported)),
         ("Oppositions de la caisse (fichier)", str(s.opted_out_by_fund)),
@@ -137,6 +163,10 @@ def summary_lines(s: DaySummary) -> list[tuple[str, str]]:
         ("Taux d'abandon", f"{_pct(s.abandon_rate)} (cible {_pct(s.abandon_target)})"),
         ("Occupation des agents", _pct(s.occupancy)),
         ("Personnes restant à traiter", str(s.people_left)),
+        (
+            "Session fermée rejouée : refusée par",
+            f"{s.signed_out_refused} serveur(s) web sur {s.signed_out_tried}",
+        ),
     ]
 
 

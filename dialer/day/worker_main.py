@@ -22,18 +22,22 @@ from dialer.service import DialerService, serve_until_signalled
 from dialer.settings import Settings
 
 WORKER_ID = "day-worker"
+# A killed worker is dead after this many real seconds (liveness runs on the wall
+# clock): short, so the other worker takes over within a short simulated day.
+DEAD_SECONDS = 5.0
 
 
 def day_settings(
     database_url: str, ami_port: int, key_file: Path, *, ami_login: str = "dialer:dialer-secret",
-    **extra: object,
+    worker_id: str = WORKER_ID, **extra: object,
 ) -> Settings:  # fmt: skip
     """The settings every process of the day shares."""
     return Settings(
         database_url=database_url,
         ami_url=f"ami://{ami_login}@127.0.0.1:{ami_port}",
         embedded_pbx=False,
-        worker_id=WORKER_ID,
+        worker_id=worker_id,
+        worker_dead_seconds=DEAD_SECONDS,
         trunk_max_cps=200.0,
         ami_action_timeout_s=10.0,
         data_key_file=key_file,
@@ -43,7 +47,8 @@ def day_settings(
     )
 
 
-def _arguments() -> argparse.Namespace:
+def clock_arguments() -> argparse.ArgumentParser:
+    """The arguments every child process of the day takes: the database, the PBX, the clock."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--ami-port", type=int, required=True)
@@ -51,13 +56,24 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--clock-start", required=True)
     parser.add_argument("--clock-epoch", type=float, required=True)
     parser.add_argument("--time-factor", type=float, required=True)
+    return parser
+
+
+def read_clock(args: argparse.Namespace) -> SimClock:
+    return SimClock(datetime.fromisoformat(args.clock_start), args.clock_epoch, args.time_factor)
+
+
+def _arguments() -> argparse.Namespace:
+    parser = clock_arguments()
     parser.add_argument("--tick-seconds", type=float, default=0.05)
+    parser.add_argument("--worker-id", default=WORKER_ID)
     return parser.parse_args()
 
 
 async def _run(args: argparse.Namespace) -> None:
-    clock = SimClock(datetime.fromisoformat(args.clock_start), args.clock_epoch, args.time_factor)
-    settings = day_settings(args.database_url, args.ami_port, Path(args.key_file))
+    clock = read_clock(args)
+    settings = day_settings(args.database_url, args.ami_port, Path(args.key_file),
+                            worker_id=args.worker_id)  # fmt: skip
     runtime = build_runtime(settings, create_keys=False)
     service = DialerService(runtime, clock=clock, tick_seconds=args.tick_seconds)
     await serve_until_signalled(service, lambda: print("ready", flush=True))

@@ -1,4 +1,9 @@
-"""The day's world on a fresh database: funds, campaign, agents, contacts, opt-outs, wave."""
+"""The day's world on a fresh database: funds, campaigns, agents, contacts, opt-outs, waves.
+
+Three campaigns run at once, as in production: the commissioning fund's flu
+campaign, its ameli-account campaign, and a second fund's flu campaign, each with
+its file, its wave and its agents; their files share people (see ``files``).
+"""
 
 from __future__ import annotations
 
@@ -18,8 +23,8 @@ from dialer import migrate
 from dialer.accounts.users import create_user
 from dialer.campaigns.policies import CallingPolicy
 from dialer.campaigns.setup import create_campaign, create_fund
+from dialer.day.files import FundFile, write_day_files
 from dialer.db import make_engine, refresh_statistics, session_scope
-from dialer.demo.contact_file import write_contact_file
 from dialer.importing.pipeline import import_contacts
 from dialer.models import CampaignAgent, CampaignContact, Person
 from dialer.people.errors import FieldError
@@ -38,8 +43,16 @@ FUNDS = (
     ("CSS976", "CSS de Mayotte", Territory.MAYOTTE),
 )
 COMMISSIONING_FUND = "CPAM75"
-CAMPAIGN_CODE = "GRIPPE-JOUR"
-THEME = "flu_vaccination"
+SECOND_FUND = "CGSS974"
+# (code, name, theme, fund), in the order of the day's files.
+CAMPAIGNS = (
+    ("GRIPPE-JOUR", "Vaccination antigrippale : journée d'appels", "flu_vaccination",
+     COMMISSIONING_FUND),
+    ("AMELI-JOUR", "Compte ameli : journée d'appels", "ameli_account", COMMISSIONING_FUND),
+    ("GRIPPE-974", "Vaccination antigrippale à La Réunion", "flu_vaccination", SECOND_FUND),
+)  # fmt: skip
+# Of every four agents, two work the flu campaign, one each of the others.
+AGENT_SHARES = (0, 1, 0, 2)
 OPT_OUT_HEADER = ["Téléphone", "Canal", "Décision"]
 
 
@@ -48,19 +61,60 @@ class AgentLogin:
     user_id: int
     username: str
     password: str
+    campaign_id: int = 0
+
+
+@dataclass(frozen=True)
+class DayCampaign:
+    campaign_id: int
+    fund_id: int
+    wave_id: int
+    file_rows: int
+    imported: int
+    rejected: int
 
 
 @dataclass
 class World:
-    campaign_id: int
-    fund_id: int
-    wave_id: int
+    campaigns: list[DayCampaign]  # the commissioning fund's flu campaign first
     agents: list[AgentLogin]
-    file_rows: int
-    file_bad_rows: int
-    imported: int
-    rejected: int
     opted_out_by_fund: int
+
+    @property
+    def campaign_id(self) -> int:
+        return self.campaigns[0].campaign_id
+
+    @property
+    def fund_id(self) -> int:
+        return self.campaigns[0].fund_id
+
+    @property
+    def wave_id(self) -> int:
+        return self.campaigns[0].wave_id
+
+    @property
+    def campaign_ids(self) -> list[int]:
+        return [c.campaign_id for c in self.campaigns]
+
+    @property
+    def fund_ids(self) -> list[int]:
+        return sorted({c.fund_id for c in self.campaigns})
+
+    @property
+    def wave_ids(self) -> list[int]:
+        return [c.wave_id for c in self.campaigns]
+
+    @property
+    def file_rows(self) -> int:
+        return sum(c.file_rows for c in self.campaigns)
+
+    @property
+    def imported(self) -> int:
+        return sum(c.imported for c in self.campaigns)
+
+    @property
+    def rejected(self) -> int:
+        return sum(c.rejected for c in self.campaigns)
 
 
 def fresh_database_url(database_url: str | None, work_dir: Path, run_id: str) -> str:
@@ -88,48 +142,57 @@ def build_world(runtime: Runtime, people: int, agents: int, seed: int, now: date
                 pacing: str = "predictive") -> World:  # fmt: skip
     """Everything the day needs, stored; ``now`` is the simulated start of the day."""
     migrate.upgrade(runtime.engine)
-    campaign_id, fund_id = _funds_and_campaign(runtime)
-    logins = _agents(runtime, campaign_id, agents, phones)
-    path = folder / "fichier-contacts.csv"
-    generated = write_contact_file(path, THEME, people, seed=seed, bad_ratio=bad_ratio)
-    summary, _job = import_contacts(runtime.engine, campaign_id, path, runtime.cipher)
+    created = _funds_and_campaigns(runtime)
+    logins = _agents(runtime, [c for c, _ in created], agents, phones)
+    files = write_day_files(folder, people, seed, bad_ratio)
+    campaigns = [
+        _fill(runtime, campaign_id, fund_id, file, now, hours, pacing)
+        for (campaign_id, fund_id), file in zip(created, files, strict=True)
+    ]
     opt_out_file = folder / "liste-oppositions.csv"
-    write_opt_out_list(runtime, campaign_id, opt_out_file, opt_out_ratio, seed)
+    write_opt_out_list(runtime, campaigns[0].campaign_id, opt_out_file, opt_out_ratio, seed)
     opted = apply_opt_out_list(runtime, opt_out_file, now)
+    return World(campaigns, logins, opted)
+
+
+def _fill(runtime: Runtime, campaign_id: int, fund_id: int, file: FundFile, now: datetime,
+          hours: float, pacing: str) -> DayCampaign:  # fmt: skip
+    """The campaign's file imported and its wave scheduled over the whole day."""
+    summary, _job = import_contacts(runtime.engine, campaign_id, file.path, runtime.cipher)
     with session_scope(runtime.engine) as session:
         wave = schedule_wave(
             session, campaign_id, "Journée complète", now, now + timedelta(hours=hours),
             pacing_mode=pacing, now=now,
         )  # fmt: skip
         wave_id = wave.id or 0
-    return World(
-        campaign_id, fund_id, wave_id, logins, generated.rows, generated.bad_rows,
-        summary.stored + summary.updated + summary.unchanged + summary.merged,
-        summary.rejected_rows, opted,
-    )  # fmt: skip
+    imported = summary.stored + summary.updated + summary.unchanged + summary.merged
+    return DayCampaign(campaign_id, fund_id, wave_id, file.rows, imported, summary.rejected_rows)
 
 
-def _funds_and_campaign(runtime: Runtime) -> tuple[int, int]:
+def _funds_and_campaigns(runtime: Runtime) -> list[tuple[int, int]]:
+    """(campaign, fund) of each of the day's campaigns."""
+    created = []
     with session_scope(runtime.engine) as session:
         funds = {code: create_fund(session, code, name, where) for code, name, where in FUNDS}
-        fund = funds[COMMISSIONING_FUND]
-        campaign = create_campaign(
-            session, CAMPAIGN_CODE, "Vaccination antigrippale : journée d'appels", THEME,
-            fund, "+33140000000", CallingPolicy(),
-        )  # fmt: skip
-        campaign.status = "active"
-        campaign.pacing_mode = "predictive"
-        session.add(campaign)
-        session.flush()
-        # The script is ready before the day, as after a manager's review; it also keeps
-        # the agents' first pops from racing to store the shipped version 1 at once.
-        current_version(session, THEME, campaign.id)
-        return campaign.id or 0, fund.id or 0
+        for code, name, theme, fund_code in CAMPAIGNS:
+            fund = funds[fund_code]
+            campaign = create_campaign(session, code, name, theme, fund, "+33140000000",
+                                       CallingPolicy())  # fmt: skip
+            campaign.status = "active"
+            campaign.pacing_mode = "predictive"
+            session.add(campaign)
+            session.flush()
+            # The script is ready before the day, as after a manager's review; it also
+            # keeps the agents' first pops from racing to store the shipped version 1.
+            current_version(session, theme, campaign.id)
+            created.append((campaign.id or 0, fund.id or 0))
+    return created
 
 
 def _agents(
-    runtime: Runtime, campaign_id: int, count: int, phones: tuple[str, ...] = ()
+    runtime: Runtime, campaign_ids: list[int], count: int, phones: tuple[str, ...] = ()
 ) -> list[AgentLogin]:
+    """The agents, shared out between the campaigns (``AGENT_SHARES``)."""
     logins = []
     with session_scope(runtime.engine) as session:
         for n in range(1, count + 1):
@@ -138,9 +201,11 @@ def _agents(
             # Real phones when given, else virtual agents 800-999 of extensions-test.conf.
             phone = phones[n - 1] if n <= len(phones) else str(800 + (n - 1) % 200)
             user = create_user(session, username, f"Agent {n}", "agent", password, phone)
+            share = AGENT_SHARES[(n - 1) % len(AGENT_SHARES)]
+            campaign_id = campaign_ids[share % len(campaign_ids)]
             session.add(CampaignAgent(campaign_id=campaign_id, user_id=user.id or 0,
                                       enabled_by="dialer day"))  # fmt: skip
-            logins.append(AgentLogin(user.id or 0, username, password))
+            logins.append(AgentLogin(user.id or 0, username, password, campaign_id))
     return logins
 
 

@@ -10,7 +10,10 @@ PostgreSQL the insert waits for a concurrent claim of the same key to commit).
 
 A lock counts until its ``expires_at``: the worker that placed the call pushes it
 forward while it runs (``renew_locks``), so the locks of a dead worker lapse after
-one lease and the next claim of the person takes them over.
+one lease and the next claim of the person takes them over. Once the call is
+bridged to an agent, its locks no longer lapse (``hold_for_agent``): the PBX
+carries a bridged call whatever becomes of the worker, for as long as the person
+talks, and only the agent's outcome (or the call's end, outcome written) frees them.
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ from dialer.models import CallAttempt, Campaign, LiveCallLock
 Executor = Connection | Session
 
 PERSON, NIR, NUMBER = "p:", "n:", "t:"
+# The expiry of a bridged call's locks: the agent, not a lease, holds the person.
+AGENT_HOLD = datetime(9999, 12, 31)
 
 
 def lock_keys(person_id: int, nir_lookup: str | None, number: str | None) -> list[str]:
@@ -118,6 +123,16 @@ def sweep_lapsed_locks(db: Executor, now: datetime) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+def hold_for_agent(db: Executor, attempt_id: int) -> None:
+    """The call is bridged: its locks last until the outcome frees them, not one lease."""
+    db.execute(
+        update(LiveCallLock)
+        .where(col(LiveCallLock.attempt_id) == attempt_id)
+        .values(expires_at=AGENT_HOLD)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def renew_locks(engine: Engine, worker_id: str, expires_at: datetime) -> None:
     """The worker is alive: the locks of its attempts still open stay held."""
     open_attempts = select(col(CallAttempt.id)).where(
@@ -129,6 +144,7 @@ def renew_locks(engine: Engine, worker_id: str, expires_at: datetime) -> None:
             .where(
                 col(LiveCallLock.worker_id) == worker_id,
                 col(LiveCallLock.attempt_id).in_(open_attempts),
+                col(LiveCallLock.expires_at) < expires_at,  # never shortens an agent's hold
             )
             .values(expires_at=expires_at)
         )

@@ -27,8 +27,10 @@ from dialer.models import (
     FeedEvent,
     Fund,
     FundFeed,
+    LiveCallLock,
     Outcome,
     Person,
+    User,
 )
 
 # Wednesday 18 November 2026, 10:00 UTC: 11:00 in Paris, a plain working day.
@@ -99,6 +101,25 @@ class DayBuilder:
             )
         )
 
+    def agent(self, username: str = "agent1") -> int:
+        return self._add(User(username=username, full_name=username, role="agent",
+                              password_hash="-"))  # fmt: skip
+
+    def contact_state(
+        self, person_id: int, status: str, lease_expires_at: datetime | None = None,
+        campaign_id: int | None = None,
+    ) -> int:  # fmt: skip
+        """Set the person's place in the campaign as the dialer would have left it."""
+        contact_id = self._contact(campaign_id or self.campaign_id, person_id)
+        with Session(self.engine) as session:
+            contact = session.get(CampaignContact, contact_id)
+            assert contact is not None
+            contact.status, contact.lease_expires_at = status, lease_expires_at
+            contact.lease_owner = "w1" if lease_expires_at is not None else None
+            session.add(contact)
+            session.commit()
+        return contact_id
+
     def _contact(self, campaign_id: int, person_id: int) -> int:
         with Session(self.engine) as session:
             found = session.query(CampaignContact).filter_by(
@@ -122,10 +143,12 @@ class DayBuilder:
         ended: bool = True,
         pop_fields: list[str] | None = None,
         answered: bool | None = None,
+        agent: int | None = None,
     ) -> int:
         """One attempt as the dialer leaves it: row, dial-log lines, outcome, feed, screen pop.
 
         ``answered`` says whether a human answered; by default, when the result says so.
+        ``agent`` is bridged to the person from the answer until the call ends.
         """
         campaign_id = campaign_id or self.campaign_id
         with Session(self.engine) as session:
@@ -144,6 +167,8 @@ class DayBuilder:
                 created_at=at,
                 dialed_at=at,
                 answered_at=at + timedelta(seconds=8) if reached else None,
+                agent_user_id=agent,
+                connected_at=at + timedelta(seconds=9) if agent is not None else None,
                 ended_at=end if result else None,
             )
         )
@@ -153,6 +178,25 @@ class DayBuilder:
             self.screen_pop(person_id, campaign_id, attempt_id, at, pop_fields or FLU_FIELDS)
             self.outcome(attempt_id, end, **(outcome or {"interview": "accepted"}))
         return attempt_id
+
+    def lock(self, attempt_id: int, key: str, expires_at: datetime) -> None:
+        """A live-call lock of the attempt, as a claim takes it."""
+        with Session(self.engine) as session:
+            attempt = session.get(CallAttempt, attempt_id)
+            assert attempt is not None
+            keys = (attempt.contact_id, attempt.campaign_id)
+        lock = LiveCallLock(key=key, attempt_id=attempt_id, contact_id=keys[0],
+                            campaign_id=keys[1], worker_id="w1", expires_at=expires_at)  # fmt: skip
+        self._add(lock)
+
+    def set_ended(self, attempt_id: int, at: datetime) -> None:
+        """The end as the dialer recorded it, which may differ from the PBX's (an outage)."""
+        with Session(self.engine) as session:
+            attempt = session.get(CallAttempt, attempt_id)
+            assert attempt is not None
+            attempt.ended_at = at
+            session.add(attempt)
+            session.commit()
 
     def log_call(
         self, attempt_id: int, number: str, at: datetime, end: datetime | None, result: str | None

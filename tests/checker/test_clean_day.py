@@ -13,10 +13,11 @@ from tests.checker.builder import MORNING, DayBuilder, rules_of
 
 def clean_day(day: DayBuilder) -> None:
     first, second = day.person(), day.person("guadeloupe", "America/Guadeloupe")
-    day.call(first)
+    agent = day.agent()
+    day.call(first, agent=agent)
     day.call(first, MORNING + timedelta(days=1, hours=4), result="no_answer")
     # 15:00 UTC is 11:00 in Guadeloupe.
-    day.call(second, MORNING + timedelta(hours=5), outcome={"offer": "accepted"})
+    day.call(second, MORNING + timedelta(hours=5), outcome={"offer": "accepted"}, agent=agent)
     day.call(second, MORNING + timedelta(days=1, hours=5), result="busy", seconds=5)
 
 

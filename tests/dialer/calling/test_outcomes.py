@@ -10,8 +10,10 @@ from sqlmodel import Session
 
 from consent.ledger import history, is_opted_out
 from dialer.calling import presence
+from dialer.calling.events import ScreenPopBus
 from dialer.calling.outcome_input import OutcomeInput
 from dialer.calling.outcomes import record_outcome
+from dialer.calling.recorder import CallRecorder
 from dialer.db import session_scope
 from dialer.models import (
     AgentPresence,
@@ -22,10 +24,14 @@ from dialer.models import (
     Person,
 )
 from dialer.selection import claim_contacts
+from telephony.ami.updates import CallUpdate
+from telephony.results import CallResult, CallState
 from tests.dialer.calling.conftest import FakeClock, add_agents, add_people, make_campaign, rows
 
 
-def connected_call(engine: Engine, campaign_id: int, agent: int, now: datetime) -> CallAttempt:
+def connected_call(
+    engine: Engine, campaign_id: int, agent: int, now: datetime, *, ended: bool = True
+) -> CallAttempt:
     """Claims the next contact and bridges it to the agent, as the dialer would."""
     [claim] = claim_contacts(engine, campaign_id, "worker-test", 1, now)
     with session_scope(engine) as session:
@@ -33,7 +39,10 @@ def connected_call(engine: Engine, campaign_id: int, agent: int, now: datetime) 
         attempt = session.get(CallAttempt, claim.attempt_id)
         assert attempt is not None
         attempt.agent_user_id, attempt.connected_at = agent, now
-        attempt.state, attempt.result = "ended", "answered"
+        if ended:
+            attempt.state, attempt.result = "ended", "answered"
+        else:
+            attempt.state = "connected"
         session.add(attempt)
         presence.assign_call(session, agent, claim.attempt_id)
         assert presence.connect_agent(session, agent, claim.attempt_id, now)
@@ -187,3 +196,32 @@ def test_only_the_agent_of_the_call_records_it_once(
     with pytest.raises(ValueError, match="déjà enregistré"):
         record(engine, attempt, agent, OutcomeInput(interview="refused"), clock.now)
     assert len(rows(engine, Outcome)) == 1
+
+
+def test_an_outcome_written_during_the_call_keeps_the_agent_on_it_until_it_ends(
+    engine: Engine, clock: FakeClock, setup: tuple[int, int, CallAttempt]
+) -> None:
+    campaign_id, agent, first = setup
+    record(engine, first, agent, OutcomeInput(interview="accepted"), clock.now)
+    with session_scope(engine) as session:
+        presence.make_available(session, agent, clock.now)
+    talking = connected_call(engine, campaign_id, agent, clock.now, ended=False)
+    record(engine, talking, agent, OutcomeInput(interview="accepted"), clock.now)
+    [state] = rows(engine, AgentPresence, AgentPresence.user_id == agent)
+    # The person is still on the line: no second call may reach this agent's phone.
+    assert (state.state, state.attempt_id) == ("on_call", talking.id)
+    clock.now += timedelta(minutes=2)
+    CallRecorder(engine, ScreenPopBus(), clock).apply(_hang_up(talking.id or 0))
+    [state] = rows(engine, AgentPresence, AgentPresence.user_id == agent)
+    assert state.state == "wrap_up" and state.attempt_id is None
+    assert state.wrap_up_until == clock.now + timedelta(seconds=30)
+
+
+def _hang_up(attempt_id: int) -> CallUpdate:
+    """The person hung up: the update the AMI adapter hands the recorder."""
+    return CallUpdate(
+        attempt_id=str(attempt_id), channel_id=f"dialer-{attempt_id}", state=CallState.ENDED,
+        result=CallResult.ANSWERED, reason="4", cause="16", tech_cause="", amd_status="",
+        amd_cause="", waiting_for_agent=False, agent="", created_at=0.0, answered_at=None,
+        connected_at=None, ended_at=None, at=0.0,
+    )  # fmt: skip

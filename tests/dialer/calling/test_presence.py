@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from dialer.calling import presence
 from dialer.calling.presence import PresenceError
@@ -69,3 +70,22 @@ def test_illegal_moves_are_refused_in_french(engine: Engine, clock: FakeClock) -
         presence.log_out(session, agent, clock.now)
     [row] = rows(engine, AgentPresence)
     assert (row.state, row.campaign_id, row.pause_reason) == ("logged_out", None, None)
+
+
+def test_a_desk_click_on_a_stale_state_does_not_free_a_held_agent(
+    engine: Engine, clock: FakeClock
+) -> None:
+    campaign_id = make_campaign(engine)
+    (agent,) = add_agents(engine, campaign_id, 1, clock.now)
+    with session_scope(engine) as session:
+        presence.pause(session, agent, "Pause", clock.now)
+    with Session(engine) as desk:
+        seen = desk.get(AgentPresence, agent)
+        assert seen is not None and seen.state == "paused"  # what the desk read...
+        with session_scope(engine) as other:  # ...before a worker held the agent for a call
+            presence.make_available(other, agent, clock.now)
+            assert presence.reserve_agent(other, campaign_id, clock.now) == agent
+        with pytest.raises(PresenceError, match="vient de changer"):
+            presence.make_available(desk, agent, clock.now + timedelta(seconds=1))
+        desk.commit()
+    assert [p.state for p in rows(engine, AgentPresence)] == ["reserved"]

@@ -19,6 +19,7 @@ from sqlalchemy import text
 from sqlmodel import Session, func, select
 
 from dialer.day.compare import OutcomeKey, compare, first_outcomes, side_by_side
+from dialer.day.files import OTHER_FILE_RATIO
 from dialer.day.options import DayOptions, Fault, FaultPlan, parse_faults
 from dialer.day.run import DayResult, WorkerKillNeedsPostgres, run_day
 from dialer.db import make_engine
@@ -45,7 +46,7 @@ def _outcome_rows(result: DayResult) -> int:
 def _first_outcomes(result: DayResult) -> dict[int, OutcomeKey]:
     engine = make_engine(result.database_url)
     try:
-        return first_outcomes(engine, result.campaign_id)
+        return first_outcomes(engine, result.campaign_ids)
     finally:
         engine.dispose()
 
@@ -54,7 +55,13 @@ def _assert_whole_day(result: DayResult, people: int = SHORT.people) -> None:
     summary = result.summary
     assert result.check_error is None
     assert result.breaches == [], result.check_text
-    assert summary.file_rows == people
+    # Three campaigns in two funds, a fifth of the people in two of them.
+    assert summary.campaigns == 3
+    assert summary.file_rows == people + 2 * round(people * OTHER_FILE_RATIO)
+    assert summary.people_in_two_campaigns >= 0.2 * summary.people
+    assert summary.phone_only > 0 and summary.two_territories > 0
+    # An agent signed out at mid-day: every web process refuses the old cookie.
+    assert summary.signed_out_refused == summary.signed_out_tried > 0
     assert summary.imported + summary.rejected_rows == summary.file_rows
     assert summary.opted_out_by_fund > 0
     assert summary.wave_size == summary.imported
@@ -114,6 +121,7 @@ def test_short_day_with_every_fault_on_postgresql_matches_the_calm_day(
         _assert_whole_day(result, LONGER.people)
         assert set(result.faults) == {fault.value for fault in Fault}
         assert result.faults[Fault.WORKER_KILL.value] >= 1
+        assert result.killed_during_a_call == 1  # the second worker died with a call bridged
         comparison = compare(
             calm.summary, result.summary, _first_outcomes(calm), _first_outcomes(result)
         )

@@ -15,7 +15,7 @@ from dialer.eligibility import BlockCode
 from dialer.models import CallAttempt, CampaignContact, LiveCallLock, Person
 from dialer.selection import Claim, claim_contacts, release_expired_leases
 from dialer.selection.explain import explain_one
-from dialer.selection.locks import renew_locks
+from dialer.selection.locks import hold_for_agent, release_locks, renew_locks
 from telephony.results import CallResult
 from tests.dialer.selection.builders import NOW, World, add_contact, make_world, other_campaign
 
@@ -94,6 +94,24 @@ def test_a_dead_workers_lock_does_not_block_the_person_forever(engine: Engine) -
     expired = NOW + timedelta(seconds=61)
     release_expired_leases(engine, expired)
     [claim] = claim_contacts(engine, ameli, "w2", 1, expired)
+    assert claim.person_id == person
+
+
+def test_a_person_talking_to_an_agent_stays_locked_after_the_worker_died(engine: Engine) -> None:
+    world = make_world(engine, "GRIPPE-75")
+    ameli = other_campaign(world, "AMELI-75")
+    [person] = _shared_people(world, ameli, 1)
+    [flu] = claim_contacts(engine, world.campaign_id, "dead", 1, NOW, lease_seconds=60)
+    with session_scope(engine) as session:
+        hold_for_agent(session, flu.attempt_id)  # bridged; then its worker was killed
+    # The PBX still carries the call, however long the talk: nobody else calls them.
+    much_later = NOW + timedelta(hours=1)
+    release_expired_leases(engine, much_later)
+    assert claim_contacts(engine, ameli, "w2", 1, much_later) == []
+    _end_attempt(engine, flu.attempt_id, much_later)  # the end is known (the takeover)
+    with session_scope(engine) as session:
+        release_locks(session, [flu.attempt_id])  # and the agent wrote the outcome
+    [claim] = claim_contacts(engine, ameli, "w2", 1, much_later)
     assert claim.person_id == person
 
 

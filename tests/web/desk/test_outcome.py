@@ -92,7 +92,8 @@ def test_an_outcome_with_a_contact_change_and_an_opt_out_is_stored(
         [entry] = db.exec(select(ConsentEntry).where(ConsentEntry.person_id == desk.person_id))
         assert (entry.channel, entry.decision) == ("sms", "opt_out")
         row = db.get(AgentPresence, desk.agent_id)
-        assert row is not None and row.state == "wrap_up" and row.wrap_up_until is not None
+        # The call has not ended yet: the agent stays on it until it does (then wraps up).
+        assert row is not None and row.state == "on_call" and row.attempt_id == desk.attempt_id
     again = post(client, desk, token, entretien="accepted")
     assert again.status_code == 409  # type: ignore[attr-defined]
     assert client.get(f"/poste/appels/{desk.attempt_id}").status_code == 409
