@@ -162,9 +162,8 @@ def test_a_closed_orphan_attempt_frees_the_person(engine: Engine, clock: FakeClo
     assert again.person_id == claim.person_id
 
 
-def test_after_a_talk_the_person_is_held_until_the_outcome_is_recorded(
-    engine: Engine, clock: FakeClock
-) -> None:
+def _talking(engine: Engine, clock: FakeClock) -> tuple[int, int, Claim]:
+    """One person in two campaigns, claimed in the first and bridged to its agent."""
     first, second = _two_campaigns_one_person(engine)
     [agent] = add_agents(engine, first, 1, clock.now)
     [claim] = claim_contacts(engine, first, "worker-test", 1, clock.now)
@@ -172,6 +171,13 @@ def test_after_a_talk_the_person_is_held_until_the_outcome_is_recorded(
         attempt = session.get_one(CallAttempt, claim.attempt_id)
         attempt.agent_user_id, attempt.connected_at = agent, clock.now
         session.add(attempt)
+    return second, agent, claim
+
+
+def test_after_a_talk_the_person_is_held_until_the_outcome_is_recorded(
+    engine: Engine, clock: FakeClock
+) -> None:
+    second, agent, claim = _talking(engine, clock)
     clock.advance(seconds=90)
     CallRecorder(engine, ScreenPopBus(), clock).close_unsent(claim.attempt_id, CallResult.ANSWERED)
     # The person hung up; the agent is still writing what they said.
@@ -186,13 +192,8 @@ def test_after_a_talk_the_person_is_held_until_the_outcome_is_recorded(
 def test_an_outcome_written_during_the_talk_does_not_free_the_person(
     engine: Engine, clock: FakeClock
 ) -> None:
-    first, second = _two_campaigns_one_person(engine)
-    [agent] = add_agents(engine, first, 1, clock.now)
-    [claim] = claim_contacts(engine, first, "worker-test", 1, clock.now)
+    second, agent, claim = _talking(engine, clock)
     with session_scope(engine) as session:
-        attempt = session.get_one(CallAttempt, claim.attempt_id)
-        attempt.agent_user_id, attempt.connected_at = agent, clock.now
-        session.add(attempt)
         form = OutcomeInput(interview="accepted", offer="accepted")
         record_outcome(session, claim.attempt_id, agent, form, now=clock.now)
     assert claim_contacts(engine, second, "worker-test", 1, clock.now) == []
