@@ -16,7 +16,10 @@ RULE_LABELS_FR: dict[str, str] = {
     "feed_sequence": "numérotation continue du flux de chaque caisse",
     "need_to_know": "champs affichés limités au thème de la campagne",
     "agent_on_two_calls": "un agent n'est jamais sur deux appels à la fois",
-    "stale_contact": "en fin de journée, ni contact « en cours » sans bail ni personne verrouillée",
+    "stale_contact": (
+        "en fin de journée, ni contact « en cours » sans bail, ni personne verrouillée, "
+        "ni agent réservé sans appel"
+    ),
 }
 
 

@@ -15,7 +15,9 @@ import signal
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from dialer.calling import liveness
+from sqlmodel import col
+
+from dialer.calling import liveness, presence
 from dialer.calling.bridge import RelayBus, bridge_for
 from dialer.calling.commands import (
     DIAL_PREVIEW,
@@ -31,8 +33,9 @@ from dialer.calling.orphans import Orphan, adopt_orphans, orphans_of
 from dialer.calling.preview import PreviewError, release_previews
 from dialer.calling.recorder import CallRecorder
 from dialer.calling.worker import DialerWorker, TickReport
+from dialer.db import session_scope
 from dialer.feed.runner import FeedDelivery
-from dialer.models import utcnow
+from dialer.models import AgentPresence, utcnow
 from dialer.privacy.scheduling import schedule_retention
 from dialer.runtime import Runtime
 from dialer.waves.scheduler import WaveScheduler
@@ -142,7 +145,7 @@ class DialerService:
             self._loop = asyncio.create_task(self._run(), name="dialer-loop")
 
     def come_back(self) -> list[Orphan]:
-        """A new life: alive from now on, previews given back, the calls left open listed.
+        """A new life: alive from now on, previews and idle agents given back, open calls listed.
 
         Previews placed no call: they are given back uncounted, as a skip would. The
         attempts an earlier life left open are adopted (``dialer.calling.orphans``):
@@ -151,6 +154,12 @@ class DialerService:
         worker_id = self.runtime.settings.worker_id
         liveness.beat(self.runtime.engine, worker_id, utcnow(), starting=True)
         release_previews(self.runtime.engine, worker_id, self.clock(), only_expired=False)
+        with session_scope(self.runtime.engine) as session:
+            # Agents held by a tick that died before claiming their people: no call
+            # will ever free them. Agents held for a call stay with it (adopted below).
+            presence.release_held(
+                session, worker_id, self.clock(), col(AgentPresence.attempt_id).is_(None)
+            )
         return orphans_of(self.runtime.engine, worker_id)
 
     @property

@@ -13,11 +13,16 @@ A live-call lock (``livecalllock``) keeps every campaign from calling the person
 while a call is live; once that call has its final result it must be gone, or
 lapse within the day: a lock of a finished call still valid after the day's last
 moment would keep the person from every campaign for nothing.
+
+An agent a worker holds (``reserved``) with no call is being matched with a
+person by a tick under way; held so for minutes before the day's end, the tick
+that held them is gone (a worker killed in between) and nobody will free them:
+the agent is lost to every campaign.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from checker.day import Day
 from checker.db import as_datetime, fetch
@@ -39,6 +44,12 @@ FROM livecalllock l JOIN callattempt a ON a.id = l.attempt_id
 WHERE a.result IS NOT NULL
 GROUP BY a.id, a.person_id ORDER BY a.id
 """
+_HELD_AGENTS = """
+SELECT user_id, worker_id, since FROM agentpresence
+WHERE state = 'reserved' AND attempt_id IS NULL ORDER BY user_id
+"""
+# A tick holds agents for a second or so; minutes mean nobody will free them.
+HELD_FOR_NOTHING = timedelta(minutes=2)
 _CONTACTS = "SELECT COUNT(*) AS n FROM campaigncontact c WHERE {condition}"
 _LAST_MOMENTS = """
 SELECT MAX(created_at) AS created, MAX(ended_at) AS ended FROM callattempt
@@ -77,6 +88,21 @@ def _left_locks(day: Day, end: datetime | None) -> list[Breach]:
     return breaches
 
 
+def _held_agents(day: Day, end: datetime | None) -> list[Breach]:
+    breaches = []
+    for row in fetch(day.conn, _HELD_AGENTS):
+        since = as_datetime(row["since"])
+        if end is None or since is None or since <= end - HELD_FOR_NOTHING:
+            detail = (
+                f"agent resté « réservé » sans appel par {row['worker_id']} depuis "
+                f"{since:%H:%M:%S} UTC : plus aucun appel ne lui sera donné"
+                if since is not None
+                else f"agent resté « réservé » sans appel par {row['worker_id']}"
+            )
+            breaches.append(Breach(RULE, f"agent {row['user_id']}", detail))
+    return breaches
+
+
 def check(day: Day) -> RuleResult:
     end = _day_end(day)
     condition, params = day.where_since("c.updated_at")
@@ -90,4 +116,5 @@ def check(day: Day) -> RuleResult:
             where = f" (campagne {row['campaign_id']}, personne {row['person_id']})"
             breaches.append(Breach(RULE, f"contact {row['id']}", reason + where))
     examined = fetch(day.conn, _CONTACTS.format(condition=condition), **params)[0]["n"]
-    return RuleResult(RULE, int(examined), breaches + _left_locks(day, end))
+    found = breaches + _left_locks(day, end) + _held_agents(day, end)
+    return RuleResult(RULE, int(examined), found)

@@ -21,6 +21,7 @@ from checker import CheckReport, check_day
 from consent.models import ConsentEntry
 from dialer.models import (
     AccessEntry,
+    AgentPresence,
     CallAttempt,
     Campaign,
     CampaignContact,
@@ -104,6 +105,14 @@ class DayBuilder:
     def agent(self, username: str = "agent1") -> int:
         return self._add(User(username=username, full_name=username, role="agent",
                               password_hash="-"))  # fmt: skip
+
+    def held_agent(self, user_id: int, since: datetime, attempt_id: int | None = None) -> None:
+        """The agent as a worker left it: held (reserved), for a call or for none."""
+        with Session(self.engine) as session:
+            session.add(AgentPresence(user_id=user_id, campaign_id=self.campaign_id,
+                                      state="reserved", worker_id="w1", since=since,
+                                      attempt_id=attempt_id))  # fmt: skip
+            session.commit()
 
     def contact_state(
         self, person_id: int, status: str, lease_expires_at: datetime | None = None,

@@ -48,3 +48,18 @@ def test_a_person_left_locked_by_a_finished_call_is_a_breach(day: DayBuilder) ->
     assert rules_of(report) == ["stale_contact"]
     assert report.breaches[0].subject == f"personne {other}"
     assert "verrou" in report.breaches[0].detail_fr
+
+
+def test_an_agent_left_held_for_no_call_is_a_breach(day: DayBuilder) -> None:
+    person = day.person()
+    talked = day.call(person, MORNING + timedelta(hours=1), agent=day.agent())
+    busy = day.agent("agent2")
+    day.held_agent(busy, MORNING + timedelta(hours=1), attempt_id=talked)
+    assert day.check().ok  # held for a call: the call frees the agent
+    stuck = day.agent("agent3")
+    # A worker killed between holding agents and claiming their people.
+    day.held_agent(stuck, MORNING)
+    report = day.check()
+    assert rules_of(report) == ["stale_contact"]
+    assert report.breaches[0].subject == f"agent {stuck}"
+    assert "réservé" in report.breaches[0].detail_fr

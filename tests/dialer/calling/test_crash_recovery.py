@@ -20,7 +20,9 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
+from dialer.calling import presence
 from dialer.calling.events import CALL_ENDED, Payload
 from dialer.calling.outcome_input import OutcomeInput
 from dialer.calling.outcomes import record_outcome
@@ -31,7 +33,14 @@ from dialer.runtime import Runtime
 from dialer.service import DialerService
 from dialer.settings import Settings
 from telephony.sim import PbxSimulator, PopulationModel, SimulatorConfig
-from tests.dialer.calling.conftest import FakeClock, add_agents, add_people, make_campaign, rows
+from tests.dialer.calling.conftest import (
+    FakeClock,
+    add_agents,
+    add_people,
+    make_campaign,
+    make_service,
+    rows,
+)
 
 TALKS_FOR_AN_HOUR = "+33612340001"
 NEVER_ANSWERS = "+33611000003"  # the recorded test person who rings and never answers
@@ -213,3 +222,22 @@ async def test_a_worker_never_restarted_is_taken_over_by_another(
 
 def _is_end_of(event: Payload, attempt_id: int) -> bool:
     return event["kind"] == CALL_ENDED and event["attempt_id"] == attempt_id
+
+
+async def test_an_agent_held_for_no_call_in_an_earlier_life_is_released_at_restart(
+    engine: Engine, cipher: DataCipher, clock: FakeClock
+) -> None:
+    # Killed between holding agents for a tick and claiming their people: in the
+    # campaign day, ten agents stayed "reserved" for the rest of the day.
+    campaign_id = make_campaign(engine)
+    [agent] = add_agents(engine, campaign_id, 1, clock.now)
+    with session_scope(engine) as session:
+        assert presence.reserve_agent(session, campaign_id, clock.now, "worker-test") == agent
+    service = make_service(engine, cipher, clock)
+    await service.start(run_loop=False)
+    try:
+        with Session(engine) as session:
+            row = session.get(AgentPresence, agent)
+            assert row is not None and row.state == "available"
+    finally:
+        await service.stop()
