@@ -26,7 +26,7 @@ from dialer.campaigns.policies import CallingPolicy, RetryPolicy
 from dialer.db import session_scope
 from dialer.models import CallAttempt, Campaign, CampaignContact, Outcome
 from dialer.observability.logging import bound_attempt
-from dialer.selection.locks import hold_for_agent, release_locks
+from dialer.selection.locks import hold_after_talk, hold_for_agent, release_locks
 from telephony.ami.updates import CallUpdate
 from telephony.results import CallResult, CallState
 
@@ -213,13 +213,16 @@ class CallRecorder:
         # outcome locks it first: whichever comes second sees the other (outcomes.py).
         session.add(attempt)
         session.flush()
-        if not talked or _has_outcome(session, attempt):
+        outcome_written = _has_outcome(session, attempt)
+        if not talked or outcome_written:
             # The line is free: the person and the number may be called again, anywhere.
             release_locks(session, [attempt.id or 0])
-        if talked and attempt.agent_user_id is not None and _has_outcome(session, attempt):
+        else:
+            hold_after_talk(session, attempt.id or 0, now)
+        if talked and attempt.agent_user_id is not None and outcome_written:
             _wrap_up_after_early_outcome(session, attempt, now)
         # Otherwise the person stays held while the agent writes the outcome, which
-        # frees them (``hold_for_agent``: the agent, not a lease, holds them).
+        # frees them, for ``OUTCOME_WRITING_HOLD`` at most (``hold_after_talk``).
         if self.on_result is not None:
             self.on_result(attempt.campaign_id, final.value)
         log.info("call ended: %s (campaign %s)", final.value, attempt.campaign_id)

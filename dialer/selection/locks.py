@@ -14,13 +14,16 @@ one lease and the next claim of the person takes them over. Once the call is
 bridged to an agent, its locks no longer lapse (``hold_for_agent``): the PBX
 carries a bridged call whatever becomes of the worker, for as long as the person
 talks, and only the agent's outcome (or the call's end, outcome written) frees them.
+Once that call has ended without an outcome, the agent has ``OUTCOME_WRITING_HOLD``
+to write it (``hold_after_talk``): a desk that never saw the call (its screen pop
+lost with a killed worker) must not keep the person from every campaign for ever.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -43,6 +46,8 @@ Executor = Connection | Session
 PERSON, NIR, NUMBER = "p:", "n:", "t:"
 # The expiry of a bridged call's locks: the agent, not a lease, holds the person.
 AGENT_HOLD = datetime(9999, 12, 31)
+# After a talk the line is free: the agent writing the outcome holds the person this long.
+OUTCOME_WRITING_HOLD = timedelta(minutes=10)
 
 
 def lock_keys(person_id: int, nir_lookup: str | None, number: str | None) -> list[str]:
@@ -129,6 +134,16 @@ def hold_for_agent(db: Executor, attempt_id: int) -> None:
         update(LiveCallLock)
         .where(col(LiveCallLock.attempt_id) == attempt_id)
         .values(expires_at=AGENT_HOLD)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def hold_after_talk(db: Executor, attempt_id: int, ended_at: datetime) -> None:
+    """The bridged call ended before its outcome: the person is held while it is written."""
+    db.execute(
+        update(LiveCallLock)
+        .where(col(LiveCallLock.attempt_id) == attempt_id)
+        .values(expires_at=ended_at + OUTCOME_WRITING_HOLD)
         .execution_options(synchronize_session=False)
     )
 

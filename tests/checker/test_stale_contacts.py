@@ -63,3 +63,19 @@ def test_an_agent_left_held_for_no_call_is_a_breach(day: DayBuilder) -> None:
     assert rules_of(report) == ["stale_contact"]
     assert report.breaches[0].subject == f"agent {stuck}"
     assert "réservé" in report.breaches[0].detail_fr
+
+
+def test_a_talk_awaiting_its_outcome_holds_the_person_for_a_bounded_time(
+    day: DayBuilder,
+) -> None:
+    person = day.person()
+    # Bridged, ended at MORNING + 180 s, the outcome not yet written.
+    awaited = day.call(person, result="failed", agent=day.agent(), logged=False)
+    day.lock(awaited, f"p:{person}", MORNING + timedelta(seconds=180, minutes=10))
+    assert day.check().ok
+    other = day.person()
+    forever = day.call(other, result="failed", agent=day.agent("agent2"), logged=False)
+    day.lock(forever, f"p:{other}", MORNING + timedelta(days=365))
+    report = day.check()
+    assert rules_of(report) == ["stale_contact"]
+    assert report.breaches[0].subject == f"personne {other}"
