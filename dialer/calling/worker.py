@@ -37,8 +37,7 @@ from dialer.calling.events import PREVIEW, call_payload
 from dialer.calling.recorder import CallRecorder, RecordedUpdate
 from dialer.calling.snapshot import DialTarget, build_snapshot, dial_targets
 from dialer.calling.takeover import take_over_dead
-from dialer.calling.trunk_health import TrunkChange, TrunkHealth
-from dialer.calling.trunk_state import save_trunk_state
+from dialer.calling.trunk_state import TrunkWatch
 from dialer.db import session_scope
 from dialer.models import CallAttempt, utcnow
 from dialer.pacing import CallStatsEstimator, PacingDecision, PacingMode, decide
@@ -47,7 +46,7 @@ from dialer.selection.locks import renew_locks
 from telephony.ami.client import AmiClient
 from telephony.ami.errors import AmiError
 from telephony.ami.updates import CallUpdate
-from telephony.results import CallResult, CallState
+from telephony.results import CallState
 
 log = logging.getLogger(__name__)
 
@@ -99,8 +98,7 @@ class DialerWorker:
         self._ticking = asyncio.Lock()
         self.decisions: dict[TargetKey, PacingDecision] = {}
         # Calls stop on this box while its carrier trunk fails every call.
-        self.trunk = TrunkHealth()
-        self._trunk_changed = False
+        self.trunk = TrunkWatch(engine, config.worker_id, clock)
         recorder.on_waiting = self.hand_over
         recorder.on_recorded = self._follow
 
@@ -142,7 +140,7 @@ class DialerWorker:
             return report
         await self._serve_waiting()
         budget = self.trunk.lines_allowed(now)
-        await self._save_trunk_state(now)
+        await self.trunk.publish(now)
         if self.draining or budget == 0:
             return report
         plans = await asyncio.to_thread(self._plan, now)
@@ -162,28 +160,8 @@ class DialerWorker:
             if budget is not None and placed:
                 # The one call let through while the trunk is down: its result decides.
                 self.trunk.probe_sent()
-                log.info("trunk down: probe call placed")
                 budget = 0
         return report
-
-    async def _save_trunk_state(self, now: datetime) -> None:
-        """Tell the other processes (explain, dashboard, metrics) on a change and while down."""
-        if not (self._trunk_changed or self.trunk.down):
-            return
-        self._trunk_changed = False
-        await asyncio.to_thread(save_trunk_state, self._engine, self._config.worker_id,
-                                self.trunk, now)  # fmt: skip
-
-    def _note_trunk(self, result: CallResult | None) -> None:
-        change = self.trunk.record(result, self._clock())
-        if change is TrunkChange.DOWN:
-            log.warning(
-                "trunk down: %s network failures in a row, dialling stops on this box",
-                self.trunk.recent_failures,
-            )
-        elif change is TrunkChange.UP:
-            log.warning("trunk back: a call went through, dialling resumes on this box")
-        self._trunk_changed = self._trunk_changed or change is not None
 
     # -- bookkeeping ---------------------------------------------------------
     def _housekeeping(self, now: datetime) -> list[previews.Notice]:
@@ -244,7 +222,7 @@ class DialerWorker:
             self._leased.pop(recorded.attempt_id, None)
         if update.state is not CallState.ENDED:
             return
-        self._note_trunk(update.result)
+        self.trunk.call_ended(update.result)
         self._leased.pop(recorded.attempt_id, None)
         self._live.discard(recorded.attempt_id)
         stats = self.stats_of(recorded.campaign_id)
