@@ -160,7 +160,8 @@ class DialerService:
             presence.release_held(
                 session, worker_id, self.clock(), col(AgentPresence.attempt_id).is_(None)
             )
-        return orphans_of(self.runtime.engine, worker_id)
+        template = AgentTemplate(self.runtime.settings.agent_template)
+        return orphans_of(self.runtime.engine, worker_id, template)
 
     @property
     def pbx_connected(self) -> dict[str, bool]:

@@ -14,13 +14,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
+from dialer.calling.agent_lines import AgentLineError, line_in_session
 from dialer.calling.preview import PREVIEW
 from dialer.calling.worker import DialerWorker
 from dialer.db import session_scope
 from dialer.models import CallAttempt
 from telephony.ami.client import AmiClient
+from telephony.ami.frames import AgentTemplate
 from telephony.results import CallState
 
 
@@ -29,6 +31,7 @@ class Orphan:
     attempt_id: int
     contact_id: int
     agent_user_id: int | None
+    agent_line: str  # the agent's dial string, "" when none (or no longer dialable)
     state: CallState
     created_at: datetime
     answered_at: datetime | None
@@ -42,7 +45,16 @@ def _state(text: str) -> CallState:
         return CallState.DIALING
 
 
-def orphans_of(engine: Engine, worker_id: str) -> list[Orphan]:
+def _line(session: Session, template: AgentTemplate, user_id: int | None) -> str:
+    if user_id is None:
+        return ""
+    try:
+        return line_in_session(session, template, user_id)
+    except AgentLineError:
+        return ""
+
+
+def orphans_of(engine: Engine, worker_id: str, template: AgentTemplate) -> list[Orphan]:
     """The worker's attempts without a result (previews aside: they placed no call)."""
     with session_scope(engine) as session:
         attempts = session.exec(
@@ -59,6 +71,7 @@ def orphans_of(engine: Engine, worker_id: str) -> list[Orphan]:
                 attempt_id=a.id or 0,
                 contact_id=a.contact_id,
                 agent_user_id=a.agent_user_id,
+                agent_line=_line(session, template, a.agent_user_id),
                 state=_state(a.state),
                 created_at=a.dialed_at or a.created_at,
                 answered_at=a.answered_at,
@@ -77,9 +90,9 @@ def adopt_orphans(
 ) -> None:
     """Follow the orphans again; call before ``client.start`` so its login checks them."""
     for orphan in orphans:
-        agent = worker.agent_line(orphan.agent_user_id) if orphan.agent_user_id else ""
         client.adopt(
-            str(orphan.attempt_id), orphan.state, agent, _epoch(orphan.created_at) or 0.0,
-            _epoch(orphan.answered_at), _epoch(orphan.connected_at),
+            str(orphan.attempt_id), orphan.state, orphan.agent_line,
+            _epoch(orphan.created_at) or 0.0, _epoch(orphan.answered_at),
+            _epoch(orphan.connected_at),
         )  # fmt: skip
         worker.adopt(orphan.attempt_id, orphan.contact_id, orphan.connected_at is not None, now)

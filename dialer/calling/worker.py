@@ -102,13 +102,6 @@ class DialerWorker:
         recorder.on_waiting = self.hand_over
         recorder.on_recorded = self._follow
 
-    def agent_line(self, user_id: int) -> str:
-        """The agent's dial string as the PBX knows it, or "" when it has none any more."""
-        try:
-            return self._lines.line_of(user_id)
-        except AgentLineError:
-            return ""
-
     @property
     def live_calls(self) -> int:
         return len(self._live)
