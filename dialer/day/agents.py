@@ -15,7 +15,7 @@ import json
 import logging
 import re
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -192,11 +192,20 @@ class DeskAgent:
                              self.ctx.clock())  # fmt: skip
         version = _VERSION.search(panel)
         fields |= {"csrf_token": self.csrf, "version_script": version.group(1) if version else ""}
-        answer = await client.post(
+        post = client.post(
             f"/poste/appels/{attempt_id}/resultat",
             files=[(name, (None, value)) for name, value in fields.items()],
             headers={"X-CSRF-Token": self.csrf},
         )
+        # Shielded: the end of the day cancels the agents, and an outcome the server
+        # stored must still be counted on this side of the wire.
+        counting = asyncio.ensure_future(self._count(post, attempt_id, decision, contact))
+        await asyncio.shield(counting)
+
+    async def _count(
+        self, post: Awaitable[httpx.Response], attempt_id: int, decision: Any, contact: int
+    ) -> None:
+        answer = await post
         if answer.status_code == 200:
             self.ctx.tally.recorded += 1
             self.ctx.tally.choices[decision.choice.value] += 1
