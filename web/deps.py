@@ -13,7 +13,7 @@ from starlette.datastructures import FormData
 from dialer.accounts import Role
 from dialer.models import User, utcnow
 from dialer.runtime import Runtime
-from web.errors import NotAuthenticated, french_error
+from web.refusals import NotAuthenticated, french_error
 from web.security.sessions import session_matches, session_user_id
 from web.state import WebState, web_state
 

@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from web.refusals import FrenchHTTPException, NotAuthenticated
 from web.render import render
 from web.security.headers import apply_security_headers
 
@@ -30,18 +31,6 @@ DEFAULT_MESSAGES_FR: dict[int, str] = {
     429: "Trop de requêtes : patientez avant de recommencer.",
     500: "Erreur interne : l'incident est consigné, réessayez plus tard.",
 }
-
-
-class FrenchHTTPException(StarletteHTTPException):
-    """An HTTP refusal whose detail is already a French message for the user."""
-
-
-class NotAuthenticated(Exception):
-    """Nobody is signed in: pages redirect to /connexion, the API answers 401."""
-
-
-def french_error(status: int, message: str) -> FrenchHTTPException:
-    return FrenchHTTPException(status_code=status, detail=message)
 
 
 def is_api(request: Request) -> bool:

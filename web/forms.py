@@ -6,7 +6,7 @@ import unicodedata
 
 from starlette.datastructures import FormData
 
-from web.errors import french_error
+from web.refusals import french_error
 
 
 class FieldProblem(ValueError):

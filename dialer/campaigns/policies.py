@@ -6,8 +6,17 @@ Stored as JSON on the campaign; every value is configurable per campaign.
 from __future__ import annotations
 
 from datetime import time
+from enum import StrEnum
 
 from pydantic import BaseModel, Field, field_validator
+
+
+class PacingMode(StrEnum):
+    """How a wave dials: the engine in dialer/pacing decides the numbers for each mode."""
+
+    PREVIEW = "preview"
+    PROGRESSIVE = "progressive"
+    PREDICTIVE = "predictive"
 
 
 class TimeWindow(BaseModel):

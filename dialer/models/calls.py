@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from pydantic import NaiveDatetime
@@ -54,22 +53,3 @@ class Outcome(SQLModel, table=True):
     callback_at: NaiveDatetime | None = None
     script_version_id: int | None = Field(default=None, foreign_key="scriptversion.id")
     created_at: NaiveDatetime = Field(default_factory=utcnow, index=True)
-
-
-# A worker rewrites its row every tick while its trunk is down; an older row is a
-# worker that stopped, whose trunk no longer blocks anything.
-TRUNK_STATE_FRESH_FOR = timedelta(minutes=2)
-
-
-class TrunkState(SQLModel, table=True):
-    """Whether a worker's carrier trunk carries calls, as its circuit breaker judged.
-
-    Written by the worker when the state changes and on every tick while down, read
-    by « Pourquoi rien ne compose ? », the dashboard and the metrics of any process.
-    """
-
-    worker_id: str = Field(primary_key=True, max_length=64)
-    down_since: NaiveDatetime | None = None
-    recent_failures: int = 0
-    probe_at: NaiveDatetime | None = None
-    updated_at: NaiveDatetime = Field(default_factory=utcnow)

@@ -1,6 +1,9 @@
-"""The access trail: every read of a person's data, chained by hash."""
+"""Privacy's tables: the access trail (every read of a person's data, chained by hash) and the
+anonymous daily counts kept after personal data is purged."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from pydantic import NaiveDatetime
 from sqlmodel import Field, SQLModel
@@ -22,3 +25,18 @@ class AccessEntry(SQLModel, table=True):
     detail: str | None = Field(default=None, max_length=500)
     prev_hash: str = Field(max_length=64)
     entry_hash: str = Field(max_length=64, unique=True)
+
+
+class DailyStat(SQLModel, table=True):
+    day: date = Field(primary_key=True)
+    campaign_id: int = Field(primary_key=True)
+    fund_id: int
+    calls: int = 0
+    reached: int = 0
+    abandoned: int = 0
+    interviews_accepted: int = 0
+    interviews_refused: int = 0
+    offers_accepted: int = 0
+    offers_refused: int = 0
+    opted_out: int = 0
+    purged_people: int = 0

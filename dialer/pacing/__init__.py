@@ -1,5 +1,6 @@
 """Pacing: how many lines to dial now, in preview, progressive or predictive mode (pure)."""
 
+from dialer.campaigns.policies import PacingMode
 from dialer.pacing.abandon import (
     AbandonCounts,
     AbandonDefinition,
@@ -16,7 +17,6 @@ from dialer.pacing.model import (
     CallView,
     DayCounts,
     PacingDecision,
-    PacingMode,
     PacingParams,
     PacingSnapshot,
 )

@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 
 from dialer.agents import AgentState
-from dialer.pacing.model import PacingDecision, PacingMode, PacingParams, PacingSnapshot
+from dialer.campaigns.policies import PacingMode
+from dialer.pacing.model import PacingDecision, PacingParams, PacingSnapshot
 from dialer.pacing.predictive import (
     build_model,
     estimated_day_rate,

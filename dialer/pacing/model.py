@@ -9,12 +9,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from dialer.agents import AgentState, AgentView
-
-
-class PacingMode(StrEnum):
-    PREVIEW = "preview"
-    PROGRESSIVE = "progressive"
-    PREDICTIVE = "predictive"
+from dialer.campaigns.policies import PacingMode
 
 
 class CallPhase(StrEnum):

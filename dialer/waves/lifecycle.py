@@ -14,8 +14,8 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from dialer.campaigns.policies import PacingMode
 from dialer.models import Campaign, Fund, Wave, utcnow
-from dialer.pacing import PacingMode
 from dialer.waves.cohort import choose_contacts, parse_cohort, parse_filter, store_members
 from dialer.waves.errors import WaveError
 from dialer.waves.states import FINAL, WaveEvent, WaveStatus, next_status, parse_status

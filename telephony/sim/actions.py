@@ -6,17 +6,14 @@ import hashlib
 import secrets
 import time
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
 
 from telephony.sim import events as ev
 from telephony.sim import lists
 from telephony.sim.channels import Channel, message
-
-if TYPE_CHECKING:
-    from telephony.sim.server import Connection
+from telephony.sim.session import Connection
 
 Headers = list[tuple[str, str]]
-Handler = Callable[["Connection", dict[str, str], Headers], Awaitable[None]]
+Handler = Callable[[Connection, dict[str, str], Headers], Awaitable[None]]
 
 # Actions Asterisk knows but this user's write mask (no system/command/config) forbids.
 # res_pjsip's actions need the system class: asking the trunk's state is refused

@@ -9,13 +9,31 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from telephony.sim.channels import Channel
 from telephony.sim.config import DialRecord, Faults, SimulatorConfig
 
-if TYPE_CHECKING:
-    from telephony.sim.call import Call
+
+class LiveCall(Protocol):
+    """A call in progress as the shared state sees it (``telephony.sim.call.Call``)."""
+
+    @property
+    def person(self) -> Channel | None: ...
+    @property
+    def far(self) -> Channel | None: ...
+    @property
+    def agent1(self) -> Channel | None: ...
+    @property
+    def agent2(self) -> Channel | None: ...
+    @property
+    def finished(self) -> bool: ...
+    @property
+    def bridge_id(self) -> str: ...
+
+    def agent_changed(self) -> None: ...
+
+    def request_hangup(self) -> None: ...
 
 
 class PbxCore:
@@ -27,7 +45,7 @@ class PbxCore:
         self.config = config
         self.faults = faults or Faults()
         self.emit = emit
-        self.calls: dict[str, Call] = {}  # by ChannelId of the person's channel
+        self.calls: dict[str, LiveCall] = {}  # by ChannelId of the person's channel
         self.channels: dict[str, Channel] = {}  # by Uniqueid and by channel name
         self.dial_log: list[DialRecord] = []
         self.calls_per_number: Counter[str] = Counter()

@@ -10,31 +10,15 @@ from telephony.sim.actions import dispatch
 from telephony.sim.call import Call
 from telephony.sim.channels import Channel
 from telephony.sim.config import SCRIPTED_ENDPOINTS, DialRecord, Faults, SimulatorConfig
-from telephony.sim.core import PbxCore
+from telephony.sim.core import LiveCall, PbxCore
 from telephony.sim.flow import run_call
 from telephony.sim.population import Behaviour, Outcome, national_form
 from telephony.sim.request import originate_request
+from telephony.sim.session import Connection
 
 BANNER = "Asterisk Call Manager/11.0.0\r\n"
 END = b"\r\n\r\n"
 log = logging.getLogger(__name__)
-
-
-class Connection:
-    def __init__(self, sim: PbxSimulator, writer: asyncio.StreamWriter) -> None:
-        self.sim = sim
-        self.writer = writer
-        self.logged_in = False
-        self.events_on = True
-        self.challenge = ""
-
-    def send(self, text: str) -> None:
-        if not self.writer.is_closing():
-            self.writer.write(text.encode())
-
-    def close(self) -> None:
-        self.sim.connections.discard(self)
-        self.writer.close()
 
 
 class PbxSimulator:
@@ -150,7 +134,7 @@ class PbxSimulator:
             return Behaviour(Outcome(scripted), talk_s=20.0, description=scripted)
         return self.config.population.behaviour(self.config.seed, number, nth)
 
-    def call_of(self, ch: Channel) -> Call | None:
+    def call_of(self, ch: Channel) -> LiveCall | None:
         return self.core.calls.get(ch.linkedid)
 
     def channel_age_and_bridge(self, ch: Channel) -> tuple[int, str]:

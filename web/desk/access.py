@@ -21,7 +21,7 @@ from dialer.models import (
     User,
 )
 from web.deps import DbSession, IdPath, require_role
-from web.errors import french_error
+from web.refusals import french_error
 
 AgentUser = Annotated[User, Depends(require_role(Role.AGENT))]
 NOT_YOURS_FR = "Accès refusé : cet appel ne vous est pas confié sur votre campagne en cours."

@@ -39,7 +39,7 @@ from web.desk.panel import (
 )
 from web.desk.router import PAUSE_REASONS_FR
 from web.desk.trail import record_read
-from web.errors import french_error
+from web.refusals import french_error
 from web.render import render
 
 router = APIRouter()

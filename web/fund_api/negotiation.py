@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from web.errors import FrenchHTTPException
+from web.refusals import FrenchHTTPException
 
 
 class FeedFormat(StrEnum):

@@ -23,11 +23,11 @@ from dialer.feed.tokens import authenticate
 from dialer.feed.wire import event_json
 from dialer.models import Fund, FundFeed
 from dialer.privacy.crypto import DataCipher
-from web.errors import FrenchHTTPException
 from web.fund_api import bodies
 from web.fund_api.negotiation import MEDIA_TYPES, FeedFormat, check_limit, choose_format
 from web.fund_api.schemas import ONE_RESPONSES, PULL_RESPONSES
 from web.fund_api.trail import FeedReadCallback, on_feed_read
+from web.refusals import FrenchHTTPException
 
 MAX_SEQ = 2**62
 UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"

@@ -9,8 +9,8 @@ from sqlmodel import Session, select
 from dialer.accounts import Role
 from dialer.models import CampaignAgent, User
 from web.deps import DbSession, IdPath, ManagerUser
-from web.errors import french_error
 from web.pages.campaigns import load_campaign
+from web.refusals import french_error
 from web.render import render
 
 router = APIRouter()

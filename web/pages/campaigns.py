@@ -13,8 +13,8 @@ from dialer.campaigns.setup import SetupError, create_campaign
 from dialer.models import Campaign, CampaignAgent, CampaignContact, Fund, ImportJob
 from dialer.themes import THEMES
 from web.deps import DbSession, FormDep, IdPath, ManagerUser
-from web.errors import french_error
 from web.pages.campaign_form import DEFAULT_VALUES, WEEKDAYS_FR, read_campaign_form
+from web.refusals import french_error
 from web.render import render
 
 router = APIRouter()

@@ -16,9 +16,9 @@ from starlette.datastructures import UploadFile
 
 from dialer.models import ImportJob
 from web.deps import DbSession, FormDep, IdPath, ManagerUser, WebStateDep
-from web.errors import french_error
 from web.imports.tracker import ImportProgress
 from web.pages.campaigns import load_campaign
+from web.refusals import french_error
 from web.render import render
 
 router = APIRouter()

@@ -30,9 +30,9 @@ from dialer.privacy.trail import Requester, TrailAction, record_access
 from dialer.themes import Audience
 from dialer.themes.person_fields import PERSON_FIELD_NAMES
 from web.deps import DbSession, FormDep, IdPath, RuntimeDep
-from web.errors import french_error
 from web.forms import field_text
 from web.privacy_pages.deps import DpoUser, requester
+from web.refusals import french_error
 from web.render import render
 
 router = APIRouter()

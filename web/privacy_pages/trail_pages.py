@@ -19,8 +19,8 @@ from dialer.privacy.reading import TrailQuery, export_csv, read_trail
 from dialer.privacy.retention import plan_purge
 from dialer.privacy.trail import ACTION_LABELS_FR, TrailAction, TrailError, record_access
 from web.deps import DbSession
-from web.errors import french_error
 from web.privacy_pages.deps import DpoUser, requester
+from web.refusals import french_error
 from web.render import render
 
 router = APIRouter()

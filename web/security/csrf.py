@@ -6,7 +6,7 @@ import hmac
 
 from fastapi import Request
 
-from web.errors import french_error
+from web.refusals import french_error
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 CSRF_FIELD = "csrf_token"

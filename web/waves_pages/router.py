@@ -30,8 +30,8 @@ from dialer.waves import (
 )
 from dialer.waves.times import paris_text
 from web.deps import DbSession, FormDep, IdPath, ManagerUser
-from web.errors import french_error
 from web.pages.campaigns import load_campaign
+from web.refusals import french_error
 from web.render import render
 from web.waves_pages.form import DEFAULT_VALUES, form_values, read_wave_form
 
