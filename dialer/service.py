@@ -41,7 +41,6 @@ from dialer.runtime import Runtime
 from dialer.waves.scheduler import WaveScheduler
 from telephony.ami.client import AmiClient
 from telephony.ami.connection import ConnectionSettings
-from telephony.ami.endpoint import AmiEndpoint
 from telephony.ami.frames import AgentTemplate, DialTemplate
 from telephony.sim import PbxSimulator, SimulatorConfig
 
@@ -92,17 +91,14 @@ class DialerService:
     async def start(self, *, run_loop: bool = True) -> None:
         """Start the PBX (if embedded), log in to AMI and, unless told not to, the loop."""
         settings = self.runtime.settings
-        ami = settings.ami
-        secret = ami.secret.get_secret_value()
-        port = ami.port
+        endpoint = settings.ami
         if settings.embedded_pbx:
             config = self._sim_config or SimulatorConfig()
             self.sim = PbxSimulator(
-                dataclasses.replace(config, username=ami.username, secret=secret)
+                dataclasses.replace(config, username=endpoint.username, secret=endpoint.secret)
             )
-            await self.sim.start(ami.host, ami.port)
-            port = self.sim.port
-        endpoint = AmiEndpoint(ami.host, port, ami.username, secret)
+            await self.sim.start(endpoint.host, endpoint.port)
+            endpoint = dataclasses.replace(endpoint, port=self.sim.port)
         connection = ConnectionSettings(
             endpoint,
             action_timeout_s=settings.ami_action_timeout_s,

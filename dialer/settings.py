@@ -7,36 +7,12 @@ to the code that uses them; nothing below reads the environment itself.
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
-from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from telephony.ami.endpoint import AmiEndpoint
 from telephony.ami.frames import AgentTemplate, UnsafeAmiValue
-
-
-class AmiEndpoint(BaseModel):
-    """Where and as whom to log in to an Asterisk Manager Interface."""
-
-    host: str
-    port: int
-    username: str
-    secret: SecretStr
-
-
-def parse_ami_url(url: str) -> AmiEndpoint:
-    """Split ``ami://user:secret@host:5038`` into its parts."""
-    parts = urlsplit(url)
-    if parts.scheme != "ami":
-        raise ValueError(f"AMI URL must start with ami://, got {parts.scheme!r}")
-    if not parts.hostname or not parts.username:
-        raise ValueError("AMI URL needs a user and a host: ami://user:secret@host:5038")
-    return AmiEndpoint(
-        host=parts.hostname,
-        port=parts.port or 5038,
-        username=unquote(parts.username),
-        secret=SecretStr(unquote(parts.password or "")),
-    )
 
 
 class Settings(BaseSettings):
@@ -88,7 +64,7 @@ class Settings(BaseSettings):
     @field_validator("ami_url")
     @classmethod
     def _ami_url_is_valid(cls, value: str) -> str:
-        parse_ami_url(value)
+        AmiEndpoint.parse(value)
         return value
 
     @field_validator("agent_template")
@@ -110,7 +86,8 @@ class Settings(BaseSettings):
 
     @property
     def ami(self) -> AmiEndpoint:
-        return parse_ami_url(self.ami_url)
+        """The one reading of ``ami_url`` (the service, the worker and ``dialer pbx`` share it)."""
+        return AmiEndpoint.parse(self.ami_url)
 
     @property
     def is_sqlite(self) -> bool:

@@ -11,7 +11,6 @@ from dialer.cli.main import app
 from dialer.people.errors import FieldError
 from dialer.people.phones import normalise_phone
 from telephony.ami.connection import ConnectionSettings
-from telephony.ami.endpoint import AmiEndpoint
 from telephony.ami.errors import AmiError
 from telephony.ami.frames import AgentTemplate, DialTemplate, UnsafeAmiValue
 from telephony.operator import check_pbx, place_test_call
@@ -23,7 +22,7 @@ app.add_typer(pbx_app, name="pbx")
 def _connection() -> ConnectionSettings:
     settings = runtime().settings
     return ConnectionSettings(
-        endpoint=AmiEndpoint.parse(settings.ami_url),
+        endpoint=settings.ami,
         action_timeout_s=settings.ami_action_timeout_s,
     )
 

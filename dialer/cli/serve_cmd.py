@@ -57,7 +57,7 @@ def sim_pbx(
     endpoint = runtime().settings.ami
     config = SimulatorConfig(
         username=endpoint.username,
-        secret=endpoint.secret.get_secret_value(),
+        secret=endpoint.secret,
         time_factor=time_factor,
         seed=seed,
         dial_log_path=Path(dial_log) if dial_log else None,

@@ -6,13 +6,16 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from telephony.sim.dialplan import PbxPlan, project_plan
 from telephony.sim.population import PopulationModel
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+# How a Login authenticated: a challenged MD5 key or the secret in clear.
+LoginKind = Literal["md5", "plain"]
 
 # SIP endpoints of the recorded trunk tests (files 40-45), each with a fixed answer.
 SCRIPTED_ENDPOINTS = {

@@ -9,7 +9,13 @@ import logging
 from telephony.sim.actions import dispatch
 from telephony.sim.call import Call
 from telephony.sim.channels import Channel
-from telephony.sim.config import SCRIPTED_ENDPOINTS, DialRecord, Faults, SimulatorConfig
+from telephony.sim.config import (
+    SCRIPTED_ENDPOINTS,
+    DialRecord,
+    Faults,
+    LoginKind,
+    SimulatorConfig,
+)
 from telephony.sim.core import PbxCore
 from telephony.sim.flow import run_call
 from telephony.sim.population import Behaviour, Outcome, national_form
@@ -50,6 +56,8 @@ class PbxSimulator:
         self._tasks: set[asyncio.Task[None]] = set()  # one per call
         self._readers: set[asyncio.Task[None]] = set()  # one per connection
         self._started: dict[str, float] = {}
+        # How each accepted login authenticated, in order: tests check the dialer's choice.
+        self.logins: list[LoginKind] = []
 
     @property
     def dial_log(self) -> list[DialRecord]:
