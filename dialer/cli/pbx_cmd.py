@@ -63,7 +63,7 @@ def call(
     try:
         final = asyncio.run(
             place_test_call(
-                _connection(), e164, dial, caller_id, settings.ring_timeout_s + 60, agent_line
+                _connection(), e164, dial, caller_id, settings.ring_timeout_s, agent_line
             )
         )
     except (AmiError, OSError, TimeoutError) as error:

@@ -93,6 +93,8 @@ class DialRecord:
     dial_string: str
     number: str
     variables: dict[str, str]
+    # The Originate's Timeout: how long the PBX lets the person's phone ring.
+    ring_timeout_ms: int = 30000
     result: str | None = None
     cause: int | None = None
     ended_at: datetime | None = None

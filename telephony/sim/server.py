@@ -137,6 +137,7 @@ class PbxSimulator:
             dial_string=req.dial_string,
             number=number,
             variables=dict(req.variables),
+            ring_timeout_ms=req.timeout_ms,
         )
         self.core.log_dial(record)
         call = Call(self.core, req, self._behaviour(number, req.target[1]), record)
