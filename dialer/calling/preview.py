@@ -35,6 +35,7 @@ from dialer.calling.rescheduling import IN_PROGRESS
 from dialer.calling.snapshot import DialTarget, dial_targets
 from dialer.db import session_scope
 from dialer.eligibility.windows import Clock, in_every_window
+from dialer.errors import DomainError
 from dialer.models import AgentPresence, CallAttempt, CampaignContact, Person
 from dialer.selection import Claim
 from dialer.territories import Territory, call_clocks, territory_of_number
@@ -49,7 +50,7 @@ NOT_DIALLING_FR = "La campagne ne numérote plus en ce moment : passez la fiche.
 WINDOW_CLOSED_FR = "La plage d'appel de cette personne est fermée (heure locale) : passez la fiche."
 
 
-class PreviewError(ValueError):
+class PreviewError(DomainError):
     """A preview that cannot be called or skipped now; the message is French, for the desk."""
 
 

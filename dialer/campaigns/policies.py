@@ -9,6 +9,8 @@ from datetime import time
 
 from pydantic import BaseModel, Field, field_validator
 
+from dialer.errors import DomainError
+
 
 class TimeWindow(BaseModel):
     start: time
@@ -19,7 +21,7 @@ class TimeWindow(BaseModel):
     def _after_start(cls, end: time, info: object) -> time:
         start = getattr(info, "data", {}).get("start")
         if start is not None and end <= start:
-            raise ValueError("la fin d'une plage horaire doit suivre son début")
+            raise DomainError("la fin d'une plage horaire doit suivre son début")
         return end
 
 

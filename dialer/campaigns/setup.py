@@ -5,13 +5,14 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from dialer.campaigns.policies import CallingPolicy, RetryPolicy
+from dialer.errors import DomainError
 from dialer.models import Campaign, Fund
 from dialer.people.phones import normalise_phone
 from dialer.territories import FundKind, Territory, info
 from dialer.themes import get_theme
 
 
-class SetupError(ValueError):
+class SetupError(DomainError):
     """A fund or campaign cannot be created as asked; the message is French."""
 
 

@@ -17,6 +17,7 @@ from dialer.day.options import DayOptions, RealPbx, parse_faults
 from dialer.day.run import DayResult, FaultsNeedTheSimulator, WorkerKillNeedsPostgres, run_day
 from dialer.day.summary import summary_text
 from dialer.db import make_engine
+from dialer.errors import DomainError
 
 FAULTS_HELP = (
     "pannes, séparées par des virgules : ami-drop, worker-kill, worker-kill-live, worker-stop, "
@@ -72,7 +73,7 @@ def day(
     logging.basicConfig(level=logging.ERROR)
     try:
         chosen = parse_faults(faults)
-    except ValueError as error:
+    except DomainError as error:
         raise fail(str(error)) from None
     if pacing not in ("predictive", "progressive", "preview"):
         raise fail(f"Mode inconnu : {pacing} (au choix : predictive, progressive, preview).")

@@ -8,6 +8,7 @@ from dialer.campaigns.setup import SetupError, find_fund
 from dialer.cli.context import console, fail, runtime
 from dialer.cli.main import app
 from dialer.db import session_scope
+from dialer.errors import DomainError
 from dialer.feed.delivery import redeliver, stalled_feeds
 from dialer.feed.tokens import create_token, list_tokens, revoke_token
 from dialer.feed.webhooks import set_webhook
@@ -57,7 +58,7 @@ def webhook(fund: str, url: str = typer.Argument(..., help="adresse HTTPS, ou «
         with session_scope(rt.engine) as session:
             owner = find_fund(session, fund)
             secret = set_webhook(session, rt.cipher, owner.id or 0, None if url == "aucun" else url)
-    except (SetupError, ValueError) as error:
+    except DomainError as error:
         raise fail(str(error)) from error
     if secret is None:
         console.print("Webhook retiré.")
@@ -86,5 +87,5 @@ def redeliver_feed(fund: str, from_seq: int | None = typer.Option(None, "--from"
         with session_scope(runtime().engine) as session:
             feed = redeliver(session, find_fund(session, fund).id or 0, from_seq)
             console.print(f"Livraison relancée à partir de {feed.pushed_seq + 1}.")
-    except (SetupError, ValueError) as error:
+    except DomainError as error:
         raise fail(str(error)) from error

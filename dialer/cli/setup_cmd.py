@@ -8,6 +8,7 @@ from dialer.campaigns.setup import SetupError, create_campaign, create_fund, fin
 from dialer.cli.context import console, fail, runtime
 from dialer.cli.main import app
 from dialer.db import session_scope
+from dialer.errors import DomainError
 from dialer.territories import Territory
 
 fund_app = typer.Typer(help="Caisses commanditaires.", no_args_is_help=True)
@@ -35,7 +36,7 @@ def add_campaign(code: str, name: str, theme: str, fund: str, caller_id: str) ->
             owner = find_fund(session, fund)
             campaign = create_campaign(session, code, name, theme, owner, caller_id)
             console.print(f"Campagne {campaign.code} créée (n° {campaign.id}).")
-    except (SetupError, ValueError) as error:
+    except DomainError as error:
         raise fail(str(error)) from error
 
 

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from consent import ledger
 from consent.models import ConsentEntry
+from dialer.errors import DomainError
 from dialer.feed.kinds import EventKind
 from dialer.feed.outbox import emit_event
 from dialer.models import Campaign, CampaignContact, Person, utcnow
@@ -31,7 +32,7 @@ FIELD_ALIASES = {"phone": "phone_e164", "phone2": "phone2_e164"}
 REASON_MAX = 200
 
 
-class RightsError(ValueError):
+class RightsError(DomainError):
     """A request that cannot be carried out as asked; the message is French."""
 
 

@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
+from dialer.errors import DomainError
 from dialer.models import AccessEntry, utcnow
 
 GENESIS_HASH = "0" * 64
@@ -68,7 +69,7 @@ class Requester:
     address: str | None = None
 
 
-class TrailError(ValueError):
+class TrailError(DomainError):
     """An entry that cannot be written as asked; the message is French."""
 
 

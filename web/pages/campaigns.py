@@ -9,11 +9,11 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from dialer.campaigns.setup import SetupError, create_campaign
+from dialer.campaigns.setup import create_campaign
 from dialer.models import Campaign, CampaignAgent, CampaignContact, Fund, ImportJob
 from dialer.themes import THEMES
 from web.deps import DbSession, FormDep, IdPath, ManagerUser
-from web.errors import french_error
+from web.errors import HUMAN_ERRORS, french_error
 from web.pages.campaign_form import DEFAULT_VALUES, WEEKDAYS_FR, read_campaign_form
 from web.render import render
 
@@ -77,7 +77,7 @@ def create_campaign_page(
             campaign = create_campaign(
                 db, draft.code, draft.name, draft.theme, fund, draft.caller_id, draft.policy
             )
-        except (SetupError, ValueError) as error:
+        except HUMAN_ERRORS as error:
             result.problems["code"] = str(error)
         else:
             # The pacing reads these columns; the form sets them through the policy.

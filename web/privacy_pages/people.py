@@ -30,7 +30,7 @@ from dialer.privacy.trail import Requester, TrailAction, record_access
 from dialer.themes import Audience
 from dialer.themes.person_fields import PERSON_FIELD_NAMES
 from web.deps import DbSession, FormDep, IdPath, RuntimeDep
-from web.errors import french_error
+from web.errors import HUMAN_ERRORS, french_error
 from web.forms import field_text
 from web.privacy_pages.deps import DpoUser, requester
 from web.render import render
@@ -180,7 +180,7 @@ def _act(
     try:
         action(requester(request, user))
         db.commit()
-    except (RightsError, ValueError) as refusal:
+    except HUMAN_ERRORS as refusal:
         db.rollback()
         return _person(request, person_id, user, db, runtime, 400, error=str(refusal))
     return RedirectResponse(f"/dpo/personnes/{person_id}?fait={done}", status_code=303)
