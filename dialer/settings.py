@@ -11,8 +11,16 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from dialer.errors import DomainError
 from telephony.ami.endpoint import AmiEndpoint
 from telephony.ami.frames import AgentTemplate, UnsafeAmiValue
+
+# Signs the demo's session cookies: public, so fit only for the embedded default.
+DEMO_SECRET_KEY = "change-me-in-production-this-is-the-demo-key"  # noqa: S105
+
+
+class UnsafeSettings(DomainError):
+    """Settings a service must not start with; the message tells the operator what to set."""
 
 
 class Settings(BaseSettings):
@@ -35,7 +43,7 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 8000
-    secret_key: SecretStr = SecretStr("change-me-in-production-this-is-the-demo-key")
+    secret_key: SecretStr = SecretStr(DEMO_SECRET_KEY)
     # Key ring as JSON (production secret store) or a key file created on first start.
     data_key: SecretStr | None = None
     data_key_file: Path = Path("var/dialer-keys.json")
@@ -92,3 +100,17 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def embedded(self) -> bool:
+        """The embedded default: the SQLite file and the in-process PBX simulator, one machine."""
+        return self.is_sqlite and self.embedded_pbx
+
+    def check_fit_to_serve(self) -> None:
+        """Refuse (``UnsafeSettings``) the public demo key anywhere but the embedded default."""
+        if self.secret_key.get_secret_value() == DEMO_SECRET_KEY and not self.embedded:
+            raise UnsafeSettings(
+                "DIALER_SECRET_KEY vaut la clé de démonstration, publique : hors de "
+                "l'installation embarquée (base SQLite et PBX simulé), donnez-lui 64 octets "
+                "aléatoires (openssl rand -base64 64), les mêmes pour chaque processus web."
+            )

@@ -11,7 +11,6 @@ from pathlib import Path
 import typer
 
 from dialer.cli.context import console, fail
-from dialer.cli.main import app
 from dialer.day.compare import compare, first_outcomes, side_by_side
 from dialer.day.options import DayOptions, RealPbx, parse_faults
 from dialer.day.run import DayResult, FaultsNeedTheSimulator, WorkerKillNeedsPostgres, run_day
@@ -26,7 +25,6 @@ FAULTS_HELP = (
 )
 
 
-@app.command("day")
 def day(
     agents: int = typer.Option(20, "--agents", min=1, help="agents simulés au poste"),
     people: int = typer.Option(2000, "--people", min=1, help="personnes du fichier"),

@@ -7,12 +7,10 @@ from sqlmodel import Session
 
 from dialer.campaigns.setup import SetupError, find_campaign
 from dialer.cli.context import console, fail, runtime
-from dialer.cli.main import app
 from dialer.models import utcnow
 from dialer.selection.explain import ContactNotFound, explain_campaign, explain_one, find_contact
 
 
-@app.command("explain")
 def explain(
     campaign: str = typer.Argument(..., help="code ou numéro de la campagne"),
     person: str | None = typer.Argument(

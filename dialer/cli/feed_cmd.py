@@ -6,7 +6,6 @@ import typer
 
 from dialer.campaigns.setup import SetupError, find_fund
 from dialer.cli.context import console, fail, runtime
-from dialer.cli.main import app
 from dialer.db import session_scope
 from dialer.errors import DomainError
 from dialer.feed.delivery import redeliver, stalled_feeds
@@ -14,7 +13,6 @@ from dialer.feed.tokens import create_token, list_tokens, revoke_token
 from dialer.feed.webhooks import set_webhook
 
 feed_app = typer.Typer(help="Flux de résultats vers les caisses.", no_args_is_help=True)
-app.add_typer(feed_app, name="feed")
 
 
 @feed_app.command("token")

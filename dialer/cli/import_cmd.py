@@ -10,11 +10,9 @@ from sqlmodel import Session
 
 from dialer.campaigns.setup import SetupError, find_campaign
 from dialer.cli.context import console, fail, runtime
-from dialer.cli.main import app
 from dialer.importing.pipeline import ImportOptions, ImportRefused, import_contacts
 
 
-@app.command("import")
 def import_file(
     campaign: str = typer.Argument(..., help="code ou numéro de la campagne"),
     file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True),

@@ -7,7 +7,6 @@ import asyncio
 import typer
 
 from dialer.cli.context import console, fail, runtime
-from dialer.cli.main import app
 from dialer.people.errors import FieldError
 from dialer.people.phones import normalise_phone
 from telephony.ami.connection import ConnectionSettings
@@ -16,7 +15,6 @@ from telephony.ami.frames import AgentTemplate, DialTemplate, UnsafeAmiValue
 from telephony.operator import check_pbx, place_test_call
 
 pbx_app = typer.Typer(help="Vérifications du PBX (Asterisk) par AMI.", no_args_is_help=True)
-app.add_typer(pbx_app, name="pbx")
 
 
 def _connection() -> ConnectionSettings:

@@ -10,7 +10,6 @@ from sqlmodel import Session
 
 from dialer.campaigns.setup import SetupError, find_campaign
 from dialer.cli.context import console, fail, runtime
-from dialer.cli.main import app
 from dialer.db import session_scope
 from dialer.models import Wave, utcnow
 from dialer.waves import (
@@ -29,7 +28,6 @@ from dialer.waves import (
 from dialer.waves.times import paris_text, parse_paris_time
 
 wave_app = typer.Typer(help="Vagues d'appels d'une campagne.", no_args_is_help=True)
-app.add_typer(wave_app, name="wave")
 
 
 def _pairs(values: list[str], option: str) -> dict[str, str]:

@@ -19,7 +19,6 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from consent import ledger
-from dialer import migrate
 from dialer.accounts.users import create_user
 from dialer.campaigns.policies import CallingPolicy
 from dialer.campaigns.setup import create_campaign, create_fund
@@ -29,6 +28,7 @@ from dialer.importing.pipeline import import_contacts
 from dialer.models import CampaignAgent, CampaignContact, Person
 from dialer.people.errors import FieldError
 from dialer.people.phones import normalise_phone
+from dialer.prestart import prepare_storage
 from dialer.runtime import Runtime
 from dialer.territories import Territory
 from dialer.waves import schedule_wave
@@ -141,7 +141,7 @@ def build_world(runtime: Runtime, people: int, agents: int, seed: int, now: date
                 hours: float = 8.0, phones: tuple[str, ...] = (),
                 pacing: str = "predictive") -> World:  # fmt: skip
     """Everything the day needs, stored; ``now`` is the simulated start of the day."""
-    migrate.upgrade(runtime.engine)
+    prepare_storage(runtime.engine)
     created = _funds_and_campaigns(runtime)
     logins = _agents(runtime, [c for c, _ in created], agents, phones)
     files = write_day_files(folder, people, seed, bad_ratio)
