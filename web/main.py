@@ -17,6 +17,7 @@ import dialer.models  # noqa: F401  (registers the tables)
 from dialer.calling.bridge import bridge_for
 from dialer.calling.commands import command_sender_for
 from dialer.calling.events import ScreenPopBus
+from dialer.embedded import embedded_pbx
 from dialer.models import utcnow
 from dialer.runtime import Runtime, build_runtime
 from dialer.service import DialerService
@@ -67,7 +68,9 @@ def create_app(
     runtime = build_runtime(settings or Settings(), create_keys=False)
     state = _web_state(runtime)
     state.clock = clock
-    make_service = service_factory or (lambda rt: DialerService(rt, clock=clock))
+    make_service = service_factory or (
+        lambda rt: DialerService(rt, clock=clock, pbx=embedded_pbx(rt.settings))
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -14,6 +14,7 @@ import typer
 
 from dialer.cli.context import runtime
 from dialer.cli.prestart_cmd import settings_fit_to_serve
+from dialer.embedded import embedded_pbx
 from dialer.observability.endpoint import WorkerEndpoint
 from dialer.observability.logging import configure_logging
 from dialer.runtime import Runtime
@@ -34,7 +35,7 @@ def worker(
 
 
 async def run_worker(rt: Runtime, host: str, port: int) -> None:
-    service = DialerService(rt)
+    service = DialerService(rt, pbx=embedded_pbx(rt.settings))
     endpoint = WorkerEndpoint(rt.metrics, rt.engine, lambda: service.pbx_connected)
     bound = endpoint.start(host, port)
     worker_id = rt.settings.worker_id
