@@ -23,7 +23,6 @@ from dialer.calling.outcome_input import (
 )
 from dialer.calling.rescheduling import (
     CALLBACK,
-    DONE,
     WRONG_PERSON,
     ContactProgress,
     retry_or_finish,
@@ -32,6 +31,7 @@ from dialer.campaigns.policies import RetryPolicy
 from dialer.errors import Conflict, DomainError, NotFound
 from dialer.feed.outbox import emit_outcome_events
 from dialer.models import CallAttempt, Campaign, CampaignContact, Outcome, Person, User, utcnow
+from dialer.models.people import ContactStatus
 from dialer.selection.locks import release_locks
 
 # Outcome field -> Person column a contact change rewrites.
@@ -52,14 +52,18 @@ def contact_after_outcome(
     if outcome.wrong_person:
         return retry_or_finish(WRONG_PERSON, retry_counts, policy, now)
     if outcome.interview == REFUSED:
-        return ContactProgress(DONE, "interview_refused", retry_counts=dict(retry_counts))
+        return ContactProgress(
+            ContactStatus.DONE, "interview_refused", retry_counts=dict(retry_counts)
+        )
     if outcome.offer == ACCEPTED:
-        return ContactProgress(DONE, "offer_accepted", retry_counts=dict(retry_counts))
+        return ContactProgress(
+            ContactStatus.DONE, "offer_accepted", retry_counts=dict(retry_counts)
+        )
     if outcome.offer == REFUSED:
-        return ContactProgress(DONE, "offer_refused", retry_counts=dict(retry_counts))
+        return ContactProgress(ContactStatus.DONE, "offer_refused", retry_counts=dict(retry_counts))
     if outcome.callback_at is not None:
         return retry_or_finish(CALLBACK, retry_counts, policy, now, outcome.callback_at)
-    return ContactProgress(DONE, "offer_answered", retry_counts=dict(retry_counts))
+    return ContactProgress(ContactStatus.DONE, "offer_answered", retry_counts=dict(retry_counts))
 
 
 def record_outcome(

@@ -31,12 +31,12 @@ from sqlmodel import Session, col, select
 from dialer.agents import AgentState
 from dialer.calling.dialing import PlacedCall, give_back
 from dialer.calling.events import PREVIEW_EXPIRED, Payload, call_payload
-from dialer.calling.rescheduling import IN_PROGRESS
 from dialer.calling.snapshot import DialTarget, dial_targets
 from dialer.db import session_scope
 from dialer.eligibility.windows import Clock, in_every_window
 from dialer.errors import DomainError
 from dialer.models import AgentPresence, CallAttempt, CampaignContact, Person
+from dialer.models.people import ContactStatus
 from dialer.selection import Claim
 from dialer.territories import Territory, call_clocks, territory_of_number
 from telephony.results import CallState
@@ -95,7 +95,7 @@ def _take(session: Session, attempt_id: int, only_if: Any) -> bool:
 def _lease_alive(contact: CampaignContact | None, worker_id: str, now: datetime) -> bool:
     return (
         contact is not None
-        and contact.status == IN_PROGRESS
+        and contact.status == ContactStatus.IN_PROGRESS
         and contact.lease_owner == worker_id
         and contact.lease_expires_at is not None
         and contact.lease_expires_at > now

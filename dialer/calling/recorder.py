@@ -21,10 +21,11 @@ from sqlmodel import Session, col, func, select
 
 from dialer.calling import presence
 from dialer.calling.events import CALL_ENDED, SCREEN_POP, Payload, ScreenPopBus, call_payload
-from dialer.calling.rescheduling import IN_PROGRESS, after_call_result
+from dialer.calling.rescheduling import after_call_result
 from dialer.campaigns.policies import CallingPolicy, RetryPolicy
 from dialer.db import session_scope
 from dialer.models import CallAttempt, Campaign, CampaignContact, Outcome
+from dialer.models.people import ContactStatus
 from dialer.observability.logging import bound_attempt
 from dialer.selection.locks import hold_after_talk, hold_for_agent, release_locks
 from telephony.ami.updates import CallUpdate
@@ -194,7 +195,7 @@ class CallRecorder:
         if not presence.connect_agent(session, agent, attempt.id or 0, now):
             log.warning("agent %s was not waiting for attempt %s", agent, attempt.id)
         contact = session.get(CampaignContact, attempt.contact_id)
-        if contact is not None and contact.status == IN_PROGRESS:
+        if contact is not None and contact.status == ContactStatus.IN_PROGRESS:
             # The agent holds the contact now, for as long as the talk and the outcome
             # take: an expiring lease must not hand the person to another call meanwhile.
             contact.lease_expires_at = None
@@ -237,7 +238,7 @@ class CallRecorder:
         contact.updated_at = now
         # Once bridged, the agent talked with the person, whatever the line's ending
         # (even one lost while AMI was down): the agent's outcome decides what follows.
-        if contact.status == IN_PROGRESS and not talked:
+        if contact.status == ContactStatus.IN_PROGRESS and not talked:
             _reschedule(session, contact, attempt, final, now)
         session.add(contact)
 

@@ -18,6 +18,7 @@ from dialer.agents import AgentView, agent_view, settle
 from dialer.calling.presence import status_of
 from dialer.campaigns.policies import CallingPolicy
 from dialer.models import AgentPresence, CallAttempt, Campaign, Wave
+from dialer.models.campaigns import CampaignStatus
 from dialer.pacing import (
     CallPhase,
     CallStats,
@@ -27,6 +28,7 @@ from dialer.pacing import (
     PacingParams,
     PacingSnapshot,
 )
+from dialer.waves.states import WaveStatus
 from telephony.results import CallResult
 
 # An attempt still open after this long belongs to a dead worker, not to the line
@@ -74,7 +76,7 @@ def _target(campaign: Campaign, wave: Wave | None) -> DialTarget:
 
 def dial_targets(session: Session, now: datetime) -> list[DialTarget]:
     campaigns = session.exec(
-        select(Campaign).where(Campaign.status == "active").order_by(col(Campaign.id))
+        select(Campaign).where(Campaign.status == CampaignStatus.ACTIVE).order_by(col(Campaign.id))
     ).all()
     targets: list[DialTarget] = []
     for campaign in campaigns:
@@ -85,7 +87,7 @@ def dial_targets(session: Session, now: datetime) -> list[DialTarget]:
         targets += [
             _target(campaign, wave)
             for wave in waves
-            if wave.status == "running" and wave.starts_at <= now < wave.ends_at
+            if wave.status == WaveStatus.RUNNING and wave.starts_at <= now < wave.ends_at
         ]
     return targets
 

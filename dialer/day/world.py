@@ -26,6 +26,7 @@ from dialer.day.files import FundFile, write_day_files
 from dialer.db import make_engine, refresh_statistics, session_scope
 from dialer.importing.pipeline import import_contacts
 from dialer.models import CampaignAgent, CampaignContact, Person
+from dialer.models.campaigns import CampaignStatus
 from dialer.people.errors import FieldError
 from dialer.people.phones import normalise_phone
 from dialer.prestart import prepare_storage
@@ -178,7 +179,7 @@ def _funds_and_campaigns(runtime: Runtime) -> list[tuple[int, int]]:
             fund = funds[fund_code]
             campaign = create_campaign(session, code, name, theme, fund, "+33140000000",
                                        CallingPolicy())  # fmt: skip
-            campaign.status = "active"
+            campaign.status = CampaignStatus.ACTIVE
             campaign.pacing_mode = "predictive"
             session.add(campaign)
             session.flush()

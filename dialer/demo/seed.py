@@ -20,6 +20,7 @@ from dialer.db import session_scope
 from dialer.demo.contact_file import write_contact_file
 from dialer.importing.pipeline import import_contacts
 from dialer.models import CampaignAgent, Fund
+from dialer.models.campaigns import CampaignStatus
 from dialer.privacy.crypto import DataCipher
 from dialer.territories import Territory
 
@@ -79,7 +80,7 @@ def seed_demo(engine: Engine, cipher: DataCipher) -> bool:
         ]
         demo = campaigns[0]
         demo.calling_policy = always_open_policy().model_dump(mode="json")
-        demo.status = "active"
+        demo.status = CampaignStatus.ACTIVE
         session.add(demo)
         for campaign in campaigns:
             for user in users:

@@ -28,6 +28,7 @@ from dialer.importing.report import ImportSummary, reject_report_csv
 from dialer.importing.source import FileFormat, ImportRefused, inspect_file, iter_rows
 from dialer.importing.store import store_batch
 from dialer.models import Campaign, Fund, ImportJob, utcnow
+from dialer.models.imports import ImportStatus
 from dialer.privacy.crypto import DataCipher
 from dialer.territories import Territory
 from dialer.themes import ColumnMapping, Theme, get_theme, match_columns
@@ -68,9 +69,9 @@ def import_contacts(
     try:
         summary = _run(engine, target, job, path, cipher, opts, progress)
     except ImportRefused as refusal:
-        _finish_job(engine, job, None, status="refused", message=str(refusal))
+        _finish_job(engine, job, None, status=ImportStatus.REFUSED, message=str(refusal))
         raise
-    _finish_job(engine, job, summary, status="done", message=summary.text_fr())
+    _finish_job(engine, job, summary, status=ImportStatus.DONE, message=summary.text_fr())
     return summary, job
 
 

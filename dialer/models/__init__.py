@@ -4,12 +4,12 @@ from consent.models import ConsentEntry
 from dialer.models.accounts import AgentPresence, User, UserSession
 from dialer.models.base import utcnow
 from dialer.models.calls import TRUNK_STATE_FRESH_FOR, CallAttempt, Outcome, TrunkState
-from dialer.models.campaigns import Campaign, CampaignAgent, Wave, WaveMember
+from dialer.models.campaigns import Campaign, CampaignAgent, CampaignStatus, Wave, WaveMember
 from dialer.models.feed import FeedEvent
 from dialer.models.funds import Fund, FundFeed, FundToken
-from dialer.models.imports import ImportJob
+from dialer.models.imports import ImportJob, ImportStatus
 from dialer.models.locks import LiveCallLock
-from dialer.models.people import CampaignContact, Person
+from dialer.models.people import CampaignContact, ContactStatus, Person
 from dialer.models.stats import DailyStat
 from dialer.models.trail import AccessEntry
 from dialer.models.workers import WorkerHeartbeat
@@ -24,6 +24,8 @@ __all__ = [
     "Campaign",
     "CampaignAgent",
     "CampaignContact",
+    "CampaignStatus",
+    "ContactStatus",
     "ConsentEntry",
     "DailyStat",
     "FeedEvent",
@@ -31,6 +33,7 @@ __all__ = [
     "FundFeed",
     "FundToken",
     "ImportJob",
+    "ImportStatus",
     "LiveCallLock",
     "Outcome",
     "Person",

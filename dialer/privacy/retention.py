@@ -32,6 +32,7 @@ from dialer.models import (
     Outcome,
     Person,
 )
+from dialer.models.campaigns import CampaignStatus
 from dialer.privacy.anonymise import PERSONAL_COLUMNS, anonymise_people, drop_theme_secret
 from dialer.privacy.rollup import roll_up
 from dialer.privacy.trail import TrailAction, record_access
@@ -247,7 +248,7 @@ def _code_page(
         (contact_id or 0, dict(data or {}))
         for contact_id, data, status in rows
         if (data or {}).get(policy.code_field)
-        and (status == "closed" or _expired_code(theme.expiry(data or {}), today))
+        and (status == CampaignStatus.CLOSED or _expired_code(theme.expiry(data or {}), today))
     ]
     return rows[-1][0], due
 

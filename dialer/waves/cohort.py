@@ -26,6 +26,7 @@ from sqlmodel import Session, col, select
 
 from dialer.db import refresh_statistics
 from dialer.models import CallAttempt, CampaignContact, Person, Wave, WaveMember
+from dialer.models.people import ContactStatus
 from dialer.territories import Territory
 from dialer.waves.errors import WaveError
 
@@ -125,7 +126,10 @@ def choose_contacts(
     query = (
         select(CampaignContact.id, Person.fund_id, CampaignContact.theme_data)
         .join(Person, col(Person.id) == col(CampaignContact.person_id))
-        .where(CampaignContact.campaign_id == wave.campaign_id, CampaignContact.status != "done")
+        .where(
+            CampaignContact.campaign_id == wave.campaign_id,
+            CampaignContact.status != ContactStatus.DONE,
+        )
         .order_by(col(CampaignContact.id))
     )
     if cohort is Cohort.REMAINING:

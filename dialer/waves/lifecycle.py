@@ -15,6 +15,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from dialer.models import Campaign, Fund, Wave, utcnow
+from dialer.models.campaigns import CampaignStatus
 from dialer.pacing import PacingMode
 from dialer.waves.cohort import choose_contacts, parse_cohort, parse_filter, store_members
 from dialer.waves.errors import WaveError
@@ -34,7 +35,7 @@ def _campaign(session: Session, campaign_id: int) -> Campaign:
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
         raise WaveError(f"Campagne introuvable : {campaign_id}.")
-    if campaign.status == "closed":
+    if campaign.status == CampaignStatus.CLOSED:
         raise WaveError("La campagne est clôturée : aucune vague ne peut y être programmée.")
     return campaign
 
@@ -142,7 +143,7 @@ def start_wave(session: Session, wave_id: int, now: datetime | None = None) -> W
     # Started by hand before its time: it calls from now on, not from starts_at.
     wave.starts_at = min(wave.starts_at, now)
     wave.started_at = wave.started_at or now
-    campaign.status = "active"
+    campaign.status = CampaignStatus.ACTIVE
     session.add(campaign)
     session.flush()
     return wave

@@ -9,6 +9,7 @@ from sqlalchemy import distinct
 from sqlmodel import Session, col, func, select
 
 from dialer.models import CallAttempt, CampaignContact, Wave, WaveMember
+from dialer.models.people import ContactStatus
 from dialer.reach import reached_condition
 
 
@@ -45,7 +46,7 @@ def campaign_waves(session: Session, campaign_id: int) -> list[WaveProgress]:
         session,
         select(WaveMember.wave_id, func.count())
         .join(CampaignContact, col(CampaignContact.id) == col(WaveMember.contact_id))
-        .where(col(WaveMember.wave_id).in_(ids), CampaignContact.status == "done")
+        .where(col(WaveMember.wave_id).in_(ids), CampaignContact.status == ContactStatus.DONE)
         .group_by(col(WaveMember.wave_id)),
     )
     attempts = select(CallAttempt.wave_id, func.count(distinct(col(CallAttempt.contact_id)))).where(

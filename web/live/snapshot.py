@@ -16,7 +16,15 @@ from sqlalchemy import select as sql_select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
-from dialer.models import AgentPresence, CallAttempt, Campaign, CampaignContact, Fund, Outcome
+from dialer.models import (
+    AgentPresence,
+    CallAttempt,
+    Campaign,
+    CampaignContact,
+    ContactStatus,
+    Fund,
+    Outcome,
+)
 from dialer.reach import reached_condition
 
 BUCKET_S = 15 * 60
@@ -140,7 +148,9 @@ def take_snapshot(db: Session, campaign: Campaign, now: datetime) -> LiveSnapsho
         CallAttempt.campaign_id == cid, col(CallAttempt.result).is_(None)
     )
     left = select(func.count()).select_from(CampaignContact)
-    left = left.where(CampaignContact.campaign_id == cid, CampaignContact.status != "done")
+    left = left.where(
+        CampaignContact.campaign_id == cid, CampaignContact.status != ContactStatus.DONE
+    )
     return LiveSnapshot(
         at=now.isoformat(timespec="seconds"),
         day_start=since.isoformat(timespec="seconds"),

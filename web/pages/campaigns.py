@@ -10,7 +10,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from dialer.campaigns.setup import create_campaign
-from dialer.models import Campaign, CampaignAgent, CampaignContact, Fund, ImportJob
+from dialer.models import Campaign, CampaignAgent, CampaignContact, CampaignStatus, Fund, ImportJob
 from dialer.themes import THEMES
 from web.deps import DbSession, FormDep, IdPath, ManagerUser
 from web.errors import HUMAN_ERRORS, french_error
@@ -18,7 +18,12 @@ from web.pages.campaign_form import DEFAULT_VALUES, WEEKDAYS_FR, read_campaign_f
 from web.render import render
 
 router = APIRouter()
-STATUS_FR = {"draft": "Brouillon", "active": "En cours", "paused": "En pause", "closed": "Clôturée"}
+STATUS_FR: dict[str, str] = {
+    CampaignStatus.DRAFT: "Brouillon",
+    CampaignStatus.ACTIVE: "En cours",
+    CampaignStatus.PAUSED: "En pause",
+    CampaignStatus.CLOSED: "Clôturée",
+}
 
 
 def load_campaign(db: Session, campaign_id: int) -> Campaign:
