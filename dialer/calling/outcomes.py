@@ -31,6 +31,7 @@ from dialer.campaigns.policies import RetryPolicy
 from dialer.errors import Conflict, DomainError, NotFound
 from dialer.feed.outbox import emit_outcome_events
 from dialer.models import CallAttempt, Campaign, CampaignContact, Outcome, Person, User, utcnow
+from dialer.models.base import require_id
 from dialer.models.people import ContactStatus
 from dialer.selection.locks import release_locks
 
@@ -94,7 +95,7 @@ def record_outcome(
     outcome = _outcome_row(attempt, agent_user_id, checked, at)
     session.add(outcome)
     _write_consent(
-        session, person.id or 0, checked, _author(session, agent_user_id), attempt_id, at
+        session, require_id(person), checked, _author(session, agent_user_id), attempt_id, at
     )
     _apply_contact_changes(person, checked, at)
     _apply_progress(contact, checked, RetryPolicy.model_validate(campaign.retry_policy or {}), at)

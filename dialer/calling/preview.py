@@ -36,6 +36,7 @@ from dialer.db import session_scope
 from dialer.eligibility.windows import Clock, in_every_window
 from dialer.errors import DomainError
 from dialer.models import AgentPresence, CallAttempt, CampaignContact, Person
+from dialer.models.base import require_id
 from dialer.models.people import ContactStatus
 from dialer.selection import Claim
 from dialer.territories import Territory, call_clocks, territory_of_number
@@ -135,7 +136,7 @@ def take_preview(
         contact.updated_at = now
         session.add_all([attempt, contact])
         claim = Claim(
-            contact_id=contact.id or 0, person_id=person.id or 0,
+            contact_id=require_id(contact), person_id=require_id(person),
             campaign_id=attempt.campaign_id, wave_id=attempt.wave_id, attempt_id=attempt_id,
             number_e164=attempt.number_e164, territory=person.territory,
             time_zone=person.time_zone,
@@ -177,7 +178,7 @@ def release_previews(
         for attempt, contact in held:
             if only_expired and _lease_alive(contact, worker_id, now):
                 continue
-            attempt_id, agent = attempt.id or 0, attempt.agent_user_id
+            attempt_id, agent = require_id(attempt), attempt.agent_user_id
             if not _take(session, attempt_id, only_if):
                 continue  # called, skipped or given back by another process meanwhile
             if agent is not None:

@@ -18,6 +18,7 @@ from dialer.agents import AgentView, agent_view, settle
 from dialer.calling.presence import status_of
 from dialer.campaigns.policies import CallingPolicy
 from dialer.models import AgentPresence, CallAttempt, Campaign, Wave
+from dialer.models.base import require_id
 from dialer.models.campaigns import CampaignStatus
 from dialer.pacing import (
     CallPhase,
@@ -66,7 +67,7 @@ def _target(campaign: Campaign, wave: Wave | None) -> DialTarget:
         ring_timeout_s=float(calling.ring_timeout_seconds),
     )
     return DialTarget(
-        campaign_id=campaign.id or 0,
+        campaign_id=require_id(campaign),
         wave_id=wave.id if wave is not None else None,
         params=params,
         calling=calling,

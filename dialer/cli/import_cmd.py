@@ -11,6 +11,7 @@ from sqlmodel import Session
 from dialer.campaigns.setup import SetupError, find_campaign
 from dialer.cli.context import console, fail, runtime
 from dialer.importing.pipeline import ImportOptions, ImportRefused, import_contacts
+from dialer.models.base import require_id
 
 
 def import_file(
@@ -22,7 +23,7 @@ def import_file(
     rt = runtime()
     try:
         with Session(rt.engine) as session:
-            campaign_id = find_campaign(session, campaign).id or 0
+            campaign_id = require_id(find_campaign(session, campaign))
     except SetupError as error:
         raise fail(str(error)) from error
     options = ImportOptions(

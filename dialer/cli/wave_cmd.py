@@ -12,6 +12,7 @@ from dialer.campaigns.setup import SetupError, find_campaign
 from dialer.cli.context import console, fail, runtime
 from dialer.db import session_scope
 from dialer.models import Wave, utcnow
+from dialer.models.base import require_id
 from dialer.waves import (
     COHORT_FR,
     STATUS_FR,
@@ -67,7 +68,7 @@ def schedule(
         starts_at = parse_paris_time(start, "Début")
         ends_at = parse_paris_time(end, "Fin")
         with session_scope(runtime().engine) as session:
-            campaign_id = find_campaign(session, campaign).id or 0
+            campaign_id = require_id(find_campaign(session, campaign))
             wave = schedule_wave(
                 session, campaign_id, name or f"Vague du {paris_text(starts_at)}",
                 starts_at, ends_at, cohort.value, _pairs(filters, "--filter"),
@@ -87,7 +88,7 @@ def list_waves(campaign: str = typer.Argument(..., help="code ou numéro de la c
     """Liste les vagues d'une campagne, avec leur avancement."""
     try:
         with Session(runtime().engine) as session:
-            campaign_id = find_campaign(session, campaign).id or 0
+            campaign_id = require_id(find_campaign(session, campaign))
             waves = campaign_waves(session, campaign_id)
     except SetupError as error:
         raise fail(str(error)) from error

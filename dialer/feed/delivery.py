@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from dialer.errors import DomainError, NotFound
 from dialer.models import Fund, FundFeed, utcnow
+from dialer.models.base import require_id
 from dialer.privacy.crypto import CipherError, DataCipher
 
 WEBHOOK_PURPOSE = "webhook"
@@ -60,7 +61,11 @@ def due_targets(engine: Engine, cipher: DataCipher, now: datetime) -> list[Targe
         rows = session.exec(statement).all()
     return [
         Target(
-            fund.id or 0, fund.code, fund.webhook_url or "", _secret(fund, cipher), feed.pushed_seq
+            require_id(fund),
+            fund.code,
+            fund.webhook_url or "",
+            _secret(fund, cipher),
+            feed.pushed_seq,
         )
         for fund, feed in rows
     ]

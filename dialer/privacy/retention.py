@@ -32,6 +32,7 @@ from dialer.models import (
     Outcome,
     Person,
 )
+from dialer.models.base import require_id
 from dialer.models.campaigns import CampaignStatus
 from dialer.privacy.anonymise import PERSONAL_COLUMNS, anonymise_people, drop_theme_secret
 from dialer.privacy.rollup import roll_up
@@ -227,7 +228,7 @@ def _trace(
         detail="purge de conservation : " + (done.detail_fr() or "rien à purger"),
     )
     report.counts.add(done)
-    report.trail_entry_ids.append(entry.id or 0)
+    report.trail_entry_ids.append(require_id(entry))
 
 
 def _code_page(

@@ -15,6 +15,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from dialer.models import Campaign, Fund, Wave, utcnow
+from dialer.models.base import require_id
 from dialer.models.campaigns import CampaignStatus
 from dialer.pacing import PacingMode
 from dialer.waves.cohort import choose_contacts, parse_cohort, parse_filter, store_members
@@ -95,7 +96,7 @@ def schedule_wave(
         raise WaveError("Une cohorte filtrée demande au moins un filtre (territoire, etc.).")
     quota = _quota(session, quota_per_fund or {})
     wave = Wave(
-        campaign_id=campaign.id or 0,
+        campaign_id=require_id(campaign),
         name=name,
         starts_at=starts_at,
         ends_at=ends_at,
@@ -108,7 +109,7 @@ def schedule_wave(
     )
     session.add(wave)
     session.flush()
-    store_members(session, wave.id or 0, choose_contacts(session, wave, kind, chosen, quota))
+    store_members(session, require_id(wave), choose_contacts(session, wave, kind, chosen, quota))
     return wave
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import distinct
 from sqlmodel import Session, col, func, select
 
 from dialer.models import CallAttempt, CampaignContact, Wave, WaveMember
+from dialer.models.base import require_id
 from dialer.models.people import ContactStatus
 from dialer.reach import reached_condition
 
@@ -60,10 +61,10 @@ def campaign_waves(session: Session, campaign_id: int) -> list[WaveProgress]:
     return [
         WaveProgress(
             wave=wave,
-            cohort_size=members.get(wave.id or 0, 0),
-            called=called.get(wave.id or 0, 0),
-            reached=reached.get(wave.id or 0, 0),
-            done=done.get(wave.id or 0, 0),
+            cohort_size=members.get(require_id(wave), 0),
+            called=called.get(require_id(wave), 0),
+            reached=reached.get(require_id(wave), 0),
+            done=done.get(require_id(wave), 0),
         )
         for wave in waves
     ]

@@ -25,6 +25,7 @@ from dialer.models import (
     Fund,
     Outcome,
 )
+from dialer.models.base import require_id
 from dialer.reach import reached_condition
 
 BUCKET_S = 15 * 60
@@ -139,7 +140,7 @@ def take_snapshot(db: Session, campaign: Campaign, now: datetime) -> LiveSnapsho
     fund = db.get(Fund, campaign.fund_id)
     zone = fund.time_zone if fund is not None else "Europe/Paris"
     since = day_start_utc(zone, now)
-    cid = campaign.id or 0
+    cid = require_id(campaign)
     attempts, ended, answered, abandoned = _attempt_counts(db, cid, since)
     outcomes = _outcome_counts(db, cid, since)
     offers = outcomes["offer_accepted"] + outcomes["offer_refused"]

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from dialer.campaigns.setup import create_campaign
 from dialer.models import Campaign, CampaignAgent, CampaignContact, CampaignStatus, Fund, ImportJob
+from dialer.models.base import require_id
 from dialer.themes import THEMES
 from web.deps import DbSession, FormDep, IdPath, ManagerUser
 from web.errors import HUMAN_ERRORS, french_error
@@ -47,7 +48,7 @@ def campaign_list(request: Request, _user: ManagerUser, db: DbSession) -> Respon
         {
             "campaign": c,
             "fund": f,
-            "contacts": counts.get(c.id or 0, 0),
+            "contacts": counts.get(require_id(c), 0),
             "status": STATUS_FR.get(c.status, c.status),
         }
         for c, f in rows
