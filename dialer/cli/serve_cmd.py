@@ -21,13 +21,13 @@ def serve(
     """Démarre le service complet (pages, API, numéroteur, simulateur si embarqué)."""
     import uvicorn
 
-    chosen = settings_fit_to_serve()
+    settings = settings_fit_to_serve()
     if with_prestart:
         prestart()
-    bind_host = host or chosen.host
-    bind_port = port or chosen.port
+    bind_host = host or settings.host
+    bind_port = port or settings.port
     console.print(f"\n[bold]Service prêt :[/] http://{bind_host}:{bind_port}/")
-    if chosen.demo_data:
+    if settings.demo_data:
         console.print("Comptes de démonstration :")
         for login in DEMO_LOGINS:
             phone = f", poste {login.phone}" if login.phone else ""
