@@ -31,7 +31,10 @@ def main(argv: list[str]) -> int:
         return 2
     ensure_venv()
     if argv[0] == "serve":
-        return run([str(BIN / "dialer"), "serve", *argv[1:]])
+        # The one-time work first (keys, schema, scripts, demo data), then the service.
+        return run([str(BIN / "dialer"), "prestart"]) or run(
+            [str(BIN / "dialer"), "serve", "--no-prestart", *argv[1:]]
+        )
     ensure_chromium()
     return run([str(BIN / "python"), "-m", "pytest", *argv[1:]])
 

@@ -32,12 +32,12 @@ from dialer.calling.outcome_input import OutcomeInput
 from dialer.calling.outcomes import record_outcome
 from dialer.campaigns.setup import create_fund
 from dialer.models import CallAttempt, User
+from dialer.prestart import prepare_storage
 from dialer.runtime import build_runtime
 from dialer.settings import Settings
 from dialer.territories import Territory
 from telephony.sim import PopulationModel, SimulatorConfig
 from tests.web.desk.live_server import live_server, seed_ameli_campaign
-from web.main import prepare_database
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -58,7 +58,7 @@ def prepare(folder: Path, calls: int) -> tuple[Settings, int]:
         demo_data=False,
     )
     runtime = build_runtime(settings)
-    prepare_database(runtime.engine)
+    prepare_storage(runtime.engine)
     with Session(runtime.engine) as db:
         agent = User(username="agent", full_name="Agent Banc", role="agent",
 phone_endpoint="902",                      password_hash=hash_password(PASSWORD))  # fmt: skip

@@ -1,8 +1,9 @@
 """The dialing service: PBX (embedded simulator or real Asterisk), AMI adapter, dialer loop.
 
 The web app's lifespan starts it and stops it; ``dialer serve`` does the same. In
-the embedded default the PBX simulator listens on the AMI URL's host and port
-(port 0 picks a free one, which the adapter then uses).
+the embedded default the composition root hands it a PBX of its own (the simulator,
+``dialer.embedded``), started here on the AMI URL's host and port (port 0 picks a
+free one, which the adapter then uses).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import logging
 import signal
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Protocol
 
 from sqlmodel import col
 
@@ -41,9 +43,7 @@ from dialer.runtime import Runtime
 from dialer.waves.scheduler import WaveScheduler
 from telephony.ami.client import AmiClient
 from telephony.ami.connection import ConnectionSettings
-from telephony.ami.endpoint import AmiEndpoint
 from telephony.ami.frames import AgentTemplate, DialTemplate
-from telephony.sim import PbxSimulator, SimulatorConfig
 
 log = logging.getLogger(__name__)
 
@@ -57,13 +57,23 @@ def epoch_seconds(clock: Callable[[], datetime]) -> Callable[[], float]:
     return lambda: clock().replace(tzinfo=UTC).timestamp()
 
 
+class LocalPbx(Protocol):
+    """A PBX this process runs itself (the embedded default's simulator)."""
+
+    port: int
+
+    async def start(self, host: str, port: int) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
 class DialerService:
     def __init__(
         self,
         runtime: Runtime,
         *,
         clock: Callable[[], datetime] = utcnow,
-        sim_config: SimulatorConfig | None = None,
+        pbx: LocalPbx | None = None,
         bus: ScreenPopBus | None = None,
         tick_seconds: float = DEFAULT_TICK_SECONDS,
     ) -> None:
@@ -71,8 +81,7 @@ class DialerService:
         self.clock = clock
         self.bus = bus or ScreenPopBus()
         self.tick_seconds = tick_seconds
-        self.sim: PbxSimulator | None = None
-        self._sim_config = sim_config
+        self.sim = pbx
         # On PostgreSQL the screen pops also reach web apps in other processes.
         self.bridge = bridge_for(runtime.engine, self.bus)
         outbound = RelayBus(self.bus, self.bridge) if self.bridge is not None else self.bus
@@ -90,19 +99,12 @@ class DialerService:
         self._loop: asyncio.Task[None] | None = None
 
     async def start(self, *, run_loop: bool = True) -> None:
-        """Start the PBX (if embedded), log in to AMI and, unless told not to, the loop."""
+        """Start our own PBX (if any), log in to AMI and, unless told not to, the loop."""
         settings = self.runtime.settings
-        ami = settings.ami
-        secret = ami.secret.get_secret_value()
-        port = ami.port
-        if settings.embedded_pbx:
-            config = self._sim_config or SimulatorConfig()
-            self.sim = PbxSimulator(
-                dataclasses.replace(config, username=ami.username, secret=secret)
-            )
-            await self.sim.start(ami.host, ami.port)
-            port = self.sim.port
-        endpoint = AmiEndpoint(ami.host, port, ami.username, secret)
+        endpoint = settings.ami
+        if self.sim is not None:
+            await self.sim.start(endpoint.host, endpoint.port)
+            endpoint = dataclasses.replace(endpoint, port=self.sim.port)
         connection = ConnectionSettings(
             endpoint,
             action_timeout_s=settings.ami_action_timeout_s,

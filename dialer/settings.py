@@ -7,36 +7,20 @@ to the code that uses them; nothing below reads the environment itself.
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
-from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from dialer.errors import DomainError
+from telephony.ami.endpoint import AmiEndpoint
 from telephony.ami.frames import AgentTemplate, UnsafeAmiValue
 
-
-class AmiEndpoint(BaseModel):
-    """Where and as whom to log in to an Asterisk Manager Interface."""
-
-    host: str
-    port: int
-    username: str
-    secret: SecretStr
+# Signs the demo's session cookies: public, so fit only for the embedded default.
+DEMO_SECRET_KEY = "change-me-in-production-this-is-the-demo-key"  # noqa: S105
 
 
-def parse_ami_url(url: str) -> AmiEndpoint:
-    """Split ``ami://user:secret@host:5038`` into its parts."""
-    parts = urlsplit(url)
-    if parts.scheme != "ami":
-        raise ValueError(f"AMI URL must start with ami://, got {parts.scheme!r}")
-    if not parts.hostname or not parts.username:
-        raise ValueError("AMI URL needs a user and a host: ami://user:secret@host:5038")
-    return AmiEndpoint(
-        host=parts.hostname,
-        port=parts.port or 5038,
-        username=unquote(parts.username),
-        secret=SecretStr(unquote(parts.password or "")),
-    )
+class UnsafeSettings(DomainError):
+    """Settings a service must not start with; the message tells the operator what to set."""
 
 
 class Settings(BaseSettings):
@@ -59,7 +43,7 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 8000
-    secret_key: SecretStr = SecretStr("change-me-in-production-this-is-the-demo-key")
+    secret_key: SecretStr = SecretStr(DEMO_SECRET_KEY)
     # Key ring as JSON (production secret store) or a key file created on first start.
     data_key: SecretStr | None = None
     data_key_file: Path = Path("var/dialer-keys.json")
@@ -88,7 +72,7 @@ class Settings(BaseSettings):
     @field_validator("ami_url")
     @classmethod
     def _ami_url_is_valid(cls, value: str) -> str:
-        parse_ami_url(value)
+        AmiEndpoint.parse(value)
         return value
 
     @field_validator("agent_template")
@@ -110,8 +94,23 @@ class Settings(BaseSettings):
 
     @property
     def ami(self) -> AmiEndpoint:
-        return parse_ami_url(self.ami_url)
+        """The one reading of ``ami_url`` (the service, the worker and ``dialer pbx`` share it)."""
+        return AmiEndpoint.parse(self.ami_url)
 
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def embedded(self) -> bool:
+        """The embedded default: the SQLite file and the in-process PBX simulator, one machine."""
+        return self.is_sqlite and self.embedded_pbx
+
+    def check_fit_to_serve(self) -> None:
+        """Refuse (``UnsafeSettings``) the public demo key anywhere but the embedded default."""
+        if self.secret_key.get_secret_value() == DEMO_SECRET_KEY and not self.embedded:
+            raise UnsafeSettings(
+                "DIALER_SECRET_KEY vaut la clé de démonstration, publique : hors de "
+                "l'installation embarquée (base SQLite et PBX simulé), donnez-lui 64 octets "
+                "aléatoires (openssl rand -base64 64), les mêmes pour chaque processus web."
+            )

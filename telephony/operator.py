@@ -14,6 +14,9 @@ from telephony.ami.frames import DialTemplate
 from telephony.ami.updates import CallUpdate
 from telephony.results import CallState
 
+# A test call that is answered may talk for this long before we stop waiting.
+TALK_ALLOWANCE_S = 60.0
+
 
 @dataclass(frozen=True)
 class PbxReport:
@@ -64,19 +67,27 @@ async def place_test_call(
     number_e164: str,
     dial: DialTemplate,
     caller_id: str,
-    timeout_s: float = 60.0,
+    ring_timeout_s: int = 30,
     agent: str = "",
 ) -> CallUpdate:
-    """Place one call through the configured template and wait for how it ended."""
+    """Place one call through the configured template and wait for how it ended.
+
+    The phone rings ``ring_timeout_s`` at most; the wait allows a minute of talk on top.
+    """
     observer = _FinalResult()
     client = AmiClient(settings, observer)
     await client.start(timeout_s=settings.connect_timeout_s)
     try:
         attempt = f"test{int(time.time())}"
         request = OriginateRequest(
-            attempt_id=attempt, number=number_e164, dial=dial, caller_id=caller_id, agent=agent
+            attempt_id=attempt,
+            number=number_e164,
+            dial=dial,
+            caller_id=caller_id,
+            agent=agent,
+            timeout_ms=ring_timeout_s * 1000,
         )
         await client.originate(request)
-        return await asyncio.wait_for(observer.final, timeout_s)
+        return await asyncio.wait_for(observer.final, ring_timeout_s + TALK_ALLOWANCE_S)
     finally:
         await client.close()

@@ -12,7 +12,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from web.refusals import FrenchHTTPException, NotAuthenticated
+from dialer.errors import Conflict, DomainError, NotFound
+from web.refusals import HUMAN_ERRORS, FrenchHTTPException, NotAuthenticated
 from web.render import render
 from web.security.headers import apply_security_headers
 
@@ -33,6 +34,11 @@ DEFAULT_MESSAGES_FR: dict[int, str] = {
 }
 
 
+# A refusal because of the current state is a conflict; anything else the domain refuses
+# is a request that cannot be carried out as made.
+_DOMAIN_STATUS: tuple[tuple[type[DomainError], int], ...] = ((Conflict, 409), (NotFound, 404))
+
+
 def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
@@ -41,6 +47,9 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _on_http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _on_validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(NotAuthenticated, _on_not_authenticated)
+    for refusal in HUMAN_ERRORS:
+        app.add_exception_handler(refusal, _on_refusal)
+    app.add_exception_handler(ValueError, _on_value_error)
     app.add_exception_handler(Exception, _on_unexpected)
 
 
@@ -59,6 +68,25 @@ async def _on_validation_error(request: Request, exc: RequestValidationError) ->
     if is_api(request):
         return JSONResponse({"detail": "Données invalides.", "erreurs": problems}, 422)
     return error_response(request, 400, "Requête invalide : " + " ; ".join(problems))
+
+
+def refusal_status(error: ValueError) -> int:
+    """The HTTP status of a refusal meant for people (see ``HUMAN_ERRORS``)."""
+    for kind, status in _DOMAIN_STATUS:
+        if isinstance(error, kind):
+            return status
+    return 400
+
+
+async def _on_refusal(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ValueError)
+    return error_response(request, refusal_status(exc), str(exc))
+
+
+async def _on_value_error(request: Request, exc: Exception) -> Response:
+    # Any other ValueError is not written for people: its text may name internals.
+    log.exception("value refused on %s %s", request.method, request.url.path)
+    return error_response(request, 400, DEFAULT_MESSAGES_FR[400])
 
 
 async def _on_not_authenticated(request: Request, exc: Exception) -> Response:

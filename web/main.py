@@ -10,21 +10,18 @@ from pathlib import Path
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from sqlalchemy.engine import Engine
-from sqlmodel import SQLModel
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import Scope
 
 import dialer.models  # noqa: F401  (registers the tables)
-from dialer import migrate
 from dialer.calling.bridge import bridge_for
 from dialer.calling.commands import command_sender_for
 from dialer.calling.events import ScreenPopBus
+from dialer.embedded import embedded_pbx
 from dialer.models import utcnow
 from dialer.runtime import Runtime, build_runtime
 from dialer.service import DialerService
 from dialer.settings import Settings
-from scripts.versions import ensure_default_versions
 from web import health, metrics
 from web.desk import calls as desk_calls
 from web.desk import router as desk
@@ -67,12 +64,13 @@ def create_app(
     ``clock`` and ``service_factory`` let a simulated day (``dialer day``) run the
     desk and the dialer on one accelerated clock; production keeps the defaults.
     """
-    runtime = build_runtime(settings or Settings())
-    prepare_database(runtime.engine)
-    ensure_default_versions(runtime.engine)
+    # Reads only: the key file, the schema and the scripts come from ``dialer prestart``.
+    runtime = build_runtime(settings or Settings(), create_keys=False)
     state = _web_state(runtime)
     state.clock = clock
-    make_service = service_factory or (lambda rt: DialerService(rt, clock=clock))
+    make_service = service_factory or (
+        lambda rt: DialerService(rt, clock=clock, pbx=embedded_pbx(rt.settings))
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -125,20 +123,25 @@ def create_app(
 
 
 def create_service_app() -> FastAPI:
-    """Pages and dialing from ``DIALER_`` settings.
+    """Pages and dialing from ``DIALER_`` settings (``dialer serve``).
 
     ``uvicorn --factory web.main:create_service_app`` serves it.
     """
-    return create_app(run_dialer=True)
+    return create_app(_settings_fit_to_serve(), run_dialer=True)
 
 
-def prepare_database(engine: Engine) -> None:
-    """Migrate when the project has migrations, else create the tables directly."""
-    versions = migrate.MIGRATIONS_DIR / "versions"
-    if any(path.name != "__init__.py" for path in versions.glob("*.py")):
-        migrate.upgrade(engine)
-    else:
-        SQLModel.metadata.create_all(engine)
+def create_web_app() -> FastAPI:
+    """Pages only, from ``DIALER_`` settings: the web processes of a production install.
+
+    ``uvicorn --factory web.main:create_web_app`` serves it (deploy/systemd).
+    """
+    return create_app(_settings_fit_to_serve())
+
+
+def _settings_fit_to_serve() -> Settings:
+    settings = Settings()
+    settings.check_fit_to_serve()
+    return settings
 
 
 def _web_state(runtime: Runtime) -> WebState:

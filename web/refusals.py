@@ -8,6 +8,14 @@ from __future__ import annotations
 
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from consent.errors import ConsentError
+from dialer.errors import DomainError
+from scripts.errors import ScriptError
+
+# The refusals whose message is written for people: the domain's, the consent ledger's
+# and the script catalogue's (those two import nothing of ours, so they keep their own).
+HUMAN_ERRORS: tuple[type[ValueError], ...] = (DomainError, ConsentError, ScriptError)
+
 
 class FrenchHTTPException(StarletteHTTPException):
     """An HTTP refusal whose detail is already a French message for the user."""

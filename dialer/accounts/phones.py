@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from dialer.errors import DomainError
 from dialer.models import User
 from telephony.ami.frames import UnsafeAmiValue, check_agent_endpoint
 
@@ -22,7 +23,7 @@ NO_PHONE_FR = (
 )
 
 
-class PhoneEndpointError(ValueError):
+class PhoneEndpointError(DomainError):
     """An endpoint an account may not carry; the message is French."""
 
 

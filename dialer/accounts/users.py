@@ -11,6 +11,7 @@ from dialer.accounts.passwords import hash_password
 from dialer.accounts.phones import PhoneEndpointError, checked_endpoint
 from dialer.accounts.roles import Role, parse_role
 from dialer.accounts.sessions import close_user_sessions
+from dialer.errors import DomainError
 from dialer.models import User, utcnow
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,49}$")
@@ -20,7 +21,7 @@ PASSWORD_MAX = 256
 FULL_NAME_MAX = 200
 
 
-class AccountError(ValueError):
+class AccountError(DomainError):
     """An account cannot be created or changed as asked; the message is French."""
 
 

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from dialer.agents.states import TRANSITIONS, AgentEvent, AgentState, AgentStatus
+from dialer.errors import DomainError
 
 
 class IllegalTransition(ValueError):
@@ -40,7 +41,7 @@ def transition(
         return AgentStatus(target, now)
     if event is AgentEvent.HANG_UP:
         if wrap_up_seconds < 0:
-            raise ValueError("le temps de clôture ne peut pas être négatif")
+            raise DomainError("le temps de clôture ne peut pas être négatif")
         until = now + timedelta(seconds=wrap_up_seconds)
         return AgentStatus(target, now, wrap_up_until=until)
     return AgentStatus(target, now)

@@ -14,11 +14,12 @@ from sqlmodel import Session
 
 from dialer.accounts.phones import ENDPOINT_RULE_FR, NO_PHONE_FR
 from dialer.db import session_scope
+from dialer.errors import DomainError
 from dialer.models import User
 from telephony.ami.frames import AgentTemplate, UnsafeAmiValue
 
 
-class AgentLineError(ValueError):
+class AgentLineError(DomainError):
     """An agent whose phone cannot be dialled; the message is French."""
 
 

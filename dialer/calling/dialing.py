@@ -29,12 +29,12 @@ from sqlmodel import Session
 from dialer.calling import presence
 from dialer.calling.agent_lines import AgentLineError, AgentLines
 from dialer.calling.recorder import CallRecorder
-from dialer.calling.rescheduling import IN_PROGRESS, PENDING
 from dialer.calling.snapshot import DialTarget
 from dialer.db import session_scope
 from dialer.eligibility import BlockCode
 from dialer.eligibility.windows import in_every_window
 from dialer.models import CallAttempt, CampaignContact
+from dialer.models.people import ContactStatus
 from dialer.observability.logging import bound_attempt
 from dialer.selection import Claim
 from dialer.selection.locks import release_locks
@@ -115,7 +115,7 @@ def give_back(
     contact = session.get(CampaignContact, contact_id)
     if _still_ours(contact, worker_id):
         assert contact is not None
-        contact.status = PENDING
+        contact.status = ContactStatus.PENDING
         contact.attempts = max(0, contact.attempts - 1)
         contact.lease_owner, contact.lease_expires_at = None, None
         if retry_at is not None:
@@ -126,7 +126,9 @@ def give_back(
 
 def _still_ours(contact: CampaignContact | None, worker_id: str) -> bool:
     return (
-        contact is not None and contact.status == IN_PROGRESS and contact.lease_owner == worker_id
+        contact is not None
+        and contact.status == ContactStatus.IN_PROGRESS
+        and contact.lease_owner == worker_id
     )
 
 

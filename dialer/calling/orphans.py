@@ -21,6 +21,7 @@ from dialer.calling.preview import PREVIEW
 from dialer.calling.worker import DialerWorker
 from dialer.db import session_scope
 from dialer.models import CallAttempt
+from dialer.models.base import require_id
 from telephony.ami.client import AmiClient
 from telephony.ami.frames import AgentTemplate
 from telephony.results import CallState
@@ -68,7 +69,7 @@ def orphans_of(engine: Engine, worker_id: str, template: AgentTemplate) -> list[
         ).all()
         return [
             Orphan(
-                attempt_id=a.id or 0,
+                attempt_id=require_id(a),
                 contact_id=a.contact_id,
                 agent_user_id=a.agent_user_id,
                 agent_line=_line(session, template, a.agent_user_id),

@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from consent.vocabulary import Channel, Decision
+from dialer.errors import DomainError
 from dialer.people.errors import FieldError
 from dialer.people.fields import clean_text, normalise_email, normalise_postal_code
 from dialer.people.phones import normalise_phone
@@ -63,14 +64,14 @@ class CheckedOutcome:
 
 
 def check_outcome(form: OutcomeInput, time_zone: str, now: datetime) -> CheckedOutcome:
-    """The validated outcome, or ValueError saying in French what to correct."""
+    """The validated outcome, or DomainError saying in French what to correct."""
     _check_answers(form)
     callback_at = to_utc(form.callback_local, time_zone) if form.callback_local else None
     if callback_at is not None and callback_at <= now:
-        raise ValueError("La date de rappel doit être dans le futur.")
+        raise DomainError("La date de rappel doit être dans le futur.")
     consent = _check_consent(form.consent_changes)
     if callback_at is not None and consent.get(Channel.CALL.value) == Decision.OPT_OUT.value:
-        raise ValueError("Un rappel est impossible : la personne refuse les appels sortants.")
+        raise DomainError("Un rappel est impossible : la personne refuse les appels sortants.")
     category, text = _check_followup(form.followup_category, form.followup_text)
     return CheckedOutcome(
         interview=form.interview,
@@ -88,19 +89,19 @@ def check_outcome(form: OutcomeInput, time_zone: str, now: datetime) -> CheckedO
 def _check_answers(form: OutcomeInput) -> None:
     for label, value in (("l'entretien", form.interview), ("l'offre", form.offer)):
         if value is not None and value not in ANSWERS:
-            raise ValueError(
+            raise DomainError(
                 f"Réponse à {label} inconnue : {value!r} (attendu : accepted, refused)."
             )
     if form.wrong_person and (form.interview or form.offer):
-        raise ValueError("Erreur de personne : ne renseignez ni l'entretien ni l'offre.")
+        raise DomainError("Erreur de personne : ne renseignez ni l'entretien ni l'offre.")
     if form.offer is not None and form.interview != ACCEPTED:
-        raise ValueError("L'offre ne peut être renseignée que si l'entretien a été accepté.")
+        raise DomainError("L'offre ne peut être renseignée que si l'entretien a été accepté.")
     if form.interview == REFUSED and form.callback_local is not None:
-        raise ValueError("Entretien refusé : aucun rappel ne peut être programmé.")
+        raise DomainError("Entretien refusé : aucun rappel ne peut être programmé.")
     if form.offer is not None and form.callback_local is not None:
-        raise ValueError("L'offre a reçu une réponse : aucun rappel ne peut être programmé.")
+        raise DomainError("L'offre a reçu une réponse : aucun rappel ne peut être programmé.")
     if not (form.interview or form.wrong_person or form.callback_local):
-        raise ValueError(
+        raise DomainError(
             "Indiquez si la personne accepte l'entretien, s'il s'agit d'une erreur de "
             "personne, ou une date de rappel."
         )
@@ -118,9 +119,9 @@ def _check_consent(changes: dict[str, str]) -> dict[str, str]:
     decisions = (Decision.OPT_IN.value, Decision.OPT_OUT.value)
     for channel, decision in changes.items():
         if channel not in CONSENT_CHANNELS:
-            raise ValueError(f"Canal de consentement inconnu : {channel!r} (appel, SMS, e-mail).")
+            raise DomainError(f"Canal de consentement inconnu : {channel!r} (appel, SMS, e-mail).")
         if decision not in decisions:
-            raise ValueError(f"Décision de consentement inconnue : {decision!r}.")
+            raise DomainError(f"Décision de consentement inconnue : {decision!r}.")
         checked[channel] = decision
     return checked
 
@@ -130,9 +131,9 @@ def _check_followup(category: str | None, text: str | None) -> tuple[str | None,
         cat = clean_text(category, FOLLOWUP_CATEGORY_MAX) if category else None
         body = clean_text(text, FOLLOWUP_TEXT_MAX) if text else None
     except FieldError as error:
-        raise ValueError(f"Demande de suivi : {error}.") from error
+        raise DomainError(f"Demande de suivi : {error}.") from error
     if body and not cat:
-        raise ValueError("Demande de suivi : choisissez une catégorie.")
+        raise DomainError("Demande de suivi : choisissez une catégorie.")
     return cat or None, body or None
 
 
@@ -141,10 +142,10 @@ def check_contact_changes(changes: dict[str, str]) -> dict[str, str]:
     for name, raw in changes.items():
         known = _CONTACT_FIELDS.get(name)
         if known is None:
-            raise ValueError(f"Coordonnée inconnue : {name!r}.")
+            raise DomainError(f"Coordonnée inconnue : {name!r}.")
         label, normalise = known
         try:
             checked[name] = str(normalise(raw))
         except FieldError as error:
-            raise ValueError(f"Nouveau {label} refusé : {error}.") from error
+            raise DomainError(f"Nouveau {label} refusé : {error}.") from error
     return checked

@@ -23,14 +23,16 @@ from dialer.calling.outcome_input import (
 )
 from dialer.calling.rescheduling import (
     CALLBACK,
-    DONE,
     WRONG_PERSON,
     ContactProgress,
     retry_or_finish,
 )
 from dialer.campaigns.policies import RetryPolicy
+from dialer.errors import Conflict, DomainError, NotFound
 from dialer.feed.outbox import emit_outcome_events
 from dialer.models import CallAttempt, Campaign, CampaignContact, Outcome, Person, User, utcnow
+from dialer.models.base import require_id
+from dialer.models.people import ContactStatus
 from dialer.selection.locks import release_locks
 
 # Outcome field -> Person column a contact change rewrites.
@@ -51,14 +53,18 @@ def contact_after_outcome(
     if outcome.wrong_person:
         return retry_or_finish(WRONG_PERSON, retry_counts, policy, now)
     if outcome.interview == REFUSED:
-        return ContactProgress(DONE, "interview_refused", retry_counts=dict(retry_counts))
+        return ContactProgress(
+            ContactStatus.DONE, "interview_refused", retry_counts=dict(retry_counts)
+        )
     if outcome.offer == ACCEPTED:
-        return ContactProgress(DONE, "offer_accepted", retry_counts=dict(retry_counts))
+        return ContactProgress(
+            ContactStatus.DONE, "offer_accepted", retry_counts=dict(retry_counts)
+        )
     if outcome.offer == REFUSED:
-        return ContactProgress(DONE, "offer_refused", retry_counts=dict(retry_counts))
+        return ContactProgress(ContactStatus.DONE, "offer_refused", retry_counts=dict(retry_counts))
     if outcome.callback_at is not None:
         return retry_or_finish(CALLBACK, retry_counts, policy, now, outcome.callback_at)
-    return ContactProgress(DONE, "offer_answered", retry_counts=dict(retry_counts))
+    return ContactProgress(ContactStatus.DONE, "offer_answered", retry_counts=dict(retry_counts))
 
 
 def record_outcome(
@@ -69,27 +75,27 @@ def record_outcome(
     *,
     now: datetime | None = None,
 ) -> Outcome:
-    """Store the agent's outcome of one answered call; ValueError (French) if it cannot be."""
+    """Store the agent's outcome of one answered call; DomainError (French) if it cannot be."""
     at = now or utcnow()
     # Locked first, as the recorder's end locks it first: whichever of the outcome and
     # the call's end comes second sees the other, and frees the person (no lock left).
     attempt = session.get(CallAttempt, attempt_id, with_for_update=True, populate_existing=True)
     if attempt is None:
-        raise ValueError("Appel introuvable.")
+        raise NotFound("Appel introuvable.")
     if attempt.agent_user_id != agent_user_id:
-        raise ValueError("Cet appel n'a pas été confié à cet agent.")
+        raise DomainError("Cet appel n'a pas été confié à cet agent.")
     if session.exec(select(Outcome).where(Outcome.attempt_id == attempt_id)).first():
-        raise ValueError("Le résultat de cet appel est déjà enregistré.")
+        raise Conflict("Le résultat de cet appel est déjà enregistré.")
     person = session.get(Person, attempt.person_id)
     contact = session.get(CampaignContact, attempt.contact_id)
     campaign = session.get(Campaign, attempt.campaign_id)
     if person is None or contact is None or campaign is None:
-        raise ValueError("La fiche de cet appel n'existe plus.")
+        raise NotFound("La fiche de cet appel n'existe plus.")
     checked = check_outcome(form, person.time_zone, at)
     outcome = _outcome_row(attempt, agent_user_id, checked, at)
     session.add(outcome)
     _write_consent(
-        session, person.id or 0, checked, _author(session, agent_user_id), attempt_id, at
+        session, require_id(person), checked, _author(session, agent_user_id), attempt_id, at
     )
     _apply_contact_changes(person, checked, at)
     _apply_progress(contact, checked, RetryPolicy.model_validate(campaign.retry_policy or {}), at)

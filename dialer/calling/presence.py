@@ -19,10 +19,11 @@ from sqlmodel import Session, col, select
 
 from dialer.accounts.phones import NO_PHONE_FR
 from dialer.agents import AgentEvent, AgentState, AgentStatus, IllegalTransition, transition
+from dialer.errors import DomainError
 from dialer.models import AgentPresence, CampaignAgent, User
 
 
-class PresenceError(ValueError):
+class PresenceError(DomainError):
     """An agent action that cannot be done now; the message is French, for the desk."""
 
 

@@ -31,11 +31,13 @@ from sqlmodel import Session, col, select
 from dialer.agents import AgentState
 from dialer.calling.dialing import PlacedCall, give_back
 from dialer.calling.events import PREVIEW_EXPIRED, Payload, call_payload
-from dialer.calling.rescheduling import IN_PROGRESS
 from dialer.calling.snapshot import DialTarget, dial_targets
 from dialer.db import session_scope
 from dialer.eligibility.windows import Clock, in_every_window
+from dialer.errors import DomainError
 from dialer.models import AgentPresence, CallAttempt, CampaignContact, Person
+from dialer.models.base import require_id
+from dialer.models.people import ContactStatus
 from dialer.selection import Claim
 from dialer.territories import Territory, call_clocks, territory_of_number
 from telephony.results import CallState
@@ -49,7 +51,7 @@ NOT_DIALLING_FR = "La campagne ne numérote plus en ce moment : passez la fiche.
 WINDOW_CLOSED_FR = "La plage d'appel de cette personne est fermée (heure locale) : passez la fiche."
 
 
-class PreviewError(ValueError):
+class PreviewError(DomainError):
     """A preview that cannot be called or skipped now; the message is French, for the desk."""
 
 
@@ -94,7 +96,7 @@ def _take(session: Session, attempt_id: int, only_if: Any) -> bool:
 def _lease_alive(contact: CampaignContact | None, worker_id: str, now: datetime) -> bool:
     return (
         contact is not None
-        and contact.status == IN_PROGRESS
+        and contact.status == ContactStatus.IN_PROGRESS
         and contact.lease_owner == worker_id
         and contact.lease_expires_at is not None
         and contact.lease_expires_at > now
@@ -134,7 +136,7 @@ def take_preview(
         contact.updated_at = now
         session.add_all([attempt, contact])
         claim = Claim(
-            contact_id=contact.id or 0, person_id=person.id or 0,
+            contact_id=require_id(contact), person_id=require_id(person),
             campaign_id=attempt.campaign_id, wave_id=attempt.wave_id, attempt_id=attempt_id,
             number_e164=attempt.number_e164, territory=person.territory,
             time_zone=person.time_zone,
@@ -176,7 +178,7 @@ def release_previews(
         for attempt, contact in held:
             if only_expired and _lease_alive(contact, worker_id, now):
                 continue
-            attempt_id, agent = attempt.id or 0, attempt.agent_user_id
+            attempt_id, agent = require_id(attempt), attempt.agent_user_id
             if not _take(session, attempt_id, only_if):
                 continue  # called, skipped or given back by another process meanwhile
             if agent is not None:

@@ -21,10 +21,12 @@ from sqlmodel import Session, col, func, select
 
 from dialer.calling import presence
 from dialer.calling.events import CALL_ENDED, SCREEN_POP, Payload, ScreenPopBus, call_payload
-from dialer.calling.rescheduling import IN_PROGRESS, after_call_result
+from dialer.calling.rescheduling import after_call_result
 from dialer.campaigns.policies import CallingPolicy, RetryPolicy
 from dialer.db import session_scope
 from dialer.models import CallAttempt, Campaign, CampaignContact, Outcome
+from dialer.models.base import require_id
+from dialer.models.people import ContactStatus
 from dialer.observability.logging import bound_attempt
 from dialer.selection.locks import hold_after_talk, hold_for_agent, release_locks
 from telephony.ami.updates import CallUpdate
@@ -191,16 +193,16 @@ class CallRecorder:
             log.error("attempt %s bridged to an unknown agent %r", attempt.id, update.agent)
             return False
         attempt.agent_user_id = agent
-        if not presence.connect_agent(session, agent, attempt.id or 0, now):
+        if not presence.connect_agent(session, agent, require_id(attempt), now):
             log.warning("agent %s was not waiting for attempt %s", agent, attempt.id)
         contact = session.get(CampaignContact, attempt.contact_id)
-        if contact is not None and contact.status == IN_PROGRESS:
+        if contact is not None and contact.status == ContactStatus.IN_PROGRESS:
             # The agent holds the contact now, for as long as the talk and the outcome
             # take: an expiring lease must not hand the person to another call meanwhile.
             contact.lease_expires_at = None
             session.add(contact)
         # Likewise the person and the number, in every campaign, even if this worker dies.
-        hold_for_agent(session, attempt.id or 0)
+        hold_for_agent(session, require_id(attempt))
         return True
 
     def _end(
@@ -216,9 +218,9 @@ class CallRecorder:
         outcome_written = _has_outcome(session, attempt)
         if not talked or outcome_written:
             # The line is free: the person and the number may be called again, anywhere.
-            release_locks(session, [attempt.id or 0])
+            release_locks(session, [require_id(attempt)])
         else:
-            hold_after_talk(session, attempt.id or 0, now)
+            hold_after_talk(session, require_id(attempt), now)
         if talked and attempt.agent_user_id is not None and outcome_written:
             _wrap_up_after_early_outcome(session, attempt, now)
         # Otherwise the person stays held while the agent writes the outcome, which
@@ -237,14 +239,14 @@ class CallRecorder:
         contact.updated_at = now
         # Once bridged, the agent talked with the person, whatever the line's ending
         # (even one lost while AMI was down): the agent's outcome decides what follows.
-        if contact.status == IN_PROGRESS and not talked:
+        if contact.status == ContactStatus.IN_PROGRESS and not talked:
             _reschedule(session, contact, attempt, final, now)
         session.add(contact)
 
 
 def _recorded(attempt: CallAttempt, *, connected: bool, ended: bool) -> RecordedUpdate:
     return RecordedUpdate(
-        attempt_id=attempt.id or 0,
+        attempt_id=require_id(attempt),
         contact_id=attempt.contact_id,
         campaign_id=attempt.campaign_id,
         agent_user_id=attempt.agent_user_id,
@@ -259,7 +261,7 @@ def _wrap_up_after_early_outcome(session: Session, attempt: CallAttempt, now: da
     campaign = session.get(Campaign, attempt.campaign_id)
     wrap_up = campaign.wrap_up_seconds if campaign is not None else 30.0
     # Only an agent still on this very call (start_wrap_up checks it) is moved.
-    presence.start_wrap_up(session, attempt.agent_user_id or 0, attempt.id or 0, wrap_up, now)
+    presence.start_wrap_up(session, attempt.agent_user_id or 0, require_id(attempt), wrap_up, now)
 
 
 def _has_outcome(session: Session, attempt: CallAttempt) -> bool:

@@ -12,11 +12,9 @@ from datetime import datetime, timedelta
 
 from dialer.campaigns.policies import CallingPolicy, RetryPolicy
 from dialer.eligibility import count_retry, next_attempt_after
+from dialer.models.people import ContactStatus
 from telephony.results import CallResult
 
-PENDING = "pending"
-IN_PROGRESS = "in_progress"
-DONE = "done"
 RETRIES_EXHAUSTED = "retries_exhausted"
 INVALID_NUMBER = "invalid_number"
 CALLBACK = "callback"
@@ -48,14 +46,16 @@ def retry_or_finish(
     when = next_attempt_after(reason, retry_counts, policy, now, callback_at)
     if when is None:
         done_reason = reason if reason in (INVALID_NUMBER, WRONG_PERSON) else RETRIES_EXHAUSTED
-        return ContactProgress(DONE, done_reason, None, None, dict(retry_counts))
+        return ContactProgress(ContactStatus.DONE, done_reason, None, None, dict(retry_counts))
     kept_callback = when if reason == CALLBACK else None
     if reason == CALLBACK:
         # The asked time is the gate (callback_at); no extra delay stacks on top of it.
         return ContactProgress(
-            PENDING, None, None, kept_callback, count_retry(reason, retry_counts)
+            ContactStatus.PENDING, None, None, kept_callback, count_retry(reason, retry_counts)
         )
-    return ContactProgress(PENDING, None, when, None, count_retry(reason, retry_counts))
+    return ContactProgress(
+        ContactStatus.PENDING, None, when, None, count_retry(reason, retry_counts)
+    )
 
 
 def after_network_failure(
@@ -68,7 +68,9 @@ def after_network_failure(
     """
     delay = retry.rule_for(NETWORK_FAILURE).delay_minutes
     when = now + timedelta(minutes=delay)
-    return ContactProgress(PENDING, None, when, None, dict(retry_counts), uncounted=True)
+    return ContactProgress(
+        ContactStatus.PENDING, None, when, None, dict(retry_counts), uncounted=True
+    )
 
 
 def after_call_result(
@@ -88,10 +90,12 @@ def after_call_result(
     if result is CallResult.ANSWERED:
         return None
     if result is CallResult.INVALID_NUMBER:
-        return ContactProgress(DONE, INVALID_NUMBER, None, None, dict(retry_counts))
+        return ContactProgress(ContactStatus.DONE, INVALID_NUMBER, None, None, dict(retry_counts))
     if result is CallResult.NETWORK_FAILURE:
         return after_network_failure(retry_counts, retry, now)
     progress = retry_or_finish(result.value, retry_counts, retry, now)
-    if progress.status == PENDING and attempts >= calling.max_attempts:
-        return ContactProgress(DONE, RETRIES_EXHAUSTED, None, None, progress.retry_counts)
+    if progress.status == ContactStatus.PENDING and attempts >= calling.max_attempts:
+        return ContactProgress(
+            ContactStatus.DONE, RETRIES_EXHAUSTED, None, None, progress.retry_counts
+        )
     return progress

@@ -18,6 +18,8 @@ from dialer.agents import AgentView, agent_view, settle
 from dialer.calling.presence import status_of
 from dialer.campaigns.policies import CallingPolicy
 from dialer.models import AgentPresence, CallAttempt, Campaign, Wave
+from dialer.models.base import require_id
+from dialer.models.campaigns import CampaignStatus
 from dialer.pacing import (
     CallPhase,
     CallStats,
@@ -27,6 +29,7 @@ from dialer.pacing import (
     PacingParams,
     PacingSnapshot,
 )
+from dialer.waves.states import WaveStatus
 from telephony.results import CallResult
 
 # An attempt still open after this long belongs to a dead worker, not to the line
@@ -64,7 +67,7 @@ def _target(campaign: Campaign, wave: Wave | None) -> DialTarget:
         ring_timeout_s=float(calling.ring_timeout_seconds),
     )
     return DialTarget(
-        campaign_id=campaign.id or 0,
+        campaign_id=require_id(campaign),
         wave_id=wave.id if wave is not None else None,
         params=params,
         calling=calling,
@@ -74,7 +77,7 @@ def _target(campaign: Campaign, wave: Wave | None) -> DialTarget:
 
 def dial_targets(session: Session, now: datetime) -> list[DialTarget]:
     campaigns = session.exec(
-        select(Campaign).where(Campaign.status == "active").order_by(col(Campaign.id))
+        select(Campaign).where(Campaign.status == CampaignStatus.ACTIVE).order_by(col(Campaign.id))
     ).all()
     targets: list[DialTarget] = []
     for campaign in campaigns:
@@ -85,7 +88,7 @@ def dial_targets(session: Session, now: datetime) -> list[DialTarget]:
         targets += [
             _target(campaign, wave)
             for wave in waves
-            if wave.status == "running" and wave.starts_at <= now < wave.ends_at
+            if wave.status == WaveStatus.RUNNING and wave.starts_at <= now < wave.ends_at
         ]
     return targets
 

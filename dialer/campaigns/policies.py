@@ -10,6 +10,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field, field_validator
 
+from dialer.errors import DomainError
+
 
 class PacingMode(StrEnum):
     """How a wave dials: the engine in dialer/pacing decides the numbers for each mode."""
@@ -28,7 +30,7 @@ class TimeWindow(BaseModel):
     def _after_start(cls, end: time, info: object) -> time:
         start = getattr(info, "data", {}).get("start")
         if start is not None and end <= start:
-            raise ValueError("la fin d'une plage horaire doit suivre son début")
+            raise DomainError("la fin d'une plage horaire doit suivre son début")
         return end
 
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from dialer.campaigns.policies import CallingPolicy, RetryPolicy
+from dialer.errors import DomainError
 from dialer.models import Campaign, Fund
+from dialer.models.base import require_id
 from dialer.people.phones import normalise_phone
 from dialer.territories import FundKind, Territory, info
 from dialer.themes import get_theme
 
 
-class SetupError(ValueError):
+class SetupError(DomainError):
     """A fund or campaign cannot be created as asked; the message is French."""
 
 
@@ -57,7 +59,7 @@ def create_campaign(
         name=name,
         theme=theme.key,
         audience=theme.audience.value,
-        fund_id=fund.id or 0,
+        fund_id=require_id(fund),
         caller_id=normalise_phone(caller_id).e164,
         calling_policy=policy.model_dump(mode="json"),
         retry_policy=(retry_policy or RetryPolicy()).model_dump(mode="json"),

@@ -11,12 +11,12 @@ from pathlib import Path
 import typer
 
 from dialer.cli.context import console, fail
-from dialer.cli.main import app
 from dialer.day.compare import compare, first_outcomes, side_by_side
 from dialer.day.options import DayOptions, RealPbx, parse_faults
 from dialer.day.run import DayResult, FaultsNeedTheSimulator, WorkerKillNeedsPostgres, run_day
 from dialer.day.summary import summary_text
 from dialer.db import make_engine
+from dialer.errors import DomainError
 
 FAULTS_HELP = (
     "pannes, séparées par des virgules : ami-drop, worker-kill, worker-kill-live, worker-stop, "
@@ -25,7 +25,6 @@ FAULTS_HELP = (
 )
 
 
-@app.command("day")
 def day(
     agents: int = typer.Option(20, "--agents", min=1, help="agents simulés au poste"),
     people: int = typer.Option(2000, "--people", min=1, help="personnes du fichier"),
@@ -72,7 +71,7 @@ def day(
     logging.basicConfig(level=logging.ERROR)
     try:
         chosen = parse_faults(faults)
-    except ValueError as error:
+    except DomainError as error:
         raise fail(str(error)) from None
     if pacing not in ("predictive", "progressive", "preview"):
         raise fail(f"Mode inconnu : {pacing} (au choix : predictive, progressive, preview).")

@@ -6,10 +6,8 @@ import typer
 
 from dialer import migrate
 from dialer.cli.context import console, runtime
-from dialer.cli.main import app
 
 db_app = typer.Typer(help="Schéma de la base de données.", no_args_is_help=True)
-app.add_typer(db_app, name="db")
 
 
 @db_app.command("upgrade")

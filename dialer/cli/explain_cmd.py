@@ -7,12 +7,11 @@ from sqlmodel import Session
 
 from dialer.campaigns.setup import SetupError, find_campaign
 from dialer.cli.context import console, fail, runtime
-from dialer.cli.main import app
 from dialer.models import utcnow
+from dialer.models.base import require_id
 from dialer.selection.explain import ContactNotFound, explain_campaign, explain_one, find_contact
 
 
-@app.command("explain")
 def explain(
     campaign: str = typer.Argument(..., help="code ou numéro de la campagne"),
     person: str | None = typer.Argument(
@@ -24,7 +23,7 @@ def explain(
     now = utcnow()
     try:
         with Session(engine) as session:
-            campaign_id = find_campaign(session, campaign).id or 0
+            campaign_id = require_id(find_campaign(session, campaign))
             contact_id = find_contact(session, campaign_id, person) if person else None
     except (SetupError, ContactNotFound) as error:
         raise fail(str(error)) from error

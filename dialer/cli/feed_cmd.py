@@ -6,14 +6,14 @@ import typer
 
 from dialer.campaigns.setup import SetupError, find_fund
 from dialer.cli.context import console, fail, runtime
-from dialer.cli.main import app
 from dialer.db import session_scope
+from dialer.errors import DomainError
 from dialer.feed.delivery import redeliver, stalled_feeds
 from dialer.feed.tokens import create_token, list_tokens, revoke_token
 from dialer.feed.webhooks import set_webhook
+from dialer.models.base import require_id
 
 feed_app = typer.Typer(help="Flux de résultats vers les caisses.", no_args_is_help=True)
-app.add_typer(feed_app, name="feed")
 
 
 @feed_app.command("token")
@@ -22,7 +22,7 @@ def new_token(fund: str, label: str = typer.Option("", help="à quoi sert ce jet
     try:
         with session_scope(runtime().engine) as session:
             owner = find_fund(session, fund)
-            token = create_token(session, owner.id or 0, label)
+            token = create_token(session, require_id(owner), label)
     except SetupError as error:
         raise fail(str(error)) from error
     console.print("Jeton (à transmettre à la caisse, il ne sera plus affiché) :")
@@ -33,7 +33,7 @@ def new_token(fund: str, label: str = typer.Option("", help="à quoi sert ce jet
 def show_tokens(fund: str) -> None:
     """Liste les jetons de la caisse (jamais leur valeur)."""
     with session_scope(runtime().engine) as session:
-        for token in list_tokens(session, find_fund(session, fund).id or 0):
+        for token in list_tokens(session, require_id(find_fund(session, fund))):
             state = f"révoqué le {token.revoked_at:%d/%m/%Y}" if token.revoked_at else "actif"
             console.print(
                 f"n° {token.id}  {token.label or '-'}  créé le {token.created_at:%d/%m/%Y}  {state}"
@@ -56,8 +56,10 @@ def webhook(fund: str, url: str = typer.Argument(..., help="adresse HTTPS, ou «
     try:
         with session_scope(rt.engine) as session:
             owner = find_fund(session, fund)
-            secret = set_webhook(session, rt.cipher, owner.id or 0, None if url == "aucun" else url)
-    except (SetupError, ValueError) as error:
+            secret = set_webhook(
+                session, rt.cipher, require_id(owner), None if url == "aucun" else url
+            )
+    except DomainError as error:
         raise fail(str(error)) from error
     if secret is None:
         console.print("Webhook retiré.")
@@ -84,7 +86,7 @@ def redeliver_feed(fund: str, from_seq: int | None = typer.Option(None, "--from"
     """Relance la livraison d'un flux bloqué (éventuellement depuis un numéro)."""
     try:
         with session_scope(runtime().engine) as session:
-            feed = redeliver(session, find_fund(session, fund).id or 0, from_seq)
+            feed = redeliver(session, require_id(find_fund(session, fund)), from_seq)
             console.print(f"Livraison relancée à partir de {feed.pushed_seq + 1}.")
-    except (SetupError, ValueError) as error:
+    except DomainError as error:
         raise fail(str(error)) from error

@@ -10,11 +10,10 @@ from sqlmodel import Session
 
 from dialer.campaigns.setup import SetupError, find_campaign
 from dialer.cli.context import console, fail, runtime
-from dialer.cli.main import app
 from dialer.importing.pipeline import ImportOptions, ImportRefused, import_contacts
+from dialer.models.base import require_id
 
 
-@app.command("import")
 def import_file(
     campaign: str = typer.Argument(..., help="code ou numéro de la campagne"),
     file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True),
@@ -24,7 +23,7 @@ def import_file(
     rt = runtime()
     try:
         with Session(rt.engine) as session:
-            campaign_id = find_campaign(session, campaign).id or 0
+            campaign_id = require_id(find_campaign(session, campaign))
     except SetupError as error:
         raise fail(str(error)) from error
     options = ImportOptions(

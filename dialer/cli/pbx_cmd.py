@@ -7,23 +7,20 @@ import asyncio
 import typer
 
 from dialer.cli.context import console, fail, runtime
-from dialer.cli.main import app
 from dialer.people.errors import FieldError
 from dialer.people.phones import normalise_phone
 from telephony.ami.connection import ConnectionSettings
-from telephony.ami.endpoint import AmiEndpoint
 from telephony.ami.errors import AmiError
 from telephony.ami.frames import AgentTemplate, DialTemplate, UnsafeAmiValue
 from telephony.operator import check_pbx, place_test_call
 
 pbx_app = typer.Typer(help="Vérifications du PBX (Asterisk) par AMI.", no_args_is_help=True)
-app.add_typer(pbx_app, name="pbx")
 
 
 def _connection() -> ConnectionSettings:
     settings = runtime().settings
     return ConnectionSettings(
-        endpoint=AmiEndpoint.parse(settings.ami_url),
+        endpoint=settings.ami,
         action_timeout_s=settings.ami_action_timeout_s,
     )
 
@@ -64,7 +61,7 @@ def call(
     try:
         final = asyncio.run(
             place_test_call(
-                _connection(), e164, dial, caller_id, settings.ring_timeout_s + 60, agent_line
+                _connection(), e164, dial, caller_id, settings.ring_timeout_s, agent_line
             )
         )
     except (AmiError, OSError, TimeoutError) as error:

@@ -16,7 +16,6 @@ import typer
 from sqlmodel import Session
 
 from dialer.cli.context import console, fail, runtime
-from dialer.cli.main import app
 from dialer.db import session_scope
 from dialer.models import utcnow
 from dialer.privacy.access_letter import access_report_text_fr
@@ -40,10 +39,6 @@ audit_app = typer.Typer(help="Traçabilité des accès aux données.", no_args_i
 keys_app = typer.Typer(help="Clés de chiffrement des données secrètes.", no_args_is_help=True)
 retention_app = typer.Typer(help="Durées de conservation et purge.", no_args_is_help=True)
 rights_app = typer.Typer(help="Exercice des droits des personnes.", no_args_is_help=True)
-app.add_typer(audit_app, name="audit")
-app.add_typer(keys_app, name="keys")
-app.add_typer(retention_app, name="retention")
-app.add_typer(rights_app, name="rights")
 
 ROLE = "dpo"
 ActorOption = typer.Option(None, help="auteur tracé (défaut : l'utilisateur du système)")

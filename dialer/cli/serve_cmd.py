@@ -6,28 +6,28 @@ import asyncio
 
 import typer
 
-from dialer import migrate
 from dialer.cli.context import console, runtime
-from dialer.cli.main import app
-from dialer.demo.seed import DEMO_LOGINS, seed_demo
+from dialer.cli.prestart_cmd import prestart, settings_fit_to_serve
+from dialer.demo.seed import DEMO_LOGINS
 
 
-@app.command("serve")
 def serve(
     host: str | None = typer.Option(None, help="adresse d'écoute (défaut : DIALER_HOST)"),
     port: int | None = typer.Option(None, help="port d'écoute (défaut : DIALER_PORT)"),
+    with_prestart: bool = typer.Option(
+        True, "--prestart/--no-prestart", help="faire d'abord le travail de dialer prestart"
+    ),
 ) -> None:
     """Démarre le service complet (pages, API, numéroteur, simulateur si embarqué)."""
     import uvicorn
 
-    rt = runtime()
-    migrate.upgrade(rt.engine)
-    if rt.settings.demo_data and seed_demo(rt.engine, rt.cipher):
-        console.print("Données de démonstration chargées.")
-    bind_host = host or rt.settings.host
-    bind_port = port or rt.settings.port
+    settings = settings_fit_to_serve()
+    if with_prestart:
+        prestart()
+    bind_host = host or settings.host
+    bind_port = port or settings.port
     console.print(f"\n[bold]Service prêt :[/] http://{bind_host}:{bind_port}/")
-    if rt.settings.demo_data:
+    if settings.demo_data:
         console.print("Comptes de démonstration :")
         for login in DEMO_LOGINS:
             phone = f", poste {login.phone}" if login.phone else ""
@@ -41,7 +41,6 @@ def serve(
     )
 
 
-@app.command("sim-pbx")
 def sim_pbx(
     host: str = "127.0.0.1",
     port: int = 5038,
@@ -57,7 +56,7 @@ def sim_pbx(
     endpoint = runtime().settings.ami
     config = SimulatorConfig(
         username=endpoint.username,
-        secret=endpoint.secret.get_secret_value(),
+        secret=endpoint.secret,
         time_factor=time_factor,
         seed=seed,
         dial_log_path=Path(dial_log) if dial_log else None,

@@ -6,14 +6,12 @@ import typer
 
 from dialer.campaigns.setup import SetupError, create_campaign, create_fund, find_fund
 from dialer.cli.context import console, fail, runtime
-from dialer.cli.main import app
 from dialer.db import session_scope
+from dialer.errors import DomainError
 from dialer.territories import Territory
 
 fund_app = typer.Typer(help="Caisses commanditaires.", no_args_is_help=True)
 campaign_app = typer.Typer(help="Campagnes.", no_args_is_help=True)
-app.add_typer(fund_app, name="fund")
-app.add_typer(campaign_app, name="campaign")
 
 
 @fund_app.command("add")
@@ -35,12 +33,11 @@ def add_campaign(code: str, name: str, theme: str, fund: str, caller_id: str) ->
             owner = find_fund(session, fund)
             campaign = create_campaign(session, code, name, theme, owner, caller_id)
             console.print(f"Campagne {campaign.code} créée (n° {campaign.id}).")
-    except (SetupError, ValueError) as error:
+    except DomainError as error:
         raise fail(str(error)) from error
 
 
 user_app = typer.Typer(help="Comptes des personnes qui se connectent.", no_args_is_help=True)
-app.add_typer(user_app, name="user")
 
 
 @user_app.command("add")

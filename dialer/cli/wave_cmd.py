@@ -10,9 +10,9 @@ from sqlmodel import Session
 
 from dialer.campaigns.setup import SetupError, find_campaign
 from dialer.cli.context import console, fail, runtime
-from dialer.cli.main import app
 from dialer.db import session_scope
 from dialer.models import Wave, utcnow
+from dialer.models.base import require_id
 from dialer.waves import (
     COHORT_FR,
     STATUS_FR,
@@ -29,7 +29,6 @@ from dialer.waves import (
 from dialer.waves.times import paris_text, parse_paris_time
 
 wave_app = typer.Typer(help="Vagues d'appels d'une campagne.", no_args_is_help=True)
-app.add_typer(wave_app, name="wave")
 
 
 def _pairs(values: list[str], option: str) -> dict[str, str]:
@@ -69,7 +68,7 @@ def schedule(
         starts_at = parse_paris_time(start, "Début")
         ends_at = parse_paris_time(end, "Fin")
         with session_scope(runtime().engine) as session:
-            campaign_id = find_campaign(session, campaign).id or 0
+            campaign_id = require_id(find_campaign(session, campaign))
             wave = schedule_wave(
                 session, campaign_id, name or f"Vague du {paris_text(starts_at)}",
                 starts_at, ends_at, cohort.value, _pairs(filters, "--filter"),
@@ -89,7 +88,7 @@ def list_waves(campaign: str = typer.Argument(..., help="code ou numéro de la c
     """Liste les vagues d'une campagne, avec leur avancement."""
     try:
         with Session(runtime().engine) as session:
-            campaign_id = find_campaign(session, campaign).id or 0
+            campaign_id = require_id(find_campaign(session, campaign))
             waves = campaign_waves(session, campaign_id)
     except SetupError as error:
         raise fail(str(error)) from error

@@ -13,7 +13,8 @@ import logging
 import typer
 
 from dialer.cli.context import runtime
-from dialer.cli.main import app
+from dialer.cli.prestart_cmd import settings_fit_to_serve
+from dialer.embedded import embedded_pbx
 from dialer.observability.endpoint import WorkerEndpoint
 from dialer.observability.logging import configure_logging
 from dialer.runtime import Runtime
@@ -22,19 +23,19 @@ from dialer.service import DialerService, serve_until_signalled
 log = logging.getLogger(__name__)
 
 
-@app.command("worker")
 def worker(
     metrics_host: str = typer.Option("127.0.0.1", help="adresse de /metrics, /healthz, /readyz"),
     metrics_port: int = typer.Option(9101, help="port de /metrics, /healthz, /readyz"),
 ) -> None:
     """Lance le numéroteur seul (sans pages web) jusqu'à SIGTERM."""
+    settings_fit_to_serve()
     rt = runtime()
     configure_logging(rt.settings)
     asyncio.run(run_worker(rt, metrics_host, metrics_port))
 
 
 async def run_worker(rt: Runtime, host: str, port: int) -> None:
-    service = DialerService(rt)
+    service = DialerService(rt, pbx=embedded_pbx(rt.settings))
     endpoint = WorkerEndpoint(rt.metrics, rt.engine, lambda: service.pbx_connected)
     bound = endpoint.start(host, port)
     worker_id = rt.settings.worker_id

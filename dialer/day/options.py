@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from dialer.errors import DomainError
+
 
 class Fault(StrEnum):
     AMI_DROP = "ami-drop"  # the PBX closes the AMI connection every few minutes
@@ -19,7 +21,7 @@ class Fault(StrEnum):
 
 
 def parse_faults(text: str) -> frozenset[Fault]:
-    """``ami-drop,slow-pbx`` or ``all``; ValueError in French for an unknown name."""
+    """``ami-drop,slow-pbx`` or ``all``; DomainError in French for an unknown name."""
     names = [part.strip() for part in text.split(",") if part.strip()]
     if names == ["all"]:
         return frozenset(Fault)
@@ -27,7 +29,7 @@ def parse_faults(text: str) -> frozenset[Fault]:
     unknown = [name for name in names if name not in known]
     if unknown:
         choices = ", ".join([*known, "all"])
-        raise ValueError(f"Panne inconnue : {', '.join(unknown)} (au choix : {choices}).")
+        raise DomainError(f"Panne inconnue : {', '.join(unknown)} (au choix : {choices}).")
     return frozenset(known[name] for name in names)
 
 

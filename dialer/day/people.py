@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from dialer.models import CampaignContact, Person
+from dialer.models.base import require_id
 from dialer.territories import territory_of_number
 
 
@@ -32,7 +33,7 @@ def people_figures(engine: Engine, campaign_ids: list[int]) -> PeopleFigures:
     persons: dict[int, Person] = {}
     for campaign_id, person in rows:
         campaigns[person.nir_lookup or f"personne {person.id}"].add(campaign_id)
-        persons[person.id or 0] = person
+        persons[require_id(person)] = person
     return PeopleFigures(
         people=len(campaigns),
         in_two_campaigns=sum(1 for found in campaigns.values() if len(found) > 1),

@@ -19,7 +19,6 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from consent import ledger
-from dialer import migrate
 from dialer.accounts.users import create_user
 from dialer.campaigns.policies import CallingPolicy
 from dialer.campaigns.setup import create_campaign, create_fund
@@ -27,8 +26,11 @@ from dialer.day.files import FundFile, write_day_files
 from dialer.db import make_engine, refresh_statistics, session_scope
 from dialer.importing.pipeline import import_contacts
 from dialer.models import CampaignAgent, CampaignContact, Person
+from dialer.models.base import require_id
+from dialer.models.campaigns import CampaignStatus
 from dialer.people.errors import FieldError
 from dialer.people.phones import normalise_phone
+from dialer.prestart import prepare_storage
 from dialer.runtime import Runtime
 from dialer.territories import Territory
 from dialer.waves import schedule_wave
@@ -141,7 +143,7 @@ def build_world(runtime: Runtime, people: int, agents: int, seed: int, now: date
                 hours: float = 8.0, phones: tuple[str, ...] = (),
                 pacing: str = "predictive") -> World:  # fmt: skip
     """Everything the day needs, stored; ``now`` is the simulated start of the day."""
-    migrate.upgrade(runtime.engine)
+    prepare_storage(runtime.engine)
     created = _funds_and_campaigns(runtime)
     logins = _agents(runtime, [c for c, _ in created], agents, phones)
     files = write_day_files(folder, people, seed, bad_ratio)
@@ -164,7 +166,7 @@ def _fill(runtime: Runtime, campaign_id: int, fund_id: int, file: FundFile, now:
             session, campaign_id, "Journée complète", now, now + timedelta(hours=hours),
             pacing_mode=pacing, now=now,
         )  # fmt: skip
-        wave_id = wave.id or 0
+        wave_id = require_id(wave)
     imported = summary.stored + summary.updated + summary.unchanged + summary.merged
     return DayCampaign(campaign_id, fund_id, wave_id, file.rows, imported, summary.rejected_rows)
 
@@ -178,14 +180,14 @@ def _funds_and_campaigns(runtime: Runtime) -> list[tuple[int, int]]:
             fund = funds[fund_code]
             campaign = create_campaign(session, code, name, theme, fund, "+33140000000",
                                        CallingPolicy())  # fmt: skip
-            campaign.status = "active"
+            campaign.status = CampaignStatus.ACTIVE
             campaign.pacing_mode = "predictive"
             session.add(campaign)
             session.flush()
             # The script is ready before the day, as after a manager's review; it also
             # keeps the agents' first pops from racing to store the shipped version 1.
             current_version(session, theme, campaign.id)
-            created.append((campaign.id or 0, fund.id or 0))
+            created.append((require_id(campaign), require_id(fund)))
     return created
 
 
@@ -203,9 +205,9 @@ def _agents(
             user = create_user(session, username, f"Agent {n}", "agent", password, phone)
             share = AGENT_SHARES[(n - 1) % len(AGENT_SHARES)]
             campaign_id = campaign_ids[share % len(campaign_ids)]
-            session.add(CampaignAgent(campaign_id=campaign_id, user_id=user.id or 0,
+            session.add(CampaignAgent(campaign_id=campaign_id, user_id=require_id(user),
                                       enabled_by="dialer day"))  # fmt: skip
-            logins.append(AgentLogin(user.id or 0, username, password, campaign_id))
+            logins.append(AgentLogin(require_id(user), username, password, campaign_id))
     return logins
 
 

@@ -20,6 +20,8 @@ from dialer.db import session_scope
 from dialer.demo.contact_file import write_contact_file
 from dialer.importing.pipeline import import_contacts
 from dialer.models import CampaignAgent, Fund
+from dialer.models.base import require_id
+from dialer.models.campaigns import CampaignStatus
 from dialer.privacy.crypto import DataCipher
 from dialer.territories import Territory
 
@@ -79,17 +81,19 @@ def seed_demo(engine: Engine, cipher: DataCipher) -> bool:
         ]
         demo = campaigns[0]
         demo.calling_policy = always_open_policy().model_dump(mode="json")
-        demo.status = "active"
+        demo.status = CampaignStatus.ACTIVE
         session.add(demo)
         for campaign in campaigns:
             for user in users:
                 if user.role == "agent":
                     session.add(
                         CampaignAgent(
-                            campaign_id=campaign.id or 0, user_id=user.id or 0, enabled_by="demo"
+                            campaign_id=require_id(campaign),
+                            user_id=require_id(user),
+                            enabled_by="demo",
                         )
                     )
-        campaign_ids = [(c.id or 0, c.theme) for c in campaigns]
+        campaign_ids = [(require_id(c), c.theme) for c in campaigns]
     _import_demo_contacts(engine, cipher, campaign_ids)
     return True
 

@@ -15,7 +15,9 @@ from sqlalchemy import or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from dialer.errors import DomainError, NotFound
 from dialer.models import Fund, FundFeed, utcnow
+from dialer.models.base import require_id
 from dialer.privacy.crypto import CipherError, DataCipher
 
 WEBHOOK_PURPOSE = "webhook"
@@ -59,7 +61,11 @@ def due_targets(engine: Engine, cipher: DataCipher, now: datetime) -> list[Targe
         rows = session.exec(statement).all()
     return [
         Target(
-            fund.id or 0, fund.code, fund.webhook_url or "", _secret(fund, cipher), feed.pushed_seq
+            require_id(fund),
+            fund.code,
+            fund.webhook_url or "",
+            _secret(fund, cipher),
+            feed.pushed_seq,
         )
         for fund, feed in rows
     ]
@@ -128,10 +134,12 @@ def redeliver(session: Session, fund_id: int, from_seq: int | None = None) -> Fu
     """
     feed = session.get(FundFeed, fund_id, with_for_update=True)
     if feed is None:
-        raise ValueError(f"fund {fund_id} has no result feed yet")
+        raise NotFound(f"La caisse {fund_id} n'a pas encore de flux de résultats.")
     if from_seq is not None:
         if from_seq < 1 or from_seq - 1 > feed.pushed_seq:
-            raise ValueError(f"from_seq must be between 1 and {feed.pushed_seq + 1}")
+            raise DomainError(
+                f"Le rang de reprise doit être compris entre 1 et {feed.pushed_seq + 1}."
+            )
         feed.pushed_seq = from_seq - 1
     feed.stalled = False
     feed.failed_tries = 0

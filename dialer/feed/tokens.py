@@ -12,6 +12,7 @@ import secrets
 
 from sqlmodel import Session, col, select
 
+from dialer.errors import NotFound
 from dialer.models import Fund, FundToken, utcnow
 
 TOKEN_PREFIX = "dlrf_"  # noqa: S105 (a marker, not a secret)
@@ -24,7 +25,7 @@ def hash_token(token: str) -> str:
 def create_token(session: Session, fund_id: int, label: str) -> str:
     """A new token for ``fund_id``: returned once in clear, never stored so."""
     if session.get(Fund, fund_id) is None:
-        raise ValueError(f"fund {fund_id} does not exist")
+        raise NotFound(f"Caisse {fund_id} introuvable.")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     session.add(FundToken(fund_id=fund_id, label=label[:200], token_hash=hash_token(token)))
     session.flush()

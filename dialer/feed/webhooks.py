@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from sqlmodel import Session
 
+from dialer.errors import DomainError, NotFound
 from dialer.feed.delivery import WEBHOOK_PURPOSE
 from dialer.models import Fund
 from dialer.privacy.crypto import DataCipher
@@ -15,14 +16,16 @@ _LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 def check_webhook_url(url: str) -> str:
-    """The URL, or ValueError in French: HTTPS only, except on this machine for tests."""
+    """The URL, or DomainError in French: HTTPS only, except on this machine for tests."""
     parts = urlsplit(url)
     if not parts.hostname or parts.scheme not in ("https", "http"):
-        raise ValueError("Adresse de webhook invalide : https://… attendu.")
+        raise DomainError("Adresse de webhook invalide : https://… attendu.")
     if parts.scheme == "http" and parts.hostname not in _LOOPBACK:
-        raise ValueError("Le webhook doit être en HTTPS : les résultats sont des données de santé.")
+        raise DomainError(
+            "Le webhook doit être en HTTPS : les résultats sont des données de santé."
+        )
     if len(url) > 500 or any(ch in url for ch in "\r\n\0 "):
-        raise ValueError("Adresse de webhook invalide.")
+        raise DomainError("Adresse de webhook invalide.")
     return url
 
 
@@ -32,7 +35,7 @@ def set_webhook(
     """Set (or, with ``url=None``, remove) the webhook; returns the secret to hand the fund once."""
     fund = session.get(Fund, fund_id)
     if fund is None:
-        raise ValueError(f"fund {fund_id} does not exist")
+        raise NotFound(f"Caisse {fund_id} introuvable.")
     if url is None:
         fund.webhook_url, fund.webhook_secret_cipher = None, None
         session.add(fund)

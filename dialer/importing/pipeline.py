@@ -28,6 +28,8 @@ from dialer.importing.report import ImportSummary, reject_report_csv
 from dialer.importing.source import FileFormat, ImportRefused, inspect_file, iter_rows
 from dialer.importing.store import store_batch
 from dialer.models import Campaign, Fund, ImportJob, utcnow
+from dialer.models.base import require_id
+from dialer.models.imports import ImportStatus
 from dialer.privacy.crypto import DataCipher
 from dialer.territories import Territory
 from dialer.themes import ColumnMapping, Theme, get_theme, match_columns
@@ -68,9 +70,9 @@ def import_contacts(
     try:
         summary = _run(engine, target, job, path, cipher, opts, progress)
     except ImportRefused as refusal:
-        _finish_job(engine, job, None, status="refused", message=str(refusal))
+        _finish_job(engine, job, None, status=ImportStatus.REFUSED, message=str(refusal))
         raise
-    _finish_job(engine, job, summary, status="done", message=summary.text_fr())
+    _finish_job(engine, job, summary, status=ImportStatus.DONE, message=summary.text_fr())
     return summary, job
 
 
@@ -93,7 +95,7 @@ def _run(
     for batch in _batches(rows, mapping, target, cipher, summary, opts, expected):
         with engine.begin() as conn:
             store_batch(
-                conn, batch, target.campaign.id or 0, job.id, _plain_of(target, cipher), summary
+                conn, batch, require_id(target.campaign), job.id, _plain_of(target, cipher), summary
             )
         if progress:
             progress(summary.rows, expected)
@@ -140,7 +142,7 @@ def _batches(
     context = ParseContext(
         theme_key=target.theme.key,
         header=mapping.header,
-        fund_id=target.fund.id or 0,
+        fund_id=require_id(target.fund),
         fund_territory=Territory(target.fund.territory),
         key_ring_json=cipher.ring.to_json(),
     )
@@ -177,7 +179,7 @@ def _load_target(engine: Engine, campaign_id: int) -> _Target:
 
 def _start_job(engine: Engine, campaign: Campaign, path: Path, author: str) -> ImportJob:
     job = ImportJob(
-        campaign_id=campaign.id or 0,
+        campaign_id=require_id(campaign),
         filename=path.name[:255],
         sha256=_sha256(path),
         size_bytes=path.stat().st_size if path.exists() else 0,

@@ -13,11 +13,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from dialer.errors import DomainError
+
 SNIFF_BYTES = 64 * 1024
 CHUNK_BYTES = 1024 * 1024
 
 
-class ImportRefused(ValueError):
+class ImportRefused(DomainError):
     """The whole file is refused; the message is for the user, in French."""
 
 

@@ -17,6 +17,7 @@ from dialer.importing.bulk import insert_rows, insert_with_ids, one_of
 from dialer.importing.records import ContactRecord
 from dialer.importing.report import ImportSummary, Reject
 from dialer.models import CampaignContact, Person, utcnow
+from dialer.models.people import ContactStatus
 
 PERSON = Person.__table__  # type: ignore[attr-defined]
 CONTACT = CampaignContact.__table__  # type: ignore[attr-defined]
@@ -172,7 +173,7 @@ def _write(conn: Connection, plan: BatchPlan, campaign_id: int, job_id: int) -> 
                     "person_id": record.person_id or person_ids[key],
                     "row_ref": record.row_ref,
                     "theme_data": record.theme_data,
-                    "status": "pending",
+                    "status": ContactStatus.PENDING,
                     "attempts": 0,
                     "retry_counts": {},
                     "import_job_id": job_id,

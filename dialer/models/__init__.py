@@ -4,12 +4,12 @@ from consent.models import ConsentEntry
 from dialer.models.accounts import AgentPresence, User, UserSession
 from dialer.models.base import utcnow
 from dialer.models.calls import CallAttempt, Outcome
-from dialer.models.campaigns import Campaign, CampaignAgent, Wave, WaveMember
+from dialer.models.campaigns import Campaign, CampaignAgent, CampaignStatus, Wave, WaveMember
 from dialer.models.feed import FeedEvent
 from dialer.models.funds import Fund, FundFeed, FundToken
-from dialer.models.imports import ImportJob
+from dialer.models.imports import ImportJob, ImportStatus
 from dialer.models.locks import LiveCallLock
-from dialer.models.people import CampaignContact, Person
+from dialer.models.people import CampaignContact, ContactStatus, Person
 from dialer.models.trail import AccessEntry, DailyStat
 from dialer.models.workers import TRUNK_STATE_FRESH_FOR, TrunkState, WorkerHeartbeat
 from scripts.models import ScriptVersion
@@ -23,6 +23,8 @@ __all__ = [
     "Campaign",
     "CampaignAgent",
     "CampaignContact",
+    "CampaignStatus",
+    "ContactStatus",
     "ConsentEntry",
     "DailyStat",
     "FeedEvent",
@@ -30,6 +32,7 @@ __all__ = [
     "FundFeed",
     "FundToken",
     "ImportJob",
+    "ImportStatus",
     "LiveCallLock",
     "Outcome",
     "Person",

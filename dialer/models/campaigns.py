@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from pydantic import NaiveDatetime
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from dialer.models.base import json_column, utcnow
+
+
+class CampaignStatus(StrEnum):
+    """A campaign's life (the values are stored: never rename them)."""
+
+    DRAFT = "draft"
+    ACTIVE = "active"
+    PAUSED = "paused"
+    CLOSED = "closed"
 
 
 class Campaign(SQLModel, table=True):
@@ -23,7 +33,7 @@ class Campaign(SQLModel, table=True):
     pacing_mode: str = Field(default="progressive", max_length=16)
     abandon_target: float = 0.03
     wrap_up_seconds: int = 30
-    status: str = Field(default="draft", max_length=16)  # draft, active, paused, closed
+    status: str = Field(default=CampaignStatus.DRAFT, max_length=16)
     created_at: NaiveDatetime = Field(default_factory=utcnow)
     closed_at: NaiveDatetime | None = None
 

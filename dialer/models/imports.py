@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from pydantic import NaiveDatetime
 from sqlmodel import Field, SQLModel
 
 from dialer.models.base import utcnow
+
+
+class ImportStatus(StrEnum):
+    """An import job's end (the values are stored: never rename them)."""
+
+    RUNNING = "running"
+    DONE = "done"
+    REFUSED = "refused"
 
 
 class ImportJob(SQLModel, table=True):
@@ -16,7 +26,7 @@ class ImportJob(SQLModel, table=True):
     size_bytes: int = 0
     encoding: str | None = Field(default=None, max_length=32)
     delimiter: str | None = Field(default=None, max_length=4)
-    status: str = Field(default="running", max_length=16)  # running, done, refused
+    status: str = Field(default=ImportStatus.RUNNING, max_length=16)
     message: str | None = Field(default=None, max_length=500)
     rows_total: int = 0
     stored: int = 0

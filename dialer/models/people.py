@@ -8,6 +8,7 @@ them. Secrets (NIR, provisional code) are stored encrypted, found by keyed hash.
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from pydantic import NaiveDatetime
@@ -51,6 +52,14 @@ class Person(SQLModel, table=True):
     anonymised_at: NaiveDatetime | None = None
 
 
+class ContactStatus(StrEnum):
+    """Where a person stands in one campaign (the values are stored: never rename them)."""
+
+    PENDING = "pending"  # to be called, now or at ``next_attempt_at`` / ``callback_at``
+    IN_PROGRESS = "in_progress"  # claimed by a worker: being called or previewed
+    DONE = "done"  # no more calls in this campaign; ``done_reason`` says why
+
+
 class CampaignContact(SQLModel, table=True):
     """A person's place in one campaign: theme fields, progress and dialler lease."""
 
@@ -68,7 +77,7 @@ class CampaignContact(SQLModel, table=True):
     person_id: int = Field(foreign_key="person.id", index=True)
     row_ref: str | None = Field(default=None, max_length=64)
     theme_data: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
-    status: str = Field(default="pending", max_length=16)  # pending, in_progress, done
+    status: str = Field(default=ContactStatus.PENDING, max_length=16)
     done_reason: str | None = Field(default=None, max_length=64)
     attempts: int = 0
     retry_counts: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+from dialer.errors import DomainError
+
 Denominator = Literal["answered", "live_answered"]
 Period = Literal["day", "rolling_30_days"]
 
@@ -22,11 +24,11 @@ class AbandonDefinition:
 
     def __post_init__(self) -> None:
         if self.denominator not in ("answered", "live_answered"):
-            raise ValueError(f"dénominateur d'abandon inconnu : {self.denominator!r}")
+            raise DomainError(f"dénominateur d'abandon inconnu : {self.denominator!r}")
         if self.period not in ("day", "rolling_30_days"):
-            raise ValueError(f"période d'abandon inconnue : {self.period!r}")
+            raise DomainError(f"période d'abandon inconnue : {self.period!r}")
         if self.grace_seconds < 0:
-            raise ValueError("le délai de grâce ne peut pas être négatif")
+            raise DomainError("le délai de grâce ne peut pas être négatif")
 
 
 @dataclass(frozen=True, slots=True)

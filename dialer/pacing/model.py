@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 from dialer.agents import AgentState, AgentView
 from dialer.campaigns.policies import PacingMode
+from dialer.errors import DomainError
 
 
 class CallPhase(StrEnum):
@@ -94,19 +95,19 @@ class PacingParams:
         try:
             object.__setattr__(self, "mode", PacingMode(self.mode))
         except ValueError:
-            raise ValueError(f"mode de pacing inconnu : {self.mode!r}") from None
+            raise DomainError(f"mode de pacing inconnu : {self.mode!r}") from None
         if not 0.0 < self.abandon_target < 1.0:
-            raise ValueError("l'objectif d'abandon doit être compris entre 0 et 1 (exclus)")
+            raise DomainError("l'objectif d'abandon doit être compris entre 0 et 1 (exclus)")
         if not 0.0 < self.abandon_setpoint_ratio <= 1.0:
-            raise ValueError("la marge sur l'objectif d'abandon doit être dans ]0, 1]")
+            raise DomainError("la marge sur l'objectif d'abandon doit être dans ]0, 1]")
         if self.abandon_grace_s < 0 or self.ring_timeout_s <= 0:
-            raise ValueError("les délais de pacing doivent être positifs")
+            raise DomainError("les délais de pacing doivent être positifs")
         if self.max_lines_per_agent < 1.0:
-            raise ValueError("le plafond de lignes par agent doit valoir au moins 1")
+            raise DomainError("le plafond de lignes par agent doit valoir au moins 1")
         if not 0.0 <= self.min_dial_ratio <= self.max_dial_ratio:
-            raise ValueError("le ratio d'appel minimal doit être inférieur au maximal")
+            raise DomainError("le ratio d'appel minimal doit être inférieur au maximal")
         if self.warmup_calls < 0 or not 0.0 < self.base_marginal_risk < 1.0:
-            raise ValueError("paramètres de prédiction invalides")
+            raise DomainError("paramètres de prédiction invalides")
 
     @property
     def abandon_setpoint(self) -> float:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dialer.errors import DomainError
 
-class FieldError(ValueError):
+
+class FieldError(DomainError):
     """A value refused, with a short French reason a campaign manager can act on."""
 
     def __init__(self, reason: str) -> None:

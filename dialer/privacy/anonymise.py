@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from dialer.feed.kinds import SEALED_NIR_KEY
 from dialer.models import CallAttempt, CampaignContact, FeedEvent, Outcome, Person
+from dialer.models.people import ContactStatus
 
 PERSONAL_COLUMNS = (
     "nir_cipher", "nir_lookup", "birth_date", "last_name", "first_name",
@@ -48,7 +49,7 @@ def anonymise_people(session: Session, person_ids: Sequence[int], now: datetime)
         update(CampaignContact)
         .where(col(CampaignContact.person_id).in_(person_ids))
         .values(
-            theme_data={}, row_ref=None, status="done", done_reason="purged",
+            theme_data={}, row_ref=None, status=ContactStatus.DONE, done_reason="purged",
             lease_owner=None, lease_expires_at=None, callback_at=None, next_attempt_at=None,
             updated_at=now,
         )

@@ -20,6 +20,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from dialer.models import AccessEntry
+from dialer.models.base import require_id
 from dialer.privacy.trail import GENESIS_HASH, compute_hash
 
 
@@ -60,7 +61,7 @@ def verify_chain(session: Session, batch_size: int = 2000) -> list[ChainBreak]:
         .execution_options(yield_per=batch_size, populate_existing=True)
     )
     for entry in session.exec(query):
-        entry_id = entry.id or 0
+        entry_id = require_id(entry)
         if compute_hash(entry) != entry.entry_hash:
             breaks.append(_edited(entry_id))
         if entry.prev_hash != previous.entry_hash:
@@ -75,7 +76,7 @@ def _edited(entry_id: int) -> ChainBreak:
 
 
 def _link_break(session: Session, entry: AccessEntry, previous: _Previous) -> ChainBreak:
-    entry_id = entry.id or 0
+    entry_id = require_id(entry)
     before = f"l'entrée n° {previous.entry_id}" if previous.entry_id else "le début de la chaîne"
     if entry.prev_hash == GENESIS_HASH:
         message = (

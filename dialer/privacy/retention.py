@@ -32,6 +32,8 @@ from dialer.models import (
     Outcome,
     Person,
 )
+from dialer.models.base import require_id
+from dialer.models.campaigns import CampaignStatus
 from dialer.privacy.anonymise import PERSONAL_COLUMNS, anonymise_people, drop_theme_secret
 from dialer.privacy.rollup import roll_up
 from dialer.privacy.trail import TrailAction, record_access
@@ -226,7 +228,7 @@ def _trace(
         detail="purge de conservation : " + (done.detail_fr() or "rien à purger"),
     )
     report.counts.add(done)
-    report.trail_entry_ids.append(entry.id or 0)
+    report.trail_entry_ids.append(require_id(entry))
 
 
 def _code_page(
@@ -247,7 +249,7 @@ def _code_page(
         (contact_id or 0, dict(data or {}))
         for contact_id, data, status in rows
         if (data or {}).get(policy.code_field)
-        and (status == "closed" or _expired_code(theme.expiry(data or {}), today))
+        and (status == CampaignStatus.CLOSED or _expired_code(theme.expiry(data or {}), today))
     ]
     return rows[-1][0], due
 

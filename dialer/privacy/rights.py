@@ -16,9 +16,11 @@ from sqlmodel import Session, col, select
 
 from consent import ledger
 from consent.models import ConsentEntry
+from dialer.errors import DomainError
 from dialer.feed.kinds import EventKind
 from dialer.feed.outbox import emit_event
 from dialer.models import Campaign, CampaignContact, Person, utcnow
+from dialer.models.base import require_id
 from dialer.people.errors import FieldError
 from dialer.people.identifiers import normalise_nir
 from dialer.people.phones import Phone
@@ -31,7 +33,7 @@ FIELD_ALIASES = {"phone": "phone_e164", "phone2": "phone2_e164"}
 REASON_MAX = 200
 
 
-class RightsError(ValueError):
+class RightsError(DomainError):
     """A request that cannot be carried out as asked; the message is French."""
 
 
@@ -162,7 +164,7 @@ def refuse_outbound_calls(
 
 def _tell_funds(session: Session, person: Person, kind: EventKind, payload: dict[str, Any]) -> None:
     """One event per campaign of the person, so each fund finds its own file row."""
-    person_id = person.id or 0
+    person_id = require_id(person)
     campaigns = session.exec(
         select(Campaign.id, Campaign.fund_id)
         .join(CampaignContact, col(CampaignContact.campaign_id) == col(Campaign.id))

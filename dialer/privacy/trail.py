@@ -28,7 +28,9 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
+from dialer.errors import DomainError
 from dialer.models import AccessEntry, utcnow
+from dialer.models.base import require_id
 
 GENESIS_HASH = "0" * 64
 DETAIL_MAX = 500
@@ -68,7 +70,7 @@ class Requester:
     address: str | None = None
 
 
-class TrailError(ValueError):
+class TrailError(DomainError):
     """An entry that cannot be written as asked; the message is French."""
 
 
@@ -130,7 +132,7 @@ def record_access(
     )
     session.add(entry)
     session.flush()
-    entry.prev_hash = _previous_hash(session, entry.id or 0)
+    entry.prev_hash = _previous_hash(session, require_id(entry))
     entry.entry_hash = compute_hash(entry)
     session.flush()
     return entry

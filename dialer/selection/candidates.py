@@ -39,6 +39,7 @@ from consent.ledger import opted_out_clause
 from dialer.campaigns.policies import CallingPolicy
 from dialer.eligibility import check_contact, window_open_territories
 from dialer.models import Campaign, CampaignContact, Person, WaveMember
+from dialer.models.people import ContactStatus
 from dialer.selection.facts import (
     Executor,
     build_facts,
@@ -111,7 +112,7 @@ def prefilter(dialect: str, *, in_wave: bool = False) -> Any:
     """
     query = facts_from().where(
         col(_cc.campaign_id) == bindparam("campaign_id", type_=Integer()),
-        col(_cc.status) == "pending",
+        col(_cc.status) == ContactStatus.PENDING,
         or_(col(_cc.lease_expires_at).is_(None), col(_cc.lease_expires_at) <= _now()),
         or_(
             col(_cc.attempts) < bindparam("max_attempts", type_=Integer()),

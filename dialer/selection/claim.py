@@ -25,6 +25,7 @@ from sqlmodel import col
 from dialer.campaigns.policies import CallingPolicy
 from dialer.eligibility import check_contact
 from dialer.models import CallAttempt, CampaignContact, Person
+from dialer.models.people import ContactStatus
 from dialer.selection.candidates import campaign_policy, select_candidates
 from dialer.selection.facts import in_ids, load_facts
 from dialer.selection.locks import (
@@ -79,7 +80,7 @@ def _lease_free(now: Any) -> Any:
 def _lock_query(dialect: str) -> Any:
     now = bindparam("now", type_=DateTime())
     query = select(col(_cc.id)).where(
-        in_ids(col(_cc.id), dialect), col(_cc.status) == "pending", _lease_free(now)
+        in_ids(col(_cc.id), dialect), col(_cc.status) == ContactStatus.PENDING, _lease_free(now)
     )
     if dialect == "postgresql":
         query = query.with_for_update(skip_locked=True)
@@ -151,7 +152,7 @@ def _lease(
         update(_cc)
         .where(col(_cc.id).in_(ids))
         .values(
-            status="in_progress",
+            status=ContactStatus.IN_PROGRESS,
             lease_owner=worker_id,
             lease_expires_at=now + timedelta(seconds=lease_seconds),
             attempts=col(_cc.attempts) + 1,
@@ -276,11 +277,16 @@ def release_expired_leases(engine: Engine, now: datetime) -> int:
         result = conn.execute(
             update(_cc)
             .where(
-                col(_cc.status) == "in_progress",
+                col(_cc.status) == ContactStatus.IN_PROGRESS,
                 col(_cc.lease_expires_at).is_not(None),
                 col(_cc.lease_expires_at) <= now,
             )
-            .values(status="pending", lease_owner=None, lease_expires_at=None, updated_at=now)
+            .values(
+                status=ContactStatus.PENDING,
+                lease_owner=None,
+                lease_expires_at=None,
+                updated_at=now,
+            )
         )
         return int(result.rowcount or 0)
 
@@ -303,7 +309,7 @@ def renew_lease(
             update(_cc)
             .where(
                 col(_cc.id) == contact_id,
-                col(_cc.status) == "in_progress",
+                col(_cc.status) == ContactStatus.IN_PROGRESS,
                 col(_cc.lease_owner) == worker_id,
                 col(_cc.lease_expires_at).is_not(None),
             )

@@ -31,11 +31,18 @@ from dialer.models import (
     Wave,
     WaveMember,
 )
+from dialer.models.campaigns import CampaignStatus
+from dialer.models.people import ContactStatus
 from dialer.selection.candidates import campaign_policy
 from dialer.selection.facts import load_facts
+from dialer.waves.states import WaveStatus
 
 SAMPLE_LIMIT = 20_000
-_CAMPAIGN_STATUS_FR = {"draft": "brouillon", "paused": "en pause", "closed": "clôturée"}
+_CAMPAIGN_STATUS_FR: dict[str, str] = {
+    CampaignStatus.DRAFT: "brouillon",
+    CampaignStatus.PAUSED: "en pause",
+    CampaignStatus.CLOSED: "clôturée",
+}
 _cc = CampaignContact
 
 
@@ -66,7 +73,7 @@ def explain_one(engine: Engine, contact_id: int, now: datetime) -> ContactExplan
         policy = campaign_policy(session, contact.campaign_id)
         facts = load_facts(session, [contact_id], now)[contact_id]
     explanation = explain_contact(facts, policy, now)
-    if contact.status != "in_progress":
+    if contact.status != ContactStatus.IN_PROGRESS:
         return explanation
     note = "Un appel est en cours pour ce contact."
     return replace(explanation, text_fr=f"{note}\n{explanation.text_fr}")
@@ -92,7 +99,7 @@ def _contact_ids(
         query = query.where(col(_cc.id) % step == 0)
     rows = session.execute(query.order_by(col(_cc.id)).limit(limit)).all()
     # A contact being dialled is neither callable nor blocked: it is left out.
-    return [row.id for row in rows if row.status != "in_progress"], int(total)
+    return [row.id for row in rows if row.status != ContactStatus.IN_PROGRESS], int(total)
 
 
 def _agents_available(session: Session, campaign_id: int) -> int:
@@ -110,14 +117,16 @@ def _current_wave(
     if wave_id is not None:
         return True, next((w for w in waves if w.id == wave_id), None)
     live = [
-        w for w in waves if w.status in ("running", "paused") and w.starts_at <= now < w.ends_at
+        w
+        for w in waves
+        if w.status in (WaveStatus.RUNNING, WaveStatus.PAUSED) and w.starts_at <= now < w.ends_at
     ]
     return bool(waves), max(live, key=lambda w: w.starts_at, default=None)
 
 
 def _notes(campaign: Campaign, has_waves: bool, wave: Wave | None) -> list[str]:
     notes: list[str] = []
-    if campaign.status != "active":
+    if campaign.status != CampaignStatus.ACTIVE:
         label = _CAMPAIGN_STATUS_FR.get(campaign.status, campaign.status)
         notes.append(f"La campagne n'est pas active (statut : {label}).")
     if has_waves and wave is None:
@@ -181,7 +190,7 @@ def explain_campaign(
         agents = _agents_available(session, campaign_id)
         has_waves, wave = _current_wave(session, campaign_id, wave_id, now)
     blocks = (check_contact(facts[i], policy, now) for i in ids if i in facts)
-    paused = wave is not None and wave.status == "paused"
+    paused = wave is not None and wave.status == WaveStatus.PAUSED
     summary = summarise_campaign(blocks, agents_available=agents, wave_paused=paused)
     lines = _notes(campaign, has_waves, wave) + trunk_notes(engine, now)
     if total > sample_limit:

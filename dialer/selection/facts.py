@@ -28,6 +28,7 @@ from consent.ledger import opted_out_clause
 from dialer.eligibility import ContactFacts, LiveCall
 from dialer.eligibility.facts import TerritoryBasis
 from dialer.models import CallAttempt, Campaign, CampaignContact, Outcome, Person
+from dialer.models.people import ContactStatus
 from dialer.reach import reached_condition, reached_moment
 from dialer.selection.locks import held_locks, lock_keys
 from dialer.territories import (
@@ -256,7 +257,11 @@ def live_calls(db: Executor, rows: Iterable[Any], now: datetime) -> dict[int, Li
         for key in keys:
             lock = held.get(key)
             # A contact's own call is not "another" call, while the contact still holds it.
-            own = lock is not None and lock.contact_id == row.id and row.status == "in_progress"
+            own = (
+                lock is not None
+                and lock.contact_id == row.id
+                and row.status == ContactStatus.IN_PROGRESS
+            )
             if lock is not None and not own:
                 same = lock.campaign_id == row.campaign_id
                 found[row.id] = LiveCall(lock.campaign_code, same_campaign=same)
@@ -330,7 +335,7 @@ def _facts_of(
         territory_basis=_basis(row.postal_code, number_territory),
         opted_out=row.person_id in opted_out,
         limited=bool(row.limited),
-        done=row.status == "done",
+        done=row.status == ContactStatus.DONE,
         done_reason=row.done_reason,
         attempts=row.attempts,
         next_attempt_at=row.next_attempt_at,

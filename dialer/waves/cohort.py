@@ -26,6 +26,8 @@ from sqlmodel import Session, col, select
 
 from dialer.db import refresh_statistics
 from dialer.models import CallAttempt, CampaignContact, Person, Wave, WaveMember
+from dialer.models.base import require_id
+from dialer.models.people import ContactStatus
 from dialer.territories import Territory
 from dialer.waves.errors import WaveError
 
@@ -125,11 +127,14 @@ def choose_contacts(
     query = (
         select(CampaignContact.id, Person.fund_id, CampaignContact.theme_data)
         .join(Person, col(Person.id) == col(CampaignContact.person_id))
-        .where(CampaignContact.campaign_id == wave.campaign_id, CampaignContact.status != "done")
+        .where(
+            CampaignContact.campaign_id == wave.campaign_id,
+            CampaignContact.status != ContactStatus.DONE,
+        )
         .order_by(col(CampaignContact.id))
     )
     if cohort is Cohort.REMAINING:
-        reached = _reached_before(wave.campaign_id, wave.id or 0)
+        reached = _reached_before(wave.campaign_id, require_id(wave))
         query = query.where(col(CampaignContact.id).not_in(reached))
     if cohort is Cohort.FILTER:
         if cohort_filter.territory:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dialer.errors import DomainError
 
-class WaveError(ValueError):
+
+class WaveError(DomainError):
     """A wave cannot be scheduled or changed as asked; the message is French, for the manager."""

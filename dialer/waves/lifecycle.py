@@ -16,6 +16,8 @@ from sqlmodel import Session, select
 
 from dialer.campaigns.policies import PacingMode
 from dialer.models import Campaign, Fund, Wave, utcnow
+from dialer.models.base import require_id
+from dialer.models.campaigns import CampaignStatus
 from dialer.waves.cohort import choose_contacts, parse_cohort, parse_filter, store_members
 from dialer.waves.errors import WaveError
 from dialer.waves.states import FINAL, WaveEvent, WaveStatus, next_status, parse_status
@@ -34,7 +36,7 @@ def _campaign(session: Session, campaign_id: int) -> Campaign:
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
         raise WaveError(f"Campagne introuvable : {campaign_id}.")
-    if campaign.status == "closed":
+    if campaign.status == CampaignStatus.CLOSED:
         raise WaveError("La campagne est clôturée : aucune vague ne peut y être programmée.")
     return campaign
 
@@ -94,7 +96,7 @@ def schedule_wave(
         raise WaveError("Une cohorte filtrée demande au moins un filtre (territoire, etc.).")
     quota = _quota(session, quota_per_fund or {})
     wave = Wave(
-        campaign_id=campaign.id or 0,
+        campaign_id=require_id(campaign),
         name=name,
         starts_at=starts_at,
         ends_at=ends_at,
@@ -107,7 +109,7 @@ def schedule_wave(
     )
     session.add(wave)
     session.flush()
-    store_members(session, wave.id or 0, choose_contacts(session, wave, kind, chosen, quota))
+    store_members(session, require_id(wave), choose_contacts(session, wave, kind, chosen, quota))
     return wave
 
 
@@ -142,7 +144,7 @@ def start_wave(session: Session, wave_id: int, now: datetime | None = None) -> W
     # Started by hand before its time: it calls from now on, not from starts_at.
     wave.starts_at = min(wave.starts_at, now)
     wave.started_at = wave.started_at or now
-    campaign.status = "active"
+    campaign.status = CampaignStatus.ACTIVE
     session.add(campaign)
     session.flush()
     return wave

@@ -9,6 +9,8 @@ from sqlalchemy import distinct
 from sqlmodel import Session, col, func, select
 
 from dialer.models import CallAttempt, CampaignContact, Wave, WaveMember
+from dialer.models.base import require_id
+from dialer.models.people import ContactStatus
 from dialer.reach import reached_condition
 
 
@@ -45,7 +47,7 @@ def campaign_waves(session: Session, campaign_id: int) -> list[WaveProgress]:
         session,
         select(WaveMember.wave_id, func.count())
         .join(CampaignContact, col(CampaignContact.id) == col(WaveMember.contact_id))
-        .where(col(WaveMember.wave_id).in_(ids), CampaignContact.status == "done")
+        .where(col(WaveMember.wave_id).in_(ids), CampaignContact.status == ContactStatus.DONE)
         .group_by(col(WaveMember.wave_id)),
     )
     attempts = select(CallAttempt.wave_id, func.count(distinct(col(CallAttempt.contact_id)))).where(
@@ -59,10 +61,10 @@ def campaign_waves(session: Session, campaign_id: int) -> list[WaveProgress]:
     return [
         WaveProgress(
             wave=wave,
-            cohort_size=members.get(wave.id or 0, 0),
-            called=called.get(wave.id or 0, 0),
-            reached=reached.get(wave.id or 0, 0),
-            done=done.get(wave.id or 0, 0),
+            cohort_size=members.get(require_id(wave), 0),
+            called=called.get(require_id(wave), 0),
+            reached=reached.get(require_id(wave), 0),
+            done=done.get(require_id(wave), 0),
         )
         for wave in waves
     ]

@@ -27,6 +27,7 @@ from sqlmodel import col, select
 
 from dialer.db import session_scope
 from dialer.models import Wave, utcnow
+from dialer.models.base import require_id
 from dialer.runtime import Runtime
 from dialer.waves.errors import WaveError
 from dialer.waves.lifecycle import finish_wave, load_wave, start_wave
@@ -155,8 +156,8 @@ class WaveScheduler:
     def plan(self, wave: Wave) -> None:
         """The wave's start and end jobs, written once (rewritten only if a time moved)."""
         if wave.status == WaveStatus.SCHEDULED:
-            self._date_job(wave.id or 0, START, wave.starts_at)
-        self._date_job(wave.id or 0, FINISH, wave.ends_at)
+            self._date_job(require_id(wave), START, wave.starts_at)
+        self._date_job(require_id(wave), FINISH, wave.ends_at)
 
     def _date_job(self, wave_id: int, action: str, when: datetime) -> None:
         if self._scheduler is None:

@@ -1,5 +1,5 @@
-"""``ami://user:secret@host:5038`` parsed and checked (telephony has its own parser
-so that it imports nothing from the dialer)."""
+"""``ami://user:secret@host:5038`` parsed and checked: the one parser, which the
+dialer's settings use too (messages in French: they reach the operator)."""
 
 from __future__ import annotations
 
@@ -30,22 +30,24 @@ class AmiEndpoint:
         """
         parts = urlsplit(url)
         if parts.scheme != "ami":
-            raise ValueError(f"AMI endpoint must start with ami://, got {parts.scheme!r}")
+            raise ValueError(f"l'adresse AMI doit commencer par ami:// ; reçu : {parts.scheme!r}")
         if not parts.hostname or not parts.username or parts.password is None:
-            raise ValueError("AMI endpoint needs ami://user:secret@host[:port]")
+            raise ValueError(
+                "l'adresse AMI doit être de la forme ami://utilisateur:secret@hôte[:port]"
+            )
         try:
             port = parts.port or DEFAULT_PORT
         except ValueError as exc:
-            raise ValueError(f"AMI endpoint has a bad port: {exc}") from exc
+            raise ValueError(f"l'adresse AMI a un port invalide : {exc}") from exc
         auth = parse_qs(parts.query).get("auth", ["md5"])[-1]
         if auth not in ("md5", "plain"):
-            raise ValueError(f"AMI auth must be md5 or plain, got {auth!r}")
+            raise ValueError(f"auth doit valoir md5 ou plain dans l'adresse AMI ; reçu : {auth!r}")
         username, secret = unquote(parts.username), unquote(parts.password)
         try:
             check_value("Username", username)
             check_value("Secret", secret)
         except UnsafeAmiValue as exc:
-            raise ValueError(f"AMI endpoint: {exc}") from exc
+            raise ValueError(f"adresse AMI refusée : {exc}") from exc
         return cls(parts.hostname, port, username, secret, "plain" if auth == "plain" else "md5")
 
     def __str__(self) -> str:

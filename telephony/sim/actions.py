@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from telephony.sim import events as ev
 from telephony.sim import lists
 from telephony.sim.channels import Channel, message
+from telephony.sim.config import LoginKind
 from telephony.sim.session import Connection
 
 Headers = list[tuple[str, str]]
@@ -35,27 +36,42 @@ def response(kind: str, action_id: str | None, *pairs: tuple[str, str]) -> str:
 
 
 async def challenge(conn: Connection, h: dict[str, str], _: Headers) -> None:
+    if h.get("authtype", "").lower() != "md5":
+        # Asterisk knows only MD5 challenges and says so.
+        conn.send(response("Error", h.get("actionid"), ("Message", "Must specify AuthType")))
+        return
     conn.challenge = str(secrets.randbelow(900_000_000) + 100_000_000)
     conn.send(response("Success", h.get("actionid"), ("Challenge", conn.challenge)))
 
 
 async def login(conn: Connection, h: dict[str, str], _: Headers) -> None:
     cfg = conn.sim.config
-    secret = cfg.secret
-    if "key" in h:
-        expected = hashlib.md5((conn.challenge + secret).encode(), usedforsecurity=False)
-        ok = bool(conn.challenge) and h["key"].lower() == expected.hexdigest()
-    else:
-        ok = h.get("secret") == secret
+    kind = login_kind(h)
+    ok = kind is not None and _secret_matches(conn, h, kind, cfg.secret)
     ok = ok and h.get("username") == cfg.username and not conn.sim.faults.refuse_login
-    if ok:
+    if ok and kind is not None:
         conn.logged_in = True
+        conn.sim.logins.append(kind)
         conn.send(response("Success", h.get("actionid"), ("Message", "Authentication accepted")))
         return
     # Asterisk makes a wrong password wait a second, against guessing.
     await conn.sim.core.sleep(1.0)
     conn.send(response("Error", h.get("actionid"), ("Message", "Authentication failed")))
     conn.close()
+
+
+def login_kind(h: dict[str, str]) -> LoginKind | None:
+    """As Asterisk reads a Login: a Key counts only with ``AuthType: MD5``, else the Secret."""
+    if h.get("authtype", "").lower() == "md5":
+        return "md5" if "key" in h else None
+    return "plain" if "secret" in h else None
+
+
+def _secret_matches(conn: Connection, h: dict[str, str], kind: LoginKind, secret: str) -> bool:
+    if kind == "plain":
+        return h.get("secret") == secret
+    expected = hashlib.md5((conn.challenge + secret).encode(), usedforsecurity=False)
+    return bool(conn.challenge) and h["key"].lower() == expected.hexdigest()
 
 
 async def logoff(conn: Connection, h: dict[str, str], _: Headers) -> None:

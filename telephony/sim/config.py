@@ -6,13 +6,16 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from telephony.sim.dialplan import PbxPlan, project_plan
 from telephony.sim.population import PopulationModel
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+# How a Login authenticated: a challenged MD5 key or the secret in clear.
+LoginKind = Literal["md5", "plain"]
 
 # SIP endpoints of the recorded trunk tests (files 40-45), each with a fixed answer.
 SCRIPTED_ENDPOINTS = {
@@ -90,6 +93,8 @@ class DialRecord:
     dial_string: str
     number: str
     variables: dict[str, str]
+    # The Originate's Timeout: how long the PBX lets the person's phone ring.
+    ring_timeout_ms: int = 30000
     result: str | None = None
     cause: int | None = None
     ended_at: datetime | None = None

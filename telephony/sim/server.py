@@ -9,7 +9,13 @@ import logging
 from telephony.sim.actions import dispatch
 from telephony.sim.call import Call
 from telephony.sim.channels import Channel
-from telephony.sim.config import SCRIPTED_ENDPOINTS, DialRecord, Faults, SimulatorConfig
+from telephony.sim.config import (
+    SCRIPTED_ENDPOINTS,
+    DialRecord,
+    Faults,
+    LoginKind,
+    SimulatorConfig,
+)
 from telephony.sim.core import LiveCall, PbxCore
 from telephony.sim.flow import run_call
 from telephony.sim.population import Behaviour, Outcome, national_form
@@ -34,6 +40,8 @@ class PbxSimulator:
         self._tasks: set[asyncio.Task[None]] = set()  # one per call
         self._readers: set[asyncio.Task[None]] = set()  # one per connection
         self._started: dict[str, float] = {}
+        # How each accepted login authenticated, in order: tests check the dialer's choice.
+        self.logins: list[LoginKind] = []
 
     @property
     def dial_log(self) -> list[DialRecord]:
@@ -113,6 +121,7 @@ class PbxSimulator:
             dial_string=req.dial_string,
             number=number,
             variables=dict(req.variables),
+            ring_timeout_ms=req.timeout_ms,
         )
         self.core.log_dial(record)
         call = Call(self.core, req, self._behaviour(number, req.target[1]), record)

@@ -10,7 +10,7 @@ import asyncio
 from typing import Protocol
 
 from telephony.sim.channels import Channel
-from telephony.sim.config import Faults, SimulatorConfig
+from telephony.sim.config import Faults, LoginKind, SimulatorConfig
 from telephony.sim.core import LiveCall, PbxCore
 
 
@@ -21,6 +21,7 @@ class Simulator(Protocol):
     faults: Faults
     core: PbxCore
     connections: set[Connection]
+    logins: list[LoginKind]
 
     def originate(self, headers: list[tuple[str, str]], action_id: str) -> None: ...
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from checker import check_day
+from dialer.embedded import embedded_pbx
 from dialer.privacy.crypto import DataCipher
 from dialer.runtime import Runtime
 from dialer.service import DialerService
@@ -42,7 +43,9 @@ def _service(engine: Engine, cipher: DataCipher, clock: FakeClock, log: Path) ->
         trunk_max_cps=1000.0,
     )
     sim = SimulatorConfig(time_factor=0.002, seed=7, population=MIXED, dial_log_path=log)
-    return DialerService(Runtime(settings, engine, cipher), clock=clock, sim_config=sim)
+    return DialerService(
+        Runtime(settings, engine, cipher), clock=clock, pbx=embedded_pbx(settings, sim)
+    )
 
 
 async def _one_round(engine: Engine, service: DialerService, agents: list[DeskAgent]) -> None:

@@ -47,3 +47,18 @@ async def test_test_call_prints_how_it_ended(
     final = await place_test_call(connection, number, dial, "+33162000000", 30, agent)
     assert final.result == result
     assert final.reason == reason
+
+
+async def test_the_test_call_rings_as_long_as_the_ring_timeout_says() -> None:
+    sim = PbxSimulator(SimulatorConfig(time_factor=0.002))
+    await sim.start(host="127.0.0.1", port=0)
+    endpoint = AmiEndpoint.parse(f"ami://dialer:dialer-secret@127.0.0.1:{sim.port}")
+    dial = DialTemplate("Local/{national}@sim-persons")
+    try:
+        await place_test_call(
+            ConnectionSettings(endpoint), "+33611000002", dial, "+33162000000", 12
+        )
+        [record] = sim.dial_log
+    finally:
+        await sim.stop()
+    assert record.ring_timeout_ms == 12_000

@@ -13,6 +13,7 @@ from sqlmodel import Session
 from dialer.accounts import hash_password
 from dialer.campaigns.setup import create_campaign, create_fund
 from dialer.models import User
+from dialer.prestart import prestart
 from dialer.settings import Settings
 from dialer.territories import Territory
 from web.main import create_app
@@ -23,13 +24,16 @@ CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 @pytest.fixture()
 def settings(tmp_path: Path) -> Settings:
-    return Settings(
+    """Settings of a prestarted install (key file, schema, scripts): what apps expect."""
+    chosen = Settings(
         database_url=f"sqlite:///{tmp_path}/t.sqlite3",
         data_key_file=tmp_path / "keys.json",
         embedded_pbx=False,
         demo_data=False,
         import_batch_size=50,
     )
+    prestart(chosen)
+    return chosen
 
 
 @pytest.fixture()

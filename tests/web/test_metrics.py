@@ -23,6 +23,7 @@ from dialer.models import (
     User,
     utcnow,
 )
+from dialer.prestart import prestart
 from dialer.settings import Settings
 from dialer.territories import Territory
 from tests.web.conftest import World, sign_in
@@ -103,9 +104,11 @@ def test_gauges_are_read_from_the_database_at_scrape_time(
 
 
 def test_each_app_has_its_own_registry(
-    client: TestClient, app: FastAPI, settings: Settings
+    client: TestClient, app: FastAPI, settings: Settings, tmp_path: Path
 ) -> None:
-    other = create_app(settings.model_copy(update={"database_url": "sqlite://"}))
+    elsewhere = settings.model_copy(update={"database_url": f"sqlite:///{tmp_path}/other.sqlite3"})
+    prestart(elsewhere)
+    other = create_app(elsewhere)
     app.state.runtime.metrics.call_ended(3, "busy")
     with TestClient(other) as other_client:
         assert ("dialer_calls_total", (("campaign", "3"), ("result", "busy"))) in scrape(client)

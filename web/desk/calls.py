@@ -39,7 +39,7 @@ from web.desk.panel import (
 )
 from web.desk.router import PAUSE_REASONS_FR
 from web.desk.trail import record_read
-from web.refusals import french_error
+from web.refusals import HUMAN_ERRORS, french_error
 from web.render import render
 
 router = APIRouter()
@@ -227,7 +227,7 @@ def _record(
     data.script_version_id = _version_of(db, call, data.script_version_id)
     try:
         record_outcome(db, call.attempt.id or 0, user.id or 0, data, now=now)
-    except ValueError as error:
+    except HUMAN_ERRORS as error:
         db.rollback()
         return str(error)
     db.commit()

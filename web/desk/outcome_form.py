@@ -17,6 +17,7 @@ from dialer.calling.outcome_input import (
     OutcomeInput,
     check_contact_changes,
 )
+from dialer.errors import DomainError
 from web.forms import FieldProblem, checked_text, field_text
 
 FOLLOWUP_CATEGORIES_FR = (
@@ -92,7 +93,7 @@ def _contacts(form: FormData, read: ReadForm) -> None:
             raw = checked_text(form, name, label, max_len)
             if raw:
                 read.data.contact_changes.update(check_contact_changes({target: raw}))
-        except (FieldProblem, ValueError) as problem:
+        except (FieldProblem, DomainError) as problem:
             read.problems[name] = str(problem)
 
 

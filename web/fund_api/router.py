@@ -22,6 +22,7 @@ from dialer.feed.reading import read_event
 from dialer.feed.tokens import authenticate
 from dialer.feed.wire import event_json
 from dialer.models import Fund, FundFeed
+from dialer.models.base import require_id
 from dialer.privacy.crypto import DataCipher
 from web.fund_api import bodies
 from web.fund_api.negotiation import MEDIA_TYPES, FeedFormat, check_limit, choose_format
@@ -130,7 +131,7 @@ def create_fund_router(
     def one_result(
         request: Request, fund: OwnFund, session: DbSession, cipher: Cipher, event_id: EventId
     ) -> Response:
-        fund_id = fund.id or 0
+        fund_id = require_id(fund)
         row = read_event(cast(Engine, session.get_bind()), fund_id, event_id)
         if row is None:
             raise FrenchHTTPException(404, "Événement introuvable dans le flux de cette caisse.")
@@ -150,11 +151,11 @@ class _Pull:
     on_read: FeedReadCallback | None
 
     def done(self, first: int | None, last: int | None) -> None:
-        on_feed_read(self.fund.id or 0, first, last, self.address, self.on_read)
+        on_feed_read(require_id(self.fund), first, last, self.address, self.on_read)
 
     def respond(self, session: Session, cipher: DataCipher, chosen: FeedFormat) -> Response:
         engine = cast(Engine, session.get_bind())
-        fund_id = self.fund.id or 0
+        fund_id = require_id(self.fund)
         headers = {"X-Feed-Last-Seq": str(_last_seq(session, fund_id)), "Cache-Control": "no-store"}
         args = (engine, cipher, fund_id, self.after, self.limit)
         if chosen is FeedFormat.JSON:

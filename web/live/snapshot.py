@@ -16,7 +16,16 @@ from sqlalchemy import select as sql_select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
-from dialer.models import AgentPresence, CallAttempt, Campaign, CampaignContact, Fund, Outcome
+from dialer.models import (
+    AgentPresence,
+    CallAttempt,
+    Campaign,
+    CampaignContact,
+    ContactStatus,
+    Fund,
+    Outcome,
+)
+from dialer.models.base import require_id
 from dialer.reach import reached_condition
 
 BUCKET_S = 15 * 60
@@ -131,7 +140,7 @@ def take_snapshot(db: Session, campaign: Campaign, now: datetime) -> LiveSnapsho
     fund = db.get(Fund, campaign.fund_id)
     zone = fund.time_zone if fund is not None else "Europe/Paris"
     since = day_start_utc(zone, now)
-    cid = campaign.id or 0
+    cid = require_id(campaign)
     attempts, ended, answered, abandoned = _attempt_counts(db, cid, since)
     outcomes = _outcome_counts(db, cid, since)
     offers = outcomes["offer_accepted"] + outcomes["offer_refused"]
@@ -140,7 +149,9 @@ def take_snapshot(db: Session, campaign: Campaign, now: datetime) -> LiveSnapsho
         CallAttempt.campaign_id == cid, col(CallAttempt.result).is_(None)
     )
     left = select(func.count()).select_from(CampaignContact)
-    left = left.where(CampaignContact.campaign_id == cid, CampaignContact.status != "done")
+    left = left.where(
+        CampaignContact.campaign_id == cid, CampaignContact.status != ContactStatus.DONE
+    )
     return LiveSnapshot(
         at=now.isoformat(timespec="seconds"),
         day_start=since.isoformat(timespec="seconds"),

@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from dialer.accounts import Role
 from dialer.models import CampaignAgent, User
+from dialer.models.base import require_id
 from web.deps import DbSession, IdPath, ManagerUser
 from web.pages.campaigns import load_campaign
 from web.refusals import french_error
@@ -26,7 +27,7 @@ def agents_page(
         row.user_id: row
         for row in db.exec(select(CampaignAgent).where(CampaignAgent.campaign_id == campaign_id))
     }
-    rows = [{"user": agent, "link": enabled.get(agent.id or 0)} for agent in agents]
+    rows = [{"user": agent, "link": enabled.get(require_id(agent))} for agent in agents]
     return render(request, "campaigns/agents.html", {"campaign": campaign, "rows": rows})
 
 

@@ -9,16 +9,22 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from dialer.campaigns.setup import SetupError, create_campaign
-from dialer.models import Campaign, CampaignAgent, CampaignContact, Fund, ImportJob
+from dialer.campaigns.setup import create_campaign
+from dialer.models import Campaign, CampaignAgent, CampaignContact, CampaignStatus, Fund, ImportJob
+from dialer.models.base import require_id
 from dialer.themes import THEMES
 from web.deps import DbSession, FormDep, IdPath, ManagerUser
 from web.pages.campaign_form import DEFAULT_VALUES, WEEKDAYS_FR, read_campaign_form
-from web.refusals import french_error
+from web.refusals import HUMAN_ERRORS, french_error
 from web.render import render
 
 router = APIRouter()
-STATUS_FR = {"draft": "Brouillon", "active": "En cours", "paused": "En pause", "closed": "Clôturée"}
+STATUS_FR: dict[str, str] = {
+    CampaignStatus.DRAFT: "Brouillon",
+    CampaignStatus.ACTIVE: "En cours",
+    CampaignStatus.PAUSED: "En pause",
+    CampaignStatus.CLOSED: "Clôturée",
+}
 
 
 def load_campaign(db: Session, campaign_id: int) -> Campaign:
@@ -42,7 +48,7 @@ def campaign_list(request: Request, _user: ManagerUser, db: DbSession) -> Respon
         {
             "campaign": c,
             "fund": f,
-            "contacts": counts.get(c.id or 0, 0),
+            "contacts": counts.get(require_id(c), 0),
             "status": STATUS_FR.get(c.status, c.status),
         }
         for c, f in rows
@@ -77,7 +83,7 @@ def create_campaign_page(
             campaign = create_campaign(
                 db, draft.code, draft.name, draft.theme, fund, draft.caller_id, draft.policy
             )
-        except (SetupError, ValueError) as error:
+        except HUMAN_ERRORS as error:
             result.problems["code"] = str(error)
         else:
             # The pacing reads these columns; the form sets them through the policy.

@@ -32,7 +32,7 @@ from dialer.themes.person_fields import PERSON_FIELD_NAMES
 from web.deps import DbSession, FormDep, IdPath, RuntimeDep
 from web.forms import field_text
 from web.privacy_pages.deps import DpoUser, requester
-from web.refusals import french_error
+from web.refusals import HUMAN_ERRORS, french_error
 from web.render import render
 
 router = APIRouter()
@@ -180,7 +180,7 @@ def _act(
     try:
         action(requester(request, user))
         db.commit()
-    except (RightsError, ValueError) as refusal:
+    except HUMAN_ERRORS as refusal:
         db.rollback()
         return _person(request, person_id, user, db, runtime, 400, error=str(refusal))
     return RedirectResponse(f"/dpo/personnes/{person_id}?fait={done}", status_code=303)

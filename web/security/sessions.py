@@ -20,6 +20,7 @@ from sqlmodel import Session
 
 from dialer.accounts.sessions import close_session, open_session, session_is_open
 from dialer.models import User
+from dialer.models.base import require_id
 
 SESSION_COOKIE = "dialer_session"
 SESSION_MAX_AGE_S = 10 * 60 * 60  # one working day
@@ -48,7 +49,7 @@ def start_session(
     session["csrf"] = secrets.token_urlsafe(32)
     session["uid"] = user.id
     session["fp"] = password_fingerprint(secret_key, user)
-    open_session(db, session["sid"], user.id or 0, now, SESSION_MAX_AGE_S)
+    open_session(db, session["sid"], require_id(user), now, SESSION_MAX_AGE_S)
 
 
 def end_session(session: dict[str, Any], db: Session, now: datetime) -> None:

@@ -19,6 +19,7 @@ from dialer.calling.outcomes import record_outcome
 from dialer.campaigns.policies import CallingPolicy, RetryPolicy, TimeWindow
 from dialer.campaigns.setup import create_campaign, create_fund
 from dialer.db import session_scope
+from dialer.embedded import embedded_pbx
 from dialer.models import (
     AgentPresence,
     CallAttempt,
@@ -160,7 +161,9 @@ def make_service(
         trunk_max_cps=1000.0,
     )
     sim = SimulatorConfig(time_factor=time_factor, seed=seed, population=population)
-    return DialerService(Runtime(settings, engine, cipher), clock=clock, sim_config=sim)
+    return DialerService(
+        Runtime(settings, engine, cipher), clock=clock, pbx=embedded_pbx(settings, sim)
+    )
 
 
 def rows(engine: Engine, model: type, *where: object) -> list:  # type: ignore[type-arg]

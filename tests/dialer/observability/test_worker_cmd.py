@@ -15,8 +15,7 @@ from dialer import migrate
 from dialer.db import make_engine
 from tests.dialer.calling.conftest import free_port
 
-# The command module is registered on the CLI by dialer.cli.commands; load it explicitly.
-RUN_WORKER = "from dialer.cli import worker_cmd; from dialer.cli.main import app; app()"
+RUN_WORKER = "from dialer.cli.main import app; app()"
 
 
 def wait_ready(port: int, process: subprocess.Popen[bytes]) -> httpx.Response:

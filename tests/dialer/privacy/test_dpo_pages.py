@@ -16,6 +16,7 @@ from dialer.campaigns.setup import create_campaign, create_fund
 from dialer.demo.contact_file import write_contact_file
 from dialer.importing.pipeline import import_contacts
 from dialer.models import AccessEntry, Person, User
+from dialer.prestart import prestart
 from dialer.settings import Settings
 from dialer.territories import Territory
 from tests.web.conftest import PASSWORD, csrf_of
@@ -29,6 +30,7 @@ def app(tmp_path: Path) -> Iterator[FastAPI]:
         database_url=f"sqlite:///{tmp_path}/t.sqlite3", data_key_file=tmp_path / "keys.json",
         embedded_pbx=False, demo_data=False,
     )  # fmt: skip
+    prestart(settings)
     application = create_app(settings)
     application.include_router(router)  # what the lead adds to web/main.py
     runtime = application.state.runtime

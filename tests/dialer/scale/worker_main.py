@@ -14,6 +14,7 @@ import asyncio
 import logging
 
 from dialer.db import make_engine
+from dialer.embedded import embedded_pbx
 from dialer.privacy.crypto import DataCipher, KeyRing
 from dialer.runtime import Runtime
 from dialer.service import DialerService, serve_until_signalled
@@ -59,7 +60,7 @@ def _service(args: argparse.Namespace) -> DialerService:
         population=population,
         dial_log_path=args.dial_log,
     )
-    return DialerService(runtime, sim_config=sim, tick_seconds=0.05)
+    return DialerService(runtime, pbx=embedded_pbx(runtime.settings, sim), tick_seconds=0.05)
 
 
 async def _run(args: argparse.Namespace) -> None:

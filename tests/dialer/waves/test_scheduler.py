@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from dialer.db import session_scope
+from dialer.embedded import embedded_pbx
 from dialer.models import CallAttempt, Wave, utcnow
 from dialer.privacy.crypto import DataCipher
 from dialer.runtime import Runtime
@@ -63,7 +64,8 @@ async def test_a_wave_due_in_two_seconds_starts_by_itself_and_dials(
     add_agents(engine, campaign_id, 2, utcnow())
     wave_id = _wave_in(engine, campaign_id, timedelta(seconds=2), timedelta(hours=1))
     sim = SimulatorConfig(time_factor=0.002, seed=3, population=NOBODY)
-    service = DialerService(_runtime(engine, cipher), sim_config=sim, tick_seconds=0.05)
+    runtime = _runtime(engine, cipher)
+    service = DialerService(runtime, pbx=embedded_pbx(runtime.settings, sim), tick_seconds=0.05)
     await service.start()
     try:
         assert _wave(engine, wave_id).status == "scheduled"

@@ -22,6 +22,7 @@ from sqlmodel import Session, select
 
 from dialer.campaigns.policies import CallingPolicy, TimeWindow
 from dialer.campaigns.setup import create_campaign
+from dialer.embedded import embedded_pbx
 from dialer.importing.records import seal_theme_data
 from dialer.models import CampaignAgent, CampaignContact, Fund, Person
 from dialer.privacy.crypto import DataCipher
@@ -79,7 +80,9 @@ def live_server(
     """The app with its real lifespan, which starts (and stops) the dialing service."""
 
     def service(runtime: Runtime) -> DialerService:
-        return DialerService(runtime, sim_config=sim, tick_seconds=tick_seconds)
+        return DialerService(
+            runtime, pbx=embedded_pbx(runtime.settings, sim), tick_seconds=tick_seconds
+        )
 
     app = create_app(embedded_settings(settings), run_dialer=True, service_factory=service)
     port = free_port()

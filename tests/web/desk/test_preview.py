@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
 from dialer.calling import presence
+from dialer.embedded import embedded_pbx
 from dialer.models import AccessEntry, CallAttempt, Campaign, CampaignContact, User, utcnow
 from dialer.runtime import Runtime
 from dialer.service import DialerService
@@ -89,7 +90,7 @@ def desk(
 
     def service(runtime: Runtime) -> DialerService:
         # One tick at start-up, then the test ticks by itself.
-        return DialerService(runtime, sim_config=sim, tick_seconds=3600)
+        return DialerService(runtime, pbx=embedded_pbx(runtime.settings, sim), tick_seconds=3600)
 
     live = create_app(embedded_settings(settings), run_dialer=True, service_factory=service)
     try:

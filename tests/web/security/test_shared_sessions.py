@@ -17,6 +17,7 @@ from sqlmodel import Session
 from dialer.accounts import find_user, set_password
 from dialer.accounts.users import disable_user
 from dialer.models import User
+from dialer.prestart import prestart
 from dialer.settings import Settings
 from tests.web.conftest import sign_in
 from web.main import create_app
@@ -36,6 +37,7 @@ def shared_settings(database_url: str, tmp_path: Path) -> Settings:
 
 
 def _app(settings: Settings) -> FastAPI:
+    prestart(settings)
     return create_app(settings)
 
 
