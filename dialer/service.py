@@ -19,13 +19,14 @@ from sqlmodel import col
 
 from dialer.calling import liveness, presence
 from dialer.calling.bridge import RelayBus, bridge_for
-from dialer.calling.commands import (
-    DIAL_PREVIEW,
-    HANGUP,
-    NOT_LIVE_FR,
-    NOT_SENT_FR,
-    Command,
-    command_listener_for,
+from dialer.calling.commands import DIAL_PREVIEW, HANGUP, Command, command_listener_for
+from dialer.calling.control import (
+    PBX_FAILED_FR,
+    CallControlRefused,
+    Refusal,
+    no_dialer,
+    not_live,
+    not_sent,
 )
 from dialer.calling.dialing import DialConfig
 from dialer.calling.events import ScreenPopBus
@@ -42,6 +43,7 @@ from dialer.waves.scheduler import WaveScheduler
 from telephony.ami.client import AmiClient
 from telephony.ami.connection import ConnectionSettings
 from telephony.ami.endpoint import AmiEndpoint
+from telephony.ami.errors import AmiError
 from telephony.ami.frames import AgentTemplate, DialTemplate
 from telephony.sim import PbxSimulator, SimulatorConfig
 
@@ -204,17 +206,39 @@ class DialerService:
         await self.client.hangup(channel)
         return True
 
-    async def execute_desk_command(self, command: Command) -> str | None:
-        """A desk's command from another process: None when done, else the French reason."""
+    async def hang_up_call(self, attempt_id: int, channel_id: str | None = None) -> None:
+        """Hang up a call of this worker, on its stored channel if the desk knows it.
+
+        ``CallControlRefused`` when it is no longer on the line or the PBX refuses.
+        """
+        channel = channel_id or self.channel_of(attempt_id)
+        if channel is None or self.client is None:
+            raise not_live()
+        try:
+            await self.client.hangup(channel)
+        except AmiError as error:
+            log.warning("hang-up of attempt %s failed: %s", attempt_id, error)
+            raise CallControlRefused(Refusal.PBX_FAILED, PBX_FAILED_FR) from None
+
+    async def call_preview(self, attempt_id: int, agent_user_id: int) -> None:
+        """The agent calls its preview now; ``CallControlRefused`` when it cannot be."""
+        if self.worker is None:
+            raise no_dialer()
+        try:
+            sent = await self.worker.dial_preview(attempt_id, agent_user_id)
+        except PreviewError as error:
+            raise CallControlRefused(Refusal.PREVIEW, str(error)) from None
+        if not sent:
+            raise not_sent()
+
+    async def execute_desk_command(self, command: Command) -> None:
+        """A desk's command from another process, run as the in-process control runs it."""
         if command.action == HANGUP:
-            return None if await self.hang_up(command.attempt_id) else NOT_LIVE_FR
-        if command.action == DIAL_PREVIEW:
-            try:
-                sent = await self.dial_preview(command.attempt_id, command.agent_user_id)
-            except PreviewError as error:
-                return str(error)
-            return None if sent else NOT_SENT_FR
-        return NOT_LIVE_FR
+            await self.hang_up_call(command.attempt_id)
+        elif command.action == DIAL_PREVIEW:
+            await self.call_preview(command.attempt_id, command.agent_user_id)
+        else:
+            raise not_live()
 
     async def _run(self) -> None:
         while True:
