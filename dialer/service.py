@@ -28,11 +28,13 @@ from dialer.calling.control import (
     not_live,
     not_sent,
 )
+from dialer.calling.desk_events import BusDeskNotifier
 from dialer.calling.dialing import DialConfig
 from dialer.calling.events import ScreenPopBus
 from dialer.calling.orphans import Orphan, adopt_orphans, orphans_of
 from dialer.calling.preview import PreviewError, release_previews
-from dialer.calling.recorder import CallRecorder
+from dialer.calling.recorder import CallRecorder, RecordedUpdate
+from dialer.calling.routing import CallEvents, call_routes
 from dialer.calling.worker import DialerWorker, TickReport
 from dialer.db import session_scope
 from dialer.feed.runner import FeedDelivery
@@ -45,6 +47,7 @@ from telephony.ami.connection import ConnectionSettings
 from telephony.ami.endpoint import AmiEndpoint
 from telephony.ami.errors import AmiError
 from telephony.ami.frames import AgentTemplate, DialTemplate
+from telephony.ami.updates import CallUpdate
 from telephony.sim import PbxSimulator, SimulatorConfig
 
 log = logging.getLogger(__name__)
@@ -78,8 +81,10 @@ class DialerService:
         # On PostgreSQL the screen pops also reach web apps in other processes.
         self.bridge = bridge_for(runtime.engine, self.bus)
         outbound = RelayBus(self.bus, self.bridge) if self.bridge is not None else self.bus
-        self.recorder = CallRecorder(runtime.engine, outbound, clock)
-        self.recorder.on_result = runtime.metrics.call_ended
+        self.desk = BusDeskNotifier(outbound)
+        self.recorder = CallRecorder(runtime.engine, clock, on_result=runtime.metrics.call_ended)
+        # The AMI adapter is built before the loop it feeds: the service stands in for it.
+        self.events = CallEvents(self.recorder, call_routes(self, self.desk))
         self.waves = WaveScheduler(runtime, clock=clock)
         # Only one process pushes each fund's feed (DIALER_FEED_PUSH on one worker).
         self.feed = FeedDelivery(runtime) if runtime.settings.feed_push else None
@@ -110,13 +115,15 @@ class DialerService:
             action_timeout_s=settings.ami_action_timeout_s,
             ping_interval_s=settings.ami_ping_interval_s,
         )
+        metrics = self.runtime.metrics
         self.client = AmiClient(
             connection,
-            self.recorder,
+            self.events,
             originate_rate=settings.trunk_max_cps,
             clock=epoch_seconds(self.clock),
+            on_event_lag=metrics.ami_event,
+            on_round_trip=metrics.ami_action,
         )
-        self.runtime.metrics.watch_ami(self.client)
         dial = DialConfig(
             dial=DialTemplate(settings.dial_template),
             worker_id=settings.worker_id,
@@ -128,7 +135,7 @@ class DialerService:
             dead_after_seconds=settings.worker_dead_seconds,
         )
         self.worker = DialerWorker(
-            self.runtime.engine, self.client, self.recorder, dial, self.clock
+            self.runtime.engine, self.client, self.recorder, self.desk, dial, self.clock
         )
         orphans = await asyncio.to_thread(self.come_back)
         adopt_orphans(self.client, self.worker, orphans, self.clock())
@@ -178,6 +185,14 @@ class DialerService:
         if self.worker is None:
             raise RuntimeError("le service de numérotation n'est pas démarré")
         return self.worker
+
+    async def follow(self, update: CallUpdate, recorded: RecordedUpdate) -> None:
+        """A stored update, for the loop (``dialer.calling.routing``)."""
+        await self._started_worker().follow(update, recorded)
+
+    async def hand_over(self, update: CallUpdate, recorded: RecordedUpdate) -> None:
+        """An answered predictive call, for the loop to give an agent."""
+        await self._started_worker().hand_over(update, recorded)
 
     async def dial_preview(self, attempt_id: int, agent_user_id: int) -> bool:
         """The agent calls the record it previews (see ``DialerWorker.dial_preview``)."""
