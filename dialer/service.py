@@ -213,14 +213,6 @@ class DialerService:
                 return channel
         return None
 
-    async def hang_up(self, attempt_id: int) -> bool:
-        """Hang up a call of this worker; False when it no longer holds it."""
-        channel = self.channel_of(attempt_id)
-        if channel is None or self.client is None:
-            return False
-        await self.client.hangup(channel)
-        return True
-
     async def hang_up_call(self, attempt_id: int, channel_id: str | None = None) -> None:
         """Hang up a call of this worker, on its stored channel if the desk knows it.
 
