@@ -21,19 +21,22 @@ from sqlmodel import col
 
 from dialer.calling import liveness, presence
 from dialer.calling.bridge import RelayBus, bridge_for
-from dialer.calling.commands import (
-    DIAL_PREVIEW,
-    HANGUP,
-    NOT_LIVE_FR,
-    NOT_SENT_FR,
-    Command,
-    command_listener_for,
+from dialer.calling.commands import DIAL_PREVIEW, HANGUP, Command, command_listener_for
+from dialer.calling.control import (
+    PBX_FAILED_FR,
+    CallControlRefused,
+    Refusal,
+    no_dialer,
+    not_live,
+    not_sent,
 )
+from dialer.calling.desk_events import BusDeskNotifier
 from dialer.calling.dialing import DialConfig
 from dialer.calling.events import ScreenPopBus
 from dialer.calling.orphans import Orphan, adopt_orphans, orphans_of
 from dialer.calling.preview import PreviewError, release_previews
-from dialer.calling.recorder import CallRecorder
+from dialer.calling.recorder import CallRecorder, RecordedUpdate
+from dialer.calling.routing import CallEvents, call_routes
 from dialer.calling.worker import DialerWorker, TickReport
 from dialer.db import session_scope
 from dialer.feed.runner import FeedDelivery
@@ -43,7 +46,9 @@ from dialer.runtime import Runtime
 from dialer.waves.scheduler import WaveScheduler
 from telephony.ami.client import AmiClient
 from telephony.ami.connection import ConnectionSettings
+from telephony.ami.errors import AmiError
 from telephony.ami.frames import AgentTemplate, DialTemplate
+from telephony.ami.updates import CallUpdate
 
 log = logging.getLogger(__name__)
 
@@ -85,8 +90,10 @@ class DialerService:
         # On PostgreSQL the screen pops also reach web apps in other processes.
         self.bridge = bridge_for(runtime.engine, self.bus)
         outbound = RelayBus(self.bus, self.bridge) if self.bridge is not None else self.bus
-        self.recorder = CallRecorder(runtime.engine, outbound, clock)
-        self.recorder.on_result = runtime.metrics.call_ended
+        self.desk = BusDeskNotifier(outbound)
+        self.recorder = CallRecorder(runtime.engine, clock, on_result=runtime.metrics.call_ended)
+        # The AMI adapter is built before the loop it feeds: the service stands in for it.
+        self.events = CallEvents(self.recorder, call_routes(self, self.desk))
         self.waves = WaveScheduler(runtime, clock=clock)
         # Only one process pushes each fund's feed (DIALER_FEED_PUSH on one worker).
         self.feed = FeedDelivery(runtime) if runtime.settings.feed_push else None
@@ -110,13 +117,15 @@ class DialerService:
             action_timeout_s=settings.ami_action_timeout_s,
             ping_interval_s=settings.ami_ping_interval_s,
         )
+        metrics = self.runtime.metrics
         self.client = AmiClient(
             connection,
-            self.recorder,
+            self.events,
             originate_rate=settings.trunk_max_cps,
             clock=epoch_seconds(self.clock),
+            on_event_lag=metrics.ami_event,
+            on_round_trip=metrics.ami_action,
         )
-        self.runtime.metrics.watch_ami(self.client)
         dial = DialConfig(
             dial=DialTemplate(settings.dial_template),
             worker_id=settings.worker_id,
@@ -128,7 +137,7 @@ class DialerService:
             dead_after_seconds=settings.worker_dead_seconds,
         )
         self.worker = DialerWorker(
-            self.runtime.engine, self.client, self.recorder, dial, self.clock
+            self.runtime.engine, self.client, self.recorder, self.desk, dial, self.clock
         )
         orphans = await asyncio.to_thread(self.come_back)
         adopt_orphans(self.client, self.worker, orphans, self.clock())
@@ -179,6 +188,14 @@ class DialerService:
             raise RuntimeError("le service de numérotation n'est pas démarré")
         return self.worker
 
+    async def follow(self, update: CallUpdate, recorded: RecordedUpdate) -> None:
+        """A stored update, for the loop (``dialer.calling.routing``)."""
+        await self._started_worker().follow(update, recorded)
+
+    async def hand_over(self, update: CallUpdate, recorded: RecordedUpdate) -> None:
+        """An answered predictive call, for the loop to give an agent."""
+        await self._started_worker().hand_over(update, recorded)
+
     async def dial_preview(self, attempt_id: int, agent_user_id: int) -> bool:
         """The agent calls the record it previews (see ``DialerWorker.dial_preview``)."""
         return await self._started_worker().dial_preview(attempt_id, agent_user_id)
@@ -198,25 +215,39 @@ class DialerService:
                 return channel
         return None
 
-    async def hang_up(self, attempt_id: int) -> bool:
-        """Hang up a call of this worker; False when it no longer holds it."""
-        channel = self.channel_of(attempt_id)
-        if channel is None or self.client is None:
-            return False
-        await self.client.hangup(channel)
-        return True
+    async def hang_up_call(self, attempt_id: int, channel_id: str | None = None) -> None:
+        """Hang up a call of this worker, on its stored channel if the desk knows it.
 
-    async def execute_desk_command(self, command: Command) -> str | None:
-        """A desk's command from another process: None when done, else the French reason."""
+        ``CallControlRefused`` when it is no longer on the line or the PBX refuses.
+        """
+        channel = channel_id or self.channel_of(attempt_id)
+        if channel is None or self.client is None:
+            raise not_live()
+        try:
+            await self.client.hangup(channel)
+        except AmiError as error:
+            log.warning("hang-up of attempt %s failed: %s", attempt_id, error)
+            raise CallControlRefused(Refusal.PBX_FAILED, PBX_FAILED_FR) from None
+
+    async def call_preview(self, attempt_id: int, agent_user_id: int) -> None:
+        """The agent calls its preview now; ``CallControlRefused`` when it cannot be."""
+        if self.worker is None:
+            raise no_dialer()
+        try:
+            sent = await self.worker.dial_preview(attempt_id, agent_user_id)
+        except PreviewError as error:
+            raise CallControlRefused(Refusal.PREVIEW, str(error)) from None
+        if not sent:
+            raise not_sent()
+
+    async def execute_desk_command(self, command: Command) -> None:
+        """A desk's command from another process, run as the in-process control runs it."""
         if command.action == HANGUP:
-            return None if await self.hang_up(command.attempt_id) else NOT_LIVE_FR
-        if command.action == DIAL_PREVIEW:
-            try:
-                sent = await self.dial_preview(command.attempt_id, command.agent_user_id)
-            except PreviewError as error:
-                return str(error)
-            return None if sent else NOT_SENT_FR
-        return NOT_LIVE_FR
+            await self.hang_up_call(command.attempt_id)
+        elif command.action == DIAL_PREVIEW:
+            await self.call_preview(command.attempt_id, command.agent_user_id)
+        else:
+            raise not_live()
 
     async def _run(self) -> None:
         while True:

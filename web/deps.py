@@ -11,8 +11,11 @@ from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from dialer.accounts import Role
+from dialer.calling.control import CallControl
+from dialer.calling.events import ScreenPopBus
 from dialer.models import User, utcnow
 from dialer.runtime import Runtime
+from dialer.service import DialerService
 from web.refusals import NotAuthenticated, french_error
 from web.security.sessions import session_matches, session_user_id
 from web.state import WebState, web_state
@@ -38,12 +41,27 @@ def current_time(request: Request) -> datetime:
     return web_state(request).clock()
 
 
+def get_call_control(request: Request) -> CallControl:
+    return web_state(request).dialing.control
+
+
+def get_screen_pops(request: Request) -> ScreenPopBus | None:
+    return web_state(request).dialing.screen_pops
+
+
+def get_local_dialer(request: Request) -> DialerService | None:
+    return web_state(request).dialing.service
+
+
 WebStateDep = Annotated[WebState, Depends(web_state)]
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 DbSession = Annotated[Session, Depends(get_db)]
 FormDep = Annotated[FormData, Depends(get_form)]
 NowDep = Annotated[datetime, Depends(current_time)]
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
+CallControlDep = Annotated[CallControl, Depends(get_call_control)]
+ScreenPopsDep = Annotated[ScreenPopBus | None, Depends(get_screen_pops)]
+LocalDialerDep = Annotated[DialerService | None, Depends(get_local_dialer)]
 
 
 def current_user(request: Request, db: DbSession, state: WebStateDep) -> User:

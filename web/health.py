@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from dialer.observability import readiness
-from web.deps import RuntimeDep
+from web.deps import LocalDialerDep, RuntimeDep
 
 router = APIRouter()
 
@@ -17,9 +17,8 @@ def healthz() -> dict[str, str]:
 
 
 @router.get("/readyz")
-def readyz(request: Request, runtime: RuntimeDep) -> JSONResponse:
+def readyz(runtime: RuntimeDep, service: LocalDialerDep) -> JSONResponse:
     """503 naming what is down: the database, or the PBX of a dialer this process runs."""
-    service = getattr(request.app.state, "dialer", None)
     pbx = service.pbx_connected if service is not None else {}
     state = readiness.check(runtime.engine, pbx)
     return JSONResponse(state.body(), status_code=200 if state.ready else 503)

@@ -16,6 +16,7 @@ from starlette.types import Scope
 import dialer.models  # noqa: F401  (registers the tables)
 from dialer.calling.bridge import bridge_for
 from dialer.calling.commands import command_sender_for
+from dialer.calling.control import NoCallControl
 from dialer.calling.events import ScreenPopBus
 from dialer.embedded import embedded_pbx
 from dialer.models import utcnow
@@ -25,6 +26,7 @@ from dialer.settings import Settings
 from web import health, metrics
 from web.desk import calls as desk_calls
 from web.desk import router as desk
+from web.dialing import Dialing, call_control_for
 from web.errors import install_error_handlers
 from web.fund_docs import router as fund_docs
 from web.fund_wiring import fund_results_router
@@ -66,8 +68,7 @@ def create_app(
     """
     # Reads only: the key file, the schema and the scripts come from ``dialer prestart``.
     runtime = build_runtime(settings or Settings(), create_keys=False)
-    state = _web_state(runtime)
-    state.clock = clock
+    state = _web_state(runtime, clock)
     make_service = service_factory or (
         lambda rt: DialerService(rt, clock=clock, pbx=embedded_pbx(rt.settings))
     )
@@ -75,13 +76,13 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         service = make_service(runtime) if run_dialer else None
-        app.state.dialer = service
         # Screen pops of dialer workers in other processes arrive through PostgreSQL.
-        app.state.screen_pops = service.bus if service is not None else ScreenPopBus()
-        listener = service.bridge if service else bridge_for(runtime.engine, app.state.screen_pops)
+        screen_pops = service.bus if service is not None else ScreenPopBus()
+        listener = service.bridge if service else bridge_for(runtime.engine, screen_pops)
         # Without a dialer here, the desk's hang-ups and preview calls go to the workers.
         commands = None if service else command_sender_for(runtime.engine)
-        app.state.desk_commands = commands
+        control = call_control_for(service, commands, runtime.engine, clock)
+        state.dialing = Dialing(control, screen_pops, service)
         if service is not None:
             await service.start()
         if listener is not None:
@@ -144,12 +145,14 @@ def _settings_fit_to_serve() -> Settings:
     return settings
 
 
-def _web_state(runtime: Runtime) -> WebState:
+def _web_state(runtime: Runtime, clock: Callable[[], datetime]) -> WebState:
     return WebState(
         runtime=runtime,
         templates=Jinja2Templates(directory=HERE / "templates"),
         login_limiter=SlidingWindowLimiter(LOGIN_ATTEMPTS_PER_ADDRESS, LOGIN_WINDOW_S),
         imports=ImportTracker(runtime),
+        dialing=Dialing(NoCallControl(runtime.engine, clock)),
+        clock=clock,
     )
 
 

@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 
 from dialer.models import utcnow
 from dialer.runtime import Runtime
+from web.dialing import Dialing
 from web.imports.tracker import ImportTracker
 from web.security.ratelimit import SlidingWindowLimiter
 
@@ -21,6 +22,8 @@ class WebState:
     templates: Jinja2Templates
     login_limiter: SlidingWindowLimiter
     imports: ImportTracker
+    # Set by the lifespan; before it (a test client never started) nothing dials.
+    dialing: Dialing
     # The dialer's notion of now (a simulated day runs faster than the wall clock).
     clock: Callable[[], datetime] = utcnow
 

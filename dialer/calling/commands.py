@@ -5,8 +5,9 @@ placed a call knows its channel, through its own AMI connection. The desk's
 « Raccrocher » and a preview's « Appeler » therefore travel to that worker through
 PostgreSQL ``NOTIFY`` (channel ``dialer_desk_command``), and its answer comes back on
 ``dialer_desk_reply``: either nothing (done) or the French reason it could not be
-done. Commands carry ids only, and a worker acts only on those addressed to its
-worker id; the web side waits a bounded time for the answer.
+done, with its kind (``dialer.calling.control.Refusal``) so the desk answers the same
+status as it would in process. Commands carry ids only, and a worker acts only on those
+addressed to its worker id; the web side waits a bounded time for the answer.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import psycopg
 from sqlalchemy.engine import Engine
 
 from dialer.calling.bridge import channel_for, conninfo_of, listen_forever
+from dialer.calling.control import FAILED_FR, CallControlRefused, Refusal
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +34,6 @@ HANGUP = "hangup"
 DIAL_PREVIEW = "dial_preview"
 ACTIONS = frozenset({HANGUP, DIAL_PREVIEW})
 REPLY_TIMEOUT_S = 10.0
-FAILED_FR = "Le service de numérotation n'a pas pu traiter la demande : réessayez."
-NOT_LIVE_FR = "Cet appel n'est plus en ligne."
-NOT_SENT_FR = "L'appel n'a pas pu partir vers le PBX : la fiche sera reproposée plus tard."
 
 
 class CommandTimeout(TimeoutError):
@@ -70,17 +69,27 @@ def decode_command(text: str) -> Command | None:
     return command if command.action in ACTIONS else None
 
 
-def encode_reply(request_id: str, error: str | None) -> str:
-    return json.dumps({"r": request_id, "e": error}, separators=(",", ":"))
+Reply = tuple[str, CallControlRefused | None]  # (request id, refusal or None when done)
 
 
-def decode_reply(text: str) -> tuple[str, str | None] | None:
+def encode_reply(request_id: str, refused: CallControlRefused | None) -> str:
+    error, kind = (None, None) if refused is None else (refused.message, refused.refusal.value)
+    return json.dumps({"r": request_id, "e": error, "k": kind}, separators=(",", ":"))
+
+
+def decode_reply(text: str) -> Reply | None:
     try:
         data = json.loads(text)
         error = data["e"]
-        return str(data["r"]), None if error is None else str(error)
+        request_id = str(data["r"])
     except (ValueError, KeyError, TypeError):
         return None
+    if error is None:
+        return request_id, None
+    kind = data.get("k") if isinstance(data, dict) else None
+    # A kind this process does not know yet (a newer worker) is still a refusal.
+    refusal = Refusal(kind) if kind in set(Refusal) else Refusal.FAILED
+    return request_id, CallControlRefused(refusal, str(error))
 
 
 async def _notify(conninfo: str, channel: str, payload: str) -> None:
@@ -88,7 +97,8 @@ async def _notify(conninfo: str, channel: str, payload: str) -> None:
         await conn.execute("SELECT pg_notify(%s, %s)", (channel, payload))
 
 
-Executor = Callable[[Command], Awaitable[str | None]]  # the French refusal, or None when done
+# Done when it returns; ``CallControlRefused`` when not, as in process.
+Executor = Callable[[Command], Awaitable[None]]
 
 
 class CommandListener:
@@ -122,12 +132,15 @@ class CommandListener:
             self._spawn(self._run(command))
 
     async def _run(self, command: Command) -> None:
+        error: CallControlRefused | None = None
         try:
-            error = await self._execute(command)
+            await self._execute(command)
+        except CallControlRefused as refused:
+            error = refused
         except Exception:
             log.exception("desk command %s on attempt %s failed", command.action,
                           command.attempt_id)  # fmt: skip
-            error = FAILED_FR
+            error = CallControlRefused(Refusal.FAILED, FAILED_FR)
         try:
             await _notify(self._conninfo, self._reply_channel,
                           encode_reply(command.request_id, error))  # fmt: skip
@@ -151,7 +164,7 @@ class CommandSender:
         self._conninfo = conninfo
         self._channel = channel
         self._reply_channel = reply_channel
-        self._waiting: dict[str, asyncio.Future[str | None]] = {}
+        self._waiting: dict[str, asyncio.Future[CallControlRefused | None]] = {}
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -165,10 +178,12 @@ class CommandSender:
             future.set_result(reply[1])
 
     async def send(self, worker_id: str, action: str, attempt_id: int, agent_user_id: int,
-                   timeout_s: float = REPLY_TIMEOUT_S) -> str | None:  # fmt: skip
-        """The worker's French refusal, or None when done; CommandTimeout if nobody answers."""
+                   timeout_s: float = REPLY_TIMEOUT_S) -> CallControlRefused | None:  # fmt: skip
+        """The worker's refusal, or None when done; CommandTimeout if nobody answers."""
         command = Command(uuid.uuid4().hex, worker_id, action, attempt_id, agent_user_id)
-        future: asyncio.Future[str | None] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[CallControlRefused | None] = (
+            asyncio.get_running_loop().create_future()
+        )
         self._waiting[command.request_id] = future
         try:
             # Not listening yet (or the database is away): the answer could not be heard.

@@ -29,8 +29,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from dialer.agents import AgentState
+from dialer.calling.desk_events import Notice, PreviewExpired
 from dialer.calling.dialing import PlacedCall, give_back
-from dialer.calling.events import PREVIEW_EXPIRED, Payload, call_payload
 from dialer.calling.snapshot import DialTarget, dial_targets
 from dialer.db import session_scope
 from dialer.eligibility.windows import Clock, in_every_window
@@ -53,9 +53,6 @@ WINDOW_CLOSED_FR = "La plage d'appel de cette personne est fermée (heure locale
 
 class PreviewError(DomainError):
     """A preview that cannot be called or skipped now; the message is French, for the desk."""
-
-
-Notice = tuple[int, Payload]  # (agent user id, event)
 
 
 def _held(session: Session, attempt_id: int, agent_user_id: int) -> CallAttempt:
@@ -183,7 +180,7 @@ def release_previews(
                 continue  # called, skipped or given back by another process meanwhile
             if agent is not None:
                 ids = (attempt_id, attempt.contact_id, attempt.campaign_id)
-                notices.append((agent, call_payload(PREVIEW_EXPIRED, *ids)))
+                notices.append((agent, PreviewExpired(*ids)))
             give_back(session, attempt_id, attempt.contact_id, agent, worker_id, now,
                       retry_at=now + SKIP_DELAY)  # fmt: skip
     return notices

@@ -3,14 +3,14 @@
 One transaction per update: the attempt's telephony columns, the agent's presence
 and, on the final update, the contact's next step (retry rule) and its lease. An
 update for an attempt that already has its final result changes nothing, so a
-late or repeated update can never reopen a finished call.
+late or repeated update can never reopen a finished call. Who hears of a stored
+update is decided in one place, ``dialer.calling.routing``.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -20,7 +20,6 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from dialer.calling import presence
-from dialer.calling.events import CALL_ENDED, SCREEN_POP, Payload, ScreenPopBus, call_payload
 from dialer.calling.rescheduling import after_call_result
 from dialer.campaigns.policies import CallingPolicy, RetryPolicy
 from dialer.db import session_scope
@@ -50,8 +49,6 @@ class RecordedUpdate:
     result: str | None
 
 
-WaitingHandler = Callable[[CallUpdate, RecordedUpdate], Awaitable[None]]
-RecordedListener = Callable[[CallUpdate, RecordedUpdate], None]
 ResultListener = Callable[[int, str], None]  # (campaign id, final result)
 
 
@@ -88,49 +85,14 @@ def effective_result(result: CallResult, connected: bool) -> CallResult:
 
 
 class CallRecorder:
-    """The ``CallObserver`` of the dialer: stores every update, then tells the loop."""
+    """Stores every update of the dialer's calls, and closes those the PBX never had."""
 
     def __init__(
-        self,
-        engine: Engine,
-        bus: ScreenPopBus,
-        clock: Clock,
-        on_waiting: WaitingHandler | None = None,
-        on_recorded: RecordedListener | None = None,
+        self, engine: Engine, clock: Clock, *, on_result: ResultListener | None = None
     ) -> None:
         self._engine = engine
-        self._bus = bus
         self._clock = clock
-        self.on_waiting = on_waiting
-        self.on_recorded = on_recorded
-        self.on_result: ResultListener | None = None
-
-    async def on_call_update(self, update: CallUpdate) -> None:
-        # The database is synchronous; a thread keeps the AMI reader responsive, and
-        # the adapter awaits this method, so updates are still stored in order.
-        with bound_attempt(update.attempt_id):
-            recorded = await asyncio.to_thread(self.apply, update)
-            if recorded is None:
-                return
-            if self.on_recorded is not None:
-                self.on_recorded(update, recorded)
-            self._notify(recorded)
-            if update.waiting_for_agent and self.on_waiting is not None:
-                await self.on_waiting(update, recorded)
-
-    def tell(self, agent_user_id: int, payload: Payload) -> None:
-        """Publish an event to one agent's desk (on the event loop: the bus is not thread-safe)."""
-        self._bus.publish(agent_user_id, payload)
-
-    def _notify(self, recorded: RecordedUpdate) -> None:
-        if recorded.agent_user_id is None:
-            return
-        ids = (recorded.attempt_id, recorded.contact_id, recorded.campaign_id)
-        if recorded.connected:
-            self._bus.publish(recorded.agent_user_id, call_payload(SCREEN_POP, *ids))
-        elif recorded.ended:
-            payload = call_payload(CALL_ENDED, *ids, result=recorded.result)
-            self._bus.publish(recorded.agent_user_id, payload)
+        self._on_result = on_result
 
     def apply(self, update: CallUpdate) -> RecordedUpdate | None:
         """Store one update in its own transaction; None when it changes nothing."""
@@ -225,8 +187,8 @@ class CallRecorder:
             _wrap_up_after_early_outcome(session, attempt, now)
         # Otherwise the person stays held while the agent writes the outcome, which
         # frees them, for ``OUTCOME_WRITING_HOLD`` at most (``hold_after_talk``).
-        if self.on_result is not None:
-            self.on_result(attempt.campaign_id, final.value)
+        if self._on_result is not None:
+            self._on_result(attempt.campaign_id, final.value)
         log.info("call ended: %s (campaign %s)", final.value, attempt.campaign_id)
         if attempt.agent_user_id is not None and not talked:
             presence.release_agent(session, attempt.agent_user_id, now)

@@ -20,8 +20,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
 from dialer.calling import liveness, presence
-from dialer.calling.events import CALL_ENDED, call_payload
-from dialer.calling.preview import Notice, release_previews
+from dialer.calling.desk_events import CallEnded, Notice
+from dialer.calling.preview import release_previews
 from dialer.calling.recorder import CallRecorder
 from dialer.db import session_scope
 from dialer.models import CallAttempt
@@ -57,8 +57,7 @@ def take_over(
         closed += 1
         if recorded.agent_user_id is not None:
             ids = (recorded.attempt_id, recorded.contact_id, recorded.campaign_id)
-            payload = call_payload(CALL_ENDED, *ids, result=recorded.result)
-            notices.append((recorded.agent_user_id, payload))
+            notices.append((recorded.agent_user_id, CallEnded(*ids, result=recorded.result)))
     with session_scope(engine) as session:
         freed = presence.release_held(session, dead, now, still_dead)
     if liveness.forget(engine, dead, cutoff):

@@ -32,8 +32,8 @@ from sqlmodel import Session
 from dialer.calling import liveness, presence
 from dialer.calling import preview as previews
 from dialer.calling.agent_lines import AgentLineError, AgentLines
+from dialer.calling.desk_events import DeskNotifier, Notice, PreviewOffered, tell
 from dialer.calling.dialing import CallPlacer, Clock, DialConfig, PlacedCall
-from dialer.calling.events import PREVIEW, call_payload
 from dialer.calling.recorder import CallRecorder, RecordedUpdate
 from dialer.calling.snapshot import DialTarget, build_snapshot, dial_targets
 from dialer.calling.takeover import take_over_dead
@@ -73,6 +73,7 @@ class DialerWorker:
         engine: Engine,
         client: AmiClient,
         recorder: CallRecorder,
+        desk: DeskNotifier,
         config: DialConfig,
         clock: Clock,
         wall_clock: Clock = utcnow,
@@ -80,6 +81,7 @@ class DialerWorker:
         self._engine = engine
         self._client = client
         self._recorder = recorder
+        self._desk = desk
         self._config = config
         self._clock = clock
         self._placer = CallPlacer(engine, client, recorder, config, clock)
@@ -99,8 +101,6 @@ class DialerWorker:
         self.decisions: dict[TargetKey, PacingDecision] = {}
         # Calls stop on this box while its carrier trunk fails every call.
         self.trunk = TrunkWatch(engine, config.worker_id, clock)
-        recorder.on_waiting = self.hand_over
-        recorder.on_recorded = self._follow
 
     @property
     def live_calls(self) -> int:
@@ -126,8 +126,7 @@ class DialerWorker:
     async def _tick(self) -> TickReport:
         now = self._clock()
         self._ticks += 1
-        for agent, payload in await asyncio.to_thread(self._housekeeping, now):
-            self._recorder.tell(agent, payload)
+        tell(self._desk, await asyncio.to_thread(self._housekeeping, now))
         report = TickReport()
         if not self._client.connected:
             return report
@@ -157,7 +156,7 @@ class DialerWorker:
         return report
 
     # -- bookkeeping ---------------------------------------------------------
-    def _housekeeping(self, now: datetime) -> list[previews.Notice]:
+    def _housekeeping(self, now: datetime) -> list[Notice]:
         notices = self._keep_alive(now)
         # Before the lease sweep: a preview held too long is given back whole (agent too).
         notices += previews.release_previews(self._engine, self._config.worker_id, now)
@@ -179,7 +178,7 @@ class DialerWorker:
             release_expired_leases(self._engine, now)
         return notices
 
-    def _keep_alive(self, now: datetime) -> list[previews.Notice]:
+    def _keep_alive(self, now: datetime) -> list[Notice]:
         """Beat every few seconds, and take over the workers that stopped beating."""
         wall = self._wall_clock()
         dead_after = self._config.dead_after_seconds
@@ -208,7 +207,8 @@ class DialerWorker:
         renew_locks(self._engine, self._config.worker_id, expires)
         self._locks_renewed_at = now
 
-    def _follow(self, update: CallUpdate, recorded: RecordedUpdate) -> None:
+    async def follow(self, update: CallUpdate, recorded: RecordedUpdate) -> None:
+        """Every stored update of this worker's calls (``dialer.calling.routing``)."""
         if not update.waiting_for_agent:
             self._waiting.pop(recorded.attempt_id, None)
         if update.state is CallState.CONNECTED:
@@ -299,7 +299,7 @@ class DialerWorker:
         for call in calls:
             assert call.agent_user_id is not None
             ids = (call.claim.attempt_id, call.claim.contact_id, call.claim.campaign_id)
-            self._recorder.tell(call.agent_user_id, call_payload(PREVIEW, *ids))
+            self._desk.preview_offered(call.agent_user_id, PreviewOffered(*ids))
         return len(calls)
 
     async def dial_preview(self, attempt_id: int, agent_user_id: int) -> bool:

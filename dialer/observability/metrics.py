@@ -1,7 +1,8 @@
 """The dialer's Prometheus metrics, in a registry of their own per runtime.
 
-Counters and histograms are fed by small hooks the composition root wires in
-(the call recorder, the AMI adapter, the contact import); the gauges that
+Counters and histograms are fed by small hooks the composition root hands to
+their sources' constructors (the call recorder, the AMI adapter) or calls (the
+contact import); the gauges that
 describe the database's state (agents, abandon rate, feed backlog) are read at
 scrape time by ``database.DatabaseCollector``, so they are right in every
 process, whichever worker changed the rows.
@@ -13,8 +14,6 @@ from typing import Protocol
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.registry import Collector
-
-from telephony.ami.client import AmiClient
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 # AMI actions answer in milliseconds on a LAN; seconds mean a PBX in trouble.
@@ -89,10 +88,6 @@ class DialerMetrics:
 
     def ami_event(self, lag_seconds: float) -> None:
         self.ami_event_lag.observe(lag_seconds)
-
-    def watch_ami(self, client: AmiClient) -> None:
-        client.connection.on_round_trip = self.ami_action
-        client.on_event_lag = self.ami_event
 
     # -- scrape --------------------------------------------------------------
     def add_collector(self, name: str, collector: Collector) -> None:

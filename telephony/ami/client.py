@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from telephony.ami.calls import CallTracker
-from telephony.ami.connection import AmiConnection, ConnectionSettings
+from telephony.ami.connection import AmiConnection, ConnectionSettings, RoundTripHook
 from telephony.ami.errors import (
     AmiActionError,
     AmiDisconnected,
@@ -93,14 +93,18 @@ class AmiClient:
         originate_rate: float = DEFAULT_RATE,
         trunk_rates: dict[str, float] | None = None,
         clock: Callable[[], float] = time.time,
+        on_event_lag: Callable[[float], None] | None = None,
+        on_round_trip: RoundTripHook | None = None,
     ) -> None:
         self.tracker = CallTracker(clock)
-        self.connection = AmiConnection(settings, self._on_event, on_login=self._reconcile)
+        self.connection = AmiConnection(
+            settings, self._on_event, on_login=self._reconcile, on_round_trip=on_round_trip
+        )
         self.limiter = TrunkLimiter(originate_rate, trunk_rates)
         self._observer = observer
         self._updates: asyncio.Queue[CallUpdate] = asyncio.Queue()
         self._arrivals: deque[float] = deque()  # perf_counter of each queued update
-        self.on_event_lag: Callable[[float], None] | None = None
+        self._on_event_lag = on_event_lag
         self._delivery: asyncio.Task[None] | None = None
         self._serial = 0
         self._checks: set[asyncio.Task[None]] = set()
@@ -293,8 +297,8 @@ class AmiClient:
         while True:
             update = await self._updates.get()
             arrived = self._arrivals.popleft() if self._arrivals else None
-            if self.on_event_lag is not None and arrived is not None:
-                self.on_event_lag(time.perf_counter() - arrived)
+            if self._on_event_lag is not None and arrived is not None:
+                self._on_event_lag(time.perf_counter() - arrived)
             try:
                 await self._observer.on_call_update(update)
             except Exception:

@@ -82,6 +82,7 @@ class AmiConnection:
         on_event: EventSink,
         on_login: LoginHook | None = None,
         rand: random.Random | None = None,
+        on_round_trip: RoundTripHook | None = None,
     ) -> None:
         self.settings = settings
         self.on_event = on_event
@@ -97,7 +98,7 @@ class AmiConnection:
         self._dropped_on_purpose = False
         self.logged_in = False
         self.logins = 0
-        self.on_round_trip: RoundTripHook | None = None
+        self._on_round_trip = on_round_trip
 
     # -- life ----------------------------------------------------------------
     async def start(self, timeout_s: float | None = 30.0) -> None:
@@ -249,6 +250,6 @@ class AmiConnection:
         except TimeoutError as exc:
             protocol.forget(action)
             raise AmiTimeout(f"{headers.get('Action')}: no response") from exc
-        if self.on_round_trip is not None:
-            self.on_round_trip(str(headers.get("Action")), time.perf_counter() - sent_at)
+        if self._on_round_trip is not None:
+            self._on_round_trip(str(headers.get("Action")), time.perf_counter() - sent_at)
         return reply

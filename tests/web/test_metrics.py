@@ -174,7 +174,7 @@ def test_readyz_names_the_pbx_when_ami_is_down(settings: Settings) -> None:
         ready = client.get("/readyz")
         assert ready.status_code == 200
         assert ready.json()["pbx"] == {"box-7": "ok"}
-        service = app.state.dialer
+        service = app.state.web.dialing.service
         # The PBX goes away: the AMI client loses its login.
         assert client.portal is not None
         client.portal.call(service.sim.stop)

@@ -21,7 +21,7 @@ def test_lifespan_starts_and_stops_the_dialing_service(settings: Settings) -> No
     )
     app = create_app(embedded, run_dialer=True)
     with TestClient(app) as client:
-        service = app.state.dialer
+        service = app.state.web.dialing.service
         assert service is not None and service.sim is not None and service.worker is not None
         assert client.get("/readyz").json()["database"] == "ok"
     assert service._loop is None  # stopped with the app
@@ -31,5 +31,5 @@ def test_lifespan_starts_and_stops_the_dialing_service(settings: Settings) -> No
 def test_without_the_flag_no_dialing_service_runs(settings: Settings) -> None:
     app = create_app(settings)
     with TestClient(app):
-        assert app.state.dialer is None
+        assert app.state.web.dialing.service is None
     app.state.runtime.engine.dispose()

@@ -4,7 +4,6 @@ hanging up, recording the outcome."""
 from __future__ import annotations
 
 import contextlib
-import logging
 from datetime import datetime
 
 from fastapi import APIRouter, Request
@@ -12,22 +11,13 @@ from fastapi.responses import Response
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from dialer.calling.commands import (
-    DIAL_PREVIEW,
-    HANGUP,
-    NOT_SENT_FR,
-    CommandSender,
-    CommandTimeout,
-)
+from dialer.calling.control import CallControl, CallControlRefused, CallRef
 from dialer.calling.outcome_input import OutcomeInput
 from dialer.calling.outcomes import record_outcome
-from dialer.calling.preview import PREVIEW, PreviewError
-from dialer.calling.preview import skip_preview as give_preview_back
+from dialer.calling.preview import PREVIEW
 from dialer.models import AgentPresence, User
-from dialer.service import DialerService
 from scripts.models import ScriptVersion
-from telephony.ami.errors import AmiError
-from web.deps import DbSession, FormDep, NowDep, RuntimeDep
+from web.deps import CallControlDep, DbSession, FormDep, NowDep, RuntimeDep
 from web.desk.access import AgentUser, CallDep, CallFile
 from web.desk.outcome_form import read_outcome_form
 from web.desk.panel import (
@@ -39,16 +29,14 @@ from web.desk.panel import (
 )
 from web.desk.router import PAUSE_REASONS_FR
 from web.desk.trail import record_read
-from web.refusals import HUMAN_ERRORS, french_error
+from web.dialing import status_of
+from web.refusals import HUMAN_ERRORS, FrenchHTTPException, french_error
 from web.render import render
 
 router = APIRouter()
-log = logging.getLogger(__name__)
 ALREADY_DONE_FR = "Le résultat de cet appel est déjà enregistré."
 NOT_CALLED_FR = "Appelez la personne (ou passez la fiche) avant de continuer."
 NOT_PREVIEW_FR = "Cette fiche n'est plus en aperçu : elle a déjà été appelée ou rendue."
-NO_DIALER_FR = "Aucun service de numérotation ne tient cette fiche : réessayez dans un instant."
-NO_ANSWER_FR = "Le service de numérotation ne répond pas : réessayez dans un instant."
 # After an outcome the line is closed for the agent if it can be, without making them wait.
 CLOSING_TIMEOUT_S = 2.0
 
@@ -107,58 +95,23 @@ def reveal_code(
     return render(request, "desk/record.html", record_context(db, call, record, user))
 
 
-def _service(request: Request) -> DialerService | None:
-    service = getattr(request.app.state, "dialer", None)
-    return service if isinstance(service, DialerService) else None
+def refused_error(refused: CallControlRefused) -> FrenchHTTPException:
+    return french_error(status_of(refused), refused.message)
 
 
-def _channel_of(service: DialerService, call: CallFile) -> str | None:
-    """The PBX channel of the attempt: stored, or else the one the AMI client tracks."""
-    return call.attempt.channel_id or service.channel_of(call.attempt.id or 0)
-
-
-async def _hang_up(service: DialerService | None, call: CallFile) -> bool:
-    channel = _channel_of(service, call) if service is not None else None
-    if service is None or service.client is None or not channel:
-        return False
-    await service.client.hangup(channel)
-    return True
-
-
-def _commands(request: Request) -> CommandSender | None:
-    sender = getattr(request.app.state, "desk_commands", None)
-    return sender if isinstance(sender, CommandSender) else None
-
-
-async def _ask_worker(request: Request, call: CallFile, action: str, user: User) -> None:
-    """Have the worker that placed the call act on it (web processes never dial)."""
-    sender = _commands(request)
-    if sender is None:
-        raise french_error(503, NO_DIALER_FR)
+def _ref(call: CallFile, user: User) -> CallRef:
     attempt = call.attempt
-    try:
-        refusal = await sender.send(attempt.worker_id, action, attempt.id or 0, user.id or 0)
-    except CommandTimeout:
-        raise french_error(504, NO_ANSWER_FR) from None
-    if refusal is not None:
-        raise french_error(409, refusal)
+    return CallRef(attempt.id or 0, user.id or 0, attempt.worker_id, attempt.channel_id)
 
 
 @router.post("/poste/appels/{attempt_id}/raccrocher")
-async def hang_up(request: Request, call: CallDep, user: AgentUser) -> Response:
+async def hang_up(call: CallDep, user: AgentUser, control: CallControlDep) -> Response:
     if call.attempt.ended_at is not None or call.attempt.result is not None:
         return Response(status_code=204)
-    service = _service(request)
-    if service is None:
-        await _ask_worker(request, call, HANGUP, user)
-        return Response(status_code=204)
     try:
-        done = await _hang_up(service, call)
-    except AmiError as error:
-        log.warning("hang-up of attempt %s failed: %s", call.attempt.id, error)
-        raise french_error(502, "Le PBX n'a pas pu raccrocher l'appel : réessayez.") from None
-    if not done:
-        raise french_error(409, "Cet appel n'est plus en ligne.")
+        await control.hang_up(_ref(call, user))
+    except CallControlRefused as refused:
+        raise refused_error(refused) from None
     return Response(status_code=204)
 
 
@@ -170,37 +123,31 @@ def _still_previewed(call: CallFile, db: Session) -> None:
 
 
 @router.post("/poste/appels/{attempt_id}/appeler")
-async def call_preview(request: Request, call: CallDep, user: AgentUser, db: DbSession) -> Response:
+async def call_preview(
+    call: CallDep, user: AgentUser, db: DbSession, control: CallControlDep
+) -> Response:
     """The agent has read the record: call the person now, bridged to this agent."""
     _still_previewed(call, db)
-    service = _service(request)
-    if service is None or service.worker is None:
-        await _ask_worker(request, call, DIAL_PREVIEW, user)
-        return Response(status_code=204)
     try:
-        sent = await service.dial_preview(call.attempt.id or 0, user.id or 0)
-    except PreviewError as error:
-        raise french_error(409, str(error)) from None
-    if not sent:
-        raise french_error(502, NOT_SENT_FR)
+        await control.dial_preview(_ref(call, user))
+    except CallControlRefused as refused:
+        raise refused_error(refused) from None
     return Response(status_code=204)
 
 
 @router.post("/poste/appels/{attempt_id}/passer")
 async def skip_preview(
-    request: Request, call: CallDep, user: AgentUser, db: DbSession, runtime: RuntimeDep,
-    now: NowDep,
-) -> Response:  # fmt: skip
+    call: CallDep, user: AgentUser, db: DbSession, control: CallControlDep
+) -> Response:
     """The agent passes the record: not an attempt, the person comes back later.
 
     Only the database changes, so any process can do it, dialer or not.
     """
     _still_previewed(call, db)
     try:
-        await run_in_threadpool(give_preview_back, runtime.engine, call.attempt.id or 0,
-                                user.id or 0, now)  # fmt: skip
-    except PreviewError as error:
-        raise french_error(409, str(error)) from None
+        await control.pass_preview(_ref(call, user))
+    except CallControlRefused as refused:
+        raise refused_error(refused) from None
     return Response(status_code=204)
 
 
@@ -236,8 +183,9 @@ def _record(
 
 @router.post("/poste/appels/{attempt_id}/resultat")
 async def save_outcome(
-    request: Request, call: CallDep, user: AgentUser, db: DbSession, form: FormDep, now: NowDep
-) -> Response:
+    request: Request, call: CallDep, user: AgentUser, db: DbSession, form: FormDep, now: NowDep,
+    control: CallControlDep,
+) -> Response:  # fmt: skip
     _called(call)
     read = read_outcome_form(form)
     if read.problems:
@@ -246,21 +194,15 @@ async def save_outcome(
     if refused is not None:
         return _form_error(request, call, read.values, {}, refused)
     if call.attempt.ended_at is None:
-        await _close_line(request, call, user)
+        await _close_line(control, call, user)
     return await run_in_threadpool(_wrap_up, request, db, call, user)
 
 
-async def _close_line(request: Request, call: CallFile, user: User) -> None:
+async def _close_line(control: CallControl, call: CallFile, user: User) -> None:
     """The outcome closes the talk: a line still open would keep the agent bridged."""
-    service, sender = _service(request), _commands(request)
-    attempt = call.attempt
     # Best effort: the outcome is stored whatever becomes of the line.
-    with contextlib.suppress(AmiError, CommandTimeout):
-        if service is not None:
-            await _hang_up(service, call)
-        elif sender is not None:
-            await sender.send(attempt.worker_id, HANGUP, attempt.id or 0, user.id or 0,
-                              timeout_s=CLOSING_TIMEOUT_S)  # fmt: skip
+    with contextlib.suppress(CallControlRefused):
+        await control.hang_up(_ref(call, user), timeout_s=CLOSING_TIMEOUT_S)
 
 
 def _wrap_up(request: Request, db: Session, call: CallFile, user: User) -> Response:

@@ -25,7 +25,7 @@ from dialer.models import (
     User,
     utcnow,
 )
-from web.deps import DbSession, FormDep, current_time
+from web.deps import DbSession, FormDep, ScreenPopsDep, current_time
 from web.desk.access import AgentUser
 from web.forms import field_text
 from web.render import render
@@ -192,20 +192,10 @@ async def _next_frame(request: Request, subscription: Subscription | None) -> st
     return f"event: {payload['kind']}\ndata: {json.dumps(payload)}\n\n"
 
 
-def screen_pop_bus(request: Request) -> ScreenPopBus | None:
-    """The lifespan's bus (fed by the local dialer or other processes), else the dialer's."""
-    bus: ScreenPopBus | None = getattr(request.app.state, "screen_pops", None)
-    if bus is None:
-        service = getattr(request.app.state, "dialer", None)
-        bus = service.bus if service is not None else None
-    return bus
-
-
 @router.get("/poste/evenements")
-def desk_events(request: Request, user: AgentUser, db: DbSession) -> Response:
+def desk_events(request: Request, user: AgentUser, db: DbSession, bus: ScreenPopsDep) -> Response:
     # The stream outlives the request's session: give its connection back now.
     db.close()
-    bus = screen_pop_bus(request)
     engine, cookie, user_id = web_state(request).runtime.engine, dict(request.session), user.id
 
     def signed_in() -> bool:

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from dialer.models import CampaignContact, Fund, Person, Wave, utcnow
 from dialer.pacing import PacingMode
+from dialer.service import DialerService
 from dialer.territories import Territory, info
 from dialer.waves import (
     COHORT_FR,
@@ -29,7 +30,7 @@ from dialer.waves import (
     stop_wave,
 )
 from dialer.waves.times import paris_text
-from web.deps import DbSession, FormDep, IdPath, ManagerUser
+from web.deps import DbSession, FormDep, IdPath, LocalDialerDep, ManagerUser
 from web.pages.campaigns import load_campaign
 from web.refusals import french_error
 from web.render import render
@@ -101,8 +102,9 @@ def waves_page(
 
 @router.post("/campagnes/{campaign_id}/vagues")
 def schedule_page(
-    request: Request, campaign_id: IdPath, _user: ManagerUser, db: DbSession, form: FormDep
-) -> Response:
+    request: Request, campaign_id: IdPath, _user: ManagerUser, db: DbSession, form: FormDep,
+    dialer: LocalDialerDep,
+) -> Response:  # fmt: skip
     load_campaign(db, campaign_id)
     funds = _funds(db, campaign_id)
     result = read_wave_form(form, funds)
@@ -118,14 +120,13 @@ def schedule_page(
             result.problems["vague"] = str(error)
         else:
             db.commit()
-            _plan(request, wave)
+            _plan(dialer, wave)
             return RedirectResponse(f"/campagnes/{campaign_id}/vagues", status_code=303)
     return _page(request, db, campaign_id, form_values(form, funds), result.problems, 400)
 
 
-def _plan(request: Request, wave: Wave) -> None:
+def _plan(service: DialerService | None, wave: Wave) -> None:
     # When this process runs the dialer, its scheduler knows at once (others reconcile).
-    service = getattr(request.app.state, "dialer", None)
     if service is not None:
         service.waves.plan(wave)
 

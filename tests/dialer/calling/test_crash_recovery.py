@@ -167,7 +167,7 @@ async def test_a_restarted_worker_keeps_the_calls_its_pbx_still_has(
         assert _attempts(engine)[WAITING].agent_user_id == ringing.agent_user_id
 
         # The desk's hang-up reaches the adopted call; its agent then owes the outcome.
-        assert await second.hang_up(talking.id or 0)
+        await second.hang_up_call(talking.id or 0)
         await _tick_until(second, lambda: _attempts(engine)[TALKS_FOR_AN_HOUR].result is not None)
         assert _attempts(engine)[TALKS_FOR_AN_HOUR].result == "answered"
         assert _state(engine, talking.agent_user_id or 0) == "on_call"

@@ -6,7 +6,6 @@ from sqlalchemy.engine import Engine
 
 from dialer.calling import presence
 from dialer.calling.dialing import CallPlacer, DialConfig, PlacedCall
-from dialer.calling.events import ScreenPopBus
 from dialer.calling.recorder import CallRecorder
 from dialer.calling.snapshot import dial_targets
 from dialer.db import session_scope
@@ -27,7 +26,7 @@ from tests.dialer.calling.conftest import (
 
 
 def placer(engine: Engine, clock: FakeClock) -> CallPlacer:
-    recorder = CallRecorder(engine, ScreenPopBus(), clock)
+    recorder = CallRecorder(engine, clock)
     # Never started: a real adapter with no connection, as during a PBX outage.
     endpoint = AmiEndpoint("127.0.0.1", free_port(), "dialer", "dialer-secret")
     client = AmiClient(ConnectionSettings(endpoint), recorder)
@@ -83,7 +82,7 @@ async def test_a_window_closing_before_sending_gives_the_claim_back(engine: Engi
     add_people(engine, campaign_id, ["+33612340001", "+33612340002"])
     sim = PbxSimulator(SimulatorConfig(time_factor=0.01))
     await sim.start("127.0.0.1", 0)
-    recorder = CallRecorder(engine, ScreenPopBus(), clock)
+    recorder = CallRecorder(engine, clock)
     endpoint = AmiEndpoint("127.0.0.1", sim.port, "dialer", "dialer-secret")
     client = AmiClient(ConnectionSettings(endpoint), recorder)
     await client.start()

@@ -10,7 +10,6 @@ from sqlmodel import Session
 
 from consent.ledger import history, is_opted_out
 from dialer.calling import presence
-from dialer.calling.events import ScreenPopBus
 from dialer.calling.outcome_input import OutcomeInput
 from dialer.calling.outcomes import record_outcome
 from dialer.calling.recorder import CallRecorder
@@ -211,7 +210,7 @@ def test_an_outcome_written_during_the_call_keeps_the_agent_on_it_until_it_ends(
     # The person is still on the line: no second call may reach this agent's phone.
     assert (state.state, state.attempt_id) == ("on_call", talking.id)
     clock.now += timedelta(minutes=2)
-    CallRecorder(engine, ScreenPopBus(), clock).apply(_hang_up(talking.id or 0))
+    CallRecorder(engine, clock).apply(_hang_up(talking.id or 0))
     [state] = rows(engine, AgentPresence, AgentPresence.user_id == agent)
     assert state.state == "wrap_up" and state.attempt_id is None
     assert state.wrap_up_until == clock.now + timedelta(seconds=30)

@@ -11,7 +11,6 @@ from sqlalchemy.engine import Engine
 
 from consent.ledger import record
 from dialer.calling.dialing import CallPlacer, DialConfig, PlacedCall, undo_claim
-from dialer.calling.events import ScreenPopBus
 from dialer.calling.outcome_input import OutcomeInput
 from dialer.calling.outcomes import record_outcome
 from dialer.calling.recorder import CallRecorder
@@ -39,7 +38,7 @@ class Pbx:
 async def pbx(engine: Engine, clock: FakeClock) -> AsyncIterator[Pbx]:
     sim = PbxSimulator(SimulatorConfig(time_factor=0.01))
     await sim.start("127.0.0.1", 0)
-    recorder = CallRecorder(engine, ScreenPopBus(), clock)
+    recorder = CallRecorder(engine, clock)
     endpoint = AmiEndpoint("127.0.0.1", sim.port, "dialer", "dialer-secret")
     client = AmiClient(ConnectionSettings(endpoint), recorder)
     await client.start()
@@ -156,7 +155,7 @@ def test_giving_a_claim_back_frees_the_person_for_other_campaigns(
 def test_a_closed_orphan_attempt_frees_the_person(engine: Engine, clock: FakeClock) -> None:
     first, second = _two_campaigns_one_person(engine)
     [claim] = claim_contacts(engine, first, "worker-test", 1, clock.now)
-    recorder = CallRecorder(engine, ScreenPopBus(), clock)
+    recorder = CallRecorder(engine, clock)
     recorder.close_unsent(claim.attempt_id, CallResult.ENDED_WHILE_DISCONNECTED)
     [again] = claim_contacts(engine, second, "worker-test", 1, clock.now)
     assert again.person_id == claim.person_id
@@ -179,7 +178,7 @@ def test_after_a_talk_the_person_is_held_until_the_outcome_is_recorded(
 ) -> None:
     second, agent, claim = _talking(engine, clock)
     clock.advance(seconds=90)
-    CallRecorder(engine, ScreenPopBus(), clock).close_unsent(claim.attempt_id, CallResult.ANSWERED)
+    CallRecorder(engine, clock).close_unsent(claim.attempt_id, CallResult.ANSWERED)
     # The person hung up; the agent is still writing what they said.
     assert claim_contacts(engine, second, "worker-test", 1, clock.now) == []
     with session_scope(engine) as session:
@@ -197,6 +196,6 @@ def test_an_outcome_written_during_the_talk_does_not_free_the_person(
         form = OutcomeInput(interview="accepted", offer="accepted")
         record_outcome(session, claim.attempt_id, agent, form, now=clock.now)
     assert claim_contacts(engine, second, "worker-test", 1, clock.now) == []
-    CallRecorder(engine, ScreenPopBus(), clock).close_unsent(claim.attempt_id, CallResult.ANSWERED)
+    CallRecorder(engine, clock).close_unsent(claim.attempt_id, CallResult.ANSWERED)
     [again] = claim_contacts(engine, second, "worker-test", 1, clock.now)
     assert again.person_id == claim.person_id

@@ -16,8 +16,9 @@ from datetime import datetime, timedelta
 from sqlalchemy.engine import Engine
 
 from dialer.calling import liveness, presence
-from dialer.calling.events import CALL_ENDED, PREVIEW_EXPIRED, ScreenPopBus
-from dialer.calling.preview import PREVIEW, Notice
+from dialer.calling.desk_events import Notice
+from dialer.calling.events import CALL_ENDED, PREVIEW_EXPIRED
+from dialer.calling.preview import PREVIEW
 from dialer.calling.recorder import CallRecorder
 from dialer.calling.takeover import take_over_dead
 from dialer.db import session_scope
@@ -74,8 +75,9 @@ def test_two_sweeps_at_once_take_over_a_dead_worker_once_and_leave_the_living_al
     barrier = threading.Barrier(2)
 
     def sweep(me: str) -> None:
-        recorder = CallRecorder(engine, ScreenPopBus(), clock)
-        recorder.on_result = lambda _campaign, result: results.update([result])
+        recorder = CallRecorder(
+            engine, clock, on_result=lambda _campaign, result: results.update([result])
+        )
         barrier.wait()
         notices.extend(take_over_dead(engine, recorder, me, wall, DEAD_AFTER_S, clock.now))
 
@@ -86,7 +88,7 @@ def test_two_sweeps_at_once_take_over_a_dead_worker_once_and_leave_the_living_al
         thread.join()
 
     assert results == Counter({"ended_while_disconnected": 2}), "each call closed once"
-    told = sorted((agent, payload["kind"], payload["attempt_id"]) for agent, payload in notices)
+    told = sorted((agent, event.kind, event.attempt_id) for agent, event in notices)
     assert told == sorted(
         [
             (agents[0], CALL_ENDED, ringing),

@@ -15,7 +15,6 @@ from sqlalchemy.engine import Engine
 
 from dialer.calling.commands import (
     HANGUP,
-    NOT_LIVE_FR,
     Command,
     CommandSender,
     CommandTimeout,
@@ -25,6 +24,7 @@ from dialer.calling.commands import (
     encode_command,
     encode_reply,
 )
+from dialer.calling.control import NOT_LIVE_FR, NOT_SENT_FR, CallControlRefused, Refusal
 from dialer.models import CallAttempt
 from dialer.privacy.crypto import DataCipher
 from tests.dialer.calling.conftest import (
@@ -44,11 +44,23 @@ def test_commands_carry_ids_only_and_malformed_ones_are_refused() -> None:
     command = Command("r1", "worker-1", HANGUP, 42, 7)
     assert decode_command(encode_command(command)) == command
     assert decode_reply(encode_reply("r1", None)) == ("r1", None)
-    assert decode_reply(encode_reply("r1", NOT_LIVE_FR)) == ("r1", NOT_LIVE_FR)
     for bad in ("", "{}", "[1]", '{"r":"x","w":"w","c":"format_disk","a":1,"u":2}',
                 '{"r":"x","w":"w","c":"hangup","a":"one","u":2}'):  # fmt: skip
         assert decode_command(bad) is None
     assert decode_reply('{"r":"x"}') is None
+
+
+def test_a_refusal_crosses_processes_with_its_kind_so_the_desk_answers_alike() -> None:
+    # The web process maps the kind to its status: a text alone made a PBX that did not
+    # take the call a 409 remotely and a 502 in process.
+    refused = CallControlRefused(Refusal.NOT_SENT, NOT_SENT_FR)
+    reply = decode_reply(encode_reply("r1", refused))
+    assert reply is not None and reply[0] == "r1" and reply[1] is not None
+    assert (reply[1].refusal, reply[1].message) == (Refusal.NOT_SENT, NOT_SENT_FR)
+    # A kind this process does not know is still a refusal, with the worker's words.
+    odd = decode_reply('{"r":"r2","e":"Refus.","k":"from_the_future"}')
+    assert odd is not None and odd[1] is not None
+    assert (odd[1].refusal, odd[1].message) == (Refusal.FAILED, "Refus.")
 
 
 @contextlib.asynccontextmanager
@@ -99,7 +111,8 @@ async def test_a_desk_without_a_dialer_hangs_up_through_the_worker(
             assert service.sim.dial_log[0].ended_at is not None
             # Once gone, the worker says so in French; another worker id gets no answer.
             again = await desk.send(attempt.worker_id, HANGUP, attempt.id or 0, agent)
-            assert again == NOT_LIVE_FR
+            assert again is not None
+            assert (again.refusal, again.message) == (Refusal.NOT_LIVE, NOT_LIVE_FR)
             with pytest.raises(CommandTimeout):
                 await desk.send("worker-elsewhere", HANGUP, attempt.id or 0, agent, 0.3)
     finally:

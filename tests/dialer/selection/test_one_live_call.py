@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from dialer.calling.events import ScreenPopBus
 from dialer.calling.recorder import CallRecorder
 from dialer.db import make_engine, session_scope
 from dialer.eligibility import BlockCode
@@ -40,7 +39,7 @@ def _set_person(engine: Engine, person_id: int, **values: object) -> None:
 
 def _end_attempt(engine: Engine, attempt_id: int, at: datetime) -> None:
     """What the recorder leaves once the PBX says the call is over (no answer)."""
-    recorder = CallRecorder(engine, ScreenPopBus(), lambda: at)
+    recorder = CallRecorder(engine, lambda: at)
     recorder.close_unsent(attempt_id, CallResult.NO_ANSWER)
 
 

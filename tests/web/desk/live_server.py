@@ -99,7 +99,7 @@ def live_server(
             raise RuntimeError("the live server did not start")
         time.sleep(0.05)
     try:
-        yield LiveServer(app, f"http://127.0.0.1:{port}", app.state.dialer)
+        yield LiveServer(app, f"http://127.0.0.1:{port}", app.state.web.dialing.service)
     finally:
         server.should_exit = True
         thread.join(timeout=15)

@@ -95,7 +95,7 @@ def desk(
     live = create_app(embedded_settings(settings), run_dialer=True, service_factory=service)
     try:
         with TestClient(live, base_url="http://testserver", follow_redirects=False) as client:
-            yield PreviewDesk(live, client, live.state.dialer, campaign_id, agent1)
+            yield PreviewDesk(live, client, live.state.web.dialing.service, campaign_id, agent1)
     finally:
         live.state.web.imports.shutdown()
         live.state.runtime.engine.dispose()

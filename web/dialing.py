@@ -1,0 +1,49 @@
+"""What the pages reach of the dialing side, chosen once when the app starts.
+
+The desk's commands go through one ``CallControl``: the dialer of this process when it
+runs one, else the workers through PostgreSQL, else none. Refusals come back as
+``CallControlRefused`` and leave as the same status and French message either way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.engine import Engine
+
+from dialer.calling.commands import CommandSender
+from dialer.calling.control import CallControl, CallControlRefused, LocalCallControl, NoCallControl
+from dialer.calling.control import Refusal as R
+from dialer.calling.control_remote import RemoteCallControl
+from dialer.calling.events import ScreenPopBus
+from dialer.service import DialerService
+
+STATUS_OF_REFUSAL: dict[R, int] = {
+    R.NOT_LIVE: 409, R.PREVIEW: 409, R.NOT_SENT: 502, R.PBX_FAILED: 502,
+    R.FAILED: 502, R.NO_DIALER: 503, R.NO_ANSWER: 504,
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Dialing:
+    control: CallControl
+    # The desks' events: the local dialer's, or those other processes send here.
+    screen_pops: ScreenPopBus | None = None
+    service: DialerService | None = None  # the dialer this process runs, if any
+
+
+def call_control_for(
+    service: DialerService | None, sender: CommandSender | None, engine: Engine,
+    clock: Callable[[], datetime],
+) -> CallControl:  # fmt: skip
+    if service is not None:
+        return LocalCallControl(service, engine, clock)
+    if sender is not None:
+        return RemoteCallControl(sender, engine, clock)
+    return NoCallControl(engine, clock)
+
+
+def status_of(refused: CallControlRefused) -> int:
+    return STATUS_OF_REFUSAL[refused.refusal]
