@@ -17,10 +17,12 @@ from sqlmodel import Session
 
 from dialer.cli.context import console, fail, runtime
 from dialer.cli.main import app
+from dialer.cli.trail_cmd import audit_checkpoint, audit_export_checkpoints
 from dialer.db import session_scope
 from dialer.models import utcnow
 from dialer.privacy.access_letter import access_report_text_fr
 from dialer.privacy.access_report import access_report
+from dialer.privacy.anchor import check_against_database
 from dialer.privacy.chain import chain_head, verify_chain
 from dialer.privacy.crypto import CipherError
 from dialer.privacy.reading import Reader, TrailQuery, export_csv
@@ -44,6 +46,8 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(keys_app, name="keys")
 app.add_typer(retention_app, name="retention")
 app.add_typer(rights_app, name="rights")
+audit_app.command("checkpoint")(audit_checkpoint)
+audit_app.command("export-checkpoints")(audit_export_checkpoints)
 
 ROLE = "dpo"
 ActorOption = typer.Option(None, help="auteur tracé (défaut : l'utilisateur du système)")
@@ -56,21 +60,27 @@ def _actor(actor: str | None) -> str:
 
 @audit_app.command("verify")
 def audit_verify(actor: str | None = ActorOption) -> None:
-    """Vérifie la chaîne d'empreintes de la traçabilité ; code retour 1 si elle est rompue."""
-    with session_scope(runtime().engine) as session:
-        breaks = verify_chain(session)
+    """Vérifie la chaîne d'empreintes et les points de contrôle scellés ; code 1 si rompue."""
+    rt = runtime()
+    checkpoints = rt.settings.trail_checkpoint_file
+    with session_scope(rt.engine) as session:
         head = chain_head(session)
+        breaks = [found.message for found in verify_chain(session)]
+        breaks += check_against_database(session, rt.cipher.ring, checkpoints)
         detail = f"vérification de la chaîne : {len(breaks)} rupture(s)"
         record_access(
             session, actor=_actor(actor), actor_role=ROLE, action=TrailAction.TRAIL_READ,
             person_id=None, fields=[], detail=detail,
         )  # fmt: skip
     console.print(f"{head.count} entrées ; dernière empreinte : {head.last_hash}")
+    if not checkpoints.exists():
+        console.print(f"[yellow]Aucun point de contrôle ({checkpoints}) : ni troncature ni "
+                      "remplacement de la chaîne ne peuvent être détectés.[/]")  # fmt: skip
     if not breaks:
         console.print("[green]Chaîne intacte.[/]")
         return
-    for found in breaks:
-        console.print(f"[red]{found.message}[/]")
+    for message in breaks:
+        console.print(f"[red]{message}[/]", soft_wrap=True)
     raise typer.Exit(1)
 
 
