@@ -235,7 +235,10 @@ def rights_refuse_calls(
     """Enregistre le refus d'être appelé : plus aucun appel sortant."""
     try:
         with session_scope(runtime().engine) as session:
-            refuse_outbound_calls(session, _person_id(session, nir), _actor(actor), reason)
+            entry = refuse_outbound_calls(session, _person_id(session, nir), _actor(actor), reason)
     except RightsError as error:
         raise fail(str(error)) from error
+    if entry is None:
+        console.print("Le refus des appels sortants était déjà enregistré : rien n'a changé.")
+        return
     console.print("Refus des appels sortants enregistré ; les caisses en sont informées.")

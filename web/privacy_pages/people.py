@@ -14,6 +14,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from sqlmodel import Session
 
+from consent.ledger import is_opted_out
 from dialer.models import utcnow
 from dialer.privacy.access_letter import FIELD_LABELS, access_report_text_fr
 from dialer.privacy.access_report import access_report
@@ -45,6 +46,7 @@ DONE_FR = {
     "limitation": "Traitement limité.",
     "levee": "Limitation levée.",
     "refus": "Refus des appels sortants enregistré.",
+    "refus-deja": "Le refus des appels sortants était déjà enregistré : rien n'a changé.",
 }
 
 
@@ -169,7 +171,9 @@ def refuse_calls(
     runtime: RuntimeDep,
 ) -> Response:  # fmt: skip
     reason = field_text(form, "motif", 200)
-    return _act(request, person_id, user, db, runtime, "refus",
+    # Posted twice (double click, back button): the second changes and sends nothing.
+    already = is_opted_out(db, person_id, "call")
+    return _act(request, person_id, user, db, runtime, "refus-deja" if already else "refus",
                 lambda who: refuse_outbound_calls(db, person_id, who, reason))  # fmt: skip
 
 

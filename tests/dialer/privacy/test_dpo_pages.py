@@ -111,3 +111,26 @@ def test_dpo_pages(app: FastAPI) -> None:
         assert ledger.is_opted_out(db, person_id)
         actors = set(db.exec(select(AccessEntry.actor)))
     assert actors == {"dpo"}
+
+
+def test_refusal_posted_twice_sends_one_feed_event(app: FastAPI) -> None:
+    from dialer.models import FeedEvent
+
+    runtime = app.state.runtime
+    with Session(runtime.engine) as db:
+        person = db.exec(select(Person)).first()
+        assert person is not None and person.id is not None
+        person_id = person.id
+    with TestClient(app, follow_redirects=False) as client:
+        token = _sign_in(client, "dpo")
+        url = f"/dpo/personnes/{person_id}/refus-appels"
+        first = client.post(url, data={"csrf_token": token})
+        second = client.post(url, data={"csrf_token": token})
+        assert first.headers["location"].endswith("?fait=refus")
+        assert second.headers["location"].endswith("?fait=refus-deja")
+        shown = client.get(second.headers["location"]).text
+        assert "était déjà enregistré : rien n&#39;a changé" in shown
+    with Session(runtime.engine) as db:
+        events = db.exec(select(FeedEvent).where(FeedEvent.person_id == person_id)).all()
+        assert len(events) == 1
+        assert ledger.is_opted_out(db, person_id)
