@@ -25,6 +25,7 @@ from dialer.privacy.access_report import access_report
 from dialer.privacy.anchor import check_against_database
 from dialer.privacy.chain import chain_head, verify_chain
 from dialer.privacy.crypto import CipherError
+from dialer.privacy.files import write_private_text
 from dialer.privacy.reading import Reader, TrailQuery, export_csv
 from dialer.privacy.retention import plan_purge, run_purge
 from dialer.privacy.rights import (
@@ -105,7 +106,7 @@ def audit_export(
     if output is None:
         sys.stdout.write(text)
         return
-    output.write_text(text, encoding="utf-8")
+    write_private_text(output, text)
     console.print(f"Export écrit : {output}")
 
 
@@ -173,11 +174,11 @@ def rights_access(
         raise fail(str(error)) from error
     letter = access_report_text_fr(report)
     if json_output is not None:
-        json_output.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+        write_private_text(json_output, json.dumps(report, ensure_ascii=False, indent=2))
     if output is None:
         console.print(letter, markup=False, highlight=False)
     else:
-        output.write_text(letter, encoding="utf-8")
+        write_private_text(output, letter)
         console.print(f"Courrier écrit : {output}")
 
 

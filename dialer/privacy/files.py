@@ -30,6 +30,16 @@ def private_file(path: Path) -> Path:
     return path
 
 
+def create_private_file(path: Path) -> None:
+    """Create ``path`` owner-only if it does not exist yet; an existing file is left as is."""
+    private_dir(path.parent)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    except FileExistsError:
+        return
+    os.close(descriptor)
+
+
 def write_private_text(path: Path, text: str) -> None:
     """Write ``text`` to ``path``, owner-only from the first byte."""
     private_file(path)
