@@ -169,7 +169,9 @@ def rights_access(
     try:
         with session_scope(runtime().engine) as session:
             person_id = _person_id(session, nir)
-            report = access_report(session, runtime().cipher, person_id, Requester(_actor(actor)))
+            delivery = "écrit dans un fichier" if output or json_output else ""
+            who = Requester(_actor(actor))
+            report = access_report(session, runtime().cipher, person_id, who, delivery)
     except RightsError as error:
         raise fail(str(error)) from error
     letter = access_report_text_fr(report)

@@ -114,7 +114,7 @@ def _person(
 def person_letter(
     request: Request, person_id: IdPath, user: DpoUser, db: DbSession, runtime: RuntimeDep
 ) -> Response:
-    report = _report_or_404(request, person_id, user, db, runtime)
+    report = _report_or_404(request, person_id, user, db, runtime, "courrier téléchargé")
     name = f"droit-acces-personne-{person_id}.txt"
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     return PlainTextResponse(access_report_text_fr(report), headers=headers)
@@ -124,17 +124,19 @@ def person_letter(
 def person_json(
     request: Request, person_id: IdPath, user: DpoUser, db: DbSession, runtime: RuntimeDep
 ) -> Response:
-    report = _report_or_404(request, person_id, user, db, runtime)
+    report = _report_or_404(request, person_id, user, db, runtime, "rapport JSON téléchargé")
     headers = {"Content-Disposition": f'attachment; filename="droit-acces-{person_id}.json"'}
     body = json.dumps(report, ensure_ascii=False, indent=2)
     return Response(body, media_type="application/json", headers=headers)
 
 
 def _report_or_404(
-    request: Request, person_id: int, user: DpoUser, db: Session, runtime: RuntimeDep
-) -> dict[str, object]:
+    request: Request, person_id: int, user: DpoUser, db: Session, runtime: RuntimeDep,
+    delivery: str,
+) -> dict[str, object]:  # fmt: skip
     try:
-        report = access_report(db, runtime.cipher, person_id, requester(request, user))
+        who = requester(request, user)
+        report = access_report(db, runtime.cipher, person_id, who, delivery)
     except RightsError as refusal:
         raise french_error(404, str(refusal)) from refusal
     db.commit()
