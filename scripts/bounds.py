@@ -69,6 +69,35 @@ def charge_chars(size: int) -> None:
         )
 
 
+def weight(value: Any, cap: int = MAX_STRING_CHARS) -> int:
+    """Characters and items reachable from ``value``, shared references counted each time
+    (as ``str()`` would print them); stops counting past ``cap``."""
+    total = 0
+    pending = [value]
+    while pending and total <= cap:
+        item = pending.pop()
+        if isinstance(item, str):
+            total += len(item)
+        elif isinstance(item, range):
+            total += len(item)
+        elif isinstance(item, list | tuple | set | frozenset):
+            pending.extend(item)
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        else:
+            total += 1
+    return total
+
+
+def check_weight(value: Any) -> None:
+    """Refuse a value whose text would exceed one string's bound, before it is written out."""
+    if not isinstance(value, str) and weight(value) > MAX_STRING_CHARS:
+        raise LimitExceeded(
+            f"le script manipule une valeur de plus de {nombre_fr(MAX_STRING_CHARS)} éléments"
+        )
+
+
 def charge_items(size: int) -> None:
     if size > MAX_SEQUENCE_ITEMS:
         raise LimitExceeded(
@@ -98,11 +127,15 @@ def replaced_size(text: str, old: str, new: str, count: int | None = None) -> in
 
 
 def joined_size(separator: str, items: list[Any]) -> int:
+    for item in items:
+        check_weight(item)
     return sum(len(soft_str(item)) for item in items) + len(separator) * max(len(items) - 1, 0)
 
 
 def concat(parts: list[Any]) -> Any:
     """``a ~ b ~ c``: Jinja's own join, once its size has been charged."""
+    for part in parts:
+        check_weight(part)
     texts = [soft_str(part) for part in parts]
     charge_chars(sum(len(text) for text in texts))
     return markup_join(parts)
@@ -113,7 +146,7 @@ def added_size(left: Any, right: Any) -> None:
     if isinstance(left, str) and isinstance(right, str):
         charge_chars(len(left) + len(right))
     elif isinstance(left, list | tuple) and isinstance(right, list | tuple):
-        charge_items(len(left) + len(right))
+        charge_items(weight(left) + weight(right))
 
 
 def guard_str_method(method: Any, args: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -148,7 +181,11 @@ def bounded_filter(name: str, original: Callable[..., Any]) -> Callable[..., Any
     """The filter ``name`` with its result charged; ``replace``/``join``/``sum`` pre-checked."""
     guard = _PRE_CHECKS.get(name)
 
+    first = 1 if hasattr(original, "jinja_pass_arg") else 0
+
     def checked(*args: Any, **kwargs: Any) -> Any:
+        if len(args) > first:
+            check_weight(args[first])
         if guard is not None:
             args = guard(args, kwargs)
         return charge_result(original(*args, **kwargs))
@@ -185,8 +222,7 @@ def _sum_check(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]
     if len(args) < 2:
         return args
     items = taken(args[1])
-    sizes = [len(item) for item in items if isinstance(item, list | tuple | str)]
-    charge_items(sum(sizes))
+    charge_items(sum(weight(item) for item in items))
     return (args[0], items, *args[2:])
 
 

@@ -21,6 +21,7 @@ from scripts.bounds import (
     MAX_ITERATIONS,
     LimitExceeded,
     added_size,
+    check_weight,
     bounded,
     bounded_filter,
     charge_result,
@@ -28,6 +29,7 @@ from scripts.bounds import (
     end_budget,
     guard_str_method,
     start_budget,
+    weight,
 )
 from scripts.filters_fr import FILTERS
 
@@ -37,6 +39,7 @@ MAX_BODY_BYTES = 64 * 1024
 MAX_OUTPUT_CHARS = 512 * 1024
 MAX_INT_ARGUMENT = 10_000  # range(), str.center(), ljust()...
 MAX_REPEAT_CHARS = 10_000  # "x" * n
+REPEAT_FR = "répétition trop longue (plus de 10\u202f000 caractères ou éléments)"
 BOUND_FILTER = "_borne"
 CONCAT_FILTER = "_concatene"
 # Filters a call script never needs and that either unescape contact data (safe) or
@@ -82,6 +85,11 @@ class _ConcatCharged(NodeTransformer):
         return nodes.Filter(parts, CONCAT_FILTER, [], [], None, None, lineno=node.lineno)
 
 
+def _written(value: Any) -> Any:
+    check_weight(value)
+    return value
+
+
 def _too_big(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT_ARGUMENT
 
@@ -90,7 +98,13 @@ class ScriptEnvironment(ImmutableSandboxedEnvironment):
     intercepted_binops = frozenset({"*", "**", "%", "+"})
 
     def __init__(self) -> None:
-        super().__init__(autoescape=True, undefined=StrictUndefined, auto_reload=False)
+        super().__init__(
+            autoescape=True,
+            undefined=StrictUndefined,
+            auto_reload=False,
+            # Every {{ value }} is checked before Jinja turns it into text.
+            finalize=_written,
+        )
         for name in REMOVED_FILTERS:
             self.filters.pop(name, None)
         self.filters.update(FILTERS)
@@ -124,8 +138,8 @@ class ScriptEnvironment(ImmutableSandboxedEnvironment):
             sequence, count = (
                 (left, right) if isinstance(left, str | list | tuple) else (right, left)
             )
-            if isinstance(count, int) and len(sequence) * count > MAX_REPEAT_CHARS:
-                raise LimitExceeded("répétition trop longue")
+            if isinstance(count, int) and weight(sequence) * count > MAX_REPEAT_CHARS:
+                raise LimitExceeded(REPEAT_FR)
         if operator == "+":
             added_size(left, right)
         return charge_result(super().call_binop(context, operator, left, right))

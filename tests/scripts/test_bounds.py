@@ -45,7 +45,10 @@ def test_a_50_byte_body_cannot_build_100_mb(body: str) -> None:
     [
         ("{% set a = 'x' * 9999 %}{{ a" + " ~ a" * 29 + " }}", "texte de plus de"),
         ("{% set a = 'x' * 9999 %}{{ a" + " + a" * 29 + " }}", "caractères"),
-        ("{{ ([[1] * 9999] * 9999)|sum(start=[]) }}", "liste de plus de"),
+        (
+            "{% set a = [1] * 9999 %}{{ [a, a, a, a, a, a, a, a, a, a, a]|sum(start=[]) }}",
+            "liste de plus de",
+        ),
         ("{{ ('x' * 99).center(9999).replace(' ', 'ab' * 20) }}", "texte de plus de"),
         (
             "{% set a = 'x' * 9999 %}{% for i in range(500) %}"
@@ -59,6 +62,23 @@ def test_every_way_of_growing_a_string_is_bounded(body: str, reason: str) -> Non
     peak, error = _peak_megabytes(body)
     assert peak < MEGABYTES_ALLOWED
     assert error is not None and reason in error
+
+
+NESTED = (
+    "{% set a = ['x' * 9999] %}{% set b = [a, a, a, a, a, a, a, a, a, a] %}"
+    "{% set c = [b, b, b, b, b, b, b, b, b, b] %}{% set d = [c, c, c, c, c, c, c, c, c, c] %}"
+)
+
+
+@pytest.mark.parametrize(
+    "use", ["{{ d }}", "{{ d|string }}", "{{ d|join }}", "{{ d ~ '' }}", "{{ d|tojson }}",
+            "{{ d|sum(start=[]) }}", "{{ [d] * 2 }}", "{{ d + d }}"],
+)  # fmt: skip
+def test_nested_references_cannot_multiply_into_a_huge_text(use: str) -> None:
+    """Literal lists of references grow tenfold per line: 10 million characters here."""
+    peak, error = _peak_megabytes(NESTED + use)
+    assert peak < MEGABYTES_ALLOWED, f"{peak:.1f} Mo alloués"
+    assert error is not None and ("éléments" in error or "répétition" in error)
 
 
 def test_ordinary_string_building_still_works() -> None:
