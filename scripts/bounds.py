@@ -76,7 +76,7 @@ def weight(value: Any, cap: int = MAX_STRING_CHARS) -> int:
     pending = [value]
     while pending and total <= cap:
         item = pending.pop()
-        if isinstance(item, str) or isinstance(item, range):
+        if isinstance(item, str | range):
             total += len(item)
         elif isinstance(item, list | tuple | set | frozenset):
             pending.extend(item)
