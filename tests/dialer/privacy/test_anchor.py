@@ -143,3 +143,30 @@ def test_checkpoint_file_is_owner_only_appended_and_exported(
     rows = export.read_text(encoding="utf-8").splitlines()
     assert rows[0].startswith("jour;horodatage_utc;entrees") and len(rows) == 2
     assert stat.S_IMODE(os.stat(export).st_mode) == 0o600
+
+
+def test_the_service_job_writes_a_sealed_checkpoint(
+    engine: Engine, cipher: DataCipher, checkpoints: Path, tmp_path: Path
+) -> None:
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from dialer.privacy.anchor import check_against_database, read_checkpoints
+    from dialer.privacy.scheduling import CHECKPOINT_JOB_ID, schedule_checkpoints
+    from dialer.runtime import Runtime
+    from dialer.settings import Settings
+
+    path = tmp_path / "points.jsonl"
+    settings = Settings(trail_checkpoint_file=path, trail_checkpoint_minutes=15)
+    service = Runtime(settings=settings, engine=engine, cipher=cipher)
+    scheduler = BackgroundScheduler(timezone="UTC")
+    scheduler.start(paused=True)
+    try:
+        job = schedule_checkpoints(scheduler, service)
+        assert job.id == CHECKPOINT_JOB_ID and "0:15:00" in str(job.trigger)
+    finally:
+        scheduler.shutdown(wait=False)
+    job.func()
+    [(_, point)] = list(read_checkpoints(path))
+    assert point is not None and point.count == ENTRIES
+    with Session(engine) as session:
+        assert check_against_database(session, cipher.ring, path) == []
