@@ -29,8 +29,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 
 def _ensure_sqlite_folder(url: str) -> None:
-    path = url.split("///", 1)[-1].split("?", 1)[0]
-    if path and path != ":memory:" and not url.startswith("sqlite://:"):
+    if "///" not in url or "mode=memory" in url:
+        return  # "sqlite://" and in-memory URIs have no file
+    path = url.split("///", 1)[1].split("?", 1)[0]
+    if path and path != ":memory:" and not path.startswith("file:"):
         # SQLite creates the file with the umask and gives its -wal/-shm the same
         # mode: creating it owner-only first keeps the whole database private.
         create_private_file(Path(path))
