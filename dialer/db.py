@@ -11,6 +11,8 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, create_engine
 
+from dialer.privacy.files import create_private_file
+
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine tuned for the database behind ``url``."""
@@ -27,9 +29,13 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 
 def _ensure_sqlite_folder(url: str) -> None:
-    path = url.split("///", 1)[-1]
-    if path and path != ":memory:" and not url.startswith("sqlite://:"):
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    if "///" not in url or "mode=memory" in url:
+        return  # "sqlite://" and in-memory URIs have no file
+    path = url.split("///", 1)[1].split("?", 1)[0]
+    if path and path != ":memory:" and not path.startswith("file:"):
+        # SQLite creates the file with the umask and gives its -wal/-shm the same
+        # mode: creating it owner-only first keeps the whole database private.
+        create_private_file(Path(path))
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -41,7 +41,7 @@ from dialer.calling.worker import DialerWorker, TickReport
 from dialer.db import session_scope
 from dialer.feed.runner import FeedDelivery
 from dialer.models import AgentPresence, utcnow
-from dialer.privacy.scheduling import schedule_retention
+from dialer.privacy.scheduling import schedule_checkpoints, schedule_retention
 from dialer.runtime import Runtime
 from dialer.waves.scheduler import WaveScheduler
 from telephony.ami.client import AmiClient
@@ -151,6 +151,7 @@ class DialerService:
         if run_loop:
             self.waves.start()
             schedule_retention(self.waves.scheduler, self.runtime, jobstore="memory")
+            schedule_checkpoints(self.waves.scheduler, self.runtime, jobstore="memory")
             if self.feed is not None:
                 self.feed.start()
             self._loop = asyncio.create_task(self._run(), name="dialer-loop")

@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     # Key ring as JSON (production secret store) or a key file created on first start.
     data_key: SecretStr | None = None
     data_key_file: Path = Path("var/dialer-keys.json")
+    # Sealed checkpoints of the access trail, outside the database (append-only file).
+    trail_checkpoint_file: Path = Path("var/trail-checkpoints.jsonl")
+    trail_checkpoint_minutes: int = Field(default=60, gt=0, le=24 * 60)
     secure_cookies: bool = False
     demo_data: bool = True
 

@@ -17,9 +17,8 @@ from markupsafe import Markup
 
 from scripts.errors import ScriptError
 from scripts.filters_fr import FilterError
+from scripts.markup import sanitise
 from scripts.sandbox import (
-    ACTIVE_MARKUP,
-    ACTIVE_MARKUP_FR,
     MAX_BODY_BYTES,
     MAX_OUTPUT_CHARS,
     LimitExceeded,
@@ -29,7 +28,7 @@ from scripts.sandbox import (
 )
 
 NOTICE = "Le script n'a pas pu être affiché : "
-_ENVIRONMENT = ScriptEnvironment()
+ENVIRONMENT = ScriptEnvironment()
 _MISSING_NAME = re.compile(r"^'([^']+)' is undefined$")
 _MISSING_ATTRIBUTE = re.compile(r"has no attribute '([^']+)'$")
 _UNKNOWN = re.compile(r"^No (filter|test) named '([^']+)'")
@@ -64,7 +63,7 @@ def compile_script(body: str) -> Template:
 @lru_cache(maxsize=128)
 def _compile(body: str) -> Template:
     # Bodies change rarely and every screen pop renders one: compile each once.
-    return _ENVIRONMENT.from_string(body)
+    return ENVIRONMENT.from_string(body)
 
 
 def _describe(exc: Exception) -> str:
@@ -82,7 +81,8 @@ def _describe(exc: Exception) -> str:
     return f"erreur inattendue pendant l'affichage ({type(exc).__name__})."
 
 
-def _render(template: Template, context: Mapping[str, object]) -> Markup:
+def generate(template: Template, context: Mapping[str, object]) -> str:
+    """The raw output, within the bounds; raises on any failure (see ``_describe``)."""
     token = start_budget()
     try:
         parts: list[str] = []
@@ -92,21 +92,20 @@ def _render(template: Template, context: Mapping[str, object]) -> Markup:
             if size > MAX_OUTPUT_CHARS:
                 raise LimitExceeded("le script produit un texte trop long")
             parts.append(chunk)
-        output = "".join(parts)
-        # Literal pieces joined around expressions could still spell an active tag.
-        if ACTIVE_MARKUP.search(output):
-            raise ScriptError(ACTIVE_MARKUP_FR)
-        # Autoescape already escaped every value: the joined output is safe HTML.
-        return Markup(output)  # noqa: S704
+        return "".join(parts)
     finally:
         end_budget(token)
 
 
+def describe_failure(exc: Exception) -> str:
+    return str(exc) if isinstance(exc, ScriptError) else _describe(exc)
+
+
 def render_script(body: str, context: Mapping[str, object]) -> RenderedScript:
     try:
-        html = _render(compile_script(body), context)
-    except ScriptError as exc:
-        return RenderedScript(ok=False, html=Markup(""), error=NOTICE + str(exc))
+        output = generate(compile_script(body), context)
     except Exception as exc:  # noqa: BLE001  (the screen pop must survive any body)
-        return RenderedScript(ok=False, html=Markup(""), error=NOTICE + _describe(exc))
-    return RenderedScript(ok=True, html=html)
+        return RenderedScript(ok=False, html=Markup(""), error=NOTICE + describe_failure(exc))
+    # Autoescape escaped every value; literal pieces joined around expressions could
+    # still spell an active tag, which the markup filter removes.
+    return RenderedScript(ok=True, html=sanitise(output))

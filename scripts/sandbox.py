@@ -3,30 +3,45 @@
 Script bodies are written by campaign managers and filled with personal data, so the
 environment must neither let a body reach Python internals (SSTI), nor let contact data
 inject HTML into the agent's screen, nor let one body exhaust the server. The sandbox
-handles the first, autoescape the second; the bounds below handle the common ways to
-burn CPU or memory (huge ranges, repeated strings, powers, nested loops, recursion).
+handles the first, autoescape (and the markup filter, ``scripts.markup``) the second;
+``scripts.bounds`` the third, while the body renders: every loop turn and every string
+built is charged to the rendering's budget before it happens.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Iterator
-from contextvars import ContextVar
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
-from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.visitor import NodeTransformer
 
+from scripts.bounds import (
+    MAX_ITERATIONS,
+    LimitExceeded,
+    added_size,
+    bounded,
+    bounded_filter,
+    charge_result,
+    check_weight,
+    concat,
+    end_budget,
+    guard_str_method,
+    start_budget,
+    weight,
+)
 from scripts.filters_fr import FILTERS
+
+__all__ = ["MAX_ITERATIONS", "LimitExceeded", "ScriptEnvironment", "end_budget", "start_budget"]
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_OUTPUT_CHARS = 512 * 1024
-MAX_ITERATIONS = 10_000  # every loop of one rendering together
 MAX_INT_ARGUMENT = 10_000  # range(), str.center(), ljust()...
 MAX_REPEAT_CHARS = 10_000  # "x" * n
+REPEAT_FR = "répétition trop longue (plus de 10\u202f000 caractères ou éléments)"
 BOUND_FILTER = "_borne"
+CONCAT_FILTER = "_concatene"
 # Filters a call script never needs and that either unescape contact data (safe) or
 # build strings sized by an argument (center, indent, wordwrap, format).
 REMOVED_FILTERS = ("safe", "center", "indent", "wordwrap", "format", "pprint", "random")
@@ -40,43 +55,9 @@ FORBIDDEN_NODES: tuple[tuple[type[nodes.Node], str], ...] = (
     (nodes.FromImport, "l'import d'autres modèles n'est pas autorisé"),
     (nodes.Extends, "l'héritage de modèles n'est pas autorisé"),
 )
-# Markup that runs code or reshapes the agent's page: a call script is text, lists and
-# links. The page's CSP would block it too; refusing it keeps the script honest on its own.
-ACTIVE_MARKUP = re.compile(
-    r"<\s*/?\s*(script|iframe|frame|object|embed|style|link|meta|base|form|svg|math)\b"
-    r"|<[^>]*\son[a-z]+\s*="
-    r"|(href|src|action|formaction)\s*=\s*[\"']?\s*(javascript|vbscript|data)\s*:",
-    re.IGNORECASE,
-)
-ACTIVE_MARKUP_FR = "balise ou attribut actif interdit (script, style, iframe, on…=, javascript:)"
 # Only range() stays among Jinja's globals; "self" is the template's own reference.
 KEPT_GLOBALS = ("range",)
 FORBIDDEN_NAMES = frozenset({"self"})
-
-
-class LimitExceeded(SecurityError):
-    """A bound was reached; the message is French."""
-
-
-_budget: ContextVar[list[int]] = ContextVar("script_iteration_budget")
-
-
-def start_budget() -> Any:
-    """Open a fresh iteration budget for one rendering; returns the token to reset."""
-    return _budget.set([MAX_ITERATIONS])
-
-
-def end_budget(token: Any) -> None:
-    _budget.reset(token)
-
-
-def _bounded(iterable: Iterable[Any]) -> Iterator[Any]:
-    remaining = _budget.get([MAX_ITERATIONS])
-    for item in iterable:
-        remaining[0] -= 1
-        if remaining[0] < 0:
-            raise LimitExceeded(f"le script dépasse {MAX_ITERATIONS} tours de boucle")
-        yield item
 
 
 def _check_tree(tree: nodes.Template) -> None:
@@ -84,9 +65,6 @@ def _check_tree(tree: nodes.Template) -> None:
         found = tree.find(kind)
         if found is not None:
             raise TemplateSyntaxError(reason, found.lineno)
-    for data in tree.find_all(nodes.TemplateData):
-        if ACTIVE_MARKUP.search(data.data):
-            raise TemplateSyntaxError(ACTIVE_MARKUP_FR, data.lineno)
     for name in tree.find_all(nodes.Name):
         if name.name in FORBIDDEN_NAMES:
             raise TemplateSyntaxError(f"« {name.name} » n'est pas autorisé", name.lineno)
@@ -95,6 +73,21 @@ def _check_tree(tree: nodes.Template) -> None:
             raise TemplateSyntaxError("les boucles récursives ne sont pas autorisées", loop.lineno)
         # Every loop draws from the rendering's budget, so nesting cannot multiply work.
         loop.iter = nodes.Filter(loop.iter, BOUND_FILTER, [], [], None, None, lineno=loop.lineno)
+    _ConcatCharged().visit(tree)
+
+
+class _ConcatCharged(NodeTransformer):
+    """``a ~ b`` compiles to a join Jinja calls directly; route it through a charged filter."""
+
+    def visit_Concat(self, node: nodes.Concat) -> nodes.Node:
+        self.generic_visit(node)
+        parts = nodes.List(list(node.nodes), lineno=node.lineno)
+        return nodes.Filter(parts, CONCAT_FILTER, [], [], None, None, lineno=node.lineno)
+
+
+def _written(value: Any) -> Any:
+    check_weight(value)
+    return value
 
 
 def _too_big(value: object) -> bool:
@@ -102,14 +95,23 @@ def _too_big(value: object) -> bool:
 
 
 class ScriptEnvironment(ImmutableSandboxedEnvironment):
-    intercepted_binops = frozenset({"*", "**", "%"})
+    intercepted_binops = frozenset({"*", "**", "%", "+"})
 
     def __init__(self) -> None:
-        super().__init__(autoescape=True, undefined=StrictUndefined, auto_reload=False)
+        super().__init__(
+            autoescape=True,
+            undefined=StrictUndefined,
+            auto_reload=False,
+            # Every {{ value }} is checked before Jinja turns it into text.
+            finalize=_written,
+        )
         for name in REMOVED_FILTERS:
             self.filters.pop(name, None)
         self.filters.update(FILTERS)
-        self.filters[BOUND_FILTER] = _bounded
+        for name, original in list(self.filters.items()):
+            self.filters[name] = bounded_filter(name, original)
+        self.filters[BOUND_FILTER] = bounded
+        self.filters[CONCAT_FILTER] = concat
         for name in [name for name in self.globals if name not in KEPT_GLOBALS]:
             del self.globals[name]
 
@@ -136,11 +138,14 @@ class ScriptEnvironment(ImmutableSandboxedEnvironment):
             sequence, count = (
                 (left, right) if isinstance(left, str | list | tuple) else (right, left)
             )
-            if isinstance(count, int) and len(sequence) * count > MAX_REPEAT_CHARS:
-                raise LimitExceeded("répétition trop longue")
-        return super().call_binop(context, operator, left, right)
+            if isinstance(count, int) and weight(sequence) * count > MAX_REPEAT_CHARS:
+                raise LimitExceeded(REPEAT_FR)
+        if operator == "+":
+            added_size(left, right)
+        return charge_result(super().call_binop(context, operator, left, right))
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
         if any(_too_big(value) for value in (*args, *kwargs.values())):
             raise LimitExceeded(f"valeur numérique supérieure à {MAX_INT_ARGUMENT}")
-        return super().call(__context, __obj, *args, **kwargs)
+        args = guard_str_method(__obj, args)
+        return charge_result(super().call(__context, __obj, *args, **kwargs))

@@ -14,9 +14,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from scripts.catalog import THEME_KEYS, default_body
+from scripts.checking import checked_html
 from scripts.errors import ScriptError
 from scripts.models import ScriptVersion
-from scripts.render import compile_script
 
 SYSTEM_AUTHOR = "système"
 AUTHOR_LIMIT = 100
@@ -87,13 +87,14 @@ def save_new_version(
 ) -> ScriptVersion:
     """Store ``body`` as the next version of the series; ``ScriptError`` stores nothing.
 
-    ``campaign_id=None`` edits the theme's default script.
+    ``campaign_id=None`` edits the theme's default script. The body must pass the
+    preview against the theme's sample data (``scripts.checking``) first.
     """
     if not theme or len(theme) > THEME_LIMIT:
         raise ScriptError("thème invalide.")
     checked_author = _checked_author(author)
     try:
-        compile_script(body)
+        checked_html(body, theme)
     except ScriptError as exc:
         raise ScriptError(f"Le script n'a pas été enregistré : {exc}") from None
     last = session.scalar(

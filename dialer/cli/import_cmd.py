@@ -12,6 +12,7 @@ from dialer.campaigns.setup import SetupError, find_campaign
 from dialer.cli.context import console, fail, runtime
 from dialer.importing.pipeline import ImportOptions, ImportRefused, import_contacts
 from dialer.models.base import require_id
+from dialer.privacy.files import write_private_text
 
 
 def import_file(
@@ -47,5 +48,5 @@ def import_file(
     console.print(summary.text_fr())
     if summary.rejected_rows:
         target = report or file.with_name(file.stem + ".rejets.csv")
-        target.write_text(job.reject_report or "", encoding="utf-8")
+        write_private_text(target, job.reject_report or "")
         console.print(f"Rapport de rejets : {target}")

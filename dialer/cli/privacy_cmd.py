@@ -16,12 +16,15 @@ import typer
 from sqlmodel import Session
 
 from dialer.cli.context import console, fail, runtime
+from dialer.cli.trail_cmd import audit_checkpoint, audit_export_checkpoints
 from dialer.db import session_scope
 from dialer.models import utcnow
 from dialer.privacy.access_letter import access_report_text_fr
 from dialer.privacy.access_report import access_report
+from dialer.privacy.anchor import check_against_database
 from dialer.privacy.chain import chain_head, verify_chain
 from dialer.privacy.crypto import CipherError
+from dialer.privacy.files import write_private_text
 from dialer.privacy.reading import Reader, TrailQuery, export_csv
 from dialer.privacy.retention import plan_purge, run_purge
 from dialer.privacy.rights import (
@@ -39,6 +42,8 @@ audit_app = typer.Typer(help="Traçabilité des accès aux données.", no_args_i
 keys_app = typer.Typer(help="Clés de chiffrement des données secrètes.", no_args_is_help=True)
 retention_app = typer.Typer(help="Durées de conservation et purge.", no_args_is_help=True)
 rights_app = typer.Typer(help="Exercice des droits des personnes.", no_args_is_help=True)
+audit_app.command("checkpoint")(audit_checkpoint)
+audit_app.command("export-checkpoints")(audit_export_checkpoints)
 
 ROLE = "dpo"
 ActorOption = typer.Option(None, help="auteur tracé (défaut : l'utilisateur du système)")
@@ -51,21 +56,27 @@ def _actor(actor: str | None) -> str:
 
 @audit_app.command("verify")
 def audit_verify(actor: str | None = ActorOption) -> None:
-    """Vérifie la chaîne d'empreintes de la traçabilité ; code retour 1 si elle est rompue."""
-    with session_scope(runtime().engine) as session:
-        breaks = verify_chain(session)
+    """Vérifie la chaîne d'empreintes et les points de contrôle scellés ; code 1 si rompue."""
+    rt = runtime()
+    checkpoints = rt.settings.trail_checkpoint_file
+    with session_scope(rt.engine) as session:
         head = chain_head(session)
+        breaks = [found.message for found in verify_chain(session)]
+        breaks += check_against_database(session, rt.cipher.ring, checkpoints)
         detail = f"vérification de la chaîne : {len(breaks)} rupture(s)"
         record_access(
             session, actor=_actor(actor), actor_role=ROLE, action=TrailAction.TRAIL_READ,
             person_id=None, fields=[], detail=detail,
         )  # fmt: skip
     console.print(f"{head.count} entrées ; dernière empreinte : {head.last_hash}")
+    if not checkpoints.exists():
+        console.print(f"[yellow]Aucun point de contrôle ({checkpoints}) : ni troncature ni "
+                      "remplacement de la chaîne ne peuvent être détectés.[/]")  # fmt: skip
     if not breaks:
         console.print("[green]Chaîne intacte.[/]")
         return
-    for found in breaks:
-        console.print(f"[red]{found.message}[/]")
+    for message in breaks:
+        console.print(f"[red]{message}[/]", soft_wrap=True)
     raise typer.Exit(1)
 
 
@@ -90,7 +101,7 @@ def audit_export(
     if output is None:
         sys.stdout.write(text)
         return
-    output.write_text(text, encoding="utf-8")
+    write_private_text(output, text)
     console.print(f"Export écrit : {output}")
 
 
@@ -153,16 +164,18 @@ def rights_access(
     try:
         with session_scope(runtime().engine) as session:
             person_id = _person_id(session, nir)
-            report = access_report(session, runtime().cipher, person_id, Requester(_actor(actor)))
+            delivery = "écrit dans un fichier" if output or json_output else ""
+            who = Requester(_actor(actor))
+            report = access_report(session, runtime().cipher, person_id, who, delivery)
     except RightsError as error:
         raise fail(str(error)) from error
     letter = access_report_text_fr(report)
     if json_output is not None:
-        json_output.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+        write_private_text(json_output, json.dumps(report, ensure_ascii=False, indent=2))
     if output is None:
         console.print(letter, markup=False, highlight=False)
     else:
-        output.write_text(letter, encoding="utf-8")
+        write_private_text(output, letter)
         console.print(f"Courrier écrit : {output}")
 
 
@@ -220,7 +233,10 @@ def rights_refuse_calls(
     """Enregistre le refus d'être appelé : plus aucun appel sortant."""
     try:
         with session_scope(runtime().engine) as session:
-            refuse_outbound_calls(session, _person_id(session, nir), _actor(actor), reason)
+            entry = refuse_outbound_calls(session, _person_id(session, nir), _actor(actor), reason)
     except RightsError as error:
         raise fail(str(error)) from error
+    if entry is None:
+        console.print("Le refus des appels sortants était déjà enregistré : rien n'a changé.")
+        return
     console.print("Refus des appels sortants enregistré ; les caisses en sont informées.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from dialer.campaigns.setup import SetupError, create_campaign, create_fund, find_fund
@@ -45,14 +47,17 @@ def add_user(
     username: str,
     full_name: str,
     role: str = typer.Option(..., help="agent, manager, dpo ou admin"),
-    password: str = typer.Option(..., prompt=True, hide_input=True, confirmation_prompt=True),
     poste: str = typer.Option(
         "", help="agents : poste téléphonique tel que le PBX le connaît (ex. 901, ou PJSIP/901)"
     ),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="lit le mot de passe sur l'entrée standard (scripts)"
+    ),
 ) -> None:
-    """Crée un compte (le mot de passe est demandé sans être affiché)."""
+    """Crée un compte ; le mot de passe est demandé sans être affiché, jamais en argument."""
     from dialer.accounts.users import AccountError, create_user
 
+    password = _password(password_stdin)
     try:
         with session_scope(runtime().engine) as session:
             user = create_user(session, username, full_name, role, password, poste or None)
@@ -60,6 +65,14 @@ def add_user(
             console.print(f"Compte {user.username} créé ({user.role}{phone}).")
     except AccountError as error:
         raise fail(str(error)) from error
+
+
+def _password(from_stdin: bool) -> str:
+    # Never an argument: it would sit in the shell history and in every process listing.
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    answer: str = typer.prompt("Mot de passe", hide_input=True, confirmation_prompt=True)
+    return answer
 
 
 @user_app.command("edit")

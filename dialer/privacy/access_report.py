@@ -37,9 +37,17 @@ TRAIL_LIMIT = 2000
 
 
 def access_report(
-    session: Session, cipher: DataCipher, person_id: int, actor: str | Requester
+    session: Session,
+    cipher: DataCipher,
+    person_id: int,
+    actor: str | Requester,
+    delivery: str = "",
 ) -> dict[str, Any]:
-    """Everything held about the person, JSON-serialisable; the report is traced."""
+    """Everything held about the person, JSON-serialisable; the report is traced.
+
+    ``delivery`` says how it left the system (a downloaded letter, a JSON file), so the
+    trail tells a page view from a copy taken away.
+    """
     who = as_requester(actor)
     person = load_person(session, person_id)
     trail = session.exec(
@@ -72,7 +80,8 @@ def access_report(
         "feed": _feed(session, person_id),
     }
     fields = sorted({*report["person"], *_theme_fields(report)} - {"id"})
-    trace_request(session, who, person_id, fields, "droit d'accès : rapport complet produit")
+    detail = "droit d'accès : rapport complet produit" + (f", {delivery}" if delivery else "")
+    trace_request(session, who, person_id, fields, detail)
     return report
 
 

@@ -20,6 +20,8 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from dialer.privacy.files import write_private_text
+
 TOKEN_PREFIX = "v1"  # noqa: S105  (a format version)
 
 
@@ -128,8 +130,7 @@ def load_key_ring(key_file: Path | None, inline: str | None, create: bool) -> Ke
 
 
 def save_key_ring(ring: KeyRing, key_file: Path) -> None:
-    key_file.parent.mkdir(parents=True, exist_ok=True)
     tmp = key_file.with_suffix(".tmp")
-    tmp.write_text(ring.to_json(), encoding="utf-8")
-    os.chmod(tmp, 0o600)
+    # Owner-only before the first byte: a chmod after writing leaves a readable window.
+    write_private_text(tmp, ring.to_json())
     tmp.replace(key_file)

@@ -150,10 +150,16 @@ def _set_limited(
 
 def refuse_outbound_calls(
     session: Session, person_id: int, actor: str | Requester, reason: str = ""
-) -> ConsentEntry:
-    """Record the refusal to be called in the consent ledger and tell the funds."""
+) -> ConsentEntry | None:
+    """Record the refusal to be called in the consent ledger and tell the funds.
+
+    A refusal already in force is not recorded again (``None``): a second click or a
+    retried command must not send the funds a second identical event.
+    """
     who = as_requester(actor)
     person = load_person(session, person_id)
+    if ledger.is_opted_out(session, person_id, "call"):
+        return None
     entry = ledger.record(session, person_id, "call", "opt_out", "rights_request", who.actor)
     detail = "refus des appels sortants" + (f" : {_reason(reason)}" if reason.strip() else "")
     payload = {"channel": "call", "decision": "opt_out", "source": "rights_request"}

@@ -1,4 +1,4 @@
-"""The daily retention job, registered on the service's APScheduler 3 scheduler."""
+"""The privacy jobs on the service's APScheduler 3 scheduler: nightly purge, trail checkpoints."""
 
 from __future__ import annotations
 
@@ -8,12 +8,15 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from dialer.db import session_scope
 from dialer.models import utcnow
+from dialer.privacy.anchor import take_checkpoint
 from dialer.privacy.retention import RetentionPolicy, run_purge
 from dialer.runtime import Runtime
 
 log = logging.getLogger(__name__)
 JOB_ID = "privacy-retention"
+CHECKPOINT_JOB_ID = "privacy-trail-checkpoint"
 EngineSource = Engine | Runtime | Callable[[], Engine]
 
 
@@ -58,3 +61,26 @@ def _engine_of(source: EngineSource) -> Engine:
     if isinstance(source, Runtime):
         return source.engine
     return source()
+
+
+def schedule_checkpoints(scheduler: Any, runtime: Runtime, *, jobstore: str = "default") -> Any:
+    """Seal the trail's head into the checkpoint file every ``trail_checkpoint_minutes``."""
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    settings = runtime.settings
+
+    def checkpoint() -> None:
+        with session_scope(runtime.engine) as session:
+            point = take_checkpoint(session, runtime.cipher.ring, settings.trail_checkpoint_file)
+        log.info("trail checkpoint: %s entries, last %s", point.count, point.last_id)
+
+    return scheduler.add_job(
+        checkpoint,
+        IntervalTrigger(minutes=settings.trail_checkpoint_minutes),
+        id=CHECKPOINT_JOB_ID,
+        jobstore=jobstore,
+        name="Point de contrôle de la traçabilité",
+        replace_existing=True,
+        coalesce=True,
+        max_instances=1,
+    )

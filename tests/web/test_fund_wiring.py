@@ -42,3 +42,37 @@ def test_a_pull_is_traced_and_another_fund_sees_nothing(app: FastAPI, world: Wor
         [entry] = db.exec(select(AccessEntry).where(AccessEntry.action == "feed_pull")).all()
         assert entry.actor == "caisse:CPAM75" and entry.detail == "événements 1 à 1"
         assert verify_chain(db) == []
+
+
+def _feed_pulls(app: FastAPI) -> list[AccessEntry]:
+    with Session(app.state.runtime.engine) as db:
+        return list(db.exec(select(AccessEntry).where(AccessEntry.action == "feed_pull")))
+
+
+def test_every_download_of_the_feed_leaves_one_trail_entry(app: FastAPI, world: World) -> None:
+    """What the download page fetches (CSV with BOM), NDJSON, and one event re-read."""
+    engine = app.state.runtime.engine
+    with session_scope(engine) as db:
+        person_id = _person(db, world.fund_id)
+        for value in ("a@b.fr", "c@d.fr"):
+            emit_event(db, world.fund_id, "rectification", {"field": "email", "value": value},
+                       campaign_id=world.campaign_id, person_id=person_id)  # fmt: skip
+        token = create_token(db, world.fund_id, "page")
+    client = TestClient(app)
+    headers = {"Authorization": f"Bearer {token}"}
+    url = "/api/funds/CPAM75/results"
+    downloads = [
+        client.get(url, params={"format": "csv", "bom": "true"}, headers=headers),
+        client.get(url, params={"format": "ndjson"}, headers=headers),
+        client.get(url, params={"after": 0}, headers=headers),
+    ]
+    assert all(d.status_code == 200 for d in downloads)
+    assert "c@d.fr" in downloads[0].text
+    event_id = downloads[2].json()["events"][1]["event_id"]
+    assert client.get(f"{url}/{event_id}", headers=headers).status_code == 200
+    entries = _feed_pulls(app)
+    assert [e.detail for e in entries] == [
+        "événements 1 à 2", "événements 1 à 2", "événements 1 à 2", "événements 2 à 2",
+    ]  # fmt: skip
+    assert client.get(url, params={"after": 2}, headers=headers).status_code == 200
+    assert len(_feed_pulls(app)) == 4  # nothing read, nothing traced

@@ -13,8 +13,8 @@ from dialer.models import User
 from dialer.privacy.crypto import DataCipher
 from dialer.territories import Territory, call_clocks, info, territory_of_number
 from dialer.themes import get_theme
-from scripts.render import RenderedScript, render_script
-from scripts.versions import current_version
+from scripts.live import live_script
+from scripts.render import RenderedScript
 from web.desk.access import CallFile
 from web.desk.history import Exchange, earlier_exchanges
 from web.desk.outcome_form import CONSENT_CHANNELS_FR, FOLLOWUP_CATEGORIES_FR
@@ -33,14 +33,13 @@ def person_record(call: CallFile, cipher: DataCipher, *, reveal: bool = False) -
 def rendered_script(
     db: Session, call: CallFile, record: PersonRecord, agent: User
 ) -> tuple[RenderedScript, int | None]:
-    version = current_version(db, call.campaign.theme, call.campaign.id)
     context: dict[str, Any] = {
         **record.script_values,
         "agent_name": agent.full_name,
         "fund_name": call.fund.name if call.fund else "",
         "campaign_name": call.campaign.name,
     }
-    return render_script(version.body, context), version.id
+    return live_script(db, call.campaign.theme, call.campaign.id, context)
 
 
 def local_now_text(time_zone: str, now: datetime) -> str:

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from sqlmodel import Session
 
+from consent.ledger import is_opted_out
 from dialer.models import utcnow
 from dialer.privacy.access_letter import FIELD_LABELS, access_report_text_fr
 from dialer.privacy.access_report import access_report
@@ -45,6 +46,7 @@ DONE_FR = {
     "limitation": "Traitement limité.",
     "levee": "Limitation levée.",
     "refus": "Refus des appels sortants enregistré.",
+    "refus-deja": "Le refus des appels sortants était déjà enregistré : rien n'a changé.",
 }
 
 
@@ -112,7 +114,7 @@ def _person(
 def person_letter(
     request: Request, person_id: IdPath, user: DpoUser, db: DbSession, runtime: RuntimeDep
 ) -> Response:
-    report = _report_or_404(request, person_id, user, db, runtime)
+    report = _report_or_404(request, person_id, user, db, runtime, "courrier téléchargé")
     name = f"droit-acces-personne-{person_id}.txt"
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     return PlainTextResponse(access_report_text_fr(report), headers=headers)
@@ -122,17 +124,19 @@ def person_letter(
 def person_json(
     request: Request, person_id: IdPath, user: DpoUser, db: DbSession, runtime: RuntimeDep
 ) -> Response:
-    report = _report_or_404(request, person_id, user, db, runtime)
+    report = _report_or_404(request, person_id, user, db, runtime, "rapport JSON téléchargé")
     headers = {"Content-Disposition": f'attachment; filename="droit-acces-{person_id}.json"'}
     body = json.dumps(report, ensure_ascii=False, indent=2)
     return Response(body, media_type="application/json", headers=headers)
 
 
 def _report_or_404(
-    request: Request, person_id: int, user: DpoUser, db: Session, runtime: RuntimeDep
-) -> dict[str, object]:
+    request: Request, person_id: int, user: DpoUser, db: Session, runtime: RuntimeDep,
+    delivery: str,
+) -> dict[str, object]:  # fmt: skip
     try:
-        report = access_report(db, runtime.cipher, person_id, requester(request, user))
+        who = requester(request, user)
+        report = access_report(db, runtime.cipher, person_id, who, delivery)
     except RightsError as refusal:
         raise french_error(404, str(refusal)) from refusal
     db.commit()
@@ -169,7 +173,9 @@ def refuse_calls(
     runtime: RuntimeDep,
 ) -> Response:  # fmt: skip
     reason = field_text(form, "motif", 200)
-    return _act(request, person_id, user, db, runtime, "refus",
+    # Posted twice (double click, back button): the second changes and sends nothing.
+    already = is_opted_out(db, person_id, "call")
+    return _act(request, person_id, user, db, runtime, "refus-deja" if already else "refus",
                 lambda who: refuse_outbound_calls(db, person_id, who, reason))  # fmt: skip
 
 

@@ -14,11 +14,12 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from dialer.models import utcnow
+from dialer.privacy.anchor import check_against_database
 from dialer.privacy.chain import chain_head, verify_chain
 from dialer.privacy.reading import TrailQuery, export_csv, read_trail
 from dialer.privacy.retention import plan_purge
 from dialer.privacy.trail import ACTION_LABELS_FR, TrailAction, TrailError, record_access
-from web.deps import DbSession
+from web.deps import DbSession, RuntimeDep
 from web.privacy_pages.deps import DpoUser, requester
 from web.refusals import french_error
 from web.render import render
@@ -76,8 +77,10 @@ def trail_csv(
 
 
 @router.get("/dpo/tracabilite/verification")
-def trail_check(request: Request, user: DpoUser, db: DbSession) -> Response:
-    breaks = verify_chain(db)
+def trail_check(request: Request, user: DpoUser, db: DbSession, runtime: RuntimeDep) -> Response:
+    path = runtime.settings.trail_checkpoint_file
+    breaks = [found.message for found in verify_chain(db)]
+    breaks += check_against_database(db, runtime.cipher.ring, path)
     head = chain_head(db)
     who = requester(request, user)
     record_access(
@@ -86,7 +89,8 @@ def trail_check(request: Request, user: DpoUser, db: DbSession) -> Response:
         detail=f"vérification de la chaîne : {len(breaks)} rupture(s)",
     )  # fmt: skip
     db.commit()
-    return render(request, "dpo/check.html", {"breaks": breaks, "head": head})
+    context = {"breaks": breaks, "head": head, "checkpoints": path.name}
+    return render(request, "dpo/check.html", context)
 
 
 @router.get("/dpo/conservation")

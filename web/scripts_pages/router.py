@@ -10,10 +10,9 @@ from sqlmodel import Session
 
 from dialer.models import Campaign
 from dialer.themes import THEMES
-from scripts.catalog import sample_context
+from scripts.checking import preview as checked_preview
 from scripts.errors import ScriptError
 from scripts.models import ScriptVersion
-from scripts.render import render_script
 from scripts.sandbox import MAX_BODY_BYTES
 from scripts.versions import current_version, list_versions, save_new_version
 from web.deps import DbSession, FormDep, IdPath, ManagerUser
@@ -42,7 +41,7 @@ def _editor(
     db.commit()  # the theme's shipped script may just have become its version 1
     own = list_versions(db, campaign.theme, campaign.id)
     defaults = list_versions(db, campaign.theme, None)
-    preview = render_script(current.body if body is None else body, sample_context(campaign.theme))
+    preview = checked_preview(current.body if body is None else body, campaign.theme)
     context = {
         "campaign": campaign,
         "theme": THEMES.get(campaign.theme),
@@ -105,5 +104,5 @@ def preview_script(
     campaign_id: IdPath, _user: ManagerUser, db: DbSession, form: FormDep
 ) -> Response:
     campaign = load_campaign(db, campaign_id)
-    rendered = render_script(_body(form), sample_context(campaign.theme))
+    rendered = checked_preview(_body(form), campaign.theme)
     return JSONResponse({"ok": rendered.ok, "html": str(rendered.html), "error": rendered.error})

@@ -55,3 +55,21 @@ def test_an_agent_template_without_its_placeholder_stops_start_up(
     assert "{agent}" in result.output
     monkeypatch.delenv("DIALER_AGENT_TEMPLATE")
     runtime.cache_clear()
+
+
+def test_the_password_is_never_taken_from_the_command_line(cli: Engine) -> None:
+    refused = runner.invoke(
+        app, ["user", "add", "agent9", "Agent Neuf", "--role", "agent", "--password", PASSWORD]
+    )
+    assert refused.exit_code == 2
+    with Session(cli) as session:
+        assert session.exec(select(User).where(User.username == "agent9")).first() is None
+    out = _run("user", "add", "agent9", "Agent Neuf", "--role", "agent", "--password-stdin",
+               stdin=f"{PASSWORD}\n")  # fmt: skip
+    assert "Compte agent9 créé" in out
+
+
+def test_a_mistyped_confirmation_is_asked_again(cli: Engine) -> None:
+    out = _run("user", "add", "agent10", "Agent Dix", "--role", "agent",
+               stdin=f"{PASSWORD}\nautre-chose\n{PASSWORD}\n{PASSWORD}\n")  # fmt: skip
+    assert "Compte agent10 créé" in out

@@ -62,6 +62,7 @@ def test_dpo_commands(
     assert "déjà limité" in _run("rights", "limit", nir, "--reason", "c2")
     assert "Limitation levée." in _run("rights", "unlimit", nir, "--reason", "c3")
     assert "Refus des appels" in _run("rights", "refuse-calls", nir)
+    assert "déjà enregistré : rien n'a changé" in _run("rights", "refuse-calls", nir)
     assert "Aucune personne" in _run("rights", "limit", "184127511108988", "--reason", "x", code=1)
     assert "Personnes anonymisées (inactives depuis plus de 2 ans) : 0" in _run(
         "retention", "report"

@@ -101,7 +101,8 @@ def test_dpo_pages(app: FastAPI) -> None:
         assert trail.status_code == 200 and "demande d&#39;exercice des droits" in trail.text
         csv_export = client.get(f"/dpo/tracabilite.csv?personne={person_id}&action=rights_request")
         details = [line.split(";")[10] for line in csv_export.text.splitlines()[1:]]
-        assert details.count("droit d'accès : rapport complet produit") == 4  # pages and letter
+        assert details.count("droit d'accès : rapport complet produit") == 3  # pages
+        assert details.count("droit d'accès : rapport complet produit, courrier téléchargé") == 1
         assert {"rectification : c1", "limitation : c2", "refus des appels sortants"} < set(details)
         assert "Chaîne intacte." in client.get("/dpo/tracabilite/verification").text
         assert "Purge prévue" in client.get("/dpo/conservation").text
@@ -113,3 +114,53 @@ def test_dpo_pages(app: FastAPI) -> None:
         assert ledger.is_opted_out(db, person_id)
         actors = set(db.exec(select(AccessEntry.actor)))
     assert actors == {"dpo"}
+
+
+def test_refusal_posted_twice_sends_one_feed_event(app: FastAPI) -> None:
+    from dialer.models import FeedEvent
+
+    runtime = app.state.runtime
+    with Session(runtime.engine) as db:
+        person = db.exec(select(Person)).first()
+        assert person is not None and person.id is not None
+        person_id = person.id
+    with TestClient(app, follow_redirects=False) as client:
+        token = _sign_in(client, "dpo")
+        url = f"/dpo/personnes/{person_id}/refus-appels"
+        first = client.post(url, data={"csrf_token": token})
+        second = client.post(url, data={"csrf_token": token})
+        assert first.headers["location"].endswith("?fait=refus")
+        assert second.headers["location"].endswith("?fait=refus-deja")
+        shown = client.get(second.headers["location"]).text
+        assert "était déjà enregistré : rien n&#39;a changé" in shown
+    with Session(runtime.engine) as db:
+        events = db.exec(select(FeedEvent).where(FeedEvent.person_id == person_id)).all()
+        assert len(events) == 1
+        assert ledger.is_opted_out(db, person_id)
+
+
+def _trail_details(app: FastAPI) -> list[str]:
+    with Session(app.state.runtime.engine) as db:
+        entries = db.exec(select(AccessEntry).order_by(AccessEntry.id)).all()  # type: ignore[arg-type]
+        return [entry.detail or "" for entry in entries]
+
+
+def test_each_bulk_read_leaves_exactly_one_trail_entry(app: FastAPI) -> None:
+    with Session(app.state.runtime.engine) as db:
+        person = db.exec(select(Person)).first()
+        assert person is not None and person.id is not None
+        person_id = person.id
+    url = f"/dpo/personnes/{person_id}"
+    reads = [
+        (url, "droit d'accès : rapport complet produit"),
+        (f"{url}/lettre.txt", "droit d'accès : rapport complet produit, courrier téléchargé"),
+        (f"{url}/rapport.json", "droit d'accès : rapport complet produit, rapport JSON téléchargé"),
+        ("/dpo/tracabilite.csv", "export CSV ("),
+    ]
+    with TestClient(app, follow_redirects=False) as client:
+        _sign_in(client, "dpo")
+        for path, detail in reads:
+            before = _trail_details(app)
+            assert client.get(path).status_code == 200, path
+            added = _trail_details(app)[len(before) :]
+            assert len(added) == 1 and added[0].startswith(detail), (path, added)

@@ -198,3 +198,19 @@ def test_anonymised_person_has_nothing_left(
         session.add(person)
     with session_scope(engine) as session, pytest.raises(RightsError, match="anonymisées"):
         access_report(session, cipher, person_id, DPO)
+
+
+def test_a_second_identical_refusal_changes_and_sends_nothing(
+    engine: Engine, cipher: DataCipher, world: World
+) -> None:
+    person_id = world.person_ids(engine, "flu_vaccination")[4]
+    with session_scope(engine) as session:
+        assert refuse_outbound_calls(session, person_id, DPO, "courrier 1") is not None
+    trail_before = len(_trail(engine, person_id))
+    with session_scope(engine) as session:
+        assert refuse_outbound_calls(session, person_id, DPO, "courrier 1") is None
+    with Session(engine) as session:
+        events = session.exec(select(FeedEvent).where(FeedEvent.person_id == person_id)).all()
+        refusals = [e for e in ledger.history(session, person_id) if e.decision == "opt_out"]
+    assert len(events) == 1 and len(refusals) == 1
+    assert len(_trail(engine, person_id)) == trail_before

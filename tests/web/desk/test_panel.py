@@ -8,7 +8,8 @@ from sqlmodel import Session, col, select
 
 from dialer.models import AccessEntry, AgentPresence, CallAttempt
 from scripts.catalog import MASKED_CODE
-from scripts.versions import save_new_version
+from scripts.models import ScriptVersion
+from scripts.versions import current_version
 from tests.web.conftest import sign_in
 from tests.web.desk.conftest import CHILD, CODE, NIR, OTHER_CAMPAIGN_CATEGORY, PRO_NUMBER, Desk
 
@@ -105,13 +106,42 @@ def test_managers_cannot_open_the_desk(client: TestClient, desk: Desk) -> None:
     assert client.get(f"/poste/appels/{desk.attempt_id}").status_code == 403
 
 
-def test_a_broken_script_shows_the_notice_and_the_raw_fields(
+def _stored_as_is(db: Session, campaign_id: int | None, body: str) -> ScriptVersion:
+    """A version written before the save-time checks existed (they would refuse it now)."""
+    version = ScriptVersion(
+        theme="ameli_account", campaign_id=campaign_id, version=99, body=body, author="gestion"
+    )
+    db.add(version)
+    db.commit()
+    return version
+
+
+def test_a_broken_script_falls_back_to_the_last_good_version(
     app: FastAPI, client: TestClient, desk: Desk
 ) -> None:
     with Session(app.state.runtime.engine) as db:
-        # Compiles, but asks for a field no theme hands to scripts.
-        save_new_version(db, "ameli_account", desk.ameli_id, "Bonjour {{ nir }}", "gestion")
+        good = current_version(db, "ameli_account", desk.ameli_id)
         db.commit()
+        _stored_as_is(db, desk.ameli_id, "Bonjour {{ nir }}")
+        good_id = good.id
+    sign_in(client, "agent1")
+    html = client.get(f"/poste/appels/{desk.attempt_id}").text
+    assert "Le script n&#39;a pas pu être affiché" not in html
+    script = html.split('id="script-appel"', 1)[1].split("</section>", 1)[0]
+    assert "Ouverture du compte ameli" in script
+    assert f'name="version_script" value="{good_id}"' in html
+    assert NIR not in html
+
+
+def test_with_no_good_version_the_notice_and_the_raw_fields_are_shown(
+    app: FastAPI, client: TestClient, desk: Desk
+) -> None:
+    with Session(app.state.runtime.engine) as db:
+        shipped = current_version(db, "ameli_account", None)
+        shipped.body = "Bonjour {{ nir }}"  # as an old database may hold it
+        db.add(shipped)
+        db.commit()
+        _stored_as_is(db, desk.ameli_id, "Bonjour {{ nir }} !")
     sign_in(client, "agent1")
     html = client.get(f"/poste/appels/{desk.attempt_id}").text
     assert "Le script n&#39;a pas pu être affiché" in html or "Le script n'a pas pu" in html

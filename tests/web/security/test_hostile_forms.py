@@ -243,6 +243,13 @@ def test_csrf_is_required_on_every_form(app: FastAPI, secure: Secure) -> None:
         "<scr{{ '' }}ipt>alert(1)</script>",
         "<style>body{display:none}</style>",
         '<iframe src="/dpo"></iframe>',
+        "<svg><script>alert(1)</script></svg>",
+        '<a href="jav&#x09;ascript:alert(1)">ici</a>',
+        '<a href="&#106;avascript:alert(1)">ici</a>',
+        '<p style="width:expression(alert(1))">x</p>',
+        '<math><mi xlink:href="javascript:alert(1)">x</mi></math>',
+        '<details open ontoggle="alert(1)">x</details>',
+        "<sc{{ '' }}ript>alert(1)</sc{{ '' }}ript>",
     ],
 )
 def test_a_call_script_with_active_markup_is_refused(
@@ -260,3 +267,23 @@ def test_a_call_script_with_active_markup_is_refused(
         path + "/apercu", data={"csrf_token": caller.csrf, "corps": "<p>Bonjour</p>"}
     )
     assert plain.json() == {"ok": True, "html": "<p>Bonjour</p>", "error": None}
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ("<p>Bonjour {{ prenom }}</p>", "« prenom » n&#39;est pas disponible"),
+        ("", "le script est vide"),
+        ("{{ ('x' * 9999).replace('x', 'x' * 9999) }}", "caractères"),
+    ],
+)
+def test_a_call_script_whose_preview_fails_is_not_saved(
+    client: TestClient, secure: Secure, body: str, reason: str
+) -> None:
+    caller = caller_for(client, secure, "manager")
+    path = f"/campagnes/{secure.flu_id}/script"
+    saved = client.post(path, data={"csrf_token": caller.csrf, "corps": body})
+    assert saved.status_code == 400 and reason in saved.text
+    assert "Le script n&#39;a pas été enregistré" in saved.text
+    page = client.get(path)
+    assert "Version 1 enregistrée" not in page.text and "prenom" not in page.text
