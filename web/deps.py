@@ -6,19 +6,20 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Request
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from dialer.accounts import Role
 from dialer.models import User, utcnow
 from dialer.runtime import Runtime
+
+# Re-exported: routes take the bounded ids with their other dependencies.
+from web.bounds import IdPath as IdPath
+from web.bounds import IdQuery as IdQuery
 from web.errors import NotAuthenticated, french_error
 from web.security.sessions import session_matches, session_user_id
 from web.state import WebState, web_state
-
-# Ids beyond 32 bits cannot exist and would overflow some databases' integers.
-MAX_ID = 2**31 - 1
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -43,7 +44,6 @@ RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 DbSession = Annotated[Session, Depends(get_db)]
 FormDep = Annotated[FormData, Depends(get_form)]
 NowDep = Annotated[datetime, Depends(current_time)]
-IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 def current_user(request: Request, db: DbSession, state: WebStateDep) -> User:
