@@ -6,11 +6,13 @@ to the code that uses them; nothing below reads the environment itself.
 
 from __future__ import annotations
 
+from ipaddress import ip_network
 from pathlib import Path
+from typing import Annotated
 from urllib.parse import unquote, urlsplit
 
 from pydantic import BaseModel, Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from telephony.ami.frames import AgentTemplate, UnsafeAmiValue
 
@@ -64,6 +66,12 @@ class Settings(BaseSettings):
     data_key: SecretStr | None = None
     data_key_file: Path = Path("var/dialer-keys.json")
     secure_cookies: bool = False
+    # Reverse proxies whose X-Forwarded-For is believed (IPs or CIDRs, comma-separated);
+    # from any other peer the header is ignored, so nobody picks the address they sign in from.
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode] = ()
+    # Failed sign-ins one client address may make per 15 minutes: a whole call centre
+    # behind one NAT mistyping on a Monday morning stays far below it.
+    login_address_failures: int = Field(default=300, ge=1)
     demo_data: bool = True
 
     import_max_bytes: int = 200 * 1024 * 1024
@@ -84,6 +92,26 @@ class Settings(BaseSettings):
     # removed): the other workers close its calls and free its agents and contacts.
     worker_dead_seconds: float = Field(default=45.0, gt=0)
     log_json: bool = False
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _trusted_proxies_are_networks(cls, value: object) -> tuple[str, ...]:
+        if isinstance(value, str):
+            items: list[object] = list(value.split(","))
+        else:
+            items = list(value) if isinstance(value, (list, tuple)) else [value]
+        found = []
+        for item in (str(raw).strip() for raw in items):
+            if not item:
+                continue
+            try:
+                found.append(str(ip_network(item, strict=False)))
+            except ValueError:
+                raise ValueError(
+                    f"proxy de confiance invalide : {item!r} (une adresse IP ou un réseau "
+                    "CIDR est attendu, par exemple 10.0.0.5 ou 10.0.0.0/24)"
+                ) from None
+        return tuple(found)
 
     @field_validator("ami_url")
     @classmethod

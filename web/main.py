@@ -37,9 +37,9 @@ from web.pages import admin, agents, auth, campaigns, home, imports
 from web.privacy_pages.router import router as privacy_pages
 from web.scripts_pages import router as scripts_pages
 from web.security.body_limit import BodySizeLimitMiddleware
+from web.security.client_address import proxy_networks
 from web.security.csrf import csrf_guard
 from web.security.headers import SecurityHeadersMiddleware
-from web.security.ratelimit import SlidingWindowLimiter
 from web.security.sessions import SESSION_COOKIE, SESSION_MAX_AGE_S
 from web.state import WebState
 from web.waves_pages import router as waves_pages
@@ -48,8 +48,6 @@ HERE = Path(__file__).parent
 FORM_MAX_BYTES = 1024 * 1024
 # Multipart framing and the CSRF field around the file itself.
 UPLOAD_OVERHEAD_BYTES = 1024 * 1024
-LOGIN_ATTEMPTS_PER_ADDRESS = 20
-LOGIN_WINDOW_S = 300.0
 
 
 ServiceFactory = Callable[[Runtime], DialerService]
@@ -145,7 +143,8 @@ def _web_state(runtime: Runtime) -> WebState:
     return WebState(
         runtime=runtime,
         templates=Jinja2Templates(directory=HERE / "templates"),
-        login_limiter=SlidingWindowLimiter(LOGIN_ATTEMPTS_PER_ADDRESS, LOGIN_WINDOW_S),
+        trusted_proxies=proxy_networks(runtime.settings.trusted_proxies),
+        login_address_failures=runtime.settings.login_address_failures,
         imports=ImportTracker(runtime),
     )
 

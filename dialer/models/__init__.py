@@ -1,7 +1,7 @@
 """The data model. Importing this package registers every table on SQLModel.metadata."""
 
 from consent.models import ConsentEntry
-from dialer.models.accounts import AgentPresence, User, UserSession
+from dialer.models.accounts import AgentPresence, LoginThrottle, User, UserSession
 from dialer.models.base import utcnow
 from dialer.models.calls import TRUNK_STATE_FRESH_FOR, CallAttempt, Outcome, TrunkState
 from dialer.models.campaigns import Campaign, CampaignAgent, Wave, WaveMember
@@ -32,6 +32,7 @@ __all__ = [
     "FundToken",
     "ImportJob",
     "LiveCallLock",
+    "LoginThrottle",
     "Outcome",
     "Person",
     "ScriptVersion",
