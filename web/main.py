@@ -33,6 +33,7 @@ from web.fund_docs import router as fund_docs
 from web.fund_wiring import fund_results_router
 from web.imports.tracker import ImportTracker
 from web.live import router as live
+from web.openapi_doc import install_page_documentation
 from web.pages import admin, agents, auth, campaigns, home, imports
 from web.privacy_pages.router import router as privacy_pages
 from web.scripts_pages import router as scripts_pages
@@ -109,6 +110,7 @@ def create_app(
     app.state.runtime = runtime
     app.state.web = state
     install_error_handlers(app)
+    install_page_documentation(app)
     _add_middleware(app, runtime.settings)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (health, metrics, auth, home, campaigns, imports, agents, admin):
