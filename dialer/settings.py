@@ -6,10 +6,12 @@ to the code that uses them; nothing below reads the environment itself.
 
 from __future__ import annotations
 
+from ipaddress import ip_network
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from dialer.errors import DomainError
 from telephony.ami.endpoint import AmiEndpoint
@@ -51,6 +53,12 @@ class Settings(BaseSettings):
     trail_checkpoint_file: Path = Path("var/trail-checkpoints.jsonl")
     trail_checkpoint_minutes: int = Field(default=60, gt=0, le=24 * 60)
     secure_cookies: bool = False
+    # Reverse proxies whose X-Forwarded-For is believed (IPs or CIDRs, comma-separated);
+    # from any other peer the header is ignored, so nobody picks the address they sign in from.
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode] = ()
+    # Failed sign-ins one client address may make per 15 minutes: a whole call centre
+    # behind one NAT mistyping on a Monday morning stays far below it.
+    login_address_failures: int = Field(default=300, ge=1)
     demo_data: bool = True
 
     import_max_bytes: int = 200 * 1024 * 1024
@@ -71,6 +79,26 @@ class Settings(BaseSettings):
     # removed): the other workers close its calls and free its agents and contacts.
     worker_dead_seconds: float = Field(default=45.0, gt=0)
     log_json: bool = False
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _trusted_proxies_are_networks(cls, value: object) -> tuple[str, ...]:
+        if isinstance(value, str):
+            items: list[object] = list(value.split(","))
+        else:
+            items = list(value) if isinstance(value, (list, tuple)) else [value]
+        found = []
+        for item in (str(raw).strip() for raw in items):
+            if not item:
+                continue
+            try:
+                found.append(str(ip_network(item, strict=False)))
+            except ValueError:
+                raise ValueError(
+                    f"proxy de confiance invalide : {item!r} (une adresse IP ou un réseau "
+                    "CIDR est attendu, par exemple 10.0.0.5 ou 10.0.0.0/24)"
+                ) from None
+        return tuple(found)
 
     @field_validator("ami_url")
     @classmethod

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Request
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
@@ -16,12 +16,13 @@ from dialer.calling.events import ScreenPopBus
 from dialer.models import User, utcnow
 from dialer.runtime import Runtime
 from dialer.service import DialerService
+
+# Re-exported: routes take the bounded ids with their other dependencies.
+from web.bounds import IdPath as IdPath
+from web.bounds import IdQuery as IdQuery
 from web.refusals import NotAuthenticated, french_error
 from web.security.sessions import session_matches, session_user_id
 from web.state import WebState, web_state
-
-# Ids beyond 32 bits cannot exist and would overflow some databases' integers.
-MAX_ID = 2**31 - 1
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -58,7 +59,6 @@ RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 DbSession = Annotated[Session, Depends(get_db)]
 FormDep = Annotated[FormData, Depends(get_form)]
 NowDep = Annotated[datetime, Depends(current_time)]
-IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 CallControlDep = Annotated[CallControl, Depends(get_call_control)]
 ScreenPopsDep = Annotated[ScreenPopBus | None, Depends(get_screen_pops)]
 LocalDialerDep = Annotated[DialerService | None, Depends(get_local_dialer)]

@@ -32,13 +32,14 @@ from web.fund_docs import router as fund_docs
 from web.fund_wiring import fund_results_router
 from web.imports.tracker import ImportTracker
 from web.live import router as live
+from web.openapi_doc import install_page_documentation
 from web.pages import admin, agents, auth, campaigns, home, imports
 from web.privacy_pages.router import router as privacy_pages
 from web.scripts_pages import router as scripts_pages
 from web.security.body_limit import BodySizeLimitMiddleware
+from web.security.client_address import proxy_networks
 from web.security.csrf import csrf_guard
 from web.security.headers import SecurityHeadersMiddleware
-from web.security.ratelimit import SlidingWindowLimiter
 from web.security.sessions import SESSION_COOKIE, SESSION_MAX_AGE_S
 from web.state import WebState
 from web.waves_pages import router as waves_pages
@@ -47,8 +48,6 @@ HERE = Path(__file__).parent
 FORM_MAX_BYTES = 1024 * 1024
 # Multipart framing and the CSRF field around the file itself.
 UPLOAD_OVERHEAD_BYTES = 1024 * 1024
-LOGIN_ATTEMPTS_PER_ADDRESS = 20
-LOGIN_WINDOW_S = 300.0
 
 
 ServiceFactory = Callable[[Runtime], DialerService]
@@ -110,6 +109,7 @@ def create_app(
     app.state.runtime = runtime
     app.state.web = state
     install_error_handlers(app)
+    install_page_documentation(app)
     _add_middleware(app, runtime.settings)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (health, metrics, auth, home, campaigns, imports, agents, admin):
@@ -149,7 +149,8 @@ def _web_state(runtime: Runtime, clock: Callable[[], datetime]) -> WebState:
     return WebState(
         runtime=runtime,
         templates=Jinja2Templates(directory=HERE / "templates"),
-        login_limiter=SlidingWindowLimiter(LOGIN_ATTEMPTS_PER_ADDRESS, LOGIN_WINDOW_S),
+        trusted_proxies=proxy_networks(runtime.settings.trusted_proxies),
+        login_address_failures=runtime.settings.login_address_failures,
         imports=ImportTracker(runtime),
         dialing=Dialing(NoCallControl(runtime.engine, clock)),
         clock=clock,

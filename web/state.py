@@ -13,19 +13,21 @@ from dialer.models import utcnow
 from dialer.runtime import Runtime
 from web.dialing import Dialing
 from web.imports.tracker import ImportTracker
-from web.security.ratelimit import SlidingWindowLimiter
+from web.security.client_address import Network
 
 
 @dataclass
 class WebState:
     runtime: Runtime
     templates: Jinja2Templates
-    login_limiter: SlidingWindowLimiter
     imports: ImportTracker
     # Set by the lifespan; before it (a test client never started) nothing dials.
     dialing: Dialing
     # The dialer's notion of now (a simulated day runs faster than the wall clock).
     clock: Callable[[], datetime] = utcnow
+    # Whose X-Forwarded-For names the client (DIALER_TRUSTED_PROXIES).
+    trusted_proxies: tuple[Network, ...] = ()
+    login_address_failures: int = 300
 
     @property
     def secret_key(self) -> str:

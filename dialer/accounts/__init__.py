@@ -1,13 +1,10 @@
 """People who sign in: roles, password hashes, account creation and login checks."""
 
 from dialer.accounts.login import (
-    LOCK_AFTER_FAILURES,
-    LOCK_MINUTES,
     LOGIN_FAILED_FR,
     LoginOutcome,
     LoginResult,
     authenticate,
-    is_locked,
 )
 from dialer.accounts.passwords import hash_password, needs_rehash, verify_password
 from dialer.accounts.roles import ROLE_LABELS_FR, Role
@@ -20,8 +17,6 @@ from dialer.accounts.users import (
 )
 
 __all__ = [
-    "LOCK_AFTER_FAILURES",
-    "LOCK_MINUTES",
     "LOGIN_FAILED_FR",
     "ROLE_LABELS_FR",
     "AccountError",
@@ -33,7 +28,6 @@ __all__ = [
     "disable_user",
     "find_user",
     "hash_password",
-    "is_locked",
     "needs_rehash",
     "set_password",
     "verify_password",

@@ -1,7 +1,7 @@
 """The data model. Importing this package registers every table on SQLModel.metadata."""
 
 from consent.models import ConsentEntry
-from dialer.models.accounts import AgentPresence, User, UserSession
+from dialer.models.accounts import AgentPresence, LoginThrottle, User, UserSession
 from dialer.models.base import utcnow
 from dialer.models.calls import CallAttempt, Outcome
 from dialer.models.campaigns import Campaign, CampaignAgent, CampaignStatus, Wave, WaveMember
@@ -34,6 +34,7 @@ __all__ = [
     "ImportJob",
     "ImportStatus",
     "LiveCallLock",
+    "LoginThrottle",
     "Outcome",
     "Person",
     "ScriptVersion",

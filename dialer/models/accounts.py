@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pydantic import NaiveDatetime
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from dialer.models.base import utcnow
@@ -48,3 +49,23 @@ class UserSession(SQLModel, table=True):
     created_at: NaiveDatetime = Field(default_factory=utcnow)
     expires_at: NaiveDatetime = Field(index=True)
     revoked_at: NaiveDatetime | None = None
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Failed sign-ins counted for one account name or one client address.
+
+    In the database, not in a process: every web process sees the same counts.
+    An account's row is keyed by the name typed (known or not, so the answer never
+    tells whether an account exists); a success deletes it.
+    """
+
+    __table_args__ = (UniqueConstraint("scope", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    scope: str = Field(max_length=8)  # account, address
+    key: str = Field(max_length=100)
+    failures: int = 0
+    # An address counts its failures over a window starting at its first one.
+    window_start: NaiveDatetime = Field(default_factory=utcnow)
+    blocked_until: NaiveDatetime | None = Field(default=None, index=True)
+    last_failure_at: NaiveDatetime = Field(default_factory=utcnow, index=True)

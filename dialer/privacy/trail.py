@@ -46,6 +46,7 @@ class TrailAction(StrEnum):
     OUTCOME = "outcome"
     PURGE = "purge"
     TRAIL_READ = "trail_read"
+    LOGIN_DELAY_CLEARED = "login_delay_cleared"
 
 
 ACTION_LABELS_FR: dict[TrailAction, str] = {
@@ -58,6 +59,7 @@ ACTION_LABELS_FR: dict[TrailAction, str] = {
     TrailAction.OUTCOME: "saisie du résultat d'appel",
     TrailAction.PURGE: "purge de conservation",
     TrailAction.TRAIL_READ: "consultation de la traçabilité",
+    TrailAction.LOGIN_DELAY_CLEARED: "levée d'un délai de connexion",
 }
 
 

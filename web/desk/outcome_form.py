@@ -18,6 +18,7 @@ from dialer.calling.outcome_input import (
     check_contact_changes,
 )
 from dialer.errors import DomainError
+from web.bounds import parse_id
 from web.forms import FieldProblem, checked_text, field_text
 
 FOLLOWUP_CATEGORIES_FR = (
@@ -59,7 +60,7 @@ def read_outcome_form(form: FormData) -> ReadForm:
     _consents(form, read)
     read.data.callback_local = _callback(form, read)
     version = field_text(form, "version_script", 12)
-    read.data.script_version_id = int(version) if version.isdigit() else None
+    read.data.script_version_id = parse_id(version)
     return read
 
 

@@ -25,6 +25,7 @@ from dialer.models import (
     User,
     utcnow,
 )
+from web.bounds import parse_id
 from web.deps import DbSession, FormDep, ScreenPopsDep, current_time
 from web.desk.access import AgentUser
 from web.forms import field_text
@@ -133,9 +134,10 @@ def _act(request: Request, db: Session, user: User, action: Any, *args: Any) -> 
 @router.post("/poste/campagne")
 def join_campaign(request: Request, user: AgentUser, db: DbSession, form: FormDep) -> Response:
     chosen = field_text(form, "campagne", 12)
-    if not chosen.isdigit():
+    campaign_id = parse_id(chosen)
+    if campaign_id is None:
         return desk_page(request, db, user, "Choisissez une campagne.")
-    return _act(request, db, user, presence.log_in, int(chosen))
+    return _act(request, db, user, presence.log_in, campaign_id)
 
 
 @router.post("/poste/disponible")

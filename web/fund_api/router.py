@@ -24,13 +24,15 @@ from dialer.feed.wire import event_json
 from dialer.models import Fund, FundFeed
 from dialer.models.base import require_id
 from dialer.privacy.crypto import DataCipher
+from web.bounds import MAX_ID
 from web.fund_api import bodies
-from web.fund_api.negotiation import MEDIA_TYPES, FeedFormat, check_limit, choose_format
+from web.fund_api.negotiation import MAX_LIMIT, MEDIA_TYPES, FeedFormat, check_limit, choose_format
 from web.fund_api.schemas import ONE_RESPONSES, PULL_RESPONSES
 from web.fund_api.trail import FeedReadCallback, on_feed_read
 from web.refusals import FrenchHTTPException
 
-MAX_SEQ = 2**62
+# seq is an INTEGER column: a larger cursor overflows PostgreSQL's parameter (a 500).
+MAX_SEQ = MAX_ID
 UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 _bearer = HTTPBearer(auto_error=False, description="Jeton d'API de la caisse (Bearer).")
 
@@ -47,6 +49,7 @@ Limit = Annotated[
     int,
     Query(
         ge=1,
+        le=max(MAX_LIMIT.values()),
         description="Nombre d'événements au plus (json : 1 000 ; ndjson, csv : 100 000).",
         openapi_examples={"page": {"value": 1000}, "export": {"value": 100000}},
     ),

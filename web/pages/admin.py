@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import select
 
-from dialer.accounts import ROLE_LABELS_FR, AccountError, create_user, is_locked
+from dialer.accounts import ROLE_LABELS_FR, AccountError, create_user, throttle
 from dialer.accounts.phones import PhoneEndpointError, set_phone_endpoint
 from dialer.models import User, utcnow
-from web.deps import AdminUser, DbSession, FormDep, IdPath
+from dialer.privacy.trail import TrailAction, record_access
+from web.deps import AdminUser, DbSession, FormDep, IdPath, WebStateDep
 from web.forms import field_text
+from web.pages.login_delays import login_delays
 from web.render import render
+from web.security.client_address import client_address
 
 router = APIRouter()
 
@@ -21,9 +25,10 @@ router = APIRouter()
 def _page(request: Request, db: DbSession, status: int = 200, **extra: object) -> Response:
     """The accounts and the creation form; ``extra`` carries a message or the typed values."""
     users = db.exec(select(User).order_by(User.username)).all()
-    now = utcnow()
-    rows = [{"user": u, "locked": is_locked(u, now)} for u in users]
-    context = {"rows": rows, "roles": ROLE_LABELS_FR, **extra}
+    delays = login_delays(db, utcnow())
+    waiting = {delay.key for delay in delays if delay.waiting}
+    rows = [{"user": u, "locked": throttle.account_key(u.username) in waiting} for u in users]
+    context = {"rows": rows, "roles": ROLE_LABELS_FR, "delays": delays, **extra}
     return render(request, "admin/users.html", context, status=status)
 
 
@@ -34,8 +39,9 @@ def users_page(
     db: DbSession,
     cree: Annotated[str, Query(max_length=50)] = "",
     poste: Annotated[str, Query(max_length=50)] = "",
+    delai_leve: Annotated[str, Query(max_length=100)] = "",
 ) -> Response:
-    return _page(request, db, created=cree, phone_set=poste)
+    return _page(request, db, created=cree, phone_set=poste, delay_cleared=delai_leve)
 
 
 @router.post("/admin/utilisateurs")
@@ -70,3 +76,25 @@ def set_phone_page(
         db.rollback()
         return _page(request, db, status=400, error=f"{user.username} : {error}")
     return RedirectResponse(f"/admin/utilisateurs?poste={user.username}", status_code=303)
+
+
+@router.post("/admin/utilisateurs/delais/lever")
+def clear_login_delay(
+    request: Request, admin: AdminUser, db: DbSession, form: FormDep, state: WebStateDep
+) -> Response:
+    """The account's failed sign-ins forgotten at once, e.g. for an agent on the phone."""
+    name = field_text(form, "compte", 100)
+    row = throttle.clear_account(db, name)
+    if row is None:
+        return _page(
+            request, db, status=404, error="Aucun échec de connexion en cours pour ce compte."
+        )
+    record_access(
+        db, actor=admin.username, actor_role=admin.role, action=TrailAction.LOGIN_DELAY_CLEARED,
+        person_id=None, fields=[], address=client_address(request, state.trusted_proxies),
+        detail=f"compte {row.key} : {row.failures} échec(s) effacé(s)",
+    )  # fmt: skip
+    db.commit()
+    return RedirectResponse(
+        f"/admin/utilisateurs?{urlencode({'delai_leve': row.key})}", status_code=303
+    )

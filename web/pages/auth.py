@@ -10,13 +10,10 @@ from dialer.models import utcnow
 from web.deps import DbSession, FormDep, WebStateDep
 from web.forms import field_text
 from web.render import render
+from web.security.client_address import client_address
 from web.security.sessions import end_session, start_session
 
 router = APIRouter()
-TOO_MANY_FR = (
-    "Trop de tentatives de connexion depuis ce poste. Patientez quelques minutes avant de "
-    "réessayer."
-)
 
 
 def safe_next(target: str) -> str:
@@ -36,15 +33,17 @@ def login_page(request: Request, suite: str = "/") -> Response:
 @router.post("/connexion")
 def login(request: Request, form: FormDep, db: DbSession, state: WebStateDep) -> Response:
     target = safe_next(field_text(form, "suite", 500))
-    address = request.client.host if request.client else "inconnue"
-    if not state.login_limiter.hit(address):
-        context = {"next": target, "error": TOO_MANY_FR}
-        return render(request, "connexion.html", context, status=429)
+    address = client_address(request, state.trusted_proxies)
     username = field_text(form, "identifiant", 100)
     password = form.get("mot_de_passe")
-    result = authenticate(db, username, password if isinstance(password, str) else "", utcnow())
+    secret = password if isinstance(password, str) else ""
+    result = authenticate(db, username, secret, utcnow(), address, state.login_address_failures)
     if not result.ok or result.user is None:
         context = {"next": target, "error": result.message_fr, "username": username}
+        if result.wait is not None:
+            page = render(request, "connexion.html", context, status=429)
+            page.headers["Retry-After"] = str(result.wait.seconds)
+            return page
         return render(request, "connexion.html", context, status=401)
     start_session(request.session, result.user, state.secret_key, db, utcnow())
     db.commit()

@@ -13,6 +13,7 @@ from starlette.datastructures import FormData
 from dialer.campaigns.policies import CallingPolicy, TimeWindow
 from dialer.people.phones import normalise_phone
 from dialer.themes import THEMES
+from web.bounds import parse_id
 from web.forms import FieldProblem, checked_decimal, checked_int, checked_text, field_text
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,63}$")
@@ -95,9 +96,10 @@ def _theme(form: FormData) -> str:
 
 def _fund(form: FormData, fund_ids: set[int]) -> int:
     text = field_text(form, "caisse", 12)
-    if not text.isdigit() or int(text) not in fund_ids:
+    fund_id = parse_id(text)
+    if fund_id is None or fund_id not in fund_ids:
         raise FieldProblem("Caisse : choisissez une caisse de la liste.")
-    return int(text)
+    return fund_id
 
 
 def _caller_id(form: FormData) -> str:

@@ -15,7 +15,7 @@ from scripts.errors import ScriptError
 from scripts.models import ScriptVersion
 from scripts.sandbox import MAX_BODY_BYTES
 from scripts.versions import current_version, list_versions, save_new_version
-from web.deps import DbSession, FormDep, IdPath, ManagerUser
+from web.deps import DbSession, FormDep, IdPath, IdQuery, ManagerUser
 from web.pages.campaigns import load_campaign
 from web.render import render
 
@@ -63,8 +63,8 @@ def script_page(
     campaign_id: IdPath,
     _user: ManagerUser,
     db: DbSession,
-    depuis: int | None = None,
-    enregistre: int | None = None,
+    depuis: IdQuery = None,
+    enregistre: IdQuery = None,
 ) -> Response:
     campaign = load_campaign(db, campaign_id)
     body = None

@@ -108,6 +108,10 @@ TABLE: dict[tuple[str, str], Row] = {
     ("POST", "/admin/utilisateurs"): row(
         "login", "403", "403", "403", "403", "400", "login", "login"
     ),
+    # No account named in the form: nothing to clear.
+    ("POST", "/admin/utilisateurs/delais/lever"): row(
+        "login", "403", "403", "403", "403", "404", "login", "login"
+    ),
     ("POST", "/admin/utilisateurs/{user_id}/poste"): row(
         "login", "403", "403", "403", "403", "303", "login", "login"
     ),
