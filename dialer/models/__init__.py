@@ -7,7 +7,7 @@ from dialer.models.calls import TRUNK_STATE_FRESH_FOR, CallAttempt, Outcome, Tru
 from dialer.models.campaigns import Campaign, CampaignAgent, Wave, WaveMember
 from dialer.models.feed import FeedEvent
 from dialer.models.funds import Fund, FundFeed, FundToken
-from dialer.models.imports import ImportJob
+from dialer.models.imports import ColumnAlias, ImportJob
 from dialer.models.locks import LiveCallLock
 from dialer.models.people import CampaignContact, Person
 from dialer.models.stats import DailyStat
@@ -24,6 +24,7 @@ __all__ = [
     "Campaign",
     "CampaignAgent",
     "CampaignContact",
+    "ColumnAlias",
     "ConsentEntry",
     "DailyStat",
     "FeedEvent",
