@@ -26,7 +26,9 @@ INTERRUPTED_FR = (
     "Import interrompu (processus arrêté avant la fin) : rien n'a été importé, "
     "relancez l'import du fichier."
 )
-FAILED_FR = "L'import a échoué sur une erreur interne : rien n'a été importé, l'incident est consigné."
+FAILED_FR = (
+    "L'import a échoué sur une erreur interne : rien n'a été importé, l'incident est consigné."
+)
 # A job owned by another machine cannot be probed; past this age it cannot be alive.
 FOREIGN_JOB_MAX_AGE = timedelta(hours=12)
 

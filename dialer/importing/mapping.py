@@ -61,9 +61,7 @@ def resolve_choices(theme: Theme, pairs: list[tuple[str, str]]) -> dict[str, Cho
 
 def load_choices(conn: Connection, fund_id: int, theme: Theme) -> dict[str, Choice]:
     query = select(ALIAS).where(ALIAS.c.fund_id == fund_id, ALIAS.c.theme == theme.key)
-    return {
-        row.header_key: Choice(row.header, row.field_name) for row in conn.execute(query)
-    }
+    return {row.header_key: Choice(row.header, row.field_name) for row in conn.execute(query)}
 
 
 def save_choices(
@@ -83,9 +81,13 @@ def save_choices(
         insert(ALIAS),
         [
             {
-                "fund_id": fund_id, "theme": theme.key, "header_key": key[:200],
-                "header": choice.header[:200], "field_name": choice.field_name,
-                "author": author[:100], "updated_at": now,
+                "fund_id": fund_id,
+                "theme": theme.key,
+                "header_key": key[:200],
+                "header": choice.header[:200],
+                "field_name": choice.field_name,
+                "author": author[:100],
+                "updated_at": now,
             }  # fmt: skip
             for key, choice in choices.items()
         ],

@@ -62,9 +62,11 @@ class ImportSummary:
                 + "."
             )
         if self.ignored_columns:
-            text += " Colonnes ignorées à votre demande : " + ", ".join(
-                f"« {name} »" for name in self.ignored_columns
-            ) + "."
+            text += (
+                " Colonnes ignorées à votre demande : "
+                + ", ".join(f"« {name} »" for name in self.ignored_columns)
+                + "."
+            )
         if not self.split_time_zones:
             return text
         people = count_fr(self.split_time_zones, "personne", "personnes")

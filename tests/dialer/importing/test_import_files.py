@@ -20,9 +20,7 @@ def count(engine: Engine, model: type) -> int:
         return int(conn.execute(select(func.count()).select_from(model)).scalar_one())
 
 
-def refuse(
-    engine: Engine, campaign_id: int, path: Path, cipher: DataCipher, **opts: object
-) -> str:
+def refuse(engine: Engine, campaign_id: int, path: Path, cipher: DataCipher, **opts: object) -> str:
     with pytest.raises(ImportRefused) as refusal:
         import_contacts(engine, campaign_id, path, cipher, ImportOptions(**opts))  # type: ignore[arg-type]
     assert count(engine, Person) == 0 and count(engine, CampaignContact) == 0

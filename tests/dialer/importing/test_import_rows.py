@@ -85,7 +85,9 @@ def test_each_bad_cell_is_reported_with_line_column_and_reason(
     assert reject.column == column
     assert reason_part in reject.reason
     assert count(engine, CampaignContact) == 2
-    assert job.reject_report is not None and job.reject_report.startswith("\ufeffligne;référence;colonne")
+    assert job.reject_report is not None and job.reject_report.startswith(
+        "\ufeffligne;référence;colonne"
+    )
 
 
 def test_a_row_with_the_wrong_number_of_cells_is_rejected(
