@@ -16,6 +16,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import Scope
 
 import dialer.models  # noqa: F401  (registers the tables)
+from dialer.importing.jobs import recover_interrupted_jobs
 from dialer import migrate
 from dialer.calling.bridge import bridge_for
 from dialer.calling.commands import command_sender_for
@@ -69,6 +70,8 @@ def create_app(
     """
     runtime = build_runtime(settings or Settings())
     prepare_database(runtime.engine)
+    # Imports killed with the previous service stored nothing; their jobs are closed here.
+    recover_interrupted_jobs(runtime.engine)
     ensure_default_versions(runtime.engine)
     state = _web_state(runtime)
     state.clock = clock
