@@ -17,6 +17,7 @@ from starlette.types import Scope
 
 import dialer.models  # noqa: F401  (registers the tables)
 from dialer.importing.jobs import recover_interrupted_jobs
+from dialer.importing.report import number_fr
 from dialer import migrate
 from dialer.calling.bridge import bridge_for
 from dialer.calling.commands import command_sender_for
@@ -34,7 +35,7 @@ from web.fund_docs import router as fund_docs
 from web.fund_wiring import fund_results_router
 from web.imports.tracker import ImportTracker
 from web.live import router as live
-from web.pages import admin, agents, auth, campaigns, home, imports
+from web.pages import admin, agents, auth, campaigns, home, import_columns, imports
 from web.privacy_pages.router import router as privacy_pages
 from web.scripts_pages import router as scripts_pages
 from web.security.body_limit import BodySizeLimitMiddleware
@@ -116,7 +117,7 @@ def create_app(
     install_error_handlers(app)
     _add_middleware(app, runtime.settings)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (health, metrics, auth, home, campaigns, imports, agents, admin):
+    for module in (health, metrics, auth, home, campaigns, imports, import_columns, agents, admin):
         app.include_router(module.router)
     for module in (desk, desk_calls, live, scripts_pages):
         app.include_router(module.router)
@@ -145,9 +146,11 @@ def prepare_database(engine: Engine) -> None:
 
 
 def _web_state(runtime: Runtime) -> WebState:
+    templates = Jinja2Templates(directory=HERE / "templates")
+    templates.env.filters["nombre"] = number_fr  # « 12 345 », as French readers expect
     return WebState(
         runtime=runtime,
-        templates=Jinja2Templates(directory=HERE / "templates"),
+        templates=templates,
         login_limiter=SlidingWindowLimiter(LOGIN_ATTEMPTS_PER_ADDRESS, LOGIN_WINDOW_S),
         imports=ImportTracker(runtime),
     )

@@ -11,6 +11,7 @@ import logging
 import secrets
 import shutil
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -21,6 +22,7 @@ from dialer.importing.progress import ImportTick
 from dialer.runtime import Runtime
 
 log = logging.getLogger(__name__)
+HOLD_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class ImportTracker:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="import")
         self._lock = threading.Lock()
         self._progress: dict[str, ImportProgress] = {}
+        self._held: dict[str, tuple[float, ImportRequest]] = {}
 
     def start(self, request: ImportRequest) -> str:
         """Import the file (deleting its folder afterwards); returns the ticket to poll."""
@@ -68,12 +71,40 @@ class ImportTracker:
         self._pool.submit(self._run, ticket, request)
         return ticket
 
+    def hold(self, request: ImportRequest) -> str:
+        """Keep an upload while the manager maps its columns; returns its token."""
+        token = secrets.token_urlsafe(16)
+        with self._lock:
+            self._drop_abandoned()
+            self._held[token] = (time.monotonic(), request)
+        return token
+
+    def release(self, token: str, campaign_id: int) -> ImportRequest | None:
+        with self._lock:
+            held = self._held.get(token)
+            if held is None or held[1].campaign_id != campaign_id:
+                return None
+            del self._held[token]
+            return held[1]
+
+    def _drop_abandoned(self) -> None:
+        # An upload nobody maps holds personal data: it must not linger.
+        now = time.monotonic()
+        for token, (since, request) in list(self._held.items()):
+            if now - since > HOLD_SECONDS:
+                del self._held[token]
+                shutil.rmtree(request.path.parent, ignore_errors=True)
+
     def get(self, ticket: str) -> ImportProgress | None:
         with self._lock:
             return self._progress.get(ticket)
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
+        with self._lock:
+            for _since, request in self._held.values():
+                shutil.rmtree(request.path.parent, ignore_errors=True)
+            self._held.clear()
 
     def _set(self, progress: ImportProgress) -> None:
         with self._lock:
