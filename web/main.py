@@ -16,12 +16,12 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import Scope
 
 import dialer.models  # noqa: F401  (registers the tables)
-from dialer.importing.jobs import recover_interrupted_jobs
-from dialer.importing.report import number_fr
 from dialer import migrate
 from dialer.calling.bridge import bridge_for
 from dialer.calling.commands import command_sender_for
 from dialer.calling.events import ScreenPopBus
+from dialer.importing.jobs import recover_interrupted_jobs
+from dialer.importing.report import number_fr
 from dialer.models import utcnow
 from dialer.runtime import Runtime, build_runtime
 from dialer.service import DialerService

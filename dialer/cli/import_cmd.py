@@ -79,4 +79,7 @@ def describe_tick(tick: ImportTick) -> tuple[str, str]:
         return "Lecture préalable", f"{megabytes} Mo parcourus"
     rate = number_fr(round(tick.rows_per_second))
     rejected = count_fr(tick.rejected, "rejetée", "rejetées")
-    return "Import", f"{number_fr(tick.done)}/{number_fr(tick.expected)} lignes · {rate} lignes/s · {rejected}"
+    return (
+        "Import",
+        f"{number_fr(tick.done)}/{number_fr(tick.expected)} lignes · {rate} lignes/s · {rejected}",
+    )

@@ -141,7 +141,8 @@ class RecordReader:
             return RowDefect(first, cells, column, reason)
         for index, cell in enumerate(cells):
             if len(cell) > MAX_CELL_CHARS:
-                reason = f"cellule trop longue ({_n(len(cell))} caractères, {_n(MAX_CELL_CHARS)} au plus)"
+                size, limit = _n(len(cell)), _n(MAX_CELL_CHARS)
+                reason = f"cellule trop longue ({size} caractères, {limit} au plus)"
                 return RowDefect(first, cells, index, reason)
             if (found := FORBIDDEN.search(cell)) is not None:
                 code = f"U+{ord(found.group()):04X}"

@@ -83,7 +83,12 @@ def test_unknown_columns_are_mapped_on_the_page_and_remembered(
     assert "« N° sécu »" in form.text and "« Commentaire »" in form.text
     token = form.text.split('name="attente" value="')[1].split('"')[0]
     fields = {"csrf_token": sign_in(client, "gestion"), "attente": token}
-    fields |= {"entete_0": "N° sécu", "colonne_0": "nir", "entete_1": "Commentaire", "colonne_1": ""}
+    fields |= {
+        "entete_0": "N° sécu",
+        "colonne_0": "nir",
+        "entete_1": "Commentaire",
+        "colonne_1": "",
+    }
     response = client.post(f"/campagnes/{world.campaign_id}/import/colonnes", data=fields)
     assert response.status_code == 303
     info = wait_for_import(client, world.campaign_id, ticket_of(response.headers["location"]))
@@ -99,9 +104,7 @@ def test_unknown_columns_are_mapped_on_the_page_and_remembered(
     assert replay.status_code == 404 and "introuvable" in replay.text
 
 
-def test_a_mapping_to_a_column_the_theme_lacks_is_a_400(
-    client: TestClient, world: World
-) -> None:
+def test_a_mapping_to_a_column_the_theme_lacks_is_a_400(client: TestClient, world: World) -> None:
     form = _post(client, world, _csv([HEADER + ";Commentaire", *[g + ";x" for g in GOOD]]))
     token = form.text.split('name="attente" value="')[1].split('"')[0]
     fields = {"csrf_token": sign_in(client, "gestion"), "attente": token,
