@@ -78,8 +78,11 @@ def test_manager_uploads_a_file_and_downloads_the_reject_report(
 
         summary = page.locator("#resume-import")
         expect(summary).to_be_visible(timeout=60_000)
-        expect(summary).to_contain_text("1500 lignes lues")
+        expect(summary).to_contain_text("1\u202f500 lignes lues")
         expect(summary).to_contain_text(f"{generated.bad_rows} rejetées")
+        expect(page.locator("#motifs-rejets")).to_contain_text("Cellules rejetées par motif")
+        assert generated.bad_rows > 50
+        expect(page.locator("#premiers-rejets tbody tr")).to_have_count(50)
         bar = page.locator("#barre-import")
         assert bar.get_attribute("value") == bar.get_attribute("max")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -91,7 +94,7 @@ def test_manager_uploads_a_file_and_downloads_the_reject_report(
             ).click()
         report = Path(download_info.value.path()).read_text(encoding="utf-8-sig")
         lines = report.splitlines()
-        assert lines[0] == "ligne;colonne;valeur;motif"
+        assert lines[0] == "ligne;référence;colonne;valeur;motif"
         assert len({line.split(";", 1)[0] for line in lines[1:]}) == generated.bad_rows
         assert problems == []
         browser.close()
