@@ -17,13 +17,16 @@ def is_utf16(head: bytes) -> bool:
     return head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
 
 
-def choose_encoding(path: Path, head: bytes) -> str:
+def choose_encoding(path: Path, head: bytes) -> tuple[str, bool]:
+    """(encoding, whether every byte of the file decodes in it)."""
     utf8 = "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
-    if utf8 == "utf-8-sig" or _decodes_whole(path, utf8):
-        return utf8
+    if _decodes_whole(path, utf8):
+        return utf8, True
     utf8_lines, other_lines = _vote(path)
     # On a tie UTF-8 wins: a Windows-1252 line is rarely also valid UTF-8.
-    return utf8 if utf8_lines >= other_lines else "cp1252"
+    if utf8_lines >= other_lines:
+        return utf8, False
+    return "cp1252", False
 
 
 def _decodes_whole(path: Path, encoding: str) -> bool:

@@ -9,7 +9,6 @@ sets it aside as a ``RowDefect`` for the reject report and reads on.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import re
 import sys
@@ -35,6 +34,7 @@ MAGIC = {
 csv.field_size_limit(sys.maxsize)
 
 Row = tuple[int, list[str]]
+UNREADABLE = "ligne illisible : retour chariot isolé hors guillemets ou guillemets mal placés"
 
 
 class ImportRefused(ValueError):
@@ -46,6 +46,8 @@ class FileFormat:
     encoding: str  # utf-8, utf-8-sig, utf-16 or cp1252
     delimiter: str
     size_bytes: int
+    # Every byte decodes: no line needs judging on its own (the fast path).
+    clean: bool = True
 
 
 @dataclass(frozen=True)
@@ -69,12 +71,12 @@ def inspect_file(path: Path, max_bytes: int) -> FileFormat:
         )
     with path.open("rb") as handle:
         head = handle.read(SNIFF_BYTES)
-    encoding = "utf-16" if is_utf16(head) else None
+    encoding, clean = ("utf-16", True) if is_utf16(head) else (None, True)
     if encoding is None:
         _refuse_binary(head)
-        encoding = choose_encoding(path, head)
+        encoding, clean = choose_encoding(path, head)
     text = head.decode(encoding, errors="replace").lstrip("\ufeff")
-    return FileFormat(encoding=encoding, delimiter=_detect_delimiter(text), size_bytes=size)
+    return FileFormat(encoding, _detect_delimiter(text), size, clean)
 
 
 def _refuse_binary(head: bytes) -> None:
@@ -111,28 +113,44 @@ class RecordReader:
     path: Path
     fmt: FileFormat
     defects: list[RowDefect] = field(default_factory=list)
-    _line: int = 0
+    _line: int = 0  # physical lines read, on the path that judges lines one by one
     _last_bad_line: int = 0
     _header_read: bool = False
 
     def __iter__(self) -> Iterator[Row]:
-        reader = csv.reader(self._lines(), delimiter=self.fmt.delimiter)
+        if not self.fmt.clean:
+            yield from self._records(self._lines())
+            return
+        # The common case: the text layer decodes in C, lines are counted by csv.
+        with self.path.open(encoding=self.fmt.encoding, newline="") as handle:
+            yield from self._records(handle)
+
+    def _records(self, lines: Iterator[str]) -> Iterator[Row]:
+        reader = csv.reader(lines, delimiter=self.fmt.delimiter)
         while True:
-            first = self._line + 1
+            first = reader.line_num + 1
             try:
                 cells = next(reader)
             except StopIteration:
                 return
-            except csv.Error as error:
-                self.defects.append(RowDefect(first, [], None, f"ligne illisible ({error})"))
+            except csv.Error:
+                self.defects.append(RowDefect(first, [], None, UNREADABLE))
                 continue
+            except UnicodeDecodeError:
+                # Only UTF-16 gets here: the other encodings were checked whole.
+                raise ImportRefused(
+                    f"Fichier UTF-16 illisible à la ligne {_n(first)} : rien n'a été importé."
+                ) from None
+            joined = "".join(cells)
+            suspect = len(joined) > MAX_CELL_CHARS or FORBIDDEN.search(joined) is not None
             # The header is judged by the column matching, never set aside.
-            defect = self._check(first, cells) if self._header_read else None
-            self._header_read = True
-            if defect is None:
+            if not self._header_read or not (suspect or self._last_bad_line >= first):
+                self._header_read = True
                 yield first, cells
-            else:
+            elif (defect := self._check(first, cells)) is not None:
                 self.defects.append(defect)
+            else:
+                yield first, cells
 
     def _check(self, first: int, cells: list[str]) -> RowDefect | None:
         if self._last_bad_line >= first:
@@ -154,9 +172,6 @@ class RecordReader:
         return {"cp1252": "Windows-1252", "utf-16": "UTF-16"}.get(self.fmt.encoding, "UTF-8")
 
     def _lines(self) -> Iterator[str]:
-        if self.fmt.encoding == "utf-16":
-            yield from self._utf16_lines()
-            return
         encoding = self.fmt.encoding
         with self.path.open("rb") as handle:
             for raw in handle:
@@ -175,29 +190,6 @@ class RecordReader:
             # A UTF-8 line in a Windows-1252 file would be stored as « Ã© ».
             self._last_bad_line = self._line
         return text
-
-    def _utf16_lines(self) -> Iterator[str]:
-        decoder = codecs.getincrementaldecoder("utf-16")(errors="strict")
-        with self.path.open("rb") as handle:
-            pending = ""
-            offset = 0
-            while chunk := handle.read(1 << 20):
-                try:
-                    pending += decoder.decode(chunk)
-                except UnicodeDecodeError as error:
-                    raise ImportRefused(
-                        "UTF-16 illisible à l'octet "
-                        f"{_n(offset + error.start)} (ligne {_n(self._line + 1)}) : "
-                        "rien n'a été importé."
-                    ) from None
-                offset += len(chunk)
-                *complete, pending = pending.split("\n")
-                for line in complete:
-                    self._line += 1
-                    yield line + "\n"
-            if pending:
-                self._line += 1
-                yield pending
 
 
 def _is_utf8(raw: bytes) -> bool:
