@@ -69,6 +69,8 @@ def test_bad_file_through_the_upload_route(
     assert (info["status"], _contacts(app), _jobs(app)) == (status, stored, [status])
     page = client.get(response.headers["location"])
     assert page.status_code == 200
+    if status == "done":
+        assert info["phase"] == "import" and info["rows_per_second"] >= 0
     if stored == 2:
         assert info["rejected"] == 1 and 'id="premiers-rejets"' in page.text
 
