@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -9,6 +11,8 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from dialer.models import CampaignContact, ColumnAlias, ImportJob
+from dialer.settings import Settings
+from web.main import create_app
 from tests.web.conftest import World, sign_in
 from tests.web.imports_helpers import ticket_of, wait_for_import
 
@@ -113,3 +117,19 @@ def test_a_mapping_to_a_column_the_theme_lacks_is_a_400(client: TestClient, worl
               "entete_0": "Commentaire", "colonne_0": "salaire"}  # fmt: skip
     response = client.post(f"/campagnes/{world.campaign_id}/import/colonnes", data=fields)
     assert response.status_code == 400 and "inconnue" in response.text
+
+
+def test_the_service_closes_the_jobs_of_imports_killed_before_it_started(
+    settings: Settings, app: FastAPI, world: World
+) -> None:
+    dead = f"{socket.gethostname()[:60]}:999999999:0000"
+    with Session(app.state.runtime.engine) as db:
+        db.add(ImportJob(campaign_id=world.campaign_id, filename="x.csv", sha256="0" * 64,
+                         owner=dead))  # fmt: skip
+        db.commit()
+    restarted = create_app(settings)
+    try:
+        assert _jobs(app) == ["failed"]
+    finally:
+        restarted.state.web.imports.shutdown()
+        restarted.state.runtime.engine.dispose()
