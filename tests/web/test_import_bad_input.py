@@ -12,9 +12,9 @@ from sqlmodel import Session, select
 
 from dialer.models import CampaignContact, ColumnAlias, ImportJob
 from dialer.settings import Settings
-from web.main import create_app
 from tests.web.conftest import World, sign_in
 from tests.web.imports_helpers import ticket_of, wait_for_import
+from web.main import create_app
 
 HEADER = "Référence;NIR;Nom;Prénom;Date de naissance;Code postal;Téléphone"
 GOOD = [
