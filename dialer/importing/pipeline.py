@@ -8,6 +8,7 @@ and its job is closed as refused or failed (see ``dialer.importing.jobs``).
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -48,6 +49,7 @@ from dialer.territories import Territory
 from dialer.themes import ColumnMapping, Theme, get_theme, match_columns
 
 PARALLEL_FROM_ROWS = 20_000
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -90,10 +92,19 @@ def import_contacts(
         finish_job(engine, job, None, status="refused", message=str(refusal))
         raise
     except BaseException:
-        finish_job(engine, job, None, status="failed", message=FAILED_FR)
+        _close_failed(engine, job)
         raise
     finish_job(engine, job, summary, status="done", message=summary.text_fr())
     return summary, job
+
+
+def _close_failed(engine: Engine, job: ImportJob) -> None:
+    try:
+        finish_job(engine, job, None, status="failed", message=FAILED_FR)
+    except Exception:
+        # The database itself is failing: the original error matters more. The job
+        # stays "running" until the next start-up closes it (this process is gone then).
+        log.exception("import job %s could not be closed as failed", job.id)
 
 
 def map_options(pairs: list[str]) -> tuple[tuple[str, str], ...]:

@@ -54,7 +54,7 @@ def test_a_control_character_in_any_cell_costs_its_row_only(
     assert (reject.line, reject.column) == (3, COLUMNS[column])
     assert "caractère de contrôle" in reject.reason and f"U+{ord(control):04X}" in reject.reason
     # The reference is read even when its own cell holds the control character.
-    assert reject.row_ref.startswith("R2") or reject.row_ref == "R\ufffd2"[:3]
+    assert reject.row_ref.startswith("R2")
     assert job.reject_report is not None and "\x00" not in job.reject_report
 
 
