@@ -16,6 +16,7 @@ from sqlmodel import SQLModel
 import dialer.models  # noqa: F401  (registers the tables)
 from dialer import migrate
 from dialer.demo.seed import seed_demo
+from dialer.importing.jobs import recover_interrupted_jobs
 from dialer.runtime import build_runtime
 from dialer.settings import Settings
 from scripts.versions import ensure_default_versions
@@ -33,6 +34,8 @@ def prestart(settings: Settings, *, demo: bool | None = None) -> Prestarted:
     runtime = build_runtime(settings, create_keys=True)
     try:
         added = prepare_storage(runtime.engine)
+        # Imports killed with the previous service stored nothing; their jobs are closed here.
+        recover_interrupted_jobs(runtime.engine)
         wanted = settings.demo_data if demo is None else demo
         loaded = wanted and seed_demo(runtime.engine, runtime.cipher)
     finally:

@@ -19,6 +19,7 @@ from dialer.calling.commands import command_sender_for
 from dialer.calling.control import NoCallControl
 from dialer.calling.events import ScreenPopBus
 from dialer.embedded import embedded_pbx
+from dialer.importing.report import number_fr
 from dialer.models import utcnow
 from dialer.runtime import Runtime, build_runtime
 from dialer.service import DialerService
@@ -33,7 +34,7 @@ from web.fund_wiring import fund_results_router
 from web.imports.tracker import ImportTracker
 from web.live import router as live
 from web.openapi_doc import install_page_documentation
-from web.pages import admin, agents, auth, campaigns, home, imports
+from web.pages import admin, agents, auth, campaigns, home, import_columns, imports
 from web.privacy_pages.router import router as privacy_pages
 from web.scripts_pages import router as scripts_pages
 from web.security.body_limit import BodySizeLimitMiddleware
@@ -112,7 +113,7 @@ def create_app(
     install_page_documentation(app)
     _add_middleware(app, runtime.settings)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (health, metrics, auth, home, campaigns, imports, agents, admin):
+    for module in (health, metrics, auth, home, campaigns, imports, import_columns, agents, admin):
         app.include_router(module.router)
     for module in (desk, desk_calls, live, scripts_pages):
         app.include_router(module.router)
@@ -146,9 +147,11 @@ def _settings_fit_to_serve() -> Settings:
 
 
 def _web_state(runtime: Runtime, clock: Callable[[], datetime]) -> WebState:
+    templates = Jinja2Templates(directory=HERE / "templates")
+    templates.env.filters["nombre"] = number_fr  # « 12 345 », as French readers expect
     return WebState(
         runtime=runtime,
-        templates=Jinja2Templates(directory=HERE / "templates"),
+        templates=templates,
         trusted_proxies=proxy_networks(runtime.settings.trusted_proxies),
         login_address_failures=runtime.settings.login_address_failures,
         imports=ImportTracker(runtime),

@@ -15,6 +15,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
 
+from dialer.importing.defects import row_ref_index, row_ref_of
 from dialer.importing.records import ContactRecord, identity_key, seal_person, seal_theme_data
 from dialer.importing.report import Reject
 from dialer.privacy.crypto import DataCipher, KeyRing
@@ -52,6 +53,7 @@ class RowParser:
         self.cipher = DataCipher(KeyRing.from_json(context.key_ring_json))
         self.secret_keys = set(self.theme.secret_fields)
         self.audience = self.theme.audience.value
+        self.ref_index = row_ref_index(self.mapping)
 
     def parse_chunk(self, chunk: list[Row]) -> ParsedChunk:
         out = ParsedChunk(rows=0, records=[], rejects=[])
@@ -61,7 +63,8 @@ class RowParser:
             out.rows += 1
             parsed = parse_row(self.theme, self.mapping, cells, self.context.fund_territory)
             if isinstance(parsed, list):
-                out.rejects.append([Reject(line, e.column, e.value, e.reason) for e in parsed])
+                ref = row_ref_of(cells, self.ref_index)
+                out.rejects.append([Reject(line, e.column, e.value, e.reason, ref) for e in parsed])
             else:
                 out.records.append(self._record(line, parsed))
                 out.split_time_zones += parsed.split_time_zones

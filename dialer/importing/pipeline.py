@@ -1,41 +1,57 @@
 """Import a fund's contact file into a campaign.
 
 Every data row ends in exactly one count of the summary: stored, updated,
-unchanged, merged or rejected (with its line, column and reason). Checks that
-refuse the whole file run before anything is stored.
+unchanged, merged or rejected (with its line, column and reason). The rows are
+stored in one transaction: a refused, crashed or killed import stores nothing,
+and its job is closed as refused or failed (see ``dialer.importing.jobs``).
 """
 
 from __future__ import annotations
 
-import hashlib
+import logging
 import os
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Connection
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from dialer.db import refresh_statistics
-from dialer.importing.parsing import ParseContext, parse_rows
-from dialer.importing.records import (
-    ContactRecord,
-    open_theme_data,
+from dialer.importing.defects import defect_reject
+from dialer.importing.jobs import FAILED_FR, finish_job, recover_interrupted_jobs, start_job
+from dialer.importing.mapping import (
+    Choice,
+    apply_choices,
+    load_choices,
+    parse_map_options,
+    resolve_choices,
+    save_choices,
 )
-from dialer.importing.report import ImportSummary, reject_report_csv
-from dialer.importing.source import FileFormat, ImportRefused, inspect_file, iter_rows
+from dialer.importing.parsing import ParseContext, parse_rows
+from dialer.importing.progress import ImportTick, Progress, count_lines
+from dialer.importing.records import ContactRecord, open_theme_data
+from dialer.importing.report import ImportSummary
+from dialer.importing.source import (
+    FileFormat,
+    ImportRefused,
+    RecordReader,
+    Row,
+    inspect_file,
+)
 from dialer.importing.store import store_batch
-from dialer.models import Campaign, Fund, ImportJob, utcnow
+from dialer.models import Campaign, Fund, ImportJob
 from dialer.models.base import require_id
 from dialer.models.imports import ImportStatus
 from dialer.privacy.crypto import DataCipher
 from dialer.territories import Territory
 from dialer.themes import ColumnMapping, Theme, get_theme, match_columns
 
-Progress = Callable[[int, int], None]  # (rows done, rows expected)
 PARALLEL_FROM_ROWS = 20_000
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -45,6 +61,10 @@ class ImportOptions:
     author: str = "cli"
     # Helper processes parsing rows while this one stores them (large files only).
     parse_workers: int = max(1, min(2, (os.cpu_count() or 1)))
+    # Columns the theme does not declare refuse the file instead of being dropped.
+    refuse_unknown: bool = False
+    # (fund's header, theme column or « ignorer »), remembered for the fund and theme.
+    column_map: tuple[tuple[str, str], ...] = field(default=())
 
 
 @dataclass
@@ -65,15 +85,33 @@ def import_contacts(
 ) -> tuple[ImportSummary, ImportJob]:
     """Import ``path`` into the campaign; raises ImportRefused for a refused file."""
     opts = options or ImportOptions()
+    recover_interrupted_jobs(engine)
     target = _load_target(engine, campaign_id)
-    job = _start_job(engine, target.campaign, path, opts.author)
+    job = start_job(engine, target.campaign, path, opts.author)
     try:
         summary = _run(engine, target, job, path, cipher, opts, progress)
     except ImportRefused as refusal:
-        _finish_job(engine, job, None, status=ImportStatus.REFUSED, message=str(refusal))
+        finish_job(engine, job, None, status=ImportStatus.REFUSED, message=str(refusal))
         raise
-    _finish_job(engine, job, summary, status=ImportStatus.DONE, message=summary.text_fr())
+    except BaseException:
+        _close_failed(engine, job)
+        raise
+    finish_job(engine, job, summary, status=ImportStatus.DONE, message=summary.text_fr())
     return summary, job
+
+
+def _close_failed(engine: Engine, job: ImportJob) -> None:
+    try:
+        finish_job(engine, job, None, status="failed", message=FAILED_FR)
+    except Exception:
+        # The database itself is failing: the original error matters more. The job
+        # stays "running" until the next start-up closes it (this process is gone then).
+        log.exception("import job %s could not be closed as failed", job.id)
+
+
+def map_options(pairs: list[str]) -> tuple[tuple[str, str], ...]:
+    """``--map`` values as ImportOptions.column_map; a malformed one is refused."""
+    return tuple(parse_map_options(pairs))
 
 
 def _run(
@@ -87,51 +125,105 @@ def _run(
 ) -> ImportSummary:
     started = time.perf_counter()
     fmt = inspect_file(path, opts.max_bytes)
-    rows = iter_rows(path, fmt)
-    mapping = _read_header(rows, target.theme)
+    expected = count_lines(path, progress)
+    explicit = resolve_choices(target.theme, list(opts.column_map))
+    reader = RecordReader(path, fmt)
+    rows = iter(reader)
     summary = ImportSummary(encoding=fmt.encoding, delimiter=fmt.delimiter)
-    expected = _count_lines(path)
-    assert job.id is not None
-    for batch in _batches(rows, mapping, target, cipher, summary, opts, expected):
-        with engine.begin() as conn:
-            store_batch(
-                conn, batch, require_id(target.campaign), job.id, _plain_of(target, cipher), summary
+    with engine.begin() as conn:
+        choices = {**load_choices(conn, require_id(target.fund), target.theme), **explicit}
+        mapping = _read_header(rows, target.theme, choices, opts, summary)
+        _store_all(conn, rows, reader, mapping, target, job, cipher, opts, summary, expected,
+                   progress, started)  # fmt: skip
+        if summary.rows == 0:
+            raise ImportRefused(
+                "Le fichier ne contient que la ligne d'en-tête (ligne 1) : aucun contact à "
+                "importer, rien n'a été importé."
             )
-        if progress:
-            progress(summary.rows, expected)
+        save_choices(conn, target.fund.id or 0, target.theme, explicit, opts.author)
     with engine.begin() as conn:
         refresh_statistics(conn, "person", "campaigncontact", "consententry")
     summary.seconds = time.perf_counter() - started
     if progress:
-        progress(summary.rows, summary.rows)
+        progress(_tick(summary, summary.rows, started))
     return summary
 
 
-def _read_header(rows: Iterator[tuple[int, list[str]]], theme: Theme) -> ColumnMapping:
+def _store_all(
+    conn: Connection,
+    rows: Iterator[Row],
+    reader: RecordReader,
+    mapping: ColumnMapping,
+    target: _Target,
+    job: ImportJob,
+    cipher: DataCipher,
+    opts: ImportOptions,
+    summary: ImportSummary,
+    expected: int,
+    progress: Progress | None,
+    started: float,
+) -> None:
+    assert job.id is not None
+    plain_of = _plain_of(target, cipher)
+    for batch in _batches(rows, reader, mapping, target, cipher, summary, opts, expected):
+        store_batch(conn, batch, target.campaign.id or 0, job.id, plain_of, summary)
+        if progress:
+            progress(_tick(summary, expected, started))
+    _drain_defects(reader, mapping, summary)
+
+
+def _tick(summary: ImportSummary, expected: int, started: float) -> ImportTick:
+    elapsed = max(time.perf_counter() - started, 1e-6)
+    return ImportTick(
+        phase="import", done=summary.rows, expected=max(expected, summary.rows),
+        rejected=summary.rejected_rows, rows_per_second=summary.rows / elapsed,
+    )  # fmt: skip
+
+
+def _read_header(
+    rows: Iterator[Row],
+    theme: Theme,
+    choices: dict[str, Choice],
+    opts: ImportOptions,
+    summary: ImportSummary,
+) -> ColumnMapping:
     try:
         _, header = next(rows)
     except StopIteration:
-        raise ImportRefused("Le fichier est vide.") from None
-    mapping = match_columns(theme, header)
+        raise ImportRefused("Le fichier est vide : aucune ligne d'en-tête.") from None
+    renamed, ignored = apply_choices(theme, header, choices)
+    mapping = match_columns(theme, renamed)
     if not mapping.known:
         raise ImportRefused(
-            "Aucune colonne reconnue : vérifiez la ligne d'en-tête (Nom, Prénom, Téléphone…)."
+            "Aucune colonne reconnue dans la ligne d'en-tête (ligne 1) : vérifiez-la "
+            "(Nom, Prénom, Téléphone…) ou indiquez la correspondance des colonnes."
         )
-    if mapping.unknown:
+    if mapping.duplicates:
         raise ImportRefused(
-            "Colonnes non prévues par le thème de la campagne, refusées : "
-            + ", ".join(mapping.unknown)
-            + ". Retirez-les du fichier : aucune donnée non déclarée n'est importée."
+            "Colonne en double dans la ligne d'en-tête (ligne 1) : "
+            + ", ".join(f"« {name} »" for name in mapping.duplicates)
+            + ". Une seule colonne par information : retirez ou renommez le doublon."
+        )
+    dropped = tuple(name for name in mapping.unknown if name not in ignored)
+    if dropped and opts.refuse_unknown:
+        raise ImportRefused(
+            "Colonnes non prévues par le thème de la campagne, refusées à votre demande : "
+            + ", ".join(f"« {name} »" for name in dropped)
+            + " (ligne 1)."
         )
     if mapping.missing:
         raise ImportRefused(
-            "Colonnes obligatoires manquantes : " + ", ".join(mapping.missing) + "."
+            "Colonnes obligatoires manquantes dans la ligne d'en-tête (ligne 1) : "
+            + ", ".join(mapping.missing)
+            + "."
         )
+    summary.dropped_columns, summary.ignored_columns = dropped, ignored
     return mapping
 
 
 def _batches(
-    rows: Iterator[tuple[int, list[str]]],
+    rows: Iterator[Row],
+    reader: RecordReader,
     mapping: ColumnMapping,
     target: _Target,
     cipher: DataCipher,
@@ -153,12 +245,20 @@ def _batches(
         summary.split_time_zones += parsed.split_time_zones
         for rejects in parsed.rejects:
             summary.add_rejects(rejects)
+        _drain_defects(reader, mapping, summary)
         batch.extend(parsed.records)
         if len(batch) >= opts.batch_size:
             yield batch
             batch = []
     if batch:
         yield batch
+
+
+def _drain_defects(reader: RecordReader, mapping: ColumnMapping, summary: ImportSummary) -> None:
+    defects, reader.defects = reader.defects, []
+    for defect in defects:
+        summary.rows += 1
+        summary.add_rejects([defect_reject(defect, mapping)])
 
 
 def _plain_of(target: _Target, cipher: DataCipher) -> Callable[[dict[str, Any]], dict[str, Any]]:
@@ -177,60 +277,4 @@ def _load_target(engine: Engine, campaign_id: int) -> _Target:
         return _Target(campaign=campaign, fund=fund, theme=theme, secret_keys=secrets)
 
 
-def _start_job(engine: Engine, campaign: Campaign, path: Path, author: str) -> ImportJob:
-    job = ImportJob(
-        campaign_id=require_id(campaign),
-        filename=path.name[:255],
-        sha256=_sha256(path),
-        size_bytes=path.stat().st_size if path.exists() else 0,
-        author=author,
-    )
-    with Session(engine, expire_on_commit=False) as session:
-        session.add(job)
-        session.commit()
-        session.refresh(job)
-    return job
-
-
-def _finish_job(
-    engine: Engine, job: ImportJob, summary: ImportSummary | None, status: str, message: str
-) -> None:
-    with Session(engine, expire_on_commit=False) as session:
-        stored = session.get(ImportJob, job.id)
-        assert stored is not None
-        stored.status = status
-        stored.message = message[:500]
-        stored.finished_at = utcnow()
-        if summary is not None:
-            _copy_counts(stored, summary)
-        session.add(stored)
-        session.commit()
-        session.refresh(stored)
-        job.__dict__.update(stored.__dict__)
-
-
-def _copy_counts(job: ImportJob, summary: ImportSummary) -> None:
-    job.encoding, job.delimiter = summary.encoding, summary.delimiter
-    job.rows_total, job.stored, job.merged = summary.rows, summary.stored, summary.merged
-    job.updated, job.unchanged = summary.updated, summary.unchanged
-    job.rejected = summary.rejected_rows
-    job.reject_report = reject_report_csv(summary.rejects)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    if path.exists():
-        with path.open("rb") as handle:
-            while chunk := handle.read(1 << 20):
-                digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _count_lines(path: Path) -> int:
-    with path.open("rb") as handle:
-        return max(
-            0, sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) - 1
-        )
-
-
-__all__ = ["FileFormat", "ImportOptions", "ImportRefused", "import_contacts"]
+__all__ = ["FileFormat", "ImportOptions", "ImportRefused", "import_contacts", "map_options"]

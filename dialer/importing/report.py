@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
 class Reject:
-    line: int
+    line: int  # first physical line of the record, header = 1
     column: str
     value: str  # already masked when the column is secret
     reason: str
+    row_ref: str = ""  # the fund's own reference for the row, when readable
 
 
 @dataclass
@@ -29,6 +31,8 @@ class ImportSummary:
     encoding: str = ""
     delimiter: str = ""
     seconds: float = 0.0
+    dropped_columns: tuple[str, ...] = ()  # not declared by the theme: never read
+    ignored_columns: tuple[str, ...] = ()  # mapped to « ignorer » by the manager
 
     @property
     def accounted(self) -> int:
@@ -39,23 +43,56 @@ class ImportSummary:
         self.rejected_rows += 1
         self.rejects.extend(rejects)
 
+    def sorted_rejects(self) -> list[Reject]:
+        return sorted(self.rejects, key=lambda reject: reject.line)
+
     def text_fr(self) -> str:
         text = (
-            f"{self.rows} lignes lues : {self.stored} ajoutées, {self.updated} mises à jour, "
-            f"{self.unchanged} inchangées, {self.merged} fusionnées (doublons), "
-            f"{self.rejected_rows} rejetées."
+            f"{count_fr(self.rows, 'ligne lue', 'lignes lues')} : "
+            f"{count_fr(self.stored, 'ajoutée', 'ajoutées')}, "
+            f"{count_fr(self.updated, 'mise à jour', 'mises à jour')}, "
+            f"{count_fr(self.unchanged, 'inchangée', 'inchangées')}, "
+            f"{count_fr(self.merged, 'fusionnée', 'fusionnées')} (doublons), "
+            f"{count_fr(self.rejected_rows, 'rejetée', 'rejetées')}."
         )
+        if self.dropped_columns:
+            text += (
+                " Colonnes non prévues par le thème, ignorées et non enregistrées : "
+                + ", ".join(f"« {name} »" for name in self.dropped_columns)
+                + "."
+            )
+        if self.ignored_columns:
+            text += (
+                " Colonnes ignorées à votre demande : "
+                + ", ".join(f"« {name} »" for name in self.ignored_columns)
+                + "."
+            )
         if not self.split_time_zones:
             return text
-        people = "personne" if self.split_time_zones == 1 else "personnes"
+        people = count_fr(self.split_time_zones, "personne", "personnes")
         return (
-            f"{text} {self.split_time_zones} {people} dont l'adresse et le numéro relèvent "
+            f"{text} {people} dont l'adresse et le numéro relèvent "
             "de fuseaux différents : appelées seulement quand les deux heures locales le "
             "permettent."
         )
 
 
-REPORT_HEADER = ("ligne", "colonne", "valeur", "motif")
+def number_fr(value: int) -> str:
+    """12345 -> « 12 345 », with the narrow no-break space French typography uses."""
+    return f"{value:,}".replace(",", "\u202f")
+
+
+def count_fr(value: int, singular: str, plural: str) -> str:
+    # French uses the singular for 0 and 1.
+    return f"{number_fr(value)} {singular if abs(value) < 2 else plural}"
+
+
+def reasons_fr(rejects: list[Reject]) -> list[tuple[str, int]]:
+    """Rejected cells per reason, most frequent first."""
+    return Counter(reject.reason for reject in rejects).most_common()
+
+
+REPORT_HEADER = ("ligne", "référence", "colonne", "valeur", "motif")
 
 
 def reject_report_csv(rejects: list[Reject]) -> str:
@@ -63,8 +100,16 @@ def reject_report_csv(rejects: list[Reject]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(REPORT_HEADER)
-    for reject in rejects:
-        writer.writerow((reject.line, reject.column, _neutralise(reject.value), reject.reason))
+    for reject in sorted(rejects, key=lambda r: r.line):
+        writer.writerow(
+            (
+                reject.line,
+                _neutralise(reject.row_ref),
+                reject.column,
+                _neutralise(reject.value),
+                reject.reason,
+            )
+        )
     return "\ufeff" + buffer.getvalue()
 
 

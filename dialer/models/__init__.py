@@ -7,7 +7,7 @@ from dialer.models.calls import CallAttempt, Outcome
 from dialer.models.campaigns import Campaign, CampaignAgent, CampaignStatus, Wave, WaveMember
 from dialer.models.feed import FeedEvent
 from dialer.models.funds import Fund, FundFeed, FundToken
-from dialer.models.imports import ImportJob, ImportStatus
+from dialer.models.imports import ColumnAlias, ImportJob, ImportStatus
 from dialer.models.locks import LiveCallLock
 from dialer.models.people import CampaignContact, ContactStatus, Person
 from dialer.models.trail import AccessEntry, DailyStat
@@ -24,6 +24,7 @@ __all__ = [
     "CampaignAgent",
     "CampaignContact",
     "CampaignStatus",
+    "ColumnAlias",
     "ContactStatus",
     "ConsentEntry",
     "DailyStat",

@@ -78,8 +78,11 @@ def test_manager_uploads_a_file_and_downloads_the_reject_report(
 
         summary = page.locator("#resume-import")
         expect(summary).to_be_visible(timeout=60_000)
-        expect(summary).to_contain_text("1500 lignes lues")
+        expect(summary).to_contain_text("1\u202f500 lignes lues")
         expect(summary).to_contain_text(f"{generated.bad_rows} rejetées")
+        expect(page.locator("#motifs-rejets")).to_contain_text("Cellules rejetées par motif")
+        assert generated.bad_rows > 50
+        expect(page.locator("#premiers-rejets tbody tr")).to_have_count(50)
         bar = page.locator("#barre-import")
         assert bar.get_attribute("value") == bar.get_attribute("max")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -91,7 +94,38 @@ def test_manager_uploads_a_file_and_downloads_the_reject_report(
             ).click()
         report = Path(download_info.value.path()).read_text(encoding="utf-8-sig")
         lines = report.splitlines()
-        assert lines[0] == "ligne;colonne;valeur;motif"
+        assert lines[0] == "ligne;référence;colonne;valeur;motif"
         assert len({line.split(";", 1)[0] for line in lines[1:]}) == generated.bad_rows
+        assert problems == []
+        browser.close()
+
+
+def test_manager_maps_a_fund_column_on_the_page(server: str, world: World, tmp_path: Path) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    contacts = tmp_path / "caisse.csv"
+    header = "Référence;N° sécu;Nom;Prénom;Date de naissance;Code postal;Téléphone;Commentaire"
+    row = "R1;184127511108988;DUPONT;Jean;15/12/1984;75011;06 12 34 56 78;rappeler"
+    contacts.write_bytes(f"{header}\r\n{row}\r\n".encode())
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1366, "height": 768})
+        problems: list[str] = []
+        page.on("pageerror", lambda error: problems.append(str(error)))
+        page.goto(f"{server}/connexion")
+        page.get_by_label("Identifiant").fill("gestion")
+        page.get_by_label("Mot de passe").fill(PASSWORD)
+        page.get_by_role("button", name="Se connecter").click()
+        page.goto(f"{server}/campagnes/{world.campaign_id}/import")
+        page.get_by_label("Fichier CSV envoyé par la caisse").set_input_files(str(contacts))
+        page.get_by_role("button", name="Envoyer et importer").click()
+
+        page.get_by_label("« N° sécu »").select_option(label="NIR")
+        expect(page.get_by_label("« Commentaire »")).to_have_value("")
+        page.get_by_role("button", name="Importer avec ces correspondances").click()
+        summary = page.locator("#resume-import")
+        expect(summary).to_be_visible(timeout=60_000)
+        expect(summary).to_contain_text("1 ligne lue : 1 ajoutée")
+        expect(summary).to_contain_text("ignorées à votre demande : « Commentaire »")
         assert problems == []
         browser.close()

@@ -10,7 +10,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from dialer.demo.contact_file import write_contact_file
-from dialer.models import CampaignContact, ImportJob, Person
+from dialer.models import AccessEntry, CampaignContact, ImportJob, Person
 from tests.web.conftest import World, sign_in
 from tests.web.imports_helpers import ticket_of, wait_for_import
 
@@ -20,10 +20,11 @@ def _contacts(app: FastAPI) -> int:
         return db.exec(select(func.count()).select_from(CampaignContact)).one()
 
 
-def _upload(client: TestClient, token: str, world: World, name: str, content: bytes):  # type: ignore[no-untyped-def]
+def _upload(client: TestClient, token: str, world: World, name: str, content: bytes,  # type: ignore[no-untyped-def]
+            **fields: str):  # fmt: skip
     return client.post(
         f"/campagnes/{world.campaign_id}/import",
-        data={"csrf_token": token},
+        data={"csrf_token": token, **fields},
         files={"fichier": (name, content, "text/csv")},
     )
 
@@ -54,11 +55,20 @@ def test_upload_imports_in_background_and_serves_the_reject_report(
     assert report.headers["content-type"].startswith("text/csv")
     assert "attachment" in report.headers["content-disposition"]
     rows = list(csv.reader(io.StringIO(report.content.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0] == ["ligne", "colonne", "valeur", "motif"]
+    assert rows[0] == ["ligne", "référence", "colonne", "valeur", "motif"]
     assert len({row[0] for row in rows[1:]}) == generated.bad_rows
+    assert all(row[1] for row in rows[1:])  # the fund's own reference of each rejected row
+    with Session(app.state.runtime.engine) as db:
+        traced = db.exec(select(AccessEntry)).all()
+    assert [(e.actor, e.action, e.fields) for e in traced] == [
+        ("gestion", "export", ["reject_report"])
+    ]
+    assert "téléchargement du rapport de rejets" in (traced[0].detail or "")
 
     finished = client.get(response.headers["location"]).text
     assert "Import terminé" in finished and info["report_url"] in finished
+    assert 'id="motifs-rejets"' in finished and 'id="premiers-rejets"' in finished
+    assert finished.count("<tr><td>") >= generated.bad_rows
     detail = client.get(f"/campagnes/{world.campaign_id}").text
     assert "Fichier grippe.csv" in detail and info["report_url"] in detail
     with Session(app.state.runtime.engine) as db:
@@ -71,7 +81,9 @@ def test_refused_file_shows_the_refusal_and_stores_nothing(
 ) -> None:
     token = sign_in(client, "gestion")
     content = "Référence;Nom;Prénom;Téléphone;Salaire\r\nA1;Martin;Marie;0612345678;3000\r\n"
-    response = _upload(client, token, world, "colonnes.csv", content.encode("utf-8"))
+    response = _upload(
+        client, token, world, "colonnes.csv", content.encode("utf-8"), refuser_colonnes="oui"
+    )
     info = wait_for_import(client, world.campaign_id, ticket_of(response.headers["location"]))
     assert info["status"] == "refused"
     assert "Salaire" in info["message"] and info["report_url"] is None
@@ -86,7 +98,7 @@ def test_binary_file_refused(client: TestClient, world: World, app: FastAPI) -> 
     token = sign_in(client, "gestion")
     response = _upload(client, token, world, "image.png", b"\x89PNG\r\n\x1a\n\x00\x00" * 50)
     info = wait_for_import(client, world.campaign_id, ticket_of(response.headers["location"]))
-    assert info["status"] == "refused" and "binaire" in info["message"]
+    assert info["status"] == "refused" and "pas un fichier texte" in info["message"]
     assert _contacts(app) == 0
 
 

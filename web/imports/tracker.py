@@ -11,17 +11,29 @@ import logging
 import secrets
 import shutil
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from dialer.importing.jobs import FAILED_FR
 from dialer.importing.pipeline import ImportOptions, ImportRefused, import_contacts
+from dialer.importing.progress import ImportTick
 from dialer.runtime import Runtime
 
 log = logging.getLogger(__name__)
-FAILED_FR = (
-    "L'import a échoué sur une erreur interne ; rien n'a été perdu, l'incident est consigné."
-)
+HOLD_SECONDS = 3600
+
+
+@dataclass(frozen=True)
+class ImportRequest:
+    """What the manager asked for on the upload page."""
+
+    campaign_id: int
+    path: Path
+    author: str
+    refuse_unknown: bool = False
+    column_map: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -35,6 +47,8 @@ class ImportProgress:
     message: str = ""
     job_id: int | None = None
     rejected: int = 0
+    phase: str = "scan"  # scan (done/expected in bytes), import (in rows)
+    rows_per_second: float = 0.0
 
     @property
     def finished(self) -> bool:
@@ -47,13 +61,39 @@ class ImportTracker:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="import")
         self._lock = threading.Lock()
         self._progress: dict[str, ImportProgress] = {}
+        self._held: dict[str, tuple[float, ImportRequest]] = {}
 
-    def start(self, campaign_id: int, path: Path, author: str) -> str:
-        """Import ``path`` (deleting its folder afterwards); returns the ticket to poll."""
+    def start(self, request: ImportRequest) -> str:
+        """Import the file (deleting its folder afterwards); returns the ticket to poll."""
         ticket = secrets.token_urlsafe(16)
-        self._set(ImportProgress(ticket=ticket, campaign_id=campaign_id, filename=path.name))
-        self._pool.submit(self._run, ticket, campaign_id, path, author)
+        name = request.path.name
+        self._set(ImportProgress(ticket=ticket, campaign_id=request.campaign_id, filename=name))
+        self._pool.submit(self._run, ticket, request)
         return ticket
+
+    def hold(self, request: ImportRequest) -> str:
+        """Keep an upload while the manager maps its columns; returns its token."""
+        token = secrets.token_urlsafe(16)
+        with self._lock:
+            self._drop_abandoned()
+            self._held[token] = (time.monotonic(), request)
+        return token
+
+    def release(self, token: str, campaign_id: int) -> ImportRequest | None:
+        with self._lock:
+            held = self._held.get(token)
+            if held is None or held[1].campaign_id != campaign_id:
+                return None
+            del self._held[token]
+            return held[1]
+
+    def _drop_abandoned(self) -> None:
+        # An upload nobody maps holds personal data: it must not linger.
+        now = time.monotonic()
+        for token, (since, request) in list(self._held.items()):
+            if now - since > HOLD_SECONDS:
+                del self._held[token]
+                shutil.rmtree(request.path.parent, ignore_errors=True)
 
     def get(self, ticket: str) -> ImportProgress | None:
         with self._lock:
@@ -61,6 +101,10 @@ class ImportTracker:
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
+        with self._lock:
+            for _since, request in self._held.values():
+                shutil.rmtree(request.path.parent, ignore_errors=True)
+            self._held.clear()
 
     def _set(self, progress: ImportProgress) -> None:
         with self._lock:
@@ -70,16 +114,22 @@ class ImportTracker:
         with self._lock:
             self._progress[ticket] = replace(self._progress[ticket], **changes)  # type: ignore[arg-type]
 
-    def _run(self, ticket: str, campaign_id: int, path: Path, author: str) -> None:
+    def _run(self, ticket: str, request: ImportRequest) -> None:
         settings = self.runtime.settings
         options = ImportOptions(
             max_bytes=settings.import_max_bytes,
             batch_size=settings.import_batch_size,
-            author=author,
+            author=request.author,
+            refuse_unknown=request.refuse_unknown,
+            column_map=request.column_map,
         )
+        campaign_id, path = request.campaign_id, request.path
 
-        def progress(done: int, expected: int) -> None:
-            self._update(ticket, done=done, expected=max(expected, done))
+        def progress(tick: ImportTick) -> None:
+            self._update(
+                ticket, phase=tick.phase, done=tick.done, expected=max(tick.expected, tick.done),
+                rejected=tick.rejected, rows_per_second=tick.rows_per_second,
+            )  # fmt: skip
 
         try:
             summary, job = import_contacts(
@@ -88,7 +138,7 @@ class ImportTracker:
             self.runtime.metrics.import_finished(summary)
             self._update(
                 ticket, status="done", message=summary.text_fr(), job_id=job.id,
-                rejected=summary.rejected_rows,
+                rejected=summary.rejected_rows, phase="import",
             )  # fmt: skip
         except ImportRefused as refusal:
             self._update(ticket, status="refused", message=str(refusal))

@@ -14,9 +14,11 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel
 from starlette.datastructures import UploadFile
 
+from dialer.importing.preview import preview_header
 from dialer.models import ImportJob
 from web.deps import DbSession, FormDep, IdPath, ManagerUser, WebStateDep
-from web.imports.tracker import ImportProgress
+from web.imports.rejects import reject_view, trace_reject_read
+from web.imports.tracker import ImportProgress, ImportRequest
 from web.pages.campaigns import load_campaign
 from web.refusals import french_error
 from web.render import render
@@ -63,8 +65,19 @@ def upload(request: Request, campaign_id: IdPath, user: ManagerUser, db: DbSessi
     except UploadRefused as refusal:
         context = {"campaign": campaign, "limit": _mb(max_bytes), "error": str(refusal)}
         return render(request, "campaigns/import.html", context, status=400)
-    ticket = state.imports.start(campaign_id, path, author=user.username)
-    return RedirectResponse(f"/campagnes/{campaign_id}/import/{ticket}", status_code=303)
+    refuse_unknown = form.get("refuser_colonnes") == "oui"
+    job = ImportRequest(campaign_id, path, user.username, refuse_unknown=refuse_unknown)
+    preview = preview_header(state.runtime.engine, campaign_id, path, max_bytes)
+    if preview.undecided and not refuse_unknown:
+        token = state.imports.hold(job)
+        context = {"campaign": campaign, "preview": preview, "token": token}
+        return render(request, "campaigns/import_columns.html", context)
+    return _start(state, job)
+
+
+def _start(state: WebStateDep, job: ImportRequest) -> Response:
+    ticket = state.imports.start(job)
+    return RedirectResponse(f"/campagnes/{job.campaign_id}/import/{ticket}", status_code=303)
 
 
 def _keep_upload(upload: Any, max_bytes: int) -> Path:
@@ -105,17 +118,26 @@ def progress_json(progress: ImportProgress) -> dict[str, Any]:
     return {
         "status": progress.status, "done": progress.done, "expected": progress.expected,
         "finished": progress.finished, "message": progress.message,
-        "rejected": progress.rejected, "report_url": report,
+        "rejected": progress.rejected, "report_url": report, "phase": progress.phase,
+        "rows_per_second": round(progress.rows_per_second),
     }  # fmt: skip
 
 
 @router.get("/campagnes/{campaign_id}/import/{ticket}")
-def progress_page(request: Request, campaign_id: IdPath, ticket: Ticket, _user: ManagerUser,
+def progress_page(request: Request, campaign_id: IdPath, ticket: Ticket, user: ManagerUser,
                   db: DbSession, state: WebStateDep) -> Response:  # fmt: skip
     campaign = load_campaign(db, campaign_id)
     progress = _progress_or_404(state, campaign_id, ticket)
     context = {"campaign": campaign, "progress": progress, "info": progress_json(progress)}
+    job = db.get(ImportJob, progress.job_id) if progress.job_id is not None else None
+    if job is not None and job.reject_report and progress.rejected:
+        context["rejects"] = reject_view(job.reject_report)
+        trace_reject_read(db, user, job, _address(request), "affichage des rejets")
     return render(request, "campaigns/import_progress.html", context)
+
+
+def _address(request: Request) -> str | None:
+    return request.client.host if request.client else None
 
 
 class ImportProgressOut(BaseModel):
@@ -126,6 +148,8 @@ class ImportProgressOut(BaseModel):
     message: str
     rejected: int
     report_url: str | None
+    phase: str
+    rows_per_second: int
 
 
 class ProblemOut(BaseModel):
@@ -153,14 +177,16 @@ def progress_api(campaign_id: IdPath, ticket: Ticket, _user: ManagerUser,
 
 @router.get("/campagnes/{campaign_id}/imports/{job_id}/rejets.csv")
 def reject_report(
-    campaign_id: IdPath, job_id: IdPath, _user: ManagerUser, db: DbSession
+    request: Request, campaign_id: IdPath, job_id: IdPath, user: ManagerUser, db: DbSession
 ) -> Response:
     job = db.get(ImportJob, job_id)
     if job is None or job.campaign_id != campaign_id or job.reject_report is None:
         raise french_error(404, "Rapport de rejets introuvable.")
+    report = job.reject_report
+    trace_reject_read(db, user, job, _address(request), "téléchargement du rapport de rejets")
     name = f"rejets-campagne-{campaign_id}-import-{job_id}.csv"
     return Response(
-        job.reject_report.encode("utf-8"),
+        report.encode("utf-8"),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

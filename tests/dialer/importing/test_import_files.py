@@ -20,9 +20,9 @@ def count(engine: Engine, model: type) -> int:
         return int(conn.execute(select(func.count()).select_from(model)).scalar_one())
 
 
-def refuse(engine: Engine, campaign_id: int, path: Path, cipher: DataCipher, **opts: int) -> str:
+def refuse(engine: Engine, campaign_id: int, path: Path, cipher: DataCipher, **opts: object) -> str:
     with pytest.raises(ImportRefused) as refusal:
-        import_contacts(engine, campaign_id, path, cipher, ImportOptions(**opts))
+        import_contacts(engine, campaign_id, path, cipher, ImportOptions(**opts))  # type: ignore[arg-type]
     assert count(engine, Person) == 0 and count(engine, CampaignContact) == 0
     with Session(engine) as session:
         job = session.exec(select(ImportJob)).scalars().one()  # type: ignore[call-overload]
@@ -46,16 +46,17 @@ def test_no_recognised_column(
 def test_binary_file(engine: Engine, campaign_id: int, cipher: DataCipher, tmp_path: Path) -> None:
     path = tmp_path / "x.csv"
     path.write_bytes(b"PK\x03\x04\x00\x00binary" * 50)
-    assert "binaire" in refuse(engine, campaign_id, path, cipher)
+    message = refuse(engine, campaign_id, path, cipher)
+    assert "pas un fichier texte" in message and "Excel" in message and "octet 0" in message
 
 
-def test_nul_byte_late_in_the_file(
+def test_binary_content_says_where(
     engine: Engine, campaign_id: int, cipher: DataCipher, tmp_path: Path
 ) -> None:
-    path = write(
-        tmp_path / "x.csv", [HEADER, *GOOD * 2000, "R9;\x00;X;Y;01/01/1990;75001;0612345678"]
-    )
-    assert "nuls" in refuse(engine, campaign_id, path, cipher)
+    path = tmp_path / "x.csv"
+    path.write_bytes(b"Nom;Pr\xc3\xa9nom\n" + bytes(range(32)) * 40)
+    message = refuse(engine, campaign_id, path, cipher)
+    assert "contenu binaire" in message and "octet 12" in message and "ligne 2" in message
 
 
 def test_over_the_size_limit(
@@ -65,22 +66,29 @@ def test_over_the_size_limit(
     assert "taille" in refuse(engine, campaign_id, path, cipher, max_bytes=100)
 
 
-def test_undeclared_column_is_refused_never_stored(
+def test_undeclared_column_is_refused_when_asked(
     engine: Engine, campaign_id: int, cipher: DataCipher, tmp_path: Path
 ) -> None:
     lines = [HEADER + ";Revenus", *[g + ";12000" for g in GOOD]]
-    message = refuse(engine, campaign_id, write(tmp_path / "x.csv", lines), cipher)
-    assert "Revenus" in message
+    path = write(tmp_path / "x.csv", lines)
+    message = refuse(engine, campaign_id, path, cipher, refuse_unknown=True)
+    assert "« Revenus »" in message
 
 
-def test_undecodable_bytes(
+def test_bytes_no_encoding_reads_cost_their_row_only(
     engine: Engine, campaign_id: int, cipher: DataCipher, tmp_path: Path
 ) -> None:
     path = tmp_path / "x.csv"
     path.write_bytes(
-        (HEADER + "\r\n").encode() + b"R1;\x81\x8d\x8f\x90\x9d;A;B;01/01/1990;75001;0612345678\r\n"
+        (HEADER + "\r\n").encode()
+        + b"R9;\x81\x8d\x8f\x90\x9d;A;B;01/01/1990;75001;0612345678\r\n"
+        + (GOOD[0] + "\r\n").encode()
     )
-    assert "Encodage" in refuse(engine, campaign_id, path, cipher)
+    summary, job = import_contacts(engine, campaign_id, path, cipher)
+    assert (summary.stored, summary.rejected_rows, job.status) == (1, 1, "done")
+    reject = summary.rejects[0]
+    assert (reject.line, reject.row_ref, reject.column) == (2, "R9", "NIR")
+    assert "illisibles" in reject.reason
 
 
 def test_reimporting_the_same_file_changes_nothing(

@@ -80,11 +80,14 @@ def test_each_bad_cell_is_reported_with_line_column_and_reason(
     summary, job = import_contacts(engine, campaign_id, path, cipher)
     assert (summary.stored, summary.rejected_rows) == (2, 1)
     reject = summary.rejects[0]
-    assert reject.line == 3 or "\n" in value
+    assert reject.line == 3  # the record's first line, even when a cell spans two
+    assert reject.row_ref == "R1"
     assert reject.column == column
     assert reason_part in reject.reason
     assert count(engine, CampaignContact) == 2
-    assert job.reject_report is not None and job.reject_report.startswith("\ufeffligne;colonne")
+    assert job.reject_report is not None and job.reject_report.startswith(
+        "\ufeffligne;référence;colonne"
+    )
 
 
 def test_a_row_with_the_wrong_number_of_cells_is_rejected(

@@ -96,6 +96,8 @@ TABLE: dict[tuple[str, str], Row] = {
     ("GET", C): MANAGER_PAGE,
     ("GET", C + "/import"): MANAGER_PAGE,
     ("POST", C + "/import"): manager_action("400"),
+    # No upload held under the (missing) token: nothing to map.
+    ("POST", C + "/import/colonnes"): manager_action("404"),
     ("GET", C + "/import/{ticket}"): manager_action("404"),
     ("GET", "/api/campagnes/{campaign_id}/imports/{ticket}"): row(
         "401", "403", "403", "404", "403", "404", "401", "401"

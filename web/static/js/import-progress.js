@@ -18,12 +18,25 @@
   function show(info) {
     bar.max = Math.max(info.expected, 1);
     bar.value = info.finished ? bar.max : Math.min(info.done, bar.max);
-    if (!info.finished) {
-      state.textContent = "Import en cours : " + format.format(info.done) + " lignes traitées sur " +
-        format.format(info.expected) + ".";
+    if (!info.finished && info.phase === "scan") {
+      state.textContent = "Lecture préalable du fichier : " + format.format(Math.floor(info.done / 1e6)) +
+        " Mo parcourus sur " + format.format(Math.floor(info.expected / 1e6)) + ".";
       return;
     }
-    state.textContent = info.status === "done" ? "Import terminé." : "Import refusé.";
+    if (!info.finished) {
+      state.textContent = "Import en cours : " + format.format(info.done) + " lignes traitées sur " +
+        format.format(info.expected) + ", " + format.format(info.rows_per_second) + " lignes/s, " +
+        format.format(info.rejected) + (info.rejected > 1 ? " rejetées." : " rejetée.");
+      return;
+    }
+    if (info.status === "done" && info.rejected > 0 && section.dataset.reloaded !== "oui") {
+      // The page itself lists the rejects (totals per reason, the first 50).
+      section.dataset.reloaded = "oui";
+      window.location.reload();
+      return;
+    }
+    const ended = { done: "Import terminé.", failed: "Import échoué." };
+    state.textContent = ended[info.status] || "Import refusé.";
     summary.textContent = info.message;
     summary.className = "alert " + (info.status === "done" ? "alert-ok" : "alert-error");
     if (info.report_url) {
