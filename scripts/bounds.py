@@ -188,10 +188,9 @@ def bounded_filter(name: str, original: Callable[..., Any]) -> Callable[..., Any
             args = guard(args, kwargs)
         return charge_result(original(*args, **kwargs))
 
-    # Jinja reads the pass_* marker from the function to know what to hand it first.
-    for marker in ("jinja_pass_arg",):
-        if hasattr(original, marker):
-            setattr(checked, marker, getattr(original, marker))
+    # Jinja reads this marker to know whether to hand the filter a context first.
+    if hasattr(original, "jinja_pass_arg"):
+        setattr(checked, "jinja_pass_arg", original.jinja_pass_arg)  # noqa: B010
     return checked
 
 

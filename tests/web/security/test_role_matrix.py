@@ -137,7 +137,7 @@ TABLE: dict[tuple[str, str], Row] = {
     ("GET", C + "/tableau/donnees"): MANAGER_PAGE,
     ("GET", C + "/tableau/flux"): MANAGER_PAGE,
     ("GET", C + "/script"): MANAGER_PAGE,
-    ("POST", C + "/script"): manager_action("303"),
+    ("POST", C + "/script"): manager_action("400"),  # an empty body is refused, not saved
     ("POST", C + "/script/apercu"): manager_action("200"),
     ("GET", C + "/vagues"): MANAGER_PAGE,
     ("POST", C + "/vagues"): manager_action("400"),
