@@ -67,6 +67,8 @@ FORMS: dict[tuple[str, str], tuple[str, ...]] = {
         "post_appel",
         "abandon_cible",
     ),  # fmt: skip
+    # The mapping step: pairs entete_N / colonne_N follow, one per unknown header.
+    ("POST", C + "/import/colonnes"): ("attente", "annuler", "entete_0", "colonne_0"),
     ("POST", C + "/agents/{user_id}/activer"): (),
     ("POST", C + "/agents/{user_id}/retirer"): (),
     ("POST", "/admin/utilisateurs"): ("identifiant", "nom", "role", "poste", "mot_de_passe"),

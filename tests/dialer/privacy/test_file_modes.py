@@ -7,7 +7,6 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-import dialer.cli.commands  # noqa: F401  (every command registered)
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from dialer.accounts import throttle
 from dialer.models import AccessEntry, LoginThrottle
+from dialer.prestart import prestart
 from dialer.settings import Settings
 from tests.web.conftest import PASSWORD, World, csrf_of, sign_in
 from web.main import create_app
@@ -30,7 +31,7 @@ OFFICE_NAT = "203.0.113.10"
 @pytest.fixture()
 def settings(database_url: str, tmp_path: Path) -> Settings:
     """On both backends: the counts are shared through the database."""
-    return Settings(
+    chosen = Settings(
         database_url=database_url,
         data_key_file=tmp_path / "keys.json",
         embedded_pbx=False,
@@ -38,6 +39,8 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         trusted_proxies=(PROXY,),
         login_address_failures=12,
     )
+    prestart(chosen)
+    return chosen
 
 
 @pytest.fixture()

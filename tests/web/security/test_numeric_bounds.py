@@ -21,6 +21,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 
+from dialer.prestart import prestart
 from dialer.settings import Settings
 from tests.web.conftest import World, sign_in
 from tests.web.security.conftest import Caller, Secure, caller_for
@@ -47,12 +48,14 @@ TEMPLATES = Path(__file__).parents[3] / "web" / "templates"
 @pytest.fixture()
 def settings(database_url: str, tmp_path: Path) -> Settings:
     """The web fixtures' settings on each backend: PostgreSQL overflows differently."""
-    return Settings(
+    chosen = Settings(
         database_url=database_url,
         data_key_file=tmp_path / "keys.json",
         embedded_pbx=False,
         demo_data=False,
     )
+    prestart(chosen)
+    return chosen
 
 
 @dataclass(frozen=True)
