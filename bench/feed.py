@@ -41,17 +41,19 @@ from sqlalchemy import text  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
 from sqlmodel import Session, SQLModel  # noqa: E402
 
-import dialer.models  # noqa: E402,F401  (registers every table)
+import dialer.operations.schema  # noqa: E402,F401  (registers every table)
 from dialer.campaigns.setup import create_campaign, create_fund  # noqa: E402
-from dialer.db import make_engine  # noqa: E402
-from dialer.feed.delivery import PushSettings  # noqa: E402
-from dialer.feed.outbox import allocate_seqs  # noqa: E402
-from dialer.feed.push import FeedPusher  # noqa: E402
-from dialer.feed.tokens import create_token  # noqa: E402
-from dialer.feed.webhooks import set_webhook  # noqa: E402
-from dialer.models import FeedEvent, FundFeed, utcnow  # noqa: E402
-from dialer.privacy.crypto import DataCipher, KeyRing  # noqa: E402
-from dialer.territories import Territory  # noqa: E402
+from dialer.compliance.feed.delivery import PushSettings  # noqa: E402
+from dialer.compliance.feed.models import FeedEvent  # noqa: E402
+from dialer.compliance.feed.outbox import allocate_seqs  # noqa: E402
+from dialer.compliance.feed.push import FeedPusher  # noqa: E402
+from dialer.compliance.feed.tokens import create_token  # noqa: E402
+from dialer.compliance.feed.webhooks import set_webhook  # noqa: E402
+from dialer.contacts.funds import FundFeed  # noqa: E402
+from dialer.contacts.territories import Territory  # noqa: E402
+from dialer.core.columns import utcnow  # noqa: E402
+from dialer.core.crypto import DataCipher, KeyRing  # noqa: E402
+from dialer.core.db import make_engine  # noqa: E402
 
 FUND = "CPAM75"
 NIR = "185077512345675"

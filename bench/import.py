@@ -51,12 +51,12 @@ def child(database_url: str, path: Path, workers: int) -> None:
     from sqlalchemy import text
     from sqlmodel import SQLModel
 
-    import dialer.models  # noqa: F401
+    import dialer.operations.schema  # noqa: F401
+    from dialer.campaigns.importing.pipeline import ImportOptions, import_contacts
     from dialer.campaigns.setup import create_campaign, create_fund
-    from dialer.db import make_engine, session_scope
-    from dialer.importing.pipeline import ImportOptions, import_contacts
-    from dialer.privacy.crypto import DataCipher, KeyRing
-    from dialer.territories import Territory
+    from dialer.contacts.territories import Territory
+    from dialer.core.crypto import DataCipher, KeyRing
+    from dialer.core.db import make_engine, session_scope
 
     url, cleanup = _isolated(database_url)
     engine = make_engine(url)
@@ -95,7 +95,7 @@ def _isolated(database_url: str) -> tuple[str, str | None]:
         return database_url, None
     from sqlalchemy import text
 
-    from dialer.db import make_engine
+    from dialer.core.db import make_engine
 
     schema = f"bench_{uuid.uuid4().hex[:10]}"
     with make_engine(database_url).begin() as conn:

@@ -1,7 +1,7 @@
 """Pacing benchmark: a simulated campaign day per scenario, production pacing vs VICIdial.
 
-Runs the production code of ``dialer.pacing`` (preview, progressive, predictive) and the
-agents' state machine through the discrete-event day of ``dialer.pacing.simulation``, next to
+Runs the production code of ``dialer.engine.pacing`` (preview, progressive, predictive) and the
+agents' state machine through the discrete-event day of ``proving.pacing_simulation``, next to
 a simplified re-implementation of VICIdial's adaptive dial level (ADAPT_HARD_LIMIT and
 ADAPT_TAPERED, after ``AST_VDadapt.pl`` and ``AST_VDauto_dial.pl``), in the same run and with the
 same random seeds.
@@ -34,8 +34,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from dialer.agents import AgentState
-from dialer.pacing import (
+from dialer.engine.agents import AgentState
+from dialer.engine.pacing import (
     CallPhase,
     PacingDecision,
     PacingMode,
@@ -43,7 +43,7 @@ from dialer.pacing import (
     PacingSnapshot,
     decide,
 )
-from dialer.pacing.simulation import SimConfig, SimResult, simulate_day
+from proving.pacing_simulation import SimConfig, SimResult, simulate_day
 
 AGENT_COUNTS = (10, 25, 50, 200)
 ANSWER_RATES = (0.15, 0.30, 0.60)

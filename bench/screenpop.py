@@ -28,14 +28,15 @@ from typing import Any
 from sqlmodel import Session
 
 from dialer.accounts import hash_password
-from dialer.calling.outcome_input import OutcomeInput
-from dialer.calling.outcomes import record_outcome
+from dialer.accounts.models import User
+from dialer.campaigns.attempts import CallAttempt
 from dialer.campaigns.setup import create_fund
-from dialer.models import CallAttempt, User
-from dialer.prestart import prepare_storage
-from dialer.runtime import build_runtime
-from dialer.settings import Settings
-from dialer.territories import Territory
+from dialer.contacts.territories import Territory
+from dialer.core.runtime import build_runtime
+from dialer.core.settings import Settings
+from dialer.engine.calling.outcome_input import OutcomeInput
+from dialer.engine.calling.outcomes import record_outcome
+from dialer.operations.prestart import prepare_storage
 from telephony.sim import PopulationModel, SimulatorConfig
 from tests.web.desk.live_server import live_server, seed_ameli_campaign
 

@@ -32,12 +32,13 @@ from sqlalchemy import text, update  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
 from sqlmodel import Session, col, select  # noqa: E402
 
-from dialer import migrate  # noqa: E402
+from dialer.campaigns.models import Campaign  # noqa: E402
+from dialer.campaigns.selection import claim_contacts, select_candidates  # noqa: E402
 from dialer.campaigns.setup import create_campaign, create_fund  # noqa: E402
-from dialer.db import make_engine, session_scope  # noqa: E402
-from dialer.models import Campaign, CampaignContact  # noqa: E402
-from dialer.selection import claim_contacts, select_candidates  # noqa: E402
-from dialer.territories import TERRITORIES, Territory  # noqa: E402
+from dialer.contacts.people.models import CampaignContact  # noqa: E402
+from dialer.contacts.territories import TERRITORIES, Territory  # noqa: E402
+from dialer.core.db import make_engine, session_scope  # noqa: E402
+from dialer.operations import migrate  # noqa: E402
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 # Tuesday 10 March 2026, 11:30 in Paris: every territory but the Antilles and Guyane

@@ -8,7 +8,7 @@ the dialer's alone. Simulated time runs ``480 / --minutes`` times faster than th
 clock for the dialer (its ``clock=``) and the PBX (its ``time_factor``) alike, so 8
 simulated hours take ``--minutes`` wall minutes.
 Simulated agents take each call the screen-pop bus hands them and record an outcome
-through ``dialer.calling.outcomes.record_outcome`` when it ends.
+through ``dialer.engine.calling.outcomes.record_outcome`` when it ends.
 
 Printed: resident memory (start, after the first simulated hour, end; goal: growth
 under 10 % over the day), event-loop lag p50/p99/max (a task sleeping 10 ms in a loop;
@@ -43,17 +43,18 @@ from sqlalchemy import func, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, col, select
 
-import dialer.models  # noqa: F401  (registers every table)
+import dialer.operations.schema  # noqa: F401  (registers every table)
 from bench.soak_world import seed_world
-from dialer.calling.events import CALL_ENDED
-from dialer.calling.outcome_input import OutcomeInput
-from dialer.calling.outcomes import record_outcome
-from dialer.db import make_engine, session_scope
-from dialer.models import CallAttempt, Outcome, utcnow
-from dialer.privacy.crypto import DataCipher, KeyRing
-from dialer.runtime import Runtime
-from dialer.service import DialerService
-from dialer.settings import Settings
+from dialer.campaigns.attempts import CallAttempt, Outcome
+from dialer.core.columns import utcnow
+from dialer.core.crypto import DataCipher, KeyRing
+from dialer.core.db import make_engine, session_scope
+from dialer.core.runtime import Runtime
+from dialer.core.settings import Settings
+from dialer.engine.calling.events import CALL_ENDED
+from dialer.engine.calling.outcome_input import OutcomeInput
+from dialer.engine.calling.outcomes import record_outcome
+from dialer.engine.service import DialerService
 from telephony.sim import PbxSimulator, PopulationModel, SimulatorConfig
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"

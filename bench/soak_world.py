@@ -12,12 +12,14 @@ from datetime import datetime, time
 from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 
-from dialer.calling import presence
+from dialer.accounts.models import User
+from dialer.campaigns.models import CampaignAgent
 from dialer.campaigns.policies import CallingPolicy, TimeWindow
 from dialer.campaigns.setup import create_campaign, create_fund
-from dialer.db import session_scope
-from dialer.models import CampaignAgent, CampaignContact, Person, User
-from dialer.territories import Territory
+from dialer.contacts.people.models import CampaignContact, Person
+from dialer.contacts.territories import Territory
+from dialer.core.db import session_scope
+from dialer.engine.calling import presence
 
 # People per agent for an 8-hour day: about 150 answered calls per agent, with
 # retries of the busy and the unanswered.

@@ -17,9 +17,9 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
-import dialer.models  # noqa: F401  (registers every table)
-from dialer.db import make_engine
-from dialer.privacy.crypto import DataCipher, KeyRing
+import dialer.operations.schema  # noqa: F401  (registers every table)
+from dialer.core.crypto import DataCipher, KeyRing
+from dialer.core.db import make_engine
 
 PG_URL = os.environ.get("DIALER_TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.pool import StaticPool
 from sqlmodel import SQLModel
 
-import dialer.models  # noqa: F401  (registers every table on the metadata)
+import dialer.operations.schema  # noqa: F401  (registers every table on the metadata)
 
 POSTGRES_URL = os.environ.get("DIALER_TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])

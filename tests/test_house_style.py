@@ -10,7 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-PACKAGES = ["dialer", "telephony", "scripts", "consent", "web", "checker"]
+PACKAGES = ["dialer", "telephony", "scripts", "consent", "web", "checker", "proving"]
 
 
 def run(*command: str) -> subprocess.CompletedProcess[str]:

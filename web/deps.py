@@ -11,11 +11,12 @@ from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from dialer.accounts import Role
-from dialer.calling.control import CallControl
-from dialer.calling.events import ScreenPopBus
-from dialer.models import User, utcnow
-from dialer.runtime import Runtime
-from dialer.service import DialerService
+from dialer.accounts.models import User
+from dialer.core.columns import utcnow
+from dialer.core.runtime import Runtime
+from dialer.engine.calling.control import CallControl
+from dialer.engine.calling.events import ScreenPopBus
+from dialer.engine.service import DialerService
 
 # Re-exported: routes take the bounded ids with their other dependencies.
 from web.bounds import IdPath as IdPath

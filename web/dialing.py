@@ -13,12 +13,17 @@ from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
-from dialer.calling.commands import CommandSender
-from dialer.calling.control import CallControl, CallControlRefused, LocalCallControl, NoCallControl
-from dialer.calling.control import Refusal as R
-from dialer.calling.control_remote import RemoteCallControl
-from dialer.calling.events import ScreenPopBus
-from dialer.service import DialerService
+from dialer.engine.calling.commands import CommandSender
+from dialer.engine.calling.control import (
+    CallControl,
+    CallControlRefused,
+    LocalCallControl,
+    NoCallControl,
+)
+from dialer.engine.calling.control import Refusal as R
+from dialer.engine.calling.control_remote import RemoteCallControl
+from dialer.engine.calling.events import ScreenPopBus
+from dialer.engine.service import DialerService
 
 STATUS_OF_REFUSAL: dict[R, int] = {
     R.NOT_LIVE: 409, R.PREVIEW: 409, R.NOT_SENT: 502, R.PBX_FAILED: 502,

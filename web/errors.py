@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from dialer.errors import Conflict, DomainError, NotFound
+from dialer.core.errors import Conflict, DomainError, NotFound
 from web.refusals import HUMAN_ERRORS, FrenchHTTPException, NotAuthenticated
 from web.render import render
 from web.security.headers import apply_security_headers

@@ -6,10 +6,10 @@ from fastapi import APIRouter, Request
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from dialer.db import session_scope
-from dialer.models import Fund
-from dialer.privacy.crypto import DataCipher
-from dialer.privacy.trail import record_access
+from dialer.compliance.privacy.trail import record_access
+from dialer.contacts.funds import Fund
+from dialer.core.crypto import DataCipher
+from dialer.core.db import session_scope
 from web.deps import get_db
 from web.fund_api.router import create_fund_router
 from web.fund_api.trail import FeedReadCallback

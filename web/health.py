@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from dialer.observability import readiness
+from dialer.operations.monitoring import readiness
 from web.deps import LocalDialerDep, RuntimeDep
 
 router = APIRouter()

@@ -13,17 +13,17 @@ from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import Scope
 
-import dialer.models  # noqa: F401  (registers the tables)
-from dialer.calling.bridge import bridge_for
-from dialer.calling.commands import command_sender_for
-from dialer.calling.control import NoCallControl
-from dialer.calling.events import ScreenPopBus
-from dialer.embedded import embedded_pbx
-from dialer.importing.report import number_fr
-from dialer.models import utcnow
-from dialer.runtime import Runtime, build_runtime
-from dialer.service import DialerService
-from dialer.settings import Settings
+import dialer.operations.schema  # noqa: F401  (registers the tables)
+from dialer.campaigns.importing.report import number_fr
+from dialer.core.columns import utcnow
+from dialer.core.runtime import Runtime, build_runtime
+from dialer.core.settings import Settings
+from dialer.engine.calling.bridge import bridge_for
+from dialer.engine.calling.commands import command_sender_for
+from dialer.engine.calling.control import NoCallControl
+from dialer.engine.calling.events import ScreenPopBus
+from dialer.engine.service import DialerService
+from dialer.operations.embedded import embedded_pbx
 from web import health, metrics
 from web.desk import calls as desk_calls
 from web.desk import router as desk
@@ -63,7 +63,7 @@ def create_app(
 ) -> FastAPI:
     """The web app; with ``run_dialer`` its lifespan also runs the dialing service.
 
-    ``clock`` and ``service_factory`` let a simulated day (``dialer day``) run the
+    ``clock`` and ``service_factory`` let a simulated day (``dialer-day``) run the
     desk and the dialer on one accelerated clock; production keeps the defaults.
     """
     # Reads only: the key file, the schema and the scripts come from ``dialer prestart``.

@@ -10,9 +10,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from dialer.models import utcnow
-from dialer.observability.database import DatabaseCollector
-from dialer.observability.metrics import CONTENT_TYPE
+from dialer.core.columns import utcnow
+from dialer.core.observability.metrics import CONTENT_TYPE
+from dialer.operations.monitoring.database import DatabaseCollector
 from web.deps import RuntimeDep
 
 router = APIRouter()

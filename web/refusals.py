@@ -9,7 +9,7 @@ from __future__ import annotations
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from consent.errors import ConsentError
-from dialer.errors import DomainError
+from dialer.core.errors import DomainError
 from scripts.errors import ScriptError
 
 # The refusals whose message is written for people: the domain's, the consent ledger's

@@ -9,8 +9,8 @@ from datetime import datetime
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
-from dialer.models import utcnow
-from dialer.runtime import Runtime
+from dialer.core.columns import utcnow
+from dialer.core.runtime import Runtime
 from web.dialing import Dialing
 from web.imports.tracker import ImportTracker
 from web.security.client_address import Network

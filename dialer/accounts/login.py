@@ -14,9 +14,9 @@ from enum import StrEnum
 from sqlmodel import Session
 
 from dialer.accounts import throttle
+from dialer.accounts.models import User
 from dialer.accounts.passwords import hash_password, needs_rehash, verify_decoy, verify_password
 from dialer.accounts.users import PASSWORD_MAX, find_user
-from dialer.models import User
 
 LOGIN_FAILED_FR = "Identifiant ou mot de passe incorrect."
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from dialer.errors import DomainError
-from dialer.models import User
+from dialer.accounts.models import User
+from dialer.core.errors import DomainError
 from telephony.ami.frames import UnsafeAmiValue, check_agent_endpoint
 
 ENDPOINT_RULE_FR = (

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, update
 from sqlmodel import Session, col
 
-from dialer.models import UserSession
+from dialer.accounts.models import UserSession
 
 
 def open_session(

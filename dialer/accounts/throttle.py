@@ -21,7 +21,7 @@ from enum import StrEnum
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
-from dialer.models import LoginThrottle
+from dialer.accounts.models import LoginThrottle
 
 FREE_FAILURES = 3
 MAX_DELAY_S = 15 * 60

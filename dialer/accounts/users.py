@@ -7,12 +7,13 @@ import unicodedata
 
 from sqlmodel import Session, select
 
+from dialer.accounts.models import User
 from dialer.accounts.passwords import hash_password
 from dialer.accounts.phones import PhoneEndpointError, checked_endpoint
 from dialer.accounts.roles import Role, parse_role
 from dialer.accounts.sessions import close_user_sessions
-from dialer.errors import DomainError
-from dialer.models import User, utcnow
+from dialer.core.columns import utcnow
+from dialer.core.errors import DomainError
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,49}$")
 PASSWORD_MIN = 12

@@ -10,11 +10,11 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field, field_validator
 
-from dialer.errors import DomainError
+from dialer.core.errors import DomainError
 
 
 class PacingMode(StrEnum):
-    """How a wave dials: the engine in dialer/pacing decides the numbers for each mode."""
+    """How a wave dials: the engine in dialer/engine/pacing decides the numbers for each mode."""
 
     PREVIEW = "preview"
     PROGRESSIVE = "progressive"

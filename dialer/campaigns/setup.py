@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from dialer.campaigns.models import Campaign
 from dialer.campaigns.policies import CallingPolicy, RetryPolicy
-from dialer.errors import DomainError
-from dialer.models import Campaign, Fund
-from dialer.models.base import require_id
-from dialer.people.phones import normalise_phone
-from dialer.territories import FundKind, Territory, info
-from dialer.themes import get_theme
+from dialer.contacts.funds import Fund
+from dialer.contacts.people.phones import normalise_phone
+from dialer.contacts.territories import FundKind, Territory, info
+from dialer.contacts.themes import get_theme
+from dialer.core.columns import require_id
+from dialer.core.errors import DomainError
 
 
 class SetupError(DomainError):

@@ -8,8 +8,8 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
-from dialer.runtime import Runtime, build_runtime
-from dialer.settings import Settings
+from dialer.core.runtime import Runtime, build_runtime
+from dialer.core.settings import Settings
 
 console = Console()
 errors = Console(stderr=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from dialer import migrate
 from dialer.cli.context import console, runtime
+from dialer.operations import migrate
 
 db_app = typer.Typer(help="Schéma de la base de données.", no_args_is_help=True)
 

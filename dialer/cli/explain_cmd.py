@@ -7,9 +7,8 @@ from sqlmodel import Session
 
 from dialer.campaigns.setup import SetupError, find_campaign
 from dialer.cli.context import console, fail, runtime
-from dialer.models import utcnow
-from dialer.models.base import require_id
-from dialer.selection.explain import ContactNotFound, explain_campaign, explain_one, find_contact
+from dialer.core.columns import require_id, utcnow
+from dialer.engine.explain import ContactNotFound, explain_campaign, explain_one, find_contact
 
 
 def explain(

@@ -6,12 +6,12 @@ import typer
 
 from dialer.campaigns.setup import SetupError, find_fund
 from dialer.cli.context import console, fail, runtime
-from dialer.db import session_scope
-from dialer.errors import DomainError
-from dialer.feed.delivery import redeliver, stalled_feeds
-from dialer.feed.tokens import create_token, list_tokens, revoke_token
-from dialer.feed.webhooks import set_webhook
-from dialer.models.base import require_id
+from dialer.compliance.feed.delivery import redeliver, stalled_feeds
+from dialer.compliance.feed.tokens import create_token, list_tokens, revoke_token
+from dialer.compliance.feed.webhooks import set_webhook
+from dialer.core.columns import require_id
+from dialer.core.db import session_scope
+from dialer.core.errors import DomainError
 
 feed_app = typer.Typer(help="Flux de résultats vers les caisses.", no_args_is_help=True)
 

@@ -8,13 +8,18 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlmodel import Session
 
+from dialer.campaigns.importing.pipeline import (
+    ImportOptions,
+    ImportRefused,
+    import_contacts,
+    map_options,
+)
+from dialer.campaigns.importing.progress import ImportTick
+from dialer.campaigns.importing.report import count_fr, number_fr
 from dialer.campaigns.setup import SetupError, find_campaign
 from dialer.cli.context import console, fail, runtime
-from dialer.importing.pipeline import ImportOptions, ImportRefused, import_contacts, map_options
-from dialer.importing.progress import ImportTick
-from dialer.importing.report import count_fr, number_fr
-from dialer.models.base import require_id
-from dialer.privacy.files import write_private_text
+from dialer.core.columns import require_id
+from dialer.core.files import write_private_text
 
 
 def import_file(

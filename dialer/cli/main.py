@@ -9,7 +9,6 @@ from __future__ import annotations
 import typer
 
 from dialer.cli import (
-    day_cmd,
     db_cmd,
     explain_cmd,
     feed_cmd,
@@ -24,7 +23,6 @@ from dialer.cli import (
 )
 
 app = typer.Typer(help="Numéroteur de campagnes d'appels sortants.", no_args_is_help=True)
-app.command("day")(day_cmd.day)
 app.add_typer(db_cmd.db_app, name="db")
 app.command("explain")(explain_cmd.explain)
 app.add_typer(feed_cmd.feed_app, name="feed")

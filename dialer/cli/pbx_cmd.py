@@ -7,8 +7,8 @@ import asyncio
 import typer
 
 from dialer.cli.context import console, fail, runtime
-from dialer.people.errors import FieldError
-from dialer.people.phones import normalise_phone
+from dialer.contacts.people.errors import FieldError
+from dialer.contacts.people.phones import normalise_phone
 from telephony.ami.connection import ConnectionSettings
 from telephony.ami.errors import AmiError
 from telephony.ami.frames import AgentTemplate, DialTemplate, UnsafeAmiValue

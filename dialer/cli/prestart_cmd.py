@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dialer.cli.context import console, fail, settings
-from dialer.prestart import prestart as run_prestart
-from dialer.settings import Settings, UnsafeSettings
+from dialer.core.settings import Settings, UnsafeSettings
+from dialer.operations.prestart import prestart as run_prestart
 
 
 def prestart() -> None:

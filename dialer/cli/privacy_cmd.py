@@ -17,17 +17,13 @@ from sqlmodel import Session
 
 from dialer.cli.context import console, fail, runtime
 from dialer.cli.trail_cmd import audit_checkpoint, audit_export_checkpoints
-from dialer.db import session_scope
-from dialer.models import utcnow
-from dialer.privacy.access_letter import access_report_text_fr
-from dialer.privacy.access_report import access_report
-from dialer.privacy.anchor import check_against_database
-from dialer.privacy.chain import chain_head, verify_chain
-from dialer.privacy.crypto import CipherError
-from dialer.privacy.files import write_private_text
-from dialer.privacy.reading import Reader, TrailQuery, export_csv
-from dialer.privacy.retention import plan_purge, run_purge
-from dialer.privacy.rights import (
+from dialer.compliance.privacy.access_letter import access_report_text_fr
+from dialer.compliance.privacy.access_report import access_report
+from dialer.compliance.privacy.anchor import check_against_database
+from dialer.compliance.privacy.chain import chain_head, verify_chain
+from dialer.compliance.privacy.reading import Reader, TrailQuery, export_csv
+from dialer.compliance.privacy.retention import plan_purge, run_purge
+from dialer.compliance.privacy.rights import (
     RightsError,
     find_person_by_nir,
     lift_limitation,
@@ -35,8 +31,12 @@ from dialer.privacy.rights import (
     rectify,
     refuse_outbound_calls,
 )  # fmt: skip
-from dialer.privacy.rotation import rotate_keys
-from dialer.privacy.trail import Requester, TrailAction, TrailError, record_access
+from dialer.compliance.privacy.rotation import rotate_keys
+from dialer.compliance.privacy.trail import Requester, TrailAction, TrailError, record_access
+from dialer.core.columns import utcnow
+from dialer.core.crypto import CipherError
+from dialer.core.db import session_scope
+from dialer.core.files import write_private_text
 
 audit_app = typer.Typer(help="Traçabilité des accès aux données.", no_args_is_help=True)
 keys_app = typer.Typer(help="Clés de chiffrement des données secrètes.", no_args_is_help=True)

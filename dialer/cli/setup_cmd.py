@@ -8,9 +8,9 @@ import typer
 
 from dialer.campaigns.setup import SetupError, create_campaign, create_fund, find_fund
 from dialer.cli.context import console, fail, runtime
-from dialer.db import session_scope
-from dialer.errors import DomainError
-from dialer.territories import Territory
+from dialer.contacts.territories import Territory
+from dialer.core.db import session_scope
+from dialer.core.errors import DomainError
 
 fund_app = typer.Typer(help="Caisses commanditaires.", no_args_is_help=True)
 campaign_app = typer.Typer(help="Campagnes.", no_args_is_help=True)

@@ -17,9 +17,9 @@ from pathlib import Path
 import typer
 
 from dialer.cli.context import console, runtime
-from dialer.db import session_scope
-from dialer.privacy.anchor import daily_checkpoints, take_checkpoint
-from dialer.privacy.files import write_private_text
+from dialer.compliance.privacy.anchor import daily_checkpoints, take_checkpoint
+from dialer.core.db import session_scope
+from dialer.core.files import write_private_text
 
 EXPORT_HEADER = ("jour", "horodatage_utc", "entrees", "derniere_entree", "empreinte", "sceau")
 

@@ -8,12 +8,9 @@ import typer
 from rich.table import Table
 from sqlmodel import Session
 
+from dialer.campaigns.models import Wave
 from dialer.campaigns.setup import SetupError, find_campaign
-from dialer.cli.context import console, fail, runtime
-from dialer.db import session_scope
-from dialer.models import Wave, utcnow
-from dialer.models.base import require_id
-from dialer.waves import (
+from dialer.campaigns.waves import (
     COHORT_FR,
     STATUS_FR,
     Cohort,
@@ -26,7 +23,10 @@ from dialer.waves import (
     start_wave,
     stop_wave,
 )
-from dialer.waves.times import paris_text, parse_paris_time
+from dialer.campaigns.waves.times import paris_text, parse_paris_time
+from dialer.cli.context import console, fail, runtime
+from dialer.core.columns import require_id, utcnow
+from dialer.core.db import session_scope
 
 wave_app = typer.Typer(help="Vagues d'appels d'une campagne.", no_args_is_help=True)
 

@@ -14,11 +14,11 @@ import typer
 
 from dialer.cli.context import runtime
 from dialer.cli.prestart_cmd import settings_fit_to_serve
-from dialer.embedded import embedded_pbx
-from dialer.observability.endpoint import WorkerEndpoint
-from dialer.observability.logging import configure_logging
-from dialer.runtime import Runtime
-from dialer.service import DialerService, serve_until_signalled
+from dialer.core.observability.logging import configure_logging
+from dialer.core.runtime import Runtime
+from dialer.engine.service import DialerService, serve_until_signalled
+from dialer.operations.embedded import embedded_pbx
+from dialer.operations.monitoring.endpoint import WorkerEndpoint
 
 log = logging.getLogger(__name__)
 

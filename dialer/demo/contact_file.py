@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from dialer.people.errors import FieldError
-from dialer.people.phones import normalise_phone
+from dialer.contacts.people.errors import FieldError
+from dialer.contacts.people.phones import normalise_phone
 
 INSURED_HEADER = [
     "Référence", "NIR", "Nom", "Prénom", "Date de naissance", "Adresse", "Code postal",

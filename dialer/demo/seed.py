@@ -14,16 +14,16 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from dialer.accounts.users import create_user
+from dialer.campaigns.importing.pipeline import import_contacts
+from dialer.campaigns.models import CampaignAgent, CampaignStatus
 from dialer.campaigns.policies import CallingPolicy, TimeWindow
 from dialer.campaigns.setup import create_campaign, create_fund
-from dialer.db import session_scope
+from dialer.contacts.funds import Fund
+from dialer.contacts.territories import Territory
+from dialer.core.columns import require_id
+from dialer.core.crypto import DataCipher
+from dialer.core.db import session_scope
 from dialer.demo.contact_file import write_contact_file
-from dialer.importing.pipeline import import_contacts
-from dialer.models import CampaignAgent, Fund
-from dialer.models.base import require_id
-from dialer.models.campaigns import CampaignStatus
-from dialer.privacy.crypto import DataCipher
-from dialer.territories import Territory
 
 
 @dataclass(frozen=True)

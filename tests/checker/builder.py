@@ -19,20 +19,14 @@ from sqlmodel import Session
 
 from checker import CheckReport, check_day
 from consent.models import ConsentEntry
-from dialer.models import (
-    AccessEntry,
-    AgentPresence,
-    CallAttempt,
-    Campaign,
-    CampaignContact,
-    FeedEvent,
-    Fund,
-    FundFeed,
-    LiveCallLock,
-    Outcome,
-    Person,
-    User,
-)
+from dialer.accounts.models import AgentPresence, User
+from dialer.campaigns.attempts import CallAttempt, Outcome
+from dialer.campaigns.models import Campaign
+from dialer.campaigns.selection.models import LiveCallLock
+from dialer.compliance.feed.models import FeedEvent
+from dialer.compliance.privacy.models import AccessEntry
+from dialer.contacts.funds import Fund, FundFeed
+from dialer.contacts.people.models import CampaignContact, Person
 
 # Wednesday 18 November 2026, 10:00 UTC: 11:00 in Paris, a plain working day.
 MORNING = datetime(2026, 11, 18, 10, 0)

@@ -14,13 +14,13 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from checker import check_day
-from dialer.embedded import embedded_pbx
-from dialer.privacy.crypto import DataCipher
-from dialer.runtime import Runtime
-from dialer.service import DialerService
-from dialer.settings import Settings
+from dialer.core.crypto import DataCipher
+from dialer.core.runtime import Runtime
+from dialer.core.settings import Settings
+from dialer.engine.service import DialerService
+from dialer.operations.embedded import embedded_pbx
 from telephony.sim import SimulatorConfig
-from tests.dialer.calling.conftest import (
+from tests.dialer.engine.calling.conftest import (
     MIXED,
     DeskAgent,
     FakeClock,
@@ -30,7 +30,7 @@ from tests.dialer.calling.conftest import (
     make_campaign,
     run_until_idle,
 )
-from tests.dialer.calling.test_progressive import NUMBERS, choose
+from tests.dialer.engine.calling.test_progressive import NUMBERS, choose
 
 
 def _service(engine: Engine, cipher: DataCipher, clock: FakeClock, log: Path) -> DialerService:

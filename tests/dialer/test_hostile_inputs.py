@@ -16,12 +16,13 @@ from sqlalchemy import func, inspect, select, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
+from dialer.campaigns.importing.models import ImportJob
+from dialer.campaigns.importing.pipeline import ImportRefused, import_contacts
 from dialer.campaigns.setup import create_campaign, create_fund
-from dialer.db import session_scope
-from dialer.importing.pipeline import ImportRefused, import_contacts
-from dialer.models import CampaignContact, ImportJob, Person
-from dialer.privacy.crypto import DataCipher
-from dialer.territories import Territory
+from dialer.contacts.people.models import CampaignContact, Person
+from dialer.contacts.territories import Territory
+from dialer.core.crypto import DataCipher
+from dialer.core.db import session_scope
 from telephony.ami.client import OriginateRequest, originate_headers
 from telephony.ami.frames import DialTemplate, check_headers
 

@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import inspect
 from sqlmodel import Session, select
 
-from dialer.db import make_engine
-from dialer.models import Fund
-from dialer.prestart import prestart
-from dialer.privacy.crypto import CipherError
-from dialer.settings import Settings
+from dialer.contacts.funds import Fund
+from dialer.core.crypto import CipherError
+from dialer.core.db import make_engine
+from dialer.core.settings import Settings
+from dialer.operations.prestart import prestart
 from scripts.models import ScriptVersion
 from web.main import create_app
 

@@ -7,9 +7,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from dialer.campaigns.setup import create_fund
-from dialer.models import Fund
-from dialer.models.base import RowNotStored, require_id
-from dialer.territories import Territory
+from dialer.contacts.funds import Fund
+from dialer.contacts.territories import Territory
+from dialer.core.columns import RowNotStored, require_id
 
 
 def test_a_stored_row_gives_its_id(engine: Engine) -> None:

@@ -9,7 +9,7 @@ from pydantic import SecretStr
 from typer.testing import CliRunner
 
 from dialer.cli.main import app
-from dialer.settings import Settings, UnsafeSettings
+from dialer.core.settings import Settings, UnsafeSettings
 from web.main import create_web_app
 
 PG = "postgresql+psycopg://dialer@127.0.0.1:5432/dialer"

@@ -7,10 +7,10 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy.engine import Engine
 
-from dialer.privacy.crypto import DataCipher
-from dialer.runtime import Runtime
-from dialer.service import DialerService
-from dialer.settings import Settings
+from dialer.core.crypto import DataCipher
+from dialer.core.runtime import Runtime
+from dialer.core.settings import Settings
+from dialer.engine.service import DialerService
 from telephony.sim import PbxSimulator, SimulatorConfig
 
 

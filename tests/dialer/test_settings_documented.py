@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from dialer.settings import Settings
+from dialer.core.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = [ROOT / "README.md", ROOT / "asterisk" / "README.md", *(ROOT / "docs").glob("*.md")]

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from dialer.models import CampaignStatus, ContactStatus, ImportStatus
-from dialer.waves.states import WaveStatus
+from dialer.campaigns.importing.models import ImportStatus
+from dialer.campaigns.models import CampaignStatus
+from dialer.campaigns.waves.states import WaveStatus
+from dialer.contacts.people.models import ContactStatus
 
 ROOT = Path(__file__).resolve().parents[2]
 # A status column compared with, or set to, a bare string.

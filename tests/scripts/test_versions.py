@@ -97,7 +97,7 @@ def test_database_refuses_two_versions_with_the_same_number(session: Session) ->
 def test_defaults_are_created_once_at_start_up(tmp_path: Path) -> None:
     from sqlmodel import SQLModel, create_engine
 
-    import dialer.models  # noqa: F401
+    import dialer.operations.schema  # noqa: F401
     from scripts.catalog import THEME_KEYS
     from scripts.versions import ensure_default_versions
 

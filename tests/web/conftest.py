@@ -11,11 +11,11 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from dialer.accounts import hash_password
+from dialer.accounts.models import User
 from dialer.campaigns.setup import create_campaign, create_fund
-from dialer.models import User
-from dialer.prestart import prestart
-from dialer.settings import Settings
-from dialer.territories import Territory
+from dialer.contacts.territories import Territory
+from dialer.core.settings import Settings
+from dialer.operations.prestart import prestart
 from web.main import create_app
 
 PASSWORD = "mot de passe de test"

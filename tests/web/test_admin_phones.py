@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from dialer.models import User
+from dialer.accounts.models import User
 from tests.web.conftest import PASSWORD, World, sign_in
 
 

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from dialer.accounts import LOGIN_FAILED_FR, find_user, set_password
-from dialer.models import LoginThrottle
+from dialer.accounts.models import LoginThrottle
 from tests.web.conftest import PASSWORD, World, csrf_of, sign_in
 from web.security.sessions import SESSION_COOKIE
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 
-from dialer.db import session_scope
-from dialer.feed.outbox import emit_event
-from dialer.feed.tokens import create_token
-from dialer.models import Person
+from dialer.compliance.feed.outbox import emit_event
+from dialer.compliance.feed.tokens import create_token
+from dialer.contacts.people.models import Person
+from dialer.core.db import session_scope
 from tests.web.conftest import World
 from tests.web.test_browser_import import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, server
 

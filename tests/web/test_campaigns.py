@@ -4,7 +4,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from dialer.models import Campaign
+from dialer.campaigns.models import Campaign
 from tests.web.conftest import World, sign_in
 
 

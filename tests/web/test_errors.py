@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from consent.errors import ConsentError
-from dialer.errors import Conflict, DomainError, NotFound
+from dialer.core.errors import Conflict, DomainError, NotFound
 
 
 def _get(app: FastAPI, error: Exception, path: str = "/api/essai") -> tuple[int, str]:

@@ -6,11 +6,12 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from dialer.db import session_scope
-from dialer.feed.outbox import emit_event
-from dialer.feed.tokens import create_token
-from dialer.models import AccessEntry, Person
-from dialer.privacy.chain import verify_chain
+from dialer.compliance.feed.outbox import emit_event
+from dialer.compliance.feed.tokens import create_token
+from dialer.compliance.privacy.chain import verify_chain
+from dialer.compliance.privacy.models import AccessEntry
+from dialer.contacts.people.models import Person
+from dialer.core.db import session_scope
 from tests.web.conftest import World
 
 

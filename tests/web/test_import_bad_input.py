@@ -10,8 +10,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from dialer.models import CampaignContact, ColumnAlias, ImportJob
-from dialer.settings import Settings
+from dialer.campaigns.importing.models import ColumnAlias, ImportJob
+from dialer.contacts.people.models import CampaignContact
+from dialer.core.settings import Settings
 from tests.web.conftest import World, sign_in
 from tests.web.imports_helpers import ticket_of, wait_for_import
 from web.main import create_app

@@ -9,8 +9,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from dialer.campaigns.importing.models import ImportJob
+from dialer.compliance.privacy.models import AccessEntry
+from dialer.contacts.people.models import CampaignContact, Person
 from dialer.demo.contact_file import write_contact_file
-from dialer.models import AccessEntry, CampaignContact, ImportJob, Person
 from tests.web.conftest import World, sign_in
 from tests.web.imports_helpers import ticket_of, wait_for_import
 

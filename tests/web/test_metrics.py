@@ -12,20 +12,17 @@ from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 from sqlmodel import Session
 
-from dialer.calling import presence
+from dialer.accounts.models import User
+from dialer.campaigns.attempts import CallAttempt
+from dialer.campaigns.models import CampaignAgent
+from dialer.contacts.funds import FundFeed
+from dialer.contacts.people.models import CampaignContact, Person
+from dialer.contacts.territories import Territory
+from dialer.core.columns import utcnow
+from dialer.core.settings import Settings
 from dialer.demo.contact_file import write_contact_file
-from dialer.models import (
-    CallAttempt,
-    CampaignAgent,
-    CampaignContact,
-    FundFeed,
-    Person,
-    User,
-    utcnow,
-)
-from dialer.prestart import prestart
-from dialer.settings import Settings
-from dialer.territories import Territory
+from dialer.engine.calling import presence
+from dialer.operations.prestart import prestart
 from tests.web.conftest import World, sign_in
 from tests.web.imports_helpers import ticket_of, wait_for_import
 from web.main import create_app

@@ -4,7 +4,7 @@ import socket
 
 from fastapi.testclient import TestClient
 
-from dialer.settings import Settings
+from dialer.core.settings import Settings
 from web.main import create_app
 
 

@@ -9,17 +9,11 @@ from fastapi import Depends
 from sqlmodel import Session, select
 
 from dialer.accounts import Role
-from dialer.models import (
-    AgentPresence,
-    CallAttempt,
-    Campaign,
-    CampaignAgent,
-    CampaignContact,
-    Fund,
-    Outcome,
-    Person,
-    User,
-)
+from dialer.accounts.models import AgentPresence, User
+from dialer.campaigns.attempts import CallAttempt, Outcome
+from dialer.campaigns.models import Campaign, CampaignAgent
+from dialer.contacts.funds import Fund
+from dialer.contacts.people.models import CampaignContact, Person
 from web.deps import DbSession, IdPath, require_role
 from web.refusals import french_error
 

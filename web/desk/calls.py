@@ -11,11 +11,11 @@ from fastapi.responses import Response
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from dialer.calling.control import CallControl, CallControlRefused, CallRef
-from dialer.calling.outcome_input import OutcomeInput
-from dialer.calling.outcomes import record_outcome
-from dialer.calling.preview import PREVIEW
-from dialer.models import AgentPresence, User
+from dialer.accounts.models import AgentPresence, User
+from dialer.engine.calling.control import CallControl, CallControlRefused, CallRef
+from dialer.engine.calling.outcome_input import OutcomeInput
+from dialer.engine.calling.outcomes import record_outcome
+from dialer.engine.calling.preview import PREVIEW
 from scripts.models import ScriptVersion
 from web.deps import CallControlDep, DbSession, FormDep, NowDep, RuntimeDep
 from web.desk.access import AgentUser, CallDep, CallFile

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from dialer.models import CallAttempt, Outcome
+from dialer.campaigns.attempts import CallAttempt, Outcome
 
 RESULT_FR = {
     "answered": "Décroché",

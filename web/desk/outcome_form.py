@@ -11,13 +11,13 @@ from datetime import datetime
 
 from starlette.datastructures import FormData
 
-from dialer.calling.outcome_input import (
+from dialer.core.errors import DomainError
+from dialer.engine.calling.outcome_input import (
     ANSWERS,
     FOLLOWUP_TEXT_MAX,
     OutcomeInput,
     check_contact_changes,
 )
-from dialer.errors import DomainError
 from web.bounds import parse_id
 from web.forms import FieldProblem, checked_text, field_text
 

@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from dialer.calling.preview import PREVIEW
-from dialer.models import User
-from dialer.privacy.crypto import DataCipher
-from dialer.territories import Territory, call_clocks, info, territory_of_number
-from dialer.themes import get_theme
+from dialer.accounts.models import User
+from dialer.contacts.territories import Territory, call_clocks, info, territory_of_number
+from dialer.contacts.themes import get_theme
+from dialer.core.crypto import DataCipher
+from dialer.engine.calling.preview import PREVIEW
 from scripts.live import live_script
 from scripts.render import RenderedScript
 from web.desk.access import CallFile

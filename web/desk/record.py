@@ -13,11 +13,11 @@ from typing import Any
 
 import phonenumbers
 
-from dialer.importing.records import open_theme_data
-from dialer.models import Person
-from dialer.privacy.crypto import DataCipher
-from dialer.themes import PERSON_FIELDS, Theme
-from dialer.themes.base import Audience, FieldSpec
+from dialer.campaigns.importing.records import open_theme_data
+from dialer.contacts.people.models import Person
+from dialer.contacts.themes import PERSON_FIELDS, Theme
+from dialer.contacts.themes.base import Audience, FieldSpec
+from dialer.core.crypto import DataCipher
 from scripts.catalog import MASKED_CODE
 
 NEVER_SHOWN = frozenset({"nir"})

@@ -12,19 +12,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 from sqlmodel import Session, col, select
 
-from dialer.agents import AgentState, IllegalTransition
-from dialer.calling import presence
-from dialer.calling.events import ScreenPopBus, Subscription
-from dialer.calling.preview import PREVIEW
-from dialer.models import (
-    AgentPresence,
-    CallAttempt,
-    Campaign,
-    CampaignAgent,
-    Outcome,
-    User,
-    utcnow,
-)
+from dialer.accounts.models import AgentPresence, User
+from dialer.campaigns.attempts import CallAttempt, Outcome
+from dialer.campaigns.models import Campaign, CampaignAgent
+from dialer.core.columns import utcnow
+from dialer.engine.agents import AgentState, IllegalTransition
+from dialer.engine.calling import presence
+from dialer.engine.calling.events import ScreenPopBus, Subscription
+from dialer.engine.calling.preview import PREVIEW
 from web.bounds import parse_id
 from web.deps import DbSession, FormDep, ScreenPopsDep, current_time
 from web.desk.access import AgentUser

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from sqlmodel import Session
 
-from dialer.models import User
+from dialer.accounts.models import User
 
 
 def record_read(
@@ -26,7 +26,7 @@ def record_read(
     address: str | None,
 ) -> None:
     """Append one entry in the caller's transaction (the caller commits)."""
-    from dialer.privacy.trail import record_access
+    from dialer.compliance.privacy.trail import record_access
 
     record_access(
         session,

@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterator
 
 from sqlalchemy.engine import Engine
 
-from dialer.feed.reading import PAGE_SIZE, iter_pages, read_page
-from dialer.feed.wire import CSV_COLUMNS, csv_row, event_json
-from dialer.privacy.crypto import DataCipher
+from dialer.compliance.feed.reading import PAGE_SIZE, iter_pages, read_page
+from dialer.compliance.feed.wire import CSV_COLUMNS, csv_row, event_json
+from dialer.core.crypto import DataCipher
 
 Done = Callable[[int | None, int | None], None]
 BOM = "\ufeff"

@@ -18,12 +18,12 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from dialer.feed.reading import read_event
-from dialer.feed.tokens import authenticate
-from dialer.feed.wire import event_json
-from dialer.models import Fund, FundFeed
-from dialer.models.base import require_id
-from dialer.privacy.crypto import DataCipher
+from dialer.compliance.feed.reading import read_event
+from dialer.compliance.feed.tokens import authenticate
+from dialer.compliance.feed.wire import event_json
+from dialer.contacts.funds import Fund, FundFeed
+from dialer.core.columns import require_id
+from dialer.core.crypto import DataCipher
 from web.bounds import MAX_ID
 from web.fund_api import bodies
 from web.fund_api.negotiation import MAX_LIMIT, MEDIA_TYPES, FeedFormat, check_limit, choose_format

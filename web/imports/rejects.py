@@ -9,8 +9,9 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from dialer.models import ImportJob, User
-from dialer.privacy.trail import TrailAction, record_access
+from dialer.accounts.models import User
+from dialer.campaigns.importing.models import ImportJob
+from dialer.compliance.privacy.trail import TrailAction, record_access
 
 SHOWN_REJECTS = 50
 

@@ -1,6 +1,6 @@
 """Runs contact-file imports in background threads and keeps their progress.
 
-The import itself is ``dialer.importing.import_contacts``; this only gives the
+The import itself is ``dialer.campaigns.importing.import_contacts``; this only gives the
 page a ticket to poll. Progress lives in memory: after a restart the finished
 imports are still listed from their ImportJob rows, only live bars are lost.
 """
@@ -16,10 +16,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from dialer.importing.jobs import FAILED_FR
-from dialer.importing.pipeline import ImportOptions, ImportRefused, import_contacts
-from dialer.importing.progress import ImportTick
-from dialer.runtime import Runtime
+from dialer.campaigns.importing.jobs import FAILED_FR
+from dialer.campaigns.importing.pipeline import ImportOptions, ImportRefused, import_contacts
+from dialer.campaigns.importing.progress import ImportTick
+from dialer.core.runtime import Runtime
 
 log = logging.getLogger(__name__)
 HOLD_SECONDS = 3600

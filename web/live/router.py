@@ -13,7 +13,8 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from dialer.models import Campaign, utcnow
+from dialer.campaigns.models import Campaign
+from dialer.core.columns import utcnow
 from web.deps import DbSession, IdPath, ManagerUser, RuntimeDep
 from web.live.snapshot import take_snapshot
 from web.pages.campaigns import STATUS_FR, load_campaign
@@ -31,7 +32,7 @@ Why = tuple[str | None, str | None]  # (French text, when it was judged: UTC ISO
 
 def explain_text(engine: Engine, campaign_id: int) -> Why:
     try:
-        from dialer.selection.explain import explain_campaign
+        from dialer.engine.explain import explain_campaign
     except ImportError:  # the explanation library is optional for the dashboard
         return None, None
     now = utcnow()

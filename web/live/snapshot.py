@@ -16,17 +16,13 @@ from sqlalchemy import select as sql_select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
-from dialer.models import (
-    AgentPresence,
-    CallAttempt,
-    Campaign,
-    CampaignContact,
-    ContactStatus,
-    Fund,
-    Outcome,
-)
-from dialer.models.base import require_id
-from dialer.reach import reached_condition
+from dialer.accounts.models import AgentPresence
+from dialer.campaigns.attempts import CallAttempt, Outcome
+from dialer.campaigns.models import Campaign
+from dialer.campaigns.reach import reached_condition
+from dialer.contacts.funds import Fund
+from dialer.contacts.people.models import CampaignContact, ContactStatus
+from dialer.core.columns import require_id
 
 BUCKET_S = 15 * 60
 AGENT_STATES = ("available", "reserved", "on_call", "wrap_up", "paused")
@@ -71,7 +67,7 @@ def _count_if(condition: ColumnElement[bool]) -> Any:
 
 
 def _attempt_counts(db: Session, campaign_id: int, since: datetime) -> tuple[int, int, int, int]:
-    """(attempts, ended, reached, abandoned) since ``since``; reached as ``dialer.reach`` says."""
+    """(attempts, ended, reached, abandoned) since ``since``; reached per ``campaigns.reach``."""
     row = db.execute(
         sql_select(
             func.count(),

@@ -10,9 +10,10 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import select
 
 from dialer.accounts import ROLE_LABELS_FR, AccountError, create_user, throttle
+from dialer.accounts.models import User
 from dialer.accounts.phones import PhoneEndpointError, set_phone_endpoint
-from dialer.models import User, utcnow
-from dialer.privacy.trail import TrailAction, record_access
+from dialer.compliance.privacy.trail import TrailAction, record_access
+from dialer.core.columns import utcnow
 from web.deps import AdminUser, DbSession, FormDep, IdPath, WebStateDep
 from web.forms import field_text
 from web.pages.login_delays import login_delays

@@ -7,8 +7,9 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session, select
 
 from dialer.accounts import Role
-from dialer.models import CampaignAgent, User
-from dialer.models.base import require_id
+from dialer.accounts.models import User
+from dialer.campaigns.models import CampaignAgent
+from dialer.core.columns import require_id
 from web.deps import DbSession, IdPath, ManagerUser
 from web.pages.campaigns import load_campaign
 from web.refusals import french_error

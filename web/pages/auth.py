@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from dialer.accounts import authenticate
-from dialer.models import utcnow
+from dialer.core.columns import utcnow
 from web.deps import DbSession, FormDep, WebStateDep
 from web.forms import field_text
 from web.render import render

@@ -11,8 +11,8 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from dialer.campaigns.policies import CallingPolicy, TimeWindow
-from dialer.people.phones import normalise_phone
-from dialer.themes import THEMES
+from dialer.contacts.people.phones import normalise_phone
+from dialer.contacts.themes import THEMES
 from web.bounds import parse_id
 from web.forms import FieldProblem, checked_decimal, checked_int, checked_text, field_text
 

@@ -9,10 +9,13 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from dialer.campaigns.importing.models import ImportJob
+from dialer.campaigns.models import Campaign, CampaignAgent, CampaignStatus
 from dialer.campaigns.setup import create_campaign
-from dialer.models import Campaign, CampaignAgent, CampaignContact, CampaignStatus, Fund, ImportJob
-from dialer.models.base import require_id
-from dialer.themes import THEMES
+from dialer.contacts.funds import Fund
+from dialer.contacts.people.models import CampaignContact
+from dialer.contacts.themes import THEMES
+from dialer.core.columns import require_id
 from web.deps import DbSession, FormDep, IdPath, ManagerUser
 from web.pages.campaign_form import DEFAULT_VALUES, WEEKDAYS_FR, read_campaign_form
 from web.refusals import HUMAN_ERRORS, french_error

@@ -7,7 +7,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import col, select
 
 from dialer.accounts import Role
-from dialer.models import Campaign, CampaignAgent
+from dialer.campaigns.models import Campaign, CampaignAgent
 from web.deps import CurrentUser, DbSession
 from web.render import render
 

@@ -8,8 +8,8 @@ from dataclasses import replace
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from dialer.themes import get_theme
-from dialer.themes.columns import theme_fields
+from dialer.contacts.themes import get_theme
+from dialer.contacts.themes.columns import theme_fields
 from web.deps import DbSession, FormDep, IdPath, ManagerUser, WebStateDep
 from web.pages.campaigns import load_campaign
 from web.refusals import french_error

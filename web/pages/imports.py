@@ -14,8 +14,8 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel
 from starlette.datastructures import UploadFile
 
-from dialer.importing.preview import preview_header
-from dialer.models import ImportJob
+from dialer.campaigns.importing.models import ImportJob
+from dialer.campaigns.importing.preview import preview_header
 from web.deps import DbSession, FormDep, IdPath, ManagerUser, WebStateDep
 from web.imports.rejects import reject_view, trace_reject_read
 from web.imports.tracker import ImportProgress, ImportRequest

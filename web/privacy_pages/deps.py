@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from dialer.accounts import Role
-from dialer.models import User
-from dialer.privacy.trail import Requester
+from dialer.accounts.models import User
+from dialer.compliance.privacy.trail import Requester
 from web.deps import require_role
 
 # Individually authorised, very few: the DPO role only (see docs/privacy.md).

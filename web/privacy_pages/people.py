@@ -15,11 +15,10 @@ from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 from consent.ledger import is_opted_out
-from dialer.models import utcnow
-from dialer.privacy.access_letter import FIELD_LABELS, access_report_text_fr
-from dialer.privacy.access_report import access_report
-from dialer.privacy.retention import plan_purge
-from dialer.privacy.rights import (
+from dialer.compliance.privacy.access_letter import FIELD_LABELS, access_report_text_fr
+from dialer.compliance.privacy.access_report import access_report
+from dialer.compliance.privacy.retention import plan_purge
+from dialer.compliance.privacy.rights import (
     RightsError,
     find_person_by_nir,
     lift_limitation,
@@ -27,9 +26,10 @@ from dialer.privacy.rights import (
     rectify,
     refuse_outbound_calls,
 )  # fmt: skip
-from dialer.privacy.trail import Requester, TrailAction, record_access
-from dialer.themes import Audience
-from dialer.themes.person_fields import PERSON_FIELD_NAMES
+from dialer.compliance.privacy.trail import Requester, TrailAction, record_access
+from dialer.contacts.themes import Audience
+from dialer.contacts.themes.person_fields import PERSON_FIELD_NAMES
+from dialer.core.columns import utcnow
 from web.deps import DbSession, FormDep, IdPath, RuntimeDep
 from web.forms import field_text
 from web.privacy_pages.deps import DpoUser, requester

@@ -1,6 +1,6 @@
 """The access trail for the DPO: search, CSV export, chain check; and the retention plan.
 
-Every read goes through ``dialer.privacy.reading``, which records it in the
+Every read goes through ``dialer.compliance.privacy.reading``, which records it in the
 trail before returning anything.
 """
 
@@ -13,12 +13,12 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from dialer.models import utcnow
-from dialer.privacy.anchor import check_against_database
-from dialer.privacy.chain import chain_head, verify_chain
-from dialer.privacy.reading import TrailQuery, export_csv, read_trail
-from dialer.privacy.retention import plan_purge
-from dialer.privacy.trail import ACTION_LABELS_FR, TrailAction, TrailError, record_access
+from dialer.compliance.privacy.anchor import check_against_database
+from dialer.compliance.privacy.chain import chain_head, verify_chain
+from dialer.compliance.privacy.reading import TrailQuery, export_csv, read_trail
+from dialer.compliance.privacy.retention import plan_purge
+from dialer.compliance.privacy.trail import ACTION_LABELS_FR, TrailAction, TrailError, record_access
+from dialer.core.columns import utcnow
 from web.deps import DbSession, RuntimeDep
 from web.privacy_pages.deps import DpoUser, requester
 from web.refusals import french_error

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlmodel import Session
 
-from dialer.models import Campaign
-from dialer.themes import THEMES
+from dialer.campaigns.models import Campaign
+from dialer.contacts.themes import THEMES
 from scripts.checking import preview as checked_preview
 from scripts.errors import ScriptError
 from scripts.models import ScriptVersion

@@ -18,9 +18,9 @@ from typing import Any
 
 from sqlmodel import Session
 
+from dialer.accounts.models import User
 from dialer.accounts.sessions import close_session, open_session, session_is_open
-from dialer.models import User
-from dialer.models.base import require_id
+from dialer.core.columns import require_id
 
 SESSION_COOKIE = "dialer_session"
 SESSION_MAX_AGE_S = 10 * 60 * 60  # one working day

@@ -8,9 +8,9 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
-from dialer.models import Fund
-from dialer.waves import WaveError
-from dialer.waves.times import parse_paris_time
+from dialer.campaigns.waves import WaveError
+from dialer.campaigns.waves.times import parse_paris_time
+from dialer.contacts.funds import Fund
 from web.forms import FieldProblem, checked_int, checked_text, field_text
 
 QUOTA_MAX = 10_000_000

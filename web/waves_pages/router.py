@@ -10,11 +10,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session, col, select
 
-from dialer.models import CampaignContact, Fund, Person, Wave, utcnow
-from dialer.pacing import PacingMode
-from dialer.service import DialerService
-from dialer.territories import Territory, info
-from dialer.waves import (
+from dialer.campaigns.models import Wave
+from dialer.campaigns.waves import (
     COHORT_FR,
     STATUS_FR,
     Cohort,
@@ -29,7 +26,13 @@ from dialer.waves import (
     start_wave,
     stop_wave,
 )
-from dialer.waves.times import paris_text
+from dialer.campaigns.waves.times import paris_text
+from dialer.contacts.funds import Fund
+from dialer.contacts.people.models import CampaignContact, Person
+from dialer.contacts.territories import Territory, info
+from dialer.core.columns import utcnow
+from dialer.engine.pacing import PacingMode
+from dialer.engine.service import DialerService
 from web.deps import DbSession, FormDep, IdPath, LocalDialerDep, ManagerUser
 from web.pages.campaigns import load_campaign
 from web.refusals import french_error

@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
-import dialer.models  # noqa: F401  (registers the tables)
+import dialer.operations.schema  # noqa: F401  (registers the tables)
 from dialer.cli.context import console, runtime
-from dialer.db import make_engine
+from dialer.core.db import make_engine
 
 
 @pytest.fixture()

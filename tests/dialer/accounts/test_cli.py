@@ -6,9 +6,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
+from dialer.accounts.models import User
 from dialer.accounts.sessions import open_session, session_is_open
 from dialer.cli.main import app
-from dialer.models import User, utcnow
+from dialer.core.columns import utcnow
 
 runner = CliRunner()
 

@@ -7,9 +7,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
+from dialer.accounts.models import User
 from dialer.cli.context import runtime
 from dialer.cli.main import app
-from dialer.models import User
 
 runner = CliRunner()
 PASSWORD = "un mot de passe sûr"

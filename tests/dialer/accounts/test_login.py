@@ -12,7 +12,7 @@ from dialer.accounts import (
     hash_password,
     throttle,
 )
-from dialer.models import LoginThrottle
+from dialer.accounts.models import LoginThrottle
 
 NOW = datetime(2026, 3, 2, 9, 0)
 PASSWORD = "mot de passe correct"

@@ -8,7 +8,7 @@ import typer.main
 from dialer.cli.main import app
 
 OPERATOR_COMMANDS = {
-    "day", "db", "explain", "feed", "import", "pbx", "audit", "keys", "retention", "rights",
+    "db", "explain", "feed", "import", "pbx", "audit", "keys", "retention", "rights",
     "serve", "sim-pbx", "fund", "campaign", "user", "wave", "worker", "prestart",
 }  # fmt: skip
 

@@ -1,5 +1,5 @@
 """The dialer tests' clock fixture, shared with the scale tests."""
 
-from tests.dialer.calling.conftest import clock
+from tests.dialer.engine.calling.conftest import clock
 
 __all__ = ["clock"]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from tests.dialer.calling.conftest import free_port
+from tests.dialer.engine.calling.conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[3]
 # Bounds on waiting, far above a normal run: waiting is not what the tests assert.

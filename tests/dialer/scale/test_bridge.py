@@ -15,16 +15,16 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy.engine import Engine
 
-from dialer.calling.bridge import (
+from dialer.core.crypto import DataCipher
+from dialer.engine.calling.bridge import (
     BusBridge,
     channel_for,
     conninfo_of,
     decode_notice,
     encode_notice,
 )
-from dialer.calling.events import CALL_ENDED, SCREEN_POP, ScreenPopBus, call_payload
-from dialer.privacy.crypto import DataCipher
-from tests.dialer.calling.conftest import (
+from dialer.engine.calling.events import CALL_ENDED, SCREEN_POP, ScreenPopBus, call_payload
+from tests.dialer.engine.calling.conftest import (
     FakeClock,
     add_agents,
     add_people,

@@ -13,11 +13,19 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from dialer.campaigns.attempts import CallAttempt
 from dialer.campaigns.policies import RetryPolicy, RetryRule
-from dialer.db import session_scope
-from dialer.models import CallAttempt, CampaignContact, utcnow
-from dialer.waves import schedule_wave, start_wave
-from tests.dialer.calling.conftest import add_agents, add_people, agents_busy, make_campaign, rows
+from dialer.campaigns.waves import schedule_wave, start_wave
+from dialer.contacts.people.models import CampaignContact
+from dialer.core.columns import utcnow
+from dialer.core.db import session_scope
+from tests.dialer.engine.calling.conftest import (
+    add_agents,
+    add_people,
+    agents_busy,
+    make_campaign,
+    rows,
+)
 from tests.dialer.scale.processes import read_dials, start_worker, wait_until
 
 PEOPLE = 6

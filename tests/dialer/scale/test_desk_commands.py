@@ -13,7 +13,9 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy.engine import Engine
 
-from dialer.calling.commands import (
+from dialer.campaigns.attempts import CallAttempt
+from dialer.core.crypto import DataCipher
+from dialer.engine.calling.commands import (
     HANGUP,
     Command,
     CommandSender,
@@ -24,10 +26,8 @@ from dialer.calling.commands import (
     encode_command,
     encode_reply,
 )
-from dialer.calling.control import NOT_LIVE_FR, NOT_SENT_FR, CallControlRefused, Refusal
-from dialer.models import CallAttempt
-from dialer.privacy.crypto import DataCipher
-from tests.dialer.calling.conftest import (
+from dialer.engine.calling.control import NOT_LIVE_FR, NOT_SENT_FR, CallControlRefused, Refusal
+from tests.dialer.engine.calling.conftest import (
     FakeClock,
     add_agents,
     add_people,

@@ -19,10 +19,12 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
-from dialer.db import session_scope
-from dialer.models import CallAttempt, CampaignContact, utcnow
-from dialer.waves import schedule_wave
-from tests.dialer.calling.conftest import add_agents, add_people, make_campaign, rows
+from dialer.campaigns.attempts import CallAttempt
+from dialer.campaigns.waves import schedule_wave
+from dialer.contacts.people.models import CampaignContact
+from dialer.core.columns import utcnow
+from dialer.core.db import session_scope
+from tests.dialer.engine.calling.conftest import add_agents, add_people, make_campaign, rows
 from tests.dialer.scale.processes import Dial, read_dials, start_worker, wait_until
 
 CONTACTS = 200

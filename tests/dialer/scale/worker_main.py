@@ -13,12 +13,12 @@ import argparse
 import asyncio
 import logging
 
-from dialer.db import make_engine
-from dialer.embedded import embedded_pbx
-from dialer.privacy.crypto import DataCipher, KeyRing
-from dialer.runtime import Runtime
-from dialer.service import DialerService, serve_until_signalled
-from dialer.settings import Settings
+from dialer.core.crypto import DataCipher, KeyRing
+from dialer.core.db import make_engine
+from dialer.core.runtime import Runtime
+from dialer.core.settings import Settings
+from dialer.engine.service import DialerService, serve_until_signalled
+from dialer.operations.embedded import embedded_pbx
 from telephony.sim import PopulationModel, SimulatorConfig
 
 

@@ -10,21 +10,17 @@ import pytest
 from fastapi import FastAPI
 from sqlmodel import Session, select
 
-from dialer.calling import presence
+from dialer.accounts.models import User
+from dialer.campaigns.attempts import CallAttempt, Outcome
+from dialer.campaigns.importing.records import seal_theme_data
+from dialer.campaigns.models import CampaignAgent
 from dialer.campaigns.setup import create_campaign
-from dialer.importing.records import seal_theme_data
-from dialer.models import (
-    CallAttempt,
-    CampaignAgent,
-    CampaignContact,
-    Fund,
-    Outcome,
-    Person,
-    User,
-    utcnow,
-)
-from dialer.privacy.crypto import DataCipher
-from dialer.territories import Territory
+from dialer.contacts.funds import Fund
+from dialer.contacts.people.models import CampaignContact, Person
+from dialer.contacts.territories import Territory
+from dialer.core.columns import utcnow
+from dialer.core.crypto import DataCipher
+from dialer.engine.calling import presence
 from tests.web.conftest import World
 
 NIR = "269054958815780"

@@ -20,16 +20,18 @@ from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from dialer.campaigns.importing.records import seal_theme_data
+from dialer.campaigns.models import CampaignAgent
 from dialer.campaigns.policies import CallingPolicy, TimeWindow
 from dialer.campaigns.setup import create_campaign
-from dialer.embedded import embedded_pbx
-from dialer.importing.records import seal_theme_data
-from dialer.models import CampaignAgent, CampaignContact, Fund, Person
-from dialer.privacy.crypto import DataCipher
-from dialer.runtime import Runtime
-from dialer.service import DialerService
-from dialer.settings import Settings
-from dialer.territories import Territory
+from dialer.contacts.funds import Fund
+from dialer.contacts.people.models import CampaignContact, Person
+from dialer.contacts.territories import Territory
+from dialer.core.crypto import DataCipher
+from dialer.core.runtime import Runtime
+from dialer.core.settings import Settings
+from dialer.engine.service import DialerService
+from dialer.operations.embedded import embedded_pbx
 from telephony.sim import PopulationModel, SimulatorConfig
 from web.main import create_app
 

@@ -14,8 +14,11 @@ import pytest
 from fastapi import FastAPI
 from sqlmodel import Session, col, select
 
-from dialer.models import AccessEntry, ConsentEntry, Outcome, User
-from dialer.settings import Settings
+from consent.models import ConsentEntry
+from dialer.accounts.models import User
+from dialer.campaigns.attempts import Outcome
+from dialer.compliance.privacy.models import AccessEntry
+from dialer.core.settings import Settings
 from telephony.sim import SimulatorConfig
 from tests.web.conftest import PASSWORD, World
 from tests.web.desk.live_server import (

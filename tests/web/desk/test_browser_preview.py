@@ -9,8 +9,10 @@ import pytest
 from fastapi import FastAPI
 from sqlmodel import Session, select
 
-from dialer.models import Campaign, CampaignContact, User
-from dialer.settings import Settings
+from dialer.accounts.models import User
+from dialer.campaigns.models import Campaign
+from dialer.contacts.people.models import CampaignContact
+from dialer.core.settings import Settings
 from telephony.sim import SimulatorConfig
 from tests.web.conftest import World
 from tests.web.desk.live_server import ANSWERING, LiveServer, live_server, seed_ameli_campaign

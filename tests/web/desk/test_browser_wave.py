@@ -9,11 +9,12 @@ import pytest
 from fastapi import FastAPI
 from sqlmodel import Session, select
 
-from dialer.calling import presence
-from dialer.db import session_scope
-from dialer.models import User, utcnow
-from dialer.settings import Settings
-from dialer.waves import schedule_wave
+from dialer.accounts.models import User
+from dialer.campaigns.waves import schedule_wave
+from dialer.core.columns import utcnow
+from dialer.core.db import session_scope
+from dialer.core.settings import Settings
+from dialer.engine.calling import presence
 from telephony.sim import SimulatorConfig
 from tests.web.conftest import World
 from tests.web.desk.live_server import ANSWERING, LiveServer, live_server, seed_ameli_campaign

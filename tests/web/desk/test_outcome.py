@@ -8,7 +8,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from dialer.models import AgentPresence, ConsentEntry, Outcome, Person, utcnow
+from consent.models import ConsentEntry
+from dialer.accounts.models import AgentPresence
+from dialer.campaigns.attempts import Outcome
+from dialer.contacts.people.models import Person
+from dialer.core.columns import utcnow
 from tests.web.conftest import sign_in
 from tests.web.desk.conftest import Desk
 

@@ -6,7 +6,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
-from dialer.models import AccessEntry, AgentPresence, CallAttempt
+from dialer.accounts.models import AgentPresence
+from dialer.campaigns.attempts import CallAttempt
+from dialer.compliance.privacy.models import AccessEntry
 from scripts.catalog import MASKED_CODE
 from scripts.models import ScriptVersion
 from scripts.versions import current_version

@@ -6,7 +6,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from dialer.models import AgentPresence, CampaignAgent, User
+from dialer.accounts.models import AgentPresence, User
+from dialer.campaigns.models import CampaignAgent
 from tests.web.conftest import World, sign_in
 
 

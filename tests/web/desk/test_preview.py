@@ -16,12 +16,17 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
-from dialer.calling import presence
-from dialer.embedded import embedded_pbx
-from dialer.models import AccessEntry, CallAttempt, Campaign, CampaignContact, User, utcnow
-from dialer.runtime import Runtime
-from dialer.service import DialerService
-from dialer.settings import Settings
+from dialer.accounts.models import User
+from dialer.campaigns.attempts import CallAttempt
+from dialer.campaigns.models import Campaign
+from dialer.compliance.privacy.models import AccessEntry
+from dialer.contacts.people.models import CampaignContact
+from dialer.core.columns import utcnow
+from dialer.core.runtime import Runtime
+from dialer.core.settings import Settings
+from dialer.engine.calling import presence
+from dialer.engine.service import DialerService
+from dialer.operations.embedded import embedded_pbx
 from telephony.sim import SimulatorConfig
 from tests.web.conftest import World, sign_in
 from tests.web.desk.live_server import ANSWERING, embedded_settings, seed_ameli_campaign

@@ -12,9 +12,10 @@ from sqlmodel import Session, select
 from starlette.requests import Request
 from starlette.types import Message
 
+from dialer.accounts.models import User
 from dialer.accounts.sessions import close_session, open_session, session_is_open
-from dialer.calling.events import SCREEN_POP, ScreenPopBus, call_payload
-from dialer.models import User, utcnow
+from dialer.core.columns import utcnow
+from dialer.engine.calling.events import SCREEN_POP, ScreenPopBus, call_payload
 from tests.web.conftest import World
 from web.desk.router import _events
 from web.live.router import _stream

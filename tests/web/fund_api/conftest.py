@@ -17,9 +17,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from dialer.feed.tokens import create_token
-from dialer.privacy.crypto import DataCipher
-from tests.dialer.feed.factory import World, build_world
+from dialer.compliance.feed.tokens import create_token
+from dialer.core.crypto import DataCipher
+from tests.dialer.compliance.feed.factory import World, build_world
 from web.fund_api import create_fund_router
 
 Read = tuple[int, int | None, int | None, str | None]

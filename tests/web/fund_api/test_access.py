@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from dialer.feed.tokens import authenticate, create_token, revoke_token
-from dialer.models import FundToken
-from dialer.privacy.crypto import DataCipher
-from tests.dialer.feed.factory import bulk_events
+from dialer.compliance.feed.tokens import authenticate, create_token, revoke_token
+from dialer.contacts.funds import FundToken
+from dialer.core.crypto import DataCipher
+from tests.dialer.compliance.feed.factory import bulk_events
 from tests.web.fund_api.conftest import Api
 
 A = "/api/funds/CPAM75/results"

@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from dialer.feed import emit_event
-from dialer.feed.wire import CSV_COLUMNS
-from dialer.privacy.crypto import DataCipher
-from tests.dialer.feed.factory import NIR, bulk_events
+from dialer.compliance.feed import emit_event
+from dialer.compliance.feed.wire import CSV_COLUMNS
+from dialer.core.crypto import DataCipher
+from tests.dialer.compliance.feed.factory import NIR, bulk_events
 from tests.web.fund_api.conftest import Api
 
 A = "/api/funds/CPAM75/results"

@@ -9,19 +9,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from dialer.calling import presence
+from dialer.accounts.models import User
+from dialer.campaigns.attempts import CallAttempt, Outcome
+from dialer.campaigns.models import Campaign, CampaignAgent
 from dialer.campaigns.setup import create_campaign, create_fund
-from dialer.models import (
-    CallAttempt,
-    Campaign,
-    CampaignAgent,
-    CampaignContact,
-    Outcome,
-    Person,
-    User,
-    utcnow,
-)
-from dialer.territories import Territory
+from dialer.contacts.people.models import CampaignContact, Person
+from dialer.contacts.territories import Territory
+from dialer.core.columns import utcnow
+from dialer.engine.calling import presence
 from tests.web.conftest import World, sign_in
 from web.live.snapshot import day_start_utc, take_snapshot
 
@@ -132,7 +127,7 @@ def test_dashboard_json_and_page_for_managers_only(
     sign_in(client, "gestion")
     data = client.get(f"/campagnes/{world.campaign_id}/tableau/donnees").json()
     assert data["attempts_today"] == 6 and data["left_to_call"] == 5
-    # The draft campaign says why it does not dial (dialer.selection's explanation).
+    # The draft campaign says why it does not dial (dialer.campaigns.selection's explanation).
     assert "La campagne n'est pas active (statut : brouillon)." in data["why_idle"]
     assert data["why_at"] is not None
     page = client.get(f"/campagnes/{world.campaign_id}/tableau")

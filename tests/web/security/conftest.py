@@ -16,23 +16,20 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from dialer.calling import presence
+from dialer.accounts.models import User
+from dialer.campaigns.attempts import CallAttempt
+from dialer.campaigns.importing.models import ImportJob
+from dialer.campaigns.models import CampaignAgent
 from dialer.campaigns.setup import create_campaign, create_fund
-from dialer.feed.outbox import emit_event
-from dialer.feed.tokens import create_token
-from dialer.models import (
-    CallAttempt,
-    CampaignAgent,
-    CampaignContact,
-    Fund,
-    ImportJob,
-    Person,
-    User,
-    utcnow,
-)
-from dialer.privacy.crypto import DataCipher
-from dialer.territories import Territory
-from dialer.waves import schedule_wave
+from dialer.campaigns.waves import schedule_wave
+from dialer.compliance.feed.outbox import emit_event
+from dialer.compliance.feed.tokens import create_token
+from dialer.contacts.funds import Fund
+from dialer.contacts.people.models import CampaignContact, Person
+from dialer.contacts.territories import Territory
+from dialer.core.columns import utcnow
+from dialer.core.crypto import DataCipher
+from dialer.engine.calling import presence
 from tests.web.conftest import World, csrf_of, sign_in
 
 NIR_BODY = "1841275111089"

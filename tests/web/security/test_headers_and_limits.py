@@ -12,10 +12,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from dialer.accounts.models import User
 from dialer.campaigns.setup import create_campaign, create_fund
-from dialer.models import User
-from dialer.settings import Settings
-from dialer.territories import Territory
+from dialer.contacts.territories import Territory
+from dialer.core.settings import Settings
 from tests.web.conftest import PASSWORD, World, csrf_of, sign_in
 from web.main import create_app
 from web.security.sessions import SESSION_COOKIE

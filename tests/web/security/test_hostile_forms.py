@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from dialer.models import Person
+from dialer.contacts.people.models import Person
 from tests.dialer.test_hostile_inputs import HOSTILE
 from tests.web.security.conftest import Secure, caller_for
 

@@ -18,9 +18,10 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
 from dialer.accounts import throttle
-from dialer.models import AccessEntry, LoginThrottle
-from dialer.prestart import prestart
-from dialer.settings import Settings
+from dialer.accounts.models import LoginThrottle
+from dialer.compliance.privacy.models import AccessEntry
+from dialer.core.settings import Settings
+from dialer.operations.prestart import prestart
 from tests.web.conftest import PASSWORD, World, csrf_of, sign_in
 from web.main import create_app
 

@@ -21,8 +21,8 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 
-from dialer.prestart import prestart
-from dialer.settings import Settings
+from dialer.core.settings import Settings
+from dialer.operations.prestart import prestart
 from tests.web.conftest import World, sign_in
 from tests.web.security.conftest import Caller, Secure, caller_for
 from tests.web.security.test_role_matrix import (

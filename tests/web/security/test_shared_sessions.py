@@ -15,10 +15,10 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from dialer.accounts import find_user, set_password
+from dialer.accounts.models import User
 from dialer.accounts.users import disable_user
-from dialer.models import User
-from dialer.prestart import prestart
-from dialer.settings import Settings
+from dialer.core.settings import Settings
+from dialer.operations.prestart import prestart
 from tests.web.conftest import sign_in
 from web.main import create_app
 from web.security.sessions import SESSION_COOKIE

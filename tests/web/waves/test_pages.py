@@ -9,8 +9,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from dialer.models import Campaign, CampaignContact, Person, Wave, WaveMember
-from dialer.territories import Territory, info
+from dialer.campaigns.models import Campaign, Wave, WaveMember
+from dialer.contacts.people.models import CampaignContact, Person
+from dialer.contacts.territories import Territory, info
 from tests.web.conftest import World, sign_in
 
 PARIS = ZoneInfo("Europe/Paris")

@@ -1,0 +1,130 @@
+"""Turn file rows into sealed records, in this process or in helper processes.
+
+Parsing and sealing cost more than storing, so large files are parsed by a
+small process pool while this process writes to the database. Chunks come back
+in file order, which keeps merge decisions and line numbers exactly as in a
+serial run.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from itertools import islice
+
+from dialer.campaigns.importing.defects import row_ref_index, row_ref_of
+from dialer.campaigns.importing.records import (
+    ContactRecord,
+    identity_key,
+    seal_person,
+    seal_theme_data,
+)
+from dialer.campaigns.importing.report import Reject
+from dialer.contacts.territories import Territory
+from dialer.contacts.themes import get_theme, match_columns, parse_row
+from dialer.contacts.themes.rows import ParsedRow
+from dialer.core.crypto import DataCipher, KeyRing
+
+Row = tuple[int, list[str]]
+CHUNK_ROWS = 2000
+IN_FLIGHT_PER_WORKER = 3
+
+
+@dataclass(frozen=True)
+class ParseContext:
+    theme_key: str
+    header: tuple[str, ...]
+    fund_id: int
+    fund_territory: Territory
+    key_ring_json: str
+
+
+@dataclass
+class ParsedChunk:
+    rows: int
+    records: list[ContactRecord]
+    rejects: list[list[Reject]]
+    split_time_zones: int = 0  # rows whose address and number differ in time zone
+
+
+class RowParser:
+    def __init__(self, context: ParseContext) -> None:
+        self.theme = get_theme(context.theme_key)
+        self.mapping = match_columns(self.theme, list(context.header))
+        self.context = context
+        self.cipher = DataCipher(KeyRing.from_json(context.key_ring_json))
+        self.secret_keys = set(self.theme.secret_fields)
+        self.audience = self.theme.audience.value
+        self.ref_index = row_ref_index(self.mapping)
+
+    def parse_chunk(self, chunk: list[Row]) -> ParsedChunk:
+        out = ParsedChunk(rows=0, records=[], rejects=[])
+        for line, cells in chunk:
+            if not any(cell.strip() for cell in cells):
+                continue
+            out.rows += 1
+            parsed = parse_row(self.theme, self.mapping, cells, self.context.fund_territory)
+            if isinstance(parsed, list):
+                ref = row_ref_of(cells, self.ref_index)
+                out.rejects.append([Reject(line, e.column, e.value, e.reason, ref) for e in parsed])
+            else:
+                out.records.append(self._record(line, parsed))
+                out.split_time_zones += parsed.split_time_zones
+        return out
+
+    def _record(self, line: int, parsed: ParsedRow) -> ContactRecord:
+        person = seal_person(parsed.person, self.cipher)
+        person.update(
+            audience=self.audience,
+            fund_id=self.context.fund_id,
+            territory=parsed.territory.value,
+            time_zone=parsed.time_zone,
+        )
+        return ContactRecord(
+            line=line,
+            identity_key=identity_key(self.audience, parsed.identity, self.cipher),
+            row_ref=parsed.row_ref,
+            person=person,
+            theme_data=seal_theme_data(parsed.theme_data, self.secret_keys, self.cipher),
+            theme_plain=parsed.theme_data,
+        )
+
+
+_worker_parser: RowParser | None = None  # one per helper process, set by its initializer
+
+
+def _init_worker(context: ParseContext) -> None:
+    global _worker_parser
+    _worker_parser = RowParser(context)
+
+
+def _parse_in_worker(chunk: list[Row]) -> ParsedChunk:
+    assert _worker_parser is not None
+    return _worker_parser.parse_chunk(chunk)
+
+
+def chunks(rows: Iterable[Row], size: int = CHUNK_ROWS) -> Iterator[list[Row]]:
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def parse_rows(rows: Iterable[Row], context: ParseContext, workers: int) -> Iterator[ParsedChunk]:
+    """Parsed chunks in file order; ``workers`` = 0 parses in this process."""
+    if workers <= 0:
+        parser = RowParser(context)
+        yield from (parser.parse_chunk(chunk) for chunk in chunks(rows))
+        return
+    spawn = multiprocessing.get_context("spawn")  # forking a threaded server is unsafe
+    with ProcessPoolExecutor(workers, spawn, _init_worker, (context,)) as pool:
+        pending: deque[Future[ParsedChunk]] = deque()
+        for chunk in chunks(rows):
+            pending.append(pool.submit(_parse_in_worker, chunk))
+            # Bounded read-ahead keeps memory flat whatever the file size.
+            if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()

@@ -1,0 +1,42 @@
+"""Privacy's tables: the access trail (every read of a person's data, chained by hash) and the
+anonymous daily counts kept after personal data is purged."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import NaiveDatetime
+from sqlmodel import Field, SQLModel
+
+from dialer.core.columns import json_column, utcnow
+
+
+class AccessEntry(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    at: NaiveDatetime = Field(default_factory=utcnow, index=True)
+    actor: str = Field(max_length=100, index=True)
+    actor_role: str = Field(max_length=16)
+    action: str = Field(max_length=32)  # screen_pop, search, export, reveal, feed_pull, ...
+    person_id: int | None = Field(default=None, index=True)
+    fields: list[str] = Field(default_factory=list, sa_column=json_column())
+    campaign_id: int | None = None
+    attempt_id: int | None = None
+    address: str | None = Field(default=None, max_length=64)
+    detail: str | None = Field(default=None, max_length=500)
+    prev_hash: str = Field(max_length=64)
+    entry_hash: str = Field(max_length=64, unique=True)
+
+
+class DailyStat(SQLModel, table=True):
+    day: date = Field(primary_key=True)
+    campaign_id: int = Field(primary_key=True)
+    fund_id: int
+    calls: int = 0
+    reached: int = 0
+    abandoned: int = 0
+    interviews_accepted: int = 0
+    interviews_refused: int = 0
+    offers_accepted: int = 0
+    offers_refused: int = 0
+    opted_out: int = 0
+    purged_people: int = 0

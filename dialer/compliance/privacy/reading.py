@@ -1,0 +1,116 @@
+"""Reading and exporting the access trail, each read itself left in the trail.
+
+The DPO's pages and the CLI go through these functions rather than
+``search_trail`` so that nobody reads the trail without a trace of it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+
+from dialer.compliance.privacy.models import AccessEntry
+from dialer.compliance.privacy.trail import Requester, TrailAction, record_access, search_trail
+
+CSV_COLUMNS = (
+    "id", "horodatage_utc", "auteur", "role", "action", "personne", "champs", "campagne",
+    "tentative", "adresse", "detail", "empreinte_precedente", "empreinte",
+)  # fmt: skip
+# A spreadsheet runs a cell starting with one of these as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class TrailQuery:
+    person_id: int | None = None
+    actor: str | None = None
+    action: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    limit: int = 500
+
+    def describe(self) -> str:
+        """The filters as trail detail: ids and names of staff only, never personal values."""
+        parts = [
+            f"{name}={value.isoformat() if isinstance(value, datetime) else value}"
+            for name, value in vars(self).items()
+            if value is not None and name != "limit"
+        ]
+        return ", ".join(parts) or "sans filtre"
+
+
+# Whoever reads the trail is recorded like any other actor.
+Reader = Requester
+
+
+def read_trail(session: Session, query: TrailQuery, reader: Reader) -> list[AccessEntry]:
+    """The matching entries, newest first; the read is recorded before it is returned."""
+    entries = _search(session, query)
+    _record_read(session, query, reader, f"consultation ({len(entries)} entrées) : ")
+    return entries
+
+
+def export_csv(session: Session, query: TrailQuery, reader: Reader) -> str:
+    """The matching entries as a ``;``-separated CSV (UTF-8), the export recorded."""
+    entries = _search(session, query)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for entry in reversed(entries):  # oldest first, the chain's own order
+        writer.writerow([_safe(value) for value in _row(entry)])
+    _record_read(session, query, reader, f"export CSV ({len(entries)} entrées) : ")
+    return buffer.getvalue()
+
+
+def _search(session: Session, query: TrailQuery) -> list[AccessEntry]:
+    return search_trail(
+        session,
+        person_id=query.person_id,
+        actor=query.actor,
+        action=query.action,
+        since=query.since,
+        until=query.until,
+        limit=query.limit,
+    )
+
+
+def _record_read(session: Session, query: TrailQuery, reader: Reader, what: str) -> None:
+    record_access(
+        session,
+        actor=reader.actor,
+        actor_role=reader.actor_role,
+        action=TrailAction.TRAIL_READ,
+        person_id=query.person_id,
+        fields=[],
+        address=reader.address,
+        detail=what + query.describe(),
+    )
+
+
+def _row(entry: AccessEntry) -> list[object]:
+    return [
+        entry.id,
+        entry.at.isoformat(timespec="seconds") + "Z",
+        entry.actor,
+        entry.actor_role,
+        entry.action,
+        entry.person_id,
+        "|".join(entry.fields or []),
+        entry.campaign_id,
+        entry.attempt_id,
+        entry.address,
+        entry.detail,
+        entry.prev_hash,
+        entry.entry_hash,
+    ]
+
+
+def _safe(value: object) -> str:
+    if value is None:
+        return ""
+    cell = str(value)
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell

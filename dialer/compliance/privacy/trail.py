@@ -1,0 +1,188 @@
+"""The access trail: who read or changed which fields of whom, chained by hash.
+
+Each entry's hash covers its own content and the previous entry's hash, so an
+edited, inserted or deleted row breaks the chain where it happened. Only field
+NAMES are stored, never values: the trail itself must hold no personal data.
+
+Appends are serialised so the chain never forks. On PostgreSQL the table is
+locked in EXCLUSIVE mode (readers go on, a second writer waits for the commit).
+On SQLite the row is inserted first with a provisional hash: that INSERT takes
+the database write lock, so the previous hash is read under it and no other
+writer can slip an entry in between.
+
+Either way the trail stays locked until the caller's transaction ends: record
+the access as the LAST write of a transaction, so the lock is short and always
+taken after the other locks (no deadlock with code that locks rows first).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import Session, col, select
+
+from dialer.compliance.privacy.models import AccessEntry
+from dialer.core.columns import require_id, utcnow
+from dialer.core.errors import DomainError
+
+GENESIS_HASH = "0" * 64
+DETAIL_MAX = 500
+
+
+class TrailAction(StrEnum):
+    SCREEN_POP = "screen_pop"
+    SEARCH = "search"
+    EXPORT = "export"
+    REVEAL_SECRET = "reveal_secret"  # noqa: S105 - an action name, not a secret
+    FEED_PULL = "feed_pull"
+    RIGHTS_REQUEST = "rights_request"
+    OUTCOME = "outcome"
+    PURGE = "purge"
+    TRAIL_READ = "trail_read"
+    LOGIN_DELAY_CLEARED = "login_delay_cleared"
+
+
+ACTION_LABELS_FR: dict[TrailAction, str] = {
+    TrailAction.SCREEN_POP: "affichage de la fiche à l'appel",
+    TrailAction.SEARCH: "recherche",
+    TrailAction.EXPORT: "export",
+    TrailAction.REVEAL_SECRET: "affichage d'un secret",
+    TrailAction.FEED_PULL: "lecture du flux de résultats",
+    TrailAction.RIGHTS_REQUEST: "demande d'exercice des droits",
+    TrailAction.OUTCOME: "saisie du résultat d'appel",
+    TrailAction.PURGE: "purge de conservation",
+    TrailAction.TRAIL_READ: "consultation de la traçabilité",
+    TrailAction.LOGIN_DELAY_CLEARED: "levée d'un délai de connexion",
+}
+
+
+@dataclass(frozen=True)
+class Requester:
+    """Who reads or acts, as the trail records them."""
+
+    actor: str
+    actor_role: str = "dpo"
+    address: str | None = None
+
+
+class TrailError(DomainError):
+    """An entry that cannot be written as asked; the message is French."""
+
+
+def canonical_content(entry: AccessEntry) -> str:
+    """The text an entry's hash is computed over: every column but the hash itself."""
+    content: dict[str, Any] = {
+        "id": entry.id,
+        "at": entry.at.isoformat(timespec="microseconds"),
+        "actor": entry.actor,
+        "actor_role": entry.actor_role,
+        "action": entry.action,
+        "person_id": entry.person_id,
+        "fields": list(entry.fields or []),
+        "campaign_id": entry.campaign_id,
+        "attempt_id": entry.attempt_id,
+        "address": entry.address,
+        "detail": entry.detail,
+        "prev_hash": entry.prev_hash,
+    }
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def compute_hash(entry: AccessEntry) -> str:
+    return hashlib.sha256(canonical_content(entry).encode("utf-8")).hexdigest()
+
+
+def record_access(
+    session: Session,
+    *,
+    actor: str,
+    actor_role: str,
+    action: TrailAction | str,
+    person_id: int | None,
+    fields: list[str] | tuple[str, ...] | frozenset[str] | set[str],
+    campaign_id: int | None = None,
+    attempt_id: int | None = None,
+    address: str | None = None,
+    detail: str | None = None,
+) -> AccessEntry:
+    """Append one entry in the caller's transaction (flushed, not committed)."""
+    checked_action = _action(action)
+    if not actor.strip():
+        raise TrailError("L'auteur de l'accès est obligatoire.")
+    _lock_trail(session)
+    entry = AccessEntry(
+        at=utcnow(),
+        actor=actor.strip()[:100],
+        actor_role=actor_role[:16],
+        action=checked_action.value,
+        person_id=person_id,
+        fields=sorted(set(fields)),
+        campaign_id=campaign_id,
+        attempt_id=attempt_id,
+        address=address[:64] if address else None,
+        detail=detail[:DETAIL_MAX] if detail else None,
+        # Provisional values, unique so the INSERT never collides; replaced below.
+        prev_hash=GENESIS_HASH,
+        entry_hash=uuid.uuid4().hex + uuid.uuid4().hex,
+    )
+    session.add(entry)
+    session.flush()
+    entry.prev_hash = _previous_hash(session, require_id(entry))
+    entry.entry_hash = compute_hash(entry)
+    session.flush()
+    return entry
+
+
+def _action(action: TrailAction | str) -> TrailAction:
+    try:
+        return TrailAction(action)
+    except ValueError:
+        raise TrailError(f"Action de traçabilité inconnue : {action!r}.") from None
+
+
+def _lock_trail(session: Session) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("LOCK TABLE accessentry IN EXCLUSIVE MODE"))
+
+
+def _previous_hash(session: Session, entry_id: int) -> str:
+    previous = session.exec(
+        select(AccessEntry.entry_hash)
+        .where(col(AccessEntry.id) < entry_id)
+        .order_by(col(AccessEntry.id).desc())
+        .limit(1)
+    ).first()
+    return previous or GENESIS_HASH
+
+
+def search_trail(
+    session: Session,
+    *,
+    person_id: int | None = None,
+    actor: str | None = None,
+    action: TrailAction | str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 500,
+) -> list[AccessEntry]:
+    """Entries matching every filter given, newest first. Does not record the read."""
+    query = select(AccessEntry)
+    if person_id is not None:
+        query = query.where(col(AccessEntry.person_id) == person_id)
+    if actor:
+        query = query.where(col(AccessEntry.actor) == actor)
+    if action:
+        query = query.where(col(AccessEntry.action) == _action(action).value)
+    if since is not None:
+        query = query.where(col(AccessEntry.at) >= since)
+    if until is not None:
+        query = query.where(col(AccessEntry.at) < until)
+    query = query.order_by(col(AccessEntry.id).desc()).limit(max(1, min(limit, 100_000)))
+    return list(session.exec(query))

@@ -1,0 +1,1 @@
+"""Reference data about people: funds, people and their identifiers, themes, territories."""

@@ -1,0 +1,100 @@
+"""One path for a call's updates: stored first, then handed to a table of handlers.
+
+The AMI adapter gives every update to ``CallEvents`` (its ``CallObserver``). The update
+is stored (``CallRecorder.apply``, one transaction), then its step picks the handlers
+in ``call_routes``, the one place that says who hears what of a call:
+
+============== ===========================================================
+step           handlers, in order
+============== ===========================================================
+progress       the dialer loop follows the call (pacing statistics, lease)
+waiting        the loop follows it, then hands it to a free agent
+connected      the loop follows it, then the agent's desk pops the record
+ended          the loop follows it, then the agent's desk hears it ended
+============== ===========================================================
+
+Counting results (metrics) happens where the result is stored, as calls closed
+without any update (never sent, lost with a dead worker) count too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from enum import StrEnum
+from typing import Protocol
+
+from dialer.core.observability.logging import bound_attempt
+from dialer.engine.calling.desk_events import CallEnded, DeskNotifier, ScreenPop
+from dialer.engine.calling.recorder import CallRecorder, RecordedUpdate
+from telephony.ami.updates import CallUpdate
+
+Handler = Callable[[CallUpdate, RecordedUpdate], Awaitable[None]]
+
+
+class CallStep(StrEnum):
+    PROGRESS = "progress"  # dialled, ringing, answered and bridged already...
+    WAITING = "waiting"  # a predictive call answered with no agent yet
+    CONNECTED = "connected"  # this update bridged the person to the agent
+    ENDED = "ended"
+
+
+def step_of(update: CallUpdate, recorded: RecordedUpdate) -> CallStep:
+    # Exclusive: the adapter clears ``waiting_for_agent`` once bridged or ended.
+    if recorded.connected:
+        return CallStep.CONNECTED
+    if recorded.ended:
+        return CallStep.ENDED
+    if update.waiting_for_agent:
+        return CallStep.WAITING
+    return CallStep.PROGRESS
+
+
+class CallLoop(Protocol):
+    """The dialer loop's side of a call (``DialerWorker``)."""
+
+    async def follow(self, update: CallUpdate, recorded: RecordedUpdate) -> None: ...
+
+    async def hand_over(self, update: CallUpdate, recorded: RecordedUpdate) -> None: ...
+
+
+def call_routes(loop: CallLoop, desk: DeskNotifier) -> dict[CallStep, tuple[Handler, ...]]:
+    async def pop_screen(update: CallUpdate, recorded: RecordedUpdate) -> None:
+        if recorded.agent_user_id is not None:
+            desk.screen_pop(recorded.agent_user_id, ScreenPop(*_ids(recorded)))
+
+    async def end_on_desk(update: CallUpdate, recorded: RecordedUpdate) -> None:
+        if recorded.agent_user_id is not None:
+            event = CallEnded(*_ids(recorded), result=recorded.result)
+            desk.call_ended(recorded.agent_user_id, event)
+
+    return {
+        CallStep.PROGRESS: (loop.follow,),
+        CallStep.WAITING: (loop.follow, loop.hand_over),
+        CallStep.CONNECTED: (loop.follow, pop_screen),
+        CallStep.ENDED: (loop.follow, end_on_desk),
+    }
+
+
+def _ids(recorded: RecordedUpdate) -> tuple[int, int, int]:
+    return recorded.attempt_id, recorded.contact_id, recorded.campaign_id
+
+
+class CallEvents:
+    """The dialer's ``CallObserver``: store each update, then run its step's handlers."""
+
+    def __init__(
+        self, recorder: CallRecorder, routes: Mapping[CallStep, Sequence[Handler]]
+    ) -> None:
+        self._recorder = recorder
+        self._routes = routes
+
+    async def on_call_update(self, update: CallUpdate) -> None:
+        # The database is synchronous; a thread keeps the AMI reader responsive, and
+        # the adapter awaits this method, so updates are still stored in order.
+        with bound_attempt(update.attempt_id):
+            recorded = await asyncio.to_thread(self._recorder.apply, update)
+            if recorded is None:
+                return
+            for handler in self._routes.get(step_of(update, recorded), ()):
+                await handler(update, recorded)

@@ -1,0 +1,1 @@
+"""Running the service: the schema's registry, migrations, health and metrics endpoints."""

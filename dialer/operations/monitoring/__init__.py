@@ -1,0 +1,1 @@
+"""Readiness, the metrics endpoint and the database's gauges."""

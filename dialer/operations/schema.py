@@ -1,0 +1,48 @@
+"""The data model. Importing this package registers every table on SQLModel.metadata."""
+
+from consent.models import ConsentEntry
+from dialer.accounts.models import AgentPresence, LoginThrottle, User, UserSession
+from dialer.campaigns.attempts import CallAttempt, Outcome
+from dialer.campaigns.importing.models import ColumnAlias, ImportJob, ImportStatus
+from dialer.campaigns.models import Campaign, CampaignAgent, CampaignStatus, Wave, WaveMember
+from dialer.campaigns.selection.models import LiveCallLock
+from dialer.compliance.feed.models import FeedEvent
+from dialer.compliance.privacy.models import AccessEntry, DailyStat
+from dialer.contacts.funds import Fund, FundFeed, FundToken
+from dialer.contacts.people.models import CampaignContact, ContactStatus, Person
+from dialer.core.columns import utcnow
+from dialer.engine.models import TRUNK_STATE_FRESH_FOR, TrunkState, WorkerHeartbeat
+from scripts.models import ScriptVersion
+
+__all__ = [
+    "TRUNK_STATE_FRESH_FOR",
+    "TrunkState",
+    "AccessEntry",
+    "AgentPresence",
+    "CallAttempt",
+    "Campaign",
+    "CampaignAgent",
+    "CampaignContact",
+    "CampaignStatus",
+    "ColumnAlias",
+    "ContactStatus",
+    "ConsentEntry",
+    "DailyStat",
+    "FeedEvent",
+    "Fund",
+    "FundFeed",
+    "FundToken",
+    "ImportJob",
+    "ImportStatus",
+    "LiveCallLock",
+    "LoginThrottle",
+    "Outcome",
+    "Person",
+    "ScriptVersion",
+    "User",
+    "UserSession",
+    "Wave",
+    "WaveMember",
+    "WorkerHeartbeat",
+    "utcnow",
+]

@@ -1,0 +1,3 @@
+"""Tools that prove the product and never run in production: the campaign day, the pacing
+simulation.
+"""

@@ -1,5 +1,0 @@
-"""The dialer tests' clock fixture, shared with the wave tests."""
-
-from tests.dialer.calling.conftest import clock
-
-__all__ = ["clock"]
