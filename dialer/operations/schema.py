@@ -1,4 +1,7 @@
-"""The data model. Importing this package registers every table on SQLModel.metadata."""
+"""Every room's tables, imported together so that SQLModel.metadata knows them all.
+
+For migrations and the tests' schemas only: code imports a table from its own room.
+"""
 
 from consent.models import ConsentEntry
 from dialer.accounts.models import AgentPresence, LoginThrottle, User, UserSession
