@@ -50,7 +50,7 @@ def run_child(database_url: str, path: Path, workers: int) -> dict[str, Any]:
     """Import in a fresh interpreter; returns its figures with the load it met."""
     command = [sys.executable, __file__, "--child", database_url, str(path), str(workers)]
     load_before = os.getloadavg()[0]
-    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    output = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout
     figures = dict(json.loads(output.strip().splitlines()[-1]))
     figures["load_before"] = round(load_before, 2)
     figures["load_after"] = round(os.getloadavg()[0], 2)

@@ -7,7 +7,8 @@ to parse than to run. SQLite gets plain executemany inside one transaction.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import (
@@ -19,7 +20,6 @@ from sqlalchemy import (
     Table,
     any_,
     bindparam,
-    insert,
     select,
     text,
 )
@@ -33,9 +33,26 @@ def is_postgres(conn: Connection) -> bool:
 def one_of(conn: Connection, column: Column[Any], values: Sequence[Any]) -> ColumnElement[bool]:
     """``column IN values``, as ``= ANY(array)`` on PostgreSQL."""
     if not is_postgres(conn):
-        return column.in_(list(values))
+        return column.in_(padded(values))
     item_type = Integer() if isinstance(column.type, Integer) else String()
     return column == any_(bindparam(None, list(values), type_=ARRAY(item_type)))
+
+
+def padded(values: Sequence[Any]) -> list[Any]:
+    """The values, the last one repeated up to the next power of two.
+
+    Python's sqlite3 caches a prepared statement per distinct SQL text, and an
+    ``IN`` list of n values is a new text for every n: a large import left a
+    hundred statements of thousands of parameters each in memory (313 MB for a
+    million rows). A dozen sizes keep that cache, and memory, flat.
+    """
+    items = list(values)
+    if not items:
+        return items
+    size = 16
+    while size < len(items):
+        size *= 2
+    return items + [items[-1]] * (size - len(items))
 
 
 def insert_with_ids(
@@ -47,11 +64,10 @@ def insert_with_ids(
     if not is_postgres(conn):
         # SQLite runs INSERT ... RETURNING once per row; a plain executemany and
         # one look-up by the unique key is several times faster.
-        conn.execute(insert(table), rows)
+        executemany_rows(conn, table, rows)
         keys = [row[key] for row in rows]
-        found = dict(
-            conn.execute(select(table.c[key], table.c.id).where(table.c[key].in_(keys))).all()
-        )
+        query = select(table.c[key], table.c.id).where(one_of(conn, table.c[key], keys))
+        found = {k: i for k, i in conn.execute(query)}
         return [found[k] for k in keys]
     ids = _next_ids(conn, table, len(rows))
     copy_rows(conn, table, [{**row, "id": i} for row, i in zip(rows, ids, strict=True)])
@@ -64,7 +80,43 @@ def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
     if is_postgres(conn):
         copy_rows(conn, table, rows)
     else:
-        conn.execute(insert(table), rows)
+        executemany_rows(conn, table, rows)
+
+
+def executemany_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """One driver-level executemany: SQLAlchemy's per-row parameter building costs
+    more than SQLite's own insert, so values go through each column type's bind
+    processor (the very conversion SQLAlchemy would apply) and straight to the driver."""
+    columns = list(rows[0])
+    processors = [table.c[c].type.bind_processor(conn.dialect) for c in columns]
+    placeholders = ", ".join("?" for _ in columns)
+    names = ", ".join(columns)  # the table's own column names, never user input
+    statement = f'INSERT INTO "{table.name}" ({names}) VALUES ({placeholders})'  # noqa: S608
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.executemany(statement, _tuples(rows, columns, processors))
+    finally:
+        cursor.close()
+
+
+def _tuples(
+    rows: list[dict[str, Any]], columns: list[str], processors: list[Any]
+) -> Iterator[tuple[Any, ...]]:
+    pick = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
+    processed = [(i, p) for i, p in enumerate(processors) if p is not None]
+    # A batch shares one timestamp object: convert it once, not once per row.
+    last: dict[int, tuple[Any, Any]] = {}
+    for row in rows:
+        values = list(pick(row))
+        for i, process in processed:
+            value = values[i]
+            seen = last.get(i)
+            if seen is not None and seen[0] is value:
+                values[i] = seen[1]
+            else:
+                values[i] = process(value)
+                last[i] = (value, values[i])
+        yield tuple(values)
 
 
 def _next_ids(conn: Connection, table: Table, count: int) -> list[int]:
