@@ -232,6 +232,12 @@ def _print_report(report: dict[str, Any]) -> None:
         tenths = " ".join(_mb(x) for x in run["resident_mb_by_tenth"])
         print(f"{'':<10} mémoire par dixième du fichier (Mo) : {tenths}")
         print(f"{'':<10} ajoutées {_fr(run['stored'])}, rejetées {_fr(run['rejected'])}")
+        rows = max(1, int(run["rows"]))
+        print(
+            f"{'':<10} CPU par ligne : "
+            f"importeur {_mb(1e6 * run['cpu_seconds_importer'] / rows)} µs, "
+            f"assistants {_mb(1e6 * run['cpu_seconds_helpers'] / rows)} µs"
+        )
     print(f"Processeurs : {report['cpus']}, charge finale : "
           f"{' ; '.join(_mb(x) for x in report['load_average'])}")  # fmt: skip
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
+from datetime import datetime
 from operator import itemgetter
 from typing import Any
 
@@ -15,11 +16,14 @@ from sqlalchemy import (
     ARRAY,
     Column,
     Connection,
+    DateTime,
     Integer,
     String,
     Table,
     any_,
     bindparam,
+    func,
+    literal_column,
     select,
     text,
 )
@@ -33,26 +37,15 @@ def is_postgres(conn: Connection) -> bool:
 def one_of(conn: Connection, column: Column[Any], values: Sequence[Any]) -> ColumnElement[bool]:
     """``column IN values``, as ``= ANY(array)`` on PostgreSQL."""
     if not is_postgres(conn):
-        return column.in_(padded(values))
+        # One JSON parameter: SQLAlchemy expands an IN list value by value (more
+        # costly than the query), and sqlite3 caches a prepared statement per
+        # distinct SQL text, so lists of varying length made memory grow with
+        # the file (313 MB for a million rows). One text, one statement.
+        values_json = json.dumps(list(values))
+        listed: Any = select(literal_column("value")).select_from(func.json_each(values_json))
+        return column.in_(listed.scalar_subquery())
     item_type = Integer() if isinstance(column.type, Integer) else String()
     return column == any_(bindparam(None, list(values), type_=ARRAY(item_type)))
-
-
-def padded(values: Sequence[Any]) -> list[Any]:
-    """The values, the last one repeated up to the next power of two.
-
-    Python's sqlite3 caches a prepared statement per distinct SQL text, and an
-    ``IN`` list of n values is a new text for every n: a large import left a
-    hundred statements of thousands of parameters each in memory (313 MB for a
-    million rows). A dozen sizes keep that cache, and memory, flat.
-    """
-    items = list(values)
-    if not items:
-        return items
-    size = 16
-    while size < len(items):
-        size *= 2
-    return items + [items[-1]] * (size - len(items))
 
 
 def insert_with_ids(
@@ -88,7 +81,7 @@ def executemany_rows(conn: Connection, table: Table, rows: list[dict[str, Any]])
     more than SQLite's own insert, so values go through each column type's bind
     processor (the very conversion SQLAlchemy would apply) and straight to the driver."""
     columns = list(rows[0])
-    processors = [table.c[c].type.bind_processor(conn.dialect) for c in columns]
+    processors = [_processor(table.c[c].type, conn.dialect) for c in columns]
     placeholders = ", ".join("?" for _ in columns)
     names = ", ".join(columns)  # the table's own column names, never user input
     statement = f'INSERT INTO "{table.name}" ({names}) VALUES ({placeholders})'  # noqa: S608
@@ -97,6 +90,19 @@ def executemany_rows(conn: Connection, table: Table, rows: list[dict[str, Any]])
         cursor.executemany(statement, _tuples(rows, columns, processors))
     finally:
         cursor.close()
+
+
+def _processor(column_type: Any, dialect: Any) -> Any:
+    found = column_type.bind_processor(dialect)
+    if found is None and isinstance(column_type, DateTime):
+        # sqlite3's own default adapter, as a processor so that a batch's shared
+        # timestamp is formatted once rather than three times a row.
+        return _iso_datetime
+    return found
+
+
+def _iso_datetime(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat(" ")
 
 
 def _tuples(
