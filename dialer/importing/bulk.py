@@ -34,6 +34,20 @@ def is_postgres(conn: Connection) -> bool:
     return conn.dialect.name == "postgresql"
 
 
+SQLITE_BULK_CACHE_KIB = 32 * 1024
+
+
+def tune_for_bulk(conn: Connection) -> None:
+    """A larger page cache for SQLite while a file is imported.
+
+    Identity keys and NIR look-up hashes are random, so every insert lands on a
+    random page of their indexes; with SQLite's default 2 MB cache most of those
+    pages are read back from the OS at each insert.
+    """
+    if not is_postgres(conn):
+        conn.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_BULK_CACHE_KIB}")
+
+
 def one_of(conn: Connection, column: Column[Any], values: Sequence[Any]) -> ColumnElement[bool]:
     """``column IN values``, as ``= ANY(array)`` on PostgreSQL."""
     if not is_postgres(conn):
