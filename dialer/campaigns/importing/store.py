@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, select, update
 
-from dialer.campaigns.importing.bulk import insert_rows, insert_with_ids, one_of
+from dialer.campaigns.importing.bulk import insert_rows, insert_with_ids, one_of, tune_for_bulk
 from dialer.campaigns.importing.records import ContactRecord
 from dialer.campaigns.importing.report import ImportSummary, Reject
 from dialer.contacts.people.models import CampaignContact, ContactStatus, Person
@@ -49,6 +49,7 @@ def store_batch(
     theme_plain_of: Any,
     summary: ImportSummary,
 ) -> None:
+    tune_for_bulk(conn)
     existing = _load_existing(conn, records, campaign_id)
     plan = BatchPlan()
     for record in records:
