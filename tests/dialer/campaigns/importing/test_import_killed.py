@@ -19,7 +19,7 @@ from dialer.core.crypto import DataCipher
 from tests.dialer.campaigns.importing.conftest import HEADER, write
 from tests.dialer.campaigns.importing.test_bad_input import many_good_rows
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[4]
 
 
 def count(engine: Engine, model: type) -> int:
