@@ -20,7 +20,7 @@ BARE_STATUS = re.compile(
 def test_the_stored_values_are_the_ones_the_database_holds() -> None:
     assert [s.value for s in ContactStatus] == ["pending", "in_progress", "done"]
     assert [s.value for s in CampaignStatus] == ["draft", "active", "paused", "closed"]
-    assert [s.value for s in ImportStatus] == ["running", "done", "refused"]
+    assert [s.value for s in ImportStatus] == ["running", "done", "refused", "failed"]
     assert [s.value for s in WaveStatus] == [
         "scheduled", "running", "paused", "stopped", "finished",
     ]  # fmt: skip

@@ -13,9 +13,9 @@ from sqlmodel import Session, select
 from dialer.campaigns.importing.models import ColumnAlias, ImportJob
 from dialer.contacts.people.models import CampaignContact
 from dialer.core.settings import Settings
+from dialer.operations.prestart import prestart
 from tests.web.conftest import World, sign_in
 from tests.web.imports_helpers import ticket_of, wait_for_import
-from web.main import create_app
 
 HEADER = "Référence;NIR;Nom;Prénom;Date de naissance;Code postal;Téléphone"
 GOOD = [
@@ -120,7 +120,7 @@ def test_a_mapping_to_a_column_the_theme_lacks_is_a_400(client: TestClient, worl
     assert response.status_code == 400 and "inconnue" in response.text
 
 
-def test_the_service_closes_the_jobs_of_imports_killed_before_it_started(
+def test_the_service_start_up_closes_the_jobs_of_imports_killed_before_it(
     settings: Settings, app: FastAPI, world: World
 ) -> None:
     dead = f"{socket.gethostname()[:60]}:999999999:0000"
@@ -128,9 +128,6 @@ def test_the_service_closes_the_jobs_of_imports_killed_before_it_started(
         db.add(ImportJob(campaign_id=world.campaign_id, filename="x.csv", sha256="0" * 64,
                          owner=dead))  # fmt: skip
         db.commit()
-    restarted = create_app(settings)
-    try:
-        assert _jobs(app) == ["failed"]
-    finally:
-        restarted.state.web.imports.shutdown()
-        restarted.state.runtime.engine.dispose()
+    # ``dialer prestart`` runs before every start of the service (run.py, systemd units).
+    prestart(settings)
+    assert _jobs(app) == ["failed"]

@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from dialer.campaigns.importing.models import ImportJob
+from dialer.campaigns.importing.models import ImportJob, ImportStatus
 from dialer.campaigns.importing.report import ImportSummary, reject_report_csv
 from dialer.campaigns.models import Campaign
 from dialer.core.columns import utcnow
@@ -79,12 +79,14 @@ def finish_job(
 def recover_interrupted_jobs(engine: Engine) -> int:
     """Close as failed every running job whose process is gone; returns how many."""
     with Session(engine) as session:
-        running = session.exec(select(ImportJob).where(ImportJob.status == "running")).all()
+        running = session.exec(
+            select(ImportJob).where(ImportJob.status == ImportStatus.RUNNING)
+        ).all()
         closed = 0
         for job in running:
             if _owner_alive(job):
                 continue
-            job.status, job.message, job.finished_at = "failed", INTERRUPTED_FR, utcnow()
+            job.status, job.message, job.finished_at = ImportStatus.FAILED, INTERRUPTED_FR, utcnow()
             session.add(job)
             closed += 1
         session.commit()

@@ -17,6 +17,7 @@ class ImportStatus(StrEnum):
     RUNNING = "running"
     DONE = "done"
     REFUSED = "refused"
+    FAILED = "failed"  # a crash, a kill or a database error: nothing was stored
 
 
 class ImportJob(SQLModel, table=True):

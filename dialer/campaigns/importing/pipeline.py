@@ -108,7 +108,7 @@ def import_contacts(
 
 def _close_failed(engine: Engine, job: ImportJob) -> None:
     try:
-        finish_job(engine, job, None, status="failed", message=FAILED_FR)
+        finish_job(engine, job, None, status=ImportStatus.FAILED, message=FAILED_FR)
     except Exception:
         # The database itself is failing: the original error matters more. The job
         # stays "running" until the next start-up closes it (this process is gone then).
