@@ -64,3 +64,23 @@ def engine(database_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def cipher() -> DataCipher:
     return DataCipher(KeyRing.generate())
+
+
+@pytest.fixture
+def cli_key_file(
+    database_url: str, engine: Engine, cipher: DataCipher, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Path]:  # fmt: skip
+    """The ``dialer`` command's environment: this test's database and its key file (yielded)."""
+    from dialer.cli.context import runtime
+    from dialer.core.crypto import save_key_ring
+
+    keys = tmp_path / "keys.json"
+    save_key_ring(cipher.ring, keys)
+    monkeypatch.setenv("DIALER_DATABASE_URL", database_url)
+    monkeypatch.setenv("DIALER_DATA_KEY_FILE", str(keys))
+    monkeypatch.delenv("DIALER_DATA_KEY", raising=False)
+    runtime.cache_clear()
+    yield keys
+    runtime().engine.dispose()
+    runtime.cache_clear()

@@ -2,38 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
 import dialer.cli.import_cmd  # noqa: F401  (registers the command)
 from dialer.campaigns.importing.progress import ImportTick
-from dialer.cli.context import runtime
 from dialer.cli.import_cmd import describe_tick
 from dialer.cli.main import app
-from dialer.core.crypto import DataCipher, save_key_ring
 from tests.dialer.campaigns.importing.conftest import GOOD, HEADER, write
 
 runner = CliRunner()
 
 
 @pytest.fixture
-def cli_env(
-    database_url: str, engine: Engine, cipher: DataCipher, tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> Iterator[None]:  # fmt: skip
-    path = tmp_path / "keys.json"
-    save_key_ring(cipher.ring, path)
-    monkeypatch.setenv("DIALER_DATABASE_URL", database_url)
-    monkeypatch.setenv("DIALER_DATA_KEY_FILE", str(path))
-    monkeypatch.delenv("DIALER_DATA_KEY", raising=False)
-    runtime.cache_clear()
-    yield
-    runtime().engine.dispose()
-    runtime.cache_clear()
+def cli_env(cli_key_file: Path) -> None:
+    """The command's environment (``cli_key_file``), under the name these tests use."""
 
 
 def test_import_with_a_mapped_column_and_a_rejected_row(

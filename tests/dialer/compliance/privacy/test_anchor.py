@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from dialer.cli.context import runtime
 from dialer.cli.main import app
 from dialer.compliance.privacy.models import AccessEntry
 from dialer.compliance.privacy.trail import GENESIS_HASH, TrailAction, compute_hash, record_access
-from dialer.core.crypto import DataCipher, save_key_ring
+from dialer.core.crypto import DataCipher
 from dialer.core.db import session_scope
 
 runner = CliRunner()
@@ -27,16 +26,10 @@ ENTRIES = 6
 
 @pytest.fixture
 def checkpoints(
-    database_url: str, engine: Engine, cipher: DataCipher, tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> Iterator[Path]:  # fmt: skip
-    keys = tmp_path / "keys.json"
-    save_key_ring(cipher.ring, keys)
+    cli_key_file: Path, engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     path = tmp_path / "ancrage" / "points.jsonl"
-    monkeypatch.setenv("DIALER_DATABASE_URL", database_url)
-    monkeypatch.setenv("DIALER_DATA_KEY_FILE", str(keys))
     monkeypatch.setenv("DIALER_TRAIL_CHECKPOINT_FILE", str(path))
-    monkeypatch.delenv("DIALER_DATA_KEY", raising=False)
     runtime.cache_clear()
     with session_scope(engine) as session:
         for number in range(ENTRIES):
@@ -44,9 +37,7 @@ def checkpoints(
                 session, actor=f"agent{number}", actor_role="agent",
                 action=TrailAction.SEARCH, person_id=None, fields=["last_name"],
             )  # fmt: skip
-    yield path
-    runtime().engine.dispose()
-    runtime.cache_clear()
+    return path
 
 
 def _run(*args: str, code: int = 0) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,26 +14,15 @@ import dialer.cli.privacy_cmd  # noqa: F401  (registers the commands until comma
 from dialer.cli.context import runtime
 from dialer.cli.main import app
 from dialer.contacts.people.models import Person
-from dialer.core.crypto import DataCipher, KeyRing, save_key_ring
+from dialer.core.crypto import DataCipher, KeyRing
 from tests.dialer.compliance.privacy.conftest import World
 
 runner = CliRunner()
 
 
 @pytest.fixture
-def key_file(
-    database_url: str, engine: Engine, cipher: DataCipher, tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> Iterator[Path]:  # fmt: skip
-    path = tmp_path / "keys.json"
-    save_key_ring(cipher.ring, path)
-    monkeypatch.setenv("DIALER_DATABASE_URL", database_url)
-    monkeypatch.setenv("DIALER_DATA_KEY_FILE", str(path))
-    monkeypatch.delenv("DIALER_DATA_KEY", raising=False)
-    runtime.cache_clear()
-    yield path
-    runtime().engine.dispose()
-    runtime.cache_clear()
+def key_file(cli_key_file: Path) -> Path:
+    return cli_key_file
 
 
 def _run(*args: str, stdin: str | None = None, code: int = 0) -> str:

@@ -13,7 +13,6 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from typer.testing import CliRunner
 
-from dialer.cli.context import runtime
 from dialer.cli.main import app
 from dialer.contacts.people.models import Person
 from dialer.core.crypto import DataCipher, load_key_ring, save_key_ring
@@ -57,19 +56,8 @@ def test_the_key_file_is_owner_only_from_its_creation(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def cli(
-    database_url: str, engine: Engine, cipher: DataCipher, tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> Iterator[Engine]:  # fmt: skip
-    keys = tmp_path / "keys.json"
-    save_key_ring(cipher.ring, keys)
-    monkeypatch.setenv("DIALER_DATABASE_URL", database_url)
-    monkeypatch.setenv("DIALER_DATA_KEY_FILE", str(keys))
-    monkeypatch.delenv("DIALER_DATA_KEY", raising=False)
-    runtime.cache_clear()
-    yield engine
-    runtime().engine.dispose()
-    runtime.cache_clear()
+def cli(cli_key_file: Path, engine: Engine) -> Engine:
+    return engine
 
 
 def _run(*args: str, stdin: str | None = None) -> str:
