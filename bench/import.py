@@ -69,9 +69,11 @@ class MemoryTrace:
     def __init__(self) -> None:
         self.samples: list[float] = []
 
-    def __call__(self, done: int, expected: int) -> None:
-        step = max(1, expected // MEMORY_SAMPLES)
-        if done >= step * (len(self.samples) + 1) and len(self.samples) < MEMORY_SAMPLES:
+    def __call__(self, tick: Any) -> None:
+        if tick.phase != "import":  # the pre-scan counts bytes, not rows
+            return
+        step = max(1, tick.expected // MEMORY_SAMPLES)
+        if tick.done >= step * (len(self.samples) + 1) and len(self.samples) < MEMORY_SAMPLES:
             self.samples.append(_resident_mb())
 
 
