@@ -15,7 +15,7 @@ import json
 import logging
 import re
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -46,6 +46,14 @@ class DeskTally:
     # A signed-out agent's old cookie, replayed on each web process: refused or not.
     stale_cookie_refused: int = 0
     stale_cookie_answered: int = 0
+    # Outcomes posted whose answer never came (stored or not: the server's rows tell).
+    unanswered: int = 0
+
+
+# uvicorn closes a connection idle for 5 s; a browser-like client drops it first rather
+# than reuse one the server is closing (a lost answer to an outcome's POST).
+KEEP_ALIVE_UNDER_THE_SERVERS = httpx.Limits(keepalive_expiry=3.0)
+LOST_ANSWER_TRIES = 3
 
 
 @dataclass
@@ -67,6 +75,7 @@ class DeskAgent:
         self.csrf = ""
         self._ended: dict[int, asyncio.Event] = {}
         self._busy: asyncio.Lock = asyncio.Lock()
+        self._counting: set[asyncio.Future[None]] = set()  # outcomes posted, answer awaited
 
     @property
     def base_url(self) -> str:
@@ -75,7 +84,9 @@ class DeskAgent:
         return urls[self.login.user_id % len(urls)]
 
     async def run(self) -> None:
-        async with httpx.AsyncClient(base_url=self.base_url, timeout=60.0) as client:
+        async with httpx.AsyncClient(
+            base_url=self.base_url, timeout=60.0, limits=KEEP_ALIVE_UNDER_THE_SERVERS
+        ) as client:
             await self._sign_in(client)
             await self._form(client, "/poste/campagne", {"campagne": str(self.login.campaign_id)})
             await self._form(client, "/poste/disponible", {})
@@ -85,6 +96,9 @@ class DeskAgent:
                     await listening
             finally:
                 listening.cancel()
+                # The day's end cancels this agent: its client must stay open until the
+                # outcomes it posted are answered, or a stored outcome goes uncounted.
+                await asyncio.shield(asyncio.gather(*self._counting, return_exceptions=True))
 
     async def _keep_listening(self, client: httpx.AsyncClient) -> None:
         while True:
@@ -192,27 +206,51 @@ class DeskAgent:
                              self.ctx.clock())  # fmt: skip
         version = _VERSION.search(panel)
         fields |= {"csrf_token": self.csrf, "version_script": version.group(1) if version else ""}
-        post = client.post(
-            f"/poste/appels/{attempt_id}/resultat",
-            files=[(name, (None, value)) for name, value in fields.items()],
-            headers={"X-CSRF-Token": self.csrf},
-        )
+
+        def post() -> Awaitable[httpx.Response]:
+            return client.post(
+                f"/poste/appels/{attempt_id}/resultat",
+                files=[(name, (None, value)) for name, value in fields.items()],
+                headers={"X-CSRF-Token": self.csrf},
+            )
+
         # Shielded: the end of the day cancels the agents, and an outcome the server
         # stored must still be counted on this side of the wire.
-        counting = asyncio.ensure_future(self._count(post, attempt_id, decision, contact))
+        counting = asyncio.ensure_future(self._count(client, post, attempt_id, decision, contact))
         await asyncio.shield(counting)
 
     async def _count(
-        self, post: Awaitable[httpx.Response], attempt_id: int, decision: Any, contact: int
-    ) -> None:
-        answer = await post
-        if answer.status_code == 200:
+        self, client: httpx.AsyncClient, post: Callable[[], Awaitable[httpx.Response]],
+        attempt_id: int, decision: Any, contact: int,
+    ) -> None:  # fmt: skip
+        answer = await self._send_until_answered(client, post, attempt_id)
+        if answer is None:
+            self.ctx.tally.unanswered += 1
+        elif answer.status_code == 200:
             self.ctx.tally.recorded += 1
             self.ctx.tally.choices[decision.choice.value] += 1
             self.ctx.outcomes_per_contact[contact] += 1
         else:
             self.ctx.tally.refused += 1
             log.warning("outcome of attempt %s refused: %s", attempt_id, answer.status_code)
+
+    async def _send_until_answered(
+        self, client: httpx.AsyncClient, post: Callable[[], Awaitable[httpx.Response]],
+        attempt_id: int,
+    ) -> httpx.Response | None:  # fmt: skip
+        """The outcome's answer; when it is lost on the wire, what a person does: reload
+        the call's page (gone once its outcome is recorded) and send the form again if not.
+        None when no answer came at all (the client closed with the day)."""
+        for _ in range(LOST_ANSWER_TRIES):
+            try:
+                return await post()
+            except (httpx.TransportError, RuntimeError) as error:
+                log.warning("outcome of attempt %s unanswered (%r)", attempt_id, error)
+            with contextlib.suppress(httpx.TransportError, RuntimeError):
+                page = await client.get(f"/poste/appels/{attempt_id}")
+                if page.status_code != 200:
+                    return httpx.Response(200)  # stored before its answer was lost
+        return None
 
     async def _wrap_up(self, client: httpx.AsyncClient) -> None:
         await asyncio.sleep(self.ctx.clock.real_seconds(self.ctx.wrap_up_s))

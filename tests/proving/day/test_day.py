@@ -70,7 +70,10 @@ def _assert_whole_day(result: DayResult, people: int = SHORT.people) -> None:
     # What the agents posted through the desk is exactly what the database holds.
     assert result.tally.refused == 0
     assert result.tally.failures == []
-    assert result.tally.recorded == _outcome_rows(result) > 0
+    # An outcome whose answer was lost on the wire may be stored or not; none other may differ.
+    tally = result.tally
+    assert tally.recorded <= _outcome_rows(result) <= tally.recorded + tally.unanswered
+    assert tally.recorded > 0 and tally.unanswered <= 2
     assert summary.interviews_accepted + summary.interviews_refused == result.tally.recorded
     assert result.feed_received == result.feed_events > 0
 
