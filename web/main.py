@@ -14,8 +14,8 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import Scope
 
 import dialer.operations.schema  # noqa: F401  (registers the tables)
-from dialer.campaigns.importing.report import number_fr
 from dialer.core.columns import utcnow
+from dialer.core.french import number_fr
 from dialer.core.runtime import Runtime, build_runtime
 from dialer.core.settings import Settings
 from dialer.engine.calling.bridge import bridge_for

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
 from dialer.accounts.models import LoginThrottle
+from dialer.core.french import count_fr
 
 FREE_FAILURES = 3
 MAX_DELAY_S = 15 * 60
@@ -46,9 +47,8 @@ class Wait:
 
     @property
     def message_fr(self) -> str:
-        unit = "seconde" if self.seconds == 1 else "secondes"
-        amount = f"{self.seconds:,}".replace(",", "\u202f")
-        return f"Trop de tentatives : réessayez dans {amount} {unit}."
+        wait = count_fr(self.seconds, "seconde", "secondes")
+        return f"Trop de tentatives : réessayez dans {wait}."
 
 
 def account_delay_s(failures: int) -> int:

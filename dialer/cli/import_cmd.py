@@ -15,11 +15,11 @@ from dialer.campaigns.importing.pipeline import (
     map_options,
 )
 from dialer.campaigns.importing.progress import ImportTick
-from dialer.campaigns.importing.report import count_fr, number_fr
 from dialer.campaigns.setup import SetupError, find_campaign
 from dialer.cli.context import console, fail, runtime
 from dialer.core.columns import require_id
 from dialer.core.files import write_private_text
+from dialer.core.french import count_fr, number_fr
 
 
 def import_file(

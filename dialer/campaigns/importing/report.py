@@ -7,6 +7,8 @@ import io
 from collections import Counter
 from dataclasses import dataclass, field
 
+from dialer.core.french import count_fr
+
 
 @dataclass(frozen=True)
 class Reject:
@@ -75,16 +77,6 @@ class ImportSummary:
             "de fuseaux différents : appelées seulement quand les deux heures locales le "
             "permettent."
         )
-
-
-def number_fr(value: int) -> str:
-    """12345 -> « 12 345 », with the narrow no-break space French typography uses."""
-    return f"{value:,}".replace(",", "\u202f")
-
-
-def count_fr(value: int, singular: str, plural: str) -> str:
-    # French uses the singular for 0 and 1.
-    return f"{number_fr(value)} {singular if abs(value) < 2 else plural}"
 
 
 def reasons_fr(rejects: list[Reject]) -> list[tuple[str, int]]:

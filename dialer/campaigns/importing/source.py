@@ -18,6 +18,7 @@ from pathlib import Path
 
 from dialer.campaigns.importing.encoding import choose_encoding, is_utf16
 from dialer.core.errors import DomainError
+from dialer.core.french import number_fr
 
 SNIFF_BYTES = 64 * 1024
 MAX_CELL_CHARS = 2000
@@ -67,8 +68,8 @@ def inspect_file(path: Path, max_bytes: int) -> FileFormat:
         raise ImportRefused("Le fichier est vide (0 octet) : rien n'a été importé.")
     if size > max_bytes:
         raise ImportRefused(
-            f"Le fichier dépasse la taille autorisée ({_n(size)} octets, "
-            f"maximum {_n(max_bytes)}) : rien n'a été importé."
+            f"Le fichier dépasse la taille autorisée ({number_fr(size)} octets, "
+            f"maximum {number_fr(max_bytes)}) : rien n'a été importé."
         )
     with path.open("rb") as handle:
         head = handle.read(SNIFF_BYTES)
@@ -94,17 +95,14 @@ def _refuse_binary(head: bytes) -> None:
         hint = " (peut-être de l'UTF-16 sans marque d'ordre)" if head[1::2].count(0) > 8 else ""
         raise ImportRefused(
             "Le fichier n'est pas un fichier texte CSV (contenu binaire"
-            f"{hint}, premier octet de contrôle à l'octet {_n(offset)}, ligne {_n(line)})."
+            f"{hint}, premier octet de contrôle à l'octet {number_fr(offset)}, "
+            f"ligne {number_fr(line)})."
         )
 
 
 def _detect_delimiter(text: str) -> str:
     first_line = text.splitlines()[0] if text.splitlines() else ""
     return ";" if first_line.count(";") >= first_line.count(",") else ","
-
-
-def _n(value: int) -> str:
-    return f"{value:,}".replace(",", "\u202f")
 
 
 @dataclass
@@ -140,7 +138,8 @@ class RecordReader:
             except UnicodeDecodeError:
                 # Only UTF-16 gets here: the other encodings were checked whole.
                 raise ImportRefused(
-                    f"Fichier UTF-16 illisible à la ligne {_n(first)} : rien n'a été importé."
+                    f"Fichier UTF-16 illisible à la ligne {number_fr(first)} : "
+                    "rien n'a été importé."
                 ) from None
             joined = "".join(cells)
             suspect = len(joined) > MAX_CELL_CHARS or FORBIDDEN.search(joined) is not None
@@ -160,7 +159,7 @@ class RecordReader:
             return RowDefect(first, cells, column, reason)
         for index, cell in enumerate(cells):
             if len(cell) > MAX_CELL_CHARS:
-                size, limit = _n(len(cell)), _n(MAX_CELL_CHARS)
+                size, limit = number_fr(len(cell)), number_fr(MAX_CELL_CHARS)
                 reason = f"cellule trop longue ({size} caractères, {limit} au plus)"
                 return RowDefect(first, cells, index, reason)
             if (found := FORBIDDEN.search(cell)) is not None:
