@@ -86,8 +86,13 @@ def _client_turns(transcript: Transcript) -> list[tuple[WireMessage, int]]:
 
 
 async def _client_lines(client: RawClient, message: WireMessage) -> list[str]:
-    """Recorded lines, with the MD5 key recomputed for this run's challenge."""
-    if message.get("Key") is None:
+    """Recorded lines, with the MD5 key recomputed for this run's challenge.
+
+    A Key sent without a challenge (or without ``AuthType``) is replayed as recorded:
+    Asterisk refuses it whatever its value.
+    """
+    challenged = any(m.get("Challenge") is not None for m in client.messages)
+    if message.get("Key") is None or message.get("AuthType") is None or not challenged:
         return message.lines
     answer = await client.wait_for(lambda m: m.get("Challenge") is not None)
     key = md5_key(answer.get("Challenge") or "", "dialer-secret")
