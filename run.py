@@ -57,7 +57,9 @@ class InstallFailed(Exception):
     def explanation(self) -> str:
         lines = [f"\nL'installation a échoué : {self.step}", "Que faire :"]
         lines += [f"  - {hint}" for hint in self.hints]
-        lines.append("  - Puis relancez la même commande : l'installation reprend où elle en était.")
+        lines.append(
+            "  - Puis relancez la même commande : l'installation reprend où elle en était."
+        )
         return "\n".join(lines)
 
 
