@@ -92,6 +92,9 @@ def audit_export(
     actor: str | None = ActorOption,
 ) -> None:
     """Exporte la traçabilité en CSV (l'export est lui-même tracé)."""
+    known_actions = [choice.value for choice in TrailAction]
+    if action is not None and action not in known_actions:
+        raise fail(f"Type d'accès inconnu : {action}. Types connus : {', '.join(known_actions)}.")
     query = TrailQuery(person, by, action, since, until, limit_rows)
     try:
         with session_scope(runtime().engine) as session:

@@ -282,7 +282,9 @@ def _password(from_stdin: bool) -> str:
     # Never an argument: it would sit in the shell history and in every process listing.
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    answer: str = typer.prompt("Mot de passe", hide_input=True, confirmation_prompt=True)
+    answer: str = typer.prompt(
+        "Mot de passe", hide_input=True, confirmation_prompt="Le même mot de passe, pour vérifier"
+    )
     return answer
 
 

@@ -123,6 +123,13 @@ _INNER: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     (re.compile(r"^Value must be an iterable\.$"), lambda m: "une liste de valeurs est attendue."),
 ]
 
+# What Typer's prompts say between two questions (termui echoes them itself).
+PROMPT_FR = {
+    "Error: The two entered values do not match.": "Erreur : les deux saisies diffèrent.",
+    "Error: The value you entered was invalid.": "Erreur : la valeur saisie est invalide.",
+    "Error: invalid input": "Erreur : répondez o (oui) ou n (non).",
+}
+
 _KIND_FR = {"argument": "Argument manquant", "option": "Option manquante"}
 
 
@@ -229,13 +236,19 @@ def _type_fr(shown: str | None) -> str | None:
 
 def install() -> None:
     """Puts the French words in place; called once, when the command line is built."""
-    from typer import core, rich_utils
-    from typer._click import core as click_core
-    from typer._click import formatting
+    from typer import core
 
     if getattr(core, "_dialer_french", False):
         return
     core._dialer_french = True  # type: ignore[attr-defined]
+    _panel_words()
+    _usage_line()
+    _parameters()
+    _errors_and_prompts()
+
+
+def _panel_words() -> None:
+    from typer import rich_utils
 
     rich_utils.ARGUMENTS_PANEL_TITLE = "Arguments"
     rich_utils.OPTIONS_PANEL_TITLE = "Options"
@@ -247,6 +260,11 @@ def install() -> None:
     rich_utils.ENVVAR_STRING = "[variable d'environnement : {}]"
     rich_utils.REQUIRED_LONG_STRING = "[obligatoire]"
     rich_utils.DEPRECATED_STRING = "(obsolète) "
+
+
+def _usage_line() -> None:
+    from typer._click import core as click_core
+    from typer._click import formatting
 
     write_usage = formatting.HelpFormatter.write_usage
 
@@ -261,6 +279,10 @@ def install() -> None:
         return str(get_usage(self, ctx)).replace("COMMAND [ARGS]...", "COMMANDE [ARGUMENTS]...")
 
     click_core.Command.get_usage = get_usage_fr  # type: ignore[method-assign]
+
+
+def _parameters() -> None:
+    from typer import core, rich_utils
 
     def display_name_fr(self: Any) -> str:
         if self.metavar is not None:
@@ -282,6 +304,11 @@ def install() -> None:
 
     rich_utils._get_parameter_help = parameter_help_fr
 
+
+def _errors_and_prompts() -> None:
+    from typer import rich_utils
+    from typer._click import termui
+
     format_error = rich_utils.rich_format_error
 
     def format_error_fr(self: Any) -> None:
@@ -290,6 +317,15 @@ def install() -> None:
         format_error(self)
 
     rich_utils.rich_format_error = format_error_fr
+
+    echo = termui.echo  # type: ignore[attr-defined]
+
+    def echo_fr(message: Any = None, *args: Any, **kwargs: Any) -> None:
+        if isinstance(message, str):
+            message = PROMPT_FR.get(message, message)
+        echo(message, *args, **kwargs)
+
+    termui.echo = echo_fr  # type: ignore[attr-defined]
 
 
 def _wrap_type(shown: Callable[..., str | None]) -> Callable[..., str | None]:

@@ -104,3 +104,15 @@ def test_the_installed_command_prints_french_in_a_real_process(tmp_path: Path) -
     assert result.returncode == 2
     assert "Valeur invalide pour « fichier »" in result.stderr
     assert not ENGLISH.search(result.stdout + result.stderr), result.stderr
+
+
+def test_the_password_prompt_speaks_french_to_the_end(cli_key_file: Path) -> None:
+    result = runner.invoke(
+        app, ["user", "add", "agent9", "Agent Neuf", "--role", "agent"],
+        input="Premier-mot-de-passe-1\nAutre-mot-de-passe-2\n", prog_name="dialer",
+    )  # fmt: skip
+    assert result.exit_code == 1  # the input ran out: aborted
+    assert "Le même mot de passe, pour vérifier" in result.output
+    assert "Erreur : les deux saisies diffèrent." in result.output
+    assert "Abandon." in result.output
+    assert not ENGLISH.search(result.output), result.output

@@ -172,3 +172,26 @@ def test_wave_list_in_a_pipe_is_plain_text(
     rows = [line for line in out.splitlines() if "Programmée" in line]
     assert len(rows) == 2 and rows[0].split()[0] == "1" and rows[1].split()[0] == "2"
     assert all(len(line) <= 80 for line in out.splitlines())
+
+
+def test_unknown_values_name_the_known_ones(engine: Engine, cli_key_file: Path) -> None:
+    _setup(engine)
+    _run("feed", "token", "CPAM75", "--label", "SI de la caisse")
+    assert "Caisse introuvable : CPAM13. Caisses connues : CGSS974, CPAM75." in _run(
+        "feed", "tokens", "CPAM13", code=1
+    )
+    assert "Jeton 99 introuvable pour la caisse CPAM75. Jetons actifs de la caisse : 1." in _run(
+        "feed", "revoke", "CPAM75", "99", code=1
+    )
+    assert "Type d'accès inconnu : lecture. Types connus : screen_pop, search" in _run(
+        "audit", "export", "--action", "lecture", "--actor", "dpo", code=1
+    )
+    refused = _run(
+        "wave", "schedule", "GRIPPE-75", "--start", "2030-01-01 10:00", "--end",
+        "2030-01-01 12:00", "--quota", "CPAM13=5", code=1,
+    )  # fmt: skip
+    assert "Caisse inconnue dans le quota : CPAM13. Caisses connues : CGSS974, CPAM75." in refused
+    assert "Mode de numérotation inconnu : rapide (preview, progressive, predictive)" in _run(
+        "wave", "schedule", "GRIPPE-75", "--start", "2030-01-01 10:00", "--end",
+        "2030-01-01 12:00", "--pacing", "rapide", code=1,
+    )  # fmt: skip
