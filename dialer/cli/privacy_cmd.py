@@ -88,7 +88,7 @@ def audit_export(
     action: str | None = typer.Option(None, help="type d'accès, ex. screen_pop"),
     since: datetime | None = typer.Option(None, help="depuis (UTC, AAAA-MM-JJ)"),
     until: datetime | None = typer.Option(None, help="jusqu'à (UTC, exclu)"),
-    limit_rows: int = typer.Option(100_000, "--limit", help="nombre maximal d'entrées"),
+    limit_rows: int = typer.Option(100_000, "--limit", min=1, help="nombre maximal d'entrées"),
     actor: str | None = ActorOption,
 ) -> None:
     """Exporte la traçabilité en CSV (l'export est lui-même tracé)."""

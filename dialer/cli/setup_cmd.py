@@ -51,7 +51,11 @@ campaign_app = typer.Typer(help="Campagnes.", no_args_is_help=True)
 
 
 @fund_app.command("add")
-def add_fund(code: str, name: str, territory: Territory = Territory.METRO) -> None:
+def add_fund(
+    code: str = typer.Argument(..., help="code court, ex. CPAM13"),
+    name: str = typer.Argument(..., help="nom affiché, ex. « CPAM des Bouches-du-Rhône »"),
+    territory: Territory = typer.Option(Territory.METRO, help="territoire de la caisse"),
+) -> None:
     """Déclare une caisse (CPAM, CGSS ou CSS selon le territoire)."""
     try:
         with session_scope(runtime().engine) as session:
@@ -239,7 +243,13 @@ def edit(
 
 
 @campaign_app.command("add")
-def add_campaign(code: str, name: str, theme: str, fund: str, caller_id: str) -> None:
+def add_campaign(
+    code: str = typer.Argument(..., help="code court, ex. GRIPPE-13"),
+    name: str = typer.Argument(..., help="nom affiché"),
+    theme: str = typer.Argument(..., help="thème : " + ", ".join(sorted(THEMES))),
+    fund: str = typer.Argument(..., help="code de la caisse (voir dialer fund list)"),
+    caller_id: str = typer.Argument(..., help="numéro présenté aux personnes, ex. 01 62 00 00 00"),
+) -> None:
     """Crée une campagne d'un thème pour une caisse."""
     try:
         with session_scope(runtime().engine) as session:

@@ -54,6 +54,8 @@ HELP_FR = {
 TYPES_FR = {
     "str": "texte",
     "int": "entier",
+    "int range": "entier",
+    "float range": "nombre",
     "float": "nombre",
     "bool": "oui/non",
     "file": "fichier",

@@ -23,7 +23,7 @@ ENGLISH = re.compile(
     r"Usage:|Show this message|\bCommands\b|\bError\b|Try '|Invalid value|Missing (argument|option|"
     r"parameter|command)|No such|Got unexpected|is not one of|does not exist|Input should|Aborted|"
     r"default:|\[required\]|completion for|\bCOMMAND\b|<(str|int|bool|path|file|float)>|"
-    r"requires an? |Choose from|Possible options|does not take|env var"
+    r"requires an? |Choose from|Possible options|does not take|env var|\brange\b"
 )
 
 
