@@ -37,6 +37,10 @@ def main(argv: list[str]) -> int:
     except InstallFailed as failure:
         print(failure.explanation(), file=sys.stderr, flush=True)
         return 1
+    except KeyboardInterrupt:
+        print("\nInstallation interrompue : relancez la même commande pour la reprendre.",
+              file=sys.stderr)  # fmt: skip
+        return 130
     if argv[0] == "serve":
         # The one-time work first (keys, schema, scripts, demo data), then the service.
         return run([str(BIN / "dialer"), "prestart"]) or run(
