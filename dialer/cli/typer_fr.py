@@ -243,10 +243,13 @@ def install() -> None:
     if getattr(core, "_dialer_french", False):
         return
     core._dialer_french = True  # type: ignore[attr-defined]
-    _panel_words()
-    _usage_line()
-    _parameters()
-    _errors_and_prompts()
+    for step in (_panel_words, _usage_line, _parameters, _errors_and_prompts):
+        try:
+            step()
+        except (ImportError, AttributeError, KeyError):  # pragma: no cover
+            # Typer moved its internals: the command must still run, in English until
+            # tests/dialer/cli/test_french.py (which fails on it) gets this module updated.
+            continue
 
 
 def _panel_words() -> None:

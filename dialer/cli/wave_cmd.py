@@ -136,6 +136,7 @@ def wave_table(
         show_edge=False,
         header_style="bold" if terminal else "",
         title_style="",
+        title_justify="center" if terminal else "left",
         pad_edge=False,
         # One space between columns: the frame's own separator, or a collapsed padding.
         padding=(0, 0) if terminal else (0, 1),
