@@ -195,3 +195,12 @@ def test_unknown_values_name_the_known_ones(engine: Engine, cli_key_file: Path) 
         "wave", "schedule", "GRIPPE-75", "--start", "2030-01-01 10:00", "--end",
         "2030-01-01 12:00", "--pacing", "rapide", code=1,
     )  # fmt: skip
+
+
+def test_an_unknown_schema_revision_names_the_known_ones(
+    engine: Engine, cli_key_file: Path
+) -> None:
+    out = _run("db", "downgrade", "zzz", code=1)
+    assert "Révision inconnue ou inatteignable : zzz." in out
+    assert "base, 0001, 0002" in out and out.rstrip(".").endswith("head")
+    assert "Traceback" not in out and "CommandError" not in out
