@@ -13,6 +13,7 @@ from sqlmodel import Session, col, func, select
 from dialer.campaigns.editing import edit_campaign
 from dialer.campaigns.models import Campaign, CampaignStatus
 from dialer.campaigns.setup import (
+    KNOWN_SHOWN,
     SetupError,
     create_campaign,
     create_fund,
@@ -288,6 +289,14 @@ def add_user(
         raise fail(str(error)) from error
 
 
+def _unknown_account(session: Session, username: str) -> str:
+    from dialer.accounts.models import User
+
+    names = list(session.exec(select(User.username).order_by(User.username)).all())
+    shown = ", ".join(names[:KNOWN_SHOWN]) + (" …" if len(names) > KNOWN_SHOWN else "")
+    return f"Compte inconnu : {username}. Comptes existants : {shown or 'aucun'}."
+
+
 def _password(from_stdin: bool) -> str:
     # Never an argument: it would sit in the shell history and in every process listing.
     if from_stdin:
@@ -312,7 +321,7 @@ def edit_user(
     with session_scope(runtime().engine) as session:
         user = find_user(session, username)
         if user is None:
-            raise fail(f"Compte inconnu : {username}.")
+            raise fail(_unknown_account(session, username))
         try:
             set_phone_endpoint(session, user, poste)
         except PhoneEndpointError as error:
@@ -329,6 +338,6 @@ def disable(username: str) -> None:
     with session_scope(runtime().engine) as session:
         user = find_user(session, username)
         if user is None:
-            raise fail(f"Compte inconnu : {username}.")
+            raise fail(_unknown_account(session, username))
         disable_user(session, user)
         console.print(f"Compte {user.username} désactivé ; ses sessions ouvertes sont fermées.")

@@ -183,6 +183,14 @@ def test_unknown_values_name_the_known_ones(engine: Engine, cli_key_file: Path) 
     assert "Jeton 99 introuvable pour la caisse CPAM75. Jetons actifs de la caisse : 1." in _run(
         "feed", "revoke", "CPAM75", "99", code=1
     )
+    created = runner.invoke(
+        app, ["user", "add", "agent7", "Agent Sept", "--role", "agent", "--password-stdin"],
+        input="Un-mot-de-passe-assez-long-7\n",
+    )  # fmt: skip
+    assert created.exit_code == 0, created.output
+    assert "Compte inconnu : agent8. Comptes existants : agent7." in _run(
+        "user", "disable", "agent8", code=1
+    )
     assert "Type d'accès inconnu : lecture. Types connus : screen_pop, search" in _run(
         "audit", "export", "--action", "lecture", "--actor", "dpo", code=1
     )
