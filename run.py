@@ -132,7 +132,17 @@ def ensure_chromium() -> None:
 
 def run(command: list[str]) -> int:
     os.chdir(ROOT)
-    return subprocess.call(command)
+    child = subprocess.Popen(command)
+    try:
+        return child.wait()
+    except KeyboardInterrupt:
+        pass
+    # Ctrl-C in a terminal reached the child too: let it stop cleanly, without a traceback here.
+    try:
+        return child.wait(timeout=20)
+    except (subprocess.TimeoutExpired, KeyboardInterrupt):
+        child.terminate()
+        return child.wait()
 
 
 if __name__ == "__main__":
