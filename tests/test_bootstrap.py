@@ -55,3 +55,32 @@ def test_an_unknown_verb_prints_the_usage_in_french(tmp_path: Path) -> None:
     result = _run(_checkout(tmp_path), "lancer")
     assert result.returncode == 2
     assert "Utilisation :" in result.stderr and "python3 run.py serve" in result.stderr
+
+
+def test_ctrl_c_while_serving_ends_quietly(tmp_path: Path) -> None:
+    """Ctrl-C reaches the whole foreground group: run.py waits for the service, no traceback."""
+    import hashlib
+    import signal
+    import time
+
+    checkout = _checkout(tmp_path)
+    venv = checkout / ".venv"
+    wanted = hashlib.sha256((checkout / "pyproject.toml").read_bytes()).hexdigest()
+    (venv / ".installed-from").write_text(wanted)
+    dialer = venv / "bin" / "dialer"
+    # A service that stops cleanly on SIGINT, as uvicorn does.
+    dialer.write_text(
+        '#!/bin/sh\n[ "$1" = prestart ] && exit 0\n'
+        "trap 'echo arrêt; exit 0' INT\nwhile :; do sleep 0.1; done\n"
+    )
+    dialer.chmod(0o755)
+    started = subprocess.Popen(
+        [sys.executable, str(checkout / "run.py"), "serve"],
+        cwd=checkout, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True,
+    )  # fmt: skip
+    time.sleep(1.5)
+    os.killpg(started.pid, signal.SIGINT)
+    out, err = started.communicate(timeout=30)
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert "arrêt" in out
