@@ -172,6 +172,13 @@ def test_wave_list_in_a_pipe_is_plain_text(
     rows = [line for line in out.splitlines() if "Programmée" in line]
     assert len(rows) == 2 and rows[0].split()[0] == "1" and rows[1].split()[0] == "2"
     assert all(len(line) <= 80 for line in out.splitlines())
+    for listing in (["fund", "list"], ["campaign", "list"]):
+        plain = subprocess.run(
+            [str(dialer), *listing], capture_output=True, text=True, env=env, timeout=120,
+            check=False,
+        )  # fmt: skip
+        assert plain.returncode == 0 and "CPAM75" in plain.stdout, plain.stderr
+        assert "\x1b[" not in plain.stdout and not BOX & set(plain.stdout)
 
 
 def test_unknown_values_name_the_known_ones(engine: Engine, cli_key_file: Path) -> None:
