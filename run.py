@@ -23,13 +23,24 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 STAMP = VENV / ".installed-from"
+USAGE = """Utilisation :
+    python3 run.py serve    # le service complet, base SQLite embarquée et données de démonstration
+    python3 run.py test     # toute la suite de tests (arguments suivants passés à pytest)"""
 
 
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in ("serve", "test"):
-        print(__doc__)
+        print(USAGE, file=sys.stderr)
         return 2
-    ensure_venv()
+    try:
+        ensure_venv()
+    except InstallFailed as failure:
+        print(failure.explanation(), file=sys.stderr, flush=True)
+        return 1
+    except KeyboardInterrupt:
+        print("\nInstallation interrompue : relancez la même commande pour la reprendre.",
+              file=sys.stderr)  # fmt: skip
+        return 130
     if argv[0] == "serve":
         # The one-time work first (keys, schema, scripts, demo data), then the service.
         return run([str(BIN / "dialer"), "prestart"]) or run(
@@ -39,20 +50,70 @@ def main(argv: list[str]) -> int:
     return run([str(BIN / "python"), "-m", "pytest", *argv[1:]])
 
 
+class InstallFailed(Exception):
+    """Setting up .venv failed; the operator reads what to do, not a traceback."""
+
+    def __init__(self, step: str, hints: list[str]) -> None:
+        super().__init__(step)
+        self.step = step
+        self.hints = hints
+
+    def explanation(self) -> str:
+        lines = [f"\nL'installation a échoué : {self.step}", "Que faire :"]
+        lines += [f"  - {hint}" for hint in self.hints]
+        lines.append(
+            "  - Puis relancez la même commande : l'installation reprend où elle en était."
+        )
+        return "\n".join(lines)
+
+
 def ensure_venv() -> None:
     if sys.version_info < (3, 11):
-        sys.exit("Python 3.11 or newer is needed.")
+        found = ".".join(str(part) for part in sys.version_info[:3])
+        raise InstallFailed(
+            f"Python {found} est trop ancien.",
+            ["Installez Python 3.11 ou plus récent et lancez run.py avec lui (python3.11 run.py)."],
+        )
     if not (BIN / "python").exists():
-        print("Creating .venv …", flush=True)
-        venv.EnvBuilder(with_pip=True).create(VENV)
+        print("Création de l'environnement .venv …", flush=True)
+        try:
+            venv.EnvBuilder(with_pip=True).create(VENV)
+        except (OSError, subprocess.CalledProcessError) as error:
+            raise InstallFailed(
+                f"l'environnement .venv n'a pas pu être créé ({error.__class__.__name__}).",
+                [
+                    "Sur Debian ou Ubuntu, installez le module venv : apt-get install python3-venv.",
+                    f"Supprimez le dossier {VENV} s'il est resté à moitié créé.",
+                ],
+            ) from None
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if STAMP.exists() and STAMP.read_text().strip() == wanted:
         return
-    print("Installing the project and its test tools into .venv …", flush=True)
+    print("Installation du projet et de ses outils de test dans .venv …", flush=True)
     pip = [str(BIN / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    subprocess.run([*pip, "--upgrade", "pip"], check=True)
-    subprocess.run([*pip, "-e", f"{ROOT}[dev]"], check=True, cwd=ROOT)
+    _pip([*pip, "--upgrade", "pip"], "la mise à jour de pip")
+    _pip([*pip, "-e", f"{ROOT}[dev]"], "l'installation des dépendances du projet")
     STAMP.write_text(wanted)
+
+
+def _pip(command: list[str], what: str) -> None:
+    # pip prints its own reason above (index unreachable, no matching version…).
+    code = subprocess.call(command, cwd=ROOT)
+    if code == 0:
+        return
+    found = ".".join(str(part) for part in sys.version_info[:3])
+    index = os.environ.get("PIP_INDEX_URL") or "https://pypi.org/simple"
+    raise InstallFailed(
+        f"{what} par pip a échoué (code de sortie {code}) ; son message est juste au-dessus.",
+        [
+            f"Vérifiez que cette machine joint l'index de paquets ({index}) : "
+            "accès à Internet ou au miroir interne, proxy (HTTPS_PROXY), certificats.",
+            "Pour un miroir interne, indiquez-le à pip : PIP_INDEX_URL=https://miroir/simple.",
+            f"Vérifiez la version de Python : {found} ici, 3.11 ou plus récent est demandé ; "
+            "certains paquets n'existent pas encore pour une version très récente.",
+            f"Si l'environnement est abîmé, supprimez le dossier {VENV} et relancez.",
+        ],
+    )
 
 
 def ensure_chromium() -> None:
@@ -60,9 +121,9 @@ def ensure_chromium() -> None:
     if shutil.which("chromium") or os.environ.get("DIALER_SKIP_BROWSER_INSTALL"):
         return
     if os.geteuid() != 0 or not shutil.which("apt-get"):
-        print("chromium is missing: browser tests will be skipped.", flush=True)
+        print("chromium est absent : les tests dans le navigateur seront sautés.", flush=True)
         return
-    print("Installing Debian's chromium for the browser tests …", flush=True)
+    print("Installation du chromium de Debian pour les tests dans le navigateur …", flush=True)
     quiet = {"stdout": subprocess.DEVNULL, "check": False}
     subprocess.run(["apt-get", "update", "-qq"], **quiet)  # type: ignore[call-overload]
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
@@ -71,7 +132,17 @@ def ensure_chromium() -> None:
 
 def run(command: list[str]) -> int:
     os.chdir(ROOT)
-    return subprocess.call(command)
+    child = subprocess.Popen(command)
+    try:
+        return child.wait()
+    except KeyboardInterrupt:
+        pass
+    # Ctrl-C in a terminal reached the child too: let it stop cleanly, without a traceback here.
+    try:
+        return child.wait(timeout=20)
+    except (subprocess.TimeoutExpired, KeyboardInterrupt):
+        child.terminate()
+        return child.wait()
 
 
 if __name__ == "__main__":

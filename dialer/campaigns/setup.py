@@ -9,7 +9,7 @@ from dialer.campaigns.policies import CallingPolicy, RetryPolicy
 from dialer.contacts.funds import Fund
 from dialer.contacts.people.phones import normalise_phone
 from dialer.contacts.territories import FundKind, Territory, info
-from dialer.contacts.themes import get_theme
+from dialer.contacts.themes import THEMES, get_theme
 from dialer.core.columns import require_id
 from dialer.core.errors import DomainError
 
@@ -49,7 +49,7 @@ def create_campaign(
     try:
         theme = get_theme(theme_key)
     except KeyError as error:
-        raise SetupError(f"Thème inconnu : {theme_key}.") from error
+        raise SetupError(f"Thème inconnu : {theme_key}. {known_themes()}") from error
     if session.exec(select(Campaign).where(Campaign.code == code)).first():
         raise SetupError(f"La campagne {code} existe déjà.")
     policy = calling_policy or CallingPolicy()
@@ -70,18 +70,47 @@ def create_campaign(
     return campaign
 
 
+def known_themes() -> str:
+    """The list an operator needs after a mistyped theme key."""
+    known = ", ".join(f"{key} ({theme.label_fr})" for key, theme in sorted(THEMES.items()))
+    return f"Thèmes connus : {known}."
+
+
+KNOWN_SHOWN = 30  # beyond that the list would bury the message; ``list`` shows them all
+
+
+def _known(kind: str, codes: list[str], listing: str) -> str:
+    if not codes:
+        return f"Aucune {kind} n'est encore déclarée."
+    shown = ", ".join(codes[:KNOWN_SHOWN])
+    more = f" … ({len(codes)} en tout : {listing})" if len(codes) > KNOWN_SHOWN else ""
+    return f"{kind.capitalize()}s connues : {shown}{more}."
+
+
 def find_campaign(session: Session, ref: str) -> Campaign:
-    """A campaign by its code, or by its number."""
+    """A campaign by its code, or by its number; a reference naming two campaigns is refused."""
     campaign = session.exec(select(Campaign).where(Campaign.code == ref)).first()
-    if campaign is None and ref.isdigit():
-        campaign = session.get(Campaign, int(ref))
+    if ref.isdigit():
+        numbered = session.get(Campaign, int(ref))
+        if campaign is None:
+            campaign = numbered
+        elif numbered is not None and numbered.id != campaign.id:
+            raise SetupError(
+                f"« {ref} » désigne deux campagnes : la campagne de code {ref} et la campagne "
+                f"n° {ref} ({numbered.code}). Donnez le code de celle que vous voulez."
+            )
     if campaign is None:
-        raise SetupError(f"Campagne introuvable : {ref}.")
+        codes = list(session.exec(select(Campaign.code).order_by(Campaign.code)))
+        listing = "dialer campaign list"
+        raise SetupError(f"Campagne introuvable : {ref}. {_known('campagne', codes, listing)}")
     return campaign
 
 
 def find_fund(session: Session, code: str) -> Fund:
     fund = session.exec(select(Fund).where(Fund.code == code)).first()
     if fund is None:
-        raise SetupError(f"Caisse introuvable : {code}.")
+        codes = list(session.exec(select(Fund.code).order_by(Fund.code)))
+        raise SetupError(
+            f"Caisse introuvable : {code}. {_known('caisse', codes, 'dialer fund list')}"
+        )
     return fund

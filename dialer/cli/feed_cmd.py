@@ -32,20 +32,38 @@ def new_token(fund: str, label: str = typer.Option("", help="à quoi sert ce jet
 @feed_app.command("tokens")
 def show_tokens(fund: str) -> None:
     """Liste les jetons de la caisse (jamais leur valeur)."""
-    with session_scope(runtime().engine) as session:
-        for token in list_tokens(session, require_id(find_fund(session, fund))):
-            state = f"révoqué le {token.revoked_at:%d/%m/%Y}" if token.revoked_at else "actif"
-            console.print(
-                f"n° {token.id}  {token.label or '-'}  créé le {token.created_at:%d/%m/%Y}  {state}"
-            )
+    try:
+        with session_scope(runtime().engine) as session:
+            tokens = list_tokens(session, require_id(find_fund(session, fund)))
+    except SetupError as error:
+        raise fail(str(error)) from error
+    for token in tokens:
+        state = f"révoqué le {token.revoked_at:%d/%m/%Y}" if token.revoked_at else "actif"
+        console.print(
+            f"n° {token.id}  {token.label or '-'}  créé le {token.created_at:%d/%m/%Y}  {state}",
+            markup=False,
+        )
+    if not tokens:
+        console.print(f"Aucun jeton pour la caisse {fund} : dialer feed token {fund}.")
 
 
 @feed_app.command("revoke")
 def revoke(fund: str, token_id: int) -> None:
     """Révoque un jeton de la caisse."""
-    with session_scope(runtime().engine) as session:
-        if not revoke_token(session, token_id, fund_id=find_fund(session, fund).id):
-            raise fail(f"Jeton {token_id} introuvable pour la caisse {fund}.")
+    try:
+        with session_scope(runtime().engine) as session:
+            owner = find_fund(session, fund)
+            if not revoke_token(session, token_id, fund_id=owner.id):
+                active = [
+                    str(t.id) for t in list_tokens(session, require_id(owner)) if not t.revoked_at
+                ]
+                known = ", ".join(active) if active else "aucun"
+                raise SetupError(
+                    f"Jeton {token_id} introuvable pour la caisse {fund}. "
+                    f"Jetons actifs de la caisse : {known}."
+                )
+    except SetupError as error:
+        raise fail(str(error)) from error
     console.print(f"Jeton {token_id} révoqué.")
 
 

@@ -18,9 +18,12 @@ from dialer.cli import (
     privacy_cmd,
     serve_cmd,
     setup_cmd,
+    typer_fr,
     wave_cmd,
     worker_cmd,
 )
+
+typer_fr.install()
 
 app = typer.Typer(help="Numéroteur de campagnes d'appels sortants.", no_args_is_help=True)
 app.add_typer(db_cmd.db_app, name="db")

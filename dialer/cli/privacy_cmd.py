@@ -88,10 +88,13 @@ def audit_export(
     action: str | None = typer.Option(None, help="type d'accès, ex. screen_pop"),
     since: datetime | None = typer.Option(None, help="depuis (UTC, AAAA-MM-JJ)"),
     until: datetime | None = typer.Option(None, help="jusqu'à (UTC, exclu)"),
-    limit_rows: int = typer.Option(100_000, "--limit", help="nombre maximal d'entrées"),
+    limit_rows: int = typer.Option(100_000, "--limit", min=1, help="nombre maximal d'entrées"),
     actor: str | None = ActorOption,
 ) -> None:
     """Exporte la traçabilité en CSV (l'export est lui-même tracé)."""
+    known_actions = [choice.value for choice in TrailAction]
+    if action is not None and action not in known_actions:
+        raise fail(f"Type d'accès inconnu : {action}. Types connus : {', '.join(known_actions)}.")
     query = TrailQuery(person, by, action, since, until, limit_rows)
     try:
         with session_scope(runtime().engine) as session:

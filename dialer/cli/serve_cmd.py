@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 
 import typer
+import uvicorn
 
 from dialer.cli.context import console, runtime
 from dialer.cli.prestart_cmd import prestart, settings_fit_to_serve
@@ -19,26 +21,45 @@ def serve(
     ),
 ) -> None:
     """Démarre le service complet (pages, API, numéroteur, simulateur si embarqué)."""
-    import uvicorn
-
     settings = settings_fit_to_serve()
     if with_prestart:
         prestart()
-    bind_host = host or settings.host
-    bind_port = port or settings.port
-    console.print(f"\n[bold]Service prêt :[/] http://{bind_host}:{bind_port}/")
-    if settings.demo_data:
+    config = uvicorn.Config(
+        "web.main:create_service_app",
+        factory=True,
+        host=host or settings.host,
+        port=settings.port if port is None else port,
+        log_level="info",
+    )
+    server = _AnnouncingServer(config, demo=settings.demo_data)
+    server.run()
+    if not server.started:
+        raise typer.Exit(3)
+
+
+def _announce(url: str, demo: bool) -> None:
+    console.print(f"\n[bold]Service prêt :[/] {url}")
+    if demo:
         console.print("Comptes de démonstration :")
         for login in DEMO_LOGINS:
             phone = f", poste {login.phone}" if login.phone else ""
             console.print(f"  {login.username:<8} / {login.password:<14} ({login.label}{phone})")
-    uvicorn.run(
-        "web.main:create_service_app",
-        factory=True,
-        host=bind_host,
-        port=bind_port,
-        log_level="info",
-    )
+
+
+class _AnnouncingServer(uvicorn.Server):
+    """Prints the URL once the socket listens: a reader who opens it at once is answered."""
+
+    def __init__(self, config: uvicorn.Config, *, demo: bool) -> None:
+        super().__init__(config)
+        self.demo = demo
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        if not self.started or self.should_exit:
+            return
+        bound = [s.getsockname() for server in self.servers for s in server.sockets]
+        port = bound[0][1] if bound else self.config.port
+        _announce(f"http://{self.config.host}:{port}/", self.demo)
 
 
 def sim_pbx(

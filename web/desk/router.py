@@ -20,6 +20,7 @@ from dialer.engine.agents import AgentState, IllegalTransition
 from dialer.engine.calling import presence
 from dialer.engine.calling.events import ScreenPopBus, Subscription
 from dialer.engine.calling.preview import PREVIEW
+from dialer.engine.calling.snapshot import dial_targets
 from web.bounds import parse_id
 from web.deps import DbSession, FormDep, ScreenPopsDep, current_time
 from web.desk.access import AgentUser
@@ -83,13 +84,22 @@ def desk_state(db: Session, user: User, now: datetime) -> dict[str, Any]:
     }
 
 
+def dialling_now(db: Session, campaigns: list[Campaign], now: datetime) -> int | None:
+    """The campaign to preselect: one the dialer is calling for now, never a draft."""
+    dialling = {target.campaign_id for target in dial_targets(db, now)}
+    return next((c.id for c in campaigns if c.id in dialling), None)
+
+
 def desk_page(request: Request, db: Session, user: User, error: str | None = None) -> Response:
-    state = desk_state(db, user, current_time(request))
+    now = current_time(request)
+    state = desk_state(db, user, now)
     campaign = db.get(Campaign, state["campaign_id"]) if state["campaign_id"] else None
+    campaigns = enabled_campaigns(db, user.id or 0)
     context = {
         "desk": state,
         "campaign": campaign,
-        "campaigns": enabled_campaigns(db, user.id or 0),
+        "campaigns": campaigns,
+        "preselected": dialling_now(db, campaigns, now),
         "pause_reasons": PAUSE_REASONS_FR,
         "error": error,
     }

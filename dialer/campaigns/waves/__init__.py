@@ -11,6 +11,7 @@ from dialer.campaigns.waves.lifecycle import (
     start_wave,
     stop_wave,
 )
+from dialer.campaigns.waves.numbering import wave_by_number, wave_numbers
 from dialer.campaigns.waves.progress import WaveProgress, campaign_waves
 from dialer.campaigns.waves.states import (
     STATUS_FR,
@@ -42,4 +43,6 @@ __all__ = [
     "schedule_wave",
     "start_wave",
     "stop_wave",
+    "wave_by_number",
+    "wave_numbers",
 ]

@@ -55,7 +55,8 @@ def _quota(session: Session, quota: Mapping[str, Any]) -> dict[int, int]:
     for code, limit in quota.items():
         fund = session.exec(select(Fund).where(Fund.code == code)).first()
         if fund is None or fund.id is None:
-            raise WaveError(f"Caisse inconnue dans le quota : {code}.")
+            known = ", ".join(session.exec(select(Fund.code).order_by(Fund.code)))
+            raise WaveError(f"Caisse inconnue dans le quota : {code}. Caisses connues : {known}.")
         if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
             raise WaveError(f"Quota de la caisse {code} : un nombre entier positif est attendu.")
         by_id[fund.id] = limit

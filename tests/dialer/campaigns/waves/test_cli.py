@@ -57,21 +57,22 @@ def test_schedule_list_and_move_a_wave(cli: Engine) -> None:
         "--end", _paris(start + timedelta(hours=4)), "--cohort", "filter",
         "--filter", "territory=reunion", "--quota", "CGSS974=1", "--pacing", "predictive",
     )  # fmt: skip
-    assert "programmée" in out and ": 1 contact(s)." in out
+    assert "Vague C1 1 programmée" in out and ": 1 contact." in out
     with Session(cli) as session:
         wave = session.exec(select(Wave)).one()
     assert wave.starts_at == start.replace(tzinfo=None)  # Paris on screen, UTC stored
     assert (wave.pacing_mode, wave.cohort_filter) == ("predictive", {"territory": "reunion"})
     assert members(cli, wave.id or 0) == [ids[0]]
     listing = _run("wave", "list", "C1")
-    assert "Programmée" in listing and "Filtrés" in listing
-    wave_id = str(wave.id)
-    assert "démarrée (en cours)" in _run("wave", "start", wave_id)
-    assert "suspendue (en pause)" in _run("wave", "pause", wave_id)
-    assert "reprise (en cours)" in _run("wave", "resume", wave_id)
-    assert "arrêtée (arrêtée)" in _run("wave", "stop", wave_id)
+    assert "Programmée" in listing
+    assert "cohorte : filtrés (1)" in _run("campaign", "show", "C1")
+    # Addressed as « campaign + number within it », never by the table's id.
+    assert "démarrée (en cours)" in _run("wave", "start", "C1", "1")
+    assert "Vague C1 1 suspendue (en pause)" in _run("wave", "pause", "C1", "1")
+    assert "reprise (en cours)" in _run("wave", "resume", "C1", "1")
+    assert "arrêtée (arrêtée)" in _run("wave", "stop", "C1", "1")
     assert "Impossible de mettre en pause une vague arrêtée" in _run(
-        "wave", "pause", wave_id, code=1
+        "wave", "pause", "C1", "1", code=1
     )
     with Session(cli) as session:
         campaign = session.get(Campaign, campaign_id)
@@ -86,6 +87,9 @@ def test_bad_input_is_reported_in_french(cli: Engine) -> None:
         *base, "--start", "2030-01-02 10:00", code=1
     )
     assert "nom=valeur" in _run(*base, "--start", "2029-12-31 10:00", "--filter", "x", code=1)
-    assert "Campagne introuvable" in _run("wave", "list", "NOPE", code=1)
-    assert "Vague introuvable : 99" in _run("wave", "start", "99", code=1)
+    assert "Campagne introuvable : NOPE. Campagnes connues : C1." in _run(
+        "wave", "list", "NOPE", code=1
+    )
+    assert "n'a encore aucune vague" in _run("wave", "start", "C1", "1", code=1)
     assert "Aucune vague" in _run("wave", "list", "C1")
+    assert "Argument manquant : « numéro »" in _run("wave", "start", "C1", code=2)

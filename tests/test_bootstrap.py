@@ -1,0 +1,86 @@
+"""run.py, the bootstrap: when pip fails the operator reads what to do, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Stands in for .venv/bin/python: it fails as pip does when the index cannot be reached.
+FAKE_PYTHON = """#!/bin/sh
+echo "ERROR: Could not find a version that satisfies the requirement fastapi" >&2
+exit 1
+"""
+
+
+def _checkout(tmp_path: Path) -> Path:
+    """A copy of run.py beside a pyproject.toml and a .venv whose pip always fails."""
+    shutil.copy(ROOT / "run.py", tmp_path / "run.py")
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    fake = tmp_path / ".venv" / "bin" / "python"
+    fake.parent.mkdir(parents=True)
+    fake.write_text(FAKE_PYTHON)
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    return tmp_path
+
+
+def _run(checkout: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PIP_INDEX_URL": "https://miroir.exemple/simple"}
+    return subprocess.run(
+        [sys.executable, str(checkout / "run.py"), *args],
+        cwd=checkout, capture_output=True, text=True, timeout=60, env=env, check=False,
+    )  # fmt: skip
+
+
+def test_a_failing_pip_ends_with_advice_in_french_and_no_traceback(tmp_path: Path) -> None:
+    checkout = _checkout(tmp_path)
+    result = _run(checkout, "serve")
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output and "CalledProcessError" not in output
+    assert "L'installation a échoué" in result.stderr
+    assert "code de sortie 1" in result.stderr
+    assert "https://miroir.exemple/simple" in result.stderr  # the index it tried, named
+    assert "Python" in result.stderr and "3.11" in result.stderr
+    assert "Could not find a version" in result.stderr  # pip's own reason is kept
+    assert not (checkout / ".venv" / ".installed-from").exists()  # retried next time
+
+
+def test_an_unknown_verb_prints_the_usage_in_french(tmp_path: Path) -> None:
+    result = _run(_checkout(tmp_path), "lancer")
+    assert result.returncode == 2
+    assert "Utilisation :" in result.stderr and "python3 run.py serve" in result.stderr
+
+
+def test_ctrl_c_while_serving_ends_quietly(tmp_path: Path) -> None:
+    """Ctrl-C reaches the whole foreground group: run.py waits for the service, no traceback."""
+    import hashlib
+    import signal
+    import time
+
+    checkout = _checkout(tmp_path)
+    venv = checkout / ".venv"
+    wanted = hashlib.sha256((checkout / "pyproject.toml").read_bytes()).hexdigest()
+    (venv / ".installed-from").write_text(wanted)
+    dialer = venv / "bin" / "dialer"
+    # A service that stops cleanly on SIGINT, as uvicorn does.
+    dialer.write_text(
+        '#!/bin/sh\n[ "$1" = prestart ] && exit 0\n'
+        "trap 'echo arrêt; exit 0' INT\nwhile :; do sleep 0.1; done\n"
+    )
+    dialer.chmod(0o755)
+    started = subprocess.Popen(
+        [sys.executable, str(checkout / "run.py"), "serve"],
+        cwd=checkout, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True,
+    )  # fmt: skip
+    time.sleep(1.5)
+    os.killpg(started.pid, signal.SIGINT)
+    out, err = started.communicate(timeout=30)
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert "arrêt" in out
