@@ -65,6 +65,11 @@ def call_panel(
     _still_open(call)
     record = person_record(call, runtime.cipher)
     context, history = panel_context(db, call, record, user, now)
+    connected = call.attempt.connected_at
+    if connected is not None:
+        context["talk_seconds"] = round(
+            ((call.attempt.ended_at or now) - connected).total_seconds()
+        )
     # A skipped preview's attempt row is deleted and SQLite may give its id to the
     # next attempt: a preview read names its campaign and person, not that id.
     preview = call.attempt.state == PREVIEW

@@ -33,7 +33,7 @@ from tests.telephony.phones.asterisk_conf import (
 CONF = Path(__file__).resolve().parents[3] / "asterisk"
 
 # What the adapter puts on every Originate (and Setvar AGENT later).
-ADAPTER_VARIABLES = {"ATTEMPT_ID", "AGENT", "ABANDON_MS"}
+ADAPTER_VARIABLES = {"ATTEMPT_ID", "AGENT", "ABANDON_MS", "MACHINE_ACTION"}
 # Set by Asterisk itself: the extension, Dial's and AMD()'s results.
 ASTERISK_VARIABLES = {"EXTEN", "DIALSTATUS", "AMDSTATUS", "AMDCAUSE"}
 READ = {"call", "agent", "user", "dialplan", "originate", "reporting"}
@@ -44,6 +44,7 @@ CORE_APPS |= {"Ringing", "Set", "Wait"}
 MODULE_OF = {
     "Dial": "app_dial.so",
     "AMD": "app_amd.so",
+    "WaitForSilence": "app_waitforsilence.so",
     "UserEvent": "app_userevent.so",
     "Playback": "app_playback.so",
     "ExecIf": "app_exec.so",

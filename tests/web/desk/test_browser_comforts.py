@@ -23,7 +23,6 @@ from tests.web.desk.test_browser_desk import (
     CHROMIUM,
     CHROMIUM_ARGS,
     WAIT_MS,
-    shot,
     sign_in,
     watch_errors,
 )
