@@ -19,9 +19,10 @@ from telephony.sim.population import Outcome
 
 # How long AMD() listens before it decides, by whether a person answered (files 18, 19).
 AMD_DECISION_S = {True: 2.3, False: 2.45}
-# A machine's greeting after AMD decides, until the beep (WaitForSilence), and the
-# neutral dialer/machine-message as the recorded French text lasts (asterisk/README.md).
-MACHINE_BEEP_S = 9.5
+# A machine's greeting after AMD decides, until the beep and the silence WaitForSilence
+# waits for (population: a 12-s greeting), and the neutral dialer/machine-message as
+# its French text lasts (asterisk/README.md).
+MACHINE_BEEP_S = 12.0
 MACHINE_MESSAGE_S = 9.0
 
 DIAL_VARS = (

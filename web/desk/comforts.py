@@ -215,6 +215,14 @@ def _callbacks_of(
     return sorted(found, key=lambda item: not item[2])
 
 
+def _reason(block: Block | None, time_zone: str) -> str:
+    if block is None:
+        return ""
+    if block.until is None:
+        return block.reason_fr
+    return f"{block.reason_fr} Possible à partir du {_local(block.until, time_zone)}."
+
+
 def callback_rows(
     db: Session, campaign: Campaign, user_id: int, now: datetime
 ) -> tuple[list[CallbackRow], list[int]]:
@@ -232,7 +240,7 @@ def callback_rows(
                 local_time=_local(contact.callback_at or now, person.time_zone),
                 mine=mine,
                 callable_now=block is None,
-                reason=block.reason_fr if block is not None else "",
+                reason=_reason(block, person.time_zone),
             )  # fmt: skip
         )
     return rows, [person.id or 0 for _, person, _ in found]
