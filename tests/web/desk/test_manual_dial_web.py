@@ -203,8 +203,11 @@ def test_my_callbacks_in_local_time_callable_only_when_the_rules_allow(desk: Des
             contact.callback_at = when
             db.add(contact)
             agent = desk.agent_id if index == 0 else None
-            db.add(Outcome(contact_id=contact_id, campaign_id=desk.campaign_id,
-                           person_id=contact.person_id, agent_user_id=agent, callback_at=when))  # fmt: skip
+            asked = Outcome(
+                contact_id=contact_id, campaign_id=desk.campaign_id,
+                person_id=contact.person_id, agent_user_id=agent, callback_at=when,
+            )  # fmt: skip
+            db.add(asked)
     page = desk.client.get("/poste/rappels")
     assert page.status_code == 200
     text = html.unescape(page.text)
