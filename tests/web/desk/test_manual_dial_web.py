@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -31,7 +32,7 @@ from dialer.core.runtime import Runtime
 from dialer.core.settings import Settings
 from dialer.engine.service import DialerService
 from dialer.operations.embedded import embedded_pbx
-from telephony.sim import SimulatorConfig
+from telephony.sim import PopulationModel, SimulatorConfig
 from tests.web.conftest import World, sign_in
 from tests.web.desk.live_server import ANSWERING, embedded_settings, seed_ameli_campaign
 from web.main import create_app
@@ -66,8 +67,10 @@ def _contacts(app: FastAPI, campaign_id: int) -> list[int]:
         return sorted(i for i in db.exec(query) if i is not None)
 
 
-@pytest.fixture()
-def desk(app: FastAPI, world: World, settings: Settings) -> Iterator[Desk]:
+@contextmanager
+def open_desk(
+    app: FastAPI, world: World, settings: Settings, sim: SimulatorConfig
+) -> Iterator[Desk]:
     engine, cipher = app.state.runtime.engine, app.state.runtime.cipher
     with Session(engine) as db:
         agent = db.exec(select(User).where(User.username == "agent1")).one().id or 0
@@ -80,7 +83,6 @@ def desk(app: FastAPI, world: World, settings: Settings) -> Iterator[Desk]:
         campaign.manual_dial = True
         db.add(campaign)
     other = seed_ameli_campaign(engine, cipher, other_fund_id, [], people=1, code="AUTRE")
-    sim = SimulatorConfig(time_factor=0.01, seed=3, population=ANSWERING)
 
     def service(runtime: Runtime) -> DialerService:
         # One tick at start-up, then none: only the manual calls are placed.
@@ -96,6 +98,13 @@ def desk(app: FastAPI, world: World, settings: Settings) -> Iterator[Desk]:
     finally:
         live.state.web.imports.shutdown()
         live.state.runtime.engine.dispose()
+
+
+@pytest.fixture()
+def desk(app: FastAPI, world: World, settings: Settings) -> Iterator[Desk]:
+    sim = SimulatorConfig(time_factor=0.01, seed=3, population=ANSWERING)
+    with open_desk(app, world, settings, sim) as opened:
+        yield opened
 
 
 def _join(desk: Desk) -> dict[str, str]:
@@ -219,3 +228,31 @@ def test_my_callbacks_in_local_time_callable_only_when_the_rules_allow(desk: Des
     answer = _dial(desk, headers, desk.contacts[0], "rappel")
     assert answer.startswith("204"), answer
     assert desk.dialled == 1
+
+
+# Nobody answers: the phone rings until the Originate's timeout, long enough to see it.
+NOBODY = PopulationModel(
+    busy=0.0, no_answer=1.0, congestion=0.0, invalid=0.0, machine=0.0, ring_mean_s=5.0,
+)  # fmt: skip
+
+
+def test_the_desk_shows_the_dialing_then_the_last_attempts_result(
+    app: FastAPI, world: World, settings: Settings
+) -> None:
+    sim = SimulatorConfig(time_factor=0.1, seed=3, population=NOBODY)
+    with open_desk(app, world, settings, sim) as desk:
+        headers = _join(desk)
+        answer = _dial(desk, headers, desk.contacts[0])
+        assert answer.startswith("204"), answer
+        state = desk.client.get("/poste/etat").json()
+        assert (state["state"], state["dialing"]) == ("reserved", "Numérotation en cours…")
+        deadline = time.monotonic() + CONNECT_GUARD_S
+        while "last_attempt" not in state:
+            assert time.monotonic() < deadline, "the unanswered call never ended"
+            time.sleep(0.1)
+            state = desk.client.get("/poste/etat").json()
+        assert state["state"] == "available" and "dialing" not in state
+        assert state["last_attempt"].startswith("Dernière tentative : pas de réponse (")
+        page = desk.client.get("/poste").text
+        assert 'id="compte-appels">1<' in page  # « Mes appels du jour »
+        assert "Sans réponse (non abouti)" in page

@@ -261,7 +261,12 @@
 
   function countDown(section) {
     const counter = document.getElementById("compte-post-appel");
-    if (!section || !counter) {
+    if (section && !counter) {
+      // The outcome came before the line closed: the wrap-up starts when it does.
+      waitForAvailable();
+      return;
+    }
+    if (!section) {
       return;
     }
     let left = Number(section.dataset.seconds) || 0;
@@ -284,7 +289,7 @@
       }
       const response = await fetch("/poste/etat", { credentials: "same-origin" });
       const state = response.ok ? await response.json() : null;
-      if (state && state.state !== "wrap_up") {
+      if (state && state.state !== "wrap_up" && state.state !== "on_call") {
         window.clearInterval(poll);
         window.location.reload();
       }
