@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 from dialer.accounts.models import User
 from dialer.campaigns.attempts import Outcome
 from dialer.campaigns.models import Campaign
+from dialer.compliance.privacy.models import AccessEntry
 from dialer.contacts.people.models import CampaignContact
 from dialer.core.columns import utcnow
 from dialer.core.db import session_scope
@@ -152,6 +153,13 @@ def test_desk_comforts_from_pause_to_a_callback_and_a_machine(
         agent.get_by_label("Référence ou nom d'une personne de la campagne").fill("quintal")
         agent.get_by_role("button", name="Chercher").click()
         expect(agent.locator("#resultats-recherche li")).to_have_count(2)
+        # Quintal0000 is not callable today: refused in French, the pause goes on.
+        first = agent.locator("#resultats-recherche li").filter(has_text="Quintal0000")
+        first.get_by_role("button", name="Appeler").click()
+        notice = agent.locator("#message-poste")
+        expect(notice).to_contain_text("ne peut pas être appelée maintenant", timeout=WAIT_MS)
+        expect(notice).to_contain_text("Délai avant la prochaine tentative")
+        expect(agent.locator("#etat-agent")).to_contain_text("En pause")
         # « Mes rappels »: agent1's own callback, callable now.
         agent.locator("#mes-rappels summary").click()
         row = agent.locator("#table-rappels li")
@@ -182,4 +190,8 @@ def test_desk_comforts_from_pause_to_a_callback_and_a_machine(
     with Session(app.state.runtime.engine) as db:
         outcomes = db.exec(select(Outcome).where(Outcome.attempt_id.is_not(None))).all()  # type: ignore[union-attr]
         assert [o.not_reached for o in outcomes] == [True]
-    assert problems == []
+        refused = db.exec(
+            select(AccessEntry).where(AccessEntry.action == "manual_dial_refused")
+        ).all()
+        assert [e.detail for e in refused] == ["not_callable"]
+    assert problems == [f"409 {server.url}/poste/appel-manuel"]  # the refusal, and only it

@@ -248,3 +248,15 @@ async def test_a_machine_is_counted_as_a_machine_whatever_the_handling(
         assert (row.id, row.status) == (contact, "pending")
     finally:
         await service.stop()
+
+
+def test_the_manual_call_goes_to_a_living_worker(engine: Engine, clock: FakeClock) -> None:
+    """A web process without a dialer gives an agent's manual call to a live worker."""
+    from dialer.engine.calling.liveness import beat, dead_cutoff, live_worker
+
+    now = clock()
+    assert live_worker(engine, dead_cutoff(now, 45)) is None
+    beat(engine, "old", now - timedelta(minutes=5), starting=True)
+    beat(engine, "alive", now - timedelta(seconds=3), starting=True)
+    assert live_worker(engine, dead_cutoff(now, 45)) == "alive"
+    assert live_worker(engine, dead_cutoff(now + timedelta(minutes=2), 45)) is None
