@@ -23,7 +23,7 @@ from dialer.contacts.people.models import CampaignContact
 from dialer.core.columns import utcnow
 from dialer.core.db import session_scope
 from dialer.core.settings import Settings
-from telephony.sim import SimulatorConfig
+from telephony.sim import PopulationModel, SimulatorConfig
 from tests.web.conftest import World
 from tests.web.desk.live_server import ANSWERING, LiveServer, live_server, seed_ameli_campaign
 from tests.web.desk.test_browser_desk import (
@@ -195,3 +195,51 @@ def test_desk_comforts_from_pause_to_a_callback_and_a_machine(
         ).all()
         assert [e.detail for e in refused] == ["not_callable"]
     assert problems == [f"409 {server.url}/poste/appel-manuel"]  # the refusal, and only it
+
+
+# Nobody answers: each call rings until the Originate's timeout (a few seconds here).
+NOBODY = PopulationModel(
+    busy=0.0, no_answer=1.0, congestion=0.0, invalid=0.0, machine=0.0, ring_mean_s=5.0,
+)  # fmt: skip
+
+
+@pytest.fixture()
+def ringing(app: FastAPI, world: World, settings: Settings) -> Iterator[tuple[LiveServer, int]]:
+    engine = app.state.runtime.engine
+    with Session(engine) as db:
+        agent = db.exec(select(User).where(User.username == "agent1")).one()
+    campaign_id = seed_ameli_campaign(
+        engine, app.state.runtime.cipher, world.fund_id, [agent.id or 0], people=1
+    )
+    sim = SimulatorConfig(time_factor=0.2, seed=3, population=NOBODY)
+    with live_server(settings, sim) as server:
+        yield server, campaign_id
+
+
+def test_waiting_shows_the_dialing_then_the_last_attempts_result(
+    ringing: tuple[LiveServer, int],
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    server, campaign_id = ringing
+    problems: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        agent = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+        watch_errors(agent, problems)
+        join(agent, server.url, campaign_id)
+        agent.get_by_role("button", name="Me rendre disponible").click()
+        expect(agent.locator("#numerotation")).to_have_text(
+            "Numérotation en cours…", timeout=WAIT_MS
+        )
+        expect(agent.locator("#progression")).to_be_visible()
+        shot(agent, "poste-numerotation.png")
+        last = agent.locator("#derniere-tentative")
+        expect(last).to_contain_text("Dernière tentative : pas de réponse", timeout=WAIT_MS)
+        expect(agent.locator("#numerotation")).to_have_text("")
+        expect(agent.locator("#etat-agent")).to_contain_text("Disponible")
+        # The day's counters follow without a reload.
+        expect(agent.locator("#compte-appels")).to_have_text("1", timeout=WAIT_MS)
+        expect(agent.locator("#mes-appels")).to_contain_text("Sans réponse (non abouti)")
+        browser.close()
+    assert problems == []

@@ -61,7 +61,25 @@
     return Boolean(zone.querySelector(".call-panel, #post-appel"));
   }
 
+  // « Mes appels du jour » as the server counts it, fetched again once a call has ended.
+  let lastSeen = lastTry.textContent.trim();
+
+  async function refreshDay() {
+    const response = await fetch("/poste", { credentials: "same-origin" });
+    const holder = document.createElement("template");
+    holder.innerHTML = response.ok ? await response.text() : "";
+    const fresh = holder.content.getElementById("mes-appels");
+    const old = document.getElementById("mes-appels");
+    if (fresh && old) {
+      old.replaceWith(fresh);
+    }
+  }
+
   function showProgress(state) {
+    if ((state.last_attempt || "") !== lastSeen) {
+      lastSeen = state.last_attempt || "";
+      refreshDay();
+    }
     const waiting = WAITING_STATES.includes(state.state) && !state.preview;
     dialing.textContent = waiting && state.dialing ? state.dialing : "";
     lastTry.textContent = state.last_attempt || "";
