@@ -138,7 +138,11 @@ def _unanswered(attempt: CallAttempt) -> bool:
 
 
 def waiting_progress(db: Session, row: AgentPresence, now: datetime) -> dict[str, str]:
-    """What the desk shows while no call is on screen: dialing now, and the last try."""
+    """What the desk shows while no call is on screen: dialing now, and the last try.
+
+    Read at every poll of a waiting desk: the last try is looked for among the
+    attempts created in the last hours (``created_at`` is indexed).
+    """
     progress: dict[str, str] = {}
     if row.state == AgentState.RESERVED and row.attempt_id is not None:
         attempt = db.get(CallAttempt, row.attempt_id)
@@ -149,14 +153,15 @@ def waiting_progress(db: Session, row: AgentPresence, now: datetime) -> dict[str
         .where(
             CallAttempt.agent_user_id == row.user_id,
             col(CallAttempt.result).is_not(None),
-            col(CallAttempt.ended_at) >= now - timedelta(hours=12),
+            col(CallAttempt.created_at) >= now - timedelta(hours=12),
         )
         .order_by(col(CallAttempt.ended_at).desc())
         .limit(1)
     ).first()
     if last is not None and last.ended_at is not None:
         result = RESULT_FR.get(last.result or "", last.result or "")
-        at = last.ended_at.replace(tzinfo=UTC).astimezone(ZoneInfo("Europe/Paris"))
+        campaign = db.get(Campaign, row.campaign_id) if row.campaign_id else None
+        at = last.ended_at.replace(tzinfo=UTC).astimezone(ZoneInfo(_day_zone(db, campaign)))
         progress["last_attempt"] = f"Dernière tentative : {result.lower()} ({at:%H:%M})."
     return progress
 
