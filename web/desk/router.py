@@ -80,7 +80,7 @@ def desk_state(db: Session, user: User, now: datetime) -> dict[str, Any]:
         "state_label": label,
         "call_over": call_over,
         "state_seconds": _seconds_since(row.since, now),
-        "talk_seconds": _talk_seconds(attempt, now),
+        "talk_seconds": talk_seconds(attempt, now),
         **waiting_progress(db, row, now),
         "pause_reason": row.pause_reason,
         "campaign_id": row.campaign_id,
@@ -96,7 +96,7 @@ def _seconds_since(moment: datetime | None, now: datetime) -> int:
     return max(0, round((now - moment).total_seconds())) if moment is not None else 0
 
 
-def _talk_seconds(attempt: CallAttempt | None, now: datetime) -> int | None:
+def talk_seconds(attempt: CallAttempt | None, now: datetime) -> int | None:
     """How long the person has been on the line with the agent (None: not talking)."""
     if attempt is None or attempt.connected_at is None:
         return None
