@@ -26,6 +26,7 @@ from dialer.engine.service import DialerService
 from dialer.operations.embedded import embedded_pbx
 from web import health, metrics
 from web.desk import calls as desk_calls
+from web.desk import comforts as desk_comforts
 from web.desk import router as desk
 from web.dialing import Dialing, call_control_for
 from web.errors import install_error_handlers
@@ -115,7 +116,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (health, metrics, auth, home, campaigns, imports, import_columns, agents, admin):
         app.include_router(module.router)
-    for module in (desk, desk_calls, live, scripts_pages):
+    for module in (desk, desk_calls, desk_comforts, live, scripts_pages):
         app.include_router(module.router)
     app.include_router(waves_pages.router)
     app.include_router(fund_results_router(runtime.engine))

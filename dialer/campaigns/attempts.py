@@ -46,6 +46,8 @@ class Outcome(SQLModel, table=True):
     interview: str | None = Field(default=None, max_length=16)  # accepted, refused
     offer: str | None = Field(default=None, max_length=16)  # accepted, refused
     wrong_person: bool = False
+    # « Répondeur / pas la bonne personne »: the line answered, the person was not reached.
+    not_reached: bool = False
     followup_category: str | None = Field(default=None, max_length=64)
     followup_text: str | None = Field(default=None, max_length=2000)
     contact_changes: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())

@@ -20,6 +20,20 @@ class CampaignStatus(StrEnum):
     CLOSED = "closed"
 
 
+class MachineHandling(StrEnum):
+    """What the PBX does when it answers an answering machine (stored: never rename).
+
+    ``off`` places calls without detection (``[dialer-connect]``); the other two detect
+    (``[dialer-connect-amd]``) and either hang up or leave the neutral message, which
+    names no person and no health topic. The value reaches the dialplan as the
+    channel variable ``MACHINE_ACTION``, checked again there.
+    """
+
+    OFF = "off"
+    HANG_UP = "hangup"
+    MESSAGE = "message"
+
+
 class Campaign(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(index=True, unique=True, max_length=64)
@@ -33,6 +47,9 @@ class Campaign(SQLModel, table=True):
     pacing_mode: str = Field(default="progressive", max_length=16)
     abandon_target: float = 0.03
     wrap_up_seconds: int = 30
+    # An agent may search a person of the campaign and call them, inside the dialer's rules.
+    manual_dial: bool = False
+    answering_machine: str = Field(default=MachineHandling.OFF, max_length=16)
     status: str = Field(default=CampaignStatus.DRAFT, max_length=16)
     created_at: NaiveDatetime = Field(default_factory=utcnow)
     closed_at: NaiveDatetime | None = None

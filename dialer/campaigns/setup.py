@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from dialer.campaigns.models import Campaign
+from dialer.campaigns.models import Campaign, MachineHandling
 from dialer.campaigns.policies import CallingPolicy, RetryPolicy
 from dialer.contacts.funds import Fund
 from dialer.contacts.people.phones import normalise_phone
@@ -114,3 +114,26 @@ def find_fund(session: Session, code: str) -> Fund:
             f"Caisse introuvable : {code}. {_known('caisse', codes, 'dialer fund list')}"
         )
     return fund
+
+
+MACHINE_HANDLING_FR: dict[str, str] = {
+    MachineHandling.OFF: "pas de détection des répondeurs",
+    MachineHandling.HANG_UP: "raccrocher sur un répondeur",
+    MachineHandling.MESSAGE: "laisser le message neutre sur un répondeur",
+}
+
+
+def set_desk_options(
+    campaign: Campaign, *, manual_dial: bool | None = None, machine: str | None = None
+) -> None:
+    """Manual dial (default off) and answering-machine handling; SetupError when unknown."""
+    if machine is not None:
+        try:
+            campaign.answering_machine = MachineHandling(machine).value
+        except ValueError:
+            choices = ", ".join(m.value for m in MachineHandling)
+            raise SetupError(
+                f"Traitement des répondeurs inconnu : {machine} ({choices})."
+            ) from None
+    if manual_dial is not None:
+        campaign.manual_dial = manual_dial

@@ -261,6 +261,32 @@ def add_campaign(
         raise fail(str(error)) from error
 
 
+@campaign_app.command("desk")
+def desk_options(
+    campaign: str,
+    appel_manuel: bool | None = typer.Option(
+        None, "--appel-manuel/--sans-appel-manuel",
+        help="les agents peuvent chercher une personne de la campagne et l'appeler",
+    ),
+    repondeur: str | None = typer.Option(
+        None, help="off (pas de détection), hangup (raccrocher) ou message (message neutre)"
+    ),
+) -> None:  # fmt: skip
+    """Options du poste agent d'une campagne : appel manuel, répondeurs."""
+    from dialer.campaigns.setup import MACHINE_HANDLING_FR, find_campaign, set_desk_options
+
+    try:
+        with session_scope(runtime().engine) as session:
+            found = find_campaign(session, campaign)
+            set_desk_options(found, manual_dial=appel_manuel, machine=repondeur)
+            session.add(found)
+            manual = "autorisé" if found.manual_dial else "non autorisé"
+            machine = MACHINE_HANDLING_FR.get(found.answering_machine, found.answering_machine)
+            console.print(f"Campagne {found.code} : appel manuel {manual}, {machine}.")
+    except DomainError as error:
+        raise fail(str(error)) from error
+
+
 user_app = typer.Typer(help="Comptes des personnes qui se connectent.", no_args_is_help=True)
 
 

@@ -206,6 +206,10 @@ class DialerService:
         """The agent passes the record it previews, uncounted (``engine.calling.preview``)."""
         await self._started_worker().skip_preview(attempt_id, agent_user_id)
 
+    @property
+    def worker_id(self) -> str:
+        return self.runtime.settings.worker_id
+
     def channel_of(self, attempt_id: int) -> str | None:
         """The PBX channel of a call this worker placed and still tracks."""
         if self.client is None:

@@ -31,6 +31,7 @@ from telephony.ami.frames import (
     HeaderValue,
     check_agent_dial,
     check_headers,
+    check_machine_action,
     check_variable_name,
     variable,
 )
@@ -57,6 +58,8 @@ class OriginateRequest:
     timeout_ms: int = 30_000
     agent: str = ""
     abandon_ms: int = 2_000
+    # Answering-machine detection's verdict handling, for ``[dialer-connect-amd]`` only.
+    machine_action: str = ""
 
     @property
     def channel_id(self) -> str:
@@ -64,6 +67,13 @@ class OriginateRequest:
 
 
 def originate_headers(req: OriginateRequest, action_id: str) -> dict[str, HeaderValue]:
+    variables = [
+        variable("ATTEMPT_ID", req.attempt_id),
+        variable("AGENT", check_agent_dial(req.agent) if req.agent else ""),
+        variable("ABANDON_MS", str(req.abandon_ms)),
+    ]
+    if req.machine_action:
+        variables.append(variable("MACHINE_ACTION", check_machine_action(req.machine_action)))
     return {
         "Action": "Originate",
         "ActionID": action_id,
@@ -73,11 +83,7 @@ def originate_headers(req: OriginateRequest, action_id: str) -> dict[str, Header
         "Priority": str(req.priority),
         "Timeout": str(req.timeout_ms),
         "CallerID": req.caller_id,
-        "Variable": [
-            variable("ATTEMPT_ID", req.attempt_id),
-            variable("AGENT", check_agent_dial(req.agent) if req.agent else ""),
-            variable("ABANDON_MS", str(req.abandon_ms)),
-        ],
+        "Variable": variables,
         "ChannelId": req.channel_id,
         "OtherChannelId": f"{req.channel_id}-2",
         "Async": "true",

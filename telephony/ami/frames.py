@@ -84,6 +84,17 @@ def check_variable_name(name: str) -> str:
     return name
 
 
+# What [dialer-connect-amd] may do with an answering machine (extensions.conf checks
+# MACHINE_ACTION against the same two words and hangs up on anything else).
+MACHINE_ACTIONS = frozenset({"hangup", "message"})
+
+
+def check_machine_action(action: str) -> str:
+    if action not in MACHINE_ACTIONS:
+        raise UnsafeAmiValue(f"unknown answering-machine action: {action!r}")
+    return action
+
+
 def check_e164(number: str) -> str:
     if not isinstance(number, str) or _E164.fullmatch(number) is None:
         raise InvalidNumber(f"not an E.164 number (+ and 8 to 15 digits): {number!r}")

@@ -31,7 +31,7 @@ async def connect_person(call: Call, one: Channel) -> None:
     else:
         # The answer is noted before AMD: its seconds count against ABANDON_MS.
         _note_answer(call, one, 2)
-        if not await connect.detect_machine(call, one, 3, 8):
+        if not await connect.detect_machine(call, one, 3, 8, with_action=True):
             return
         connect.announce_answer(call, one, 6)
         call.emit(ev.newexten(one, "Goto", f"{AGENT_CONTEXT},s,1", 7))

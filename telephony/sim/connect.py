@@ -19,6 +19,11 @@ from telephony.sim.population import Outcome
 
 # How long AMD() listens before it decides, by whether a person answered (files 18, 19).
 AMD_DECISION_S = {True: 2.3, False: 2.45}
+# A machine's greeting after AMD decides, until the beep and the silence WaitForSilence
+# waits for (population: a 12-s greeting), and the neutral dialer/machine-message as
+# its French text lasts (asterisk/README.md).
+MACHINE_BEEP_S = 12.0
+MACHINE_MESSAGE_S = 9.0
 
 DIAL_VARS = (
     "DIALSTATUS",
@@ -197,10 +202,14 @@ def _bridge(call: Call, one: Channel, a1: Channel) -> list[str]:
     return frames
 
 
-async def detect_machine(call: Call, one: Channel, priority: int, machine_priority: int) -> bool:
+async def detect_machine(
+    call: Call, one: Channel, priority: int, machine_priority: int, *, with_action: bool = False
+) -> bool:
     """AMD() at ``priority``; True when a person goes on to an agent (files 18, 19).
 
     A machine is hung up at ``machine_priority``; a hangup while AMD listens ends the call.
+    ``with_action``: the project's ``[dialer-connect-amd]``, whose ``machine`` label first
+    reads MACHINE_ACTION and may leave the neutral message before hanging up.
     """
     human = call.behaviour.outcome is not Outcome.MACHINE
     call.emit(ev.newexten(one, "AMD", "", priority))
@@ -208,9 +217,38 @@ async def detect_machine(call: Call, one: Channel, priority: int, machine_priori
         hangups.call_ends(call)
         return False
     call.emit(*_amd_result(call, one, human, priority + 1))
-    if not human:
+    if human:
+        return True
+    if with_action:
+        await _machine_action(call, one, machine_priority)
+    else:
         hangups.dialplan_hangs_up(call, machine_priority, CallResult.MACHINE)
-    return human
+    return False
+
+
+async def _machine_action(call: Call, one: Channel, priority: int) -> None:
+    """``machine``: Hangup(16), or wait for the beep and play dialer/machine-message first.
+
+    Anything but the word ``message`` hangs up, as the dialplan's REGEX check does.
+    """
+    leave = call.req.variable("MACHINE_ACTION") == "message"
+    data = f"{1 if leave else 0}?message"
+    call.emit(ev.newexten(one, "GotoIf", data, priority))
+    if not leave:
+        hangups.dialplan_hangs_up(call, priority + 1, CallResult.MACHINE)
+        return
+    call.emit(
+        ev.newexten(one, "Set", "CHANNEL(language)=fr", priority + 2),
+        ev.newexten(one, "WaitForSilence", "1500,1,20", priority + 3),
+    )
+    if await call.pause(MACHINE_BEEP_S):
+        hangups.call_ends(call)
+        return
+    call.emit(ev.newexten(one, "Playback", "dialer/machine-message", priority + 4))
+    if await call.pause(MACHINE_MESSAGE_S):
+        hangups.call_ends(call)
+        return
+    hangups.dialplan_hangs_up(call, priority + 5, CallResult.MACHINE, far_playing=False)
 
 
 def _amd_result(call: Call, one: Channel, human: bool, priority: int) -> list[str]:

@@ -8,6 +8,9 @@ from telephony.sim.call import Call
 from telephony.sim.channels import Channel, event, lines
 from telephony.sim.population import Outcome
 
+# How long an answering machine records after its beep before it hangs up.
+MACHINE_RECORDING_S = 30.0
+
 
 def create_local_pair(call: Call, noop: str | None = None) -> tuple[Channel, Channel]:
     """The pair, up to the first step of ;2 (``noop``, by default the person's NoOp)."""
@@ -171,8 +174,9 @@ def schedule_person_dialplan(call: Call, two: Channel, priority: int) -> None:
     call.emit_later(0.5, lambda: ev.newexten(two, "Wait", f"{b.hello_s:g}", priority))
     call.emit_later(0.9, lambda: ev.newexten(two, "Playback", sound, priority + 1))
     if b.outcome is Outcome.MACHINE:
-        # The greeting plays on; the dialer's AMD hangs up long before it ends.
-        call.schedule_person_hangup(0.9 + b.talk_s)
+        # The greeting plays on (AMD decides long before it ends), then the beep and
+        # the recording, which a machine cuts after a while.
+        call.schedule_person_hangup(0.9 + b.talk_s + MACHINE_RECORDING_S)
         return
     playback_end = 0.9 + 4.9
     call.emit_later(

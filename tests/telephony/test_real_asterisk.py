@@ -88,6 +88,19 @@ async def test_amd_hangs_up_on_a_machine() -> None:
         assert final.amd_cause.startswith(("MAXWORDS", "LONGGREETING"))
 
 
+@pytest.mark.parametrize("action", ["hangup", "message"])
+async def test_amd_machine_action_is_a_machine_either_way(action: str) -> None:
+    # "message" waits for the beep then plays dialer/machine-message (asterisk/README.md):
+    # still a machine, never reached, only longer.
+    async with ami() as (client, seen):
+        final = await call(
+            client, seen, "+33611000010", SIM, agent=VIRTUAL_AGENT,
+            context="dialer-connect-amd", machine_action=action, wait_s=90.0,
+        )  # fmt: skip
+        assert final.result is CallResult.MACHINE
+        assert final.connected_at is None
+
+
 async def test_amd_sends_a_short_hello_to_the_agent() -> None:
     async with ami() as (client, seen):
         final = await call(

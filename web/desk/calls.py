@@ -27,7 +27,7 @@ from web.desk.panel import (
     record_context,
     screen_pop_fields,
 )
-from web.desk.router import PAUSE_REASONS_FR
+from web.desk.router import PAUSE_REASONS_FR, talk_seconds
 from web.desk.trail import record_read
 from web.dialing import status_of
 from web.refusals import HUMAN_ERRORS, FrenchHTTPException, french_error
@@ -65,6 +65,7 @@ def call_panel(
     _still_open(call)
     record = person_record(call, runtime.cipher)
     context, history = panel_context(db, call, record, user, now)
+    context["talk_seconds"] = talk_seconds(call.attempt, now)
     # A skipped preview's attempt row is deleted and SQLite may give its id to the
     # next attempt: a preview read names its campaign and person, not that id.
     preview = call.attempt.state == PREVIEW

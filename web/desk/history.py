@@ -37,6 +37,8 @@ def outcome_text(outcome: Outcome | None) -> str:
         return "—"
     if outcome.wrong_person:
         return "Erreur de personne"
+    if outcome.not_reached:
+        return "Répondeur / pas la bonne personne"
     parts = []
     if outcome.interview:
         parts.append(f"entretien {ANSWER_FR.get(outcome.interview, outcome.interview)}")

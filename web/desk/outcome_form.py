@@ -55,6 +55,7 @@ def read_outcome_form(form: FormData) -> ReadForm:
     read.data.interview = _answer(form, "entretien", "Entretien", read)
     read.data.offer = _answer(form, "offre", "Offre", read)
     read.data.wrong_person = field_text(form, "erreur_personne", 10) == "oui"
+    read.data.not_reached = field_text(form, "non_joint", 10) == "oui"
     _followup(form, read)
     _contacts(form, read)
     _consents(form, read)

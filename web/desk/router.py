@@ -24,6 +24,7 @@ from dialer.engine.calling.snapshot import dial_targets
 from web.bounds import parse_id
 from web.deps import DbSession, FormDep, ScreenPopsDep, current_time
 from web.desk.access import AgentUser
+from web.desk.comforts import day_counts, waiting_progress
 from web.forms import field_text
 from web.render import render
 from web.security.sessions import session_user_id
@@ -48,6 +49,8 @@ STATE_FR = {
     "paused": "En pause",
 }
 HEARTBEAT_S = 15.0
+# The call is over but its outcome not yet recorded: the agent is still on it.
+CALL_OVER_FR = "Appel terminé : résultat à saisir"
 
 
 def enabled_campaigns(db: Session, user_id: int) -> list[Campaign]:
@@ -71,9 +74,15 @@ def desk_state(db: Session, user: User, now: datetime) -> dict[str, Any]:
     remaining = 0.0
     if row.state == AgentState.WRAP_UP and row.wrap_up_until is not None:
         remaining = max(0.0, (row.wrap_up_until - now).total_seconds())
+    call_over = attempt is not None and attempt.ended_at is not None
+    label = CALL_OVER_FR if call_over else STATE_FR.get(row.state, row.state)
     return {
         "state": row.state,
-        "state_label": STATE_FR.get(row.state, row.state),
+        "state_label": label,
+        "call_over": call_over,
+        "state_seconds": _seconds_since(row.since, now),
+        "talk_seconds": talk_seconds(attempt, now),
+        **waiting_progress(db, row, now),
         "pause_reason": row.pause_reason,
         "campaign_id": row.campaign_id,
         "wrap_up_remaining": round(remaining),
@@ -90,6 +99,17 @@ def dialling_now(db: Session, campaigns: list[Campaign], now: datetime) -> int |
     return next((c.id for c in campaigns if c.id in dialling), None)
 
 
+def _seconds_since(moment: datetime | None, now: datetime) -> int:
+    return max(0, round((now - moment).total_seconds())) if moment is not None else 0
+
+
+def talk_seconds(attempt: CallAttempt | None, now: datetime) -> int | None:
+    """How long the person has been on the line with the agent (None: not talking)."""
+    if attempt is None or attempt.connected_at is None:
+        return None
+    return _seconds_since(attempt.connected_at, (attempt.ended_at or now))
+
+
 def desk_page(request: Request, db: Session, user: User, error: str | None = None) -> Response:
     now = current_time(request)
     state = desk_state(db, user, now)
@@ -97,6 +117,7 @@ def desk_page(request: Request, db: Session, user: User, error: str | None = Non
     campaigns = enabled_campaigns(db, user.id or 0)
     context = {
         "desk": state,
+        "day": day_counts(db, user.id or 0, campaign, now) if campaign else None,
         "campaign": campaign,
         "campaigns": campaigns,
         "preselected": dialling_now(db, campaigns, now),

@@ -44,6 +44,8 @@ class LiveSnapshot:
     abandon_rate: float | None
     abandon_target: float
     left_to_call: int
+    # Answering machines: counted apart, never as answered (``campaigns.reach``).
+    machines_today: int = 0
     per_quarter: list[int] = field(default_factory=list)  # attempts per 15 min since day start
 
     def as_json(self) -> dict[str, Any]:
@@ -66,17 +68,21 @@ def _count_if(condition: ColumnElement[bool]) -> Any:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def _attempt_counts(db: Session, campaign_id: int, since: datetime) -> tuple[int, int, int, int]:
-    """(attempts, ended, reached, abandoned) since ``since``; reached per ``campaigns.reach``."""
+def _attempt_counts(
+    db: Session, campaign_id: int, since: datetime
+) -> tuple[int, int, int, int, int]:
+    """(attempts, ended, reached, abandoned, machines) since ``since``; reached per
+    ``campaigns.reach``."""
     row = db.execute(
         sql_select(
             func.count(),
             _count_if(col(CallAttempt.result).is_not(None)),
             _count_if(reached_condition()),
             _count_if(col(CallAttempt.result) == "abandoned"),
+            _count_if(col(CallAttempt.result) == "machine"),
         ).where(col(CallAttempt.campaign_id) == campaign_id, col(CallAttempt.created_at) >= since)
     ).one()
-    return int(row[0]), int(row[1]), int(row[2]), int(row[3])
+    return int(row[0]), int(row[1]), int(row[2]), int(row[3]), int(row[4])
 
 
 def _outcome_counts(db: Session, campaign_id: int, since: datetime) -> dict[str, int]:
@@ -137,7 +143,7 @@ def take_snapshot(db: Session, campaign: Campaign, now: datetime) -> LiveSnapsho
     zone = fund.time_zone if fund is not None else "Europe/Paris"
     since = day_start_utc(zone, now)
     cid = require_id(campaign)
-    attempts, ended, answered, abandoned = _attempt_counts(db, cid, since)
+    attempts, ended, answered, abandoned, machines = _attempt_counts(db, cid, since)
     outcomes = _outcome_counts(db, cid, since)
     offers = outcomes["offer_accepted"] + outcomes["offer_refused"]
     in_progress = select(func.count()).select_from(CallAttempt)
@@ -163,5 +169,6 @@ def take_snapshot(db: Session, campaign: Campaign, now: datetime) -> LiveSnapsho
         abandon_rate=_ratio(abandoned, answered),
         abandon_target=campaign.abandon_target,
         left_to_call=_scalar(db, left),
+        machines_today=machines,
         per_quarter=_per_quarter(db, cid, since, now),
     )

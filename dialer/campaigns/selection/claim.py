@@ -23,7 +23,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col
 
 from dialer.campaigns.attempts import CallAttempt
-from dialer.campaigns.eligibility import check_contact
+from dialer.campaigns.eligibility import Block, BlockCode, check_contact
 from dialer.campaigns.policies import CallingPolicy
 from dialer.campaigns.selection.candidates import campaign_policy, select_candidates
 from dialer.campaigns.selection.facts import in_ids, load_facts
@@ -262,6 +262,55 @@ def claim_contacts(
         )
         for i in ids
     ]
+
+
+ONE_HELD_FR = "Cette personne est déjà en cours d'appel ou réservée : réessayez plus tard."
+NO_NUMBER_FR = "Cette personne n'a aucun numéro appelable."
+
+
+def claim_contact(
+    engine: Engine,
+    campaign_id: int,
+    contact_id: int,
+    worker_id: str,
+    now: datetime,
+    *,
+    wave_id: int | None = None,
+    lease_seconds: int = DEFAULT_LEASE_SECONDS,
+) -> Claim | Block:
+    """Lease one chosen contact (an agent's manual dial) as ``claim_contacts`` leases many.
+
+    The same lock, the same facts and rules (``check_contact``: consent, limitation,
+    caps, windows, retry delays, a live call elsewhere) and the same live-call locks of
+    the person and the number: a person called by hand is never called twice at once
+    nor outside the rules. Returns the claim, or the ``Block`` that stops it.
+    """
+    with write_transaction(engine) as conn:
+        policy = campaign_policy(conn, campaign_id)
+        if not _lock(conn, [contact_id], now):
+            return Block(BlockCode.LIVE_CALL, ONE_HELD_FR, None)
+        facts = load_facts(conn, [contact_id], now)
+        if contact_id not in facts:
+            return Block(BlockCode.DONE, ONE_HELD_FR, None)
+        block = check_contact(facts[contact_id], policy, now)
+        if block is not None:
+            return block
+        people = _people(conn, [contact_id])
+        number = dialled_number(people[contact_id])
+        if not number:
+            return Block(BlockCode.DONE, NO_NUMBER_FR, None)
+        attempts = _open_attempts(
+            conn, [contact_id], people, campaign_id, wave_id, worker_id, now, lease_seconds
+        )
+        if contact_id not in attempts:
+            return Block(BlockCode.LIVE_CALL, ONE_HELD_FR, None)
+        _lease(conn, [contact_id], worker_id, now, lease_seconds)
+    person = people[contact_id]
+    return Claim(
+        contact_id=contact_id, person_id=person.person_id, campaign_id=campaign_id,
+        wave_id=wave_id, attempt_id=attempts[contact_id], number_e164=number,
+        territory=person.territory, time_zone=person.time_zone,
+    )  # fmt: skip
 
 
 def release_expired_leases(engine: Engine, now: datetime) -> int:

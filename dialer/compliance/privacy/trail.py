@@ -47,6 +47,9 @@ class TrailAction(StrEnum):
     PURGE = "purge"
     TRAIL_READ = "trail_read"
     LOGIN_DELAY_CLEARED = "login_delay_cleared"
+    # An agent's manual dial: the call asked, or refused by the rules (never sent).
+    MANUAL_DIAL = "manual_dial"
+    MANUAL_DIAL_REFUSED = "manual_dial_refused"
 
 
 ACTION_LABELS_FR: dict[TrailAction, str] = {
@@ -60,6 +63,8 @@ ACTION_LABELS_FR: dict[TrailAction, str] = {
     TrailAction.PURGE: "purge de conservation",
     TrailAction.TRAIL_READ: "consultation de la traçabilité",
     TrailAction.LOGIN_DELAY_CLEARED: "levée d'un délai de connexion",
+    TrailAction.MANUAL_DIAL: "appel manuel par un agent",
+    TrailAction.MANUAL_DIAL_REFUSED: "appel manuel refusé",
 }
 
 

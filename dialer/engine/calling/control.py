@@ -85,6 +85,10 @@ class CallControl(Protocol):
 
     async def pass_preview(self, call: CallRef) -> None: ...
 
+    def dialing_worker(self) -> str | None:
+        """The worker that would place an agent's manual call now (None: no dialer)."""
+        ...
+
 
 class Dialing(Protocol):
     """The dialing service as the in-process control drives it (``DialerService``)."""
@@ -92,6 +96,9 @@ class Dialing(Protocol):
     async def hang_up_call(self, attempt_id: int, channel_id: str | None = None) -> None: ...
 
     async def call_preview(self, attempt_id: int, agent_user_id: int) -> None: ...
+
+    @property
+    def worker_id(self) -> str: ...
 
 
 class PreviewPassing:
@@ -123,6 +130,9 @@ class LocalCallControl(PreviewPassing):
     async def dial_preview(self, call: CallRef) -> None:
         await self._dialing.call_preview(call.attempt_id, call.agent_user_id)
 
+    def dialing_worker(self) -> str | None:
+        return self._dialing.worker_id
+
 
 class NoCallControl(PreviewPassing):
     """No dialer here nor reachable (SQLite without a dialer): only passing works."""
@@ -132,3 +142,6 @@ class NoCallControl(PreviewPassing):
 
     async def dial_preview(self, call: CallRef) -> None:
         raise no_dialer()
+
+    def dialing_worker(self) -> str | None:
+        return None

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
+from dialer.core.columns import utcnow
 from dialer.engine.calling.commands import (
     DIAL_PREVIEW,
     HANGUP,
@@ -26,20 +27,27 @@ from dialer.engine.calling.control import (
     PreviewPassing,
     Refusal,
 )
+from dialer.engine.calling.liveness import dead_cutoff, live_worker
 
 
 class RemoteCallControl(PreviewPassing):
     def __init__(
-        self, sender: CommandSender, engine: Engine, clock: Callable[[], datetime]
-    ) -> None:
+        self, sender: CommandSender, engine: Engine, clock: Callable[[], datetime],
+        dead_after_s: float = 45.0,
+    ) -> None:  # fmt: skip
         super().__init__(engine, clock)
         self._sender = sender
+        self._dead_after_s = dead_after_s
 
     async def hang_up(self, call: CallRef, *, timeout_s: float | None = None) -> None:
         await self._ask(call, HANGUP, timeout_s)
 
     async def dial_preview(self, call: CallRef) -> None:
         await self._ask(call, DIAL_PREVIEW, None)
+
+    def dialing_worker(self) -> str | None:
+        """The worker seen alive most recently: it places the manual call (any would do)."""
+        return live_worker(self._engine, dead_cutoff(utcnow(), self._dead_after_s))
 
     async def _ask(self, call: CallRef, action: str, timeout_s: float | None) -> None:
         try:

@@ -29,6 +29,7 @@ from sqlmodel import Session
 from dialer.campaigns.attempts import CallAttempt
 from dialer.campaigns.eligibility import BlockCode
 from dialer.campaigns.eligibility.windows import in_every_window
+from dialer.campaigns.models import MachineHandling
 from dialer.campaigns.selection import Claim
 from dialer.campaigns.selection.locks import release_locks
 from dialer.campaigns.selection.recheck import block_before_send
@@ -75,16 +76,20 @@ class PlacedCall:
 def originate_request(
     target: DialTarget, call: PlacedCall, config: DialConfig, agent_line: str = ""
 ) -> OriginateRequest:
+    # A campaign that filters answering machines goes through AMD() (``-amd`` context);
+    # the dialplan reads the handling from MACHINE_ACTION, never from the campaign's text.
+    detect = target.machine in (MachineHandling.HANG_UP, MachineHandling.MESSAGE)
     return OriginateRequest(
         attempt_id=str(call.claim.attempt_id),
         number=call.claim.number_e164,
         dial=config.dial,
         caller_id=target.caller_id,
-        context=config.context,
+        context=f"{config.context}-amd" if detect else config.context,
         exten=config.exten,
         timeout_ms=target.calling.ring_timeout_seconds * 1000,
         agent=agent_line,
         abandon_ms=int(target.params.abandon_grace_s * 1000),
+        machine_action=target.machine if detect else "",
     )
 
 

@@ -56,6 +56,18 @@ def dead_workers(engine: Engine, cutoff: datetime, *, besides: str) -> list[str]
         return [str(row[0]) for row in found]
 
 
+def live_worker(engine: Engine, cutoff: datetime) -> str | None:
+    """The worker seen most recently, if seen since ``cutoff`` (alive), else None."""
+    with session_scope(engine) as session:
+        found = session.execute(
+            select(col(_hb.worker_id))
+            .where(col(_hb.seen_at) >= cutoff)
+            .order_by(col(_hb.seen_at).desc())
+            .limit(1)
+        ).first()
+        return str(found[0]) if found is not None else None
+
+
 def still_dead(worker_id: str, cutoff: datetime) -> Any:
     """A condition for a statement acting on a dead worker's rows: it has not come back."""
     return exists().where(col(_hb.worker_id) == worker_id, col(_hb.seen_at) < cutoff)

@@ -42,6 +42,8 @@ class OutcomeInput:
     interview: str | None = None  # accepted, refused
     offer: str | None = None  # accepted, refused
     wrong_person: bool = False
+    # « Répondeur / pas la bonne personne »: nobody to talk to, try again later.
+    not_reached: bool = False
     followup_category: str | None = None
     followup_text: str | None = None
     contact_changes: dict[str, str] = field(default_factory=dict)
@@ -61,10 +63,13 @@ class CheckedOutcome:
     consent_changes: dict[str, str]
     callback_at: datetime | None  # naive UTC
     script_version_id: int | None
+    not_reached: bool = False
 
 
 def check_outcome(form: OutcomeInput, time_zone: str, now: datetime) -> CheckedOutcome:
     """The validated outcome, or DomainError saying in French what to correct."""
+    if form.not_reached:
+        return _not_reached(form)
     _check_answers(form)
     callback_at = to_utc(form.callback_local, time_zone) if form.callback_local else None
     if callback_at is not None and callback_at <= now:
@@ -84,6 +89,27 @@ def check_outcome(form: OutcomeInput, time_zone: str, now: datetime) -> CheckedO
         callback_at=callback_at,
         script_version_id=form.script_version_id,
     )
+
+
+NOT_REACHED_ALONE_FR = (
+    "Répondeur ou autre personne au bout du fil : rien d'autre ne peut être saisi "
+    "(la personne n'a pas été jointe)."
+)
+
+
+def _not_reached(form: OutcomeInput) -> CheckedOutcome:
+    """The shortcut says nobody was reached: anything else on the form contradicts it."""
+    said = (
+        form.interview, form.offer, form.wrong_person, form.callback_local,
+        form.followup_category, form.followup_text, form.contact_changes, form.consent_changes,
+    )  # fmt: skip
+    if any(said):
+        raise DomainError(NOT_REACHED_ALONE_FR)
+    return CheckedOutcome(
+        interview=None, offer=None, wrong_person=False, followup_category=None,
+        followup_text=None, contact_changes={}, consent_changes={}, callback_at=None,
+        script_version_id=form.script_version_id, not_reached=True,
+    )  # fmt: skip
 
 
 def _check_answers(form: OutcomeInput) -> None:

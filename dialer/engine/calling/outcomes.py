@@ -32,6 +32,7 @@ from dialer.engine.calling.outcome_input import (
 )
 from dialer.engine.calling.rescheduling import (
     CALLBACK,
+    MACHINE,
     WRONG_PERSON,
     ContactProgress,
     retry_or_finish,
@@ -52,6 +53,9 @@ def contact_after_outcome(
     outcome: CheckedOutcome, retry_counts: dict[str, int], policy: RetryPolicy, now: datetime
 ) -> ContactProgress:
     """Done with the reason the fund reads, or pending until the asked callback."""
+    if outcome.not_reached:
+        # The agent heard a machine (or someone else): retried as the PBX's machines are.
+        return retry_or_finish(MACHINE, retry_counts, policy, now)
     if outcome.wrong_person:
         return retry_or_finish(WRONG_PERSON, retry_counts, policy, now)
     if outcome.interview == REFUSED:
@@ -130,6 +134,7 @@ def _outcome_row(
         interview=checked.interview,
         offer=checked.offer,
         wrong_person=checked.wrong_person,
+        not_reached=checked.not_reached,
         followup_category=checked.followup_category,
         followup_text=checked.followup_text,
         contact_changes=dict(checked.contact_changes),

@@ -173,6 +173,42 @@ def reserve_agent(
     return None
 
 
+NOT_READY_FR = "Mettez-vous en pause ou rendez-vous disponible avant d'appeler une personne."
+
+
+def reserve_for_manual_dial(
+    session: Session, user_id: int, campaign_id: int, now: datetime, worker_id: str
+) -> None:
+    """Hold this agent for the call they place by hand; PresenceError when they cannot.
+
+    A paused agent who chooses to call becomes available first (the machine's
+    PAUSED -> AVAILABLE -> RESERVED): once the call is over they take calls again.
+    The hold is the same conditional UPDATE as ``reserve_agent``'s, so a worker that
+    gave the agent a call meanwhile wins and the agent is told.
+    """
+    row = presence_of(session, user_id)
+    if row.campaign_id != campaign_id or row.state not in (
+        AgentState.AVAILABLE, AgentState.PAUSED,
+    ):  # fmt: skip
+        raise PresenceError(NOT_READY_FR)
+    if row.state == AgentState.PAUSED:
+        make_available(session, user_id, now)
+    session.flush()
+    taken = session.execute(
+        update(AgentPresence)
+        .where(
+            col(AgentPresence.user_id) == user_id,
+            col(AgentPresence.campaign_id) == campaign_id,
+            col(AgentPresence.state) == AgentState.AVAILABLE.value,
+        )
+        .values(state=AgentState.RESERVED.value, since=now, worker_id=worker_id)
+        .execution_options(synchronize_session=False)
+    )
+    session.expire_all()
+    if taken.rowcount != 1:  # type: ignore[attr-defined]
+        raise PresenceError(STALE_FR)
+
+
 def assign_call(session: Session, user_id: int, attempt_id: int) -> None:
     """Tie a reserved agent to the attempt it was held for."""
     row = presence_of(session, user_id)

@@ -20,6 +20,7 @@ INVALID_NUMBER = "invalid_number"
 CALLBACK = "callback"
 NETWORK_FAILURE = CallResult.NETWORK_FAILURE.value
 WRONG_PERSON = "wrong_person"
+MACHINE = CallResult.MACHINE.value
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, func, select
 
 from dialer.accounts.models import AgentPresence
 from dialer.campaigns.attempts import CallAttempt
-from dialer.campaigns.models import Campaign, CampaignStatus, Wave
+from dialer.campaigns.models import Campaign, CampaignStatus, MachineHandling, Wave
 from dialer.campaigns.policies import CallingPolicy
 from dialer.campaigns.waves.states import WaveStatus
 from dialer.core.columns import require_id
@@ -50,6 +50,7 @@ class DialTarget:
     params: PacingParams
     calling: CallingPolicy
     caller_id: str
+    machine: str = MachineHandling.OFF  # the campaign's answering-machine handling
 
 
 def _mode(value: str) -> PacingMode:
@@ -73,6 +74,7 @@ def _target(campaign: Campaign, wave: Wave | None) -> DialTarget:
         params=params,
         calling=calling,
         caller_id=campaign.caller_id,
+        machine=campaign.answering_machine,
     )
 
 

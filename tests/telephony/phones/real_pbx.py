@@ -102,6 +102,7 @@ async def place(
     context: str = "dialer-connect",
     timeout_ms: int = 15_000,
     abandon_ms: int = 2_000,
+    machine_action: str = "",
 ) -> OriginateRequest:
     """Originate one call the way the dialer does."""
     req = OriginateRequest(
@@ -113,6 +114,7 @@ async def place(
         timeout_ms=timeout_ms,
         agent=agent,
         abandon_ms=abandon_ms,
+        machine_action=machine_action,
     )
     await client.originate(req)
     return req

@@ -33,7 +33,7 @@ from tests.telephony.phones.asterisk_conf import (
 CONF = Path(__file__).resolve().parents[3] / "asterisk"
 
 # What the adapter puts on every Originate (and Setvar AGENT later).
-ADAPTER_VARIABLES = {"ATTEMPT_ID", "AGENT", "ABANDON_MS"}
+ADAPTER_VARIABLES = {"ATTEMPT_ID", "AGENT", "ABANDON_MS", "MACHINE_ACTION"}
 # Set by Asterisk itself: the extension, Dial's and AMD()'s results.
 ASTERISK_VARIABLES = {"EXTEN", "DIALSTATUS", "AMDSTATUS", "AMDCAUSE"}
 READ = {"call", "agent", "user", "dialplan", "originate", "reporting"}
@@ -44,6 +44,7 @@ CORE_APPS |= {"Ringing", "Set", "Wait"}
 MODULE_OF = {
     "Dial": "app_dial.so",
     "AMD": "app_amd.so",
+    "WaitForSilence": "app_waitforsilence.so",
     "UserEvent": "app_userevent.so",
     "Playback": "app_playback.so",
     "ExecIf": "app_exec.so",
@@ -171,11 +172,20 @@ def test_user_events_look_like_the_recorded_ones(plan: dict[str, list[Priority]]
 def test_amd_runs_before_anything_reaches_an_agent(plan: dict[str, list[Priority]]) -> None:
     apps = [s.app for s in plan["dialer-connect-amd"]]
     assert apps.index("AMD") < apps.index("UserEvent") < apps.index("GotoIf")
-    machine = next(s for s in plan["dialer-connect-amd"] if s.label == "machine")
-    assert machine.app == "Hangup"
-    gotoif = next(s for s in plan["dialer-connect-amd"] if s.app == "GotoIf")
+    steps = plan["dialer-connect-amd"]
+    gotoif = next(s for s in steps if s.app == "GotoIf")
     assert '"${AMDSTATUS}" = "MACHINE"' in gotoif.args
     assert gotoif_targets(gotoif.args) == ["machine"]
+    # n(machine): only the exact word "message" leaves the message, anything else hangs up.
+    machine = next(s for s in steps if s.label == "machine")
+    assert machine.app == "GotoIf" and '"^message$" ${MACHINE_ACTION}' in machine.args
+    assert gotoif_targets(machine.args) == ["message"]
+    after = steps[steps.index(machine) + 1]
+    assert after.app == "Hangup"
+    message = next(s for s in steps if s.label == "message")
+    tail = [(s.app, s.args) for s in steps[steps.index(message) :]]
+    assert tail[-2:] == [("Playback", "dialer/machine-message"), ("Hangup", "16")]
+    assert ("WaitForSilence", "1500,1,20") in tail
 
 
 def test_abandon_clock_starts_before_amd(plan: dict[str, list[Priority]]) -> None:

@@ -162,9 +162,42 @@ async def test_amd_steps_follow_dialer_connect_amd(client: RawClient) -> None:
         ("UserEvent", "6"),
         ("Goto", "7"),
     ]
+    # No MACHINE_ACTION (or any other word than "message"): n(machine) hangs up.
     originate(client, "p5m", "Local/0611000010@sim-persons", context="dialer-connect-amd")
     hangup = await client.event("Newexten", Application="Hangup", Uniqueid="dialer-p5m")
-    assert (hangup.get("Context"), hangup.get("Priority")) == ("dialer-connect-amd", "8")
+    assert (hangup.get("Context"), hangup.get("Priority")) == ("dialer-connect-amd", "9")
+    machine = [
+        (m.get("Application"), m.get("AppData"), m.get("Priority"))
+        for m in client.messages
+        if m.get("Event") == "Newexten" and m.get("Uniqueid") == "dialer-p5m"
+        and m.get("Priority") in ("8", "9")
+    ]  # fmt: skip
+    assert machine == [("GotoIf", "0?message", "8"), ("Hangup", "16", "9")]
+
+
+@pytest.mark.parametrize(
+    ("action", "played"), [("message", True), ("hangup", False), ("messagex", False)]
+)
+async def test_amd_machine_action_leaves_the_neutral_message_only_when_asked(
+    sim: PbxSimulator, client: RawClient, action: str, played: bool
+) -> None:
+    # extensions.conf n(machine): only the exact word "message" waits for the beep and
+    # plays dialer/machine-message; anything else hangs up at once. Either way a machine.
+    attempt = f"m-{action}"
+    originate(
+        client, attempt, "Local/0611000010@sim-persons", context="dialer-connect-amd",
+        extra=(f"Variable: MACHINE_ACTION={action}",),
+    )  # fmt: skip
+    await client.event("Newexten", Application="Hangup", Uniqueid=f"dialer-{attempt}")
+    apps = [
+        (m.get("Application"), m.get("AppData"))
+        for m in client.messages
+        if m.get("Event") == "Newexten" and m.get("Uniqueid") == f"dialer-{attempt}"
+    ]
+    message = ("Playback", "dialer/machine-message")
+    assert (message in apps) is played
+    assert (("WaitForSilence", "1500,1,20") in apps) is played
+    assert await _ended(sim, f"dialer-{attempt}") == "machine"
 
 
 async def test_sip_trunk_population_and_unknown_endpoint(

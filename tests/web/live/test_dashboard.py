@@ -139,3 +139,20 @@ def test_agents_cannot_read_the_dashboard(client: TestClient, world: World) -> N
     sign_in(client, "agent1")
     assert client.get(f"/campagnes/{world.campaign_id}/tableau/donnees").status_code == 403
     assert client.get(f"/campagnes/{world.campaign_id}/tableau/flux").status_code == 403
+
+
+def test_machines_are_counted_apart_never_as_answered(engine: Engine) -> None:
+    now = datetime(2026, 3, 10, 14, 0)
+    with Session(engine) as db:
+        fund = create_fund(db, "CPAM33", "CPAM de la Gironde", Territory.METRO)
+        campaign = create_campaign(db, "AMD", "Répondeurs", "flu_vaccination", fund, "0140000000")
+        db.flush()
+        start = day_start_utc("Europe/Paris", now)
+        for n, result in enumerate(("machine", "machine", "answered")):
+            contact = _contact(db, campaign.id or 0, fund.id or 0, n, "pending")
+            # The PBX answered all three; AMD said two were machines.
+            _attempt(db, contact, start + timedelta(minutes=10 + n), result, True)
+        db.commit()
+        snap = take_snapshot(db, campaign, now)
+    assert (snap.machines_today, snap.answered_today) == (2, 1)
+    assert snap.answer_rate == round(1 / 3, 4)

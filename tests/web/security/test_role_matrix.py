@@ -124,6 +124,11 @@ TABLE: dict[tuple[str, str], Row] = {
     ("POST", "/poste/pause"): desk_action("409", "409"),
     ("POST", "/poste/quitter"): desk_action("409", "409"),
     ("GET", "/poste/evenements"): AGENT_PAGE,
+    # « Mes rappels » of the campaign the agent works on (none: join one first).
+    ("GET", "/poste/rappels"): desk_action("200", "409"),
+    # The fixture's campaign does not allow manual dial; no person chosen.
+    ("POST", "/poste/recherche"): desk_action("409", "409"),
+    ("POST", "/poste/appel-manuel"): desk_action("400", "400"),
     ("GET", A): desk_action("200", "403"),
     # The flu theme declares no secret: the code slipped into its data stays hidden.
     ("POST", A + "/code"): desk_action("404", "403"),

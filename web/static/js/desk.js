@@ -16,6 +16,9 @@
   const marks = [];
   window.deskMarks = marks;
   let current = null;
+  // The attempt the agent hung up themselves: its end is not the person's hang-up.
+  let hungUpByAgent = null;
+  const CALL_OVER = "Appel terminé : résultat à saisir";
 
   function epochMs() {
     return performance.timeOrigin + performance.now();
@@ -88,27 +91,53 @@
       announce.textContent = "Fiche à appeler : " + who;
     } else {
       marks.push({ attempt: attemptId, shownAt: epochMs() });
-      stateLabel.textContent = "En communication";
-      announce.textContent = "Appel en ligne : " + who;
+      const over = lineClosed();
+      stateLabel.textContent = over ? CALL_OVER : "En communication";
+      announce.textContent = (over ? "Appel terminé : " : "Appel en ligne : ") + who;
     }
     document.getElementById("titre-appel").focus();
     wirePanel(attemptId);
+  }
+
+  // The panel of a call whose line has already closed (shown again after a reload).
+  function lineClosed() {
+    const chrono = document.getElementById("chrono-appel");
+    return Boolean(chrono && chrono.dataset.stopped === "1");
+  }
+
+  // The line closed, whoever hung up: the agent now owes the outcome, no longer talking.
+  function callOver(text) {
+    say(text);
+    stateLabel.textContent = CALL_OVER;
+    const chrono = document.getElementById("chrono-appel");
+    if (chrono) {
+      chrono.dataset.stopped = "1";
+    }
+    const hangUp = document.getElementById("raccrocher");
+    if (hangUp) {
+      hangUp.hidden = true;
+    }
   }
 
   function wirePanel(attemptId) {
     const hangUp = document.getElementById("raccrocher");
     if (hangUp) {
       hangUp.addEventListener("click", async function () {
+        // Set before asking: the line's end often reaches the stream before the answer.
+        hungUpByAgent = attemptId;
         const response = await post(hangUp.dataset.url, new FormData());
-        say(response.ok ? "Appel raccroché : enregistrez le résultat." : "Le raccrochage a échoué.");
         if (response.ok) {
-          hangUp.hidden = true;
+          callOver("Vous avez raccroché : enregistrez le résultat.");
+        } else {
+          hungUpByAgent = null;
+          say("Le raccrochage a échoué.");
         }
       });
     }
     wirePreview();
     wireReveal();
     wireForm(attemptId);
+    wireShortcut(attemptId);
   }
 
   const CALL_REFUSED = {
@@ -181,6 +210,24 @@
     });
   }
 
+  // « Répondeur / pas la bonne personne »: the outcome in one click, the line closed with it.
+  function wireShortcut(attemptId) {
+    const form = document.getElementById("form-non-joint");
+    if (!form) {
+      return;
+    }
+    form.addEventListener("submit", async function (event) {
+      event.preventDefault();
+      hungUpByAgent = attemptId;
+      const version = document.querySelector("#form-resultat [name=version_script]");
+      const body = new FormData(form);
+      if (version) {
+        body.set("version_script", version.value);
+      }
+      await submitOutcome(form, body, attemptId);
+    });
+  }
+
   function wireForm(attemptId) {
     const form = document.getElementById("form-resultat");
     if (!form) {
@@ -188,29 +235,38 @@
     }
     form.addEventListener("submit", async function (event) {
       event.preventDefault();
-      const response = await post(form.action, new FormData(form));
-      const html = await response.text();
-      if (response.status === 400) {
-        document.getElementById("zone-resultat").replaceChildren(fragment(html));
-        document.getElementById("erreurs-resultat").focus();
-        wireForm(attemptId);
-        return;
-      }
-      if (!response.ok) {
-        say("Le résultat n'a pas pu être enregistré (" + response.status + ").");
-        return;
-      }
-      current = null;
-      zone.replaceChildren(fragment(html));
-      stateLabel.textContent = "Post-appel";
-      document.getElementById("titre-post-appel").focus();
-      countDown(document.getElementById("post-appel"));
+      await submitOutcome(form, new FormData(form), attemptId);
     });
+  }
+
+  async function submitOutcome(form, body, attemptId) {
+    const response = await post(form.action, body);
+    const html = await response.text();
+    if (response.status === 400) {
+      document.getElementById("zone-resultat").replaceChildren(fragment(html));
+      document.getElementById("erreurs-resultat").focus();
+      wireForm(attemptId);
+      return;
+    }
+    if (!response.ok) {
+      say("Le résultat n'a pas pu être enregistré (" + response.status + ").");
+      return;
+    }
+    current = null;
+    zone.replaceChildren(fragment(html));
+    stateLabel.textContent = "Post-appel";
+    document.getElementById("titre-post-appel").focus();
+    countDown(document.getElementById("post-appel"));
   }
 
   function countDown(section) {
     const counter = document.getElementById("compte-post-appel");
-    if (!section || !counter) {
+    if (section && !counter) {
+      // The outcome came before the line closed: the wrap-up starts when it does.
+      waitForAvailable();
+      return;
+    }
+    if (!section) {
       return;
     }
     let left = Number(section.dataset.seconds) || 0;
@@ -233,7 +289,7 @@
       }
       const response = await fetch("/poste/etat", { credentials: "same-origin" });
       const state = response.ok ? await response.json() : null;
-      if (state && state.state !== "wrap_up") {
+      if (state && state.state !== "wrap_up" && state.state !== "on_call") {
         window.clearInterval(poll);
         window.location.reload();
       }
@@ -275,12 +331,13 @@
       return;
     }
     if (current === data.attempt_id) {
-      say("La personne a raccroché : enregistrez le résultat.");
-      const hangUp = document.getElementById("raccrocher");
-      if (hangUp) {
-        hangUp.hidden = true;
-      }
+      const byAgent = hungUpByAgent === data.attempt_id;
+      callOver(byAgent ? "Vous avez raccroché : enregistrez le résultat."
+        : "La personne a raccroché : enregistrez le résultat.");
+      return;
     }
+    // A call placed for this agent ended before anybody answered: the waiting area says so.
+    desk.dispatchEvent(new CustomEvent("desk:attempt-ended", { detail: data }));
   });
 
   if (desk.dataset.attempt) {

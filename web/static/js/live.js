@@ -72,7 +72,7 @@
       status.textContent = data.error;
       return;
     }
-    for (const key of ["calls_in_progress", "attempts_today", "answered_today", "left_to_call"]) {
+    for (const key of ["calls_in_progress", "attempts_today", "answered_today", "machines_today", "left_to_call"]) {
       put("v-" + key, numbers.format(data[key]));
     }
     put("v-outcomes_total", numbers.format(data.outcomes_today.total));
