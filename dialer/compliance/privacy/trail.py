@@ -47,6 +47,7 @@ class TrailAction(StrEnum):
     PURGE = "purge"
     TRAIL_READ = "trail_read"
     LOGIN_DELAY_CLEARED = "login_delay_cleared"
+    ACCOUNT_CHANGE = "account_change"
 
 
 ACTION_LABELS_FR: dict[TrailAction, str] = {
@@ -60,6 +61,7 @@ ACTION_LABELS_FR: dict[TrailAction, str] = {
     TrailAction.PURGE: "purge de conservation",
     TrailAction.TRAIL_READ: "consultation de la traçabilité",
     TrailAction.LOGIN_DELAY_CLEARED: "levée d'un délai de connexion",
+    TrailAction.ACCOUNT_CHANGE: "modification d'un compte",
 }
 
 
