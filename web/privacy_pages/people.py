@@ -210,9 +210,9 @@ def _act(
         linked = (
             register.attach_action(db, request_id, person_id, what, who) if request_id else None
         )
-        action(who)
+        outcome = action(who)
         if linked is not None:
-            register.trace_action(db, linked, who, what)
+            register.finish_action(db, linked, who, _described(what, outcome))
         db.commit()
     except HUMAN_ERRORS as refusal:
         db.rollback()
@@ -221,6 +221,16 @@ def _act(
         )
     query = urlencode({"fait": done, **({"demande": request_id} if request_id else {})})
     return RedirectResponse(f"/dpo/personnes/{person_id}?{query}", status_code=303)
+
+
+def _described(what: str, outcome: object) -> str:
+    """The action as the request's history and letter name it: a rectification lists its fields."""
+    if not isinstance(outcome, list):
+        return what
+    names = [str(name) for name in outcome]
+    if not names:
+        return f"{what} (aucune valeur différente de celles déjà conservées)"
+    return f"{what} : " + ", ".join(FIELD_LABELS.get(name) or name for name in names)
 
 
 def _request_id(form: FormData) -> int | None:

@@ -130,10 +130,16 @@ def start(session: Session, request_id: int, who: Requester) -> RightsRequest:
     return request
 
 
+@dataclass(frozen=True)
+class LinkedAction:
+    request: RightsRequest
+    step: RightsRequestStep
+
+
 def attach_action(
     session: Session, request_id: int, person_id: int, what: str, who: Requester
-) -> RightsRequest:
-    """Link an action done on the person's page to the request (not traced: see ``trace_action``).
+) -> LinkedAction:
+    """Link an action done on the person's page to the request (traced by ``finish_action``).
 
     Call it before the action, so the request's row is locked before the trail is.
     """
@@ -142,13 +148,18 @@ def attach_action(
         raise Conflict(f"La demande n° {request_id} concerne une autre personne.")
     if request.status == RequestStatus.RECEIVED:
         _set_status(session, request, RequestStatus.IN_PROGRESS)
-    session.add(_new_step(request, who, StepKind.ACTION, what))
+    step = _new_step(request, who, StepKind.ACTION, what)
+    session.add(step)
     session.flush()
-    return request
+    return LinkedAction(request, step)
 
 
-def trace_action(session: Session, request: RightsRequest, who: Requester, what: str) -> None:
-    _trace(session, request, who, f"{STEP_LABELS_FR[StepKind.ACTION]} : {what}")
+def finish_action(session: Session, linked: LinkedAction, who: Requester, what: str) -> None:
+    """Once the action is done: its history line says what it changed, and it is traced."""
+    linked.step.detail = what[:REASON_MAX]
+    session.add(linked.step)
+    session.flush()
+    _trace(session, linked.request, who, f"{STEP_LABELS_FR[StepKind.ACTION]} : {what}")
 
 
 def extend(

@@ -58,7 +58,7 @@ def test_a_request_is_recorded_followed_and_answered_with_every_step_traced(
         assert (found.status, found.due_on) == ("received", date(2026, 12, 30))
         linked = register.attach_action(session, request_id, person_id, "limitation", DPO)
         limit(session, person_id, DPO, "AR 2026-118")
-        register.trace_action(session, linked, DPO, "limitation du traitement")
+        register.finish_action(session, linked, DPO, "limitation du traitement")
     with session_scope(engine) as session:
         register.extend(session, request_id, "dossier complexe", DPO, TODAY)
     with session_scope(engine) as session:
