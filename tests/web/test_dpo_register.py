@@ -110,11 +110,12 @@ def test_an_action_on_the_person_page_is_linked_to_the_request(
     assert request.status == "in_progress"
     history = html.unescape(client.get(f"/dpo/demandes/{request_id}").text)
     assert "limitation du traitement" in history
-    bogus = client.post(
-        f"/dpo/personnes/{people.person_id}/refus-appels",
-        data={"demande": "abc", "csrf_token": token},
-    )
-    assert bogus.status_code == 400
+    for bogus in ("abc", "²", "0", str(2**31)):
+        answer = client.post(
+            f"/dpo/personnes/{people.person_id}/refus-appels",
+            data={"demande": bogus, "csrf_token": token},
+        )
+        assert answer.status_code == 400, bogus
 
 
 def test_the_retention_page_shows_the_table_docs_privacy_holds(

@@ -33,7 +33,8 @@ from dialer.compliance.privacy.trail import Requester, TrailAction, record_acces
 from dialer.contacts.themes import Audience
 from dialer.contacts.themes.person_fields import PERSON_FIELD_NAMES
 from dialer.core.columns import utcnow
-from web.deps import DbSession, FormDep, IdPath, RuntimeDep
+from web.bounds import parse_id
+from web.deps import DbSession, FormDep, IdPath, IdQuery, RuntimeDep
 from web.forms import field_text
 from web.privacy_pages.deps import DpoUser, requester
 from web.privacy_pages.register_pages import request_row, today
@@ -102,7 +103,7 @@ def person_page(
     db: DbSession,
     runtime: RuntimeDep,
     fait: Annotated[str, Query(max_length=20)] = "",
-    demande: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    demande: IdQuery = None,
 ) -> Response:
     done = DONE_FR.get(fait, "")
     return _person(request, person_id, user, db, runtime, done=done, request_id=demande)
@@ -237,9 +238,10 @@ def _request_id(form: FormData) -> int | None:
     text = field_text(form, "demande", 12)
     if not text:
         return None
-    if not text.isdigit() or not 1 <= int(text) <= 2**31 - 1:
+    request_id = parse_id(text)
+    if request_id is None:
         raise french_error(400, "Numéro de demande invalide.")
-    return int(text)
+    return request_id
 
 
 def _linked_request(
