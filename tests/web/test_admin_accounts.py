@@ -16,9 +16,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
-from dialer.accounts.models import User
+from dialer.accounts.models import AgentPresence, User
 from dialer.accounts.roles import ROLE_LABELS_FR, Role
+from dialer.campaigns.setup import create_campaign, create_fund
 from dialer.compliance.privacy.models import AccessEntry
+from dialer.contacts.territories import Territory
 from dialer.core.settings import Settings
 from dialer.demo.seed import DEMO_LOGINS
 from dialer.operations.prestart import prestart
@@ -190,3 +192,50 @@ def test_the_start_up_banner_names_roles_as_the_pages_do() -> None:
         ROLE_LABELS_FR[Role(login.role)] for login in DEMO_LOGINS
     }
     assert "Gestionnaire de campagnes" in {login.label for login in DEMO_LOGINS}
+
+
+def _put_agent(app: FastAPI, state: str) -> int:
+    """agent1 in a campaign, in ``state``, as the desk would leave it; its user id."""
+    with Session(app.state.runtime.engine) as db:
+        fund = create_fund(db, "CPAM75", "CPAM de Paris", Territory.METRO)
+        campaign = create_campaign(db, "G-1", "Grippe", "flu_vaccination", fund, "0140000000")
+        agent = db.exec(select(User).where(User.username == "agent1")).one()
+        db.add(AgentPresence(user_id=agent.id, campaign_id=campaign.id, state=state))
+        db.commit()
+        return agent.id or 0
+
+
+def _presence(app: FastAPI, user_id: int) -> str:
+    with Session(app.state.runtime.engine) as db:
+        row = db.get(AgentPresence, user_id)
+        return row.state if row else "none"
+
+
+@pytest.mark.parametrize("state", ["available", "paused", "wrap_up"])
+def test_an_idle_agent_leaves_its_campaign_when_deactivated(
+    two_apps: tuple[FastAPI, FastAPI], state: str
+) -> None:
+    first, _ = two_apps
+    agent_id = _put_agent(first, state)
+    with _client(first) as admin:
+        token = sign_in(admin, "admin")
+        done = admin.post(f"/admin/utilisateurs/{agent_id}/desactiver", data={"csrf_token": token})
+        assert done.status_code == 303
+    # Neither reserved nor counted for pacing any more.
+    assert _presence(first, agent_id) == "logged_out"
+    assert _trail(first) == ["compte agent1 : désactivé ; retiré de sa campagne"]
+
+
+@pytest.mark.parametrize("action", ["desactiver", "mot-de-passe", "role"])
+def test_an_agent_on_a_call_is_not_cut_off(two_apps: tuple[FastAPI, FastAPI], action: str) -> None:
+    first, _ = two_apps
+    agent_id = _put_agent(first, "on_call")
+    with _client(first) as admin:
+        token = sign_in(admin, "admin")
+        answer = admin.post(
+            f"/admin/utilisateurs/{agent_id}/{action}", data={"role": "dpo", "csrf_token": token}
+        )
+        assert answer.status_code == 409 and "fin de son appel" in html.unescape(answer.text)
+    agent = _user(first, "agent1")
+    assert (agent.active, agent.role, agent.must_change_password) == (True, "agent", False)
+    assert _presence(first, agent_id) == "on_call" and _trail(first) == []

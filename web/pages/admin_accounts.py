@@ -14,11 +14,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
-from dialer.accounts import AccountError
 from dialer.accounts.administration import change_role, deactivate, reactivate, reset_password
 from dialer.accounts.models import User
 from dialer.accounts.roles import role_label_fr
 from dialer.compliance.privacy.trail import TrailAction, record_access
+from dialer.core.columns import require_id, utcnow
+from dialer.core.errors import Conflict, DomainError
+from dialer.engine.calling.withdrawal import withdraw_agent
 from web.deps import AdminUser, DbSession, FormDep, IdPath, WebStateDep
 from web.forms import field_text
 from web.pages.admin import admin_page
@@ -32,8 +34,9 @@ def deactivate_page(
     request: Request, user_id: IdPath, admin: AdminUser, db: DbSession, state: WebStateDep
 ) -> Response:
     def act(user: User) -> tuple[str, str]:
+        withdrawn = _withdraw(db, admin, user)
         changed = deactivate(db, admin, user)
-        return ("desactive", "désactivé") if changed else ("deja-desactive", "")
+        return ("desactive", "désactivé" + withdrawn) if changed else ("deja-desactive", "")
 
     return _act(request, user_id, admin, db, state, act)
 
@@ -56,10 +59,12 @@ def change_role_page(
 ) -> Response:  # fmt: skip
     def act(user: User) -> tuple[str, str]:
         before = role_label_fr(user.role)
-        new = change_role(db, admin, user, field_text(form, "role", 32))
+        wanted = field_text(form, "role", 32)
+        withdrawn = _withdraw(db, admin, user) if wanted != user.role else ""
+        new = change_role(db, admin, user, wanted)
         if new is None:
             return "role-inchange", ""
-        return "role", f"rôle « {before} » remplacé par « {role_label_fr(new.value)} »"
+        return "role", f"rôle « {before} » remplacé par « {role_label_fr(new.value)} »{withdrawn}"
 
     return _act(request, user_id, admin, db, state, act)
 
@@ -72,11 +77,13 @@ def reset_password_page(
     if isinstance(user, Response):
         return user
     try:
+        withdrawn = _withdraw(db, admin, user)
         temporary = reset_password(db, admin, user)
-    except AccountError as error:
+    except DomainError as error:
         db.rollback()
-        return admin_page(request, db, status=400, error=str(error))
-    _trace(request, db, admin, state, user, "mot de passe réinitialisé (changement imposé)")
+        return admin_page(request, db, status=_status(error), error=str(error))
+    detail = "mot de passe réinitialisé (changement imposé)" + withdrawn
+    _trace(request, db, admin, state, user, detail)
     db.commit()
     shown = {"username": user.username, "password": temporary}
     page = admin_page(request, db, temporary=shown)
@@ -95,14 +102,25 @@ def _act(
         return user
     try:
         code, detail = act(user)
-    except AccountError as error:
+    except DomainError as error:
         db.rollback()
-        return admin_page(request, db, status=400, error=str(error))
+        return admin_page(request, db, status=_status(error), error=str(error))
     if detail:
         _trace(request, db, admin, state, user, detail)
     db.commit()
     query = urlencode({"fait": code, "compte": user.username})
     return RedirectResponse(f"/admin/utilisateurs?{query}", status_code=303)
+
+
+def _withdraw(db: Session, admin: User, user: User) -> str:
+    """Take the agent out of its campaign first (the trail's words), refusing during a call."""
+    if admin.id == user.id:
+        return ""  # refused below, by the account rules, with their message
+    return " ; retiré de sa campagne" if withdraw_agent(db, require_id(user), utcnow()) else ""
+
+
+def _status(error: DomainError) -> int:
+    return 409 if isinstance(error, Conflict) else 400
 
 
 def _user_or_404(request: Request, user_id: int, db: Session) -> User | Response:
