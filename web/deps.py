@@ -21,7 +21,7 @@ from dialer.engine.service import DialerService
 # Re-exported: routes take the bounded ids with their other dependencies.
 from web.bounds import IdPath as IdPath
 from web.bounds import IdQuery as IdQuery
-from web.refusals import NotAuthenticated, french_error
+from web.refusals import NotAuthenticated, PasswordChangeRequired, french_error
 from web.security.sessions import session_matches, session_user_id
 from web.state import WebState, web_state
 
@@ -65,7 +65,8 @@ ScreenPopsDep = Annotated[ScreenPopBus | None, Depends(get_screen_pops)]
 LocalDialerDep = Annotated[DialerService | None, Depends(get_local_dialer)]
 
 
-def current_user(request: Request, db: DbSession, state: WebStateDep) -> User:
+def signed_in_user(request: Request, db: DbSession, state: WebStateDep) -> User:
+    """The user whose session is open, even one that must first change its password."""
     # The session's row, not this process's memory: another process may have closed it.
     uid = session_user_id(request.session, db, utcnow())
     user = db.get(User, uid) if uid is not None else None
@@ -78,6 +79,16 @@ def current_user(request: Request, db: DbSession, state: WebStateDep) -> User:
             request.session.clear()
         raise NotAuthenticated()
     request.state.user = user
+    return user
+
+
+SignedInUser = Annotated[User, Depends(signed_in_user)]
+
+
+def current_user(user: SignedInUser) -> User:
+    # A password set by an administrator opens one page only: the one that replaces it.
+    if user.must_change_password:
+        raise PasswordChangeRequired()
     return user
 
 

@@ -13,11 +13,17 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dialer.core.errors import Conflict, DomainError, NotFound
-from web.refusals import HUMAN_ERRORS, FrenchHTTPException, NotAuthenticated
+from web.refusals import (
+    HUMAN_ERRORS,
+    FrenchHTTPException,
+    NotAuthenticated,
+    PasswordChangeRequired,
+)
 from web.render import render
 from web.security.headers import apply_security_headers
 
 log = logging.getLogger(__name__)
+FORCED_CHANGE_PAGE = "/mot-de-passe"
 
 DEFAULT_MESSAGES_FR: dict[int, str] = {
     400: "Requête invalide.",
@@ -47,6 +53,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _on_http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _on_validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(NotAuthenticated, _on_not_authenticated)
+    app.add_exception_handler(PasswordChangeRequired, _on_password_change_required)
     for refusal in HUMAN_ERRORS:
         app.add_exception_handler(refusal, _on_refusal)
     app.add_exception_handler(ValueError, _on_value_error)
@@ -94,6 +101,13 @@ async def _on_not_authenticated(request: Request, exc: Exception) -> Response:
         return JSONResponse({"detail": DEFAULT_MESSAGES_FR[401]}, 401)
     target = request.url.path
     return RedirectResponse(f"/connexion?suite={quote(target, safe='/')}", status_code=303)
+
+
+async def _on_password_change_required(request: Request, exc: Exception) -> Response:
+    message = "Changez d'abord le mot de passe provisoire que l'administrateur vous a donné."
+    if is_api(request):
+        return JSONResponse({"detail": message}, 403)
+    return RedirectResponse(FORCED_CHANGE_PAGE, status_code=303)
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> Response:

@@ -35,7 +35,17 @@ from web.fund_wiring import fund_results_router
 from web.imports.tracker import ImportTracker
 from web.live import router as live
 from web.openapi_doc import install_page_documentation
-from web.pages import admin, agents, auth, campaigns, home, import_columns, imports
+from web.pages import (
+    admin,
+    admin_accounts,
+    agents,
+    auth,
+    campaigns,
+    home,
+    import_columns,
+    imports,
+    password,
+)
 from web.privacy_pages.router import router as privacy_pages
 from web.scripts_pages import router as scripts_pages
 from web.security.body_limit import BodySizeLimitMiddleware
@@ -114,7 +124,10 @@ def create_app(
     install_page_documentation(app)
     _add_middleware(app, runtime.settings)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (health, metrics, auth, home, campaigns, imports, import_columns, agents, admin):
+    for module in (
+        health, metrics, auth, password, home, campaigns, imports, import_columns, agents, admin,
+        admin_accounts,
+    ):  # fmt: skip
         app.include_router(module.router)
     for module in (desk, desk_calls, desk_comforts, live, scripts_pages):
         app.include_router(module.router)

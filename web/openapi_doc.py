@@ -19,6 +19,7 @@ ERROR_PAGE = {"content": {HTML: STRING}}
 C = "/campagnes/{campaign_id}"
 A = "/poste/appels/{attempt_id}"
 P = "/dpo/personnes/{person_id}"
+R = "/dpo/demandes/{request_id}"
 
 # What a page route's 200 holds when it is not an HTML page.
 MEDIA: dict[tuple[str, str], str] = {
@@ -74,6 +75,11 @@ FORMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("POST", "/admin/utilisateurs"): ("identifiant", "nom", "role", "poste", "mot_de_passe"),
     ("POST", "/admin/utilisateurs/{user_id}/poste"): ("poste",),
     ("POST", "/admin/utilisateurs/delais/lever"): ("compte",),
+    ("POST", "/admin/utilisateurs/{user_id}/desactiver"): (),
+    ("POST", "/admin/utilisateurs/{user_id}/reactiver"): (),
+    ("POST", "/admin/utilisateurs/{user_id}/role"): ("role",),
+    ("POST", "/admin/utilisateurs/{user_id}/mot-de-passe"): (),
+    ("POST", "/mot-de-passe"): ("nouveau", "confirmation"),
     ("POST", "/poste/campagne"): ("campagne",),
     ("POST", "/poste/disponible"): (),
     ("POST", "/poste/pause"): ("motif",),
@@ -124,9 +130,14 @@ FORMS: dict[tuple[str, str], tuple[str, ...]] = {
         "company_name",
         "local_contact_name",
         "motif",
+        "demande",
     ),  # fmt: skip  # fmt: skip
-    ("POST", P + "/limitation"): ("motif", "action"),
-    ("POST", P + "/refus-appels"): ("motif",),
+    ("POST", P + "/limitation"): ("motif", "action", "demande"),
+    ("POST", P + "/refus-appels"): ("motif", "demande"),
+    ("POST", "/dpo/demandes"): ("nir", "telephone", "recue_le", "type", "canal", "reference"),
+    ("POST", R + "/prolongation"): ("motif",),
+    ("POST", R + "/refus"): ("motif",),
+    ("POST", R + "/reponse"): (),
 }
 UPLOADS: dict[tuple[str, str], str] = {("POST", C + "/import"): "fichier"}
 

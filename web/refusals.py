@@ -25,5 +25,9 @@ class NotAuthenticated(Exception):
     """Nobody is signed in: pages redirect to /connexion, the API answers 401."""
 
 
+class PasswordChangeRequired(Exception):
+    """The password was reset by an administrator: pages lead to the change form first."""
+
+
 def french_error(status: int, message: str) -> FrenchHTTPException:
     return FrenchHTTPException(status_code=status, detail=message)

@@ -7,8 +7,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
-from dialer.accounts import ROLE_LABELS_FR
-from dialer.accounts.roles import parse_role
+from dialer.accounts.roles import role_label_fr
 from web.security.sessions import ensure_csrf_token
 from web.state import web_state
 
@@ -17,10 +16,9 @@ def render(
     request: Request, name: str, context: dict[str, Any] | None = None, status: int = 200
 ) -> HTMLResponse:
     user = getattr(request.state, "user", None)
-    role = parse_role(user.role) if user is not None else None
     page = {
         "user": user,
-        "role_label": ROLE_LABELS_FR[role] if role else "",
+        "role_label": role_label_fr(user.role) if user is not None else "",
         "csrf_token": ensure_csrf_token(request.session),
         **(context or {}),
     }

@@ -16,6 +16,8 @@ class User(SQLModel, table=True):
     role: str = Field(max_length=16)  # agent, manager, dpo, admin
     password_hash: str = Field(max_length=200)
     active: bool = True
+    # Set by an administrator's password reset: every page leads to the change form.
+    must_change_password: bool = False
     # The agent's phone as the PBX knows it: an endpoint (901) that
     # DIALER_AGENT_TEMPLATE turns into a dial string, or a whole dial string.
     phone_endpoint: str | None = Field(default=None, max_length=100)

@@ -25,3 +25,14 @@ def parse_role(value: str) -> Role | None:
         return Role(value)
     except ValueError:
         return None
+
+
+def role_label_fr(role: str) -> str:
+    """The role's name on screen, for any member of ``Role`` (an unknown value as stored)."""
+    known = parse_role(role)
+    return ROLE_LABELS_FR.get(known, role) if known is not None else role
+
+
+def unknown_role_fr() -> str:
+    choices = ", ".join(f"« {label} » ({key.value})" for key, label in ROLE_LABELS_FR.items())
+    return f"Rôle inconnu : choisissez parmi {choices}."

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from dialer.accounts.models import User
 from dialer.accounts.passwords import hash_password
 from dialer.accounts.phones import PhoneEndpointError, checked_endpoint
-from dialer.accounts.roles import Role, parse_role
+from dialer.accounts.roles import Role, parse_role, unknown_role_fr
 from dialer.accounts.sessions import close_user_sessions
 from dialer.core.columns import utcnow
 from dialer.core.errors import DomainError
@@ -48,7 +48,7 @@ def create_user(
             "Identifiant invalide : 3 à 50 caractères parmi les minuscules non accentuées, "
             "chiffres, point, tiret et tiret bas, en commençant par une lettre ou un chiffre."
         )
-    checked_role = _checked_role(role)
+    chosen_role = checked_role(role)
     display = _checked_full_name(full_name)
     check_password_strength(password)
     try:
@@ -60,7 +60,7 @@ def create_user(
     user = User(
         username=name,
         full_name=display,
-        role=checked_role.value,
+        role=chosen_role.value,
         password_hash=hash_password(password),
         phone_endpoint=endpoint,
     )
@@ -97,10 +97,10 @@ def check_password_strength(password: str) -> None:
         raise AccountError("Le mot de passe contient un caractère de contrôle non autorisé.")
 
 
-def _checked_role(role: str) -> Role:
+def checked_role(role: str) -> Role:
     checked = parse_role(role)
     if checked is None:
-        raise AccountError("Rôle inconnu : choisissez agent, gestionnaire, DPO ou administrateur.")
+        raise AccountError(unknown_role_fr())
     return checked
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from dialer.accounts.roles import role_label_fr
 from dialer.accounts.users import create_user
 from dialer.campaigns.importing.pipeline import import_contacts
 from dialer.campaigns.models import CampaignAgent, CampaignStatus
@@ -31,10 +32,14 @@ class DemoLogin:
     username: str
     password: str
     role: str
-    label: str
     # The demo agents' phones are the first agents of asterisk/pjsip.conf, so the
     # same logins work against the simulator and a real test PBX.
     phone: str | None = None
+
+    @property
+    def label(self) -> str:
+        # The pages' name of the role, so the start-up banner says the same.
+        return role_label_fr(self.role)
 
     @property
     def full_name(self) -> str:
@@ -42,11 +47,11 @@ class DemoLogin:
 
 
 DEMO_LOGINS = (
-    DemoLogin("agent1", "agent1-demo-2026", "agent", "agent", "901"),
-    DemoLogin("agent2", "agent2-demo-2026", "agent", "agent", "902"),
-    DemoLogin("manager", "manager-demo-2026", "manager", "responsable de campagne"),
-    DemoLogin("dpo", "dpo-demo-2026", "dpo", "délégué à la protection des données"),
-    DemoLogin("admin", "admin-demo-2026", "admin", "administrateur"),
+    DemoLogin("agent1", "agent1-demo-2026", "agent", "901"),
+    DemoLogin("agent2", "agent2-demo-2026", "agent", "902"),
+    DemoLogin("manager", "manager-demo-2026", "manager"),
+    DemoLogin("dpo", "dpo-demo-2026", "dpo"),
+    DemoLogin("admin", "admin-demo-2026", "admin"),
 )
 
 DEMO_FUNDS = (

@@ -10,7 +10,12 @@ from dialer.campaigns.importing.models import ColumnAlias, ImportJob, ImportStat
 from dialer.campaigns.models import Campaign, CampaignAgent, CampaignStatus, Wave, WaveMember
 from dialer.campaigns.selection.models import LiveCallLock
 from dialer.compliance.feed.models import FeedEvent
-from dialer.compliance.privacy.models import AccessEntry, DailyStat
+from dialer.compliance.privacy.models import (
+    AccessEntry,
+    DailyStat,
+    RightsRequest,
+    RightsRequestStep,
+)
 from dialer.contacts.funds import Fund, FundFeed, FundToken
 from dialer.contacts.people.models import CampaignContact, ContactStatus, Person
 from dialer.core.columns import utcnow
@@ -41,6 +46,8 @@ __all__ = [
     "LoginThrottle",
     "Outcome",
     "Person",
+    "RightsRequest",
+    "RightsRequestStep",
     "ScriptVersion",
     "User",
     "UserSession",

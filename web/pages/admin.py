@@ -9,9 +9,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import select
 
-from dialer.accounts import ROLE_LABELS_FR, AccountError, create_user, throttle
+from dialer.accounts import AccountError, Role, create_user, throttle
 from dialer.accounts.models import User
 from dialer.accounts.phones import PhoneEndpointError, set_phone_endpoint
+from dialer.accounts.roles import role_label_fr
 from dialer.compliance.privacy.trail import TrailAction, record_access
 from dialer.core.columns import utcnow
 from web.deps import AdminUser, DbSession, FormDep, IdPath, WebStateDep
@@ -21,15 +22,42 @@ from web.render import render
 from web.security.client_address import client_address
 
 router = APIRouter()
+DONE_FR = {
+    "desactive": "Compte {name} désactivé : ses sessions sont fermées.",
+    "deja-desactive": "Le compte {name} était déjà désactivé : rien n'a changé.",
+    "reactive": "Compte {name} réactivé : il peut se connecter avec son mot de passe.",
+    "deja-actif": "Le compte {name} était déjà actif : rien n'a changé.",
+    "role": (
+        "Rôle de {name} changé : ses sessions sont fermées, "
+        "il se reconnecte avec ses nouveaux droits."
+    ),
+    "role-inchange": "Le compte {name} avait déjà ce rôle : rien n'a changé.",
+}
 
 
-def _page(request: Request, db: DbSession, status: int = 200, **extra: object) -> Response:
+def done_message_fr(code: str, name: str) -> str:
+    template = DONE_FR.get(code)
+    return template.format(name=name) if template else ""
+
+
+def admin_page(request: Request, db: DbSession, status: int = 200, **extra: object) -> Response:
     """The accounts and the creation form; ``extra`` carries a message or the typed values."""
     users = db.exec(select(User).order_by(User.username)).all()
     delays = login_delays(db, utcnow())
     waiting = {delay.key for delay in delays if delay.waiting}
-    rows = [{"user": u, "locked": throttle.account_key(u.username) in waiting} for u in users]
-    context = {"rows": rows, "roles": ROLE_LABELS_FR, "delays": delays, **extra}
+    rows = [
+        {"user": u, "locked": throttle.account_key(u.username) in waiting,
+         "role_label": role_label_fr(u.role)}
+        for u in users
+    ]  # fmt: skip
+    roles = {role.value: role_label_fr(role.value) for role in Role}
+    context = {
+        "rows": rows,
+        "roles": roles,
+        "delays": delays,
+        "me": getattr(request.state.user, "id", None),
+        **extra,
+    }
     return render(request, "admin/users.html", context, status=status)
 
 
@@ -41,8 +69,13 @@ def users_page(
     cree: Annotated[str, Query(max_length=50)] = "",
     poste: Annotated[str, Query(max_length=50)] = "",
     delai_leve: Annotated[str, Query(max_length=100)] = "",
+    fait: Annotated[str, Query(max_length=20)] = "",
+    compte: Annotated[str, Query(max_length=100)] = "",
 ) -> Response:
-    return _page(request, db, created=cree, phone_set=poste, delay_cleared=delai_leve)
+    return admin_page(
+        request, db, created=cree, phone_set=poste, delay_cleared=delai_leve,
+        done=done_message_fr(fait, compte),
+    )  # fmt: skip
 
 
 @router.post("/admin/utilisateurs")
@@ -58,7 +91,7 @@ def create_user_page(request: Request, _admin: AdminUser, db: DbSession, form: F
         db.commit()
     except AccountError as error:
         db.rollback()
-        return _page(request, db, status=400, error=str(error), values=values)
+        return admin_page(request, db, status=400, error=str(error), values=values)
     return RedirectResponse(f"/admin/utilisateurs?cree={user.username}", status_code=303)
 
 
@@ -69,13 +102,13 @@ def set_phone_page(
     """The phone the PBX rings for this agent; checked like every value sent to AMI."""
     user = db.get(User, user_id)
     if user is None:
-        return _page(request, db, status=404, error="Compte introuvable.")
+        return admin_page(request, db, status=404, error="Compte introuvable.")
     try:
         set_phone_endpoint(db, user, field_text(form, "poste", 300))
         db.commit()
     except PhoneEndpointError as error:
         db.rollback()
-        return _page(request, db, status=400, error=f"{user.username} : {error}")
+        return admin_page(request, db, status=400, error=f"{user.username} : {error}")
     return RedirectResponse(f"/admin/utilisateurs?poste={user.username}", status_code=303)
 
 
@@ -87,7 +120,7 @@ def clear_login_delay(
     name = field_text(form, "compte", 100)
     row = throttle.clear_account(db, name)
     if row is None:
-        return _page(
+        return admin_page(
             request, db, status=404, error="Aucun échec de connexion en cours pour ce compte."
         )
     record_access(

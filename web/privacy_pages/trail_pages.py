@@ -17,6 +17,7 @@ from dialer.compliance.privacy.anchor import check_against_database
 from dialer.compliance.privacy.chain import chain_head, verify_chain
 from dialer.compliance.privacy.reading import TrailQuery, export_csv, read_trail
 from dialer.compliance.privacy.retention import plan_purge
+from dialer.compliance.privacy.retention_table import HEADERS_FR, retention_rows
 from dialer.compliance.privacy.trail import ACTION_LABELS_FR, TrailAction, TrailError, record_access
 from dialer.core.columns import utcnow
 from web.deps import DbSession, RuntimeDep
@@ -100,4 +101,5 @@ def retention_page(request: Request, _user: DpoUser, db: DbSession) -> Response:
 
 def _retention(request: Request, db: Session) -> Response:
     plan = plan_purge(db, utcnow())
-    return render(request, "dpo/retention.html", {"plan": plan})
+    table = {"retention_rows": retention_rows(), "retention_headers": HEADERS_FR}
+    return render(request, "dpo/retention.html", {"plan": plan, **table})

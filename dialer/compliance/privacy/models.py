@@ -40,3 +40,36 @@ class DailyStat(SQLModel, table=True):
     offers_refused: int = 0
     opted_out: int = 0
     purged_people: int = 0
+
+
+class RightsRequest(SQLModel, table=True):
+    """One request a person made to exercise a right, from receipt to answer.
+
+    Holds no personal data beyond the person's id: the letter's reference and the
+    reasons typed by the DPO are the same texts the trail's details already hold.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    received_on: date
+    kind: str = Field(max_length=16)  # register_rules.RequestKind
+    channel: str = Field(max_length=16)  # register_rules.Channel
+    reference: str = Field(default="", max_length=100)  # the letter's or ticket's reference
+    status: str = Field(default="received", max_length=16, index=True)
+    due_on: date = Field(index=True)
+    extension_reason: str | None = Field(default=None, max_length=500)
+    closing_reason: str | None = Field(default=None, max_length=500)  # refusal's reason
+    closed_on: date | None = None
+    created_by: str = Field(max_length=100)
+    created_at: NaiveDatetime = Field(default_factory=utcnow)
+
+
+class RightsRequestStep(SQLModel, table=True):
+    """What was done for a request, in order: recorded, actions, extension, letter, closing."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="rightsrequest.id", index=True)
+    at: NaiveDatetime = Field(default_factory=utcnow)
+    actor: str = Field(max_length=100)
+    step: str = Field(max_length=24)  # register.StepKind
+    detail: str = Field(default="", max_length=500)

@@ -50,6 +50,7 @@ class TrailAction(StrEnum):
     # An agent's manual dial: the call asked, or refused by the rules (never sent).
     MANUAL_DIAL = "manual_dial"
     MANUAL_DIAL_REFUSED = "manual_dial_refused"
+    ACCOUNT_CHANGE = "account_change"
 
 
 ACTION_LABELS_FR: dict[TrailAction, str] = {
@@ -65,6 +66,7 @@ ACTION_LABELS_FR: dict[TrailAction, str] = {
     TrailAction.LOGIN_DELAY_CLEARED: "levée d'un délai de connexion",
     TrailAction.MANUAL_DIAL: "appel manuel par un agent",
     TrailAction.MANUAL_DIAL_REFUSED: "appel manuel refusé",
+    TrailAction.ACCOUNT_CHANGE: "modification d'un compte",
 }
 
 

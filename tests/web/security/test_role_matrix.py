@@ -74,6 +74,7 @@ def fund_api() -> Row:
 
 C = "/campagnes/{campaign_id}"
 P = "/dpo/personnes/{person_id}"
+R = "/dpo/demandes/{request_id}"
 A = "/poste/appels/{attempt_id}"
 TABLE: dict[tuple[str, str], Row] = {
     ("GET", "/openapi.json"): PUBLIC,
@@ -117,6 +118,23 @@ TABLE: dict[tuple[str, str], Row] = {
     ("POST", "/admin/utilisateurs/{user_id}/poste"): row(
         "login", "403", "403", "403", "403", "303", "login", "login"
     ),
+    ("POST", "/admin/utilisateurs/{user_id}/desactiver"): row(
+        "login", "403", "403", "403", "403", "303", "login", "login"
+    ),
+    ("POST", "/admin/utilisateurs/{user_id}/reactiver"): row(
+        "login", "403", "403", "403", "403", "303", "login", "login"
+    ),
+    # No role in the form: refused, nothing changed.
+    ("POST", "/admin/utilisateurs/{user_id}/role"): row(
+        "login", "403", "403", "403", "403", "400", "login", "login"
+    ),
+    # The temporary password is shown in the answer itself, never in an address.
+    ("POST", "/admin/utilisateurs/{user_id}/mot-de-passe"): row(
+        "login", "403", "403", "403", "403", "200", "login", "login"
+    ),
+    ("GET", "/mot-de-passe"): row("login", "200", "200", "200", "200", "200", "login", "login"),
+    # An empty new password is refused.
+    ("POST", "/mot-de-passe"): row("login", "400", "400", "400", "400", "400", "login", "login"),
     ("GET", "/poste"): AGENT_PAGE,
     ("GET", "/poste/etat"): AGENT_PAGE,
     ("POST", "/poste/campagne"): desk_action("409", "409"),
@@ -161,6 +179,14 @@ TABLE: dict[tuple[str, str], Row] = {
     ("GET", "/dpo/tracabilite.csv"): DPO_PAGE,
     ("GET", "/dpo/tracabilite/verification"): DPO_PAGE,
     ("GET", "/dpo/conservation"): DPO_PAGE,
+    ("GET", "/dpo/demandes"): DPO_PAGE,
+    ("POST", "/dpo/demandes"): dpo_action("400"),  # neither NIR nor phone
+    # The (bogus) request does not exist: past the access check, not found.
+    ("GET", R): dpo_action("404"),
+    ("GET", R + "/courrier"): dpo_action("404"),
+    ("POST", R + "/prolongation"): dpo_action("404"),
+    ("POST", R + "/refus"): dpo_action("404"),
+    ("POST", R + "/reponse"): dpo_action("404"),
 }
 MUST_SEE: dict[str, set[str]] = {
     "agent_on": {LAST_NAME},
@@ -186,7 +212,7 @@ def path_values(secure: Secure) -> dict[str, str]:
         "campaign_id": str(secure.flu_id), "ticket": "billetinconnu", "job_id": str(secure.job_id),
         "user_id": str(secure.agent2_id), "attempt_id": str(secure.attempt_id),
         "wave_id": str(secure.wave_id), "action": "demarrer", "person_id": str(secure.person_id),
-        "fund_code": secure.fund_a_code, "event_id": secure.event_a,
+        "fund_code": secure.fund_a_code, "event_id": secure.event_a, "request_id": "999999",
     }  # fmt: skip
 
 
