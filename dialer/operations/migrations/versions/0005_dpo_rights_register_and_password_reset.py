@@ -9,7 +9,7 @@ import sqlmodel
 from alembic import op
 
 revision = "0005_dpo"
-down_revision = "0004_imp"
+down_revision = "0005_desk"
 branch_labels = None
 depends_on = None
 
