@@ -15,8 +15,9 @@ from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 from consent.ledger import is_opted_out
-from dialer.compliance.privacy.access_letter import FIELD_LABELS, access_report_text_fr
+from dialer.compliance.privacy.access_letter import access_letter, access_report_text_fr
 from dialer.compliance.privacy.access_report import access_report
+from dialer.compliance.privacy.letter_pdf import letter_pdf
 from dialer.compliance.privacy.retention import plan_purge
 from dialer.compliance.privacy.rights import (
     RightsError,
@@ -30,6 +31,7 @@ from dialer.compliance.privacy.trail import Requester, TrailAction, record_acces
 from dialer.contacts.themes import Audience
 from dialer.contacts.themes.person_fields import PERSON_FIELD_NAMES
 from dialer.core.columns import utcnow
+from dialer.wording import Kind, choices
 from web.deps import DbSession, FormDep, IdPath, RuntimeDep
 from web.forms import field_text
 from web.privacy_pages.deps import DpoUser, requester
@@ -103,7 +105,7 @@ def _person(
     db.commit()
     declared = PERSON_FIELD_NAMES[Audience(report["person"]["audience"])]
     context = {
-        "report": report, "letter": access_report_text_fr(report), "labels": FIELD_LABELS,
+        "report": report, "letter": access_report_text_fr(report), "labels": choices(Kind.FIELD),
         "rectifiable": [name for name in RECTIFIABLE if name in declared],
         "done": done, "error": error,
     }  # fmt: skip
@@ -118,6 +120,19 @@ def person_letter(
     name = f"droit-acces-personne-{person_id}.txt"
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     return PlainTextResponse(access_report_text_fr(report), headers=headers)
+
+
+@router.get("/dpo/personnes/{person_id}/lettre.pdf")
+def person_letter_pdf(
+    request: Request, person_id: IdPath, user: DpoUser, db: DbSession, runtime: RuntimeDep
+) -> Response:
+    report = _report_or_404(request, person_id, user, db, runtime, "courrier PDF téléchargé")
+    headers = {
+        "Content-Disposition": f'attachment; filename="droit-acces-personne-{person_id}.pdf"'
+    }
+    return Response(
+        letter_pdf(access_letter(report)), media_type="application/pdf", headers=headers
+    )
 
 
 @router.get("/dpo/personnes/{person_id}/rapport.json")
