@@ -13,13 +13,17 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from dialer.campaigns.waves.times import CENTRE_TIME_ZONE
 from dialer.compliance.privacy.models import AccessEntry
 from dialer.compliance.privacy.trail import Requester, TrailAction, record_access, search_trail
+from dialer.core.french import datetime_fr
+from dialer.wording import Kind, label
 
 CSV_COLUMNS = (
     "id", "horodatage_utc", "auteur", "role", "action", "personne", "champs", "campagne",
     "tentative", "adresse", "detail", "empreinte_precedente", "empreinte",
 )  # fmt: skip
+_CENTRE = CENTRE_TIME_ZONE.key
 # A spreadsheet runs a cell starting with one of these as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -34,13 +38,15 @@ class TrailQuery:
     limit: int = 500
 
     def describe(self) -> str:
-        """The filters as trail detail: ids and names of staff only, never personal values."""
+        """The filters in French for the trail: ids and staff names only, never personal values."""
         parts = [
-            f"{name}={value.isoformat() if isinstance(value, datetime) else value}"
-            for name, value in vars(self).items()
-            if value is not None and name != "limit"
+            f"personne n° {self.person_id}" if self.person_id is not None else "",
+            f"auteur « {self.actor} »" if self.actor else "",
+            f"type « {label(Kind.TRAIL_ACTION, self.action)} »" if self.action else "",
+            f"depuis le {datetime_fr(self.since, _CENTRE)}" if self.since else "",
+            f"jusqu'au {datetime_fr(self.until, _CENTRE)} exclu" if self.until else "",
         ]
-        return ", ".join(parts) or "sans filtre"
+        return ", ".join(part for part in parts if part) or "sans filtre"
 
 
 # Whoever reads the trail is recorded like any other actor.
