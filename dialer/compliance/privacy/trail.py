@@ -49,20 +49,6 @@ class TrailAction(StrEnum):
     LOGIN_DELAY_CLEARED = "login_delay_cleared"
 
 
-ACTION_LABELS_FR: dict[TrailAction, str] = {
-    TrailAction.SCREEN_POP: "affichage de la fiche à l'appel",
-    TrailAction.SEARCH: "recherche",
-    TrailAction.EXPORT: "export",
-    TrailAction.REVEAL_SECRET: "affichage d'un secret",
-    TrailAction.FEED_PULL: "lecture du flux de résultats",
-    TrailAction.RIGHTS_REQUEST: "demande d'exercice des droits",
-    TrailAction.OUTCOME: "saisie du résultat d'appel",
-    TrailAction.PURGE: "purge de conservation",
-    TrailAction.TRAIL_READ: "consultation de la traçabilité",
-    TrailAction.LOGIN_DELAY_CLEARED: "levée d'un délai de connexion",
-}
-
-
 @dataclass(frozen=True)
 class Requester:
     """Who reads or acts, as the trail records them."""

@@ -1,4 +1,4 @@
-"""The fund's spreadsheet: French headers and labels, the fund's local time, codes kept for programs."""
+"""The fund's spreadsheet: French headers, labels and local times; codes kept for programs."""
 
 from __future__ import annotations
 
