@@ -43,9 +43,9 @@ class World:
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
+def world(database_url: str, tmp_path: Path) -> Iterator[World]:
     settings = Settings(
-        database_url=f"sqlite:///{tmp_path}/t.sqlite3", data_key_file=tmp_path / "keys.json",
+        database_url=database_url, data_key_file=tmp_path / "keys.json",
         embedded_pbx=False, demo_data=False,
     )  # fmt: skip
     prestart(settings)
