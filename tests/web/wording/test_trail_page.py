@@ -33,7 +33,7 @@ def test_a_person_is_found_by_nir_and_the_lookup_is_traced(world: World) -> None
         assert lookup.actor == "dpo" and world.nir not in (lookup.detail or "")
 
         page = client.get(found.headers["location"])
-        assert "Personne n° " in page.text and "Toutes les personnes" in page.text
+        assert f"Accès à la personne n° {world.person_id} seulement." in page.text
 
         unknown = ("1" if world.nir[0] == "2" else "2") + world.nir[1:13]  # another sex
         unknown += f"{97 - int(unknown) % 97:02d}"
