@@ -93,6 +93,10 @@ def test_dpo_follows_a_person_by_nir_to_the_pdf_letter(
             page.get_by_role("link", name="Télécharger le courrier (PDF)").click()
         pdf_path = tmp_path / "courrier.pdf"
         download.value.save_as(pdf_path)
+        page.goto(f"{served}/api/docs")
+        expect(page.locator("pre").first).to_contain_text('"has_more": false')
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 1366, width  # the JSON examples wrap
         browser.close()
     text = " ".join(
         " ".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf_path.read_bytes())).pages)
