@@ -12,14 +12,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from dialer.campaigns.models import Campaign
 from dialer.campaigns.waves.times import CENTRE_TIME_ZONE
 from dialer.compliance.privacy.anchor import check_against_database
 from dialer.compliance.privacy.chain import chain_head, verify_chain
 from dialer.compliance.privacy.models import AccessEntry
-from dialer.compliance.privacy.reading import TrailQuery, export_csv, read_trail
+from dialer.compliance.privacy.reading import TrailQuery, campaign_codes, export_csv, read_trail
 from dialer.compliance.privacy.retention import plan_purge
 from dialer.compliance.privacy.rights import RightsError, find_person_by_nir
 from dialer.compliance.privacy.trail import TrailAction, TrailError, record_access
@@ -76,10 +75,7 @@ class TrailLine:
 
 
 def trail_lines(db: Session, entries: list[AccessEntry]) -> list[TrailLine]:
-    ids = {entry.campaign_id for entry in entries if entry.campaign_id is not None}
-    codes = dict(
-        db.exec(select(Campaign.id, Campaign.code).where(col(Campaign.id).in_(ids))).all()
-    ) if ids else {}  # fmt: skip
+    codes = campaign_codes(db, entries)
     return [
         TrailLine(
             id=entry.id,
@@ -151,7 +147,8 @@ def trail_csv(
         raise french_error(400, str(error)) from error
     db.commit()
     headers = {"Content-Disposition": 'attachment; filename="tracabilite.csv"'}
-    return Response(text, media_type="text/csv; charset=utf-8", headers=headers)
+    # The BOM tells a spreadsheet the file is UTF-8 (accents in labels and details).
+    return Response("\ufeff" + text, media_type="text/csv; charset=utf-8", headers=headers)
 
 
 @router.get("/dpo/tracabilite/verification")

@@ -25,6 +25,9 @@ def _outputs(world: World) -> Iterator[tuple[str, str]]:
         trail = client.get(found.headers["location"])
         assert trail.status_code == 200
         yield "page de traçabilité", visible_text(trail.text)
+        export = client.get(f"/dpo/tracabilite.csv?personne={world.person_id}")
+        assert export.status_code == 200
+        yield "export de la traçabilité", export.content.decode("utf-8-sig")
         page = client.get(url)
         assert page.status_code == 200
         yield "aperçu du courrier", visible_text(page.text.split("<pre", 1)[1].split("</pre>")[0])
@@ -46,7 +49,7 @@ def test_no_internal_code_or_utc_time_reaches_a_person(world: World) -> None:
     found = {name: leaks(text) for name, text in _outputs(world)}
     # The guide is for the fund's developers: it says, in words, that JSON times are UTC.
     found["guide de l'API"] = [hit for hit in found["guide de l'API"] if hit != "« UTC »"]
-    assert len(found) == 7
+    assert len(found) == 8
     assert {name: hits for name, hits in found.items() if hits} == {}
 
 
@@ -61,3 +64,5 @@ def test_the_walk_sees_the_history_in_local_time(world: World) -> None:
     assert "05/03/2026 03:04:00" in texts["CSV de la caisse"]  # occurred_at, Paris time
     assert "Offre refusée" in texts["CSV de la caisse"]
     assert "Rappel demandé" in texts["CSV de la caisse"]
+    export = texts["export de la traçabilité"]
+    assert "Affichage de la fiche à l'appel" in export and ";GRIPPE-75;" in export
