@@ -34,6 +34,7 @@ class Kind(StrEnum):
     CONSENT_CHANNEL = "consent_channel"
     CONSENT_SOURCE = "consent_source"
     ROLE = "role"  # staff roles as the pages name them
+    ACTOR_ROLE = "actor_role"  # who acted, as the trail names them: staff, a fund, the system
     ACTOR = "actor"  # who acted, as a letter tells the person
     FIELD = "field"  # data fields and theme columns
     CALL_RESULT = "call_result"
@@ -100,6 +101,11 @@ _LABELS: dict[Kind, dict[str, str]] = {
         "manager": "Gestionnaire de campagnes",
     },
     Kind.ROLE: {role.value: text for role, text in ROLE_LABELS_FR.items()},
+    Kind.ACTOR_ROLE: {
+        **{role.value: text for role, text in ROLE_LABELS_FR.items()},
+        "fund": "Caisse",
+        "system": "Traitement automatique",
+    },
     Kind.ACTOR: {
         "agent": "un conseiller du centre d'appels",
         "manager": "un gestionnaire de campagnes",

@@ -81,7 +81,7 @@ def trail_lines(db: Session, entries: list[AccessEntry]) -> list[TrailLine]:
             id=entry.id,
             when=datetime_fr(entry.at, CENTRE_TIME_ZONE.key, seconds=True),
             actor=entry.actor,
-            role=label(Kind.ROLE, entry.actor_role) if entry.actor_role else "",
+            role=label(Kind.ACTOR_ROLE, entry.actor_role) if entry.actor_role else "",
             action=label(Kind.TRAIL_ACTION, entry.action),
             person_id=entry.person_id,
             fields=", ".join(label(Kind.FIELD, name) for name in entry.fields or []),

@@ -115,7 +115,7 @@ def _row(entry: AccessEntry, codes: dict[int, str]) -> list[object]:
         entry.id,
         local_datetime(entry.at, _CENTRE).strftime("%d/%m/%Y %H:%M:%S"),
         entry.actor,
-        label(Kind.ROLE, entry.actor_role) if entry.actor_role else "",
+        label(Kind.ACTOR_ROLE, entry.actor_role) if entry.actor_role else "",
         label(Kind.TRAIL_ACTION, entry.action),
         entry.person_id,
         ", ".join(label(Kind.FIELD, name) for name in entry.fields or []),

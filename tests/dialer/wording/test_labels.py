@@ -48,8 +48,10 @@ def test_every_member_of_the_enum_has_a_label_and_nothing_else_does(kind: Kind) 
     assert set(choices(kind)) == {member.value for member in ENUMS[kind]}
 
 
-def test_every_role_a_letter_names_is_told_as_an_actor() -> None:
-    assert {role.value for role in Role} <= set(choices(Kind.ACTOR))
+def test_every_actor_the_trail_records_is_named_on_pages_and_in_letters() -> None:
+    actors = {role.value for role in Role} | {"fund", "system"}  # fund_wiring, retention
+    assert set(choices(Kind.ACTOR_ROLE)) == actors == set(choices(Kind.ACTOR))
+    assert label(Kind.ACTOR_ROLE, "fund") == "Caisse"
 
 
 def test_every_field_of_every_theme_has_its_label() -> None:

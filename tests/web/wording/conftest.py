@@ -106,6 +106,9 @@ def _history(db: Session, fund_id: int, campaign_id: int, contact_id: int, perso
         fields=["address_line", "birth_date", "phone2_e164", "flu_vaccinated"],
         campaign_id=campaign_id,
     )  # fmt: skip
+    for actor, role, action in (("CPAM75", "fund", "feed_pull"), ("purge", "system", "purge")):
+        record_access(db, actor=actor, actor_role=role, action=action, person_id=person_id,
+                      fields=[])  # fmt: skip
 
 
 def sign_in_dpo(client: TestClient) -> str:

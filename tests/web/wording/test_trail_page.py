@@ -55,6 +55,8 @@ def test_entries_read_in_french_with_campaign_codes_and_paris_time(world: World)
     assert screen_pop.at.strftime("%d/%m/%Y %H:%M") not in text  # the UTC wall clock
     assert "Date (heure de Paris)" in text
     assert "agent7 (Agent) Affichage de la fiche à l'appel n° " in text
+    assert "CPAM75 (Caisse) Lecture du flux de résultats" in text
+    assert "purge (Traitement automatique) Purge de conservation" in text
     assert "Vacciné grippe" in text and "GRIPPE-75" in text
     assert "address_line" not in text and "flu_vaccinated" not in text
 
