@@ -64,6 +64,19 @@ _FIELDS: dict[str, str] = {
     "updated_at": "Modifié le",
     "last_activity_at": "Dernière activité le",
     "consent:call": "Autorisation d'appel",
+    # What else the trail names: columns and records read, purged or sent.
+    "row_ref": "Référence de la ligne",
+    "nir_cipher": "NIR (chiffré)",
+    "nir_lookup": "Empreinte du NIR",
+    "theme_data": "Données de la campagne",
+    "number_e164": "Numéro appelé",
+    "followup_category": "Catégorie de la demande",
+    "followup_text": "Texte de la demande",
+    "contact_changes": "Nouvelles coordonnées",
+    "callback_at": "Rappel prévu le",
+    "call_history": "Historique des appels",
+    "feed_events": "Événements transmis à la caisse",
+    "reject_report": "Rapport des lignes rejetées",
 }
 
 _LABELS: dict[Kind, dict[str, str]] = {

@@ -65,6 +65,18 @@ def test_every_field_of_every_theme_has_its_label() -> None:
     assert label(Kind.FIELD, "address_line") == "Adresse"
 
 
+def test_every_name_the_trail_records_has_its_label() -> None:
+    from dialer.compliance.privacy import retention
+    from dialer.compliance.privacy.anonymise import PERSONAL_COLUMNS
+    from web.desk.panel import HISTORY_FIELD
+
+    recorded = {
+        *PERSONAL_COLUMNS, *retention._CLEARED_ELSEWHERE, retention.RetentionPolicy().code_field,
+        HISTORY_FIELD, "feed_events", "reject_report",  # web/fund_wiring.py, web/imports
+    }  # fmt: skip
+    assert [name for name in sorted(recorded) if not is_known(Kind.FIELD, name)] == []
+
+
 def test_labels_agree_with_their_noun() -> None:
     assert label(Kind.OFFER, "accepted") == "offre acceptée"
     assert label(Kind.INTERVIEW, "accepted") == "entretien accepté"
