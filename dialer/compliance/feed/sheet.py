@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from dialer.compliance.feed.reading import FeedRow
@@ -80,11 +82,25 @@ class Sheet:
         if value is None or value == "":
             return ""
         if key in _TIMES:
-            moment = local_datetime(parse_utc(str(value).replace(" ", "T", 1)), self.time_zone)
-            return moment.strftime("%d/%m/%Y %H:%M:%S")
+            return self._local(str(value))
         if key in _CODED:
             return label(_CODED[key], str(value))
         return safe_cell(value)
+
+    def _local(self, stamp: str) -> str:
+        # Up to 100,000 rows a pull: the zone's offset is looked up once per UTC hour (French
+        # zones change offset on the hour) and an f-string costs a third of strftime.
+        utc = parse_utc(stamp)
+        moment = utc + _offset(self.time_zone, utc.replace(minute=0, second=0, microsecond=0))
+        return (
+            f"{moment.day:02d}/{moment.month:02d}/{moment.year} "
+            f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}"
+        )
+
+
+@lru_cache(maxsize=4096)
+def _offset(time_zone: str, hour: datetime) -> timedelta:
+    return local_datetime(hour, time_zone).utcoffset() or timedelta(0)
 
 
 def fund_sheet(fund: Fund) -> Sheet:

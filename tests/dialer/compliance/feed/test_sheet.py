@@ -46,3 +46,17 @@ def test_the_json_keeps_codes_and_utc(cipher: DataCipher) -> None:
     assert event["kind"] == "consent_change"
     assert event["payload"]["decision"] == "opt_out"
     assert event["recorded_at"].endswith("Z")
+
+
+def test_local_times_follow_daylight_saving_changes(cipher: DataCipher) -> None:
+    sheet = Sheet("Europe/Paris", "France métropolitaine")
+    shown = [
+        sheet.row(FeedRow(1, "e", "wrong_person", stamp, "{}"), cipher)[3]
+        for stamp in (
+            "2026-03-29 00:59:59", "2026-03-29 01:00:00",  # spring forward at 01:00 UTC
+            "2026-10-25 00:59:59", "2026-10-25 01:00:00",  # fall back at 01:00 UTC
+        )
+    ]  # fmt: skip
+    assert shown == [
+        "29/03/2026 01:59:59", "29/03/2026 03:00:00", "25/10/2026 02:59:59", "25/10/2026 02:00:00",
+    ]  # fmt: skip
