@@ -1,4 +1,7 @@
-"""The ledger's closed vocabularies: channels, decisions and where a decision came from."""
+"""The ledger's closed vocabularies: channels, decisions and where a decision came from.
+
+Their French labels are in ``dialer.wording`` (this package imports nothing of ours).
+"""
 
 from __future__ import annotations
 
@@ -22,11 +25,3 @@ class Source(StrEnum):
     FUND_FILE = "fund_file"
     RIGHTS_REQUEST = "rights_request"
     MANAGER = "manager"
-
-
-CHANNEL_LABELS: dict[Channel, str] = {
-    Channel.CALL: "appels sortants",
-    Channel.SMS: "SMS",
-    Channel.EMAIL: "courriel",
-    Channel.POST: "courrier",
-}

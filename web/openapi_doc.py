@@ -30,6 +30,7 @@ MEDIA: dict[tuple[str, str], str] = {
     ("GET", C + "/imports/{job_id}/rejets.csv"): "text/csv",
     ("GET", "/dpo/tracabilite.csv"): "text/csv",
     ("GET", P + "/lettre.txt"): "text/plain",
+    ("GET", P + "/lettre.pdf"): "application/pdf",
     ("GET", C + "/tableau/flux"): "text/event-stream",
     ("GET", "/poste/evenements"): "text/event-stream",
 }
@@ -118,6 +119,7 @@ FORMS: dict[tuple[str, str], tuple[str, ...]] = {
     ),
     ("POST", C + "/vagues/{wave_id}/{action}"): (),
     ("POST", "/dpo/recherche"): ("nir",),
+    ("POST", "/dpo/tracabilite/nir"): ("nir",),
     ("POST", P + "/rectification"): (
         "last_name",
         "first_name",

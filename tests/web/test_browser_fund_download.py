@@ -57,5 +57,5 @@ def test_fund_downloads_its_results_as_csv(
         page.screenshot(path=str(SCREENSHOTS / "caisse-telechargement.png"))
         browser.close()
     lines = saved.read_text(encoding="utf-8-sig").splitlines()
-    assert lines[0].startswith("seq;event_id;kind")
+    assert lines[0].startswith("N°;Identifiant de l'événement;Nature;Enregistré le (heure locale")
     assert [line.split(";")[0] for line in lines[1:]] == ["1", "2"]

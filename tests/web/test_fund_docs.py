@@ -27,3 +27,20 @@ def test_download_page_is_public_and_loads_its_script_from_the_app(app: FastAPI)
     assert page.status_code == 200
     assert 'src="/static/js/fund-download.js"' in page.text
     assert "Jeton d'API" in page.text
+
+
+def test_guide_shows_real_json_and_says_which_format_keeps_codes(app: FastAPI) -> None:
+    page = TestClient(app).get("/api/docs").text
+    assert "&#34;has_more&#34;: false" in page or '"has_more": false' in page
+    assert "False" not in page and "{&#39;" not in page and "{'" not in page
+    assert "codes stables" in page and "heures locales" in page
+    css = TestClient(app).get("/static/css/app.css").text
+    assert "pre { white-space: pre-wrap" in css
+
+
+def test_csv_example_is_what_the_sheet_writes(app: FastAPI) -> None:
+    from dialer.compliance.feed.sheet import Sheet
+    from web.fund_api.schemas import CSV_EXAMPLE
+
+    header = CSV_EXAMPLE.split("\r\n")[0]
+    assert header == ";".join(Sheet("Europe/Paris", "France métropolitaine").headers())

@@ -1,5 +1,8 @@
 """Response bodies of a pull: one JSON page, or NDJSON / CSV streamed page by page.
 
+The CSV is the fund staff's spreadsheet (French headers, labels, local times:
+``dialer.compliance.feed.sheet``); JSON and NDJSON keep codes and UTC for programs.
+
 Streams read the feed in pages of ``PAGE_SIZE`` events and send each page as one
 chunk, so memory stays flat whatever ``limit`` is. ``on_done`` receives the first
 and last sequence numbers actually produced, for the access trail.
@@ -14,7 +17,8 @@ from collections.abc import Callable, Iterator
 from sqlalchemy.engine import Engine
 
 from dialer.compliance.feed.reading import PAGE_SIZE, iter_pages, read_page
-from dialer.compliance.feed.wire import CSV_COLUMNS, csv_row, event_json
+from dialer.compliance.feed.sheet import Sheet
+from dialer.compliance.feed.wire import event_json
 from dialer.core.crypto import DataCipher
 
 Done = Callable[[int | None, int | None], None]
@@ -59,6 +63,7 @@ def csv_stream(
     fund_id: int,
     after: int,
     limit: int,
+    sheet: Sheet,
     bom: bool,
     on_done: Done,
 ) -> Iterator[bytes]:
@@ -66,12 +71,12 @@ def csv_stream(
     last: int | None = None
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(sheet.headers())
     yield ((BOM if bom else "") + _drain(buffer)).encode()
     try:
         for page in iter_pages(engine, fund_id, after, limit, PAGE_SIZE):
             first = page[0].seq if first is None else first
-            writer.writerows(csv_row(row, cipher) for row in page)
+            writer.writerows(sheet.row(row, cipher) for row in page)
             yield _drain(buffer).encode()
             last = page[-1].seq
     finally:

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from dialer.compliance.feed.reading import read_event
+from dialer.compliance.feed.sheet import fund_sheet
 from dialer.compliance.feed.tokens import authenticate
 from dialer.compliance.feed.wire import event_json
 from dialer.contacts.funds import Fund, FundFeed
@@ -168,7 +169,7 @@ class _Pull:
         if chosen is FeedFormat.NDJSON:
             stream = bodies.ndjson_stream(*args, self.done)
         else:
-            stream = bodies.csv_stream(*args, self.bom, self.done)
+            stream = bodies.csv_stream(*args, fund_sheet(self.fund), self.bom, self.done)
             name = f"resultats-{self.fund.code}-apres-{self.after}.csv"
             headers["Content-Disposition"] = f'attachment; filename="{name}"'
         return StreamingResponse(stream, media_type=MEDIA_TYPES[chosen], headers=headers)

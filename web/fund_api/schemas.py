@@ -25,8 +25,10 @@ EVENT_EXAMPLE: dict[str, Any] = {
 class FeedEventOut(BaseModel):
     seq: int = Field(description="Numéro d'ordre dans le flux de la caisse, sans trou.")
     event_id: str = Field(description="Identifiant stable (UUID) : sert à écarter les doublons.")
-    kind: str = Field(description="Nature de l'événement (interview_accepted, contact_change…).")
-    recorded_at: str = Field(description="Enregistrement dans le flux, UTC ISO 8601.")
+    kind: str = Field(
+        description="Nature de l'événement, code stable (interview_accepted, contact_change…)."
+    )
+    recorded_at: str = Field(description="Enregistrement dans le flux, UTC ISO 8601 (suffixe Z).")
     payload: dict[str, Any] = Field(description="Champs de l'événement, voir docs/funds.md.")
 
     model_config = {"json_schema_extra": {"examples": [EVENT_EXAMPLE]}}
@@ -46,11 +48,15 @@ NDJSON_EXAMPLE = (
     '{"seq": 41, "event_id": "…", "kind": "interview_accepted", "recorded_at": "…", '
     '"payload": {…}}\n{"seq": 42, "event_id": "…", "kind": "contact_change", …}\n'
 )
+# The CSV is the spreadsheet of the fund's staff (dialer.compliance.feed.sheet): French
+# headers and labels, the fund's local time; programs read JSON or NDJSON (codes, UTC).
 CSV_EXAMPLE = (
-    "seq;event_id;kind;recorded_at;campaign;row_ref;occurred_at;nir;professional_number;siret;"
-    "field;value;channel;decision;source;category;text;callback_at;details\r\n"
-    "42;3f1c9a62-…;contact_change;2026-11-25T10:00:03Z;GRIPPE-75;L-0001;2026-11-25T10:00:00Z;"
-    "185077512345612;;;email;claire.martin@example.org;;;;;;;\r\n"
+    "N°;Identifiant de l'événement;Nature;Enregistré le (heure locale, France métropolitaine);"
+    "Campagne;Référence de la ligne;Survenu le (heure locale, France métropolitaine);NIR;"
+    "Numéro PS;SIRET;Donnée;Nouvelle valeur;Canal;Décision;Origine;Catégorie;Texte;"
+    "Rappel le (heure locale, France métropolitaine);Autres informations\r\n"
+    "42;3f1c9a62-8a7e-4c55-9d0e-2b6f4f1e7a10;Nouvelle coordonnée;25/11/2026 11:00:03;GRIPPE-75;"
+    "L-0001;25/11/2026 11:00:00;185077512345612;;;Courriel;claire.martin@example.org;;;;;;;\r\n"
 )
 
 ERRORS: dict[int | str, dict[str, Any]] = {

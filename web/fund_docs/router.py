@@ -7,6 +7,7 @@ form the server would log.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -48,7 +49,7 @@ def _describe(operation: dict[str, Any]) -> dict[str, Any]:
     responses = []
     for status, response in operation.get("responses", {}).items():
         examples = [
-            (media, str(body.get("example", "")))
+            (media, example_text(body["example"]))
             for media, body in response.get("content", {}).items()
             if "example" in body
         ]
@@ -61,6 +62,13 @@ def _describe(operation: dict[str, Any]) -> dict[str, Any]:
         "parameters": operation.get("parameters", []),
         "responses": responses,
     }
+
+
+def example_text(example: Any) -> str:
+    """An example as the fund's program receives it: real JSON, not a Python dict's repr."""
+    if isinstance(example, str):
+        return example
+    return json.dumps(example, indent=2, ensure_ascii=False)
 
 
 @router.get("/api/funds/openapi.json")

@@ -18,8 +18,9 @@ from starlette.datastructures import FormData
 
 from consent.ledger import is_opted_out
 from dialer.compliance.privacy import register
-from dialer.compliance.privacy.access_letter import FIELD_LABELS, access_report_text_fr
+from dialer.compliance.privacy.access_letter import access_letter, access_report_text_fr
 from dialer.compliance.privacy.access_report import access_report
+from dialer.compliance.privacy.letter_pdf import letter_pdf
 from dialer.compliance.privacy.retention import plan_purge
 from dialer.compliance.privacy.rights import (
     RightsError,
@@ -33,6 +34,7 @@ from dialer.compliance.privacy.trail import Requester, TrailAction, record_acces
 from dialer.contacts.themes import Audience
 from dialer.contacts.themes.person_fields import PERSON_FIELD_NAMES
 from dialer.core.columns import utcnow
+from dialer.wording import Kind, choices, label
 from web.bounds import parse_id
 from web.deps import DbSession, FormDep, IdPath, IdQuery, RuntimeDep
 from web.forms import field_text
@@ -122,7 +124,7 @@ def _person(
     linked = _linked_request(db, person_id, request_id)
     declared = PERSON_FIELD_NAMES[Audience(report["person"]["audience"])]
     context = {
-        "report": report, "letter": access_report_text_fr(report), "labels": FIELD_LABELS,
+        "report": report, "letter": access_report_text_fr(report), "labels": choices(Kind.FIELD),
         "rectifiable": [name for name in RECTIFIABLE if name in declared],
         "done": done, "error": error, "linked": linked,
     }  # fmt: skip
@@ -137,6 +139,19 @@ def person_letter(
     name = f"droit-acces-personne-{person_id}.txt"
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     return PlainTextResponse(access_report_text_fr(report), headers=headers)
+
+
+@router.get("/dpo/personnes/{person_id}/lettre.pdf")
+def person_letter_pdf(
+    request: Request, person_id: IdPath, user: DpoUser, db: DbSession, runtime: RuntimeDep
+) -> Response:
+    report = _report_or_404(request, person_id, user, db, runtime, "courrier PDF téléchargé")
+    headers = {
+        "Content-Disposition": f'attachment; filename="droit-acces-personne-{person_id}.pdf"'
+    }
+    return Response(
+        letter_pdf(access_letter(report)), media_type="application/pdf", headers=headers
+    )
 
 
 @router.get("/dpo/personnes/{person_id}/rapport.json")
@@ -231,7 +246,7 @@ def _described(what: str, outcome: object) -> str:
     names = [str(name) for name in outcome]
     if not names:
         return f"{what} (aucune valeur différente de celles déjà conservées)"
-    return f"{what} : " + ", ".join(FIELD_LABELS.get(name) or name for name in names)
+    return f"{what} : " + ", ".join(label(Kind.FIELD, name) for name in names)
 
 
 def _request_id(form: FormData) -> int | None:

@@ -31,6 +31,7 @@ from dialer.contacts.people.models import CampaignContact, ContactStatus, Person
 from dialer.contacts.territories import Territory
 from dialer.core.columns import require_id
 from dialer.core.db import refresh_statistics
+from dialer.wording import Kind, label
 
 THEME_PREFIX = "theme."
 _TRUE = {"oui", "true", "1", "vrai"}
@@ -43,7 +44,7 @@ class Cohort(StrEnum):
     FILTER = "filter"
 
 
-COHORT_FR = {Cohort.ALL: "Tous", Cohort.REMAINING: "Restants", Cohort.FILTER: "Filtrés"}
+COHORT_FR = {cohort: label(Kind.COHORT, cohort) for cohort in Cohort}
 
 
 @dataclass(frozen=True)

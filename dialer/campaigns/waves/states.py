@@ -9,6 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from dialer.campaigns.waves.errors import WaveError
+from dialer.wording import Kind, label
 
 
 class WaveStatus(StrEnum):
@@ -42,13 +43,7 @@ TRANSITIONS: dict[tuple[WaveStatus, WaveEvent], WaveStatus] = {
     **{(status, WaveEvent.FINISH): WaveStatus.FINISHED for status in LIVE},
 }
 
-STATUS_FR = {
-    WaveStatus.SCHEDULED: "Programmée",
-    WaveStatus.RUNNING: "En cours",
-    WaveStatus.PAUSED: "En pause",
-    WaveStatus.STOPPED: "Arrêtée",
-    WaveStatus.FINISHED: "Terminée",
-}
+STATUS_FR = {status: label(Kind.WAVE_STATUS, status) for status in WaveStatus}
 _EVENT_FR = {
     WaveEvent.START: "démarrer",
     WaveEvent.PAUSE: "mettre en pause",

@@ -1,4 +1,4 @@
-"""How an event looks on the wire: a JSON object, an NDJSON line, a CSV row.
+"""How an event looks on the wire: a JSON object, an NDJSON line; the CSV's columns.
 
 The stored payload text is spliced into the JSON as is; only the sealed NIR is
 opened on the way out, by a string splice that cannot match inside a JSON string
@@ -17,7 +17,6 @@ from dialer.core.crypto import DataCipher
 
 _SEALED = re.compile(r'"' + SEALED_NIR_KEY + r'"\s*:\s*"([^"]*)"')
 CSV_COLUMNS = ("seq", "event_id", "kind", "recorded_at", *ENVELOPE_KEYS, *EVENT_KEYS, "details")
-_KNOWN = frozenset(CSV_COLUMNS)
 # Spreadsheets run a cell starting with these as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SIGNED_NUMBER = re.compile(r"[+-]\d+")
@@ -56,23 +55,8 @@ def event_dict(row: FeedRow, cipher: DataCipher) -> dict[str, Any]:
     }
 
 
-def csv_row(row: FeedRow, cipher: DataCipher) -> list[str]:
-    """The event flattened on ``CSV_COLUMNS``; unexpected payload keys go to ``details``."""
-    payload: dict[str, Any] = json.loads(open_payload(row.payload_text, cipher))
-    flat: dict[str, Any] = {
-        "seq": row.seq,
-        "event_id": row.event_id,
-        "kind": row.kind,
-        "recorded_at": recorded_at(row),
-    }
-    extra = {key: value for key, value in payload.items() if key not in _KNOWN}
-    flat.update((key, value) for key, value in payload.items() if key in _KNOWN)
-    if extra:
-        flat["details"] = extra
-    return [_cell(flat.get(column)) for column in CSV_COLUMNS]
-
-
-def _cell(value: Any) -> str:
+def safe_cell(value: Any) -> str:
+    """A CSV cell a spreadsheet shows as text: JSON for structures, no formula."""
     if value is None:
         return ""
     if isinstance(value, dict | list):

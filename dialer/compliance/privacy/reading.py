@@ -11,15 +11,22 @@ import io
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
+from dialer.campaigns.models import Campaign
+from dialer.campaigns.waves.times import CENTRE_TIME_ZONE
 from dialer.compliance.privacy.models import AccessEntry
 from dialer.compliance.privacy.trail import Requester, TrailAction, record_access, search_trail
+from dialer.core.french import datetime_fr, local_datetime
+from dialer.wording import Kind, label
 
+# The DPO opens the export in a spreadsheet: French headers, labels, Paris time; the
+# hashes stay, so an entry can be matched with the chain (``dialer audit verify``).
 CSV_COLUMNS = (
-    "id", "horodatage_utc", "auteur", "role", "action", "personne", "champs", "campagne",
-    "tentative", "adresse", "detail", "empreinte_precedente", "empreinte",
+    "N°", "Date (heure de Paris)", "Auteur", "Rôle", "Action", "Personne", "Données",
+    "Campagne", "Tentative", "Adresse", "Détail", "Empreinte précédente", "Empreinte",
 )  # fmt: skip
+_CENTRE = CENTRE_TIME_ZONE.key
 # A spreadsheet runs a cell starting with one of these as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -34,13 +41,15 @@ class TrailQuery:
     limit: int = 500
 
     def describe(self) -> str:
-        """The filters as trail detail: ids and names of staff only, never personal values."""
+        """The filters in French for the trail: ids and staff names only, never personal values."""
         parts = [
-            f"{name}={value.isoformat() if isinstance(value, datetime) else value}"
-            for name, value in vars(self).items()
-            if value is not None and name != "limit"
+            f"personne n° {self.person_id}" if self.person_id is not None else "",
+            f"auteur « {self.actor} »" if self.actor else "",
+            f"type « {label(Kind.TRAIL_ACTION, self.action)} »" if self.action else "",
+            f"depuis le {datetime_fr(self.since, _CENTRE)}" if self.since else "",
+            f"jusqu'au {datetime_fr(self.until, _CENTRE)} exclu" if self.until else "",
         ]
-        return ", ".join(parts) or "sans filtre"
+        return ", ".join(part for part in parts if part) or "sans filtre"
 
 
 # Whoever reads the trail is recorded like any other actor.
@@ -60,8 +69,9 @@ def export_csv(session: Session, query: TrailQuery, reader: Reader) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
+    codes = campaign_codes(session, entries)
     for entry in reversed(entries):  # oldest first, the chain's own order
-        writer.writerow([_safe(value) for value in _row(entry)])
+        writer.writerow([_safe(value) for value in _row(entry, codes)])
     _record_read(session, query, reader, f"export CSV ({len(entries)} entrées) : ")
     return buffer.getvalue()
 
@@ -91,16 +101,25 @@ def _record_read(session: Session, query: TrailQuery, reader: Reader, what: str)
     )
 
 
-def _row(entry: AccessEntry) -> list[object]:
+def campaign_codes(session: Session, entries: list[AccessEntry]) -> dict[int, str]:
+    """The code of each campaign the entries name: what staff call a campaign."""
+    ids = {entry.campaign_id for entry in entries if entry.campaign_id is not None}
+    if not ids:
+        return {}
+    rows = session.exec(select(Campaign.id, Campaign.code).where(col(Campaign.id).in_(ids)))
+    return {campaign_id: code for campaign_id, code in rows if campaign_id is not None}
+
+
+def _row(entry: AccessEntry, codes: dict[int, str]) -> list[object]:
     return [
         entry.id,
-        entry.at.isoformat(timespec="seconds") + "Z",
+        local_datetime(entry.at, _CENTRE).strftime("%d/%m/%Y %H:%M:%S"),
         entry.actor,
-        entry.actor_role,
-        entry.action,
+        label(Kind.ACTOR_ROLE, entry.actor_role) if entry.actor_role else "",
+        label(Kind.TRAIL_ACTION, entry.action),
         entry.person_id,
-        "|".join(entry.fields or []),
-        entry.campaign_id,
+        ", ".join(label(Kind.FIELD, name) for name in entry.fields or []),
+        codes.get(entry.campaign_id, entry.campaign_id) if entry.campaign_id else None,
         entry.attempt_id,
         entry.address,
         entry.detail,

@@ -53,23 +53,6 @@ class TrailAction(StrEnum):
     ACCOUNT_CHANGE = "account_change"
 
 
-ACTION_LABELS_FR: dict[TrailAction, str] = {
-    TrailAction.SCREEN_POP: "affichage de la fiche à l'appel",
-    TrailAction.SEARCH: "recherche",
-    TrailAction.EXPORT: "export",
-    TrailAction.REVEAL_SECRET: "affichage d'un secret",
-    TrailAction.FEED_PULL: "lecture du flux de résultats",
-    TrailAction.RIGHTS_REQUEST: "demande d'exercice des droits",
-    TrailAction.OUTCOME: "saisie du résultat d'appel",
-    TrailAction.PURGE: "purge de conservation",
-    TrailAction.TRAIL_READ: "consultation de la traçabilité",
-    TrailAction.LOGIN_DELAY_CLEARED: "levée d'un délai de connexion",
-    TrailAction.MANUAL_DIAL: "appel manuel par un agent",
-    TrailAction.MANUAL_DIAL_REFUSED: "appel manuel refusé",
-    TrailAction.ACCOUNT_CHANGE: "modification d'un compte",
-}
-
-
 @dataclass(frozen=True)
 class Requester:
     """Who reads or acts, as the trail records them."""

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import phonenumbers
+
 from dialer.contacts.people.errors import FieldError
 from dialer.contacts.people.phone_rules import (
     CALLABLE_KINDS,
@@ -130,3 +132,12 @@ def _international(number: str) -> list[tuple[int, str]]:
                 return [(c, nsn) for c in _overseas_codes(nsn) or (33,)]
             return [(int(code), nsn)]
     raise FieldError("numéro hors des territoires desservis")
+
+
+def national_text(e164: str) -> str:
+    """A stored number as its reader dials it at home: +33106360837 -> « 01 06 36 08 37 »."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import httpx
 import pytest
@@ -12,7 +13,6 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from dialer.compliance.feed import emit_event
-from dialer.compliance.feed.wire import CSV_COLUMNS
 from dialer.core.crypto import DataCipher
 from tests.dialer.compliance.feed.factory import NIR, bulk_events
 from tests.web.fund_api.conftest import Api
@@ -64,7 +64,7 @@ def test_ndjson_streams_exactly_the_events_after_the_cursor(
     assert (api.world.fund_a, 38, 12_000, "127.0.0.1") in api.reads
 
 
-def test_csv_is_flat_semicolon_separated_and_safe_in_a_spreadsheet(
+def test_csv_is_a_french_spreadsheet_flat_semicolon_separated_and_safe(
     engine: Engine, api: Api
 ) -> None:
     with Session(engine) as session:
@@ -93,15 +93,18 @@ def test_csv_is_flat_semicolon_separated_and_safe_in_a_spreadsheet(
     text = reply.content.decode("utf-8")
     assert text.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(text[1:]), delimiter=";"))
-    assert list(rows[0]) == list(CSV_COLUMNS)
-    assert [row["seq"] for row in rows] == ["1", "2", "3"]
-    assert rows[0]["text"] == '\'=HYPERLINK("http://x")'
-    assert rows[1]["text"] == "Rappeler; demande de « remboursement »"
-    assert rows[2]["field"] == "phone" and rows[2]["value"] == "+33699999999"
-    assert all(row["nir"] == NIR and row["row_ref"] == "L-0001" for row in rows)
+    recorded = "Enregistré le (heure locale, France métropolitaine)"
+    assert list(rows[0])[:5] == ["N°", "Identifiant de l'événement", "Nature", recorded, "Campagne"]
+    assert [row["N°"] for row in rows] == ["1", "2", "3"]
+    assert [row["Nature"] for row in rows[1:]] == ["Demande de suivi", "Nouvelle coordonnée"]
+    assert re.fullmatch(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}:\d{2}", rows[0][recorded])
+    assert rows[0]["Texte"] == '\'=HYPERLINK("http://x")'
+    assert rows[1]["Texte"] == "Rappeler; demande de « remboursement »"
+    assert rows[2]["Donnée"] == "Téléphone" and rows[2]["Nouvelle valeur"] == "+33699999999"
+    assert all(row["NIR"] == NIR and row["Référence de la ligne"] == "L-0001" for row in rows)
     after_two = api.get(A, api.token_a, params={"format": "csv", "after": 2}).text
     assert not after_two.startswith("\ufeff")
-    assert [row["seq"] for row in csv.DictReader(io.StringIO(after_two), delimiter=";")] == ["3"]
+    assert [row["N°"] for row in csv.DictReader(io.StringIO(after_two), delimiter=";")] == ["3"]
 
 
 @pytest.mark.parametrize(

@@ -171,12 +171,14 @@ TABLE: dict[tuple[str, str], Row] = {
     ("POST", "/dpo/recherche"): dpo_action("400"),
     ("GET", P): DPO_PAGE,
     ("GET", P + "/lettre.txt"): DPO_PAGE,
+    ("GET", P + "/lettre.pdf"): DPO_PAGE,
     ("GET", P + "/rapport.json"): DPO_PAGE,
     ("POST", P + "/rectification"): dpo_action("400"),
     ("POST", P + "/limitation"): dpo_action("400"),  # the reason is required
     ("POST", P + "/refus-appels"): dpo_action("303"),  # no reason needed to stop calls
     ("GET", "/dpo/tracabilite"): DPO_PAGE,
     ("GET", "/dpo/tracabilite.csv"): DPO_PAGE,
+    ("POST", "/dpo/tracabilite/nir"): dpo_action("400"),  # no NIR given
     ("GET", "/dpo/tracabilite/verification"): DPO_PAGE,
     ("GET", "/dpo/conservation"): DPO_PAGE,
     ("GET", "/dpo/demandes"): DPO_PAGE,

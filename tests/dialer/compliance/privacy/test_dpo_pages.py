@@ -100,7 +100,7 @@ def test_dpo_pages(app: FastAPI) -> None:
         assert client.post(f"{url}/refus-appels", data={"csrf_token": token}).status_code == 303
 
         trail = client.get(f"/dpo/tracabilite?personne={person_id}")
-        assert trail.status_code == 200 and "demande d&#39;exercice des droits" in trail.text
+        assert trail.status_code == 200 and "Demande d&#39;exercice des droits" in trail.text
         csv_export = client.get(f"/dpo/tracabilite.csv?personne={person_id}&action=rights_request")
         details = [line.split(";")[10] for line in csv_export.text.splitlines()[1:]]
         assert details.count("droit d'accès : rapport complet produit") == 3  # pages
@@ -157,6 +157,7 @@ def test_each_bulk_read_leaves_exactly_one_trail_entry(app: FastAPI) -> None:
         (url, "droit d'accès : rapport complet produit"),
         (f"{url}/lettre.txt", "droit d'accès : rapport complet produit, courrier téléchargé"),
         (f"{url}/rapport.json", "droit d'accès : rapport complet produit, rapport JSON téléchargé"),
+        (f"{url}/lettre.pdf", "droit d'accès : rapport complet produit, courrier PDF téléchargé"),
         ("/dpo/tracabilite.csv", "export CSV ("),
     ]
     with TestClient(app, follow_redirects=False) as client:

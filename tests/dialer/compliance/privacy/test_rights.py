@@ -100,8 +100,8 @@ def test_access_report_holds_everything_and_is_traced(
     letter = access_report_text_fr(report)
     assert "Réponse à votre demande d'accès" in letter
     assert f"NIR : {nir}" in letter and f"Nom : {person.last_name}" in letter
-    assert "affichage de la fiche à l'appel par un conseiller du centre d'appels" in letter
-    assert "refus pour les SMS" in letter and "CNIL" in letter
+    assert "Affichage de la fiche à l'appel par un conseiller du centre d'appels" in letter
+    assert "Refus pour les SMS" in letter and "CNIL" in letter
     assert "Ouverture du compte ameli" in letter and f"Code provisoire : {code}" in letter
 
     entries = _trail(engine, person_id)

@@ -143,7 +143,7 @@ def test_reading_and_export_are_recorded(engine: Engine) -> None:
     with session_scope(engine) as session:
         exported = export_csv(session, TrailQuery(actor="agent1"), reader)
     lines = exported.strip().splitlines()
-    assert lines[0].startswith("id;horodatage_utc;auteur")
+    assert lines[0].startswith("N°;Date (heure de Paris);Auteur;Rôle;Action;Personne;Données")
     assert len(lines) == 4
     with Session(engine) as session:
         reads = list(
