@@ -25,7 +25,13 @@ from dialer.campaigns.contact_list import (
 )
 from dialer.campaigns.models import Campaign
 from dialer.campaigns.waves.times import paris_text
-from dialer.compliance.privacy.trail import TrailAction, record_access
+from dialer.compliance.privacy.trail import (
+    AccessRead,
+    Requester,
+    TrailAction,
+    record_access,
+    record_accesses,
+)
 from dialer.contacts.people.models import CampaignContact, ContactStatus
 from dialer.contacts.territories import TERRITORIES
 from dialer.contacts.themes import get_theme
@@ -54,14 +60,10 @@ def _audience(campaign: Campaign) -> Audience:
 def _trace(
     db: Session, request: Request, user: User, campaign: Campaign, page: ContactPage
 ) -> None:
-    fields = page.person_fields(_audience(campaign))
-    address = request.client.host if request.client else None
-    for row in page.rows:
-        record_access(
-            db, actor=user.username, actor_role=user.role, action=TrailAction.SEARCH,
-            person_id=row.person_id, fields=fields, campaign_id=campaign.id,
-            address=address, detail=LIST_DETAIL,
-        )  # fmt: skip
+    fields = tuple(page.person_fields(_audience(campaign)))
+    who = Requester(user.username, user.role, request.client.host if request.client else None)
+    reads = [AccessRead(row.person_id, fields) for row in page.rows]
+    record_accesses(db, who, TrailAction.SEARCH, reads, campaign_id=campaign.id, detail=LIST_DETAIL)
 
 
 def _row_view(row: Any) -> dict[str, Any]:
