@@ -188,6 +188,7 @@ def cases(campaign_id: int, contacts: int) -> dict[str, ContactQuery]:
         "last result invalid (0.07 %)": query(last_result="invalid_number"),
         "done + never called": query(status="done", last_result="none"),
         "Mayotte + deep page": query(territory="mayotte", after=first + contacts * 9 // 10),
+        "territory nobody lives in": query(territory="guyane"),
     }
 
 

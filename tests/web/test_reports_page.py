@@ -97,7 +97,7 @@ def test_csv_export_is_french_excel_friendly(
     assert response.content.startswith(b"\xef\xbb\xbf")
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("Heure (Paris);Tentatives;")
-    assert lines[1].startswith("01/12/2026 10:00;3;3;1;2;")  # Paris time, not UTC 09:00
+    assert lines[1].startswith("01/12/2026 10:00;3;3;1;1;2;")  # Paris time, not UTC 09:00
     assert ";0,3333;0,03" in lines[1]
     agents = client.get(base + "&tableau=agents").content.decode("utf-8-sig").splitlines()
     assert agents[1] == "Agent1 Test;2;4;120;2"

@@ -19,18 +19,18 @@ from dialer.engine.reports import Figures, Report
 
 Cell = str | int | float | None
 FIGURE_HEADERS = (
-    "Tentatives", "Appels décrochés (personne jointe)", "Abandons", "Entretiens acceptés",
-    "Entretiens refusés", "Offres acceptées", "Offres refusées", "Rappels demandés",
-    "Refus d'être appelé (opposition)",
+    "Tentatives", "Appels décrochés (personne jointe)", "Personnes jointes pour la 1re fois",
+    "Abandons", "Entretiens acceptés", "Entretiens refusés", "Offres acceptées",
+    "Offres refusées", "Rappels demandés", "Refus d'être appelé (opposition)",
 )  # fmt: skip
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _figures(figures: Figures) -> list[Cell]:
     return [
-        figures.attempts, figures.reached, figures.abandoned, figures.interviews_accepted,
-        figures.interviews_refused, figures.offers_accepted, figures.offers_refused,
-        figures.callbacks, figures.opt_outs,
+        figures.attempts, figures.reached, figures.first_reached, figures.abandoned,
+        figures.interviews_accepted, figures.interviews_refused, figures.offers_accepted,
+        figures.offers_refused, figures.callbacks, figures.opt_outs,
     ]  # fmt: skip
 
 
@@ -115,7 +115,6 @@ def to_xlsx(report: Report, generated_at: datetime) -> bytes:
     summary.append(["Rapport", report.scope_fr])
     summary.append(["Période", report.period.label_fr()])
     summary.append(["Édité le (Paris)", generated_at.strftime("%d/%m/%Y %H:%M")])
-    summary.append(["Personnes jointes (distinctes)", report.people_reached])
     for header, value in zip(FIGURE_HEADERS, _figures(report.totals), strict=True):
         summary.append([header, value])
     summary.append(["Taux d'abandon", round(report.abandon_rate, 4)])

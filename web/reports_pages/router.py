@@ -117,7 +117,7 @@ def campaign_report_page(
     fund = db.get(Fund, campaign.fund_id)
     return _page(
         request, f"/campagnes/{campaign_id}/rapports", _form(periode, jour, debut, fin), now,
-        lambda period: campaign_report(db, campaign, period),
+        lambda period: campaign_report(db, campaign, period, now),
         {"campaign": campaign, "fund": fund, "title": f"Rapport · {campaign.name}"},
     )  # fmt: skip
 
@@ -130,7 +130,7 @@ def campaign_report_export(
 ) -> Response:  # fmt: skip
     campaign = _exportable(load_campaign(db, campaign_id), fmt)
     period = _period_or_400(_form(periode, jour, debut, fin), now)
-    report = campaign_report(db, campaign, period)
+    report = campaign_report(db, campaign, period, now)
     return _export(report, fmt, tableau, now, _file_name(campaign.code, period))
 
 
@@ -148,7 +148,7 @@ def fund_report_page(
     fund = _load_fund(db, fund_id)
     return _page(
         request, f"/caisses/{fund_id}/rapports", _form(periode, jour, debut, fin), now,
-        lambda period: fund_report(db, fund, period),
+        lambda period: fund_report(db, fund, period, now),
         {"campaign": None, "fund": fund, "title": f"Rapport · {fund.name}"},
     )  # fmt: skip
 
@@ -163,5 +163,5 @@ def fund_report_export(
         raise french_error(404, "Format d'export inconnu : CSV ou XLSX.")
     fund = _load_fund(db, fund_id)
     period = _period_or_400(_form(periode, jour, debut, fin), now)
-    report = fund_report(db, fund, period)
+    report = fund_report(db, fund, period, now)
     return _export(report, fmt, tableau, now, _file_name(fund.code, period))

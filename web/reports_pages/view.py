@@ -98,7 +98,7 @@ def report_view(report: Report) -> ReportView:
     return ReportView(
         report=report,
         totals=figures_fr(report.totals),
-        people_reached=number_fr(report.people_reached),
+        people_reached=number_fr(report.totals.first_reached),
         abandon_rate=percent_fr(report.abandon_rate),
         abandon_target=percent_fr(report.abandon_target),
         over_target=report.abandon_rate > report.abandon_target,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel import Session, col, select
 
+from dialer.accounts.models import User
 from dialer.campaigns.models import Campaign
 from dialer.contacts.funds import Fund
-from dialer.engine.reports.counts import agent_counts, hour_counts, people_reached
 from dialer.engine.reports.model import AgentLine, Figures, HourLine, Report, build_report
 from dialer.engine.reports.period import (
     MAX_DAYS,
@@ -16,6 +18,7 @@ from dialer.engine.reports.period import (
     paris_day,
     parse_day,
 )
+from dialer.engine.reports.rollup import read_hours
 
 __all__ = [
     "MAX_DAYS",
@@ -34,26 +37,34 @@ __all__ = [
 
 
 def _report(
-    session: Session, scope_fr: str, campaigns: list[Campaign], period: ReportPeriod
+    session: Session,
+    scope_fr: str,
+    campaigns: list[Campaign],
+    period: ReportPeriod,
+    now: datetime,
 ) -> Report:
     ids = [campaign.id for campaign in campaigns if campaign.id is not None]
     start, end = period.utc_bounds()
+    hours, agents = read_hours(session, ids, start, end, now)
+    user_ids = sorted({agent.user_id for agent in agents})
+    names = dict(
+        session.execute(
+            select(col(User.id), col(User.full_name)).where(col(User.id).in_(user_ids))
+        ).all()
+    )
     # A fund's target is its strictest campaign's: the one a regulator would hold it to.
     target = min((c.abandon_target for c in campaigns), default=0.03)
-    return build_report(
-        scope_fr,
-        period,
-        target,
-        hour_counts(session, ids, start, end),
-        people_reached(session, ids, start, end),
-        agent_counts(session, ids, start, end),
-    )
+    return build_report(scope_fr, period, target, hours, agents, names)
 
 
-def campaign_report(session: Session, campaign: Campaign, period: ReportPeriod) -> Report:
-    return _report(session, f"Campagne {campaign.name} ({campaign.code})", [campaign], period)
+def campaign_report(
+    session: Session, campaign: Campaign, period: ReportPeriod, now: datetime
+) -> Report:
+    """``now`` (naive UTC) decides which hours are settled and read from the rollup."""
+    scope = f"Campagne {campaign.name} ({campaign.code})"
+    return _report(session, scope, [campaign], period, now)
 
 
-def fund_report(session: Session, fund: Fund, period: ReportPeriod) -> Report:
+def fund_report(session: Session, fund: Fund, period: ReportPeriod, now: datetime) -> Report:
     campaigns = list(session.exec(select(Campaign).where(col(Campaign.fund_id) == fund.id)))
-    return _report(session, f"Caisse {fund.name}", campaigns, period)
+    return _report(session, f"Caisse {fund.name}", campaigns, period, now)

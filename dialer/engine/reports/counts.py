@@ -8,16 +8,17 @@ hour in SQL, so a month of a large campaign comes back as a few hundred rows.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, and_, case, cast, func, or_, select
+from sqlalchemy import ColumnElement, String, and_, case, cast, func, literal, or_, select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from dialer.accounts.models import User
 from dialer.campaigns.attempts import CallAttempt, Outcome
 from dialer.campaigns.models import Campaign
-from dialer.engine.reports.model import AgentCounts, Figures, HourCounts
+from dialer.engine.reports.model import AgentHour, Figures, HourCounts
 from telephony.results import CallResult
 
 _A = CallAttempt
@@ -41,16 +42,31 @@ def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.sum(case((condition, 1), else_=0))
 
 
-def reached_condition() -> ColumnElement[bool]:
+def reached_condition(attempt: Any = CallAttempt) -> ColumnElement[bool]:
     """``telephony.results.is_reached`` in SQL: a human answered, whatever ended the call."""
     return or_(
-        col(_A.connected_at).is_not(None),
-        col(_A.result).in_([CallResult.ANSWERED.value, CallResult.ABANDONED.value]),
+        attempt.connected_at.is_not(None),
+        attempt.result.in_([CallResult.ANSWERED.value, CallResult.ABANDONED.value]),
         and_(
-            col(_A.answered_at).is_not(None),
-            or_(col(_A.result).is_(None), col(_A.result) != CallResult.MACHINE.value),
+            attempt.answered_at.is_not(None),
+            or_(attempt.result.is_(None), attempt.result != CallResult.MACHINE.value),
         ),
     )
+
+
+def _first_reach_condition() -> ColumnElement[bool]:
+    """Reached, and never before in this campaign: the person counts once, when first reached."""
+    earlier = aliased(CallAttempt)
+    before = (
+        select(literal(1))
+        .where(
+            col(earlier.contact_id) == col(_A.contact_id),
+            col(earlier.created_at) < col(_A.created_at),
+            reached_condition(earlier),
+        )
+        .exists()
+    )
+    return and_(reached_condition(), ~before)
 
 
 def _answered_condition() -> ColumnElement[bool]:
@@ -85,7 +101,7 @@ def hour_counts(
     for campaign_id, hour, figures in _outcome_rows(session, campaign_ids, start, end):
         merged.setdefault((campaign_id, hour), Figures()).add(figures)
     return [
-        HourCounts(campaign_id, funds.get(campaign_id, 0), datetime.strptime(hour, _HOUR_FORMAT), f)
+        HourCounts(campaign_id, funds.get(campaign_id, 0), _parse_hour(hour), f)
         for (campaign_id, hour), f in sorted(merged.items())
     ]
 
@@ -102,13 +118,24 @@ def _attempt_rows(
             _flag(reached_condition()),
             _flag(_answered_condition()),
             _flag(col(_A.result) == CallResult.ABANDONED.value),
-        )  # fmt: skip
+            _flag(_first_reach_condition()),
+        )
         .where(*_in_range(_A, campaign_ids, start, end))
         .group_by(col(_A.campaign_id), hour)
     )
     return [
-        (int(cid), str(h), Figures(attempts=n, reached=int(r), answered=int(a), abandoned=int(ab)))
-        for cid, h, n, r, a, ab in session.execute(statement).all()
+        (
+            int(cid),
+            str(h),
+            Figures(
+                attempts=n,
+                reached=int(r),
+                answered=int(a),
+                abandoned=int(ab),
+                first_reached=int(first),
+            ),
+        )  # fmt: skip
+        for cid, h, n, r, a, ab, first in session.execute(statement).all()
     ]
 
 
@@ -148,45 +175,49 @@ def _outcome_rows(
     ]
 
 
-def people_reached(
+def agent_hours(
     session: Session, campaign_ids: Sequence[int], start: datetime, end: datetime
-) -> int:
-    """Distinct people a human answer was had with: one person called twice counts once."""
-    statement = select(func.count(func.distinct(col(_A.person_id)))).where(
-        *_in_range(_A, campaign_ids, start, end), reached_condition()
-    )
-    return int(session.execute(statement).scalar_one())
-
-
-def agent_counts(
-    session: Session, campaign_ids: Sequence[int], start: datetime, end: datetime
-) -> list[AgentCounts]:
-    """Calls and talk per agent (attempts connected to them), wrap-up from their outcomes."""
+) -> list[AgentHour]:
+    """Per campaign, hour and agent: calls connected to them and their talk; their wrap-ups
+    (from the call's end to the outcome's entry), in the hour the outcome was entered."""
     talk = _seconds(session, col(_A.ended_at), col(_A.connected_at))
+    a_hour = _hour(session, col(_A.created_at)).label("hour")
     calls = (
-        select(col(_A.agent_user_id), func.count(), func.coalesce(func.sum(talk), 0.0))
+        select(
+            col(_A.campaign_id),
+            a_hour,
+            col(_A.agent_user_id),
+            func.count(),
+            func.coalesce(func.sum(talk), 0.0),
+        )  # fmt: skip
         .where(*_in_range(_A, campaign_ids, start, end), col(_A.agent_user_id).is_not(None))
-        .group_by(col(_A.agent_user_id))
+        .group_by(col(_A.campaign_id), a_hour, col(_A.agent_user_id))
     )
     wrap = _seconds(session, col(_O.created_at), col(_A.ended_at))
+    o_hour = _hour(session, col(_O.created_at)).label("hour")
     wrap_ups = (
-        select(col(_O.agent_user_id), func.count(), func.coalesce(func.sum(wrap), 0.0))
+        select(
+            col(_O.campaign_id),
+            o_hour,
+            col(_O.agent_user_id),
+            func.count(),
+            func.coalesce(func.sum(wrap), 0.0),
+        )  # fmt: skip
         .join(_A, col(_A.id) == col(_O.attempt_id))
         .where(*_in_range(_O, campaign_ids, start, end), col(_O.agent_user_id).is_not(None))
         .where(col(_A.ended_at).is_not(None), col(_O.created_at) >= col(_A.ended_at))
-        .group_by(col(_O.agent_user_id))
+        .group_by(col(_O.campaign_id), o_hour, col(_O.agent_user_id))
     )
-    per_agent: dict[int, list[float]] = {}
-    for user_id, count, seconds in session.execute(calls).all():
-        per_agent.setdefault(int(user_id), [0, 0.0, 0.0, 0])[0:2] = [int(count), float(seconds)]
-    for user_id, count, seconds in session.execute(wrap_ups).all():
-        per_agent.setdefault(int(user_id), [0, 0.0, 0.0, 0])[2:4] = [float(seconds), int(count)]
-    names = dict(
-        session.execute(
-            select(col(User.id), col(User.full_name)).where(col(User.id).in_(list(per_agent)))
-        ).all()
-    )
-    return [
-        AgentCounts(uid, str(names.get(uid, uid)), int(v[0]), v[1], v[2], int(v[3]))
-        for uid, v in sorted(per_agent.items(), key=lambda item: str(names.get(item[0], "")))
-    ]
+    rows: dict[tuple[int, str, int], AgentHour] = {}
+    for cid, hour, uid, count, seconds in session.execute(calls).all():
+        key = (int(cid), str(hour), int(uid))
+        rows[key] = AgentHour(key[0], _parse_hour(key[1]), key[2], int(count), float(seconds))
+    for cid, hour, uid, count, seconds in session.execute(wrap_ups).all():
+        key = (int(cid), str(hour), int(uid))
+        found = rows.get(key) or AgentHour(key[0], _parse_hour(key[1]), key[2])
+        rows[key] = replace(found, wrap_ups=int(count), wrap_up_seconds=float(seconds))
+    return [rows[key] for key in sorted(rows)]
+
+
+def _parse_hour(text: str) -> datetime:
+    return datetime.strptime(text, _HOUR_FORMAT)

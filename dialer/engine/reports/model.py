@@ -9,7 +9,7 @@ hourly abandon rate is the campaign's own definition
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 
@@ -23,6 +23,7 @@ class Figures:
 
     attempts: int = 0
     reached: int = 0
+    first_reached: int = 0  # people reached for the first time in their campaign
     answered: int = 0
     abandoned: int = 0
     interviews_accepted: int = 0
@@ -46,13 +47,14 @@ class HourCounts:
 
 
 @dataclass(frozen=True, slots=True)
-class AgentCounts:
+class AgentHour:
+    campaign_id: int
+    utc_hour: datetime
     user_id: int
-    name: str
-    calls: int
-    talk_seconds: float
-    wrap_up_seconds: float
-    outcomes: int
+    calls: int = 0
+    talk_seconds: float = 0.0
+    wrap_ups: int = 0
+    wrap_up_seconds: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +82,6 @@ class Report:
     period: ReportPeriod
     abandon_target: float
     totals: Figures
-    people_reached: int
     abandon_rate: float
     days: list[tuple[date, Figures, float]] = field(default_factory=list)
     hours: list[HourLine] = field(default_factory=list)
@@ -98,8 +99,8 @@ def build_report(
     period: ReportPeriod,
     abandon_target: float,
     hours: Iterable[HourCounts],
-    people_reached: int,
-    agents: Sequence[AgentCounts] = (),
+    agents: Iterable[AgentHour] = (),
+    names: Mapping[int, str] | None = None,
     definition: AbandonDefinition | None = None,
 ) -> Report:
     """Totals, days and hours in Paris time; several campaigns' hours are pooled."""
@@ -121,21 +122,31 @@ def build_report(
         period=period,
         abandon_target=abandon_target,
         totals=totals,
-        people_reached=people_reached,
         abandon_rate=_rate(totals, period.first_day, rule),
         days=days,
         hours=lines,
-        agents=[_agent_line(agent) for agent in agents],
+        agents=_agent_lines(agents, names or {}),
     )
 
 
-def _agent_line(agent: AgentCounts) -> AgentLine:
-    return AgentLine(
-        user_id=agent.user_id,
-        name=agent.name,
-        calls=agent.calls,
-        talk_seconds=agent.talk_seconds,
-        wrap_up_seconds=agent.wrap_up_seconds,
-        average_talk_seconds=agent.talk_seconds / agent.calls if agent.calls else 0.0,
-        occupancy=None,
-    )
+def _agent_lines(agents: Iterable[AgentHour], names: Mapping[int, str]) -> list[AgentLine]:
+    """One line per agent over the period, in name order."""
+    sums: dict[int, list[float]] = {}
+    for row in agents:
+        total = sums.setdefault(row.user_id, [0, 0.0, 0.0])
+        total[0] += row.calls
+        total[1] += row.talk_seconds
+        total[2] += row.wrap_up_seconds
+    lines = [
+        AgentLine(
+            user_id=user_id,
+            name=names.get(user_id, f"Agent n° {user_id}"),
+            calls=int(calls),
+            talk_seconds=talk,
+            wrap_up_seconds=wrap,
+            average_talk_seconds=talk / calls if calls else 0.0,
+            occupancy=None,
+        )
+        for user_id, (calls, talk, wrap) in sums.items()
+    ]
+    return sorted(lines, key=lambda line: (line.name, line.user_id))

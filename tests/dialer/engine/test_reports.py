@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from dialer.accounts.models import User
 from dialer.campaigns.attempts import CallAttempt, Outcome
@@ -16,6 +16,7 @@ from dialer.contacts.territories import Territory
 from dialer.engine.reports import PeriodError, campaign_report, choose_period, fund_report
 
 TODAY = date(2026, 12, 2)  # a Wednesday, Paris winter time (UTC+1)
+NOW = datetime(2026, 12, 2, 9)
 
 
 def test_a_day_is_a_paris_day_in_utc() -> None:
@@ -131,10 +132,10 @@ def test_a_campaign_day_counts_attempts_people_outcomes_and_abandons(engine: Eng
 
         campaign = db.get(Campaign, campaign_id)
         assert campaign is not None
-        report = campaign_report(db, campaign, period)
+        report = campaign_report(db, campaign, period, NOW)
     totals = report.totals
     assert (totals.attempts, totals.reached, totals.abandoned) == (5, 3, 1)
-    assert report.people_reached == 2  # the same person reached twice counts once
+    assert totals.first_reached == 2  # the same person reached twice counts once
     assert (totals.interviews_accepted, totals.offers_accepted, totals.offers_refused) == (2, 1, 1)
     assert (totals.callbacks, totals.opt_outs) == (1, 1)
     assert [line.local_hour.hour for line in report.hours] == [10, 11]
@@ -153,7 +154,45 @@ def test_a_fund_pools_its_campaigns(engine: Engine) -> None:
 
         fund = db.get(Fund, fund_id)
         assert fund is not None
-        report = fund_report(db, fund, period)
+        report = fund_report(db, fund, period, NOW)
     assert report.totals.attempts == 7  # both campaigns, the whole week
     assert report.totals.abandoned == 2
     assert [day for day, _, _ in report.days] == [date(2026, 11, 30), date(2026, 12, 1)]
+
+
+def _campaign_report(engine: Engine, campaign_id: int, now: datetime) -> object:
+    from dialer.campaigns.models import Campaign
+
+    period = choose_period("semaine", "2026-12-01", "", "", TODAY)
+    with Session(engine) as db:
+        campaign = db.get(Campaign, campaign_id)
+        assert campaign is not None
+        return campaign_report(db, campaign, period, now)
+
+
+def test_settled_hours_are_rolled_up_once_and_read_back_the_same(engine: Engine) -> None:
+    from dialer.engine.reports.models import ReportHour, ReportWatermark
+
+    campaign_id, _ = _seed(engine)
+    # At 12:00 Paris only the day before is settled: this morning's calls are counted live.
+    live = _campaign_report(engine, campaign_id, datetime(2026, 12, 1, 11))
+    with Session(engine) as db:
+        assert [row.hour for row in db.exec(select(ReportHour))] == [datetime(2026, 11, 30, 9)]
+    # A day later every hour is settled: rolled up, then read from the rollup.
+    rolled = _campaign_report(engine, campaign_id, NOW)
+    with Session(engine) as db:
+        stored = db.exec(select(ReportHour)).all()
+        mark = db.get(ReportWatermark, campaign_id)
+    assert {row.hour for row in stored} == {
+        datetime(2026, 11, 30, 9), datetime(2026, 12, 1, 9), datetime(2026, 12, 1, 10),
+    }  # fmt: skip
+    assert mark is not None and mark.rolled_until == datetime(2026, 12, 2, 7)
+    assert rolled == live
+    # An attempt after the watermark is counted live beside the rolled hours.
+    with Session(engine) as db:
+        late = datetime(2026, 12, 2, 8)
+        db.add(CallAttempt(campaign_id=campaign_id, contact_id=1, person_id=1, worker_id="w",
+                           number_e164="+33612000000", created_at=late))  # fmt: skip
+        db.commit()
+    later = _campaign_report(engine, campaign_id, NOW)
+    assert later.totals.attempts == rolled.totals.attempts + 1  # type: ignore[attr-defined]

@@ -1,4 +1,5 @@
-"""indexes for the contact list (name search, filters in id order) and the reports
+"""indexes for the contact list (name search, filters in id order) and the reports;
+the reports' hourly rollup tables
 
 Revision ID: 0005_rep
 Revises: 0004_imp
@@ -12,6 +13,10 @@ down_revision = "0004_imp"
 branch_labels = None
 depends_on = None
 
+HOUR_COUNTS = (
+    "attempts", "reached", "first_reached", "answered", "abandoned", "interviews_accepted",
+    "interviews_refused", "offers_accepted", "offers_refused", "callbacks", "opt_outs",
+)  # fmt: skip
 CONTACT_INDEXES = {
     "ix_contact_status_id": ["campaign_id", "status", "id"],
     "ix_contact_result_id": ["campaign_id", "last_result", "id"],
@@ -24,9 +29,39 @@ def upgrade() -> None:
         op.create_index(name, "campaigncontact", columns)
     op.create_index("ix_attempt_campaign_created", "callattempt", ["campaign_id", "created_at"])
     op.create_index("ix_outcome_campaign_created", "outcome", ["campaign_id", "created_at"])
+    op.create_table(
+        "reporthour",
+        sa.Column("campaign_id", sa.Integer(), nullable=False),
+        sa.Column("hour", sa.DateTime(), nullable=False),
+        *[sa.Column(name, sa.Integer(), nullable=False) for name in HOUR_COUNTS],
+        sa.ForeignKeyConstraint(["campaign_id"], ["campaign.id"]),
+        sa.PrimaryKeyConstraint("campaign_id", "hour"),
+    )
+    op.create_table(
+        "reportagenthour",
+        sa.Column("campaign_id", sa.Integer(), nullable=False),
+        sa.Column("hour", sa.DateTime(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("calls", sa.Integer(), nullable=False),
+        sa.Column("talk_seconds", sa.Float(), nullable=False),
+        sa.Column("wrap_ups", sa.Integer(), nullable=False),
+        sa.Column("wrap_up_seconds", sa.Float(), nullable=False),
+        sa.ForeignKeyConstraint(["campaign_id"], ["campaign.id"]),
+        sa.ForeignKeyConstraint(["user_id"], ["user.id"]),
+        sa.PrimaryKeyConstraint("campaign_id", "hour", "user_id"),
+    )
+    op.create_table(
+        "reportwatermark",
+        sa.Column("campaign_id", sa.Integer(), nullable=False),
+        sa.Column("rolled_until", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["campaign_id"], ["campaign.id"]),
+        sa.PrimaryKeyConstraint("campaign_id"),
+    )
 
 
 def downgrade() -> None:
+    for table in ("reportwatermark", "reportagenthour", "reporthour"):
+        op.drop_table(table)
     op.drop_index("ix_outcome_campaign_created", table_name="outcome")
     op.drop_index("ix_attempt_campaign_created", table_name="callattempt")
     for name in CONTACT_INDEXES:
