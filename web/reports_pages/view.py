@@ -63,15 +63,24 @@ def _epoch(local_hour: Any) -> int:
 
 
 def chart_data(report: Report) -> dict[str, Any]:
-    """Series for the charts: x in Unix seconds, drawn on Paris time by the page."""
-    hours = report.hours
+    """Series for the charts, one point per hour of the period (zero when nothing happened),
+    x in Unix seconds, drawn on Paris time by the page."""
+    start, end = report.period.utc_bounds()
+    first = int(start.replace(tzinfo=UTC).timestamp())
+    xs = list(range(first, int(end.replace(tzinfo=UTC).timestamp()), 3600))
+    by_x = {_epoch(line.local_hour): line for line in report.hours}
+    lines = [by_x.get(x) for x in xs]
     return {
         "zone": "Europe/Paris",
-        "x": [_epoch(line.local_hour) for line in hours],
-        "attempts": [line.figures.attempts for line in hours],
-        "reached": [line.figures.reached for line in hours],
-        "abandon": [round(line.abandon_rate * 100, 2) for line in hours],
-        "target": [round(report.abandon_target * 100, 2) for _ in hours],
+        "x": xs,
+        "attempts": [line.figures.attempts if line else 0 for line in lines],
+        "reached": [line.figures.reached if line else 0 for line in lines],
+        # No answered call in the hour: no rate, a gap in the line rather than a false 0 %.
+        "abandon": [
+            round(line.abandon_rate * 100, 2) if line and line.figures.answered else None
+            for line in lines
+        ],
+        "target": [round(report.abandon_target * 100, 2) for _ in xs],
     }
 
 

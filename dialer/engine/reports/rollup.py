@@ -12,20 +12,25 @@ collides on the primary key, it rolls back and reads what the first wrote.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import fields
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from dialer.campaigns.attempts import CallAttempt, Outcome
 from dialer.campaigns.models import Campaign
+from dialer.core.columns import utcnow
 from dialer.engine.reports.counts import agent_hours, hour_counts
 from dialer.engine.reports.model import AgentHour, Figures, HourCounts
 from dialer.engine.reports.models import ReportAgentHour, ReportHour, ReportWatermark
 
+log = logging.getLogger(__name__)
 # Calls have ended and their outcomes are entered this long after their hour.
 SETTLE = timedelta(hours=2)
 _FIGURES = [item.name for item in fields(Figures)]
@@ -154,3 +159,38 @@ def _stored_agents(
         AgentHour(campaign_id, start, int(uid), int(calls), float(talk), int(wraps), float(wrap))
         for uid, calls, talk, wraps, wrap in rows
     ]
+
+
+ROLLUP_JOB_ID = "reports-rollup"
+
+
+def roll_up_all(engine: Engine, now: datetime) -> int:
+    """Roll every open campaign's settled hours up; returns how many campaigns were looked at."""
+    with Session(engine) as session:
+        ids = session.scalars(
+            select(col(Campaign.id)).where(col(Campaign.status) != "closed")
+        ).all()
+        for campaign_id in ids:
+            if campaign_id is not None:
+                roll_up(session, campaign_id, now)
+    return len(ids)
+
+
+def schedule_rollup(scheduler: Any, engine: Engine, *, jobstore: str = "default") -> Any:
+    """Roll up every hour, so a report never pays for more than the last hours itself."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    def job() -> None:
+        count = roll_up_all(engine, utcnow())
+        log.info("reports rollup done for %s campaigns", count)
+
+    return scheduler.add_job(
+        job,
+        CronTrigger(minute=7),
+        id=ROLLUP_JOB_ID,
+        jobstore=jobstore,
+        name="Cumul horaire des rapports",
+        replace_existing=True,
+        coalesce=True,
+        max_instances=1,
+    )

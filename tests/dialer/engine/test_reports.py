@@ -196,3 +196,15 @@ def test_settled_hours_are_rolled_up_once_and_read_back_the_same(engine: Engine)
         db.commit()
     later = _campaign_report(engine, campaign_id, NOW)
     assert later.totals.attempts == rolled.totals.attempts + 1  # type: ignore[attr-defined]
+
+
+def test_the_hourly_job_rolls_every_open_campaign_up(engine: Engine) -> None:
+    from dialer.engine.reports.models import ReportWatermark
+    from dialer.engine.reports.rollup import roll_up_all
+
+    campaign_id, _ = _seed(engine)
+    assert roll_up_all(engine, NOW) == 2
+    with Session(engine) as db:
+        marks = {mark.campaign_id: mark.rolled_until for mark in db.exec(select(ReportWatermark))}
+    assert marks[campaign_id] == datetime(2026, 12, 2, 7)
+    assert len(marks) == 2  # the fund's other campaign had calls too
