@@ -19,8 +19,12 @@ from dialer.core.columns import json_column, utcnow
 
 
 class Person(SQLModel, table=True):
-    # The contact list finds a person by last name whatever its case.
-    __table_args__ = (Index("ix_person_last_name_lower", func.lower(text("last_name"))),)
+    # The contact list finds a person by last name whatever its case, and the few people
+    # of a rare territory without walking the whole campaign.
+    __table_args__ = (
+        Index("ix_person_last_name_lower", func.lower(text("last_name"))),
+        Index("ix_person_territory", "territory"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     audience: str = Field(max_length=16)  # insured, professional, employer

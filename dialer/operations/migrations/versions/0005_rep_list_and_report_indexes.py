@@ -25,6 +25,7 @@ CONTACT_INDEXES = {
 
 def upgrade() -> None:
     op.create_index("ix_person_last_name_lower", "person", [sa.text("lower(last_name)")])
+    op.create_index("ix_person_territory", "person", ["territory"])
     for name, columns in CONTACT_INDEXES.items():
         op.create_index(name, "campaigncontact", columns)
     op.create_index("ix_attempt_campaign_created", "callattempt", ["campaign_id", "created_at"])
@@ -66,4 +67,5 @@ def downgrade() -> None:
     op.drop_index("ix_attempt_campaign_created", table_name="callattempt")
     for name in CONTACT_INDEXES:
         op.drop_index(name, table_name="campaigncontact")
+    op.drop_index("ix_person_territory", table_name="person")
     op.drop_index("ix_person_last_name_lower", table_name="person")
