@@ -5,8 +5,9 @@ CTE on SQLite, ``generate_series`` on PostgreSQL; not the importer, to keep the
 bench short), kept in var/bench/ for SQLite and in its own schema on PostgreSQL.
 Then times ``list_contacts`` for the pages a manager opens: the first page, a
 page deep in the list (keyset: as cheap as the first), a common and an absent
-last name, a reference, rare and common filters, and the first page with the
-access-trail entries the web page writes for it (50 entries, rolled back).
+last name, a reference, rare and common filters, and the first page as the web
+page serves it: with its 50 access-trail entries (rolled back) and its 50 « next
+possible call » judged as the dialler would.
 
     .venv/bin/python bench/contacts_page.py --contacts 100000
     .venv/bin/python bench/contacts_page.py --database-url sqlite:///var/bench/c.sqlite3 --json
@@ -47,6 +48,7 @@ from dialer.compliance.privacy.trail import (  # noqa: E402
 from dialer.contacts.territories import Territory  # noqa: E402
 from dialer.contacts.themes.base import Audience  # noqa: E402
 from dialer.core.db import make_engine, session_scope  # noqa: E402
+from dialer.engine.explain import explain_page  # noqa: E402
 from dialer.operations import migrate  # noqa: E402
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -216,6 +218,7 @@ def _page_with_trail(engine: Engine, query: ContactQuery) -> Callable[[], int]:
                 detail="liste des contacts de la campagne",
             )  # fmt: skip
             session.rollback()
+            explain_page(session, query.campaign_id, [row.contact_id for row in page.rows], NOW)
             return len(page.rows)
 
     return once
@@ -246,7 +249,7 @@ def run(url: str, contacts: int, runs: int) -> dict[str, Any]:
             ).scalar_one())  # fmt: skip
         chosen = cases(campaign_id, contacts)
         figures = {name: _time(_page(engine, query), runs) for name, query in chosen.items()}
-        figures["first page + 50 trail entries"] = _time(
+        figures["page + trail + next calls"] = _time(
             _page_with_trail(engine, chosen["first page"]), max(5, runs // 4)
         )
         return {"database": engine.dialect.name, "contacts": contacts, "cases": figures}

@@ -114,3 +114,16 @@ def test_agents_cannot_open_the_list(app: FastAPI, client: TestClient, world: Wo
     sign_in(client, "agent1")
     assert client.get(f"/campagnes/{world.campaign_id}/contacts").status_code == 403
     assert _trail(app) == []
+
+
+def test_the_next_possible_call_is_the_dialler_s_judgement(
+    app: FastAPI, client: TestClient, world: World
+) -> None:
+    """A Sunday: nobody is callable now, the next call is Monday 10:00 in Paris."""
+    from datetime import datetime
+
+    seed_contacts(app, world, 2)
+    app.state.web.clock = lambda: datetime(2026, 12, 6, 12)
+    sign_in(client, "gestion")
+    page = client.get(f"/campagnes/{world.campaign_id}/contacts")
+    assert page.text.count("07/12/2026 10:00") == 2

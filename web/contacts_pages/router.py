@@ -23,6 +23,7 @@ from dialer.campaigns.contact_list import (
     ContactQuery,
     list_contacts,
 )
+from dialer.campaigns.eligibility import ContactExplanation
 from dialer.campaigns.models import Campaign
 from dialer.campaigns.waves.times import paris_text
 from dialer.compliance.privacy.trail import (
@@ -36,7 +37,7 @@ from dialer.contacts.people.models import CampaignContact, ContactStatus
 from dialer.contacts.territories import TERRITORIES
 from dialer.contacts.themes import get_theme
 from dialer.contacts.themes.base import Audience
-from dialer.engine.explain import explain_one
+from dialer.engine.explain import explain_one, explain_page
 from web.bounds import MAX_ID
 from web.contacts_pages.labels import CONTACT_STATUS_FR, DONE_REASON_FR, RESULT_FR
 from web.deps import DbSession, IdPath, ManagerUser, NowDep, RuntimeDep
@@ -66,7 +67,7 @@ def _trace(
     record_accesses(db, who, TrailAction.SEARCH, reads, campaign_id=campaign.id, detail=LIST_DETAIL)
 
 
-def _row_view(row: Any) -> dict[str, Any]:
+def _row_view(row: Any, why: ContactExplanation | None) -> dict[str, Any]:
     status = CONTACT_STATUS_FR.get(row.status, row.status)
     if row.done_reason:
         status = f"{status} ({DONE_REASON_FR.get(row.done_reason, row.done_reason)})"
@@ -76,16 +77,20 @@ def _row_view(row: Any) -> dict[str, Any]:
         "territory": TERRITORIES[row.territory].label if row.territory in TERRITORIES else "",
         "last_result": RESULT_FR.get(row.last_result or "", row.last_result or "—"),
         "last_attempt": paris_text(row.last_attempt_at) or "—",
-        "next_call": _next_call_text(row),
+        "next_call": _next_call_text(row, why),
     }
 
 
-def _next_call_text(row: Any) -> str:
+def _next_call_text(row: Any, why: ContactExplanation | None) -> str:
     if row.status == ContactStatus.DONE:
         return "Plus d'appel"
     if row.status == ContactStatus.IN_PROGRESS:
         return "En cours"
-    return paris_text(row.next_call_at) or "Dès que possible"
+    if why is None:
+        return paris_text(row.next_call_at) or "—"
+    if why.callable_now:
+        return "Maintenant"
+    return paris_text(why.next_callable_at) or "Pas en vue (voir « Expliquer »)"
 
 
 def _filters_context(search: str, status: str, territory: str, result: str) -> dict[str, Any]:
@@ -103,6 +108,7 @@ def contacts_page(
     campaign_id: IdPath,
     user: ManagerUser,
     db: DbSession,
+    now: NowDep,
     q: SearchText = "",
     statut: FilterText = "",
     territoire: FilterText = "",
@@ -126,6 +132,7 @@ def contacts_page(
         return render(request, "contacts/list.html", context, status=400)
     _trace(db, request, user, campaign, page)
     db.commit()
+    whys = explain_page(db, campaign_id, [row.contact_id for row in page.rows], now)
     filters = {"q": q, "statut": statut, "territoire": territoire, "resultat": resultat}
     kept = {key: value for key, value in filters.items() if value}
     base = f"/campagnes/{campaign_id}/contacts"
@@ -133,7 +140,7 @@ def contacts_page(
         context["next_url"] = f"{base}?{urlencode({**kept, 'apres': page.next_after})}"
     if apres:
         context["first_url"] = f"{base}?{urlencode(kept)}" if kept else base
-    context["rows"] = [_row_view(row) for row in page.rows]
+    context["rows"] = [_row_view(row, whys.get(row.contact_id)) for row in page.rows]
     context["names_label"] = (
         "Raison sociale, contact" if _audience(campaign) == Audience.EMPLOYER else "Nom, prénom"
     )
