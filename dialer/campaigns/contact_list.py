@@ -18,8 +18,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlmodel import Session, col
 
 from dialer.contacts.people.models import CampaignContact, ContactStatus, Person
@@ -29,7 +30,9 @@ from dialer.core.errors import DomainError
 from telephony.results import CallResult
 
 PAGE_SIZE = 50
-TERRITORY_WALK_MAX = 2_000
+# Up to this many people matching a name or a territory, the list walks from them to their
+# contacts; beyond, it walks the campaign in order and 50 of them come quickly.
+WALK_MAX = 2_000
 SEARCH_MAX = 100
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 # The person fields the list shows, per audience: enough to recognise someone, no more.
@@ -118,10 +121,18 @@ def _search_condition(session: Session, campaign_id: int, term: str) -> ColumnEl
     by_ref = select(col(cc.id)).where(col(cc.campaign_id) == campaign_id, col(cc.row_ref) == term)
     if session.execute(by_ref).first() is not None:
         return col(cc.row_ref) == term
-    by_name = select(col(Person.id)).where(
-        func.lower(col(Person.last_name)).in_([func.lower(v) for v in _name_variants(term)])
-    )
-    return col(cc.person_id).in_(by_name)
+    lowered = [func.lower(v) for v in _name_variants(term)]
+    by_name = select(col(Person.id)).where(func.lower(col(Person.last_name)).in_(lowered))
+    if _few(session, by_name):
+        return col(cc.person_id).in_(by_name)
+    # A common name (MARTIN): 50 of its bearers come quickly in the campaign's own order.
+    return func.lower(col(Person.last_name)).in_(lowered)
+
+
+def _few(session: Session, people: Select[Any]) -> bool:
+    """Whether at most ``WALK_MAX`` people match: counted through the index, capped."""
+    capped = people.limit(WALK_MAX + 1).subquery()
+    return int(session.execute(select(func.count()).select_from(capped)).scalar_one()) <= WALK_MAX
 
 
 def _conditions(session: Session, query: ContactQuery) -> list[ColumnElement[bool]]:
@@ -146,14 +157,11 @@ def _territory_condition(session: Session, territory: str) -> ColumnElement[bool
     """Few people in the territory: walk them (index) to their contacts; many: filter the
     campaign in id order, where 50 of them come quickly.
 
-    Counting stops at ``TERRITORY_WALK_MAX``, so deciding costs at most that many index
-    entries. Left slow: a territory common in the database but absent from this campaign
-    (a metropolitan filter on an overseas fund's campaign) walks the whole campaign.
+    Left slow: a territory common in the database but absent from this campaign (a
+    metropolitan filter on an overseas fund's campaign) walks the whole campaign.
     """
     people = select(col(Person.id)).where(col(Person.territory) == territory)
-    capped = people.limit(TERRITORY_WALK_MAX + 1).subquery()
-    found = session.execute(select(func.count()).select_from(capped)).scalar_one()
-    if found <= TERRITORY_WALK_MAX:
+    if _few(session, people):
         return col(CampaignContact.person_id).in_(people)
     return col(Person.territory) == territory
 

@@ -132,12 +132,14 @@ def test_next_call_is_the_callback_first_and_never_once_done() -> None:
     assert next_call_at("done", later, callback) is None
 
 
-def test_a_common_territory_is_filtered_the_other_way_with_the_same_answer(
+def test_a_common_name_or_territory_is_filtered_the_other_way_with_the_same_answer(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import dialer.campaigns.contact_list as contact_list
 
     campaign_id = _seed(engine)
     walked = _page(engine, campaign_id, territory="reunion", status="done")
-    monkeypatch.setattr(contact_list, "TERRITORY_WALK_MAX", 0)
+    by_name = _page(engine, campaign_id, search="hélène")
+    monkeypatch.setattr(contact_list, "WALK_MAX", 0)
     assert _page(engine, campaign_id, territory="reunion", status="done") == walked == ["R000"]
+    assert _page(engine, campaign_id, search="hélène") == by_name == ["R002", "R008"]
