@@ -104,7 +104,7 @@ def _period_or_400(form: PeriodForm, now: Any) -> ReportPeriod:
 
 
 def _file_name(code: str, period: ReportPeriod) -> str:
-    safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in code)
+    safe = "".join(ch if (ch.isascii() and ch.isalnum()) or ch in "-_" else "-" for ch in code)
     return f"rapport-{safe}-{period.first_day:%Y%m%d}-{period.last_day:%Y%m%d}"
 
 
