@@ -72,8 +72,6 @@ class AgentLine:
     talk_seconds: float
     wrap_up_seconds: float
     average_talk_seconds: float
-    # Share of the agent's working time spent talking or wrapping up, when known.
-    occupancy: float | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +143,6 @@ def _agent_lines(agents: Iterable[AgentHour], names: Mapping[int, str]) -> list[
             talk_seconds=talk,
             wrap_up_seconds=wrap,
             average_talk_seconds=talk / calls if calls else 0.0,
-            occupancy=None,
         )
         for user_id, (calls, talk, wrap) in sums.items()
     ]
