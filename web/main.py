@@ -25,6 +25,7 @@ from dialer.engine.calling.events import ScreenPopBus
 from dialer.engine.service import DialerService
 from dialer.operations.embedded import embedded_pbx
 from web import health, metrics
+from web.contacts_pages import router as contacts_pages
 from web.desk import calls as desk_calls
 from web.desk import comforts as desk_comforts
 from web.desk import router as desk
@@ -47,6 +48,7 @@ from web.pages import (
     password,
 )
 from web.privacy_pages.router import router as privacy_pages
+from web.reports_pages import router as reports_pages
 from web.scripts_pages import router as scripts_pages
 from web.security.body_limit import BodySizeLimitMiddleware
 from web.security.client_address import proxy_networks
@@ -132,6 +134,8 @@ def create_app(
     for module in (desk, desk_calls, desk_comforts, live, scripts_pages):
         app.include_router(module.router)
     app.include_router(waves_pages.router)
+    app.include_router(contacts_pages.router)
+    app.include_router(reports_pages.router)
     app.include_router(fund_results_router(runtime.engine))
     app.include_router(privacy_pages)
     app.include_router(fund_docs.router)

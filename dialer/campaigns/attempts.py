@@ -5,12 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import NaiveDatetime
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from dialer.core.columns import json_column, utcnow
 
 
 class CallAttempt(SQLModel, table=True):
+    # Reports read one campaign's attempts over a date range.
+    __table_args__ = (Index("ix_attempt_campaign_created", "campaign_id", "created_at"),)
+
     id: int | None = Field(default=None, primary_key=True)
     campaign_id: int = Field(foreign_key="campaign.id", index=True)
     contact_id: int = Field(foreign_key="campaigncontact.id", index=True)
@@ -36,6 +40,8 @@ class CallAttempt(SQLModel, table=True):
 
 class Outcome(SQLModel, table=True):
     """What the agent recorded after talking (or trying to talk) to the person."""
+
+    __table_args__ = (Index("ix_outcome_campaign_created", "campaign_id", "created_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     attempt_id: int | None = Field(default=None, foreign_key="callattempt.id", index=True)

@@ -191,3 +191,16 @@ def explain_campaign(
     if not lines:
         return summary
     return replace(summary, text_fr="\n".join([*lines, summary.text_fr]))
+
+
+def explain_page(
+    session: Session, campaign_id: int, contact_ids: list[int], now: datetime
+) -> dict[int, ContactExplanation]:
+    """The explanation of each contact of a list page, their facts read in one batch.
+
+    Gives the list its « next possible call » as the dialler will judge it (calling
+    windows, holidays, cross-campaign limits), not only the campaign's retry time.
+    """
+    policy = campaign_policy(session, campaign_id)
+    facts = load_facts(session, contact_ids, now)
+    return {cid: explain_contact(facts[cid], policy, now) for cid in contact_ids if cid in facts}

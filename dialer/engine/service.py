@@ -45,6 +45,7 @@ from dialer.engine.calling.preview import PreviewError, release_previews
 from dialer.engine.calling.recorder import CallRecorder, RecordedUpdate
 from dialer.engine.calling.routing import CallEvents, call_routes
 from dialer.engine.calling.worker import DialerWorker, TickReport
+from dialer.engine.reports.rollup import schedule_rollup
 from telephony.ami.client import AmiClient
 from telephony.ami.connection import ConnectionSettings
 from telephony.ami.errors import AmiError
@@ -153,6 +154,7 @@ class DialerService:
             self.waves.start()
             schedule_retention(self.waves.scheduler, self.runtime, jobstore="memory")
             schedule_checkpoints(self.waves.scheduler, self.runtime, jobstore="memory")
+            schedule_rollup(self.waves.scheduler, self.runtime.engine, jobstore="memory")
             if self.feed is not None:
                 self.feed.start()
             self._loop = asyncio.create_task(self._run(), name="dialer-loop")

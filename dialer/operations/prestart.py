@@ -15,9 +15,11 @@ from sqlmodel import SQLModel
 
 import dialer.operations.schema  # noqa: F401  (registers the tables)
 from dialer.campaigns.importing.jobs import recover_interrupted_jobs
+from dialer.core.columns import utcnow
 from dialer.core.runtime import build_runtime
 from dialer.core.settings import Settings
 from dialer.demo.seed import seed_demo
+from dialer.engine.reports.rollup import roll_up_all
 from dialer.operations import migrate
 from scripts.versions import ensure_default_versions
 
@@ -36,6 +38,9 @@ def prestart(settings: Settings, *, demo: bool | None = None) -> Prestarted:
         added = prepare_storage(runtime.engine)
         # Imports killed with the previous service stored nothing; their jobs are closed here.
         recover_interrupted_jobs(runtime.engine)
+        # Reports read settled hours from their rollup: the first roll-up of a long history
+        # (after the upgrade that brings it) is paid here once, not by a manager's page.
+        roll_up_all(runtime.engine, utcnow())
         wanted = settings.demo_data if demo is None else demo
         loaded = wanted and seed_demo(runtime.engine, runtime.cipher)
     finally:

@@ -20,6 +20,7 @@ from dialer.contacts.funds import Fund, FundFeed, FundToken
 from dialer.contacts.people.models import CampaignContact, ContactStatus, Person
 from dialer.core.columns import utcnow
 from dialer.engine.models import TRUNK_STATE_FRESH_FOR, TrunkState, WorkerHeartbeat
+from dialer.engine.reports.models import ReportAgentHour, ReportHour, ReportWatermark
 from scripts.models import ScriptVersion
 
 __all__ = [
@@ -48,6 +49,9 @@ __all__ = [
     "Person",
     "RightsRequest",
     "RightsRequestStep",
+    "ReportAgentHour",
+    "ReportHour",
+    "ReportWatermark",
     "ScriptVersion",
     "User",
     "UserSession",

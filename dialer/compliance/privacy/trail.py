@@ -130,6 +130,63 @@ def record_access(
     return entry
 
 
+@dataclass(frozen=True)
+class AccessRead:
+    """One person's entry of a read that shows several people at once (a list page)."""
+
+    person_id: int
+    fields: tuple[str, ...]
+
+
+def record_accesses(
+    session: Session,
+    requester: Requester,
+    action: TrailAction | str,
+    reads: list[AccessRead],
+    *,
+    campaign_id: int | None = None,
+    detail: str | None = None,
+) -> list[AccessEntry]:
+    """One entry per person, chained as ``record_access`` would, in two round trips.
+
+    A list page shows fifty people: fifty ``record_access`` calls cost fifty
+    lock-insert-read-update cycles. The rows are inserted together under the same
+    lock, then hashed in id order and updated together.
+    """
+    checked_action = _action(action)
+    if not requester.actor.strip():
+        raise TrailError("L'auteur de l'accès est obligatoire.")
+    if not reads:
+        return []
+    _lock_trail(session)
+    now = utcnow()
+    entries = [
+        AccessEntry(
+            at=now,
+            actor=requester.actor.strip()[:100],
+            actor_role=requester.actor_role[:16],
+            action=checked_action.value,
+            person_id=read.person_id,
+            fields=sorted(set(read.fields)),
+            campaign_id=campaign_id,
+            address=requester.address[:64] if requester.address else None,
+            detail=detail[:DETAIL_MAX] if detail else None,
+            prev_hash=GENESIS_HASH,
+            entry_hash=uuid.uuid4().hex + uuid.uuid4().hex,
+        )  # fmt: skip
+        for read in reads
+    ]
+    session.add_all(entries)
+    session.flush()
+    entries.sort(key=require_id)
+    previous = _previous_hash(session, require_id(entries[0]))
+    for entry in entries:
+        entry.prev_hash = previous
+        entry.entry_hash = previous = compute_hash(entry)
+    session.flush()
+    return entries
+
+
 def _action(action: TrailAction | str) -> TrailAction:
     try:
         return TrailAction(action)

@@ -12,13 +12,20 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import NaiveDatetime
-from sqlalchemy import Index
+from sqlalchemy import Index, func, text
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from dialer.core.columns import json_column, utcnow
 
 
 class Person(SQLModel, table=True):
+    # The contact list finds a person by last name whatever its case, and the few people
+    # of a rare territory without walking the whole campaign.
+    __table_args__ = (
+        Index("ix_person_last_name_lower", func.lower(text("last_name"))),
+        Index("ix_person_territory", "territory"),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     audience: str = Field(max_length=16)  # insured, professional, employer
     identity_key: str = Field(index=True, unique=True, max_length=128)
@@ -70,6 +77,9 @@ class CampaignContact(SQLModel, table=True):
         # The dialler's queue, read by dialer.campaigns.selection: due callbacks, never-tried
         # contacts by id, then due retries by time, each as one index range.
         Index("ix_contact_queue", "campaign_id", "status", "callback_at", "next_attempt_at", "id"),
+        # The contact list's filters, read in id order for keyset pages.
+        Index("ix_contact_status_id", "campaign_id", "status", "id"),
+        Index("ix_contact_result_id", "campaign_id", "last_result", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

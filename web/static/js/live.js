@@ -8,8 +8,6 @@
   }
   const numbers = new Intl.NumberFormat("fr-FR");
   const percent = new Intl.NumberFormat("fr-FR", { style: "percent", maximumFractionDigits: 1 });
-  const SVG = "http://www.w3.org/2000/svg";
-
   function put(id, text) {
     const node = document.getElementById(id);
     if (node && node.textContent !== text) {
@@ -21,47 +19,14 @@
     return value === null || value === undefined ? "—" : percent.format(value);
   }
 
-  function svgNode(name, attributes, text) {
-    const node = document.createElementNS(SVG, name);
-    for (const [key, value] of Object.entries(attributes)) {
-      node.setAttribute(key, String(value));
-    }
-    if (text) {
-      node.textContent = text;
-    }
-    return node;
-  }
-
-  // Hours on the fund's clock: a Réunion campaign's day starts at Réunion midnight.
-  function clock(start, quarter, zone) {
-    const at = new Date(Date.parse(start + "Z") + quarter * 15 * 60 * 1000);
-    return at.toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit", timeZone: zone });
-  }
-
+  // Quarter hours from the local midnight, drawn on the fund's clock (a Réunion
+  // campaign's day starts at Réunion midnight).
   function drawChart(counts, start, zone) {
-    const svg = document.getElementById("graphique");
-    // Drawn at the size it is shown, so labels keep their size whatever the screen.
-    const width = svg.clientWidth || 640, height = svg.clientHeight || 220;
-    const left = 34, bottom = 22, top = 8;
-    svg.setAttribute("viewBox", "0 0 " + width + " " + height);
-    const peak = Math.max(1, ...counts);
-    const step = (width - left) / Math.max(counts.length, 1);
-    const nodes = [
-      svgNode("line", { class: "axis", x1: left, y1: height - bottom, x2: width, y2: height - bottom }),
-      svgNode("text", { class: "label", x: 0, y: top + 10 }, numbers.format(peak)),
-      svgNode("text", { class: "label", x: 0, y: height - bottom }, "0"),
-    ];
-    counts.forEach(function (count, index) {
-      const barHeight = ((height - bottom - top) * count) / peak;
-      nodes.push(svgNode("rect", {
-        class: "bar", x: left + index * step + 1, y: height - bottom - barHeight,
-        width: Math.max(step - 2, 1), height: barHeight,
-      }));
-      if (index % 8 === 0) {
-        nodes.push(svgNode("text", { class: "label", x: left + index * step, y: height - 6 }, clock(start, index, zone)));
-      }
-    });
-    svg.replaceChildren(...nodes);
+    const origin = Date.parse(start + "Z") / 1000;
+    const x = counts.map(function (_, index) { return origin + index * 15 * 60; });
+    window.DialerCharts.draw(document.getElementById("graphique"), x, [
+      { label: "Tentatives par quart d'heure", values: counts, color: "#1f4e99", bars: true },
+    ], zone);
     const last = counts.length ? counts[counts.length - 1] : 0;
     put("resume-graphique", numbers.format(counts.reduce((a, b) => a + b, 0)) +
       " tentatives depuis minuit, dont " + numbers.format(last) + " dans le quart d'heure en cours.");

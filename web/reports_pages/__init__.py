@@ -1,0 +1,1 @@
+"""Reports per campaign and per fund: the page, its charts and its exports."""
