@@ -25,9 +25,10 @@ from dialer.engine.calling.events import ScreenPopBus
 from dialer.engine.service import DialerService
 from dialer.operations.embedded import embedded_pbx
 from web import health, metrics
+from web.desk import call_control as desk_control
 from web.desk import calls as desk_calls
 from web.desk import router as desk
-from web.dialing import Dialing, call_control_for
+from web.dialing import Dialing, call_control_for, steering_for
 from web.errors import install_error_handlers
 from web.fund_docs import router as fund_docs
 from web.fund_wiring import fund_results_router
@@ -43,6 +44,7 @@ from web.security.csrf import csrf_guard
 from web.security.headers import SecurityHeadersMiddleware
 from web.security.sessions import SESSION_COOKIE, SESSION_MAX_AGE_S
 from web.state import WebState
+from web.supervision import router as supervision
 from web.waves_pages import router as waves_pages
 
 HERE = Path(__file__).parent
@@ -82,7 +84,7 @@ def create_app(
         # Without a dialer here, the desk's hang-ups and preview calls go to the workers.
         commands = None if service else command_sender_for(runtime.engine)
         control = call_control_for(service, commands, runtime.engine, clock)
-        state.dialing = Dialing(control, screen_pops, service)
+        state.dialing = Dialing(control, screen_pops, service, steering_for(service))
         if service is not None:
             await service.start()
         if listener is not None:
@@ -115,7 +117,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (health, metrics, auth, home, campaigns, imports, import_columns, agents, admin):
         app.include_router(module.router)
-    for module in (desk, desk_calls, live, scripts_pages):
+    for module in (desk, desk_calls, desk_control, live, scripts_pages, supervision):
         app.include_router(module.router)
     app.include_router(waves_pages.router)
     app.include_router(fund_results_router(runtime.engine))

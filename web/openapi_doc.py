@@ -23,6 +23,8 @@ P = "/dpo/personnes/{person_id}"
 # What a page route's 200 holds when it is not an HTML page.
 MEDIA: dict[tuple[str, str], str] = {
     ("GET", "/poste/etat"): JSON,
+    ("GET", A + "/controle"): JSON,
+    ("GET", "/supervision/etat"): JSON,
     ("GET", C + "/tableau/donnees"): JSON,
     ("POST", C + "/script/apercu"): JSON,
     ("GET", P + "/rapport.json"): JSON,
@@ -82,6 +84,14 @@ FORMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("POST", A + "/raccrocher"): (),
     ("POST", A + "/appeler"): (),
     ("POST", A + "/passer"): (),
+    ("POST", A + "/attente"): (),
+    ("POST", A + "/reprise"): (),
+    ("POST", A + "/transfert"): ("destination", "mode"),
+    ("POST", A + "/transfert/annuler"): (),
+    ("POST", A + "/conference"): (),
+    ("POST", "/poste/aide"): (),
+    ("POST", "/supervision/appels/{attempt_id}/ecoute"): ("mode",),
+    ("POST", "/supervision/agents/{user_id}/aide"): (),
     ("POST", A + "/resultat"): (
         "entretien",
         "offre",

@@ -47,6 +47,9 @@ class TrailAction(StrEnum):
     PURGE = "purge"
     TRAIL_READ = "trail_read"
     LOGIN_DELAY_CLEARED = "login_delay_cleared"
+    CALL_SUPERVISION = "call_supervision"  # a supervisor listens, whispers or barges
+    CALL_CONTROL = "call_control"  # hold, transfer, conference on a person's call
+    REFUSED = "refused"  # an access asked and refused (never reached the PBX)
 
 
 ACTION_LABELS_FR: dict[TrailAction, str] = {
@@ -60,6 +63,9 @@ ACTION_LABELS_FR: dict[TrailAction, str] = {
     TrailAction.PURGE: "purge de conservation",
     TrailAction.TRAIL_READ: "consultation de la traçabilité",
     TrailAction.LOGIN_DELAY_CLEARED: "levée d'un délai de connexion",
+    TrailAction.CALL_SUPERVISION: "écoute d'un appel par un superviseur",
+    TrailAction.CALL_CONTROL: "mise en attente, transfert ou conférence d'un appel",
+    TrailAction.REFUSED: "accès refusé",
 }
 
 
