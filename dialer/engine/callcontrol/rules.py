@@ -12,7 +12,7 @@ from dialer.core.errors import DomainError
 
 TARGET_RULE_FR = (
     "Destination de transfert invalide : un numéro au format international "
-    "(par exemple +33 1 98 76 54 32) ou le numéro d'un poste interne (2 à 10 chiffres)."
+    "(par exemple +33 1 98 76 54 32) ou le numéro d'un poste interne (2 à 6 chiffres)."
 )
 NOT_LISTED_FR = "Transfert refusé : cette destination n'est pas dans la liste de la campagne."
 NOT_SUPERVISOR_FR = (
@@ -23,7 +23,7 @@ NO_SUPERVISOR_PHONE_FR = (
     "l'indiquer avant que vous puissiez écouter un appel."
 )
 LABEL_RULE_FR = "Le nom de la destination est obligatoire (100 caractères au plus)."
-_ENDPOINT = re.compile(r"[0-9]{2,10}")
+_ENDPOINT = re.compile(r"[0-9]{2,6}")
 
 
 class CallControlDenied(DomainError):
