@@ -168,6 +168,9 @@ def main() -> None:
     parser.add_argument("--agents", type=int, default=1, help="desks connected at once")
     parser.add_argument("--pages", type=int, default=4, help="of them in Chromium (--agents)")
     parser.add_argument("--seconds", type=float, default=60.0, help="run time (--agents)")
+    parser.add_argument(
+        "--talk", type=float, default=20.0, help="s from pop to outcome per desk (--agents)"
+    )
     args = parser.parse_args()
     if args.agents > 1:
         crowd(args)
@@ -187,13 +190,14 @@ def crowd(args: argparse.Namespace) -> None:
     from bench.screenpop_crowd import run_crowd
 
     pages = max(1, min(args.pages, args.agents))
-    figures = run_crowd(args.agents, pages, args.seconds, args.time_factor)
+    figures = run_crowd(args.agents, pages, args.seconds, args.time_factor, args.talk)
     if args.json:
         print(json.dumps(figures))
         return
     print(
         f"Screen pops with {figures['agents']} desks connected at once, {figures['seconds']} s "
-        f"(load {figures['load_1min']} / {figures['cpus']} CPUs)"
+        f"(load {figures['load_1min']} / {figures['cpus']} CPUs, "
+        f"{figures['desks_connected']} desks connected, {figures['talk_s']} s per call)"
     )
     parts = (("name in the page (Chromium)", "name_in_page"),
              ("name in the panel (HTTP desks)", "name_in_panel_html"))  # fmt: skip
