@@ -42,6 +42,7 @@ from tests.web.desk.live_server import live_server, seed_ameli_campaign
 CSRF = re.compile(r'(?:name="csrf_token" value|data-csrf)="([^"]+)"')
 NAME = re.compile(r'id="nom-personne"[^>]*>([^<]+)<')
 GOAL_P99_MS = 50.0
+SIGN_IN_AT_ONCE = 6
 
 
 def prepare(folder: Path, agents: int, people: int, password: str) -> tuple[Settings, list[int]]:
@@ -98,13 +99,16 @@ class StreamDesk:
         self.latencies: list[tuple[float, float]] = []  # (when, latency ms)
         self.ready = False  # its event stream is open
 
-    async def run(self, engine: Any, campaign_id: int, stop: asyncio.Event) -> None:
+    async def run(
+        self, engine: Any, campaign_id: int, stop: asyncio.Event, gate: asyncio.Semaphore
+    ) -> None:
         async with httpx.AsyncClient(base_url=self.url, timeout=60) as http:
-            csrf = await self._sign_in(http)
-            await http.post(
-                "/poste/campagne", data={"campagne": str(campaign_id), "csrf_token": csrf}
-            )
-            await http.post("/poste/disponible", data={"csrf_token": csrf})
+            # A few sign-ins at a time: 200 at once exhaust the web's database pool.
+            async with gate:
+                csrf = await self._sign_in(http)
+                form = {"campagne": str(campaign_id), "csrf_token": csrf}
+                await http.post("/poste/campagne", data=form)
+                await http.post("/poste/disponible", data={"csrf_token": csrf})
             async with http.stream("GET", "/poste/evenements", timeout=None) as stream:
                 self.ready = True
                 kind = ""
@@ -145,8 +149,8 @@ def run_streams(
 
     def main() -> None:
         async def all_desks() -> None:
-            stop = asyncio.Event()
-            tasks = [asyncio.create_task(d.run(engine, campaign_id, stop)) for d in desks]
+            stop, gate = asyncio.Event(), asyncio.Semaphore(SIGN_IN_AT_ONCE)
+            tasks = [asyncio.create_task(d.run(engine, campaign_id, stop, gate)) for d in desks]
             while not done.is_set():
                 await asyncio.sleep(0.2)
             stop.set()
