@@ -45,6 +45,7 @@ from web.security.headers import SecurityHeadersMiddleware
 from web.security.sessions import SESSION_COOKIE, SESSION_MAX_AGE_S
 from web.state import WebState
 from web.supervision import router as supervision
+from web.supervision import settings as supervision_settings
 from web.waves_pages import router as waves_pages
 
 HERE = Path(__file__).parent
@@ -119,6 +120,7 @@ def create_app(
         app.include_router(module.router)
     for module in (desk, desk_calls, desk_control, live, scripts_pages, supervision):
         app.include_router(module.router)
+    app.include_router(supervision_settings.router)
     app.include_router(waves_pages.router)
     app.include_router(fund_results_router(runtime.engine))
     app.include_router(privacy_pages)

@@ -92,6 +92,10 @@ FORMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("POST", "/poste/aide"): (),
     ("POST", "/supervision/appels/{attempt_id}/ecoute"): ("mode",),
     ("POST", "/supervision/agents/{user_id}/aide"): (),
+    ("POST", C + "/supervision/destinations"): ("libelle", "cible", "type"),
+    ("POST", C + "/supervision/destinations/{destination_id}/retirer"): (),
+    ("POST", C + "/supervision/superviseurs"): ("superviseur",),
+    ("POST", C + "/supervision/politique"): ("ecoute_visible",),
     ("POST", A + "/resultat"): (
         "entretien",
         "offre",

@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse, Response
 from sqlmodel import Session
 
 from dialer.accounts import Role
-from dialer.accounts.models import User
+from dialer.accounts.models import AgentPresence, User
 from dialer.campaigns.attempts import CallAttempt
 from dialer.engine.callcontrol import alerts, journal, wall
 from dialer.engine.callcontrol.models import ControlAction
@@ -41,6 +41,7 @@ SPY_MODES = {
 }
 NO_CALL_FR = "Appel introuvable."
 ENDED_FR = "Cet appel n'est plus en ligne."
+NOT_YOUR_AGENT_FR = "Cet agent ne travaille pas sur une campagne que vous supervisez."
 BAD_MODE_FR = "Choisissez : écouter, chuchoter ou intervenir."
 
 
@@ -115,6 +116,10 @@ async def listen(
 
 @router.post("/supervision/agents/{user_id}/aide")
 def take_help(user_id: IdPath, user: SupervisorUser, db: DbSession, now: NowDep) -> Response:
+    presence = db.get(AgentPresence, user_id)
+    campaigns = journal.supervised_campaigns(db, user.id or 0)
+    if presence is None or presence.campaign_id not in campaigns:
+        raise french_error(403, NOT_YOUR_AGENT_FR)
     alerts.take_help(db, user_id, user.username, now)
     db.commit()
     return Response(status_code=204)

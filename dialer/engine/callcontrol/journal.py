@@ -23,7 +23,12 @@ from dialer.compliance.feed.kinds import EventKind
 from dialer.compliance.feed.outbox import emit_event
 from dialer.compliance.privacy.trail import TrailAction, record_access
 from dialer.engine.callcontrol.models import CallControlEntry, ControlAction
-from dialer.engine.callcontrol.rules import Destination, checked_label, checked_target
+from dialer.engine.callcontrol.rules import (
+    CallControlDenied,
+    Destination,
+    checked_label,
+    checked_target,
+)
 
 SUPERVISION = frozenset({ControlAction.LISTEN, ControlAction.WHISPER, ControlAction.BARGE})
 TRANSFERS = frozenset({ControlAction.BLIND_TRANSFER, ControlAction.ATTENDED_TRANSFER})
@@ -63,6 +68,20 @@ def add_destination(
 def supervised_campaigns(db: Session, user_id: int) -> list[int]:
     query = select(CampaignSupervisor.campaign_id).where(CampaignSupervisor.user_id == user_id)
     return list(db.exec(query))
+
+
+def supervisors_of(db: Session, campaign_id: int) -> list[int]:
+    """The supervisors (user ids) enabled on a campaign."""
+    query = select(CampaignSupervisor.user_id).where(CampaignSupervisor.campaign_id == campaign_id)
+    return list(db.exec(query))
+
+
+def normalised_target(text: str) -> str | None:
+    """The destination as it would be stored, or None when it would be refused."""
+    try:
+        return checked_target(text)
+    except CallControlDenied:
+        return None
 
 
 def enable_supervisor(db: Session, campaign_id: int, user_id: int, by: str) -> None:
