@@ -34,8 +34,7 @@ def originate_application(conn: Connection, h: dict[str, str]) -> None:
         *((("ActionID", h["actionid"]),) if "actionid" in h else ()),
         ("Response", "Success" if answered else "Failure"),
         ("Channel", f"{phone}-{core.next_local_suffix()}" if answered else phone),
-        ("Context", ""),
-        ("Exten", ""),
+        # An application originate has no Context nor Exten (recording 60).
         ("Application", record.application),
         ("Data", record.data),
         ("Reason", 4 if answered else 0),
