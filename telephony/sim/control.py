@@ -121,6 +121,10 @@ async def blind_transfer(conn: Connection, h: dict[str, str], _: object) -> None
     context = h.get("context") or ch.context
     _ok(conn, h, "Transfer succeeded")
     core.control_log.append(ControlRecord("BlindTransfer", ch.name, context, h["exten"]))
+    if not h["exten"].startswith("00"):
+        # An internal phone the simulator has not registered: Asterisk finds no route
+        # and the person's channel is hung up (recording call-control/62).
+        call.request_hangup()
     tail = lines(
         ("BridgeUniqueid", call.bridge_id), ("IsExternal", "Yes"),
         ("Context", context), ("Extension", h["exten"]),

@@ -23,6 +23,12 @@ def _phone_known(conn: Connection, phone: str) -> bool:
     return conn.sim.config.plan.has_extension(where.partition("/")[0], exten)
 
 
+def _channel_name(suffix: str, phone: str) -> str:
+    """The phone's channel as Asterisk names it: a Local channel's first half ends ``;1``."""
+    local = phone.partition("/")[0].upper() == "LOCAL"
+    return f"{phone}-{suffix};1" if local else f"{phone}-{suffix}"
+
+
 def originate_application(conn: Connection, h: dict[str, str]) -> None:
     core = conn.sim.core
     phone, channel_id = h.get("channel", ""), h.get("channelid") or core.next_uniqueid()
@@ -33,7 +39,7 @@ def originate_application(conn: Connection, h: dict[str, str]) -> None:
     tail = lines(
         *((("ActionID", h["actionid"]),) if "actionid" in h else ()),
         ("Response", "Success" if answered else "Failure"),
-        ("Channel", f"{phone}-{core.next_local_suffix()}" if answered else phone),
+        ("Channel", _channel_name(core.next_local_suffix(), phone) if answered else phone),
         # An application originate has no Context nor Exten (recording 60).
         ("Application", record.application),
         ("Data", record.data),
