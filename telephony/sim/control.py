@@ -134,10 +134,17 @@ async def blind_transfer(conn: Connection, h: dict[str, str], _: object) -> None
     )
 
 
+# The project's PBX has no features.conf: Asterisk 22 maps no DTMF code to the attended
+# transfer by default, and Atxfer is refused after the channel checks (recording 64).
+ATXFER_FEATURE_CODE = ""
+
+
 async def atxfer(conn: Connection, h: dict[str, str], _: object) -> None:
     ch = _transfer_target(conn, h)
     if ch is None:
         return
+    if not ATXFER_FEATURE_CODE:
+        return _error(conn, h, "No attended transfer feature code found")
     _ok(conn, h, "Atxfer successfully queued")
     context = h.get("context") or ch.context
     conn.sim.core.control_log.append(ControlRecord("Atxfer", ch.name, context, h["exten"]))

@@ -16,6 +16,7 @@ import pytest
 from telephony.ami import AmiActionError, AmiClient
 from telephony.ami.control import (
     SpyMode,
+    attended_transfer_headers,
     blind_transfer_headers,
     bridge_peer,
     hold_headers,
@@ -75,6 +76,15 @@ async def test_blind_transfer_of_the_person() -> None:
         person, agent = await bridged(client, seen)
         done = await client.control(blind_transfer_headers(agent, "905"))
         assert done.get("Message") == "Transfer succeeded"
+        await hang_up(client, person)
+
+
+async def test_attended_transfer_needs_a_feature_code() -> None:
+    """The project's files map no DTMF code to the attended transfer (no features.conf)."""
+    async with ami() as (client, seen):
+        person, agent = await bridged(client, seen)
+        with pytest.raises(AmiActionError, match="No attended transfer feature code found"):
+            await client.control(attended_transfer_headers(agent, "905"))
         await hang_up(client, person)
 
 

@@ -91,14 +91,19 @@ async def test_blind_transfer_while_held_is_invalid(ami: RawClient) -> None:
     assert (reply.get("Response"), reply.get("Message")) == ("Error", "Transfer invalid")
 
 
-async def test_attended_transfer_queued_and_cancelled(
+async def test_attended_transfer_refused_without_a_feature_code(
     slow_sim: PbxSimulator, ami: RawClient
 ) -> None:
+    # As the real PBX with the project's files answers (recording call-control/64).
     agent = await bridged_call(ami, "a1")
     send(ami, "ax", attended_transfer_headers(agent, "+33198765432"))
-    assert (await ami.response("ax")).get("Message") == "Atxfer successfully queued"
+    reply = await ami.response("ax")
+    assert (reply.get("Response"), reply.get("Message")) == (
+        "Error", "No attended transfer feature code found",
+    )  # fmt: skip
     send(ami, "cx", cancel_transfer_headers(agent))
     assert (await ami.response("cx")).get("Message") == "CancelAtxfer successfully queued"
+    assert [r.action for r in slow_sim.core.control_log] == ["CancelAtxfer"]
 
 
 @pytest.mark.parametrize(

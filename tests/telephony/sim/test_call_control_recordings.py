@@ -41,7 +41,10 @@ def replies(messages: list[WireMessage]) -> list[object]:
 
 
 def test_recordings_are_there() -> None:
-    assert set(RECORDED) == {"61-hold-resume", "62-blind-transfer", "63-chanspy-listen"}
+    assert set(RECORDED) == {
+        "61-hold-resume", "62-blind-transfer", "63-chanspy-listen",
+        "64-attended-transfer-no-feature-code",
+    }  # fmt: skip
 
 
 @pytest.mark.parametrize("name", sorted(RECORDED))

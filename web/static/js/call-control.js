@@ -13,7 +13,6 @@
   const listening = document.getElementById("ecoute-superviseur");
   const holdButton = document.getElementById("bouton-attente");
   const resumeButton = document.getElementById("bouton-reprise");
-  const cancelButton = document.getElementById("bouton-transfert-annuler");
   const heldLine = document.getElementById("etat-attente");
   const select = document.getElementById("destination-transfert");
   const POLL_MS = 1500;
@@ -104,23 +103,11 @@
   resumeButton.addEventListener("click", async () => {
     await answer(await send(url("/reprise")), "Appel repris.");
   });
-  for (const [id, mode, done] of [
-    ["bouton-transfert-direct", "direct", "Appel transféré."],
-    ["bouton-transfert-accompagne", "accompagne", "Transfert accompagné en cours."],
-  ]) {
-    document.getElementById(id).addEventListener("click", async () => {
-      const body = new FormData();
-      body.append("destination", select.value);
-      body.append("mode", mode);
-      const response = await send(url("/transfert"), body);
-      cancelButton.hidden = !(response.ok && mode === "accompagne");
-      await answer(response, done);
-    });
-  }
-  cancelButton.addEventListener("click", async () => {
-    const response = await send(url("/transfert/annuler"));
-    cancelButton.hidden = response.ok;
-    await answer(response, "Transfert annulé : vous reprenez la personne.");
+  document.getElementById("bouton-transfert-direct").addEventListener("click", async () => {
+    const body = new FormData();
+    body.append("destination", select.value);
+    body.append("mode", "direct");
+    await answer(await send(url("/transfert"), body), "Appel transféré.");
   });
   document.getElementById("bouton-conference").addEventListener("click", async () => {
     await answer(await send(url("/conference")), "Le superviseur est appelé dans la conversation.");
