@@ -8,6 +8,7 @@ hold or in an attended transfer, when the two are no longer bridged.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from collections.abc import Callable, Mapping
@@ -35,6 +36,8 @@ from telephony.ami.frames import HeaderValue
 
 log = logging.getLogger(__name__)
 PBX_REFUSED_FR = "Le PBX a refusé cette action sur l'appel : réessayez."
+PEER_LOOKS = 4
+PEER_PAUSE_S = 0.25
 NOT_HELD_FR = "Cet appel n'est pas en attente."
 UNSAFE_FR = "Valeur refusée : elle ne peut pas être transmise au PBX."
 
@@ -111,14 +114,19 @@ class AmiSteering:
     async def _agent(self, person: str) -> str:
         if person in self._apart:
             return self._apart[person]
-        try:
-            channels = await self._client().core_show_channels()
-        except AmiError:
-            raise CallControlRefused(Refusal.PBX_FAILED, PBX_REFUSED_FR) from None
-        agent = bridge_peer(channels, person)
-        if agent is None:
-            raise not_live()
-        return agent
+        # Right after a resume Asterisk is still building the new bridge (seen on a real
+        # PBX: no BridgeId for a few hundred ms): look again before calling it gone.
+        for attempt in range(PEER_LOOKS):
+            try:
+                channels = await self._client().core_show_channels()
+            except AmiError:
+                raise CallControlRefused(Refusal.PBX_FAILED, PBX_REFUSED_FR) from None
+            agent = bridge_peer(channels, person)
+            if agent is not None:
+                return agent
+            if attempt + 1 < PEER_LOOKS:
+                await asyncio.sleep(PEER_PAUSE_S)
+        raise not_live()
 
     async def _send(self, build: Callable[[], Mapping[str, HeaderValue]]) -> None:
         """Build the action (its values checked) and send it; refusals in French."""
