@@ -106,6 +106,10 @@ def test_call_control_and_the_wall_side_by_side(
         chef.get_by_role("button", name="Aide prise en charge").click()
         expect(chef.locator("#alertes")).not_to_contain_text("demande de l'aide", timeout=WAIT_MS)
 
+        # The agent calls the supervisor in: a three-way call (ChanSpy in barge mode).
+        controls.get_by_role("button", name="Conférence avec le superviseur").click()
+        expect(agent.locator("#message-controle")).to_contain_text("Le superviseur est appelé")
+
         agent.get_by_label("Transférer vers").select_option(label="CPAM : second niveau")
         controls.get_by_role("button", name="Transfert direct").click()
         expect(agent.locator("#message-controle")).to_have_text("Appel transféré.")
@@ -116,7 +120,7 @@ def test_call_control_and_the_wall_side_by_side(
     done = [a["action"] for a in sim.actions if a.get("action") != "Originate"]
     for action in ("Redirect", "Bridge", "BlindTransfer"):
         assert action in done, done
-    assert [s.data.rsplit(",", 1)[1] for s in sim.core.spies] == ["qEw"]
+    assert [s.data.rsplit(",", 1)[1] for s in sim.core.spies] == ["qEw", "qEB"]
     assert problems == []
 
 

@@ -14,9 +14,10 @@ from dialer.campaigns.attempts import CallAttempt
 from dialer.campaigns.models import CampaignAgent
 from dialer.campaigns.setup import create_campaign, create_fund
 from dialer.campaigns.supervision import DestinationKind
+from dialer.campaigns.waves.lifecycle import schedule_wave, start_wave
 from dialer.compliance.feed.models import FeedEvent
 from dialer.compliance.privacy.models import AccessEntry
-from dialer.contacts.people.models import CampaignContact, Person
+from dialer.contacts.people.models import CampaignContact, ContactStatus, Person
 from dialer.contacts.territories import Territory
 from dialer.core.columns import utcnow
 from dialer.engine.callcontrol import alerts, journal, wall
@@ -113,3 +114,19 @@ def test_the_wall_shows_a_reference_and_raises_alerts(engine: Engine) -> None:
         )
         found = alerts.alerts(db, [], [paused], now)
         assert [a.text for a in found] == ["Agent Deux est en pause depuis 20 min"]
+
+
+def test_wave_progress_counts_done_members(engine: Engine) -> None:
+    with Session(engine) as db:
+        attempt, _, campaign_id = _floor(db)
+        start = utcnow() + timedelta(minutes=1)
+        wave = schedule_wave(db, campaign_id, "Vague 1", start, start + timedelta(hours=2))
+        assert wall.wave_progress(db, [campaign_id]) == []  # scheduled, not yet running
+        start_wave(db, wave.id or 0, start)
+        contact = db.get(CampaignContact, attempt.contact_id)
+        assert contact is not None
+        contact.status = ContactStatus.DONE
+        db.add(contact)
+        db.commit()
+        (progress,) = wall.wave_progress(db, [campaign_id])
+        assert (progress.name, progress.members, progress.done) == ("Vague 1", 1, 1)
