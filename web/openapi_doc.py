@@ -52,6 +52,20 @@ EXTRA: dict[tuple[str, str], dict[str, str]] = {
         "504": "Le numéroteur n'a pas répondu à temps.",
     },
 }
+# The desk's call control and the supervisor's listening: done (204), or the PBX side's refusal.
+_CONTROL = {
+    "204": "Action faite sur l'appel.",
+    "502": "Le PBX a refusé l'action.",
+    "503": "Aucun numéroteur dans ce processus ne tient l'appel.",
+    "504": "Le numéroteur n'a pas répondu à temps.",
+}
+EXTRA.update({
+    ("POST", A + path): _CONTROL
+    for path in ("/attente", "/reprise", "/transfert", "/transfert/annuler", "/conference")
+})  # fmt: skip
+EXTRA[("POST", "/supervision/appels/{attempt_id}/ecoute")] = _CONTROL
+EXTRA[("POST", "/poste/aide")] = {"204": "Demande d'aide transmise au superviseur."}
+EXTRA[("POST", "/supervision/agents/{user_id}/aide")] = {"204": "Demande d'aide prise en charge."}
 _TEXT = {"type": "string"}
 # The fields each form posts (all text on the wire); csrf_token is added to every one.
 FORMS: dict[tuple[str, str], tuple[str, ...]] = {
