@@ -13,7 +13,8 @@ from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
-from dialer.engine.callcontrol.steering import AmiSteering, NoSteering, Steering
+from dialer.engine.callcontrol.remote import RemoteSteering
+from dialer.engine.callcontrol.steering import NoSteering, Steering
 from dialer.engine.calling.commands import CommandSender
 from dialer.engine.calling.control import (
     CallControl,
@@ -53,10 +54,12 @@ def call_control_for(
     return NoCallControl(engine, clock)
 
 
-def steering_for(service: DialerService | None) -> Steering:
-    if service is None:
-        return NoSteering()
-    return AmiSteering(lambda: service.client)
+def steering_for(service: DialerService | None, sender: CommandSender | None) -> Steering:
+    if service is not None:
+        return service.steering
+    if sender is not None:
+        return RemoteSteering(sender)
+    return NoSteering()
 
 
 def status_of(refused: CallControlRefused) -> int:

@@ -85,7 +85,7 @@ def create_app(
         # Without a dialer here, the desk's hang-ups and preview calls go to the workers.
         commands = None if service else command_sender_for(runtime.engine)
         control = call_control_for(service, commands, runtime.engine, clock)
-        state.dialing = Dialing(control, screen_pops, service, steering_for(service))
+        state.dialing = Dialing(control, screen_pops, service, steering_for(service, commands))
         if service is not None:
             await service.start()
         if listener is not None:

@@ -20,7 +20,7 @@ from dialer.campaigns.supervision import CampaignSupervisor
 from dialer.engine.callcontrol import alerts, journal
 from dialer.engine.callcontrol.models import CallControlEntry, ControlAction, HelpRequest
 from dialer.engine.callcontrol.rules import CallControlDenied, Destination, chosen_destination
-from dialer.engine.callcontrol.steering import Steering
+from dialer.engine.callcontrol.steering import Line, Steering
 from dialer.engine.calling.agent_lines import AgentLineError, line_of_endpoint
 from dialer.engine.calling.control import CallControlRefused
 from telephony.ami.control import SpyMode
@@ -51,10 +51,14 @@ def actor_of(request: Request, user: User) -> journal.Actor:
     return journal.Actor(user.id or 0, user.username, user.role, address)
 
 
-def _line(call: CallFile) -> str:
-    if call.attempt.ended_at is not None or not call.attempt.channel_id:
+def line_of(attempt: CallAttempt) -> Line:
+    if attempt.ended_at is not None or not attempt.channel_id:
         raise french_error(409, NO_LINE_FR)
-    return call.attempt.channel_id
+    return Line(attempt.id or 0, attempt.worker_id, attempt.channel_id)
+
+
+def _line(call: CallFile) -> Line:
+    return line_of(call.attempt)
 
 
 def _held(db: Session, attempt_id: int) -> bool:

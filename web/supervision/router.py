@@ -26,7 +26,7 @@ from dialer.engine.calling.agent_lines import AgentLineError, line_of_endpoint
 from telephony.ami.control import SpyMode
 from telephony.ami.frames import AgentTemplate
 from web.deps import DbSession, FormDep, IdPath, NowDep, RuntimeDep, require_role
-from web.desk.call_control import SteeringDep, actor_of, refused, steer_and_keep
+from web.desk.call_control import SteeringDep, actor_of, line_of, refused, steer_and_keep
 from web.desk.router import STATE_FR
 from web.forms import field_text
 from web.refusals import french_error
@@ -40,7 +40,6 @@ SPY_MODES = {
     "intervenir": (SpyMode.BARGE, ControlAction.BARGE),
 }
 NO_CALL_FR = "Appel introuvable."
-ENDED_FR = "Cet appel n'est plus en ligne."
 NOT_YOUR_AGENT_FR = "Cet agent ne travaille pas sur une campagne que vous supervisez."
 BAD_MODE_FR = "Choisissez : écouter, chuchoter ou intervenir."
 
@@ -102,15 +101,13 @@ async def listen(
         check_may_supervise(journal.supervised_campaigns(db, user.id or 0), attempt.campaign_id)
     except CallControlDenied as denied:
         raise refused(db, attempt, actor, action, str(denied)) from None
-    if attempt.ended_at is not None or not attempt.channel_id:
-        raise french_error(409, ENDED_FR)
+    line = line_of(attempt)
     try:
         phone = line_of_endpoint(
             AgentTemplate(runtime.settings.agent_template), user.phone_endpoint
         )
     except AgentLineError:
         raise french_error(409, NO_SUPERVISOR_PHONE_FR) from None
-    line = attempt.channel_id
     return await steer_and_keep(db, attempt, actor, action, lambda: steering.spy(line, phone, mode))
 
 

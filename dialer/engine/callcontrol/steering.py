@@ -12,6 +12,7 @@ import asyncio
 import logging
 import uuid
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Protocol
 
 from dialer.engine.calling.control import (
@@ -42,34 +43,44 @@ NOT_HELD_FR = "Cet appel n'est pas en attente."
 UNSAFE_FR = "Valeur refusée : elle ne peut pas être transmise au PBX."
 
 
+@dataclass(frozen=True)
+class Line:
+    """A live call as call control names it: its attempt, the worker holding it, the
+    person's channel (the dialer's ChannelId)."""
+
+    attempt_id: int
+    worker_id: str
+    channel: str
+
+
 class Steering(Protocol):
-    async def hold(self, person: str) -> None: ...
+    async def hold(self, line: Line) -> None: ...
 
-    async def resume(self, person: str) -> None: ...
+    async def resume(self, line: Line) -> None: ...
 
-    async def transfer(self, person: str, target: str, *, attended: bool) -> None: ...
+    async def transfer(self, line: Line, target: str, *, attended: bool) -> None: ...
 
-    async def cancel_transfer(self, person: str) -> None: ...
+    async def cancel_transfer(self, line: Line) -> None: ...
 
-    async def spy(self, person: str, phone: str, mode: SpyMode) -> None: ...
+    async def spy(self, line: Line, phone: str, mode: SpyMode) -> None: ...
 
 
 class NoSteering:
-    """No dialer in this process: call control needs the worker holding the call."""
+    """No dialer here nor reachable (SQLite without a dialer in this process)."""
 
-    async def hold(self, person: str) -> None:
+    async def hold(self, line: Line) -> None:
         raise no_dialer()
 
-    async def resume(self, person: str) -> None:
+    async def resume(self, line: Line) -> None:
         raise no_dialer()
 
-    async def transfer(self, person: str, target: str, *, attended: bool) -> None:
+    async def transfer(self, line: Line, target: str, *, attended: bool) -> None:
         raise no_dialer()
 
-    async def cancel_transfer(self, person: str) -> None:
+    async def cancel_transfer(self, line: Line) -> None:
         raise no_dialer()
 
-    async def spy(self, person: str, phone: str, mode: SpyMode) -> None:
+    async def spy(self, line: Line, phone: str, mode: SpyMode) -> None:
         raise no_dialer()
 
 
@@ -78,30 +89,35 @@ class AmiSteering:
         self._client_of = client_of
         self._apart: dict[str, str] = {}  # person's channel -> agent's, while not bridged
 
-    async def hold(self, person: str) -> None:
+    async def hold(self, line: Line) -> None:
+        person = line.channel
         agent = await self._agent(person)
         await self._send(lambda: hold_headers(person, agent))
         self._apart[person] = agent
 
-    async def resume(self, person: str) -> None:
+    async def resume(self, line: Line) -> None:
+        person = line.channel
         agent = self._apart.get(person)
         if agent is None:
             raise CallControlRefused(Refusal.NOT_LIVE, NOT_HELD_FR)
         await self._send(lambda: resume_headers(person, agent))
         del self._apart[person]
 
-    async def transfer(self, person: str, target: str, *, attended: bool) -> None:
+    async def transfer(self, line: Line, target: str, *, attended: bool) -> None:
+        person = line.channel
         agent = await self._agent(person)
         build = attended_transfer_headers if attended else blind_transfer_headers
         await self._send(lambda: build(agent, target))
         if attended:
             self._apart[person] = agent
 
-    async def cancel_transfer(self, person: str) -> None:
+    async def cancel_transfer(self, line: Line) -> None:
+        person = line.channel
         agent = self._apart.pop(person, None) or await self._agent(person)
         await self._send(lambda: cancel_transfer_headers(agent))
 
-    async def spy(self, person: str, phone: str, mode: SpyMode) -> None:
+    async def spy(self, line: Line, phone: str, mode: SpyMode) -> None:
+        person = line.channel
         agent = self._apart.get(person) or await self._agent(person)
         await self._send(lambda: spy_headers(phone, agent, mode, uuid.uuid4().hex[:16]))
 
