@@ -8,11 +8,13 @@ runs one, else the workers through PostgreSQL, else none. Refusals come back as
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
+from dialer.engine.callcontrol.remote import RemoteSteering
+from dialer.engine.callcontrol.steering import NoSteering, Steering
 from dialer.engine.calling.commands import CommandSender
 from dialer.engine.calling.control import (
     CallControl,
@@ -37,6 +39,8 @@ class Dialing:
     # The desks' events: the local dialer's, or those other processes send here.
     screen_pops: ScreenPopBus | None = None
     service: DialerService | None = None  # the dialer this process runs, if any
+    # Hold, transfer and supervision: only the process whose dialer holds the call.
+    steering: Steering = field(default_factory=NoSteering)
 
 
 def call_control_for(
@@ -48,6 +52,14 @@ def call_control_for(
     if sender is not None:
         return RemoteCallControl(sender, engine, clock)
     return NoCallControl(engine, clock)
+
+
+def steering_for(service: DialerService | None, sender: CommandSender | None) -> Steering:
+    if service is not None:
+        return service.steering
+    if sender is not None:
+        return RemoteSteering(sender)
+    return NoSteering()
 
 
 def status_of(refused: CallControlRefused) -> int:

@@ -26,10 +26,11 @@ from dialer.engine.service import DialerService
 from dialer.operations.embedded import embedded_pbx
 from web import health, metrics
 from web.contacts_pages import router as contacts_pages
+from web.desk import call_control as desk_control
 from web.desk import calls as desk_calls
 from web.desk import comforts as desk_comforts
 from web.desk import router as desk
-from web.dialing import Dialing, call_control_for
+from web.dialing import Dialing, call_control_for, steering_for
 from web.errors import install_error_handlers
 from web.fund_docs import router as fund_docs
 from web.fund_wiring import fund_results_router
@@ -56,6 +57,8 @@ from web.security.csrf import csrf_guard
 from web.security.headers import SecurityHeadersMiddleware
 from web.security.sessions import SESSION_COOKIE, SESSION_MAX_AGE_S
 from web.state import WebState
+from web.supervision import router as supervision
+from web.supervision import settings as supervision_settings
 from web.waves_pages import router as waves_pages
 
 HERE = Path(__file__).parent
@@ -95,7 +98,7 @@ def create_app(
         # Without a dialer here, the desk's hang-ups and preview calls go to the workers.
         commands = None if service else command_sender_for(runtime.engine)
         control = call_control_for(service, commands, runtime.engine, clock)
-        state.dialing = Dialing(control, screen_pops, service)
+        state.dialing = Dialing(control, screen_pops, service, steering_for(service, commands))
         if service is not None:
             await service.start()
         if listener is not None:
@@ -131,8 +134,9 @@ def create_app(
         admin_accounts,
     ):  # fmt: skip
         app.include_router(module.router)
-    for module in (desk, desk_calls, desk_comforts, live, scripts_pages):
+    for module in (desk, desk_calls, desk_comforts, desk_control, live, scripts_pages, supervision):
         app.include_router(module.router)
+    app.include_router(supervision_settings.router)
     app.include_router(waves_pages.router)
     app.include_router(contacts_pages.router)
     app.include_router(reports_pages.router)

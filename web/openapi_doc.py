@@ -24,6 +24,8 @@ R = "/dpo/demandes/{request_id}"
 # What a page route's 200 holds when it is not an HTML page.
 MEDIA: dict[tuple[str, str], str] = {
     ("GET", "/poste/etat"): JSON,
+    ("GET", A + "/controle"): JSON,
+    ("GET", "/supervision/etat"): JSON,
     ("GET", C + "/tableau/donnees"): JSON,
     ("POST", C + "/script/apercu"): JSON,
     ("GET", P + "/rapport.json"): JSON,
@@ -52,6 +54,20 @@ EXTRA: dict[tuple[str, str], dict[str, str]] = {
         "504": "Le numéroteur n'a pas répondu à temps.",
     },
 }
+# The desk's call control and the supervisor's listening: done (204), or the PBX side's refusal.
+_CONTROL = {
+    "204": "Action faite sur l'appel.",
+    "502": "Le PBX a refusé l'action.",
+    "503": "Aucun numéroteur dans ce processus ne tient l'appel.",
+    "504": "Le numéroteur n'a pas répondu à temps.",
+}
+EXTRA.update({
+    ("POST", A + path): _CONTROL
+    for path in ("/attente", "/reprise", "/transfert", "/transfert/annuler", "/conference")
+})  # fmt: skip
+EXTRA[("POST", "/supervision/appels/{attempt_id}/ecoute")] = _CONTROL
+EXTRA[("POST", "/poste/aide")] = {"204": "Demande d'aide transmise au superviseur."}
+EXTRA[("POST", "/supervision/agents/{user_id}/aide")] = {"204": "Demande d'aide prise en charge."}
 _TEXT = {"type": "string"}
 # The fields each form posts (all text on the wire); csrf_token is added to every one.
 FORMS: dict[tuple[str, str], tuple[str, ...]] = {
@@ -91,6 +107,18 @@ FORMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("POST", A + "/raccrocher"): (),
     ("POST", A + "/appeler"): (),
     ("POST", A + "/passer"): (),
+    ("POST", A + "/attente"): (),
+    ("POST", A + "/reprise"): (),
+    ("POST", A + "/transfert"): ("destination", "mode"),
+    ("POST", A + "/transfert/annuler"): (),
+    ("POST", A + "/conference"): (),
+    ("POST", "/poste/aide"): (),
+    ("POST", "/supervision/appels/{attempt_id}/ecoute"): ("mode",),
+    ("POST", "/supervision/agents/{user_id}/aide"): (),
+    ("POST", C + "/supervision/destinations"): ("libelle", "cible", "type"),
+    ("POST", C + "/supervision/destinations/{destination_id}/retirer"): (),
+    ("POST", C + "/supervision/superviseurs"): ("superviseur",),
+    ("POST", C + "/supervision/politique"): ("ecoute_visible",),
     ("POST", A + "/resultat"): (
         "entretien",
         "offre",

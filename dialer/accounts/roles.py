@@ -8,6 +8,7 @@ from enum import StrEnum
 class Role(StrEnum):
     AGENT = "agent"
     MANAGER = "manager"  # campaign manager
+    SUPERVISOR = "supervisor"  # watches agents, listens to calls of its campaigns
     DPO = "dpo"  # data protection officer
     ADMIN = "admin"
 
@@ -15,6 +16,7 @@ class Role(StrEnum):
 ROLE_LABELS_FR: dict[Role, str] = {
     Role.AGENT: "Agent",
     Role.MANAGER: "Gestionnaire de campagnes",
+    Role.SUPERVISOR: "Superviseur",
     Role.DPO: "Délégué à la protection des données",
     Role.ADMIN: "Administrateur",
 }

@@ -14,17 +14,20 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from dialer.accounts.roles import role_label_fr
+from dialer.accounts.models import User
 from dialer.accounts.users import create_user
 from dialer.campaigns.importing.pipeline import import_contacts
-from dialer.campaigns.models import CampaignAgent, CampaignStatus
+from dialer.campaigns.models import Campaign, CampaignAgent, CampaignStatus
 from dialer.campaigns.policies import CallingPolicy, TimeWindow
 from dialer.campaigns.setup import create_campaign, create_fund
+from dialer.campaigns.supervision import DestinationKind
 from dialer.contacts.funds import Fund
 from dialer.contacts.territories import Territory
 from dialer.core.columns import require_id
 from dialer.core.crypto import DataCipher
 from dialer.core.db import session_scope
 from dialer.demo.contact_file import write_contact_file
+from dialer.engine.callcontrol.journal import add_destination, enable_supervisor
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,7 @@ DEMO_LOGINS = (
     DemoLogin("agent1", "agent1-demo-2026", "agent", "901"),
     DemoLogin("agent2", "agent2-demo-2026", "agent", "902"),
     DemoLogin("manager", "manager-demo-2026", "manager"),
+    DemoLogin("superviseur", "superviseur-demo-2026", "supervisor", "905"),
     DemoLogin("dpo", "dpo-demo-2026", "dpo"),
     DemoLogin("admin", "admin-demo-2026", "admin"),
 )
@@ -98,9 +102,24 @@ def seed_demo(engine: Engine, cipher: DataCipher) -> bool:
                             enabled_by="demo",
                         )
                     )
+        _supervision(session, campaigns, users)
         campaign_ids = [(require_id(c), c.theme) for c in campaigns]
     _import_demo_contacts(engine, cipher, campaign_ids)
     return True
+
+
+def _supervision(session: Session, campaigns: list[Campaign], users: list[User]) -> None:
+    """The demo supervisor watches every campaign; the demo campaign can transfer."""
+    for user in users:
+        if user.role == "supervisor":
+            for campaign in campaigns:
+                enable_supervisor(session, require_id(campaign), require_id(user), "demo")
+    demo_id = require_id(campaigns[0])
+    add_destination(session, demo_id, "Superviseur (poste 905)", "905", DestinationKind.SUPERVISOR)
+    add_destination(
+        session, demo_id, "CPAM de Paris : service de second niveau", "+33198765432",
+        DestinationKind.FUND,
+    )  # fmt: skip
 
 
 def always_open_policy() -> CallingPolicy:

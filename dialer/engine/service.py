@@ -26,9 +26,17 @@ from dialer.compliance.privacy.scheduling import schedule_checkpoints, schedule_
 from dialer.core.columns import utcnow
 from dialer.core.db import session_scope
 from dialer.core.runtime import Runtime
+from dialer.engine.callcontrol.remote import perform
+from dialer.engine.callcontrol.steering import AmiSteering, Line
 from dialer.engine.calling import liveness, presence
 from dialer.engine.calling.bridge import RelayBus, bridge_for
-from dialer.engine.calling.commands import DIAL_PREVIEW, HANGUP, Command, command_listener_for
+from dialer.engine.calling.commands import (
+    DIAL_PREVIEW,
+    HANGUP,
+    STEER,
+    Command,
+    command_listener_for,
+)
 from dialer.engine.calling.control import (
     PBX_FAILED_FR,
     CallControlRefused,
@@ -101,6 +109,8 @@ class DialerService:
         self.feed = FeedDelivery(runtime) if runtime.settings.feed_push else None
         self.client: AmiClient | None = None
         self.worker: DialerWorker | None = None
+        # Hold, transfers, supervision on this worker's calls (the desk's or another process's).
+        self.steering = AmiSteering(lambda: self.client)
         # The desks of web processes ask this worker to hang up or call its calls.
         self.commands = command_listener_for(
             runtime.engine, runtime.settings.worker_id, self.execute_desk_command
@@ -254,6 +264,12 @@ class DialerService:
             await self.hang_up_call(command.attempt_id)
         elif command.action == DIAL_PREVIEW:
             await self.call_preview(command.attempt_id, command.agent_user_id)
+        elif command.action == STEER:
+            channel = self.channel_of(command.attempt_id)
+            if channel is None:
+                raise not_live()
+            line = Line(command.attempt_id, self.runtime.settings.worker_id, channel)
+            await perform(self.steering, line, command.params)
         else:
             raise not_live()
 

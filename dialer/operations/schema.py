@@ -9,6 +9,7 @@ from dialer.campaigns.attempts import CallAttempt, Outcome
 from dialer.campaigns.importing.models import ColumnAlias, ImportJob, ImportStatus
 from dialer.campaigns.models import Campaign, CampaignAgent, CampaignStatus, Wave, WaveMember
 from dialer.campaigns.selection.models import LiveCallLock
+from dialer.campaigns.supervision import CampaignSupervisor, SupervisionPolicy, TransferDestination
 from dialer.compliance.feed.models import FeedEvent
 from dialer.compliance.privacy.models import (
     AccessEntry,
@@ -19,6 +20,7 @@ from dialer.compliance.privacy.models import (
 from dialer.contacts.funds import Fund, FundFeed, FundToken
 from dialer.contacts.people.models import CampaignContact, ContactStatus, Person
 from dialer.core.columns import utcnow
+from dialer.engine.callcontrol.models import CallControlEntry, HelpRequest
 from dialer.engine.models import TRUNK_STATE_FRESH_FOR, TrunkState, WorkerHeartbeat
 from dialer.engine.reports.models import ReportAgentHour, ReportHour, ReportWatermark
 from scripts.models import ScriptVersion
@@ -29,6 +31,11 @@ __all__ = [
     "AccessEntry",
     "AgentPresence",
     "CallAttempt",
+    "CallControlEntry",
+    "CampaignSupervisor",
+    "HelpRequest",
+    "SupervisionPolicy",
+    "TransferDestination",
     "Campaign",
     "CampaignAgent",
     "CampaignContact",

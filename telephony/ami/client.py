@@ -211,6 +211,11 @@ class AmiClient:
         reply = await self._checked({"Action": "Getvar", "Channel": channel_id, "Variable": name})
         return str(reply.get("Value", ""))
 
+    async def control(self, headers: Mapping[str, HeaderValue]) -> Message:
+        """One call-control action, as ``telephony.ami.control`` builds it (checked again)."""
+        check_headers(headers)
+        return await self._checked(headers)
+
     async def core_show_channels(self) -> list[dict[str, str]]:
         return await self._list({"Action": "CoreShowChannels"}, "CoreShowChannel")
 

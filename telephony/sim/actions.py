@@ -7,10 +7,11 @@ import secrets
 import time
 from collections.abc import Awaitable, Callable
 
+from telephony.sim import control, lists, spy
 from telephony.sim import events as ev
-from telephony.sim import lists
-from telephony.sim.channels import Channel, message
+from telephony.sim.channels import Channel
 from telephony.sim.config import LoginKind
+from telephony.sim.replies import response
 from telephony.sim.session import Connection
 
 Headers = list[tuple[str, str]]
@@ -26,13 +27,6 @@ FORBIDDEN = {
     "pjsipshowaors", "pjsipshowauths", "pjsipshowregistrationsinbound",
     "pjsipshowregistrationsoutbound", "pjsipregister", "pjsipunregister",
 }  # fmt: skip
-
-
-def response(kind: str, action_id: str | None, *pairs: tuple[str, str]) -> str:
-    head = [("Response", kind)]
-    if action_id is not None:
-        head.append(("ActionID", action_id))
-    return message([*head, *pairs])
 
 
 async def challenge(conn: Connection, h: dict[str, str], _: Headers) -> None:
@@ -167,6 +161,10 @@ async def originate(conn: Connection, h: dict[str, str], headers: Headers) -> No
         conn.send(response("Error", action_id, ("Message", problem)))
         return
     conn.send(response("Success", action_id, ("Message", "Originate successfully queued")))
+    if h.get("application"):
+        # An application instead of a dialplan: the supervisor's phone into ChanSpy.
+        spy.originate_application(conn, h)
+        return
     conn.sim.originate(headers, h.get("actionid", ""))
 
 
@@ -215,6 +213,11 @@ HANDLERS: dict[str, Handler] = {
     "status": status,
     "coreshowchannels": core_show_channels,
     "originate": originate,
+    "redirect": control.redirect,
+    "bridge": control.bridge,
+    "blindtransfer": control.blind_transfer,
+    "atxfer": control.atxfer,
+    "cancelatxfer": control.cancel_atxfer,
 }
 BEFORE_LOGIN = {"challenge", "login", "logoff"}
 LIST_COMMANDS_HINT = "Use Action: ListCommands to show available commands."

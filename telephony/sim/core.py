@@ -13,6 +13,7 @@ from typing import Protocol
 
 from telephony.sim.channels import Channel
 from telephony.sim.config import DialRecord, Faults, SimulatorConfig
+from telephony.sim.records import ControlRecord, SpyRecord
 
 
 class LiveCall(Protocol):
@@ -49,6 +50,10 @@ class PbxCore:
         self.channels: dict[str, Channel] = {}  # by Uniqueid and by channel name
         self.dial_log: list[DialRecord] = []
         self.calls_per_number: Counter[str] = Counter()
+        # Call control the PBX carried out, and the supervisors' phones rung into ChanSpy.
+        self.control_log: list[ControlRecord] = []
+        self.spies: list[SpyRecord] = []
+        self.held: set[str] = set()  # Linkedid of the calls whose legs wait apart
         self._local_counter = 0x29
         self._sip_counter = 0
         self._unique_counter = 80

@@ -42,6 +42,9 @@ class PbxSimulator:
         self._started: dict[str, float] = {}
         # How each accepted login authenticated, in order: tests check the dialer's choice.
         self.logins: list[LoginKind] = []
+        # Every action received, in order, as its headers: a test can prove that a
+        # refused request never reached the PBX.
+        self.actions: list[dict[str, str]] = []
 
     @property
     def dial_log(self) -> list[DialRecord]:
@@ -103,7 +106,9 @@ class PbxSimulator:
                 raw = await reader.readuntil(END)
                 if self.faults.response_delay_s > 0:
                     await asyncio.sleep(self.faults.response_delay_s)
-                await dispatch(conn, _headers(raw))
+                headers = _headers(raw)
+                self.actions.append({k.lower(): v for k, v in headers})
+                await dispatch(conn, headers)
         except (asyncio.IncompleteReadError, ConnectionError, asyncio.LimitOverrunError):
             pass
         finally:

@@ -18,6 +18,8 @@ router = APIRouter()
 def home(request: Request, user: CurrentUser, db: DbSession) -> Response:
     if user.role == Role.MANAGER:
         return RedirectResponse("/campagnes", status_code=303)
+    if user.role == Role.SUPERVISOR:
+        return RedirectResponse("/supervision", status_code=303)
     if user.role == Role.ADMIN:
         return RedirectResponse("/admin/utilisateurs", status_code=303)
     campaigns: list[Campaign] = []

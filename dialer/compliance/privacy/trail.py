@@ -51,6 +51,10 @@ class TrailAction(StrEnum):
     MANUAL_DIAL = "manual_dial"
     MANUAL_DIAL_REFUSED = "manual_dial_refused"
     ACCOUNT_CHANGE = "account_change"
+    CALL_SUPERVISION = "call_supervision"  # a supervisor listens, whispers or barges
+    CALL_CONTROL = "call_control"  # hold, transfer, conference on a person's call
+    REFUSED = "refused"  # an access asked and refused (never reached the PBX)
+
 
 
 @dataclass(frozen=True)

@@ -32,12 +32,17 @@ COMMAND_CHANNEL = "dialer_desk_command"
 REPLY_CHANNEL = "dialer_desk_reply"
 HANGUP = "hangup"
 DIAL_PREVIEW = "dial_preview"
-ACTIONS = frozenset({HANGUP, DIAL_PREVIEW})
+STEER = "steer"  # hold, resume, transfer, supervision: ``params`` say which (callcontrol)
+ACTIONS = frozenset({HANGUP, DIAL_PREVIEW, STEER})
 REPLY_TIMEOUT_S = 10.0
+MAX_PARAMS = 4
 
 
 class CommandTimeout(TimeoutError):
     """No answer: the worker is down or holds no such call, or the database is away."""
+
+
+Params = tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -47,26 +52,41 @@ class Command:
     action: str
     attempt_id: int
     agent_user_id: int
+    # Short texts only (an operation, a destination, a phone), checked again by the worker.
+    params: Params = ()
 
 
 def encode_command(command: Command) -> str:
-    return json.dumps(
-        {"r": command.request_id, "w": command.worker_id, "c": command.action,
-         "a": command.attempt_id, "u": command.agent_user_id},
-        separators=(",", ":"),
-    )  # fmt: skip
+    data: dict[str, object] = {
+        "r": command.request_id, "w": command.worker_id, "c": command.action,
+        "a": command.attempt_id, "u": command.agent_user_id,
+    }  # fmt: skip
+    if command.params:
+        data["p"] = dict(command.params)
+    return json.dumps(data, separators=(",", ":"))
 
 
 def decode_command(text: str) -> Command | None:
     """A command, or None for anything malformed or unknown (never trusted blindly)."""
     try:
         data = json.loads(text)
+        params = _params(data.get("p", {}))
         command = Command(
-            str(data["r"]), str(data["w"]), str(data["c"]), int(data["a"]), int(data["u"])
-        )
-    except (ValueError, KeyError, TypeError):
+            str(data["r"]), str(data["w"]), str(data["c"]), int(data["a"]), int(data["u"]),
+            params,
+        )  # fmt: skip
+    except (ValueError, KeyError, TypeError, AttributeError):
         return None
     return command if command.action in ACTIONS else None
+
+
+def _params(raw: object) -> Params:
+    if not isinstance(raw, dict) or len(raw) > MAX_PARAMS:
+        raise ValueError("command parameters must be a small object")
+    pairs = tuple(sorted((str(k), str(v)) for k, v in raw.items()))
+    if any(len(k) > 20 or len(v) > 100 for k, v in pairs):
+        raise ValueError("command parameter too long")
+    return pairs
 
 
 Reply = tuple[str, CallControlRefused | None]  # (request id, refusal or None when done)
@@ -178,9 +198,10 @@ class CommandSender:
             future.set_result(reply[1])
 
     async def send(self, worker_id: str, action: str, attempt_id: int, agent_user_id: int,
-                   timeout_s: float = REPLY_TIMEOUT_S) -> CallControlRefused | None:  # fmt: skip
+                   timeout_s: float = REPLY_TIMEOUT_S,
+                   params: Params = ()) -> CallControlRefused | None:  # fmt: skip
         """The worker's refusal, or None when done; CommandTimeout if nobody answers."""
-        command = Command(uuid.uuid4().hex, worker_id, action, attempt_id, agent_user_id)
+        command = Command(uuid.uuid4().hex, worker_id, action, attempt_id, agent_user_id, params)
         future: asyncio.Future[CallControlRefused | None] = (
             asyncio.get_running_loop().create_future()
         )

@@ -47,6 +47,7 @@ MODULE_OF = {
     "WaitForSilence": "app_waitforsilence.so",
     "UserEvent": "app_userevent.so",
     "Playback": "app_playback.so",
+    "MusicOnHold": "res_musiconhold.so",
     "ExecIf": "app_exec.so",
     "IF": "func_logic.so",
     "REGEX": "func_strings.so",

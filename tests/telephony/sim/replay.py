@@ -64,7 +64,7 @@ async def replay(
             # A PBX that says less than Asterisk did is reported by the comparison.
             with contextlib.suppress(TimeoutError):
                 await client.wait_for(lambda _m, n=heard: len(client.messages) >= n, timeout_s)
-            client.send(*await _client_lines(client, message))
+            client.send(*_as_simulated(client, await _client_lines(client, message)))
         # Every recording ends with Logoff or a refused login: the PBX closes.
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(client.closed.wait(), timeout_s)
@@ -97,6 +97,25 @@ async def _client_lines(client: RawClient, message: WireMessage) -> list[str]:
     answer = await client.wait_for(lambda m: m.get("Challenge") is not None)
     key = md5_key(answer.get("Challenge") or "", "dialer-secret")
     return [f"Key: {key}" if line.startswith("Key:") else line for line in message.lines]
+
+
+_CHANNEL_NAME = re.compile(r"(?:Local|PJSIP)/[^\s,]+?-[0-9a-f]{8}(?:;[12])?")
+
+
+def _as_simulated(client: RawClient, lines: list[str]) -> list[str]:
+    """A recorded channel name (its counter is the PBX's own) as the simulator named it."""
+    names: dict[str, str] = {}
+    for m in client.messages:
+        for header in ("Channel", "DestChannel"):
+            value = m.get(header)
+            if value and _COUNTER.search(value):
+                names.setdefault(_COUNTER.sub("-N", value), value)
+    return [
+        _CHANNEL_NAME.sub(
+            lambda hit: names.get(_COUNTER.sub("-N", hit.group(0)), hit.group(0)), line
+        )
+        for line in lines
+    ]
 
 
 def normalise(value: str) -> str:

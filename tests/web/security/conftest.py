@@ -21,6 +21,7 @@ from dialer.campaigns.attempts import CallAttempt
 from dialer.campaigns.importing.models import ImportJob
 from dialer.campaigns.models import CampaignAgent
 from dialer.campaigns.setup import create_campaign, create_fund
+from dialer.campaigns.supervision import CampaignSupervisor
 from dialer.campaigns.waves import schedule_wave
 from dialer.compliance.feed.outbox import emit_event
 from dialer.compliance.feed.tokens import create_token
@@ -41,13 +42,16 @@ FEED_A = "zzfluxcaissea@example.org"  # fund A's result feed only
 FEED_B = "zzfluxcaisseb@example.org"  # fund B's result feed only
 REJECT_LINE = "ligne 2;NIR invalide"
 
-ROLES = ("anon", "agent_on", "agent_off", "manager", "dpo", "admin", "fund_a", "fund_b")
+ROLES = (
+    "anon", "agent_on", "agent_off", "manager", "dpo", "admin", "fund_a", "fund_b", "supervisor",
+)  # fmt: skip
 USERNAMES = {
     "agent_on": "agent1",
     "agent_off": "agent2",
     "manager": "gestion",
     "dpo": "dpo",
     "admin": "admin",
+    "supervisor": "chef",  # enabled on the flu campaign: sees agent1's call, never its person
 }
 # Who may ever read each marker; every other role must never receive it.
 MARKER_READERS: dict[str, frozenset[str]] = {
@@ -141,6 +145,12 @@ phone_endpoint="902",                       password_hash=password_hash)  # fmt:
         db.add(agent2)
         db.flush()
         db.add(CampaignAgent(campaign_id=world.campaign_id, user_id=agent1.id or 0, enabled_by="t"))
+        chef = User(username="chef", full_name="Chef Superviseur", role="supervisor",
+                    phone_endpoint="905", password_hash=password_hash)  # fmt: skip
+        db.add(chef)
+        db.flush()
+        db.add(CampaignSupervisor(campaign_id=world.campaign_id, user_id=chef.id or 0,
+                                  enabled_by="t"))  # fmt: skip
         person = _person(db, fund_a, cipher)
         flu_contact = _contact(db, world.campaign_id, person,
                                {"flu_vaccinated": False, "provisional_code": CODE})  # fmt: skip

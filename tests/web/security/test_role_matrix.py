@@ -42,10 +42,13 @@ Row = Mapping[str, str]
 
 def row(
     anon: str, agent_on: str, agent_off: str, manager: str, dpo: str, admin: str,
-    fund_a: str, fund_b: str,
+    fund_a: str, fund_b: str, supervisor: str | None = None,
 ) -> Row:  # fmt: skip
-    return dict(zip(ROLES, (anon, agent_on, agent_off, manager, dpo, admin, fund_a, fund_b),
-                    strict=True))  # fmt: skip
+    """``supervisor`` unless said: 403 where a visitor is sent to sign in, else as agent_off."""
+    if supervisor is None:
+        supervisor = "403" if anon == "login" else agent_off
+    values = (anon, agent_on, agent_off, manager, dpo, admin, fund_a, fund_b, supervisor)
+    return dict(zip(ROLES, values, strict=True))
 
 
 PUBLIC = row("200", "200", "200", "200", "200", "200", "200", "200")
@@ -53,6 +56,13 @@ MANAGER_PAGE = row("login", "403", "403", "200", "403", "200", "login", "login")
 ADMIN_PAGE = row("login", "403", "403", "403", "403", "200", "login", "login")
 DPO_PAGE = row("login", "403", "403", "403", "200", "403", "login", "login")
 AGENT_PAGE = row("login", "200", "200", "403", "403", "403", "login", "login")
+
+
+SUPERVISOR_PAGE = row("login", "403", "403", "403", "403", "403", "login", "login", "200")
+
+
+def supervisor_action(status: str) -> Row:
+    return row("login", "403", "403", "403", "403", "403", "login", "login", status)
 
 
 def manager_action(status: str) -> Row:
@@ -89,8 +99,8 @@ TABLE: dict[tuple[str, str], Row] = {
     ("GET", "/caisses/resultats"): PUBLIC,
     ("GET", "/connexion"): PUBLIC,
     ("POST", "/connexion"): row("401", "401", "401", "401", "401", "401", "401", "401"),
-    ("POST", "/deconnexion"): row(*["login"] * 8),
-    ("GET", "/"): row("login", "200", "200", "303", "200", "303", "login", "login"),
+    ("POST", "/deconnexion"): row(*["login"] * 9),
+    ("GET", "/"): row("login", "200", "200", "303", "200", "303", "login", "login", "303"),
     ("GET", "/campagnes"): MANAGER_PAGE,
     ("GET", "/campagnes/nouvelle"): MANAGER_PAGE,
     ("POST", "/campagnes/nouvelle"): manager_action("400"),
@@ -196,6 +206,26 @@ TABLE: dict[tuple[str, str], Row] = {
     ("POST", R + "/prolongation"): dpo_action("404"),
     ("POST", R + "/refus"): dpo_action("404"),
     ("POST", R + "/reponse"): dpo_action("404"),
+    # The desk's « Contrôle d'appel »: the agent's own live call only. The fixture's call
+    # has no channel yet (and no dialer runs here): refused after the access check.
+    ("GET", A + "/controle"): desk_action("200", "403"),
+    ("POST", A + "/attente"): desk_action("409", "403"),
+    ("POST", A + "/reprise"): desk_action("409", "403"),
+    ("POST", A + "/transfert"): desk_action("409", "403"),
+    ("POST", A + "/transfert/annuler"): desk_action("409", "403"),
+    ("POST", A + "/conference"): desk_action("409", "403"),
+    ("POST", "/poste/aide"): desk_action("204", "204"),
+    # The supervisor's wall: its campaigns' agents and calls, a row reference, no person.
+    ("GET", "/supervision"): SUPERVISOR_PAGE,
+    ("GET", "/supervision/etat"): SUPERVISOR_PAGE,
+    ("POST", "/supervision/appels/{attempt_id}/ecoute"): supervisor_action("400"),  # no mode
+    # agent2 works on none of the supervisor's campaigns.
+    ("POST", "/supervision/agents/{user_id}/aide"): supervisor_action("403"),
+    ("GET", C + "/supervision"): MANAGER_PAGE,
+    ("POST", C + "/supervision/destinations"): manager_action("400"),
+    ("POST", C + "/supervision/destinations/{destination_id}/retirer"): manager_action("404"),
+    ("POST", C + "/supervision/superviseurs"): manager_action("404"),
+    ("POST", C + "/supervision/politique"): manager_action("303"),
 }
 MUST_SEE: dict[str, set[str]] = {
     "agent_on": {LAST_NAME},
@@ -228,6 +258,7 @@ def path_values(secure: Secure) -> dict[str, str]:
         "wave_id": str(secure.wave_id), "action": "demarrer", "person_id": str(secure.person_id),
         "fund_code": secure.fund_a_code, "event_id": secure.event_a, "request_id": "999999",
         "contact_id": "999999", "fund_id": str(secure.world.fund_id), "fmt": "csv",
+        "destination_id": "987654",
     }  # fmt: skip
 
 

@@ -1,0 +1,298 @@
+"""Screen pops with many agents connected at once (``bench/screenpop.py --agents 200``).
+
+Every agent signs in, joins the campaign, goes available and keeps its desk's event
+stream open, as a connected desk does; the dialer calls for all of them through the
+PBX simulator. ``--pages`` of them are real desks in headless Chromium (the figure
+that counts: the person's name in the page); the others are HTTP clients that, on
+each ``screen_pop`` event, fetch the call panel as desk.js does (their figure: the
+name in the panel's HTML, before any rendering). Start of each measure: the attempt's
+``connected_at``, the AMI client's clock when the bridge event arrived. Each measured
+call's outcome is then recorded (as the agent would) so its agent gets the next call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import statistics
+import tempfile
+import threading
+import time
+from datetime import UTC
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlmodel import Session
+
+from dialer.accounts import hash_password
+from dialer.accounts.models import User
+from dialer.campaigns.attempts import CallAttempt
+from dialer.campaigns.setup import create_fund
+from dialer.contacts.territories import Territory
+from dialer.core.runtime import build_runtime
+from dialer.core.settings import Settings
+from dialer.engine.calling.outcome_input import OutcomeInput
+from dialer.engine.calling.outcomes import record_outcome
+from dialer.operations.prestart import prepare_storage
+from telephony.sim import SimulatorConfig
+from tests.web.desk.live_server import live_server, seed_ameli_campaign
+
+CSRF = re.compile(r'(?:name="csrf_token" value|data-csrf)="([^"]+)"')
+NAME = re.compile(r'id="nom-personne"[^>]*>([^<]+)<')
+GOAL_P99_MS = 50.0
+SIGN_IN_AT_ONCE = 6
+
+
+def prepare(folder: Path, agents: int, people: int, password: str) -> tuple[Settings, list[int]]:
+    settings = Settings(
+        database_url=f"sqlite:///{folder}/bench.sqlite3",
+        data_key_file=folder / "keys.json",
+        demo_data=False,
+    )
+    runtime = build_runtime(settings)
+    prepare_storage(runtime.engine)
+    digest = hash_password(password)
+    with Session(runtime.engine) as db:
+        # The simulator's virtual agents answer 800-999 (asterisk/extensions-test.conf).
+        users = [
+            User(username=f"agent{n:03d}", full_name=f"Agent {n:03d}", role="agent",
+                 phone_endpoint=str(800 + n), password_hash=digest)
+            for n in range(agents)
+        ]  # fmt: skip
+        db.add_all(users)
+        fund = create_fund(db, "CPAM-BENCH", "CPAM du banc", Territory.METRO)
+        db.commit()
+        ids, fund_id = [u.id or 0 for u in users], fund.id or 0
+    seed_ameli_campaign(
+        runtime.engine, runtime.cipher, fund_id, ids, people, wrap_up_seconds=0, code="BENCH"
+    )
+    runtime.engine.dispose()
+    return settings, ids
+
+
+def connected_ms(engine: Any, attempt_id: int) -> float | None:
+    with Session(engine) as db:
+        attempt = db.get(CallAttempt, attempt_id)
+        if attempt is None or attempt.connected_at is None:
+            return None
+        return attempt.connected_at.replace(tzinfo=UTC).timestamp() * 1000
+
+
+def finish(engine: Any, attempt_id: int, agent_id: int) -> None:
+    with Session(engine) as db:
+        record_outcome(
+            db, attempt_id, agent_id, OutcomeInput(interview="accepted", offer="accepted")
+        )
+        db.commit()
+
+
+class StreamDesk:
+    """One agent's desk as an HTTP client: the event stream, and the panel on each pop."""
+
+    def __init__(
+        self, url: str, username: str, agent_id: int, password: str, talk_s: float
+    ) -> None:
+        self.url, self.username, self.agent_id, self.password = url, username, agent_id, password
+        self.talk_s = talk_s
+        self.latencies: list[tuple[float, float]] = []  # (when, latency ms)
+        self.ready = False  # its event stream is open
+
+    async def run(
+        self, engine: Any, campaign_id: int, stop: asyncio.Event, gate: asyncio.Semaphore
+    ) -> None:
+        async with httpx.AsyncClient(base_url=self.url, timeout=60) as http:
+            # A few sign-ins at a time: 200 at once exhaust the web's database pool.
+            async with gate:
+                csrf = await self._sign_in(http)
+                form = {"campagne": str(campaign_id), "csrf_token": csrf}
+                await http.post("/poste/campagne", data=form)
+                await http.post("/poste/disponible", data={"csrf_token": csrf})
+            async with http.stream("GET", "/poste/evenements", timeout=None) as stream:
+                self.ready = True
+                kind = ""
+                async for line in stream.aiter_lines():
+                    if stop.is_set():
+                        return
+                    if line.startswith("event: "):
+                        kind = line[7:]
+                    elif line.startswith("data: ") and kind == "screen_pop":
+                        await self._pop(http, engine, line)
+
+    async def _sign_in(self, http: httpx.AsyncClient) -> str:
+        token = CSRF.search((await http.get("/connexion")).text)
+        assert token is not None
+        form = {"identifiant": self.username, "mot_de_passe": self.password,
+                "csrf_token": token.group(1)}  # fmt: skip
+        await http.post("/connexion", data=form)
+        page = CSRF.search((await http.get("/poste")).text)
+        assert page is not None, "desk page without CSRF token"
+        return page.group(1)
+
+    async def _pop(self, http: httpx.AsyncClient, engine: Any, line: str) -> None:
+        attempt_id = int(re.search(r'"attempt_id":\s*(\d+)', line).group(1))  # type: ignore[union-attr]
+        panel = await http.get(f"/poste/appels/{attempt_id}")
+        named_at = time.time() * 1000
+        start = await asyncio.to_thread(connected_ms, engine, attempt_id)
+        if start is not None and NAME.search(panel.text):
+            self.latencies.append((time.monotonic(), named_at - start))
+        # The agent talks, then records the outcome: the pace of a real floor.
+        await asyncio.sleep(self.talk_s)
+        await asyncio.to_thread(finish, engine, attempt_id, self.agent_id)
+
+
+def run_streams(
+    desks: list[StreamDesk], engine: Any, campaign_id: int, done: threading.Event
+) -> threading.Thread:
+    """The HTTP desks on their own event loop, until ``done`` is set."""
+
+    def main() -> None:
+        async def all_desks() -> None:
+            stop, gate = asyncio.Event(), asyncio.Semaphore(SIGN_IN_AT_ONCE)
+            tasks = [asyncio.create_task(d.run(engine, campaign_id, stop, gate)) for d in desks]
+            while not done.is_set():
+                await asyncio.sleep(0.2)
+            stop.set()
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+        asyncio.run(all_desks())
+
+    thread = threading.Thread(target=main, daemon=True)
+    thread.start()
+    return thread
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+def summary(values: list[float]) -> dict[str, float | int]:
+    if not values:
+        return {"calls": 0}
+    return {
+        "calls": len(values),
+        "median_ms": round(statistics.median(values), 1),
+        "p95_ms": round(percentile(values, 0.95), 1),
+        "p99_ms": round(percentile(values, 0.99), 1),
+        "max_ms": round(max(values), 1),
+    }
+
+
+def load() -> dict[str, float]:
+    one, five, _ = os.getloadavg()
+    return {"load_1min": round(one, 2), "load_5min": round(five, 2), "cpus": os.cpu_count() or 0}
+
+
+SIGN_IN_BOUND_S = 240.0
+
+
+def wait_ready(desks: list[StreamDesk]) -> None:
+    deadline = time.monotonic() + SIGN_IN_BOUND_S
+    while not all(d.ready for d in desks) and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
+def open_desk(page: Any, url: str, username: str, password: str) -> None:
+    page.goto(f"{url}/connexion")
+    page.fill("#identifiant", username)
+    page.fill("#mot_de_passe", password)
+    page.click("button[type=submit]")
+    page.goto(f"{url}/poste")
+    page.click("text=Rejoindre la campagne")
+    page.wait_for_selector("[data-stream=ouvert]")
+    page.click("#bouton-disponible")
+    page.wait_for_selector("[data-stream=ouvert]")
+
+
+def follow_pages(
+    pages: list[tuple[Any, int]], engine: Any, seconds: float, talk_s: float
+) -> list[float]:
+    """Each page's marks (desk.js) as they come; the outcome ``talk_s`` after each pop."""
+    latencies: list[float] = []
+    seen = [0] * len(pages)
+    due: dict[int, tuple[float, int]] = {}  # page index -> (when, attempt) to finish
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for index, (page, agent_id) in enumerate(pages):
+            if index in due:
+                when, attempt = due[index]
+                if time.monotonic() >= when:
+                    finish(engine, attempt, agent_id)
+                    del due[index]
+                continue
+            mark = page.evaluate(f"window.deskMarks[{seen[index]}] || null")
+            if mark is None:
+                continue
+            seen[index] += 1
+            start = connected_ms(engine, int(mark["attempt"]))
+            if start is not None:
+                latencies.append(float(mark["shownAt"]) - start)
+            due[index] = (time.monotonic() + talk_s, int(mark["attempt"]))
+        time.sleep(0.01)
+    return latencies
+
+
+def run_crowd(
+    agents: int, pages: int, seconds: float, time_factor: float, talk_s: float
+) -> dict[str, Any]:
+    from playwright.sync_api import sync_playwright
+
+    from bench.screenpop import CHROMIUM, CHROMIUM_ARGS, QUICK_ANSWER
+
+    password = "banc d'essai foule"
+    with tempfile.TemporaryDirectory() as folder:
+        # Enough people that nobody runs out of calls during the run.
+        people = agents * (2 + int(seconds / max(talk_s, 0.5)))
+        settings, ids = prepare(Path(folder), agents, people, password)
+        sim = SimulatorConfig(time_factor=time_factor, seed=5, population=QUICK_ANSWER)
+        with live_server(settings, sim, tick_seconds=0.05) as server, sync_playwright() as pw:
+            engine = server.app.state.runtime.engine
+            campaign_id = _campaign_id(engine)
+            desks = [StreamDesk(server.url, f"agent{n:03d}", ids[n], password, talk_s)
+                     for n in range(pages, agents)]  # fmt: skip
+            # Signing 200 desks in (Argon2 on purpose) is set-up, not measured.
+            done = threading.Event()
+            thread = run_streams(desks, engine, campaign_id, done)
+            wait_ready(desks)
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            opened = []
+            for n in range(pages):
+                page = browser.new_context().new_page()
+                open_desk(page, server.url, f"agent{n:03d}", password)
+                opened.append((page, ids[n]))
+            started = time.monotonic()
+            in_pages = follow_pages(opened, engine, seconds, talk_s)
+            done.set()
+            thread.join(timeout=30)
+            elapsed = time.monotonic() - started
+            browser.close()
+            figures_load = load()
+    in_streams = [ms for desk in desks for when, ms in desk.latencies if when >= started]
+    page_figures = summary(in_pages)
+    return {
+        "agents": agents,
+        "chromium_pages": pages,
+        "desks_connected": pages + sum(d.ready for d in desks),
+        "seconds": round(elapsed, 1),
+        "name_in_page": page_figures,
+        "name_in_panel_html": summary(in_streams),
+        "goal_p99_ms": GOAL_P99_MS,
+        "goal_met": bool(in_pages) and percentile(in_pages, 0.99) < GOAL_P99_MS,
+        "time_factor": time_factor,
+        "talk_s": talk_s,
+        **figures_load,
+    }
+
+
+def _campaign_id(engine: Any) -> int:
+    from sqlmodel import select
+
+    from dialer.campaigns.models import Campaign
+
+    with Session(engine) as db:
+        found = db.exec(select(Campaign.id).where(Campaign.code == "BENCH")).one()
+        return int(found or 0)

@@ -1,0 +1,55 @@
+"""The simulator answers call control as the real Asterisk 22.10.1 did.
+
+``tests/fixtures/ami-transcripts/call-control/`` holds conversations recorded from the
+real PBX running the project's asterisk/ files (tests/telephony/test_real_asterisk_control.py
+through telephony/recording.py): hold then resume, a blind transfer, the supervisor's
+phone into ChanSpy. They are replayed here, and every reply to the client's actions
+(responses, list items, the OriginateResponse) must match. The events Asterisk sends
+around them (bridges left and destroyed, music on hold started, the dialplan steps of
+dialer-hold) are not simulated yet: those files stay out of test_transcripts.py, which
+compares every event, until the simulator plays them too.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from telephony.transcripts import WireMessage, load_all
+
+from .replay import group, replay
+
+FOLDER = Path(__file__).resolve().parents[2] / "fixtures" / "ami-transcripts" / "call-control"
+RECORDED = load_all(FOLDER)
+
+
+def replies(messages: list[WireMessage]) -> list[object]:
+    """Responses in order, each list's items as a set (Asterisk lists in hash order)."""
+    streams = group(messages)
+    out: list[object] = []
+    items: dict[str, list[tuple[tuple[str, str], ...]]] = {}
+    for message in streams["responses"]:
+        fields = dict(message)
+        if fields.get("Event") in ("CoreShowChannel", "Status"):
+            items.setdefault(fields.get("ActionID", ""), []).append(tuple(message))
+            continue
+        out.append(message)
+    out += [sorted(v) for _, v in sorted(items.items())]
+    out += [v for k, v in sorted(streams.items()) if k.startswith("originate:")]
+    return out
+
+
+def test_recordings_are_there() -> None:
+    assert set(RECORDED) == {
+        "61-hold-resume", "62-blind-transfer", "63-chanspy-listen",
+        "64-attended-transfer-no-feature-code",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(RECORDED))
+async def test_simulator_replies_as_recorded(name: str) -> None:
+    transcript = RECORDED[name]
+    # The simulator says less than Asterisk did around these actions: wait little for it.
+    received = await replay(transcript, 0.2, timeout_s=0.3, lab_agents=False)
+    assert replies(received) == replies(transcript.received())

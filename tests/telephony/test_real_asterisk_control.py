@@ -1,0 +1,96 @@
+"""Call control against a real Asterisk 22 carrying asterisk/*.conf: hold (dual Redirect),
+resume (Bridge), ChanSpy originate, blind transfer, and the refusals of transcript 60.
+
+Skipped unless DIALER_TEST_AMI_URL is set. Uses the test dialplan (sim-persons, the
+virtual agents of sim-agents), so it needs no SIP phone. To record the transcripts
+the simulator replays, run it through ``python -m telephony.recording`` (README).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+import pytest
+
+from telephony.ami import AmiActionError, AmiClient
+from telephony.ami.control import (
+    SpyMode,
+    attended_transfer_headers,
+    blind_transfer_headers,
+    bridge_peer,
+    hold_headers,
+    resume_headers,
+    spy_headers,
+)
+from telephony.results import CallState
+from tests.telephony.phones.real_pbx import Collector, ami, needs_asterisk, place
+
+pytestmark = [needs_asterisk, pytest.mark.slow]
+
+SIM = "Local/{national}@sim-persons"
+VIRTUAL_AGENT = "Local/801@sim-agents"
+SUPERVISOR_PHONE = "Local/805@sim-agents"
+
+
+async def hang_up(client: AmiClient, channel: str) -> None:
+    # After a transfer the person's channel may already be gone.
+    with contextlib.suppress(AmiActionError):
+        await client.hangup(channel)
+
+
+async def bridged(client: AmiClient, seen: Collector) -> tuple[str, str]:
+    """A call to the person who talks 20 s, bridged to agent 801: (person's id, agent's name)."""
+    req = await place(client, "+33611000001", SIM, agent=VIRTUAL_AGENT)
+    for _ in range(100):
+        if any(u.state is CallState.CONNECTED for u in seen.of(req.attempt_id)):
+            break
+        await asyncio.sleep(0.1)
+    agent = bridge_peer(await client.core_show_channels(), req.channel_id)
+    assert agent is not None and agent.startswith("Local/801@sim-agents-")
+    return req.channel_id, agent
+
+
+async def test_hold_then_resume() -> None:
+    async with ami() as (client, seen):
+        person, agent = await bridged(client, seen)
+        held = await client.control(hold_headers(person, agent))
+        assert held.get("Message") == "Dual Redirect successful"
+        resumed = await client.control(resume_headers(person, agent))
+        assert resumed.get("Message") == "Channels have been bridged"
+        await hang_up(client, person)
+
+
+async def test_supervisor_phone_rung_into_chanspy() -> None:
+    async with ami() as (client, seen):
+        person, agent = await bridged(client, seen)
+        queued = await client.control(spy_headers(SUPERVISOR_PHONE, agent, SpyMode.LISTEN, "rt"))
+        assert queued.get("Message") == "Originate successfully queued"
+        # Time for the phone to answer and ChanSpy to start (its OriginateResponse).
+        await asyncio.sleep(1.0)
+        await hang_up(client, person)
+
+
+async def test_blind_transfer_of_the_person() -> None:
+    async with ami() as (client, seen):
+        person, agent = await bridged(client, seen)
+        done = await client.control(blind_transfer_headers(agent, "905"))
+        assert done.get("Message") == "Transfer succeeded"
+        await hang_up(client, person)
+
+
+async def test_attended_transfer_needs_a_feature_code() -> None:
+    """The project's files map no DTMF code to the attended transfer (no features.conf)."""
+    async with ami() as (client, seen):
+        person, agent = await bridged(client, seen)
+        with pytest.raises(AmiActionError, match="No attended transfer feature code found"):
+            await client.control(attended_transfer_headers(agent, "905"))
+        await hang_up(client, person)
+
+
+async def test_unknown_channel_refused_in_asterisk_words() -> None:
+    async with ami() as (client, _):
+        with pytest.raises(AmiActionError, match="Channel specified does not exist"):
+            await client.control(blind_transfer_headers("PJSIP/901-00000001", "905"))
+        with pytest.raises(AmiActionError, match="Channel1 does not exist"):
+            await client.control(resume_headers("dialer-gone", "PJSIP/901-00000001"))
