@@ -15,7 +15,6 @@ from starlette.types import Scope
 
 import dialer.operations.schema  # noqa: F401  (registers the tables)
 from dialer.core.columns import utcnow
-from dialer.core.french import number_fr
 from dialer.core.runtime import Runtime, build_runtime
 from dialer.core.settings import Settings
 from dialer.engine.calling.bridge import bridge_for
@@ -25,10 +24,14 @@ from dialer.engine.calling.events import ScreenPopBus
 from dialer.engine.service import DialerService
 from dialer.operations.embedded import embedded_pbx
 from web import health, metrics
+from web.campaign_pages import edit as campaign_edit
+from web.campaign_pages import moves as campaign_moves
+from web.campaign_pages import retry as campaign_retry
 from web.desk import calls as desk_calls
 from web.desk import router as desk
 from web.dialing import Dialing, call_control_for
 from web.errors import install_error_handlers
+from web.formats import install_filters
 from web.fund_docs import router as fund_docs
 from web.fund_wiring import fund_results_router
 from web.imports.tracker import ImportTracker
@@ -113,11 +116,11 @@ def create_app(
     install_page_documentation(app)
     _add_middleware(app, runtime.settings)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (health, metrics, auth, home, campaigns, imports, import_columns, agents, admin):
+    pages = (health, metrics, auth, home, campaigns, imports, import_columns, agents, admin)
+    for module in (*pages, campaign_moves, campaign_edit, campaign_retry):
         app.include_router(module.router)
-    for module in (desk, desk_calls, live, scripts_pages):
+    for module in (desk, desk_calls, live, scripts_pages, waves_pages):
         app.include_router(module.router)
-    app.include_router(waves_pages.router)
     app.include_router(fund_results_router(runtime.engine))
     app.include_router(privacy_pages)
     app.include_router(fund_docs.router)
@@ -148,7 +151,7 @@ def _settings_fit_to_serve() -> Settings:
 
 def _web_state(runtime: Runtime, clock: Callable[[], datetime]) -> WebState:
     templates = Jinja2Templates(directory=HERE / "templates")
-    templates.env.filters["nombre"] = number_fr  # « 12 345 », as French readers expect
+    install_filters(templates.env)
     return WebState(
         runtime=runtime,
         templates=templates,

@@ -106,8 +106,31 @@ FORMS: dict[tuple[str, str], tuple[str, ...]] = {
         "territoire",
         "code_postal",
         "mode",
+        "confirmer_chevauchement",
     ),
     ("POST", C + "/vagues/{wave_id}/{action}"): (),
+    ("POST", C + "/etat/{action}"): (),
+    ("POST", C + "/cloture"): (),
+    ("POST", C + "/modifier"): (
+        "code",
+        "nom",
+        "theme",
+        "caisse",
+        "numero_presente",
+        "tentatives_max",
+        "plages",
+        "jours",
+        "post_appel",
+        "abandon_cible",
+    ),  # fmt: skip
+    # One row per retry reason follows: delai_<reason>, multiplicateur_<reason>, ...
+    ("POST", C + "/relances"): (
+        "action",
+        "delai_busy",
+        "multiplicateur_busy",
+        "tentatives_busy",
+        "definitif_busy",
+    ),
     ("POST", "/dpo/recherche"): ("nir",),
     ("POST", P + "/rectification"): (
         "last_name",

@@ -8,6 +8,7 @@ from dialer.accounts.models import AgentPresence, LoginThrottle, User, UserSessi
 from dialer.campaigns.attempts import CallAttempt, Outcome
 from dialer.campaigns.importing.models import ColumnAlias, ImportJob, ImportStatus
 from dialer.campaigns.models import Campaign, CampaignAgent, CampaignStatus, Wave, WaveMember
+from dialer.campaigns.retry_versions import RetryPolicyVersion
 from dialer.campaigns.selection.models import LiveCallLock
 from dialer.compliance.feed.models import FeedEvent
 from dialer.compliance.privacy.models import AccessEntry, DailyStat
@@ -41,6 +42,7 @@ __all__ = [
     "LoginThrottle",
     "Outcome",
     "Person",
+    "RetryPolicyVersion",
     "ScriptVersion",
     "User",
     "UserSession",
