@@ -254,3 +254,14 @@ def test_an_overlapping_wave_asks_for_confirmation(
     assert confirmed.status_code == 303
     with _db(app) as db:
         assert sorted(w.name for w in db.exec(select(Wave))) == ["Doublon", "Matin"]
+
+
+def test_the_dashboard_explanation_links_its_fixes(client: TestClient, world: World) -> None:
+    sign_in(client, "gestion")
+    data = client.get(f"/campagnes/{world.campaign_id}/tableau/donnees").json()
+    assert "brouillon" in data["why_idle"]
+    base = f"/campagnes/{world.campaign_id}"
+    assert data["why_fixes"][0] == {"label": "Activer la campagne", "href": f"{base}#etat"}
+    assert {"label": "Importer un fichier de contacts", "href": f"{base}/import"} in data[
+        "why_fixes"
+    ]

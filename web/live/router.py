@@ -15,6 +15,8 @@ from sqlmodel import Session
 
 from dialer.campaigns.models import Campaign
 from dialer.core.columns import utcnow
+from dialer.engine.explain_fixes import campaign_state, fixes_for
+from web.campaign_pages.links import fix_url
 from web.deps import DbSession, IdPath, ManagerUser, RuntimeDep
 from web.live.snapshot import take_snapshot
 from web.pages.campaigns import STATUS_FR, load_campaign
@@ -27,21 +29,25 @@ PUSH_EVERY_S = 1.5
 EXPLAIN_EVERY = 4
 
 
-Why = tuple[str | None, str | None]  # (French text, when it was judged: UTC ISO)
+# (French text, when it was judged: UTC ISO, the fixes as {label, href} links)
+Why = tuple[str | None, str | None, list[dict[str, str]]]
+NO_WHY: Why = (None, None, [])
 
 
 def explain_text(engine: Engine, campaign_id: int) -> Why:
     try:
         from dialer.engine.explain import explain_campaign
     except ImportError:  # the explanation library is optional for the dashboard
-        return None, None
+        return NO_WHY
     now = utcnow()
     try:
-        text = explain_campaign(engine, campaign_id, now).text_fr or None
+        explanation = explain_campaign(engine, campaign_id, now)
+        hints = fixes_for(explanation, campaign_state(engine, campaign_id, now))
     except Exception:  # noqa: BLE001  (a failed explanation must not stop the dashboard)
         log.exception("explaining campaign %s failed", campaign_id)
-        return None, None
-    return text, now.isoformat(timespec="seconds")
+        return NO_WHY
+    fixes = [{"label": h.label_fr, "href": fix_url(campaign_id, h.fix)} for h in hints]
+    return explanation.text_fr or None, now.isoformat(timespec="seconds"), fixes
 
 
 def snapshot_json(engine: Engine, campaign_id: int, why: Why) -> dict[str, Any]:
@@ -50,7 +56,7 @@ def snapshot_json(engine: Engine, campaign_id: int, why: Why) -> dict[str, Any]:
         if campaign is None:
             return {"error": "Campagne introuvable."}
         data = take_snapshot(db, campaign, utcnow()).as_json()
-    data["why_idle"], data["why_at"] = why
+    data["why_idle"], data["why_at"], data["why_fixes"] = why
     return data
 
 
@@ -72,7 +78,7 @@ def dashboard_data(
 
 async def _stream(request: Request, engine: Engine, campaign_id: int) -> AsyncGenerator[str, None]:
     yield "retry: 3000\n\n"
-    why: Why = (None, None)
+    why: Why = NO_WHY
     tick = 0
     while not await request.is_disconnected():
         if tick % EXPLAIN_EVERY == 0:
