@@ -77,7 +77,7 @@ def judge(facts: ReadinessFacts) -> list[ReadinessItem]:
         _item(
             "import", "Fichier de contacts importé", imported > 0,
             count_fr(imported, "contact importé", "contacts importés") if imported
-            else "Aucun fichier importé avec succès.", Fix.IMPORT,
+            else "Aucun contact importé : importez le fichier de la caisse.", Fix.IMPORT,
         ),
         _item(
             "script", "Script d'appel valide", facts.script_error is None,
