@@ -7,13 +7,11 @@ from sqlmodel import Session
 
 from dialer.campaigns.models import Campaign
 from tests.web.conftest import PASSWORD, World
-from tests.web.test_browser_import import (  # noqa: F401  (server is a fixture)
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    SCREENSHOTS,
-    pytestmark,
-    server,
-)
+from tests.web.test_browser_import import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, server
+from tests.web.test_browser_import import pytestmark as pytestmark
+
+# The live server fixture, shared with the import's browser test.
+__all__ = ["server"]
 
 
 def _status(app: FastAPI, campaign_id: int) -> str:
