@@ -26,6 +26,7 @@ from dialer.operations.embedded import embedded_pbx
 from web import health, metrics
 from web.campaign_pages import edit as campaign_edit
 from web.campaign_pages import moves as campaign_moves
+from web.campaign_pages import oppositions
 from web.campaign_pages import retry as campaign_retry
 from web.desk import calls as desk_calls
 from web.desk import router as desk
@@ -117,7 +118,7 @@ def create_app(
     _add_middleware(app, runtime.settings)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     pages = (health, metrics, auth, home, campaigns, imports, import_columns, agents, admin)
-    for module in (*pages, campaign_moves, campaign_edit, campaign_retry):
+    for module in (*pages, campaign_moves, campaign_edit, campaign_retry, oppositions):
         app.include_router(module.router)
     for module in (desk, desk_calls, live, scripts_pages, waves_pages):
         app.include_router(module.router)
@@ -163,13 +164,15 @@ def _web_state(runtime: Runtime, clock: Callable[[], datetime]) -> WebState:
     )
 
 
+def _is_upload(path: str) -> bool:
+    return imports.is_upload_path(path) or oppositions.is_upload_path(path)
+
+
 def _add_middleware(app: FastAPI, settings: Settings) -> None:
     upload_limit = settings.import_max_bytes + UPLOAD_OVERHEAD_BYTES
 
     def limit_for(scope: Scope) -> int:
-        return (
-            upload_limit if imports.is_upload_path(str(scope.get("path", ""))) else FORM_MAX_BYTES
-        )
+        return upload_limit if _is_upload(str(scope.get("path", ""))) else FORM_MAX_BYTES
 
     # Added innermost first: the headers wrap everything, the size limit runs before parsing.
     app.add_middleware(

@@ -148,7 +148,10 @@ FORMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("POST", P + "/limitation"): ("motif", "action"),
     ("POST", P + "/refus-appels"): ("motif",),
 }
-UPLOADS: dict[tuple[str, str], str] = {("POST", C + "/import"): "fichier"}
+UPLOADS: dict[tuple[str, str], str] = {
+    ("POST", C + "/import"): "fichier",
+    ("POST", C + "/oppositions"): "fichier",
+}
 
 
 def install_page_documentation(app: FastAPI) -> None:

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from dialer.campaigns.importing.models import ImportJob
 from dialer.campaigns.models import Campaign, CampaignAgent, Wave
 from dialer.campaigns.retry_rules import REASONS_FR
 from dialer.campaigns.retry_versions import RetryPolicyVersion
@@ -265,3 +266,32 @@ def test_the_dashboard_explanation_links_its_fixes(client: TestClient, world: Wo
     assert {"label": "Importer un fichier de contacts", "href": f"{base}/import"} in data[
         "why_fixes"
     ]
+
+
+def test_an_opposition_list_is_uploaded_with_its_reject_report(
+    client: TestClient, world: World, app: FastAPI
+) -> None:
+    token = sign_in(client, "gestion")
+    url = f"/campagnes/{world.campaign_id}/oppositions"
+    page = client.get(url)
+    assert page.status_code == 200 and "CPAM de Paris" in page.text
+    body = "NIR;Téléphone\r\n185077512345608;\r\n185077512345600;\r\n".encode()
+    answer = client.post(
+        url, data={"csrf_token": token}, files={"fichier": ("liste.csv", body, "text/csv")}
+    )
+    assert answer.status_code == 200
+    assert "1 refus enregistré au registre des consentements" in answer.text
+    assert "1 ligne rejetée" in answer.text and "clé du NIR invalide" in answer.text
+    assert "185077512345600" not in answer.text
+    with _db(app) as db:
+        job = db.exec(select(ImportJob)).one()
+    report = client.get(f"/campagnes/{world.campaign_id}/imports/{job.id}/rejets.csv")
+    assert report.status_code == 200 and "clé du NIR invalide" in report.text
+    refused = client.post(
+        url,
+        data={"csrf_token": token},
+        files={"fichier": ("liste.csv", b"Nom\r\nMartin\r\n", "text/csv")},
+    )
+    assert refused.status_code == 400 and "Aucune colonne « NIR »" in refused.text
+    empty = client.post(url, data={"csrf_token": token})
+    assert empty.status_code == 400
