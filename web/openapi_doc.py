@@ -110,7 +110,7 @@ FORMS: dict[tuple[str, str], tuple[str, ...]] = {
     ),
     ("POST", C + "/vagues/{wave_id}/{action}"): (),
     ("POST", C + "/etat/{action}"): (),
-    ("POST", C + "/cloture"): (),
+    ("POST", C + "/cloture"): ("confirmer",),
     ("POST", C + "/modifier"): (
         "code",
         "nom",

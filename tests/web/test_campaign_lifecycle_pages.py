@@ -126,7 +126,12 @@ def test_closing_says_its_consequences_before_confirming(
         assert said in confirm.text
     assert "3 contacts non terminés" in confirm.text
     assert _campaign(app, world.campaign_id).status == "draft"  # nothing changed by looking
-    done = client.post(f"/campagnes/{world.campaign_id}/cloture", data={"csrf_token": token})
+    stray = client.post(f"/campagnes/{world.campaign_id}/cloture", data={"csrf_token": token})
+    assert stray.status_code == 400 and "Confirmez la clôture" in stray.text
+    assert _campaign(app, world.campaign_id).status == "draft"
+    done = client.post(
+        f"/campagnes/{world.campaign_id}/cloture", data={"csrf_token": token, "confirmer": "oui"}
+    )
     assert done.status_code == 303
     page = client.get(f"/campagnes/{world.campaign_id}").text
     assert "Campagne clôturée : 1 vague arrêtée" in page

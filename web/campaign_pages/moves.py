@@ -16,8 +16,9 @@ from dialer.campaigns.readiness import load_readiness
 from dialer.compliance.privacy.closing import close_and_purge, codes_to_purge, contacts_not_done
 from dialer.compliance.privacy.retention import RetentionPolicy
 from dialer.core.columns import require_id
-from web.campaign_pages.buttons import BUTTONS, NOTICE_KEY
-from web.deps import DbSession, IdPath, ManagerUser, NowDep
+from web.deps import DbSession, FormDep, IdPath, ManagerUser, NowDep
+from web.forms import field_text
+from web.pages.campaign_buttons import BUTTONS, NOTICE_KEY
 from web.pages.campaigns import STATUS_FR, load_campaign
 from web.refusals import HUMAN_ERRORS, french_error
 from web.render import render
@@ -69,9 +70,13 @@ def close_page(
 
 @router.post("/campagnes/{campaign_id}/cloture")
 def close(
-    request: Request, campaign_id: IdPath, user: ManagerUser, db: DbSession, now: NowDep
-) -> Response:
+    request: Request, campaign_id: IdPath, user: ManagerUser, db: DbSession, now: NowDep,
+    form: FormDep,
+) -> Response:  # fmt: skip
     campaign = load_campaign(db, campaign_id)
+    # Only the confirmation page's button closes: a stray request cannot.
+    if field_text(form, "confirmer", 4) != "oui":
+        raise french_error(400, "Confirmez la clôture depuis sa page : rien n'a changé.")
     try:
         report = close_and_purge(db, campaign, user.username, now)
     except HUMAN_ERRORS as error:

@@ -16,9 +16,9 @@ from sqlmodel import Session
 from dialer.campaigns.models import Campaign
 from dialer.core.columns import utcnow
 from dialer.engine.explain_fixes import campaign_state, fixes_for
-from web.campaign_pages.links import fix_url
 from web.deps import DbSession, IdPath, ManagerUser, RuntimeDep
 from web.live.snapshot import take_snapshot
+from web.pages.campaign_links import fix_url
 from web.pages.campaigns import STATUS_FR, load_campaign
 from web.render import render
 

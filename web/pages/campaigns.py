@@ -18,10 +18,10 @@ from dialer.contacts.funds import Fund
 from dialer.contacts.people.models import CampaignContact
 from dialer.contacts.themes import THEMES
 from web.bounds import parse_id
-from web.campaign_pages.buttons import NOTICE_KEY
-from web.campaign_pages.overview import overview
 from web.deps import DbSession, FormDep, IdPath, ManagerUser, NowDep, RuntimeDep
+from web.pages.campaign_buttons import NOTICE_KEY
 from web.pages.campaign_form import DEFAULT_VALUES, WEEKDAYS_FR, read_campaign_form
+from web.pages.campaign_overview import overview
 from web.refusals import HUMAN_ERRORS, french_error
 from web.render import render
 

@@ -17,8 +17,8 @@ from dialer.campaigns.waves import WaveStatus, campaign_waves
 from dialer.core.columns import require_id
 from dialer.engine.explain import explain_campaign
 from dialer.engine.explain_fixes import campaign_state, fixes_for
-from web.campaign_pages.buttons import BUTTONS
-from web.campaign_pages.links import fix_url
+from web.pages.campaign_buttons import BUTTONS
+from web.pages.campaign_links import fix_url
 
 log = logging.getLogger(__name__)
 
