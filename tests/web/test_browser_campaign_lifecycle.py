@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import FastAPI
 from sqlmodel import Session
 
@@ -108,3 +110,45 @@ def test_manager_pauses_edits_rules_and_closes_a_campaign(
     assert _status(app, world.campaign_id) == "closed"
     # The refusals shown on purpose (409, 400) are logged by the browser; nothing else may be.
     assert [p for p in problems if "status of 409" not in p and "status of 400" not in p] == []
+
+
+def test_manager_uploads_an_opposition_list_and_confirms_an_overlapping_wave(
+    server: str, world: World, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    listing = tmp_path / "opposition-cpam75.csv"
+    listing.write_bytes(
+        "NIR;Téléphone;Date du refus\r\n185077512345608;;01/12/2026\r\n185077512345600;;\r\n"
+        ";06 99 99 99 99;\r\n".encode("cp1252")
+    )
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(f"{server}/campagnes/{world.campaign_id}")
+        page.get_by_label("Identifiant").fill("gestion")
+        page.get_by_label("Mot de passe").fill(PASSWORD)
+        page.get_by_role("button", name="Se connecter").click()
+        page.get_by_role("link", name="Liste d'opposition").click()
+        page.get_by_label("Liste d'opposition envoyée par la caisse (CSV)").set_input_files(
+            str(listing)
+        )
+        page.get_by_role("button", name="Envoyer et enregistrer les refus").click()
+        summary = page.locator("#resume-opposition")
+        expect(summary).to_contain_text("1 refus enregistré")
+        expect(summary).to_contain_text("2 lignes rejetées")
+        expect(page.get_by_role("cell", name="clé du NIR invalide")).to_be_visible()
+        page.screenshot(path=str(SCREENSHOTS / "opposition-rapport.png"), full_page=True)
+
+        page.goto(f"{server}/campagnes/{world.campaign_id}/vagues")
+        for name in ("Matin", "Doublon"):
+            page.get_by_label("Nom").fill(name)
+            page.get_by_label("Début (heure de Paris)").fill("2031-03-04T10:00")
+            page.get_by_label("Fin (heure de Paris)").fill("2031-03-04T13:00")
+            page.get_by_role("button", name="Programmer la vague").click()
+        expect(page.get_by_role("alert")).to_contain_text("chevauche « Matin »")
+        page.screenshot(path=str(SCREENSHOTS / "vagues-chevauchement.png"), full_page=True)
+        page.get_by_role("button", name="Programmer quand même").click()
+        expect(page.get_by_role("cell", name="Doublon", exact=True)).to_be_visible()
+        browser.close()
