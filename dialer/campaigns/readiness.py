@@ -44,6 +44,9 @@ class ReadinessFacts:
     agents_enabled: int
     next_wave: tuple[datetime, datetime] | None  # naive UTC start and end
     caller_id: str
+    # A campaign that never had a wave dials in its calling windows once active
+    # (dialer.engine.calling.snapshot); once it has waves, only during them.
+    has_waves: bool = True
 
 
 @dataclass(frozen=True)
@@ -59,9 +62,17 @@ def _item(key: str, label: str, met: bool, detail: str, fix: Fix) -> ReadinessIt
     return ReadinessItem(key, label, met, detail, None if met else fix)
 
 
-def _wave_detail(next_wave: tuple[datetime, datetime] | None) -> str:
+NO_WAVE_FR = (
+    "Aucune vague : active, la campagne compose dans ses plages horaires ; "
+    "programmez une vague pour choisir quand et qui."
+)
+
+
+def _wave_detail(next_wave: tuple[datetime, datetime] | None, has_waves: bool) -> str:
+    if not has_waves:
+        return NO_WAVE_FR
     if next_wave is None:
-        return "Aucune vague à venir : la campagne ne compose que pendant une vague."
+        return "Aucune vague à venir : une campagne qui a des vagues ne compose que pendant elles."
     start, end = next_wave
     return f"Prochaine plage : du {paris_text(start)} au {paris_text(end)} (heure de Paris)."
 
@@ -89,8 +100,8 @@ def judge(facts: ReadinessFacts) -> list[ReadinessItem]:
             if facts.agents_enabled else "Aucun agent habilité sur la campagne.", Fix.AGENTS,
         ),
         _item(
-            "wave", "Vague programmée", facts.next_wave is not None,
-            _wave_detail(facts.next_wave), Fix.WAVES,
+            "wave", "Vague programmée", facts.next_wave is not None or not facts.has_waves,
+            _wave_detail(facts.next_wave, facts.has_waves), Fix.WAVES,
         ),
         _item(
             "caller_id", "Numéro présenté autorisé", caller_problem is None,
@@ -141,6 +152,8 @@ def load_facts(session: Session, campaign: Campaign, now: datetime) -> Readiness
         agents_enabled=int(agents),
         next_wave=_next_wave(session, campaign_id, now),
         caller_id=campaign.caller_id,
+        has_waves=session.exec(select(Wave.id).where(Wave.campaign_id == campaign_id)).first()
+        is not None,
     )
 
 

@@ -63,8 +63,9 @@ def test_the_page_says_what_is_missing_and_links_each_fix(client: TestClient, wo
     page = client.get(f"/campagnes/{world.campaign_id}").text
     assert "Prête à composer ?" in page
     base = f"/campagnes/{world.campaign_id}"
-    for fix in ("/import", "/agents", "/vagues", "/modifier"):
+    for fix in ("/import", "/agents", "/modifier"):
         assert f'href="{base}{fix}">Corriger' in page
+    assert "Aucune vague : active, la campagne compose dans ses plages horaires" in page
     assert f'href="{base}/script">Corriger' not in page  # the shipped script is valid
     assert "01 40 00 00 00" in page and "+33140000000" not in page
     assert f"3,0{NBSP}%" in page and "3.0 %" not in page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
@@ -27,8 +28,12 @@ def test_caller_ids_in_the_automated_calling_ranges() -> None:
 
 
 def test_every_unmet_item_names_its_fix() -> None:
-    empty = ReadinessFacts(0, "Le script n'a pas pu être affiché : x.", 0, None, "+33140000000")
-    items = judge(empty)
+    empty = ReadinessFacts(
+        0, "Le script n'a pas pu être affiché : x.", 0, None, "+33140000000", False
+    )
+    no_wave = judge(empty)[3]
+    assert no_wave.met and "compose dans ses plages horaires" in no_wave.detail_fr
+    items = judge(replace(empty, has_waves=True))
     assert [i.key for i in items] == ["import", "script", "agents", "wave", "caller_id"]
     assert [i.fix for i in items] == [Fix.IMPORT, Fix.SCRIPT, Fix.AGENTS, Fix.WAVES, Fix.EDIT]
     assert not any(i.met for i in items)
@@ -50,7 +55,8 @@ def test_readiness_read_from_the_database(engine: Engine) -> None:
         campaign = session.get(Campaign, campaign_id)
         assert campaign is not None
         unmet = {i.key for i in load_readiness(session, campaign, now) if not i.met}
-    assert unmet == {"import", "agents", "wave", "caller_id"}  # the shipped script is valid
+    # The shipped script is valid; without any wave it would dial in its windows once active.
+    assert unmet == {"import", "agents", "caller_id"}
     add_people(engine, campaign_id, ["+33612340001"])
     add_agents(engine, campaign_id, 1, now)
     with session_scope(engine) as session:
@@ -60,3 +66,11 @@ def test_readiness_read_from_the_database(engine: Engine) -> None:
         campaign.caller_id = "+33162000000"
         unmet = {i.key for i in load_readiness(session, campaign, now) if not i.met}
     assert unmet == set()
+    with session_scope(engine) as session:
+        campaign = session.get(Campaign, campaign_id)
+        assert campaign is not None
+        later = now + timedelta(hours=3)
+        # Its only wave over: a campaign with waves dials only during them.
+        wave = load_readiness(session, campaign, later)[3]
+    assert (wave.key, wave.met, wave.fix) == ("wave", False, Fix.WAVES)
+    assert wave.detail_fr.startswith("Aucune vague à venir")
