@@ -32,6 +32,9 @@ OUTCOME_REASONS_FR = {
     "wrong_person": "Mauvais interlocuteur",
 }
 REASONS_FR = {**RESULT_REASONS_FR, **OUTCOME_REASONS_FR}
+# Our network failed, not the person: always retried after its delay, never counted
+# (dialer.engine.calling.rescheduling), so it has neither a maximum nor a final form.
+UNCOUNTED = "network_failure"
 MAX_RETRIES = 20
 MAX_MULTIPLIER = 10.0
 # Past these a rule is a typing error, not a calling policy: a person retried in
@@ -66,6 +69,16 @@ def _number(text: str, label: str, name: str) -> float:
     if value != value or value in (float("inf"), float("-inf")):
         raise DomainError(f"{label} : {name}, un nombre est attendu.")
     return value
+
+
+def _uncounted(label: str, raw: RawRule) -> RetryRule:
+    delay = _number(raw.delay_minutes, label, "délai")
+    if not 1 <= delay <= MAX_DELAY_MINUTES:
+        raise DomainError(
+            f"{label} : délai de 1 à 43 200 minutes (un délai nul rappellerait en boucle "
+            "pendant une panne)."
+        )
+    return RetryRule(max_retries=0, delay_minutes=delay)
 
 
 def _rule(label: str, raw: RawRule) -> RetryRule:
@@ -107,7 +120,7 @@ def parse_rules(raw: Mapping[str, RawRule]) -> RetryPolicy:
             problems[reason] = f"{label} : règle manquante."
             continue
         try:
-            rules[reason] = _rule(label, typed)
+            rules[reason] = _uncounted(label, typed) if reason == UNCOUNTED else _rule(label, typed)
         except DomainError as error:
             problems[reason] = error.message
     if problems:

@@ -197,6 +197,7 @@ def test_retry_rules_are_checked_previewed_and_versioned(
     token = sign_in(client, "gestion")
     url = f"/campagnes/{world.campaign_id}/relances"
     page = client.get(url).text
+    assert 'name="definitif_network_failure"' not in page
     assert "Pas de réponse" in page and "Rappel demandé par la personne" in page
     assert "0 contact reviendra demain" in page  # the effect, before any change
     bad = client.post(url, data=_rules_form(token, "enregistrer", busy=("-10", "1", "3")))
@@ -213,6 +214,8 @@ def test_retry_rules_are_checked_previewed_and_versioned(
     assert "2 (en vigueur)" in page and "réglage initial" in page
     rules = _campaign(app, world.campaign_id).retry_policy["rules"]
     assert rules["no_answer"] == {"max_retries": 2, "delay_minutes": 1440.0, "multiplier": 1.0}
+    # Our network's failures keep a delay whatever is typed in the hidden fields.
+    assert rules["network_failure"]["delay_minutes"] == 30.0
 
 
 def test_the_list_shows_progress_with_filters_and_search(

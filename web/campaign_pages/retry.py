@@ -15,6 +15,7 @@ from dialer.campaigns.retry_rules import (
     OUTCOME_REASONS_FR,
     REASONS_FR,
     RESULT_REASONS_FR,
+    UNCOUNTED,
     RawRule,
     RetryRulesRefused,
     parse_rules,
@@ -43,7 +44,7 @@ def _shown(policy: RetryPolicy) -> dict[str, dict[str, str]]:
             "delai": f"{rule.delay_minutes:g}".replace(".", ","),
             "multiplicateur": f"{rule.multiplier:g}".replace(".", ","),
             "tentatives": str(rule.max_retries),
-            "definitif": "1" if rule.max_retries == 0 else "",
+            "definitif": "1" if rule.max_retries == 0 and reason != UNCOUNTED else "",
         }
     return values
 
@@ -74,6 +75,7 @@ def _page(
         "results": RESULT_REASONS_FR, "outcomes": OUTCOME_REASONS_FR,
         "versions": list_versions(db, campaign.id or 0), "effect": effect_text,
         "previewed": previewed, "closed": campaign.status == CampaignStatus.CLOSED,
+        "uncounted": UNCOUNTED,
     }  # fmt: skip
     return render(request, "campaigns/retry_rules.html", context, status=status)
 

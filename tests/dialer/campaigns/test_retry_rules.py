@@ -62,6 +62,14 @@ def test_absurd_rules_are_refused_in_french(rule: RawRule, message: str) -> None
     assert list(refused.value.problems) == ["busy"]
 
 
+def test_our_network_failures_keep_a_delay_and_never_end_the_contact() -> None:
+    policy = parse_rules(_raw(network_failure=RawRule("10", "", "", final=True)))
+    assert policy.rules["network_failure"] == RetryRule(max_retries=0, delay_minutes=10)
+    with pytest.raises(RetryRulesRefused) as refused:
+        parse_rules(_raw(network_failure=RawRule("0", "1", "0", final=False)))
+    assert "un délai nul rappellerait en boucle" in refused.value.problems["network_failure"]
+
+
 def test_the_effect_counts_by_paris_day() -> None:
     policy = RetryPolicy(rules={"no_answer": RetryRule(max_retries=2, delay_minutes=600)})
     rows = [
