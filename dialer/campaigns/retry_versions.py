@@ -6,11 +6,12 @@ editor announced (« 1 240 contacts reviendront demain ») is what happens.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
 from pydantic import NaiveDatetime
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import Field, Session, SQLModel, UniqueConstraint, col, select
 
 from dialer.campaigns.models import Campaign
@@ -21,6 +22,7 @@ from dialer.core.columns import json_column, require_id, utcnow
 
 RETRIES_EXHAUSTED = "retries_exhausted"
 INITIAL_AUTHOR = "réglage initial"
+BATCH = 1000
 
 
 class RetryPolicyVersion(SQLModel, table=True):
@@ -48,10 +50,16 @@ def current_policy(campaign: Campaign) -> RetryPolicy:
     return RetryPolicy.model_validate(campaign.retry_policy or {})
 
 
-def _waiting(session: Session, campaign_id: int) -> list[tuple[CampaignContact, PendingRetry]]:
-    """Pending contacts waiting for a retry the rules decide (not a callback, not leased)."""
-    contacts = session.exec(
-        select(CampaignContact).where(
+def _waiting(session: Session, campaign_id: int) -> list[PendingRetry]:
+    """Pending contacts waiting for a retry the rules decide (not a callback, not leased).
+
+    Plain columns, not rows: a large campaign holds many such contacts.
+    """
+    rows = session.exec(
+        select(
+            CampaignContact.id, CampaignContact.last_result, CampaignContact.retry_counts,
+            CampaignContact.last_attempt_at,
+        ).where(
             CampaignContact.campaign_id == campaign_id,
             CampaignContact.status == ContactStatus.PENDING.value,
             col(CampaignContact.next_attempt_at).is_not(None),
@@ -60,23 +68,20 @@ def _waiting(session: Session, campaign_id: int) -> list[tuple[CampaignContact, 
             col(CampaignContact.last_result).is_not(None),
             col(CampaignContact.last_attempt_at).is_not(None),
         )
-    ).all()
+    ).all()  # fmt: skip
     found = []
-    for contact in contacts:
-        reason = contact.last_result or ""
-        spent = int((contact.retry_counts or {}).get(reason, 0))
-        if spent < 1 or contact.last_attempt_at is None:
+    for contact_id, reason, counts, last_attempt_at in rows:
+        spent = int((counts or {}).get(reason or "", 0))
+        if spent < 1 or contact_id is None or reason is None or last_attempt_at is None:
             continue  # not waiting on this reason's rule (e.g. a network failure)
-        found.append(
-            (contact, PendingRetry(require_id(contact), reason, spent, contact.last_attempt_at))
-        )
+        found.append(PendingRetry(contact_id, reason, spent, last_attempt_at))
     return found
 
 
 def preview_effect(
     session: Session, campaign_id: int, policy: RetryPolicy, now: datetime
 ) -> RetryEffect:
-    return effect((row for _, row in _waiting(session, campaign_id)), policy, now)
+    return effect(_waiting(session, campaign_id), policy, now)
 
 
 def _version_count(session: Session, campaign_id: int) -> int:
@@ -119,13 +124,20 @@ def save_rules(
 
 
 def _apply(session: Session, campaign_id: int, policy: RetryPolicy, now: datetime) -> None:
-    for contact, row in _waiting(session, campaign_id):
-        when = replanned(row, policy)
-        if when is None:
-            contact.status = ContactStatus.DONE.value
-            contact.done_reason = RETRIES_EXHAUSTED
-            contact.next_attempt_at = None
-        else:
-            contact.next_attempt_at = when
-        contact.updated_at = now
-        session.add(contact)
+    """One UPDATE per new retry time (contacts retried together share it), not per contact."""
+    by_time: dict[datetime | None, list[int]] = defaultdict(list)
+    for row in _waiting(session, campaign_id):
+        by_time[replanned(row, policy)].append(row.contact_id)
+    for when, ids in by_time.items():
+        for start in range(0, len(ids), BATCH):
+            batch = ids[start : start + BATCH]
+            # Still waiting as read: a worker may have claimed one meanwhile.
+            where = [
+                col(CampaignContact.id).in_(batch),
+                col(CampaignContact.lease_owner).is_(None),
+                col(CampaignContact.status) == ContactStatus.PENDING.value,
+            ]
+            values: dict[str, Any] = {"next_attempt_at": when, "updated_at": now}
+            if when is None:
+                values |= {"status": ContactStatus.DONE.value, "done_reason": RETRIES_EXHAUSTED}
+            session.execute(update(CampaignContact).where(*where).values(**values))
