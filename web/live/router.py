@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 from collections.abc import AsyncGenerator
 from typing import Any
 
@@ -15,15 +14,13 @@ from sqlmodel import Session
 
 from dialer.campaigns.models import Campaign
 from dialer.core.columns import utcnow
-from dialer.engine.explain_fixes import campaign_state, fixes_for
 from web.deps import DbSession, IdPath, ManagerUser, RuntimeDep
 from web.live.snapshot import take_snapshot
-from web.pages.campaign_links import fix_url
+from web.pages.campaign_overview import why_idle
 from web.pages.campaigns import STATUS_FR, load_campaign
 from web.render import render
 
 router = APIRouter()
-log = logging.getLogger(__name__)
 PUSH_EVERY_S = 1.5
 # The "why is nothing dialling" judgement reads many contacts: refresh it less often.
 EXPLAIN_EVERY = 4
@@ -35,19 +32,11 @@ NO_WHY: Why = (None, None, [])
 
 
 def explain_text(engine: Engine, campaign_id: int) -> Why:
-    try:
-        from dialer.engine.explain import explain_campaign
-    except ImportError:  # the explanation library is optional for the dashboard
-        return NO_WHY
     now = utcnow()
-    try:
-        explanation = explain_campaign(engine, campaign_id, now)
-        hints = fixes_for(explanation, campaign_state(engine, campaign_id, now))
-    except Exception:  # noqa: BLE001  (a failed explanation must not stop the dashboard)
-        log.exception("explaining campaign %s failed", campaign_id)
+    found = why_idle(engine, campaign_id, now)
+    if found["text"] is None:
         return NO_WHY
-    fixes = [{"label": h.label_fr, "href": fix_url(campaign_id, h.fix)} for h in hints]
-    return explanation.text_fr or None, now.isoformat(timespec="seconds"), fixes
+    return found["text"] or None, now.isoformat(timespec="seconds"), found["fixes"]
 
 
 def snapshot_json(engine: Engine, campaign_id: int, why: Why) -> dict[str, Any]:

@@ -37,7 +37,7 @@ def why_idle(engine: Engine, campaign_id: int, now: datetime) -> dict[str, Any]:
     """The explanation's text and its fixes as links; empty when it cannot be judged."""
     try:
         explanation = explain_campaign(engine, campaign_id, now)
-    except Exception:  # noqa: BLE001  (a failed explanation must not break the page)
+    except Exception:  # noqa: BLE001  (a failed explanation must not break the page or stream)
         log.exception("explaining campaign %s failed", campaign_id)
         return {"text": None, "fixes": []}
     hints = fixes_for(explanation, campaign_state(engine, campaign_id, now))
