@@ -15,7 +15,6 @@ from starlette.types import Scope
 
 import dialer.operations.schema  # noqa: F401  (registers the tables)
 from dialer.core.columns import utcnow
-from dialer.core.french import number_fr
 from dialer.core.runtime import Runtime, build_runtime
 from dialer.core.settings import Settings
 from dialer.engine.calling.bridge import bridge_for
@@ -25,6 +24,10 @@ from dialer.engine.calling.events import ScreenPopBus
 from dialer.engine.service import DialerService
 from dialer.operations.embedded import embedded_pbx
 from web import health, metrics
+from web.campaign_pages import edit as campaign_edit
+from web.campaign_pages import moves as campaign_moves
+from web.campaign_pages import oppositions
+from web.campaign_pages import retry as campaign_retry
 from web.contacts_pages import router as contacts_pages
 from web.desk import call_control as desk_control
 from web.desk import calls as desk_calls
@@ -32,6 +35,7 @@ from web.desk import comforts as desk_comforts
 from web.desk import router as desk
 from web.dialing import Dialing, call_control_for, steering_for
 from web.errors import install_error_handlers
+from web.formats import install_filters
 from web.fund_docs import router as fund_docs
 from web.fund_wiring import fund_results_router
 from web.imports.tracker import ImportTracker
@@ -129,10 +133,11 @@ def create_app(
     install_page_documentation(app)
     _add_middleware(app, runtime.settings)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (
+    pages = (
         health, metrics, auth, password, home, campaigns, imports, import_columns, agents, admin,
-        admin_accounts,
-    ):  # fmt: skip
+        admin_accounts, campaign_moves, campaign_edit, campaign_retry, oppositions,
+    )  # fmt: skip
+    for module in pages:
         app.include_router(module.router)
     for module in (desk, desk_calls, desk_comforts, desk_control, live, scripts_pages, supervision):
         app.include_router(module.router)
@@ -170,7 +175,7 @@ def _settings_fit_to_serve() -> Settings:
 
 def _web_state(runtime: Runtime, clock: Callable[[], datetime]) -> WebState:
     templates = Jinja2Templates(directory=HERE / "templates")
-    templates.env.filters["nombre"] = number_fr  # « 12 345 », as French readers expect
+    install_filters(templates.env)
     return WebState(
         runtime=runtime,
         templates=templates,
@@ -182,13 +187,15 @@ def _web_state(runtime: Runtime, clock: Callable[[], datetime]) -> WebState:
     )
 
 
+def _is_upload(path: str) -> bool:
+    return imports.is_upload_path(path) or oppositions.is_upload_path(path)
+
+
 def _add_middleware(app: FastAPI, settings: Settings) -> None:
     upload_limit = settings.import_max_bytes + UPLOAD_OVERHEAD_BYTES
 
     def limit_for(scope: Scope) -> int:
-        return (
-            upload_limit if imports.is_upload_path(str(scope.get("path", ""))) else FORM_MAX_BYTES
-        )
+        return upload_limit if _is_upload(str(scope.get("path", ""))) else FORM_MAX_BYTES
 
     # Added innermost first: the headers wrap everything, the size limit runs before parsing.
     app.add_middleware(

@@ -144,8 +144,31 @@ FORMS: dict[tuple[str, str], tuple[str, ...]] = {
         "territoire",
         "code_postal",
         "mode",
+        "confirmer_chevauchement",
     ),
     ("POST", C + "/vagues/{wave_id}/{action}"): (),
+    ("POST", C + "/etat/{action}"): (),
+    ("POST", C + "/cloture"): ("confirmer",),
+    ("POST", C + "/modifier"): (
+        "code",
+        "nom",
+        "theme",
+        "caisse",
+        "numero_presente",
+        "tentatives_max",
+        "plages",
+        "jours",
+        "post_appel",
+        "abandon_cible",
+    ),  # fmt: skip
+    # One row per retry reason follows: delai_<reason>, multiplicateur_<reason>, ...
+    ("POST", C + "/relances"): (
+        "action",
+        "delai_busy",
+        "multiplicateur_busy",
+        "tentatives_busy",
+        "definitif_busy",
+    ),
     ("POST", "/dpo/recherche"): ("nir",),
     ("POST", "/dpo/tracabilite/nir"): ("nir",),
     ("POST", P + "/rectification"): (
@@ -169,7 +192,10 @@ FORMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("POST", R + "/refus"): ("motif",),
     ("POST", R + "/reponse"): (),
 }
-UPLOADS: dict[tuple[str, str], str] = {("POST", C + "/import"): "fichier"}
+UPLOADS: dict[tuple[str, str], str] = {
+    ("POST", C + "/import"): "fichier",
+    ("POST", C + "/oppositions"): "fichier",
+}
 
 
 def install_page_documentation(app: FastAPI) -> None:

@@ -70,6 +70,9 @@ def schedule(
     ),
     quotas: list[str] = typer.Option([], "--quota", help="CODE_CAISSE=nombre maximal"),
     pacing: str = typer.Option("progressive", "--pacing", help="preview, progressive, predictive"),
+    overlap_ok: bool = typer.Option(
+        False, "--overlap-ok", help="programmer malgré une vague chevauchante de même cohorte"
+    ),
 ) -> None:
     """Programme une vague ; sa cohorte est fixée maintenant."""
     try:
@@ -81,7 +84,7 @@ def schedule(
             wave = schedule_wave(
                 session, campaign_id, name or f"Vague du {paris_text(starts_at)}",
                 starts_at, ends_at, cohort.value, _pairs(filters, "--filter"),
-                _quota(quotas), pacing,
+                _quota(quotas), pacing, confirm_overlap=overlap_ok,
             )  # fmt: skip
             [progress] = [p for p in campaign_waves(session, campaign_id) if p.wave.id == wave.id]
             number = wave_numbers(session, campaign_id)[require_id(wave)]

@@ -8,6 +8,7 @@ from dialer.accounts.models import AgentPresence, LoginThrottle, User, UserSessi
 from dialer.campaigns.attempts import CallAttempt, Outcome
 from dialer.campaigns.importing.models import ColumnAlias, ImportJob, ImportStatus
 from dialer.campaigns.models import Campaign, CampaignAgent, CampaignStatus, Wave, WaveMember
+from dialer.campaigns.retry_versions import RetryPolicyVersion
 from dialer.campaigns.selection.models import LiveCallLock
 from dialer.campaigns.supervision import CampaignSupervisor, SupervisionPolicy, TransferDestination
 from dialer.compliance.feed.models import FeedEvent
@@ -59,6 +60,7 @@ __all__ = [
     "ReportAgentHour",
     "ReportHour",
     "ReportWatermark",
+    "RetryPolicyVersion",
     "ScriptVersion",
     "User",
     "UserSession",

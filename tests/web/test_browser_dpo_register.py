@@ -78,7 +78,7 @@ def test_dpo_records_a_request_follows_it_to_its_letter_and_closes_it(
         page.get_by_role("link", name="Préparer le courrier de réponse").click()
         letter = page.locator("#courrier")
         expect(letter).to_contain_text("Vous avez exercé votre droit de rectification")
-        expect(letter).to_contain_text(f"rectification des données : {label(Kind.FIELD, "email")}")
+        expect(letter).to_contain_text(f"rectification des données : {label(Kind.FIELD, 'email')}")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "dpo-register-letter.png"))
         page.get_by_role("button", name="Courrier envoyé : clore la demande").click()

@@ -50,7 +50,11 @@ def test_manager_creates_a_campaign_with_its_calling_policy(
     detail = client.get(response.headers["location"])
     assert detail.status_code == 200
     assert "M&#39;T dents 2026" in detail.text and "09:30–12:00, 13:30–18:00" in detail.text
-    assert "Lundi, Mercredi, Vendredi" in detail.text and "2.5 %" in detail.text
+    assert (
+        "Lundi, Mercredi, Vendredi" in detail.text
+        and "2,5\u00a0%" in detail.text
+        and "2.5 %" not in detail.text
+    )
     with Session(app.state.runtime.engine) as db:
         campaign = db.exec(select(Campaign).where(Campaign.code == "EBD-2026")).one()
     assert campaign.caller_id == "+33140000001"

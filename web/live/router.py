@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 from collections.abc import AsyncGenerator
 from typing import Any
 
@@ -17,31 +16,27 @@ from dialer.campaigns.models import Campaign
 from dialer.core.columns import utcnow
 from web.deps import DbSession, IdPath, ManagerUser, RuntimeDep
 from web.live.snapshot import take_snapshot
+from web.pages.campaign_overview import why_idle
 from web.pages.campaigns import STATUS_FR, load_campaign
 from web.render import render
 
 router = APIRouter()
-log = logging.getLogger(__name__)
 PUSH_EVERY_S = 1.5
 # The "why is nothing dialling" judgement reads many contacts: refresh it less often.
 EXPLAIN_EVERY = 4
 
 
-Why = tuple[str | None, str | None]  # (French text, when it was judged: UTC ISO)
+# (French text, when it was judged: UTC ISO, the fixes as {label, href} links)
+Why = tuple[str | None, str | None, list[dict[str, str]]]
+NO_WHY: Why = (None, None, [])
 
 
 def explain_text(engine: Engine, campaign_id: int) -> Why:
-    try:
-        from dialer.engine.explain import explain_campaign
-    except ImportError:  # the explanation library is optional for the dashboard
-        return None, None
     now = utcnow()
-    try:
-        text = explain_campaign(engine, campaign_id, now).text_fr or None
-    except Exception:  # noqa: BLE001  (a failed explanation must not stop the dashboard)
-        log.exception("explaining campaign %s failed", campaign_id)
-        return None, None
-    return text, now.isoformat(timespec="seconds")
+    found = why_idle(engine, campaign_id, now)
+    if found["text"] is None:
+        return NO_WHY
+    return found["text"] or None, now.isoformat(timespec="seconds"), found["fixes"]
 
 
 def snapshot_json(engine: Engine, campaign_id: int, why: Why) -> dict[str, Any]:
@@ -50,7 +45,7 @@ def snapshot_json(engine: Engine, campaign_id: int, why: Why) -> dict[str, Any]:
         if campaign is None:
             return {"error": "Campagne introuvable."}
         data = take_snapshot(db, campaign, utcnow()).as_json()
-    data["why_idle"], data["why_at"] = why
+    data["why_idle"], data["why_at"], data["why_fixes"] = why
     return data
 
 
@@ -72,7 +67,7 @@ def dashboard_data(
 
 async def _stream(request: Request, engine: Engine, campaign_id: int) -> AsyncGenerator[str, None]:
     yield "retry: 3000\n\n"
-    why: Why = (None, None)
+    why: Why = NO_WHY
     tick = 0
     while not await request.is_disconnected():
         if tick % EXPLAIN_EVERY == 0:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -10,14 +11,17 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from dialer.campaigns.importing.models import ImportJob
+from dialer.campaigns.list_progress import SEARCH_MAX, CampaignFilters, list_campaigns
 from dialer.campaigns.models import Campaign, CampaignAgent, CampaignStatus
 from dialer.campaigns.setup import create_campaign
 from dialer.contacts.funds import Fund
 from dialer.contacts.people.models import CampaignContact
 from dialer.contacts.themes import THEMES
-from dialer.core.columns import require_id
-from web.deps import DbSession, FormDep, IdPath, ManagerUser
+from web.bounds import parse_id
+from web.deps import DbSession, FormDep, IdPath, ManagerUser, NowDep, RuntimeDep
+from web.pages.campaign_buttons import NOTICE_KEY
 from web.pages.campaign_form import DEFAULT_VALUES, WEEKDAYS_FR, read_campaign_form
+from web.pages.campaign_overview import overview
 from web.refusals import HUMAN_ERRORS, french_error
 from web.render import render
 
@@ -37,26 +41,39 @@ def load_campaign(db: Session, campaign_id: int) -> Campaign:
     return campaign
 
 
-@router.get("/campagnes")
-def campaign_list(request: Request, _user: ManagerUser, db: DbSession) -> Response:
-    counts = dict(
-        db.exec(
-            select(CampaignContact.campaign_id, func.count()).group_by(
-                col(CampaignContact.campaign_id)
-            )
-        ).all()
+def _filters(request: Request) -> CampaignFilters:
+    """The list's filters from the query string; a value no list offers is a 400."""
+    params = request.query_params
+    fund_text, status, theme = (
+        params.get("caisse", ""),
+        params.get("etat", ""),
+        params.get("theme", ""),
     )
-    rows = db.exec(select(Campaign, Fund).join(Fund).order_by(col(Campaign.created_at).desc()))
-    campaigns = [
-        {
-            "campaign": c,
-            "fund": f,
-            "contacts": counts.get(require_id(c), 0),
-            "status": STATUS_FR.get(c.status, c.status),
-        }
-        for c, f in rows
-    ]
-    return render(request, "campaigns/list.html", {"campaigns": campaigns, "themes": THEMES})
+    search = params.get("q", "").strip()
+    fund_id = parse_id(fund_text) if fund_text else None
+    if fund_text and fund_id is None:
+        raise french_error(400, "Caisse : choisissez une caisse de la liste.")
+    if status and status not in STATUS_FR:
+        raise french_error(400, "État : choisissez un état de la liste.")
+    if theme and theme not in THEMES:
+        raise french_error(400, "Thème : choisissez un thème de la liste.")
+    if len(search) > SEARCH_MAX or any(unicodedata.category(c) == "Cc" for c in search):
+        raise french_error(
+            400, f"Recherche : {SEARCH_MAX} caractères au plus, sans caractère de contrôle."
+        )
+    return CampaignFilters(fund_id, status or None, theme or None, search)
+
+
+@router.get("/campagnes")
+def campaign_list(request: Request, _user: ManagerUser, db: DbSession, now: NowDep) -> Response:
+    filters = _filters(request)
+    rows = list_campaigns(db, filters, now)
+    context = {
+        "rows": rows, "themes": THEMES, "statuses": STATUS_FR, "filters": filters,
+        "funds": list(db.exec(select(Fund).order_by(Fund.name))),
+        "filtered": filters != CampaignFilters(),
+    }  # fmt: skip
+    return render(request, "campaigns/list.html", context)
 
 
 def _form_context(db: Session, values: dict[str, Any], problems: dict[str, str]) -> dict[str, Any]:
@@ -104,8 +121,9 @@ def create_campaign_page(
 
 @router.get("/campagnes/{campaign_id}")
 def campaign_detail(
-    request: Request, campaign_id: IdPath, _user: ManagerUser, db: DbSession
-) -> Response:
+    request: Request, campaign_id: IdPath, _user: ManagerUser, db: DbSession,
+    runtime: RuntimeDep, now: NowDep,
+) -> Response:  # fmt: skip
     campaign = load_campaign(db, campaign_id)
     fund = db.get(Fund, campaign.fund_id)
     contacts = db.exec(
@@ -127,5 +145,7 @@ def campaign_detail(
         "campaign": campaign, "fund": fund, "contacts": contacts, "agents": agents,
         "jobs": jobs, "theme": THEMES.get(campaign.theme), "weekdays": WEEKDAYS_FR,
         "status": STATUS_FR.get(campaign.status, campaign.status),
+        "notice": request.session.pop(NOTICE_KEY, None),
     }  # fmt: skip
+    context.update(overview(db, runtime.engine, campaign, now))
     return render(request, "campaigns/detail.html", context)

@@ -26,6 +26,7 @@ from dialer.campaigns.waves import (
     start_wave,
     stop_wave,
 )
+from dialer.campaigns.waves.overlap import WaveOverlap
 from dialer.campaigns.waves.times import paris_text
 from dialer.contacts.funds import Fund
 from dialer.contacts.people.models import CampaignContact, Person
@@ -34,6 +35,7 @@ from dialer.core.columns import utcnow
 from dialer.engine.pacing import PacingMode
 from dialer.engine.service import DialerService
 from web.deps import DbSession, FormDep, IdPath, LocalDialerDep, ManagerUser
+from web.forms import field_text
 from web.pages.campaigns import load_campaign
 from web.refusals import french_error
 from web.render import render
@@ -117,7 +119,11 @@ def schedule_page(
             wave = schedule_wave(
                 db, campaign_id, draft.name, draft.starts_at, draft.ends_at, draft.cohort,
                 draft.cohort_filter, draft.quota, draft.pacing,
+                confirm_overlap=field_text(form, "confirmer_chevauchement", 4) == "oui",
             )  # fmt: skip
+        except WaveOverlap as overlap:
+            db.rollback()
+            result.problems["chevauchement"] = str(overlap)
         except WaveError as error:
             db.rollback()
             result.problems["vague"] = str(error)

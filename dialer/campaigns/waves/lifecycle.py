@@ -18,6 +18,7 @@ from dialer.campaigns.models import Campaign, CampaignStatus, Wave
 from dialer.campaigns.policies import PacingMode
 from dialer.campaigns.waves.cohort import choose_contacts, parse_cohort, parse_filter, store_members
 from dialer.campaigns.waves.errors import WaveError
+from dialer.campaigns.waves.overlap import WaveOverlap, overlapping_waves
 from dialer.campaigns.waves.states import FINAL, WaveEvent, WaveStatus, next_status, parse_status
 from dialer.contacts.funds import Fund
 from dialer.core.columns import require_id, utcnow
@@ -83,8 +84,13 @@ def schedule_wave(
     pacing_params: Mapping[str, Any] | None = None,
     *,
     now: datetime | None = None,
+    confirm_overlap: bool = False,
 ) -> Wave:
-    """A new scheduled wave with its cohort fixed now (``WaveMember`` rows)."""
+    """A new scheduled wave with its cohort fixed now (``WaveMember`` rows).
+
+    A wave overlapping a live one with a shared cohort is refused (``WaveOverlap``)
+    unless ``confirm_overlap`` says the manager saw it and confirmed.
+    """
     starts_at, ends_at = naive_utc(starts_at), naive_utc(ends_at)
     campaign = _campaign(session, campaign_id)
     name = name.strip()
@@ -96,6 +102,12 @@ def schedule_wave(
     if kind.value == "filter" and chosen.empty:
         raise WaveError("Une cohorte filtrée demande au moins un filtre (territoire, etc.).")
     quota = _quota(session, quota_per_fund or {})
+    if not confirm_overlap:
+        found = overlapping_waves(
+            session, campaign_id, starts_at, ends_at, kind.value, chosen.as_json()
+        )
+        if found:
+            raise WaveOverlap(found)
     wave = Wave(
         campaign_id=require_id(campaign),
         name=name,
@@ -133,7 +145,8 @@ def _move(session: Session, wave: Wave, event: WaveEvent, now: datetime) -> Wave
 
 
 def start_wave(session: Session, wave_id: int, now: datetime | None = None) -> Wave:
-    """Start calling; a running wave is left as it is. The campaign becomes active."""
+    """Start calling; a running wave is left as it is. The campaign becomes
+    active, unless its manager paused it."""
     now = now or utcnow()
     wave = load_wave(session, wave_id)
     if wave.status == WaveStatus.RUNNING:
@@ -145,7 +158,10 @@ def start_wave(session: Session, wave_id: int, now: datetime | None = None) -> W
     # Started by hand before its time: it calls from now on, not from starts_at.
     wave.starts_at = min(wave.starts_at, now)
     wave.started_at = wave.started_at or now
-    campaign.status = CampaignStatus.ACTIVE
+    # A campaign the manager paused stays paused: its wave runs but nothing dials
+    # until the manager resumes the campaign itself.
+    if campaign.status != CampaignStatus.PAUSED:
+        campaign.status = CampaignStatus.ACTIVE
     session.add(campaign)
     session.flush()
     return wave

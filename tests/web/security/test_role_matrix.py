@@ -182,6 +182,16 @@ TABLE: dict[tuple[str, str], Row] = {
     ("GET", C + "/vagues"): MANAGER_PAGE,
     ("POST", C + "/vagues"): manager_action("400"),
     ("POST", C + "/vagues/{wave_id}/{action}"): manager_action("303"),
+    # The path's action word is the waves' (demarrer): not a campaign move.
+    ("POST", C + "/etat/{action}"): manager_action("404"),
+    ("GET", C + "/cloture"): MANAGER_PAGE,
+    ("POST", C + "/cloture"): manager_action("400"),  # closes only with its confirmation
+    ("GET", C + "/modifier"): MANAGER_PAGE,
+    ("POST", C + "/modifier"): manager_action("400"),
+    ("GET", C + "/relances"): MANAGER_PAGE,
+    ("POST", C + "/relances"): manager_action("400"),
+    ("GET", C + "/oppositions"): MANAGER_PAGE,
+    ("POST", C + "/oppositions"): manager_action("400"),  # no file sent
     ("GET", "/api/funds/{fund_code}/results"): fund_api(),
     ("GET", "/api/funds/{fund_code}/results/{event_id}"): fund_api(),
     ("GET", "/dpo"): DPO_PAGE,

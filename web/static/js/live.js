@@ -56,11 +56,27 @@
     const whyAt = data.why_at ? new Date(Date.parse(data.why_at + "Z")).toLocaleTimeString("fr-FR", { timeZone: data.time_zone }) : "";
     put("pourquoi", data.why_idle ? "Analyse de " + whyAt + " :\n" + data.why_idle
       : "Aucune explication disponible pour l'instant.");
+    showFixes(data.why_fixes || []);
     drawChart(data.per_quarter, data.day_start, data.time_zone);
     const at = new Date(Date.parse(data.at + "Z"));
     status.textContent = "En direct · mis à jour à " +
       at.toLocaleTimeString("fr-FR", { timeZone: data.time_zone });
     status.dataset.version = String((Number(status.dataset.version) || 0) + 1);
+  }
+
+  // « Pourquoi rien ne compose ? » names its fixes: one link each.
+  function showFixes(fixes) {
+    const list = document.getElementById("pourquoi-corriger");
+    if (!list) return;
+    list.replaceChildren(...fixes.map(function (fix) {
+      const item = document.createElement("li");
+      const link = document.createElement("a");
+      link.href = fix.href;
+      link.textContent = fix.label;
+      item.appendChild(link);
+      return item;
+    }));
+    document.getElementById("pourquoi-que-faire").hidden = fixes.length === 0;
   }
 
   const source = new EventSource(status.dataset.flux);

@@ -93,3 +93,15 @@ def test_bad_input_is_reported_in_french(cli: Engine) -> None:
     assert "n'a encore aucune vague" in _run("wave", "start", "C1", "1", code=1)
     assert "Aucune vague" in _run("wave", "list", "C1")
     assert "Argument manquant : « numéro »" in _run("wave", "start", "C1", code=2)
+
+
+def test_an_overlapping_wave_needs_overlap_ok(cli: Engine) -> None:
+    make_campaign(cli)
+    start = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(days=1)
+    times = ("--start", _paris(start), "--end", _paris(start + timedelta(hours=2)))
+    _run("wave", "schedule", "C1", *times, "--name", "Matin")
+    refused = _run("wave", "schedule", "C1", *times, "--name", "Doublon", code=1)
+    assert "chevauche « Matin »" in refused
+    assert "programmée" in _run(
+        "wave", "schedule", "C1", *times, "--name", "Doublon", "--overlap-ok"
+    )

@@ -26,6 +26,8 @@ def _schedule(engine: Engine, campaign_id: int, cohort: str = "all", **extra: ob
         "starts_at": now + timedelta(hours=1),
         "ends_at": now + timedelta(hours=5),
         "cohort": cohort,
+        # These waves share their times on purpose: they compare cohorts side by side.
+        "confirm_overlap": True,
     }
     args.update(extra)
     with session_scope(engine) as session:

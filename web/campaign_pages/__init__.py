@@ -1,0 +1,1 @@
+"""Manager pages around one campaign: its lifecycle, readiness, retry rules."""
