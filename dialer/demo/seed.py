@@ -13,8 +13,8 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from dialer.accounts.roles import role_label_fr
 from dialer.accounts.models import User
+from dialer.accounts.roles import role_label_fr
 from dialer.accounts.users import create_user
 from dialer.campaigns.importing.pipeline import import_contacts
 from dialer.campaigns.models import Campaign, CampaignAgent, CampaignStatus

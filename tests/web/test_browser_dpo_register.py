@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 
-from dialer.wording import Kind, label
 from dialer.compliance.privacy.register import dpo_today
 from dialer.core.columns import utcnow
+from dialer.wording import Kind, label
 from tests.web.conftest import PASSWORD, World
 from tests.web.dpo_people import Imported, import_people
 from tests.web.test_browser_import import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS

@@ -56,7 +56,6 @@ class TrailAction(StrEnum):
     REFUSED = "refused"  # an access asked and refused (never reached the PBX)
 
 
-
 @dataclass(frozen=True)
 class Requester:
     """Who reads or acts, as the trail records them."""
