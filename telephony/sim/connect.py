@@ -14,7 +14,7 @@ from telephony.sim import events as ev
 from telephony.sim import hangups
 from telephony.sim.call import Call
 from telephony.sim.channels import Channel
-from telephony.sim.local_leg import originate_response
+from telephony.sim.local_leg import GREETING_START_S, PROJECT_GREETING_S, originate_response
 from telephony.sim.population import Outcome
 
 # How long AMD() listens before it decides, by whether a person answered (files 18, 19).
@@ -23,7 +23,12 @@ AMD_DECISION_S = {True: 2.3, False: 2.45}
 # waits for (population: a 12-s greeting), and the neutral dialer/machine-message as
 # its French text lasts (asterisk/README.md).
 MACHINE_BEEP_S = 12.0
-MACHINE_MESSAGE_S = 9.0
+SILENCE_HEARD_S = 1.5  # WaitForSilence(1500,…)
+# How AMD judged the machine: the lab's greeting had words, Asterisk's core sounds
+# make one long greeting (recordings 19 and 58, 59).
+LAB_MACHINE_CAUSE = "MAXWORDS-3-2"
+PROJECT_MACHINE_CAUSE = "LONGGREETING-1500-1500"
+MACHINE_MESSAGE_S = 5.0  # the neutral message, spoken (asterisk/README.md)
 
 DIAL_VARS = (
     "DIALSTATUS",
@@ -237,22 +242,38 @@ async def _machine_action(call: Call, one: Channel, priority: int) -> None:
     if not leave:
         hangups.dialplan_hangs_up(call, priority + 1, CallResult.MACHINE)
         return
-    call.emit(
-        ev.newexten(one, "Set", "CHANNEL(language)=fr", priority + 2),
-        ev.newexten(one, "WaitForSilence", "1500,1,20", priority + 3),
-    )
-    if await call.pause(MACHINE_BEEP_S):
+    call.emit(ev.newexten(one, "Set", "CHANNEL(language)=fr", priority + 2))
+    # A Local pair shares its language: both halves report « fr » from now on (recording 58).
+    for channel in (one, call.far):
+        if channel is not None:
+            channel.language = "fr"
+    call.emit(ev.newexten(one, "WaitForSilence", "1500,1,20", priority + 3))
+    if await call.pause(_until_beep(call)):
         hangups.call_ends(call)
         return
-    call.emit(ev.newexten(one, "Playback", "dialer/machine-message", priority + 4))
+    call.emit(
+        ev.varset(one, "WAITSTATUS", "SILENCE"),
+        ev.newexten(one, "Playback", "dialer/machine-message", priority + 4),
+    )
     if await call.pause(MACHINE_MESSAGE_S):
         hangups.call_ends(call)
         return
+    call.emit(ev.varset(one, "PLAYBACKSTATUS", "SUCCESS"))
     hangups.dialplan_hangs_up(call, priority + 5, CallResult.MACHINE, far_playing=False)
 
 
+def _until_beep(call: Call) -> float:
+    """Simulated seconds until WaitForSilence hears 1.5 s of silence after the greeting."""
+    if call.pbx.config.lab_agents:
+        return MACHINE_BEEP_S
+    greeting_end = GREETING_START_S + PROJECT_GREETING_S
+    elapsed = (call.loop.time() - call.answered_at) / max(call.pbx.config.time_factor, 1e-9)
+    return max(0.0, greeting_end + SILENCE_HEARD_S - elapsed)
+
+
 def _amd_result(call: Call, one: Channel, human: bool, priority: int) -> list[str]:
-    status, cause = ("HUMAN", "HUMAN-800-800") if human else ("MACHINE", "MAXWORDS-3-2")
+    machine = LAB_MACHINE_CAUSE if call.pbx.config.lab_agents else PROJECT_MACHINE_CAUSE
+    status, cause = ("HUMAN", "HUMAN-800-800") if human else ("MACHINE", machine)
     data = f"DialerAMD,Attempt: {attempt(call)},Status: {status},Cause: {cause}"
     headers: list[tuple[str, object]] = [
         ("Attempt", attempt(call)),

@@ -10,6 +10,15 @@ from telephony.sim.population import Outcome
 
 # How long an answering machine records after its beep before it hangs up.
 MACHINE_RECORDING_S = 30.0
+# The answering machine's greeting: the lab PBX of the shared recordings played its own
+# sound; the project's extensions-test.conf plays Asterisk's core sounds (recordings 58, 59).
+LAB_MACHINE_GREETING = "sim/machine"
+PROJECT_MACHINE_GREETING = "vm-intro&vm-intro"
+# extensions-test.conf's machine: the greeting starts 0.9 s after the answer and lasts
+# 11.3 s (twice vm-intro), then Wait(10) and the end of the extension (recording 58).
+GREETING_START_S = 0.9
+PROJECT_GREETING_S = 11.3
+PROJECT_AFTER_GREETING_S = 10.0
 
 
 def create_local_pair(call: Call, noop: str | None = None) -> tuple[Channel, Channel]:
@@ -170,13 +179,25 @@ def schedule_person_dialplan(call: Call, two: Channel, priority: int) -> None:
         call.emit_later(0.5, lambda: ev.newexten(two, "Wait", f"{b.talk_s:g}", priority))
         call.schedule_person_hangup(0.5 + b.talk_s)
         return
-    sound = "sim/machine" if b.outcome is Outcome.MACHINE else "sim/human"
+    machine = LAB_MACHINE_GREETING if call.pbx.config.lab_agents else PROJECT_MACHINE_GREETING
+    sound = machine if b.outcome is Outcome.MACHINE else "sim/human"
     call.emit_later(0.5, lambda: ev.newexten(two, "Wait", f"{b.hello_s:g}", priority))
     call.emit_later(0.9, lambda: ev.newexten(two, "Playback", sound, priority + 1))
-    if b.outcome is Outcome.MACHINE:
+    if b.outcome is Outcome.MACHINE and call.pbx.config.lab_agents:
         # The greeting plays on (AMD decides long before it ends), then the beep and
         # the recording, which a machine cuts after a while.
         call.schedule_person_hangup(0.9 + b.talk_s + MACHINE_RECORDING_S)
+        return
+    if b.outcome is Outcome.MACHINE:
+        greeting_end = GREETING_START_S + PROJECT_GREETING_S
+        call.emit_later(
+            greeting_end,
+            lambda: (
+                ev.varset(two, "PLAYBACKSTATUS", "SUCCESS")
+                + ev.newexten(two, "Wait", f"{PROJECT_AFTER_GREETING_S:g}", priority + 2)
+            ),
+        )
+        call.schedule_person_hangup(greeting_end + PROJECT_AFTER_GREETING_S)
         return
     playback_end = 0.9 + 4.9
     call.emit_later(
