@@ -122,6 +122,7 @@ _LABELS: dict[Kind, dict[str, str]] = {
     Kind.ACTOR: {
         "agent": "un conseiller du centre d'appels",
         "manager": "un gestionnaire de campagnes",
+        "supervisor": "un superviseur du centre d'appels",
         "dpo": "le délégué à la protection des données",
         "admin": "un administrateur",
         "fund": "votre caisse",

@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from dialer.campaigns.attempts import CallAttempt, Outcome
-from dialer.campaigns.models import Campaign
+from dialer.campaigns.models import Campaign, CampaignStatus
 from dialer.core.columns import utcnow
 from dialer.engine.reports.counts import agent_hours, hour_counts
 from dialer.engine.reports.model import AgentHour, Figures, HourCounts
@@ -168,7 +168,7 @@ def roll_up_all(engine: Engine, now: datetime) -> int:
     """Roll every open campaign's settled hours up; returns how many campaigns were looked at."""
     with Session(engine) as session:
         ids = session.scalars(
-            select(col(Campaign.id)).where(col(Campaign.status) != "closed")
+            select(col(Campaign.id)).where(col(Campaign.status) != CampaignStatus.CLOSED)
         ).all()
         for campaign_id in ids:
             if campaign_id is not None:
