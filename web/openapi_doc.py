@@ -22,7 +22,12 @@ P = "/dpo/personnes/{person_id}"
 R = "/dpo/demandes/{request_id}"
 
 # What a page route's 200 holds when it is not an HTML page.
-MEDIA: dict[tuple[str, str], str] = {
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A report's export is CSV or a workbook, as its address's extension says.
+REPORT_EXPORT = "text/csv", XLSX
+MEDIA: dict[tuple[str, str], str | tuple[str, ...]] = {
+    ("GET", C + "/rapports/export.{fmt}"): REPORT_EXPORT,
+    ("GET", "/caisses/{fund_id}/rapports/export.{fmt}"): REPORT_EXPORT,
     ("GET", "/poste/etat"): JSON,
     ("GET", A + "/controle"): JSON,
     ("GET", "/supervision/etat"): JSON,
@@ -223,7 +228,8 @@ def document_pages(schema: dict[str, Any]) -> dict[str, Any]:
 def _document(method: str, path: str, operation: dict[str, Any]) -> None:
     key = (method, path)
     media = MEDIA.get(key, HTML)
-    ok = {"description": "Page ou contenu demandé.", "content": {media: STRING}}
+    medias = media if isinstance(media, tuple) else (media,)
+    ok = {"description": "Page ou contenu demandé.", "content": dict.fromkeys(medias, STRING)}
     if media == JSON:
         ok["content"] = {JSON: OBJECT}
     responses: dict[str, Any] = {

@@ -54,6 +54,7 @@ def _setup(engine: Engine) -> dict[str, int]:
             schedule_wave(
                 session, campaign_id, "Vague d'automne avec un nom bien trop long pour tenir",
                 start, start + timedelta(hours=8), "all", {}, {}, "progressive",
+                confirm_overlap=True,  # two waves of a campaign share its cohort on purpose
             )  # fmt: skip
     return ids
 

@@ -142,9 +142,14 @@ TABLE: dict[tuple[str, str], Row] = {
     ("POST", "/admin/utilisateurs/{user_id}/mot-de-passe"): row(
         "login", "403", "403", "403", "403", "200", "login", "login"
     ),
-    ("GET", "/mot-de-passe"): row("login", "200", "200", "200", "200", "200", "login", "login"),
+    # Every signed-in account, the supervisor's included, may change its own password.
+    ("GET", "/mot-de-passe"): row(
+        "login", "200", "200", "200", "200", "200", "login", "login", "200"
+    ),
     # An empty new password is refused.
-    ("POST", "/mot-de-passe"): row("login", "400", "400", "400", "400", "400", "login", "login"),
+    ("POST", "/mot-de-passe"): row(
+        "login", "400", "400", "400", "400", "400", "login", "login", "400"
+    ),
     ("GET", "/poste"): AGENT_PAGE,
     ("GET", "/poste/etat"): AGENT_PAGE,
     ("POST", "/poste/campagne"): desk_action("409", "409"),
