@@ -72,7 +72,8 @@ def test_manager_uploads_a_file_and_downloads_the_reject_report(
         expect(page.get_by_role("heading", name="Campagnes")).to_be_visible()
 
         page.get_by_role("link", name="GRIPPE-1").click()
-        page.get_by_role("link", name="Importer un fichier de contacts").click()
+        # The readiness checklist links to the same page; the page's own button is the one.
+        page.locator("a.button", has_text="Importer un fichier de contacts").click()
         page.get_by_label("Fichier CSV envoyé par la caisse").set_input_files(str(contacts))
         page.get_by_role("button", name="Envoyer et importer").click()
 
