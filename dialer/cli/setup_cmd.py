@@ -39,9 +39,12 @@ from dialer.core.columns import require_id
 from dialer.core.db import session_scope
 from dialer.core.errors import DomainError
 from dialer.core.french import number_fr
-from dialer.wording import Kind, label
+from dialer.wording import Kind, choices, label
 
 # Every role, with the name the pages give it, so the help never lags behind ``Role``.
+TERRITORY_HELP_FR = "territoire de la caisse, par défaut " + ", ".join(
+    f"{code} ({name})" for code, name in choices(Kind.TERRITORY).items()
+)
 ROLE_HELP_FR = ", ".join(f"{role.value} ({text})" for role, text in ROLE_LABELS_FR.items())
 
 fund_app = typer.Typer(help="Caisses commanditaires.", no_args_is_help=True)
@@ -52,7 +55,9 @@ campaign_app = typer.Typer(help="Campagnes.", no_args_is_help=True)
 def add_fund(
     code: str = typer.Argument(..., help="code court, ex. CPAM13"),
     name: str = typer.Argument(..., help="nom affiché, ex. « CPAM des Bouches-du-Rhône »"),
-    territory: Territory = typer.Option(Territory.METRO, help="territoire de la caisse"),
+    territory: Territory = typer.Option(
+        Territory.METRO, metavar="<territoire>", show_default=False, help=TERRITORY_HELP_FR
+    ),
 ) -> None:
     """Déclare une caisse (CPAM, CGSS ou CSS selon le territoire)."""
     try:

@@ -9,12 +9,12 @@ import pytest
 
 from consent.vocabulary import Channel, Decision, Source
 from dialer.accounts.roles import Role
-from dialer.campaigns.importing.models import ImportStatus
 from dialer.campaigns.eligibility.facts import BlockCode
+from dialer.campaigns.importing.models import ImportStatus
 from dialer.campaigns.models import CampaignStatus, MachineHandling
 from dialer.campaigns.policies import PacingMode
-from dialer.campaigns.waves.cohort import Cohort
 from dialer.campaigns.supervision import DestinationKind
+from dialer.campaigns.waves.cohort import Cohort
 from dialer.campaigns.waves.states import WaveStatus
 from dialer.compliance.feed.kinds import EventKind
 from dialer.compliance.privacy.register_rules import Channel as RequestChannel
