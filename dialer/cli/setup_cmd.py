@@ -41,7 +41,8 @@ from dialer.core.errors import DomainError
 from dialer.core.french import number_fr
 from dialer.wording import Kind, choices, label
 
-# Every role, with the name the pages give it, so the help never lags behind ``Role``.
+# The values typed, each beside the name the pages give it (and every one of them, so
+# the help never lags behind ``Role`` or ``Territory``).
 TERRITORY_HELP_FR = "territoire de la caisse, par défaut " + ", ".join(
     f"{code} ({name})" for code, name in choices(Kind.TERRITORY).items()
 )
