@@ -44,6 +44,7 @@ class Kind(StrEnum):
     IMPORT_STATUS = "import_status"
     CONTACT_STATUS = "contact_status"
     DONE_REASON = "done_reason"  # why a contact is done, after its status
+    DONE_EXPLANATION = "done_explanation"  # the same, as a sentence explaining a contact
     RETRY_REASON = "retry_reason"  # a row of the retry rules: a call result or an outcome
     TRAIL_ACTION = "trail_action"
     PACING = "pacing"
@@ -191,6 +192,17 @@ _LABELS: dict[Kind, dict[str, str]] = {
         "offer_accepted": "offre acceptée",
         "offer_refused": "offre refusée",
         "offer_answered": "réponse à l'offre",
+    },
+    Kind.DONE_EXPLANATION: {
+        "retries_exhausted": "les nouvelles tentatives sont épuisées",
+        "invalid_number": "le numéro n'est pas attribué",
+        "wrong_person": "le numéro n'est pas celui de la personne",
+        "purged": "les données de la personne ont été purgées (fin de conservation)",
+        "callback": "la personne a demandé à être rappelée",
+        "interview_refused": "la personne a refusé l'entretien",
+        "offer_accepted": "la personne a accepté l'offre",
+        "offer_refused": "la personne a refusé l'offre",
+        "offer_answered": "la personne a répondu à l'offre",
     },
     Kind.RETRY_REASON: {
         "busy": "Occupé",

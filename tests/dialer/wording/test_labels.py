@@ -129,6 +129,8 @@ def test_every_reason_a_contact_is_done_for_has_its_label() -> None:
     }  # fmt: skip
     assert [code for code in sorted(stored) if not is_known(Kind.DONE_REASON, code)] == []
     assert label(Kind.DONE_REASON, "offer_accepted") == "offre acceptée"
+    # The contact's explanation says the same reasons in a sentence: one for each.
+    assert set(choices(Kind.DONE_EXPLANATION)) == set(choices(Kind.DONE_REASON))
 
 
 def test_every_retry_rule_row_has_its_label() -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fastapi.testclient import TestClient
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from dialer.accounts import hash_password
 from dialer.accounts.models import AgentPresence, User
@@ -42,14 +42,22 @@ def _staff(world: World) -> int:
                                   enabled_by="gestion"))  # fmt: skip
         db.add(AgentPresence(user_id=users["agent"], campaign_id=campaign_id, state="paused",
                              pause_reason="Formation"))  # fmt: skip
-        for contact in db.exec(select(CampaignContact)):
-            contact.status, contact.done_reason = ContactStatus.DONE, "offer_accepted"
+        contacts = db.exec(select(CampaignContact).order_by(col(CampaignContact.id))).all()
+        for contact, reason in zip(contacts, ("offer_accepted", "purged"), strict=True):
+            contact.status, contact.done_reason = ContactStatus.DONE, reason
             contact.last_result = "answered"
             db.add(contact)
         campaign.status = CampaignStatus.PAUSED
         db.add(campaign)
         db.commit()
     return campaign_id
+
+
+def _contact_ids(world: World) -> list[int]:
+    with Session(world.app.state.runtime.engine) as db:
+        return [
+            c.id or 0 for c in db.exec(select(CampaignContact).order_by(col(CampaignContact.id)))
+        ]
 
 
 def _signed_in(world: World, username: str) -> TestClient:
@@ -71,6 +79,11 @@ def _outputs(world: World, campaign_id: int) -> Iterator[tuple[str, str]]:
         yield "liste des campagnes", _page(manager, "/campagnes")
         yield "page de la campagne", _page(manager, base)
         yield "liste des contacts", _page(manager, f"{base}/contacts")
+        for contact_id in _contact_ids(world):
+            yield (
+                f"explication du contact {contact_id}",
+                _page(manager, f"{base}/contacts/{contact_id}/explication"),
+            )
         yield "rapports", _page(manager, f"{base}/rapports")
         for table in ("heures", "jours", "agents"):
             export = manager.get(f"{base}/rapports/export.csv", params={"tableau": table})
@@ -90,7 +103,7 @@ def _outputs(world: World, campaign_id: int) -> Iterator[tuple[str, str]]:
 
 def test_no_internal_code_or_utc_time_reaches_the_staff(world: World) -> None:
     found = {name: leaks(text) for name, text in _outputs(world, _staff(world))}
-    assert len(found) == 12
+    assert len(found) == 14
     assert {name: hits for name, hits in found.items() if hits} == {}
 
 
@@ -102,5 +115,8 @@ def test_the_walk_reads_the_labels_of_the_vocabulary(world: World) -> None:
     assert "En pause" in texts["liste des campagnes"]
     assert "En pause" in texts["page de la campagne"]
     assert texts["état du poste"] == "En pause"
+    first, second = _contact_ids(world)
+    assert "la personne a accepté l'offre" in texts[f"explication du contact {first}"]
+    assert "purgées (fin de conservation)" in texts[f"explication du contact {second}"]
     assert "En pause" in texts["mur de supervision"]
     assert "heure de Paris" in texts["conservation"] and "Purge prévue" in texts["accueil du DPO"]
