@@ -9,6 +9,7 @@ the campaign paused, and the wave's pacing shown.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
@@ -17,6 +18,7 @@ from dialer.accounts import hash_password
 from dialer.accounts.models import AgentPresence, User
 from dialer.campaigns.models import Campaign, CampaignAgent, CampaignStatus
 from dialer.campaigns.supervision import CampaignSupervisor
+from dialer.campaigns.waves import schedule_wave
 from dialer.contacts.people.models import CampaignContact, ContactStatus
 from tests.dialer.wording.scan import leaks, visible_text
 from tests.web.conftest import PASSWORD, csrf_of
@@ -47,6 +49,9 @@ def _staff(world: World) -> int:
             contact.status, contact.done_reason = ContactStatus.DONE, reason
             contact.last_result = "answered"
             db.add(contact)
+        start = datetime.now(UTC).replace(tzinfo=None, microsecond=0) + timedelta(days=1)
+        schedule_wave(db, campaign_id, "Vague d'hiver", start, start + timedelta(hours=8),
+                      "all", {}, {}, "predictive")  # fmt: skip
         campaign.status = CampaignStatus.PAUSED
         db.add(campaign)
         db.commit()
@@ -78,6 +83,8 @@ def _outputs(world: World, campaign_id: int) -> Iterator[tuple[str, str]]:
         base = f"/campagnes/{campaign_id}"
         yield "liste des campagnes", _page(manager, "/campagnes")
         yield "page de la campagne", _page(manager, base)
+        for page in ("vagues", "tableau", "supervision", "relances", "modifier"):
+            yield f"campagne : {page}", _page(manager, f"{base}/{page}")
         yield "liste des contacts", _page(manager, f"{base}/contacts")
         for contact_id in _contact_ids(world):
             yield (
@@ -103,7 +110,7 @@ def _outputs(world: World, campaign_id: int) -> Iterator[tuple[str, str]]:
 
 def test_no_internal_code_or_utc_time_reaches_the_staff(world: World) -> None:
     found = {name: leaks(text) for name, text in _outputs(world, _staff(world))}
-    assert len(found) == 14
+    assert len(found) == 19
     assert {name: hits for name, hits in found.items() if hits} == {}
 
 
@@ -114,6 +121,8 @@ def test_the_walk_reads_the_labels_of_the_vocabulary(world: World) -> None:
     assert "Appel abouti" in texts["liste des contacts"]
     assert "En pause" in texts["liste des campagnes"]
     assert "En pause" in texts["page de la campagne"]
+    assert "Prédictif" in texts["campagne : vagues"] and "Programmée" in texts["campagne : vagues"]
+    assert "Appel abandonné (aucun agent libre)" in texts["campagne : relances"]
     assert texts["état du poste"] == "En pause"
     first, second = _contact_ids(world)
     assert "la personne a accepté l'offre" in texts[f"explication du contact {first}"]
