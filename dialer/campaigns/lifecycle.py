@@ -20,6 +20,7 @@ from dialer.campaigns.policies import CallingPolicy
 from dialer.campaigns.waves.states import LIVE, WaveStatus
 from dialer.contacts.themes import get_theme
 from dialer.core.errors import Conflict, DomainError
+from dialer.wording import Kind, label
 
 
 class CampaignEvent(StrEnum):
@@ -35,12 +36,6 @@ TRANSITIONS: dict[tuple[CampaignStatus, CampaignEvent], CampaignStatus] = {
     (CampaignStatus.ACTIVE, CampaignEvent.PAUSE): CampaignStatus.PAUSED,
     (CampaignStatus.PAUSED, CampaignEvent.RESUME): CampaignStatus.ACTIVE,
     **{(status, CampaignEvent.CLOSE): CampaignStatus.CLOSED for status in _OPEN},
-}
-_STATUS_FR = {
-    CampaignStatus.DRAFT: "en brouillon",
-    CampaignStatus.ACTIVE: "en cours",
-    CampaignStatus.PAUSED: "en pause",
-    CampaignStatus.CLOSED: "clôturée",
 }
 _EVENT_FR = {
     CampaignEvent.ACTIVATE: "activer",
@@ -73,7 +68,7 @@ def next_campaign_status(status: CampaignStatus, event: CampaignEvent) -> Campai
         return TRANSITIONS[(status, event)]
     except KeyError:
         raise CampaignTransitionRefused(
-            f"Impossible de {_EVENT_FR[event]} une campagne {_STATUS_FR[status]}."
+            f"Impossible de {_EVENT_FR[event]} une campagne {label(Kind.CAMPAIGN_STATE, status)}."
         ) from None
 
 
@@ -140,13 +135,13 @@ def check_edit(campaign: Campaign, edit: CampaignEdit, has_contacts: bool) -> No
         return
     if edit.theme != campaign.theme:
         raise CampaignTransitionRefused(
-            f"Le thème ne peut plus changer : la campagne est {_STATUS_FR[status]} "
+            f"Le thème ne peut plus changer : la campagne est {label(Kind.CAMPAIGN_STATE, status)} "
             "et ses contacts ont été importés et appelés selon ce thème."
         )
     if edit.fund_id != campaign.fund_id:
         raise CampaignTransitionRefused(
             f"La caisse commanditaire ne peut plus changer : la campagne est "
-            f"{_STATUS_FR[status]} et ses résultats sont remis à cette caisse."
+            f"{label(Kind.CAMPAIGN_STATE, status)} et ses résultats sont remis à cette caisse."
         )
 
 

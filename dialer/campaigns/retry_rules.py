@@ -14,23 +14,17 @@ from dialer.campaigns.policies import RetryPolicy, RetryRule
 from dialer.campaigns.waves.times import paris_time
 from dialer.core.errors import DomainError
 from dialer.core.french import count_fr
+from dialer.wording import Kind, label
 
 # By call result, then by the agent's outcome; the order of the editor's rows.
 RESULT_REASONS_FR = {
-    "busy": "Occupé",
-    "no_answer": "Pas de réponse",
-    "congestion": "Réseau saturé",
-    "machine": "Répondeur",
-    "abandoned": "Appel abandonné (aucun agent libre)",
-    "ended_while_disconnected": "Appel perdu, agent déconnecté",
-    "failed": "Échec de l'appel",
-    "network_failure": "Panne de notre réseau (tentative non comptée)",
-    "invalid_number": "Numéro invalide",
-}
-OUTCOME_REASONS_FR = {
-    "callback": "Rappel demandé par la personne",
-    "wrong_person": "Mauvais interlocuteur",
-}
+    code: label(Kind.RETRY_REASON, code)
+    for code in (
+        "busy", "no_answer", "congestion", "machine", "abandoned", "ended_while_disconnected",
+        "failed", "network_failure", "invalid_number",
+    )
+}  # fmt: skip
+OUTCOME_REASONS_FR = {code: label(Kind.RETRY_REASON, code) for code in ("callback", "wrong_person")}
 REASONS_FR = {**RESULT_REASONS_FR, **OUTCOME_REASONS_FR}
 # Our network failed, not the person: always retried after its delay, never counted
 # (dialer.engine.calling.rescheduling), so it has neither a maximum nor a final form.
@@ -114,13 +108,13 @@ def parse_rules(raw: Mapping[str, RawRule]) -> RetryPolicy:
     """Every known reason's rule; ``RetryRulesRefused`` lists each refused row."""
     rules: dict[str, RetryRule] = {}
     problems: dict[str, str] = {}
-    for reason, label in REASONS_FR.items():
+    for reason, name in REASONS_FR.items():
         typed = raw.get(reason)
         if typed is None:
-            problems[reason] = f"{label} : règle manquante."
+            problems[reason] = f"{name} : règle manquante."
             continue
         try:
-            rules[reason] = _uncounted(label, typed) if reason == UNCOUNTED else _rule(label, typed)
+            rules[reason] = _uncounted(name, typed) if reason == UNCOUNTED else _rule(name, typed)
         except DomainError as error:
             problems[reason] = error.message
     if problems:

@@ -116,13 +116,6 @@ def find_fund(session: Session, code: str) -> Fund:
     return fund
 
 
-MACHINE_HANDLING_FR: dict[str, str] = {
-    MachineHandling.OFF: "pas de détection des répondeurs",
-    MachineHandling.HANG_UP: "raccrocher sur un répondeur",
-    MachineHandling.MESSAGE: "laisser le message neutre sur un répondeur",
-}
-
-
 def set_desk_options(
     campaign: Campaign, *, manual_dial: bool | None = None, machine: str | None = None
 ) -> None:

@@ -40,7 +40,7 @@ def check() -> None:
 @pbx_app.command("call")
 def call(
     number: str = typer.Argument(..., help="numéro à appeler (national ou E.164)"),
-    caller_id: str = typer.Option("+33162000000", help="numéro présenté"),
+    caller_id: str = typer.Option("01 62 00 00 00", help="numéro présenté (national ou E.164)"),
     agent: str = typer.Option(
         "",
         help="poste d'agent à relier si la personne décroche (ex. 901, via DIALER_AGENT_TEMPLATE)",
@@ -52,6 +52,10 @@ def call(
         e164 = normalise_phone(number).e164
     except FieldError as error:
         raise fail(f"numéro refusé : {error}") from error
+    try:
+        presented = normalise_phone(caller_id).e164
+    except FieldError as error:
+        raise fail(f"numéro présenté refusé : {error}") from error
     dial = DialTemplate(settings.dial_template)
     try:
         agent_line = AgentTemplate(settings.agent_template).build(agent) if agent else ""
@@ -61,7 +65,7 @@ def call(
     try:
         final = asyncio.run(
             place_test_call(
-                _connection(), e164, dial, caller_id, settings.ring_timeout_s, agent_line
+                _connection(), e164, dial, presented, settings.ring_timeout_s, agent_line
             )
         )
     except (AmiError, OSError, TimeoutError) as error:

@@ -9,12 +9,13 @@ from __future__ import annotations
 import getpass
 import json
 import sys
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
 from sqlmodel import Session
 
+from dialer.campaigns.waves.times import CENTRE_TIME_ZONE
 from dialer.cli.context import console, fail, runtime
 from dialer.cli.trail_cmd import audit_checkpoint, audit_export_checkpoints
 from dialer.compliance.privacy.access_letter import access_report_text_fr
@@ -37,6 +38,7 @@ from dialer.core.columns import utcnow
 from dialer.core.crypto import CipherError
 from dialer.core.db import session_scope
 from dialer.core.files import write_private_text
+from dialer.wording import Kind, label
 
 audit_app = typer.Typer(help="Traçabilité des accès aux données.", no_args_is_help=True)
 keys_app = typer.Typer(help="Clés de chiffrement des données secrètes.", no_args_is_help=True)
@@ -80,14 +82,26 @@ def audit_verify(actor: str | None = ActorOption) -> None:
     raise typer.Exit(1)
 
 
+ACTION_HELP_FR = "type d'accès, ex. " + ", ".join(
+    f"{code} ({label(Kind.TRAIL_ACTION, code)})" for code in ("screen_pop", "search", "export")
+)
+
+
+def _stored(moment: datetime | None) -> datetime | None:
+    """A time typed on the centre's clock (Paris), as the trail stores it: naive UTC."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=CENTRE_TIME_ZONE).astimezone(UTC).replace(tzinfo=None)
+
+
 @audit_app.command("export")
 def audit_export(
     output: Path | None = typer.Option(None, help="fichier CSV (défaut : sortie standard)"),
     person: int | None = typer.Option(None, help="numéro de la personne"),
     by: str | None = typer.Option(None, "--by", help="auteur des accès"),
-    action: str | None = typer.Option(None, help="type d'accès, ex. screen_pop"),
-    since: datetime | None = typer.Option(None, help="depuis (UTC, AAAA-MM-JJ)"),
-    until: datetime | None = typer.Option(None, help="jusqu'à (UTC, exclu)"),
+    action: str | None = typer.Option(None, help=ACTION_HELP_FR),
+    since: datetime | None = typer.Option(None, help="depuis (heure de Paris, AAAA-MM-JJ)"),
+    until: datetime | None = typer.Option(None, help="jusqu'à (heure de Paris, exclu)"),
     limit_rows: int = typer.Option(100_000, "--limit", min=1, help="nombre maximal d'entrées"),
     actor: str | None = ActorOption,
 ) -> None:
@@ -95,7 +109,7 @@ def audit_export(
     known_actions = [choice.value for choice in TrailAction]
     if action is not None and action not in known_actions:
         raise fail(f"Type d'accès inconnu : {action}. Types connus : {', '.join(known_actions)}.")
-    query = TrailQuery(person, by, action, since, until, limit_rows)
+    query = TrailQuery(person, by, action, _stored(since), _stored(until), limit_rows)
     try:
         with session_scope(runtime().engine) as session:
             text = export_csv(session, query, Reader(_actor(actor), ROLE))

@@ -10,8 +10,9 @@ from rich import box
 from rich.table import Table
 from sqlmodel import Session, col, func, select
 
+from dialer.accounts.roles import ROLE_LABELS_FR
 from dialer.campaigns.editing import edit_campaign
-from dialer.campaigns.models import Campaign, CampaignStatus
+from dialer.campaigns.models import Campaign
 from dialer.campaigns.setup import (
     KNOWN_SHOWN,
     SetupError,
@@ -38,14 +39,14 @@ from dialer.core.columns import require_id
 from dialer.core.db import session_scope
 from dialer.core.errors import DomainError
 from dialer.core.french import number_fr
+from dialer.wording import Kind, choices, label
 
-# A local mapping until the shared vocabulary module holds campaign states.
-CAMPAIGN_STATUS_FR = {
-    CampaignStatus.DRAFT: "Brouillon",
-    CampaignStatus.ACTIVE: "En cours",
-    CampaignStatus.PAUSED: "Suspendue",
-    CampaignStatus.CLOSED: "Clôturée",
-}
+# The values typed, each beside the name the pages give it (and every one of them, so
+# the help never lags behind ``Role`` or ``Territory``).
+TERRITORY_HELP_FR = "territoire de la caisse, par défaut " + ", ".join(
+    f"{code} ({name})" for code, name in choices(Kind.TERRITORY).items()
+)
+ROLE_HELP_FR = ", ".join(f"{role.value} ({text})" for role, text in ROLE_LABELS_FR.items())
 
 fund_app = typer.Typer(help="Caisses commanditaires.", no_args_is_help=True)
 campaign_app = typer.Typer(help="Campagnes.", no_args_is_help=True)
@@ -55,7 +56,9 @@ campaign_app = typer.Typer(help="Campagnes.", no_args_is_help=True)
 def add_fund(
     code: str = typer.Argument(..., help="code court, ex. CPAM13"),
     name: str = typer.Argument(..., help="nom affiché, ex. « CPAM des Bouches-du-Rhône »"),
-    territory: Territory = typer.Option(Territory.METRO, help="territoire de la caisse"),
+    territory: Territory = typer.Option(
+        Territory.METRO, metavar="<territoire>", show_default=False, help=TERRITORY_HELP_FR
+    ),
 ) -> None:
     """Déclare une caisse (CPAM, CGSS ou CSS selon le territoire)."""
     try:
@@ -141,7 +144,7 @@ def show_fund(code: str = typer.Argument(..., help="code de la caisse")) -> None
         return
     console.print("  Campagnes :")
     for campaign in campaigns:
-        status = CAMPAIGN_STATUS_FR[CampaignStatus(campaign.status)]
+        status = label(Kind.CAMPAIGN_STATUS, campaign.status)
         console.print(f"    {campaign.code} : {campaign.name} ({status.lower()})", markup=False)
 
 
@@ -166,7 +169,7 @@ def list_campaigns(
         theme = THEMES.get(campaign.theme)
         table.add_row(
             campaign.code, campaign.name, owner.code, theme.label_fr if theme else campaign.theme,
-            CAMPAIGN_STATUS_FR[CampaignStatus(campaign.status)],
+            label(Kind.CAMPAIGN_STATUS, campaign.status),
         )  # fmt: skip
     console.print(table)
 
@@ -188,7 +191,7 @@ def show_campaign(
     except SetupError as error:
         raise fail(str(error)) from error
     theme = THEMES.get(found.theme)
-    status = CAMPAIGN_STATUS_FR[CampaignStatus(found.status)]
+    status = label(Kind.CAMPAIGN_STATUS, found.status)
     console.print(f"Campagne {found.code} (n° {found.id}) : {found.name}", markup=False)
     console.print(f"  État : {status}")
     console.print(f"  Thème : {theme.label_fr if theme else found.theme}", markup=False)
@@ -273,7 +276,7 @@ def desk_options(
     ),
 ) -> None:  # fmt: skip
     """Options du poste agent d'une campagne : appel manuel, répondeurs."""
-    from dialer.campaigns.setup import MACHINE_HANDLING_FR, find_campaign, set_desk_options
+    from dialer.campaigns.setup import find_campaign, set_desk_options
 
     try:
         with session_scope(runtime().engine) as session:
@@ -281,7 +284,7 @@ def desk_options(
             set_desk_options(found, manual_dial=appel_manuel, machine=repondeur)
             session.add(found)
             manual = "autorisé" if found.manual_dial else "non autorisé"
-            machine = MACHINE_HANDLING_FR.get(found.answering_machine, found.answering_machine)
+            machine = label(Kind.MACHINE_HANDLING, found.answering_machine)
             console.print(f"Campagne {found.code} : appel manuel {manual}, {machine}.")
     except DomainError as error:
         raise fail(str(error)) from error
@@ -294,7 +297,7 @@ user_app = typer.Typer(help="Comptes des personnes qui se connectent.", no_args_
 def add_user(
     username: str,
     full_name: str,
-    role: str = typer.Option(..., help="agent, manager, dpo ou admin"),
+    role: str = typer.Option(..., help=ROLE_HELP_FR),
     poste: str = typer.Option(
         "", help="agents : poste téléphonique tel que le PBX le connaît (ex. 901, ou PJSIP/901)"
     ),

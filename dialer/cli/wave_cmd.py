@@ -32,11 +32,14 @@ from dialer.cli.context import console, fail, runtime
 from dialer.core.columns import require_id, utcnow
 from dialer.core.db import session_scope
 from dialer.core.french import count_fr, number_fr
+from dialer.wording import Kind, choices
 
 CAMPAIGN_HELP = "code ou numéro de la campagne"
 NUMBER_HELP = "numéro de la vague dans sa campagne (1, 2 … : voir dialer wave list)"
 
 wave_app = typer.Typer(help="Vagues d'appels d'une campagne.", no_args_is_help=True)
+# The values typed, each beside the name the pages give it.
+PACING_HELP_FR = ", ".join(f"{code} ({name})" for code, name in choices(Kind.PACING).items())
 
 
 def _pairs(values: list[str], option: str) -> dict[str, str]:
@@ -61,15 +64,15 @@ def _quota(values: list[str]) -> dict[str, int]:
 @wave_app.command("schedule")
 def schedule(
     campaign: str = typer.Argument(..., help=CAMPAIGN_HELP),
-    start: str = typer.Option(..., "--start", help="début, heure de Paris : 2026-12-01 10:00"),
-    end: str = typer.Option(..., "--end", help="fin, heure de Paris : 2026-12-01 18:00"),
+    start: str = typer.Option(..., "--start", help="début, heure de Paris : 01/12/2026 10:00"),
+    end: str = typer.Option(..., "--end", help="fin, heure de Paris : 01/12/2026 18:00"),
     name: str = typer.Option("", "--name", help="nom de la vague (défaut : d'après son début)"),
     cohort: Cohort = typer.Option(Cohort.ALL, "--cohort", help="all, remaining ou filter"),
     filters: list[str] = typer.Option(
         [], "--filter", help="territory=reunion, postal_code_prefix=974, theme.<champ>=valeur"
     ),
     quotas: list[str] = typer.Option([], "--quota", help="CODE_CAISSE=nombre maximal"),
-    pacing: str = typer.Option("progressive", "--pacing", help="preview, progressive, predictive"),
+    pacing: str = typer.Option("progressive", "--pacing", help=PACING_HELP_FR),
     overlap_ok: bool = typer.Option(
         False, "--overlap-ok", help="programmer malgré une vague chevauchante de même cohorte"
     ),

@@ -29,13 +29,9 @@ from dialer.campaigns.selection.facts import load_facts
 from dialer.campaigns.waves.states import WaveStatus
 from dialer.contacts.people.models import CampaignContact, ContactStatus
 from dialer.engine.models import TRUNK_STATE_FRESH_FOR, TrunkState
+from dialer.wording import Kind, label
 
 SAMPLE_LIMIT = 20_000
-_CAMPAIGN_STATUS_FR: dict[str, str] = {
-    CampaignStatus.DRAFT: "brouillon",
-    CampaignStatus.PAUSED: "en pause",
-    CampaignStatus.CLOSED: "clôturée",
-}
 _cc = CampaignContact
 
 
@@ -120,8 +116,8 @@ def _current_wave(
 def _notes(campaign: Campaign, has_waves: bool, wave: Wave | None) -> list[str]:
     notes: list[str] = []
     if campaign.status != CampaignStatus.ACTIVE:
-        label = _CAMPAIGN_STATUS_FR.get(campaign.status, campaign.status)
-        notes.append(f"La campagne n'est pas active (statut : {label}).")
+        status = label(Kind.CAMPAIGN_STATUS, campaign.status).lower()
+        notes.append(f"La campagne n'est pas active (statut : {status}).")
     if has_waves and wave is None:
         notes.append("Aucune vague n'est en cours à cette heure.")
     return notes

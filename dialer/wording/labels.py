@@ -39,13 +39,24 @@ class Kind(StrEnum):
     FIELD = "field"  # data fields and theme columns
     CALL_RESULT = "call_result"
     CAMPAIGN_STATUS = "campaign_status"
+    CAMPAIGN_STATE = "campaign_state"  # the status as it follows « la campagne est »
     WAVE_STATUS = "wave_status"
     IMPORT_STATUS = "import_status"
     CONTACT_STATUS = "contact_status"
+    DONE_REASON = "done_reason"  # why a contact is done, after its status
+    DONE_EXPLANATION = "done_explanation"  # the same, as a sentence explaining a contact
+    RETRY_REASON = "retry_reason"  # a row of the retry rules: a call result or an outcome
     TRAIL_ACTION = "trail_action"
     PACING = "pacing"
     COHORT = "cohort"
     AGENT_STATE = "agent_state"
+    MACHINE_HANDLING = "machine_handling"  # what a campaign does on an answering machine
+    BLOCK = "block"  # why a contact is not called now, in the managers' counts
+    DESTINATION = "destination"  # what a transfer destination is
+    REQUEST_KIND = "request_kind"  # the DPO register: a rights request's kind…
+    REQUEST_CHANNEL = "request_channel"  # …how it came in…
+    REQUEST_STATUS = "request_status"  # …where it stands…
+    REQUEST_STEP = "request_step"  # …and each step of its history
 
 
 _FIELDS: dict[str, str] = {
@@ -147,6 +158,12 @@ _LABELS: dict[Kind, dict[str, str]] = {
         "paused": "En pause",
         "closed": "Clôturée",
     },
+    Kind.CAMPAIGN_STATE: {
+        "draft": "en brouillon",
+        "active": "en cours",
+        "paused": "en pause",
+        "closed": "clôturée",
+    },
     Kind.WAVE_STATUS: {
         "scheduled": "Programmée",
         "running": "En cours",
@@ -162,8 +179,43 @@ _LABELS: dict[Kind, dict[str, str]] = {
     },
     Kind.CONTACT_STATUS: {
         "pending": "À appeler",
-        "in_progress": "En cours d'appel",
+        "in_progress": "Appel en cours",
         "done": "Terminé",
+    },
+    Kind.DONE_REASON: {
+        "retries_exhausted": "tentatives épuisées",
+        "invalid_number": "numéro invalide",
+        "wrong_person": "erreur de personne",
+        "purged": "données purgées",
+        "callback": "rappel demandé",
+        "interview_refused": "entretien refusé",
+        "offer_accepted": "offre acceptée",
+        "offer_refused": "offre refusée",
+        "offer_answered": "réponse à l'offre",
+    },
+    Kind.DONE_EXPLANATION: {
+        "retries_exhausted": "les nouvelles tentatives sont épuisées",
+        "invalid_number": "le numéro n'est pas attribué",
+        "wrong_person": "le numéro n'est pas celui de la personne",
+        "purged": "les données de la personne ont été purgées (fin de conservation)",
+        "callback": "la personne a demandé à être rappelée",
+        "interview_refused": "la personne a refusé l'entretien",
+        "offer_accepted": "la personne a accepté l'offre",
+        "offer_refused": "la personne a refusé l'offre",
+        "offer_answered": "la personne a répondu à l'offre",
+    },
+    Kind.RETRY_REASON: {
+        "busy": "Occupé",
+        "no_answer": "Pas de réponse",
+        "congestion": "Réseau saturé",
+        "machine": "Répondeur",
+        "abandoned": "Appel abandonné (aucun agent libre)",
+        "ended_while_disconnected": "Appel perdu, agent déconnecté",
+        "failed": "Échec de l'appel",
+        "network_failure": "Panne de notre réseau (tentative non comptée)",
+        "invalid_number": "Numéro invalide",
+        "callback": "Rappel demandé par la personne",
+        "wrong_person": "Mauvais interlocuteur",
     },
     Kind.TRAIL_ACTION: {
         "screen_pop": "Affichage de la fiche à l'appel",
@@ -192,6 +244,57 @@ _LABELS: dict[Kind, dict[str, str]] = {
         "on_call": "En communication",
         "wrap_up": "Post-appel",
         "paused": "En pause",
+    },
+    Kind.MACHINE_HANDLING: {
+        "off": "pas de détection des répondeurs",
+        "hangup": "raccrocher sur un répondeur",
+        "message": "laisser le message neutre sur un répondeur",
+    },
+    Kind.BLOCK: {
+        "opted_out": "opposition aux appels sortants",
+        "limited": "traitement limité",
+        "done": "terminés dans la campagne",
+        "expired": "objet de l'appel expiré",
+        "attempts_exhausted": "tentatives épuisées",
+        "live_call": "appel en cours dans une autre campagne ou vers le même numéro",
+        "refusal_cooldown": "refus récent (délai de carence)",
+        "reached_limit": "déjà joints le maximum de fois en 30 jours",
+        "retry_delay": "en attente de la prochaine tentative ou d'un rappel",
+        "holiday": "jour férié local",
+        "outside_window": "hors des jours et heures d'appel",
+        "no_agent_available": "aucun agent disponible",
+        "wave_paused": "vague en pause",
+    },
+    Kind.DESTINATION: {
+        "supervisor": "Supervision",
+        "fund": "Service de la caisse (demande de suivi)",
+    },
+    Kind.REQUEST_KIND: {
+        "access": "accès",
+        "rectification": "rectification",
+        "limitation": "limitation du traitement",
+        "call_refusal": "refus d'être appelé",
+    },
+    Kind.REQUEST_CHANNEL: {
+        "post": "courrier",
+        "email": "courriel",
+        "phone": "téléphone",
+        "counter": "accueil (guichet)",
+    },
+    Kind.REQUEST_STATUS: {
+        "received": "reçue",
+        "in_progress": "en cours",
+        "answered": "répondue",
+        "refused": "refusée",
+    },
+    Kind.REQUEST_STEP: {
+        "recorded": "demande enregistrée",
+        "started": "traitement commencé",
+        "action": "action",
+        "extended": "délai prolongé de deux mois",
+        "letter": "courrier de réponse envoyé",
+        "answered": "demande close (répondue)",
+        "refused": "demande refusée",
     },
 }
 

@@ -16,10 +16,11 @@ from dialer.campaigns.readiness import load_readiness
 from dialer.compliance.privacy.closing import close_and_purge, codes_to_purge, contacts_not_done
 from dialer.compliance.privacy.retention import RetentionPolicy
 from dialer.core.columns import require_id
+from dialer.wording import Kind, label
 from web.deps import DbSession, FormDep, IdPath, ManagerUser, NowDep
 from web.forms import field_text
 from web.pages.campaign_buttons import BUTTONS, NOTICE_KEY
-from web.pages.campaigns import STATUS_FR, load_campaign
+from web.pages.campaigns import load_campaign
 from web.refusals import HUMAN_ERRORS, french_error
 from web.render import render
 
@@ -60,7 +61,7 @@ def close_page(
         raise french_error(409, "La campagne est déjà clôturée.")
     context = {
         "campaign": campaign,
-        "status": STATUS_FR.get(campaign.status, campaign.status),
+        "status": label(Kind.CAMPAIGN_STATUS, campaign.status),
         "codes": len(codes_to_purge(db, campaign, RetentionPolicy())),
         "left": contacts_not_done(db, require_id(campaign)),
         "running": status is CampaignStatus.ACTIVE,

@@ -38,8 +38,8 @@ from dialer.contacts.territories import TERRITORIES
 from dialer.contacts.themes import get_theme
 from dialer.contacts.themes.base import Audience
 from dialer.engine.explain import explain_one, explain_page
+from dialer.wording import Kind, choices, label
 from web.bounds import MAX_ID
-from web.contacts_pages.labels import CONTACT_STATUS_FR, DONE_REASON_FR, RESULT_FR
 from web.deps import DbSession, IdPath, ManagerUser, NowDep, RuntimeDep
 from web.pages.campaigns import load_campaign
 from web.refusals import french_error
@@ -67,15 +67,19 @@ def _trace(
     record_accesses(db, who, TrailAction.SEARCH, reads, campaign_id=campaign.id, detail=LIST_DETAIL)
 
 
+def _result_text(result: str | None) -> str:
+    return label(Kind.CALL_RESULT, result) if result else "—"
+
+
 def _row_view(row: Any, why: ContactExplanation | None) -> dict[str, Any]:
-    status = CONTACT_STATUS_FR.get(row.status, row.status)
+    status = label(Kind.CONTACT_STATUS, row.status)
     if row.done_reason:
-        status = f"{status} ({DONE_REASON_FR.get(row.done_reason, row.done_reason)})"
+        status = f"{status} ({label(Kind.DONE_REASON, row.done_reason)})"
     return {
         "row": row,
         "status": status,
         "territory": TERRITORIES[row.territory].label if row.territory in TERRITORIES else "",
-        "last_result": RESULT_FR.get(row.last_result or "", row.last_result or "—"),
+        "last_result": _result_text(row.last_result),
         "last_attempt": paris_text(row.last_attempt_at) or "—",
         "next_call": _next_call_text(row, why),
     }
@@ -96,9 +100,9 @@ def _next_call_text(row: Any, why: ContactExplanation | None) -> str:
 def _filters_context(search: str, status: str, territory: str, result: str) -> dict[str, Any]:
     return {
         "search": search, "status": status, "territory": territory, "result": result,
-        "statuses": CONTACT_STATUS_FR,
+        "statuses": choices(Kind.CONTACT_STATUS),
         "territories": {key.value: value.label for key, value in TERRITORIES.items()},
-        "results": {"none": "Jamais appelé", **RESULT_FR},
+        "results": {"none": "Jamais appelé", **choices(Kind.CALL_RESULT)},
     }  # fmt: skip
 
 
@@ -171,7 +175,7 @@ def contact_explanation(
     context = {
         "campaign": campaign, "contact": contact, "explanation": explanation,
         "lines": explanation.text_fr.splitlines(),
-        "status": CONTACT_STATUS_FR.get(contact.status, contact.status),
-        "last_result": RESULT_FR.get(contact.last_result or "", contact.last_result or "—"),
+        "status": label(Kind.CONTACT_STATUS, contact.status),
+        "last_result": _result_text(contact.last_result),
     }  # fmt: skip
     return render(request, "contacts/explain.html", context)

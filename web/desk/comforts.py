@@ -38,10 +38,10 @@ from dialer.engine.calling.manual import (
     verdicts,
 )
 from dialer.engine.calling.preview import PREVIEW
+from dialer.wording import Kind, label
 from web.bounds import parse_id
 from web.deps import CallControlDep, DbSession, FormDep, NowDep, RuntimeDep
 from web.desk.access import AgentUser
-from web.desk.history import RESULT_FR
 from web.forms import field_text
 from web.render import render
 
@@ -159,7 +159,7 @@ def waiting_progress(db: Session, row: AgentPresence, now: datetime) -> dict[str
         .limit(1)
     ).first()
     if last is not None and last.ended_at is not None:
-        result = RESULT_FR.get(last.result or "", last.result or "")
+        result = label(Kind.CALL_RESULT, last.result) if last.result else ""
         campaign = db.get(Campaign, row.campaign_id) if row.campaign_id else None
         at = last.ended_at.replace(tzinfo=UTC).astimezone(ZoneInfo(_day_zone(db, campaign)))
         progress["last_attempt"] = f"Dernière tentative : {result.lower()} ({at:%H:%M})."

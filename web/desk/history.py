@@ -9,19 +9,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from dialer.campaigns.attempts import CallAttempt, Outcome
+from dialer.wording import Kind, label
 
-RESULT_FR = {
-    "answered": "Décroché",
-    "busy": "Occupé",
-    "no_answer": "Pas de réponse",
-    "congestion": "Réseau saturé",
-    "invalid_number": "Numéro invalide",
-    "failed": "Échec de l'appel",
-    "abandoned": "Appel abandonné",
-    "machine": "Répondeur",
-    "ended_while_disconnected": "Interrompu (PBX injoignable)",
-}
-ANSWER_FR = {"accepted": "accepté", "refused": "refusé"}
 HISTORY_LIMIT = 20
 
 
@@ -41,10 +30,9 @@ def outcome_text(outcome: Outcome | None) -> str:
         return "Répondeur / pas la bonne personne"
     parts = []
     if outcome.interview:
-        parts.append(f"entretien {ANSWER_FR.get(outcome.interview, outcome.interview)}")
+        parts.append(label(Kind.INTERVIEW, outcome.interview))
     if outcome.offer:
-        # "offre" is feminine: the participle agrees.
-        parts.append(f"offre {ANSWER_FR.get(outcome.offer, outcome.offer)}e")
+        parts.append(label(Kind.OFFER, outcome.offer))
     if outcome.callback_at is not None:
         parts.append("rappel demandé")
     if outcome.followup_category:
@@ -75,7 +63,7 @@ def earlier_exchanges(
     return [
         Exchange(
             when=local_text(attempt.created_at, time_zone),
-            result=RESULT_FR.get(attempt.result or "", attempt.result or ""),
+            result=label(Kind.CALL_RESULT, attempt.result) if attempt.result else "",
             outcome=outcome_text(outcome),
         )
         for attempt, outcome in rows

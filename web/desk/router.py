@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 from sqlmodel import Session, col, select
 
+from dialer import wording
 from dialer.accounts.models import AgentPresence, User
 from dialer.campaigns.attempts import CallAttempt, Outcome
 from dialer.campaigns.models import Campaign, CampaignAgent
@@ -21,6 +22,7 @@ from dialer.engine.calling import presence
 from dialer.engine.calling.events import ScreenPopBus, Subscription
 from dialer.engine.calling.preview import PREVIEW
 from dialer.engine.calling.snapshot import dial_targets
+from dialer.wording import Kind
 from web.bounds import parse_id
 from web.deps import DbSession, FormDep, ScreenPopsDep, current_time
 from web.desk.access import AgentUser
@@ -40,17 +42,15 @@ PAUSE_REASONS_FR = (
     "Problème technique",
     "Débriefing avec le superviseur",
 )
-STATE_FR = {
-    "logged_out": "Hors campagne",
-    "available": "Disponible : en attente d'un appel",
-    "reserved": "Appel en préparation",
-    "on_call": "En communication",
-    "wrap_up": "Post-appel",
-    "paused": "En pause",
-}
+# The agent's own screen says what "available" means for them; other states as everywhere.
+AVAILABLE_FR = "Disponible : en attente d'un appel"
 HEARTBEAT_S = 15.0
 # The call is over but its outcome not yet recorded: the agent is still on it.
 CALL_OVER_FR = "Appel terminé : résultat à saisir"
+
+
+def _state_text(state: str) -> str:
+    return AVAILABLE_FR if state == AgentState.AVAILABLE else wording.label(Kind.AGENT_STATE, state)
 
 
 def enabled_campaigns(db: Session, user_id: int) -> list[Campaign]:
@@ -75,7 +75,7 @@ def desk_state(db: Session, user: User, now: datetime) -> dict[str, Any]:
     if row.state == AgentState.WRAP_UP and row.wrap_up_until is not None:
         remaining = max(0.0, (row.wrap_up_until - now).total_seconds())
     call_over = attempt is not None and attempt.ended_at is not None
-    label = CALL_OVER_FR if call_over else STATE_FR.get(row.state, row.state)
+    label = CALL_OVER_FR if call_over else _state_text(row.state)
     return {
         "state": row.state,
         "state_label": label,
@@ -142,9 +142,7 @@ def _refusal(error: presence.PresenceError, db: Session, user: User) -> str:
     if not isinstance(error.__cause__, IllegalTransition):
         return str(error)
     row = presence.presence_of(db, user.id or 0)
-    return (
-        f"Action impossible maintenant : votre état est « {STATE_FR.get(row.state, row.state)} »."
-    )
+    return f"Action impossible maintenant : votre état est « {_state_text(row.state)} »."
 
 
 def _act(request: Request, db: Session, user: User, action: Any, *args: Any) -> Response:

@@ -14,10 +14,11 @@ from sqlmodel import Session
 
 from dialer.campaigns.models import Campaign
 from dialer.core.columns import utcnow
+from dialer.wording import Kind, label
 from web.deps import DbSession, IdPath, ManagerUser, RuntimeDep
 from web.live.snapshot import take_snapshot
 from web.pages.campaign_overview import why_idle
-from web.pages.campaigns import STATUS_FR, load_campaign
+from web.pages.campaigns import load_campaign
 from web.render import render
 
 router = APIRouter()
@@ -52,7 +53,7 @@ def snapshot_json(engine: Engine, campaign_id: int, why: Why) -> dict[str, Any]:
 @router.get("/campagnes/{campaign_id}/tableau")
 def dashboard(request: Request, campaign_id: IdPath, _user: ManagerUser, db: DbSession) -> Response:
     campaign = load_campaign(db, campaign_id)
-    context = {"campaign": campaign, "status": STATUS_FR.get(campaign.status, campaign.status)}
+    context = {"campaign": campaign, "status": label(Kind.CAMPAIGN_STATUS, campaign.status)}
     return render(request, "live/dashboard.html", context)
 
 

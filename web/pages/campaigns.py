@@ -12,11 +12,12 @@ from sqlmodel import Session, col, select
 
 from dialer.campaigns.importing.models import ImportJob
 from dialer.campaigns.list_progress import SEARCH_MAX, CampaignFilters, list_campaigns
-from dialer.campaigns.models import Campaign, CampaignAgent, CampaignStatus
+from dialer.campaigns.models import Campaign, CampaignAgent
 from dialer.campaigns.setup import create_campaign
 from dialer.contacts.funds import Fund
 from dialer.contacts.people.models import CampaignContact
 from dialer.contacts.themes import THEMES
+from dialer.wording import Kind, choices, label
 from web.bounds import parse_id
 from web.deps import DbSession, FormDep, IdPath, ManagerUser, NowDep, RuntimeDep
 from web.pages.campaign_buttons import NOTICE_KEY
@@ -26,12 +27,6 @@ from web.refusals import HUMAN_ERRORS, french_error
 from web.render import render
 
 router = APIRouter()
-STATUS_FR: dict[str, str] = {
-    CampaignStatus.DRAFT: "Brouillon",
-    CampaignStatus.ACTIVE: "En cours",
-    CampaignStatus.PAUSED: "En pause",
-    CampaignStatus.CLOSED: "Clôturée",
-}
 
 
 def load_campaign(db: Session, campaign_id: int) -> Campaign:
@@ -53,7 +48,7 @@ def _filters(request: Request) -> CampaignFilters:
     fund_id = parse_id(fund_text) if fund_text else None
     if fund_text and fund_id is None:
         raise french_error(400, "Caisse : choisissez une caisse de la liste.")
-    if status and status not in STATUS_FR:
+    if status and status not in choices(Kind.CAMPAIGN_STATUS):
         raise french_error(400, "État : choisissez un état de la liste.")
     if theme and theme not in THEMES:
         raise french_error(400, "Thème : choisissez un thème de la liste.")
@@ -69,7 +64,8 @@ def campaign_list(request: Request, _user: ManagerUser, db: DbSession, now: NowD
     filters = _filters(request)
     rows = list_campaigns(db, filters, now)
     context = {
-        "rows": rows, "themes": THEMES, "statuses": STATUS_FR, "filters": filters,
+        "rows": rows, "themes": THEMES, "filters": filters,
+        "statuses": choices(Kind.CAMPAIGN_STATUS),
         "funds": list(db.exec(select(Fund).order_by(Fund.name))),
         "filtered": filters != CampaignFilters(),
     }  # fmt: skip
@@ -144,7 +140,7 @@ def campaign_detail(
     context = {
         "campaign": campaign, "fund": fund, "contacts": contacts, "agents": agents,
         "jobs": jobs, "theme": THEMES.get(campaign.theme), "weekdays": WEEKDAYS_FR,
-        "status": STATUS_FR.get(campaign.status, campaign.status),
+        "status": label(Kind.CAMPAIGN_STATUS, campaign.status),
         "notice": request.session.pop(NOTICE_KEY, None),
     }  # fmt: skip
     context.update(overview(db, runtime.engine, campaign, now))

@@ -23,11 +23,11 @@ from dialer.engine.callcontrol.rules import (
     check_may_supervise,
 )
 from dialer.engine.calling.agent_lines import AgentLineError, line_of_endpoint
+from dialer.wording import Kind, label
 from telephony.ami.control import SpyMode
 from telephony.ami.frames import AgentTemplate
 from web.deps import DbSession, FormDep, IdPath, NowDep, RuntimeDep, require_role
 from web.desk.call_control import SteeringDep, actor_of, line_of, refused, steer_and_keep
-from web.desk.router import STATE_FR
 from web.forms import field_text
 from web.refusals import french_error
 from web.render import render
@@ -53,7 +53,7 @@ def wall_data(db: Session, user: User, now: Any) -> dict[str, Any]:
                 "user_id": r.user_id,
                 "name": r.name,
                 "state": r.state,
-                "state_label": STATE_FR.get(r.state, r.state),
+                "state_label": label(Kind.AGENT_STATE, r.state),
                 "seconds": r.seconds_in_state,
                 "campaign": r.campaign,
                 "person_ref": r.person_ref,

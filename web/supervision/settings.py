@@ -14,6 +14,7 @@ from dialer.accounts.models import User
 from dialer.campaigns.supervision import CampaignSupervisor, DestinationKind, TransferDestination
 from dialer.engine.callcontrol import journal
 from dialer.engine.callcontrol.rules import CallControlDenied
+from dialer.wording import Kind, label
 from web.bounds import parse_id
 from web.deps import DbSession, FormDep, IdPath, ManagerUser
 from web.forms import field_text
@@ -22,10 +23,7 @@ from web.refusals import french_error
 from web.render import render
 
 router = APIRouter()
-KIND_LABELS_FR = {
-    DestinationKind.SUPERVISOR: "Supervision",
-    DestinationKind.FUND: "Service de la caisse (demande de suivi)",
-}
+KIND_LABELS_FR = {kind: label(Kind.DESTINATION, kind) for kind in DestinationKind}
 DUPLICATE_FR = "Cette destination est déjà dans la liste de la campagne."
 
 

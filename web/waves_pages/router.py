@@ -32,8 +32,8 @@ from dialer.contacts.funds import Fund
 from dialer.contacts.people.models import CampaignContact, Person
 from dialer.contacts.territories import Territory, info
 from dialer.core.columns import utcnow
-from dialer.engine.pacing import PacingMode
 from dialer.engine.service import DialerService
+from dialer.wording import Kind, choices, label
 from web.deps import DbSession, FormDep, IdPath, LocalDialerDep, ManagerUser
 from web.forms import field_text
 from web.pages.campaigns import load_campaign
@@ -50,11 +50,6 @@ ACTIONS: dict[str, tuple[WaveEvent, str, Move]] = {
     "suspendre": (WaveEvent.PAUSE, "Suspendre", pause_wave),
     "reprendre": (WaveEvent.RESUME, "Reprendre", resume_wave),
     "arreter": (WaveEvent.STOP, "Arrêter", stop_wave),
-}
-PACING_FR = {
-    PacingMode.PREVIEW: "Aperçu",
-    PacingMode.PROGRESSIVE: "Progressif",
-    PacingMode.PREDICTIVE: "Prédictif",
 }
 
 
@@ -77,7 +72,7 @@ def _rows(db: Session, campaign_id: int) -> list[dict[str, Any]]:
             {
                 "progress": progress, "wave": wave, "status": STATUS_FR[status],
                 "cohort": COHORT_FR.get(Cohort(wave.cohort), wave.cohort),
-                "pacing": PACING_FR.get(PacingMode(wave.pacing_mode), wave.pacing_mode),
+                "pacing": label(Kind.PACING, wave.pacing_mode),
                 "starts": paris_text(wave.starts_at), "ends": paris_text(wave.ends_at),
                 "actions": [(word, a[1]) for word, a in ACTIONS.items() if a[0] in events],
             }
@@ -93,7 +88,7 @@ def _page(
         "campaign": load_campaign(db, campaign_id), "rows": _rows(db, campaign_id),
         "funds": _funds(db, campaign_id), "values": values, "problems": problems,
         "territories": [(t.value, info(t).label) for t in Territory],
-        "cohorts": COHORT_FR, "pacing_modes": PACING_FR,
+        "cohorts": COHORT_FR, "pacing_modes": choices(Kind.PACING),
     }  # fmt: skip
     return render(request, "waves/list.html", context, status=status)
 

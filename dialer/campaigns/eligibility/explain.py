@@ -12,25 +12,11 @@ from dialer.campaigns.eligibility.verdict import RULES, all_blocks, next_callabl
 from dialer.campaigns.eligibility.windows import to_local
 from dialer.campaigns.policies import CallingPolicy
 from dialer.contacts.territories import TERRITORIES
+from dialer.wording import Kind, label
 
 # Managers work from metropolitan France: campaign-wide times are shown in Paris time.
 MANAGER_TIME_ZONE = "Europe/Paris"
 
-LABELS_FR: dict[str, str] = {
-    BlockCode.OPTED_OUT: "opposition aux appels sortants",
-    BlockCode.LIMITED: "traitement limité",
-    BlockCode.DONE: "terminés dans la campagne",
-    BlockCode.EXPIRED: "objet de l'appel expiré",
-    BlockCode.ATTEMPTS_EXHAUSTED: "tentatives épuisées",
-    BlockCode.LIVE_CALL: "appel en cours dans une autre campagne ou vers le même numéro",
-    BlockCode.REFUSAL_COOLDOWN: "refus récent (délai de carence)",
-    BlockCode.REACHED_LIMIT: "déjà joints le maximum de fois en 30 jours",
-    BlockCode.RETRY_DELAY: "en attente de la prochaine tentative ou d'un rappel",
-    BlockCode.HOLIDAY: "jour férié local",
-    BlockCode.OUTSIDE_WINDOW: "hors des jours et heures d'appel",
-    BlockCode.NO_AGENT_AVAILABLE: "aucun agent disponible",
-    BlockCode.WAVE_PAUSED: "vague en pause",
-}
 
 _DAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 _MONTHS_FR = (
@@ -59,8 +45,8 @@ class ContactExplanation:
 
 def _next_text(facts: ContactFacts, block: Block, local: datetime | None) -> str:
     if local is not None:
-        label = TERRITORIES[facts.territory].label
-        return f"Prochaine possibilité d'appel : {format_fr(local)} (heure locale, {label})."
+        place = TERRITORIES[facts.territory].label
+        return f"Prochaine possibilité d'appel : {format_fr(local)} (heure locale, {place})."
     if block.code == BlockCode.LIVE_CALL:
         return (
             "Appelable de nouveau une fois cet appel terminé, si les autres règles le permettent."
@@ -104,7 +90,7 @@ def explain_contact(
     next_at = next_callable_at(facts, policy, now)
     next_local = to_local(next_at, facts.time_zone) if next_at is not None else None
     lines = [f"Non appelable maintenant : {first.reason_fr}"]
-    others = [LABELS_FR.get(b.code, b.code) for b in blocks[1:]]
+    others = [label(Kind.BLOCK, b.code) for b in blocks[1:]]
     if others:
         lines.append("Également : " + ", ".join(others) + ".")
     lines.append(_next_text(facts, first, next_local))
@@ -158,7 +144,7 @@ def _campaign_text(
         lines.append(f"{callable_now} contact(s) seraient appelables maintenant.")
     if by_code:
         lines.append("Contacts non appelables, par première règle bloquante :")
-        lines.extend(f"- {LABELS_FR.get(code, code)} : {count}" for code, count in by_code.items())
+        lines.extend(f"- {label(Kind.BLOCK, code)} : {count}" for code, count in by_code.items())
     if callable_now == 0 and next_lift_at is not None:
         local = format_fr(to_local(next_lift_at, MANAGER_TIME_ZONE))
         lines.append(f"Première levée de blocage possible : {local} (heure de Paris).")

@@ -23,22 +23,13 @@ from dialer.campaigns.eligibility.windows import (
 )
 from dialer.campaigns.policies import CallingPolicy
 from dialer.contacts.territories import TERRITORIES
+from dialer.wording import Kind, label
 
 Rule = Callable[[ContactFacts, CallingPolicy, datetime], Block | None]
 
 # Each jump moves to a later lift time and the time-based rules cannot re-block
 # once lifted, so a handful of rounds always suffices; the bound is a safeguard.
 _MAX_ROUNDS = 16
-
-_DONE_REASONS_FR = {
-    "interview_refused": "la personne a refusé l'entretien",
-    "offer_accepted": "la personne a accepté l'offre",
-    "offer_refused": "la personne a refusé l'offre",
-    "offer_answered": "la personne a répondu à l'offre",
-    "wrong_person": "le numéro n'est pas celui de la personne",
-    "invalid_number": "le numéro n'est pas attribué",
-    "retries_exhausted": "les nouvelles tentatives sont épuisées",
-}
 
 
 def _opted_out(facts: ContactFacts, policy: CallingPolicy, now: datetime) -> Block | None:
@@ -56,7 +47,7 @@ def _limited(facts: ContactFacts, policy: CallingPolicy, now: datetime) -> Block
 def _done(facts: ContactFacts, policy: CallingPolicy, now: datetime) -> Block | None:
     if not facts.done:
         return None
-    detail = _DONE_REASONS_FR.get(facts.done_reason or "", facts.done_reason)
+    detail = label(Kind.DONE_EXPLANATION, facts.done_reason) if facts.done_reason else ""
     suffix = f" : {detail}" if detail else ""
     return Block(BlockCode.DONE, f"Contact terminé dans cette campagne{suffix}.", None)
 

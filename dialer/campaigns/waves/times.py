@@ -22,7 +22,7 @@ def parse_paris_time(text: str, label: str = "Date") -> datetime:
             continue
         aware = local.replace(tzinfo=CENTRE_TIME_ZONE)
         return aware.astimezone(UTC).replace(tzinfo=None)
-    raise WaveError(f"{label} : date et heure attendues, par exemple 2026-12-01 10:00.")
+    raise WaveError(f"{label} : date et heure attendues, par exemple 01/12/2026 10:00.")
 
 
 def paris_time(moment: datetime) -> datetime:

@@ -17,6 +17,8 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from dialer.wording import Kind, label
+
 ANSWER_MONTHS = 1
 EXTENSION_MONTHS = 2
 DUE_SOON_DAYS = 7
@@ -45,24 +47,9 @@ class RequestStatus(StrEnum):
     REFUSED = "refused"
 
 
-KIND_LABELS_FR: dict[RequestKind, str] = {
-    RequestKind.ACCESS: "accès",
-    RequestKind.RECTIFICATION: "rectification",
-    RequestKind.LIMITATION: "limitation du traitement",
-    RequestKind.CALL_REFUSAL: "refus d'être appelé",
-}
-CHANNEL_LABELS_FR: dict[Channel, str] = {
-    Channel.POST: "courrier",
-    Channel.EMAIL: "courriel",
-    Channel.PHONE: "téléphone",
-    Channel.COUNTER: "accueil (guichet)",
-}
-STATUS_LABELS_FR: dict[RequestStatus, str] = {
-    RequestStatus.RECEIVED: "reçue",
-    RequestStatus.IN_PROGRESS: "en cours",
-    RequestStatus.ANSWERED: "répondue",
-    RequestStatus.REFUSED: "refusée",
-}
+KIND_LABELS_FR = {kind: label(Kind.REQUEST_KIND, kind) for kind in RequestKind}
+CHANNEL_LABELS_FR = {channel: label(Kind.REQUEST_CHANNEL, channel) for channel in Channel}
+STATUS_LABELS_FR = {status: label(Kind.REQUEST_STATUS, status) for status in RequestStatus}
 
 
 class StepKind(StrEnum):
@@ -75,15 +62,7 @@ class StepKind(StrEnum):
     REFUSED = "refused"
 
 
-STEP_LABELS_FR: dict[StepKind, str] = {
-    StepKind.RECORDED: "demande enregistrée",
-    StepKind.STARTED: "traitement commencé",
-    StepKind.ACTION: "action",
-    StepKind.EXTENDED: "délai prolongé de deux mois",
-    StepKind.LETTER: "courrier de réponse envoyé",
-    StepKind.ANSWERED: "demande close (répondue)",
-    StepKind.REFUSED: "demande refusée",
-}
+STEP_LABELS_FR = {step: label(Kind.REQUEST_STEP, step) for step in StepKind}
 
 
 OPEN_STATUSES = frozenset({RequestStatus.RECEIVED, RequestStatus.IN_PROGRESS})

@@ -9,12 +9,16 @@ import pytest
 
 from consent.vocabulary import Channel, Decision, Source
 from dialer.accounts.roles import Role
+from dialer.campaigns.eligibility.facts import BlockCode
 from dialer.campaigns.importing.models import ImportStatus
-from dialer.campaigns.models import CampaignStatus
+from dialer.campaigns.models import CampaignStatus, MachineHandling
 from dialer.campaigns.policies import PacingMode
+from dialer.campaigns.supervision import DestinationKind
 from dialer.campaigns.waves.cohort import Cohort
 from dialer.campaigns.waves.states import WaveStatus
 from dialer.compliance.feed.kinds import EventKind
+from dialer.compliance.privacy.register_rules import Channel as RequestChannel
+from dialer.compliance.privacy.register_rules import RequestKind, RequestStatus, StepKind
 from dialer.compliance.privacy.trail import TrailAction
 from dialer.contacts.people.models import ContactStatus
 from dialer.contacts.territories import Territory
@@ -40,6 +44,14 @@ ENUMS: dict[Kind, type[StrEnum]] = {
     Kind.PACING: PacingMode,
     Kind.COHORT: Cohort,
     Kind.AGENT_STATE: AgentState,
+    Kind.CAMPAIGN_STATE: CampaignStatus,
+    Kind.MACHINE_HANDLING: MachineHandling,
+    Kind.BLOCK: BlockCode,
+    Kind.DESTINATION: DestinationKind,
+    Kind.REQUEST_KIND: RequestKind,
+    Kind.REQUEST_CHANNEL: RequestChannel,
+    Kind.REQUEST_STATUS: RequestStatus,
+    Kind.REQUEST_STEP: StepKind,
 }
 
 
@@ -104,3 +116,26 @@ def test_an_unknown_code_is_shown_flagged_and_logged(caplog: pytest.LogCaptureFi
 def test_the_vocabulary_cannot_be_changed_by_a_caller() -> None:
     with pytest.raises(TypeError):
         choices(Kind.ROLE)["agent"] = "Autre"  # type: ignore[index]
+
+
+def test_every_reason_a_contact_is_done_for_has_its_label() -> None:
+    # Stored by dialer.engine.calling.outcomes and .rescheduling, and by the purge: the
+    # contact list once showed « Terminé (offer_accepted) » for want of these labels.
+    from dialer.engine.calling.rescheduling import INVALID_NUMBER, RETRIES_EXHAUSTED, WRONG_PERSON
+
+    stored = {
+        INVALID_NUMBER, RETRIES_EXHAUSTED, WRONG_PERSON, "purged",
+        "interview_refused", "offer_accepted", "offer_refused", "offer_answered",
+    }  # fmt: skip
+    assert [code for code in sorted(stored) if not is_known(Kind.DONE_REASON, code)] == []
+    assert label(Kind.DONE_REASON, "offer_accepted") == "offre acceptée"
+    # The contact's explanation says the same reasons in a sentence: one for each.
+    assert set(choices(Kind.DONE_EXPLANATION)) == set(choices(Kind.DONE_REASON))
+
+
+def test_every_retry_rule_row_has_its_label() -> None:
+    from dialer.campaigns.retry_rules import REASONS_FR
+
+    assert set(REASONS_FR) == set(choices(Kind.RETRY_REASON))
+    counted = set(CallResult) - {CallResult.ANSWERED}
+    assert counted <= set(choices(Kind.RETRY_REASON))
