@@ -54,6 +54,8 @@ class PbxCore:
         self.control_log: list[ControlRecord] = []
         self.spies: list[SpyRecord] = []
         self.held: set[str] = set()  # Linkedid of the calls whose legs wait apart
+        # Linkedid -> destination of the calls whose agent is consulting it (Atxfer).
+        self.consulting: dict[str, str] = {}
         self._local_counter = 0x29
         self._sip_counter = 0
         self._unique_counter = 80
