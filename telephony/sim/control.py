@@ -191,5 +191,5 @@ def agent_leaves_consultation(conn: Connection, ch: Channel) -> bool:
             leg.alive = False
             core.forget(leg)
     # The agent's legs are gone: the call's end no longer hangs them up.
-    call.agent1 = call.agent2 = None
+    call.forget_agent()
     return True

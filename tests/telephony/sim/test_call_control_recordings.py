@@ -4,7 +4,8 @@
 real PBX running the project's asterisk/ files (tests/telephony/test_real_asterisk_control.py
 through telephony/recording.py): hold then resume, a blind transfer, the supervisor's
 phone into ChanSpy, an attended transfer cancelled and one completed by the agent
-leaving (and the agent leaving with no transfer, which ends the call). They are replayed here, and every reply to the client's actions
+leaving (and the agent leaving with no transfer, which ends the call). They are
+replayed here, and every reply to the client's actions
 (responses, list items, the OriginateResponse) must match. The events Asterisk sends
 around them (bridges left and destroyed, music on hold started, the dialplan steps of
 dialer-hold) are not simulated yet: those files stay out of test_transcripts.py, which
