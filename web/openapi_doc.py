@@ -68,7 +68,10 @@ _CONTROL = {
 }
 EXTRA.update({
     ("POST", A + path): _CONTROL
-    for path in ("/attente", "/reprise", "/transfert", "/transfert/annuler", "/conference")
+    for path in (
+        "/attente", "/reprise", "/transfert", "/transfert/annuler", "/transfert/terminer",
+        "/conference",
+    )
 })  # fmt: skip
 EXTRA[("POST", "/supervision/appels/{attempt_id}/ecoute")] = _CONTROL
 EXTRA[("POST", "/poste/aide")] = {"204": "Demande d'aide transmise au superviseur."}
@@ -116,6 +119,7 @@ FORMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("POST", A + "/reprise"): (),
     ("POST", A + "/transfert"): ("destination", "mode"),
     ("POST", A + "/transfert/annuler"): (),
+    ("POST", A + "/transfert/terminer"): (),
     ("POST", A + "/conference"): (),
     ("POST", "/poste/aide"): (),
     ("POST", "/supervision/appels/{attempt_id}/ecoute"): ("mode",),

@@ -10,8 +10,10 @@ How each is done on Asterisk 22, chosen for a call that ``dialer-agent`` bridged
 - blind transfer: ``BlindTransfer`` of the agent's channel: its bridge peer (the
   person) goes to ``dialer-transfer,<exten>``;
 - attended transfer: ``Atxfer`` on the agent's channel (Asterisk plays the
-  ``atxfer`` feature code, so the extension must be digits), ``CancelAtxfer`` to
-  take the person back;
+  ``atxfer`` feature code of ``asterisk/features.conf``, so the extension must be
+  digits; the agent's Dial needs the ``t`` option): the person waits on music while
+  the agent talks to the destination; ``CancelAtxfer`` takes the person back,
+  ``Hangup`` of the agent's channel hands the person over;
 - listen, whisper, barge and the agent's three-way call with the supervisor:
   ``Originate`` of the supervisor's phone into ``ChanSpy`` on the agent's channel
   (``q`` quiet, ``E`` leave when the spied channel hangs up, ``w`` whisper, ``B``
@@ -114,6 +116,12 @@ def attended_transfer_headers(agent: str, destination: str) -> Headers:
 
 def cancel_transfer_headers(agent: str) -> Headers:
     return {"Action": "CancelAtxfer", "Channel": check_channel(agent)}
+
+
+def complete_transfer_headers(agent: str) -> Headers:
+    """The agent leaves an attended transfer: Asterisk hands the person to the destination
+    (the agent's phone hanging up does the same; features.conf, atxferdropcall = no)."""
+    return {"Action": "Hangup", "Channel": check_channel(agent), "Cause": "16"}
 
 
 def spy_headers(

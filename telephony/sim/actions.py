@@ -122,6 +122,8 @@ async def hangup(conn: Connection, h: dict[str, str], _: Headers) -> None:
     if ch is None:
         return
     conn.send(response("Success", h.get("actionid"), ("Message", "Channel Hungup")))
+    if control.agent_leaves_consultation(conn, ch):
+        return
     call = conn.sim.call_of(ch)
     if call is not None:
         call.request_hangup()

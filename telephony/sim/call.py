@@ -65,6 +65,11 @@ class Call:
     def wake(self) -> None:
         self._wake.set()
 
+    def forget_agent(self) -> None:
+        """The agent's legs left the call (an attended transfer completed): its end no longer
+        hangs them up, and CoreShowChannels no longer lists them."""
+        self.agent1 = self.agent2 = None
+
     def request_hangup(self) -> None:
         self.client_hangup = True
         self.wake()

@@ -113,9 +113,16 @@ def agent_line(call: Call) -> AgentLine | None:
     return AgentLine(text, tech, resource, context)
 
 
+def dial_data(call: Call, dial_string: str) -> str:
+    """Dial's arguments: the project's [dialer-agent] adds ``t`` (the agent may start an
+    attended transfer, features.conf); the lab PBX of the shared recordings did not."""
+    options = "" if call.pbx.config.lab_agents else ",t"
+    return f"{dial_string},15{options}"
+
+
 def agent_unavailable(call: Call, one: Channel, priority: int) -> list[str]:
     """Dial returned at once: the agent's channel could not even be created."""
-    frames = [ev.newexten(one, "Dial", f"{call.agent()},15", priority)]
+    frames = [ev.newexten(one, "Dial", dial_data(call, call.agent()), priority)]
     frames += [ev.varset(one, name, "") for name in DIAL_VARS]
     frames.append(ev.varset(one, "DIALSTATUS", "CHANUNAVAIL"))
     frames.append(ev.newexten(one, "GotoIf", "0?done", priority + 1))
@@ -123,9 +130,9 @@ def agent_unavailable(call: Call, one: Channel, priority: int) -> list[str]:
 
 
 def dial_agent(call: Call, one: Channel, priority: int, line: AgentLine) -> None:
-    """Dial(${AGENT},15): the virtual agent or the agent's phone answers at once."""
+    """Dial(${AGENT},15,t): the virtual agent or the agent's phone answers at once."""
     call.dialed_at = call.loop.time()
-    frames = [ev.newexten(one, "Dial", f"{line.dial_string},15", priority)]
+    frames = [ev.newexten(one, "Dial", dial_data(call, line.dial_string), priority)]
     frames += [ev.varset(one, name, "") for name in DIAL_VARS]
     a1, a2 = _agent_legs(call, one, line)
     dial_string = f"{line.resource}@{line.context}" if line.tech == "Local" else line.resource

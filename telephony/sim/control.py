@@ -134,9 +134,10 @@ async def blind_transfer(conn: Connection, h: dict[str, str], _: object) -> None
     )
 
 
-# The project's PBX has no features.conf: Asterisk 22 maps no DTMF code to the attended
-# transfer by default, and Atxfer is refused after the channel checks (recording 64).
-ATXFER_FEATURE_CODE = ""
+# asterisk/features.conf maps ``atxfer => *2``: Asterisk queues that code and the
+# destination's digits on the agent's channel (recordings 64, 65). Without a code it
+# refuses after the channel checks: "No attended transfer feature code found".
+ATXFER_FEATURE_CODE = "*2"
 
 
 async def atxfer(conn: Connection, h: dict[str, str], _: object) -> None:
@@ -146,15 +147,49 @@ async def atxfer(conn: Connection, h: dict[str, str], _: object) -> None:
     if not ATXFER_FEATURE_CODE:
         return _error(conn, h, "No attended transfer feature code found")
     _ok(conn, h, "Atxfer successfully queued")
+    core = conn.sim.core
     context = h.get("context") or ch.context
-    conn.sim.core.control_log.append(ControlRecord("Atxfer", ch.name, context, h["exten"]))
+    core.control_log.append(ControlRecord("Atxfer", ch.name, context, h["exten"]))
+    call = conn.sim.call_of(ch)
+    # The person waits on music while the agent talks to the destination; the
+    # simulator does not ring the destination, it only remembers the consultation.
+    if call is not None and call.agent1 is ch and call.bridge_id:
+        core.consulting[ch.linkedid] = h["exten"]
 
 
 async def cancel_atxfer(conn: Connection, h: dict[str, str], _: object) -> None:
     if not h.get("channel"):
         return _error(conn, h, "No channel specified")
-    ch = conn.sim.core.find(h["channel"])
+    core = conn.sim.core
+    ch = core.find(h["channel"])
     if ch is None:
         return _error(conn, h, "Channel specified does not exist")
     _ok(conn, h, "CancelAtxfer successfully queued")
-    conn.sim.core.control_log.append(ControlRecord("CancelAtxfer", ch.name))
+    core.control_log.append(ControlRecord("CancelAtxfer", ch.name))
+    if core.consulting.pop(ch.linkedid, None) is None:
+        return
+    call = conn.sim.call_of(ch)
+    person = call.person if call is not None else None
+    if person is not None:
+        # Back in the agent's bridge, the person's connected line becomes the agent's
+        # channel (recording 64: ConnectedLineNum "s", the virtual agent's caller id).
+        core.emit(ev.newconnectedline(person, ch.cid_num, person.conn_name))
+
+
+def agent_leaves_consultation(conn: Connection, ch: Channel) -> bool:
+    """The agent's channel hung up while consulting: Asterisk completes the attended
+    transfer (features.conf, atxferdropcall = no) and the person stays on the line
+    with the destination (recording 65). False when no transfer is under way."""
+    core = conn.sim.core
+    call = conn.sim.call_of(ch)
+    if call is None or call.agent1 is not ch or ch.linkedid not in core.consulting:
+        return False
+    exten = core.consulting.pop(ch.linkedid)
+    core.control_log.append(ControlRecord("AttendedTransfer", ch.name, "dialer-transfer", exten))
+    for leg in (call.agent1, call.agent2):
+        if leg is not None:
+            leg.alive = False
+            core.forget(leg)
+    # The agent's legs are gone: the call's end no longer hangs them up.
+    call.forget_agent()
+    return True

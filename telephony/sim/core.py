@@ -31,6 +31,7 @@ class LiveCall(Protocol):
     def finished(self) -> bool: ...
     @property
     def bridge_id(self) -> str: ...
+    def forget_agent(self) -> None: ...
 
     def agent_changed(self) -> None: ...
 
@@ -54,6 +55,8 @@ class PbxCore:
         self.control_log: list[ControlRecord] = []
         self.spies: list[SpyRecord] = []
         self.held: set[str] = set()  # Linkedid of the calls whose legs wait apart
+        # Linkedid -> destination of the calls whose agent is consulting it (Atxfer).
+        self.consulting: dict[str, str] = {}
         self._local_counter = 0x29
         self._sip_counter = 0
         self._unique_counter = 80

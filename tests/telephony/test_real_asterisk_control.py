@@ -1,5 +1,5 @@
 """Call control against a real Asterisk 22 carrying asterisk/*.conf: hold (dual Redirect),
-resume (Bridge), ChanSpy originate, blind transfer, and the refusals of transcript 60.
+resume (Bridge), ChanSpy originate, blind and attended transfer, and the refusals of transcript 60.
 
 Skipped unless DIALER_TEST_AMI_URL is set. Uses the test dialplan (sim-persons, the
 virtual agents of sim-agents), so it needs no SIP phone. To record the transcripts
@@ -19,6 +19,8 @@ from telephony.ami.control import (
     attended_transfer_headers,
     blind_transfer_headers,
     bridge_peer,
+    cancel_transfer_headers,
+    complete_transfer_headers,
     hold_headers,
     resume_headers,
     spy_headers,
@@ -79,13 +81,50 @@ async def test_blind_transfer_of_the_person() -> None:
         await hang_up(client, person)
 
 
-async def test_attended_transfer_needs_a_feature_code() -> None:
-    """The project's files map no DTMF code to the attended transfer (no features.conf)."""
+# Asterisk waits transferdigittimeout (features.conf, 3 s) for more digits, since
+# dialer-transfer's _X. could match a longer number; then 806 answers at once.
+CONSULTED_S = 4.5
+
+
+async def test_attended_transfer_then_cancelled() -> None:
+    """features.conf maps atxfer => *2 and the agent's Dial has t: Asterisk holds the
+    person, rings the destination (test endpoint 806, which answers), and CancelAtxfer
+    gives the person back to the agent."""
     async with ami() as (client, seen):
         person, agent = await bridged(client, seen)
-        with pytest.raises(AmiActionError, match="No attended transfer feature code found"):
-            await client.control(attended_transfer_headers(agent, "905"))
+        queued = await client.control(attended_transfer_headers(agent, "806"))
+        assert queued.get("Message") == "Atxfer successfully queued"
+        await asyncio.sleep(CONSULTED_S)
+        cancelled = await client.control(cancel_transfer_headers(agent))
+        assert cancelled.get("Message") == "CancelAtxfer successfully queued"
+        await asyncio.sleep(1.0)
+        assert bridge_peer(await client.core_show_channels(), person) == agent
         await hang_up(client, person)
+
+
+async def test_attended_transfer_completed_when_the_agent_leaves() -> None:
+    """The agent leaves while talking to the destination: the person is handed over and
+    stays on the line (without the transfer, the agent leaving ends the person's call)."""
+    async with ami() as (client, seen):
+        person, agent = await bridged(client, seen)
+        queued = await client.control(attended_transfer_headers(agent, "806"))
+        assert queued.get("Message") == "Atxfer successfully queued"
+        await asyncio.sleep(CONSULTED_S)
+        left = await client.control(complete_transfer_headers(agent))
+        assert left.get("Message") == "Channel Hungup"
+        await asyncio.sleep(1.0)
+        # Still there, talking to 806: hanging the person up now succeeds.
+        await client.hangup(person)
+
+
+async def test_agent_leaving_without_a_transfer_ends_the_call() -> None:
+    """The other side of the previous test: no transfer, the person's call ends too."""
+    async with ami() as (client, seen):
+        person, agent = await bridged(client, seen)
+        await client.control(complete_transfer_headers(agent))
+        await asyncio.sleep(1.0)
+        with pytest.raises(AmiActionError, match="No such channel"):
+            await client.hangup(person)
 
 
 async def test_unknown_channel_refused_in_asterisk_words() -> None:

@@ -20,7 +20,7 @@ from dialer.campaigns.supervision import CampaignSupervisor
 from dialer.engine.callcontrol import alerts, journal
 from dialer.engine.callcontrol.models import CallControlEntry, ControlAction, HelpRequest
 from dialer.engine.callcontrol.rules import CallControlDenied, Destination, chosen_destination
-from dialer.engine.callcontrol.steering import Line, Steering
+from dialer.engine.callcontrol.steering import NO_TRANSFER_FR, Line, Steering
 from dialer.engine.calling.agent_lines import AgentLineError, line_of_endpoint
 from dialer.engine.calling.control import CallControlRefused
 from telephony.ami.control import SpyMode
@@ -37,6 +37,9 @@ router = APIRouter()
 NO_LINE_FR = "Cet appel n'est pas (ou plus) en ligne."
 NO_SUPERVISOR_FR = "Aucun superviseur de cette campagne n'a de poste joignable."
 MODES = {"direct": ControlAction.BLIND_TRANSFER, "accompagne": ControlAction.ATTENDED_TRANSFER}
+ALREADY_CONSULTING_FR = (
+    "Un transfert accompagné est déjà en cours : terminez-le ou annulez-le d'abord."
+)
 
 
 def get_steering(request: Request) -> Steering:
@@ -88,10 +91,13 @@ def control_state(db: Session, call: CallFile, user: User) -> dict[str, Any]:
             HelpRequest.user_id == user.id, col(HelpRequest.handled_at).is_(None)
         )
     ).first()
+    consulted = journal.consulted_destination(db, call.attempt)
     return {
         "attempt_id": attempt_id,
         "live": call.attempt.ended_at is None and bool(call.attempt.channel_id),
         "held": _held(db, attempt_id),
+        # The destination the agent is talking to while the person waits (attended transfer).
+        "consulting": consulted.label if consulted is not None else None,
         "destinations": [
             {"id": d.id, "label": d.label}
             for d in journal.destinations_of(db, call.campaign.id or 0)
@@ -180,6 +186,8 @@ async def transfer(
         chosen = chosen_destination(listed, parse_id(field_text(form, "destination", 12)))
     except CallControlDenied as denied:
         raise refused(db, call.attempt, actor, action, str(denied)) from None
+    if journal.consulted_destination(db, call.attempt) is not None:
+        raise refused(db, call.attempt, actor, action, ALREADY_CONSULTING_FR, status=409)
     attended = action is ControlAction.ATTENDED_TRANSFER
 
     async def steer() -> None:
@@ -195,8 +203,26 @@ async def cancel_transfer(
     line = _line(call)
     actor = actor_of(request, user)
     action = ControlAction.CANCEL_TRANSFER
+    if journal.consulted_destination(db, call.attempt) is None:
+        raise refused(db, call.attempt, actor, action, NO_TRANSFER_FR, status=409)
     return await steer_and_keep(
         db, call.attempt, actor, action, lambda: steering.cancel_transfer(line)
+    )
+
+
+@router.post("/poste/appels/{attempt_id}/transfert/terminer")
+async def complete_transfer(
+    request: Request, call: CallDep, user: AgentUser, db: DbSession, steering: SteeringDep
+) -> Response:
+    """The agent leaves the attended transfer: the person stays with the destination."""
+    line = _line(call)
+    actor = actor_of(request, user)
+    action = ControlAction.COMPLETE_TRANSFER
+    consulted = journal.consulted_destination(db, call.attempt)
+    if consulted is None:
+        raise refused(db, call.attempt, actor, action, NO_TRANSFER_FR, status=409)
+    return await steer_and_keep(
+        db, call.attempt, actor, action, lambda: steering.complete_transfer(line), consulted
     )
 
 

@@ -31,7 +31,11 @@ from dialer.engine.callcontrol.rules import (
 )
 
 SUPERVISION = frozenset({ControlAction.LISTEN, ControlAction.WHISPER, ControlAction.BARGE})
-TRANSFERS = frozenset({ControlAction.BLIND_TRANSFER, ControlAction.ATTENDED_TRANSFER})
+# The person reaches the destination: at once (blind), or when the agent leaves an attended
+# transfer; an attended transfer cancelled sends the fund nothing.
+HANDED_OVER = frozenset({ControlAction.BLIND_TRANSFER, ControlAction.COMPLETE_TRANSFER})
+# What ends an attended transfer under way (the consultation).
+ENDS_CONSULTATION = frozenset({ControlAction.CANCEL_TRANSFER, ControlAction.COMPLETE_TRANSFER})
 # What the trail says was reached: the conversation, never a field of the record.
 HEARD = ["conversation"]
 
@@ -111,9 +115,41 @@ def record_done(
     entry = _entry(db, attempt, actor, action, label, None)
     trail = TrailAction.CALL_SUPERVISION if action in SUPERVISION else TrailAction.CALL_CONTROL
     _trail(db, attempt, actor, trail, f"{action.value}" + (f" : {label}" if label else ""))
-    if destination is not None and destination.kind == DestinationKind.FUND and action in TRANSFERS:
+    if (
+        destination is not None
+        and destination.kind == DestinationKind.FUND
+        and action in HANDED_OVER
+    ):
         _fund_followup(db, attempt, destination)
     return entry
+
+
+def consulted_label(actions: list[tuple[str, str | None]]) -> str | None:
+    """The destination an attended transfer is consulting, from the call's done actions in
+    order (action, destination label); None when none is under way."""
+    label = None
+    for action, destination in actions:
+        if action == ControlAction.ATTENDED_TRANSFER:
+            label = destination or ""
+        elif action in ENDS_CONSULTATION:
+            label = None
+    return label
+
+
+def consulted_destination(db: Session, attempt: CallAttempt) -> Destination | None:
+    """The campaign's destination of the attended transfer under way on this call."""
+    query = (
+        select(CallControlEntry.action, CallControlEntry.destination)
+        .where(CallControlEntry.attempt_id == attempt.id, col(CallControlEntry.refused).is_(None))
+        .order_by(col(CallControlEntry.id))
+    )
+    label = consulted_label(list(db.exec(query)))
+    if label is None:
+        return None
+    listed = destinations_of(db, attempt.campaign_id)
+    # Matched by label, as the record keeps it; a destination removed meanwhile still
+    # lets the agent finish (Destination without a fund: no follow-up).
+    return next((d for d in listed if d.label == label), Destination(0, label, "", ""))
 
 
 def record_refused(

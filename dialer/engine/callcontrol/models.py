@@ -18,6 +18,9 @@ class ControlAction(StrEnum):
     BLIND_TRANSFER = "blind_transfer"
     ATTENDED_TRANSFER = "attended_transfer"
     CANCEL_TRANSFER = "cancel_transfer"
+    COMPLETE_TRANSFER = (
+        "complete_transfer"  # the agent leaves: the person stays with the destination
+    )
     CONFERENCE = "conference"  # the agent calls the supervisor in (three-way)
     LISTEN = "listen"
     WHISPER = "whisper"

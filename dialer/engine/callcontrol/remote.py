@@ -33,6 +33,9 @@ class RemoteSteering:
     async def cancel_transfer(self, line: Line) -> None:
         await self._ask(line, (("op", "cancel_transfer"),))
 
+    async def complete_transfer(self, line: Line) -> None:
+        await self._ask(line, (("op", "complete_transfer"),))
+
     async def spy(self, line: Line, phone: str, mode: SpyMode) -> None:
         await self._ask(line, (("op", "spy"), ("phone", phone), ("mode", mode.value)))
 
@@ -61,6 +64,8 @@ async def perform(steering: Steering, line: Line, params: Params) -> None:
         )
     elif op == "cancel_transfer":
         await steering.cancel_transfer(line)
+    elif op == "complete_transfer":
+        await steering.complete_transfer(line)
     elif op == "spy" and given.get("mode") in set(SpyMode):
         await steering.spy(line, given.get("phone", ""), SpyMode(given["mode"]))
     else:

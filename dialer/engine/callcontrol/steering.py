@@ -29,6 +29,7 @@ from telephony.ami.control import (
     blind_transfer_headers,
     bridge_peer,
     cancel_transfer_headers,
+    complete_transfer_headers,
     hold_headers,
     resume_headers,
     spy_headers,
@@ -40,6 +41,7 @@ PBX_REFUSED_FR = "Le PBX a refusé cette action sur l'appel : réessayez."
 PEER_LOOKS = 4
 PEER_PAUSE_S = 0.25
 NOT_HELD_FR = "Cet appel n'est pas en attente."
+NO_TRANSFER_FR = "Aucun transfert accompagné n'est en cours sur cet appel."
 UNSAFE_FR = "Valeur refusée : elle ne peut pas être transmise au PBX."
 
 
@@ -62,6 +64,8 @@ class Steering(Protocol):
 
     async def cancel_transfer(self, line: Line) -> None: ...
 
+    async def complete_transfer(self, line: Line) -> None: ...
+
     async def spy(self, line: Line, phone: str, mode: SpyMode) -> None: ...
 
 
@@ -78,6 +82,9 @@ class NoSteering:
         raise no_dialer()
 
     async def cancel_transfer(self, line: Line) -> None:
+        raise no_dialer()
+
+    async def complete_transfer(self, line: Line) -> None:
         raise no_dialer()
 
     async def spy(self, line: Line, phone: str, mode: SpyMode) -> None:
@@ -115,6 +122,17 @@ class AmiSteering:
         person = line.channel
         agent = self._apart.pop(person, None) or await self._agent(person)
         await self._send(lambda: cancel_transfer_headers(agent))
+
+    async def complete_transfer(self, line: Line) -> None:
+        """The agent leaves the consultation: Asterisk hands the person to the destination
+        (recording call-control/65). Only the agent's channel kept at the Atxfer is hung up:
+        without a transfer under way that would end the person's call (recording 66)."""
+        person = line.channel
+        agent = self._apart.get(person)
+        if agent is None:
+            raise CallControlRefused(Refusal.NOT_LIVE, NO_TRANSFER_FR)
+        await self._send(lambda: complete_transfer_headers(agent))
+        del self._apart[person]
 
     async def spy(self, line: Line, phone: str, mode: SpyMode) -> None:
         person = line.channel

@@ -36,7 +36,7 @@ def test_steer_commands_carry_small_checked_parameters() -> None:
         assert decode_command(bad) is None
 
 
-async def test_hold_resume_and_listen_through_the_worker(
+async def test_hold_resume_listen_and_transfer_through_the_worker(
     engine: Engine, cipher: DataCipher, clock: FakeClock
 ) -> None:
     if engine.dialect.name != "postgresql":
@@ -68,5 +68,15 @@ async def test_hold_resume_and_listen_through_the_worker(
                 await desk.transfer(line, "+33 1 badly\r\nAction: Originate", attended=False)
             assert refused.value.refusal is Refusal.FAILED
             assert "BlindTransfer" not in [a.get("action") for a in service.sim.actions]
+            # Attended: the worker remembers the agent's channel between the two commands.
+            await desk.transfer(line, "806", attended=True)
+            await desk.complete_transfer(line)
+            (atxfer,) = [a for a in service.sim.actions if a.get("action") == "Atxfer"]
+            left = [a for a in service.sim.actions if a.get("action") == "Hangup"]
+            assert [a["channel"] for a in left] == [atxfer["channel"]]
+            assert service.sim.core.find(f"dialer-{attempt.id}") is not None
+            with pytest.raises(CallControlRefused) as nothing:
+                await desk.complete_transfer(line)
+            assert "Aucun transfert accompagné" in nothing.value.message
     finally:
         await service.stop()

@@ -342,3 +342,27 @@ def test_templates_resolve(pjsip: list[Section]) -> None:
     for section in pjsip:
         assert set(section.templates) <= names, section.name
         assert effective(pjsip, section).get("type"), section.name
+
+
+def test_agent_may_start_an_attended_transfer_and_the_person_may_not(
+    plan: dict[str, list[Priority]],
+) -> None:
+    (dial,) = [s for s in plan["dialer-agent"] if s.app == "Dial"]
+    options = dial.args.split(",")[2] if dial.args.count(",") >= 2 else ""
+    # t: the called party (the agent) transfers; T would let the person's keypad do it.
+    assert "t" in options and "T" not in options
+
+
+def test_features_map_only_the_attended_transfer_code() -> None:
+    """AMI Atxfer plays the atxfer code (refused without one, recording 64 of an earlier
+    PBX); the keys `t` would also arm on the agent's phone are left unmapped."""
+    mapped: dict[str, str] = {}
+    section = ""
+    for raw in (CONF / "features.conf").read_text(encoding="utf-8").splitlines():
+        line = raw.split(";", 1)[0].strip()
+        if line.startswith("["):
+            section = line.strip("[]")
+        elif section == "featuremap" and line:
+            name, _, value = line.partition("=")
+            mapped[name.strip()] = value.lstrip(">").strip()
+    assert mapped == {"atxfer": "*2", "blindxfer": "", "disconnect": ""}

@@ -13,6 +13,7 @@ from telephony.ami.control import (
     blind_transfer_headers,
     bridge_peer,
     cancel_transfer_headers,
+    complete_transfer_headers,
     hold_headers,
     resume_headers,
     spy_headers,
@@ -91,19 +92,35 @@ async def test_blind_transfer_while_held_is_invalid(ami: RawClient) -> None:
     assert (reply.get("Response"), reply.get("Message")) == ("Error", "Transfer invalid")
 
 
-async def test_attended_transfer_refused_without_a_feature_code(
-    slow_sim: PbxSimulator, ami: RawClient
-) -> None:
-    # As the real PBX with the project's files answers (recording call-control/64).
+async def test_attended_transfer_cancelled(slow_sim: PbxSimulator, ami: RawClient) -> None:
+    # features.conf maps atxfer => *2 (recording call-control/64).
     agent = await bridged_call(ami, "a1")
-    send(ami, "ax", attended_transfer_headers(agent, "+33198765432"))
-    reply = await ami.response("ax")
-    assert (reply.get("Response"), reply.get("Message")) == (
-        "Error", "No attended transfer feature code found",
-    )  # fmt: skip
+    send(ami, "ax", attended_transfer_headers(agent, "806"))
+    assert (await ami.response("ax")).get("Message") == "Atxfer successfully queued"
     send(ami, "cx", cancel_transfer_headers(agent))
     assert (await ami.response("cx")).get("Message") == "CancelAtxfer successfully queued"
-    assert [r.action for r in slow_sim.core.control_log] == ["CancelAtxfer"]
+    assert [r.action for r in slow_sim.core.control_log] == ["Atxfer", "CancelAtxfer"]
+    assert slow_sim.core.control_log[0].exten == "806"
+    # The agent's channel is the person's again: leaving now ends the call.
+    send(ami, "lv", complete_transfer_headers(agent))
+    await ami.response("lv")
+    await ami.event("Hangup", Uniqueid="dialer-a1")
+
+
+async def test_attended_transfer_completed_when_the_agent_leaves(
+    slow_sim: PbxSimulator, ami: RawClient
+) -> None:
+    # Recording call-control/65: the person stays on the line with the destination.
+    agent = await bridged_call(ami, "a2")
+    send(ami, "ax", attended_transfer_headers(agent, "806"))
+    await ami.response("ax")
+    send(ami, "lv", complete_transfer_headers(agent))
+    assert (await ami.response("lv")).get("Message") == "Channel Hungup"
+    assert [r.action for r in slow_sim.core.control_log] == ["Atxfer", "AttendedTransfer"]
+    assert slow_sim.core.find(agent) is None
+    assert slow_sim.core.find("dialer-a2") is not None
+    send(ami, "hp", {"Action": "Hangup", "Channel": "dialer-a2"})
+    assert (await ami.response("hp")).get("Message") == "Channel Hungup"
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,9 @@
 ``tests/fixtures/ami-transcripts/call-control/`` holds conversations recorded from the
 real PBX running the project's asterisk/ files (tests/telephony/test_real_asterisk_control.py
 through telephony/recording.py): hold then resume, a blind transfer, the supervisor's
-phone into ChanSpy. They are replayed here, and every reply to the client's actions
+phone into ChanSpy, an attended transfer cancelled and one completed by the agent
+leaving (and the agent leaving with no transfer, which ends the call). They are
+replayed here, and every reply to the client's actions
 (responses, list items, the OriginateResponse) must match. The events Asterisk sends
 around them (bridges left and destroyed, music on hold started, the dialplan steps of
 dialer-hold) are not simulated yet: those files stay out of test_transcripts.py, which
@@ -43,7 +45,8 @@ def replies(messages: list[WireMessage]) -> list[object]:
 def test_recordings_are_there() -> None:
     assert set(RECORDED) == {
         "61-hold-resume", "62-blind-transfer", "63-chanspy-listen",
-        "64-attended-transfer-no-feature-code",
+        "64-attended-transfer-cancelled", "65-attended-transfer-completed",
+        "66-agent-leaves-no-transfer",
     }  # fmt: skip
 
 

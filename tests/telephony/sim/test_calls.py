@@ -40,7 +40,7 @@ async def test_agent_chosen_after_answer_is_bridged_at_once(
     )
     assert (await client.response("v1")).get("Message") == "Variable Set"
     dial = await client.event("Newexten", Application="Dial", Uniqueid="dialer-p1")
-    assert dial.get("AppData") == "Local/907@sim-agents,15"
+    assert dial.get("AppData") == "Local/907@sim-agents,15,t"
     enter = await client.event("BridgeEnter", Uniqueid="dialer-p1")
     assert enter.get("BridgeNumChannels") == "2"
     assert await _ended(sim, "dialer-p1") == "answered"
@@ -130,7 +130,7 @@ async def test_an_agent_line_the_pbx_lacks_is_abandoned_as_asterisk_does(
 async def test_an_agent_line_the_pbx_has_is_bridged(client: RawClient, agent: str) -> None:
     originate(client, "p10", "Local/0611000001@sim-persons", agent=agent)
     dial = await client.event("Newexten", Application="Dial", Uniqueid="dialer-p10")
-    assert dial.get("AppData") == f"{agent},15"
+    assert dial.get("AppData") == f"{agent},15,t"
     await client.event("BridgeEnter", Uniqueid="dialer-p10")
 
 

@@ -111,6 +111,17 @@ def test_call_control_and_the_wall_side_by_side(
         expect(agent.locator("#message-controle")).to_contain_text("Le superviseur est appelé")
 
         agent.get_by_label("Transférer vers").select_option(label="CPAM : second niveau")
+        # Attended: the agent talks to the fund's service first, then comes back.
+        controls.get_by_role("button", name="Transfert accompagné").click()
+        expect(agent.locator("#etat-transfert")).to_contain_text(
+            "« CPAM : second niveau »", timeout=WAIT_MS
+        )
+        expect(controls.get_by_role("button", name="Transfert direct")).to_be_hidden()
+        shot(agent, "poste-controle-transfert-accompagne.png")
+        controls.get_by_role("button", name="Annuler le transfert").click()
+        expect(agent.locator("#message-controle")).to_contain_text("Transfert annulé")
+        expect(agent.locator("#transfert-en-cours")).to_be_hidden(timeout=WAIT_MS)
+
         controls.get_by_role("button", name="Transfert direct").click()
         expect(agent.locator("#message-controle")).to_have_text("Appel transféré.")
         shot(agent, "poste-controle-transfert.png")
@@ -118,7 +129,7 @@ def test_call_control_and_the_wall_side_by_side(
     sim = server.service.sim
     assert sim is not None
     done = [a["action"] for a in sim.actions if a.get("action") != "Originate"]
-    for action in ("Redirect", "Bridge", "BlindTransfer"):
+    for action in ("Redirect", "Bridge", "Atxfer", "CancelAtxfer", "BlindTransfer"):
         assert action in done, done
     assert [s.data.rsplit(",", 1)[1] for s in sim.core.spies] == ["qEw", "qEB"]
     assert problems == []

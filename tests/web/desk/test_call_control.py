@@ -117,6 +117,71 @@ def test_hold_resume_and_transfers(floor: Floor) -> None:
         assert "second niveau" in followup.payload["text"]
 
 
+def test_attended_transfer_cancelled_then_completed(floor: Floor) -> None:
+    engine = floor.server.app.state.runtime.engine
+    with signed_in(floor.server.url, "agent1", "/poste") as (agent, csrf):
+        go_available(agent, csrf, floor.campaign_id)
+        attempt = wait_bridged(engine, floor.agent_id)
+        call = f"/poste/appels/{attempt}"
+        headers = {"X-CSRF-Token": csrf}
+        fund = {"destination": str(floor.destinations.fund), "mode": "accompagne"}
+
+        # Nothing under way: refused in French before the PBX hears of it.
+        for path in ("/transfert/annuler", "/transfert/terminer"):
+            nothing = agent.post(f"{call}{path}", headers=headers)
+            assert nothing.status_code == 409
+            assert "Aucun transfert accompagné" in nothing.text
+        refused = agent.post(f"{call}/transfert", headers=headers,
+                             data={"destination": "999", "mode": "accompagne"})  # fmt: skip
+        assert refused.status_code == 403
+        assert "pas dans la liste de la campagne" in refused.text
+        assert actions_named(floor.sim, "Atxfer") == []
+        assert actions_named(floor.sim, "CancelAtxfer") == []
+
+        assert agent.post(f"{call}/transfert", headers=headers, data=fund).status_code == 204
+        (first,) = actions_named(floor.sim, "Atxfer")
+        assert (first["context"], first["exten"]) == ("dialer-transfer", "0033198765432")
+        agent_channel = first["channel"]
+        assert agent_channel.startswith("Local/") and agent_channel != f"dialer-{attempt}"
+        assert agent.get(f"{call}/controle").json()["consulting"] == "CPAM : second niveau"
+        again = agent.post(f"{call}/transfert", headers=headers, data=fund)
+        assert again.status_code == 409 and "déjà en cours" in again.text
+        assert len(actions_named(floor.sim, "Atxfer")) == 1
+
+        assert agent.post(f"{call}/transfert/annuler", headers=headers).status_code == 204
+        (cancel,) = actions_named(floor.sim, "CancelAtxfer")
+        assert cancel["channel"] == agent_channel
+        assert agent.get(f"{call}/controle").json()["consulting"] is None
+        with Session(engine) as db:
+            # Cancelled: the fund has nothing to follow up.
+            assert (
+                db.exec(select(FeedEvent).where(FeedEvent.kind == "followup_request")).all() == []
+            )
+
+        assert agent.post(f"{call}/transfert", headers=headers, data=fund).status_code == 204
+        done = agent.post(f"{call}/transfert/terminer", headers=headers)
+        assert done.status_code == 204, done.text
+        (leave,) = [a for a in actions_named(floor.sim, "Hangup") if a["channel"] == agent_channel]
+        assert leave["cause"] == "16"
+        # The person stays on the line with the destination (recording call-control/65).
+        assert floor.sim.core.find(f"dialer-{attempt}") is not None
+        assert agent.get(f"{call}/controle").json()["consulting"] is None
+
+    with Session(engine) as db:
+        kept = db.exec(select(CallControlEntry).order_by(col(CallControlEntry.id))).all()
+        assert [(e.action, e.refused is None) for e in kept] == [
+            ("cancel_transfer", False), ("complete_transfer", False),
+            ("attended_transfer", False), ("attended_transfer", True),
+            ("attended_transfer", False), ("cancel_transfer", True),
+            ("attended_transfer", True), ("complete_transfer", True),
+        ]  # fmt: skip
+        assert kept[-1].destination == "CPAM : second niveau"
+        trail = db.exec(select(AccessEntry.action).where(AccessEntry.attempt_id == attempt)).all()
+        assert trail.count("call_control") == 4 and trail.count("refused") == 4
+        (followup,) = db.exec(select(FeedEvent).where(FeedEvent.kind == "followup_request")).all()
+        assert "second niveau" in followup.payload["text"]
+
+
 def test_supervisor_listens_only_on_its_campaigns(floor: Floor) -> None:
     engine = floor.server.app.state.runtime.engine
     with (

@@ -228,6 +228,7 @@ TABLE: dict[tuple[str, str], Row] = {
     ("POST", A + "/reprise"): desk_action("409", "403"),
     ("POST", A + "/transfert"): desk_action("409", "403"),
     ("POST", A + "/transfert/annuler"): desk_action("409", "403"),
+    ("POST", A + "/transfert/terminer"): desk_action("409", "403"),
     ("POST", A + "/conference"): desk_action("409", "403"),
     ("POST", "/poste/aide"): desk_action("204", "204"),
     # The supervisor's wall: its campaigns' agents and calls, a row reference, no person.

@@ -15,6 +15,11 @@
   const resumeButton = document.getElementById("bouton-reprise");
   const heldLine = document.getElementById("etat-attente");
   const select = document.getElementById("destination-transfert");
+  const transferButtons = ["bouton-transfert-direct", "bouton-transfert-accompagne"].map((id) =>
+    document.getElementById(id),
+  );
+  const consulting = document.getElementById("transfert-en-cours");
+  const consultingLine = document.getElementById("etat-transfert");
   const POLL_MS = 1500;
   let attempt = null;
 
@@ -71,11 +76,22 @@
 
   function show(state) {
     inCall.hidden = !state.live;
-    holdButton.hidden = state.held;
     resumeButton.hidden = !state.held;
     heldLine.textContent = state.held ? "La personne est en attente (musique d'attente)." : "";
     listening.hidden = !state.listening;
     fillDestinations(state.destinations);
+    // While the agent talks to the destination, the only choices are to hand over or go back.
+    const under = state.consulting !== null && state.consulting !== undefined;
+    consulting.hidden = !under;
+    consultingLine.textContent = under
+      ? "Vous êtes en ligne avec « " +
+        state.consulting +
+        " » ; la personne attend (musique d'attente)."
+      : "";
+    for (const button of transferButtons) {
+      button.hidden = under;
+    }
+    holdButton.hidden = state.held || under;
   }
 
   async function refresh() {
@@ -108,6 +124,21 @@
     body.append("destination", select.value);
     body.append("mode", "direct");
     await answer(await send(url("/transfert"), body), "Appel transféré.");
+  });
+  document.getElementById("bouton-transfert-accompagne").addEventListener("click", async () => {
+    const body = new FormData();
+    body.append("destination", select.value);
+    body.append("mode", "accompagne");
+    await answer(
+      await send(url("/transfert"), body),
+      "La destination est appelée ; la personne attend (musique d'attente).",
+    );
+  });
+  document.getElementById("bouton-transfert-terminer").addEventListener("click", async () => {
+    await answer(await send(url("/transfert/terminer")), "Appel transféré : la personne est en ligne avec la destination.");
+  });
+  document.getElementById("bouton-transfert-annuler").addEventListener("click", async () => {
+    await answer(await send(url("/transfert/annuler")), "Transfert annulé : vous êtes de nouveau en ligne avec la personne.");
   });
   document.getElementById("bouton-conference").addEventListener("click", async () => {
     await answer(await send(url("/conference")), "Le superviseur est appelé dans la conversation.");

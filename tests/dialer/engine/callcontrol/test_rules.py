@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from dialer.engine.callcontrol import journal
 from dialer.engine.callcontrol.rules import (
     NOT_LISTED_FR,
     NOT_SUPERVISOR_FR,
@@ -18,6 +19,7 @@ from telephony.ami.control import (
     SpyMode,
     UnsafeAmiValue,
     check_channel,
+    complete_transfer_headers,
     spy_headers,
     transfer_exten,
 )
@@ -88,6 +90,15 @@ def test_other_channels_never_reach_a_frame(channel: str) -> None:
         check_channel(channel)
     with pytest.raises(UnsafeAmiValue):
         spy_headers("PJSIP/905", channel, SpyMode.LISTEN, "r")
+    with pytest.raises(UnsafeAmiValue):
+        complete_transfer_headers(channel)
+
+
+def test_completing_an_attended_transfer_hangs_up_the_agent_channel_only() -> None:
+    agent = "Local/801@sim-agents-0000006d;1"
+    assert complete_transfer_headers(agent) == {
+        "Action": "Hangup", "Channel": agent, "Cause": "16",
+    }  # fmt: skip
 
 
 def test_spy_originates_the_supervisor_phone_into_chanspy() -> None:
@@ -96,3 +107,16 @@ def test_spy_originates_the_supervisor_phone_into_chanspy() -> None:
     assert (headers["Application"], headers["Data"]) == ("ChanSpy", "PJSIP/901-0000002a,qEw")
     with pytest.raises(UnsafeAmiValue):
         spy_headers("PJSIP/905&PJSIP/906", "PJSIP/901-0000002a", SpyMode.BARGE, "r2")
+
+
+def test_the_consultation_under_way_is_the_last_attended_transfer_not_ended() -> None:
+    attended, cancel, complete = ("attended_transfer", "cancel_transfer", "complete_transfer")
+    assert journal.consulted_label([]) is None
+    assert journal.consulted_label([("hold", None), ("resume", None)]) is None
+    assert journal.consulted_label([(attended, "CPAM")]) == "CPAM"
+    assert journal.consulted_label([(attended, "CPAM"), (cancel, None)]) is None
+    assert journal.consulted_label([(attended, "CPAM"), (complete, "CPAM")]) is None
+    again = [(attended, "CPAM"), (cancel, None), (attended, "Superviseur")]
+    assert journal.consulted_label(again) == "Superviseur"
+    # A blind transfer never opens a consultation.
+    assert journal.consulted_label([("blind_transfer", "CPAM")]) is None
