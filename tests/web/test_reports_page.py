@@ -64,8 +64,11 @@ def seed_calls(app: FastAPI, world: World) -> None:
         ):  # fmt: skip
             db.add(
                 AgentStateChange(
-                    user_id=agent.id or 0, campaign_id=world.campaign_id, state=state,
-                    pause_reason=reason, since=at + timedelta(minutes=minute),
+                    user_id=agent.id or 0,
+                    campaign_id=world.campaign_id,
+                    state=state,
+                    pause_reason=reason,
+                    since=at + timedelta(minutes=minute),
                 )  # fmt: skip
             )
         db.commit()

@@ -148,7 +148,5 @@ def test_the_purge_deletes_changes_older_than_two_years(engine: Engine) -> None:
     report = run_purge(engine, now)
     assert report.counts.agent_states == 9
     with Session(engine) as db:
-        assert [row.since for row in db.exec(select(AgentStateChange))] == [
-            now - timedelta(days=1)
-        ]
+        assert [row.since for row in db.exec(select(AgentStateChange))] == [now - timedelta(days=1)]
     assert "Changements d'état des agents effacés (plus de 2 ans) : 9" in report.text_fr()
