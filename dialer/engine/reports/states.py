@@ -78,10 +78,12 @@ def store_hours(
     """Roll [start, end) up by hour (the caller deleted what was there)."""
     marks = state_marks(session, campaign_id, start, end)
     for span in hourly_spans(marks, start, end, now):
+        hour = span.utc_hour
+        assert hour is not None  # an hourly span always carries its hour
         session.add(
             ReportAgentState(
                 campaign_id=campaign_id,
-                hour=span.utc_hour,
+                hour=hour,
                 user_id=span.user_id,
                 heading=span.heading,
                 reason=span.reason,
