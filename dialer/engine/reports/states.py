@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlmodel import Session, col
@@ -23,8 +24,12 @@ from dialer.engine.reports.occupancy import StateMark, StateSpan, hourly_spans, 
 _H = AgentStateChange
 
 
-def _mark(row: AgentStateChange) -> StateMark:
-    return StateMark(row.user_id, row.state, row.since, row.pause_reason)
+# Plain columns, not ORM objects: a month's rollup reads a million of them.
+_COLUMNS = (col(_H.user_id), col(_H.state), col(_H.since), col(_H.pause_reason))
+
+
+def _mark(row: Any) -> StateMark:
+    return StateMark(int(row[0]), str(row[1]), row[2], row[3])
 
 
 def state_marks(
@@ -42,8 +47,8 @@ def state_marks(
     )
     marks: list[StateMark] = []
     for user_id in sorted(users):
-        before = session.scalars(
-            select(_H)
+        before = session.execute(
+            select(*_COLUMNS)
             .where(col(_H.campaign_id) == campaign_id, col(_H.user_id) == user_id)
             .where(col(_H.since) < start)
             .order_by(col(_H.since).desc(), col(_H.id).desc())
@@ -51,8 +56,8 @@ def state_marks(
         ).first()
         if before is not None:
             marks.append(_mark(before))
-    rows = session.scalars(
-        select(_H)
+    rows = session.execute(
+        select(*_COLUMNS)
         .where(col(_H.campaign_id) == campaign_id, col(_H.since) >= start, col(_H.since) < end)
         .order_by(col(_H.since), col(_H.id))
     ).all()
