@@ -34,12 +34,14 @@ from dialer.compliance.privacy.anonymise import (
     anonymise_people,
     drop_theme_secret,
 )
+from dialer.compliance.privacy.register_rules import DPO_TIME_ZONE
 from dialer.compliance.privacy.rollup import roll_up
 from dialer.compliance.privacy.trail import TrailAction, record_access
 from dialer.contacts.people.models import CampaignContact, Person
 from dialer.contacts.themes import get_theme
 from dialer.core.columns import require_id
 from dialer.core.db import session_scope
+from dialer.core.french import datetime_fr, number_fr
 
 # Cleared with the person (see dialer.compliance.privacy.anonymise), named in the trail entry.
 _CLEARED_ELSEWHERE = ("theme_data", "row_ref", "followup_text", "contact_changes", "number_e164")
@@ -71,15 +73,17 @@ class PurgeCounts:
 
     def lines_fr(self) -> list[str]:
         return [
-            f"Personnes anonymisées (inactives depuis plus de 2 ans) : {self.people}",
-            f"  dont fiches de campagne vidées : {self.contacts}",
-            f"  dont tentatives d'appel (numéro effacé) : {self.attempts}",
-            f"  dont résultats d'appel (texte libre et coordonnées effacés) : {self.outcomes}",
-            f"  dont événements du flux (identifiants effacés) : {self.feed_events}",
+            f"Personnes anonymisées (inactives depuis plus de 2 ans) : {number_fr(self.people)}",
+            f"  dont fiches de campagne vidées : {number_fr(self.contacts)}",
+            f"  dont tentatives d'appel (numéro effacé) : {number_fr(self.attempts)}",
+            "  dont résultats d'appel (texte libre et coordonnées effacés) : "
+            f"{number_fr(self.outcomes)}",
+            f"  dont événements du flux (identifiants effacés) : {number_fr(self.feed_events)}",
             f"Codes provisoires ameli supprimés (campagne close ou code expiré) : "
-            f"{self.provisional_codes}",
-            f"Rapports de rejets d'import effacés : {self.reject_reports}",
-            f"Changements d'état des agents effacés (plus de 2 ans) : {self.agent_states}",
+            f"{number_fr(self.provisional_codes)}",
+            f"Rapports de rejets d'import effacés : {number_fr(self.reject_reports)}",
+            "Changements d'état des agents effacés (plus de 2 ans) : "
+            f"{number_fr(self.agent_states)}",
         ]
 
     def detail_fr(self) -> str:
@@ -93,9 +97,11 @@ class PurgePlan:
     limited_kept: int
 
     def text_fr(self) -> str:
-        lines = [f"Purge prévue (activité antérieure au {self.cutoff:%d/%m/%Y %H:%M} UTC) :"]
+        # The DPO reads the plan on the pages and the CLI: on the centre's clock.
+        cutoff = datetime_fr(self.cutoff, DPO_TIME_ZONE.key)
+        lines = [f"Purge prévue (activité antérieure au {cutoff}, heure de Paris) :"]
         lines += self.counts.lines_fr()
-        lines.append(f"Personnes conservées car sous limitation : {self.limited_kept}")
+        lines.append(f"Personnes conservées car sous limitation : {number_fr(self.limited_kept)}")
         return "\n".join(lines)
 
 
