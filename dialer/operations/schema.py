@@ -5,6 +5,7 @@ For migrations and the tests' schemas only: code imports a table from its own ro
 
 from consent.models import ConsentEntry
 from dialer.accounts.models import AgentPresence, LoginThrottle, User, UserSession
+from dialer.accounts.state_history import AgentStateChange
 from dialer.campaigns.attempts import CallAttempt, Outcome
 from dialer.campaigns.importing.models import ColumnAlias, ImportJob, ImportStatus
 from dialer.campaigns.models import Campaign, CampaignAgent, CampaignStatus, Wave, WaveMember
@@ -23,7 +24,12 @@ from dialer.contacts.people.models import CampaignContact, ContactStatus, Person
 from dialer.core.columns import utcnow
 from dialer.engine.callcontrol.models import CallControlEntry, HelpRequest
 from dialer.engine.models import TRUNK_STATE_FRESH_FOR, TrunkState, WorkerHeartbeat
-from dialer.engine.reports.models import ReportAgentHour, ReportHour, ReportWatermark
+from dialer.engine.reports.models import (
+    ReportAgentHour,
+    ReportAgentState,
+    ReportHour,
+    ReportWatermark,
+)
 from scripts.models import ScriptVersion
 
 __all__ = [
@@ -31,6 +37,7 @@ __all__ = [
     "TrunkState",
     "AccessEntry",
     "AgentPresence",
+    "AgentStateChange",
     "CallAttempt",
     "CallControlEntry",
     "CampaignSupervisor",
@@ -58,6 +65,7 @@ __all__ = [
     "RightsRequest",
     "RightsRequestStep",
     "ReportAgentHour",
+    "ReportAgentState",
     "ReportHour",
     "ReportWatermark",
     "RetryPolicyVersion",

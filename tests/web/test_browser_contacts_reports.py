@@ -95,6 +95,8 @@ def test_manager_reads_a_report_with_charts_and_exports_it(
             expect(page.locator(chart)).to_have_attribute("data-drawn", "oui")
             expect(page.locator(f"{chart} canvas")).to_have_count(1)
         expect(page.locator("#agents")).to_contain_text("Agent1 Test")
+        expect(page.locator("#agents")).to_contain_text("Pause café : 30\u00a0min")
+        expect(page.locator("#agents")).to_contain_text("25,0\u00a0%")  # occupancy
         page.screenshot(path=str(SCREENSHOTS / "rapport-campagne.png"), full_page=True)
 
         with page.expect_download() as download_info:

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from sqlmodel import Session, select
 
 from dialer.accounts.models import User
+from dialer.accounts.state_history import AgentStateChange
 from dialer.campaigns.attempts import CallAttempt, Outcome
 from dialer.contacts.people.models import CampaignContact, Person
 from tests.web.conftest import World, sign_in
@@ -56,6 +57,20 @@ def seed_calls(app: FastAPI, world: World) -> None:
                         created_at=at + timedelta(minutes=3),
                     )  # fmt: skip
                 )
+        # Their states: 15 min waiting, 4 on the call, 1 wrapping up, 30 for a coffee.
+        for state, minute, reason in (
+            ("available", -15, None), ("on_call", 0, None), ("wrap_up", 4, None),
+            ("paused", 5, "Pause café"), ("logged_out", 35, None),
+        ):  # fmt: skip
+            db.add(
+                AgentStateChange(
+                    user_id=agent.id or 0,
+                    campaign_id=world.campaign_id,
+                    state=state,
+                    pause_reason=reason,
+                    since=at + timedelta(minutes=minute),
+                )  # fmt: skip
+            )
         db.commit()
 
 
@@ -67,6 +82,11 @@ def test_the_campaign_report_of_a_day(app: FastAPI, client: TestClient, world: W
     assert 'id="t-attempts">3<' in page.text
     assert "33,3\u00a0%" in page.text and "dépassé" in page.text  # 1 abandon in 3 answered
     assert "Agent1 Test" in page.text
+    agents = page.text.split('id="agents"')[1].split("</table>")[0]
+    assert "15\u00a0min\u00a000\u00a0s" in agents  # available
+    assert "<li>Pause café : 30\u00a0min\u00a000\u00a0s</li>" in agents
+    assert "25,0\u00a0%" in agents  # occupancy: (4 + 1) / (4 + 1 + 15)
+    assert "pas encore enregistré" not in page.text
     assert "uPlot.iife.min.js" in page.text and "donnees-rapport" in page.text
     assert "export.xlsx" in page.text
 
@@ -100,7 +120,10 @@ def test_csv_export_is_french_excel_friendly(
     assert lines[1].startswith("01/12/2026 10:00;3;3;1;1;2;")  # Paris time, not UTC 09:00
     assert ";0,3333;0,03" in lines[1]
     agents = client.get(base + "&tableau=agents").content.decode("utf-8-sig").splitlines()
-    assert agents[1] == "Agent1 Test;2;4;120;2"
+    assert agents[0].startswith("Agent;Appels;Communication (min);Durée moyenne (s);")
+    assert ";Disponible (min);" in agents[0] and ";Pause : Pause café (min);" in agents[0]
+    assert agents[0].endswith(";Pauses, total (min);Taux d'occupation")
+    assert agents[1] == "Agent1 Test;2;4;120;2;15;4;1;30;0;0;0;0;0;0;30;0,25"
     assert client.get(base + "&tableau=nimporte").status_code == 400
 
 
@@ -114,6 +137,10 @@ def test_xlsx_export_has_a_sheet_per_table(app: FastAPI, client: TestClient, wor
     assert book.sheetnames == ["Synthèse", "Par heure", "Par jour", "Agents"]
     assert book["Par jour"]["A2"].value == "01/12/2026"
     assert book["Par jour"]["B2"].value == 3
+    sheet = book["Agents"]
+    headers = [cell.value for cell in sheet[1]]
+    row = dict(zip(headers, [cell.value for cell in sheet[2]], strict=True))
+    assert row["Pause : Pause café (min)"] == 30 and row["Taux d'occupation"] == 0.25
 
 
 def test_the_fund_report_pools_its_campaigns(

@@ -16,6 +16,8 @@ from datetime import date, datetime
 from openpyxl import Workbook
 
 from dialer.engine.reports import Figures, Report
+from dialer.engine.reports.occupancy import TimeUse
+from web.desk.router import PAUSE_REASONS_FR
 
 Cell = str | int | float | None
 FIGURE_HEADERS = (
@@ -61,6 +63,27 @@ def day_table(report: Report) -> tuple[list[str], list[list[Cell]]]:
     return headers, rows
 
 
+OTHER_PAUSES_FR = "Pause : autre motif ou sans motif (min)"
+
+
+def _minutes(seconds: float) -> float:
+    return round(seconds / 60, 1)
+
+
+def _time_cells(time: TimeUse) -> list[Cell]:
+    """The agent's time by state, one column per desk pause reason, then occupancy."""
+    others = sum(s for reason, s in time.paused.items() if reason not in PAUSE_REASONS_FR)
+    return [
+        _minutes(time.available),
+        _minutes(time.on_call),
+        _minutes(time.wrap_up),
+        *[_minutes(time.paused.get(reason, 0.0)) for reason in PAUSE_REASONS_FR],
+        _minutes(others),
+        _minutes(time.paused_total),
+        None if time.occupancy is None else round(time.occupancy, 4),
+    ]
+
+
 def agent_table(report: Report) -> tuple[list[str], list[list[Cell]]]:
     headers = [
         "Agent",
@@ -68,6 +91,13 @@ def agent_table(report: Report) -> tuple[list[str], list[list[Cell]]]:
         "Communication (min)",
         "Durée moyenne (s)",
         "Post-appel (min)",
+        "Disponible (min)",
+        "En communication, état de l'agent (min)",
+        "En post-appel, état de l'agent (min)",
+        *[f"Pause : {reason} (min)" for reason in PAUSE_REASONS_FR],
+        OTHER_PAUSES_FR,
+        "Pauses, total (min)",
+        "Taux d'occupation",
     ]
     rows: list[list[Cell]] = [
         [
@@ -76,6 +106,7 @@ def agent_table(report: Report) -> tuple[list[str], list[list[Cell]]]:
             round(line.talk_seconds / 60, 1),
             round(line.average_talk_seconds),
             round(line.wrap_up_seconds / 60, 1),
+            *_time_cells(line.time),
         ]  # fmt: skip
         for line in report.agents
     ]

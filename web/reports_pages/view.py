@@ -41,6 +41,11 @@ def duration_fr(seconds: float) -> str:
     return f"{secs}\u00a0s"
 
 
+def occupancy_fr(rate: float | None) -> str:
+    """No time available nor busy: a dash, not a false 0 %."""
+    return "—" if rate is None else percent_fr(rate)
+
+
 def figures_fr(figures: Figures) -> dict[str, str]:
     return {key: number_fr(getattr(figures, key)) for key, _ in FIGURE_LABELS}
 
@@ -54,7 +59,7 @@ class ReportView:
     abandon_target: str
     over_target: bool
     days: list[dict[str, Any]]
-    agents: list[dict[str, str]]
+    agents: list[dict[str, Any]]
     chart_json: str
 
 
@@ -101,6 +106,16 @@ def report_view(report: Report) -> ReportView:
             "talk": duration_fr(line.talk_seconds),
             "average": duration_fr(line.average_talk_seconds),
             "wrap_up": duration_fr(line.wrap_up_seconds),
+            "available": duration_fr(line.time.available),
+            "on_call": duration_fr(line.time.on_call),
+            "wrap_up_state": duration_fr(line.time.wrap_up),
+            "paused": duration_fr(line.time.paused_total),
+            "pauses": [
+                (reason, duration_fr(seconds))
+                for reason, seconds in sorted(line.time.paused.items())
+                if seconds >= 0.5  # what « 0 s » would show is no information
+            ],
+            "occupancy": occupancy_fr(line.time.occupancy),
         }  # fmt: skip
         for line in report.agents
     ]

@@ -2,7 +2,9 @@
 
 Nothing is kept more than two years after a person's last activity (the
 notice's limit). Some data lives shorter: the provisional ameli code is useless
-once its campaign is closed or the code has expired, so it goes then. A person
+once its campaign is closed or the code has expired, so it goes then. The agents'
+state history (staff's personal data: when they paused and why) lives as long as
+the calls the reports count, ``inactive_days`` after each change. A person
 under limitation of processing is kept as is: limitation exists precisely so
 that data the person needs is not erased.
 
@@ -18,10 +20,11 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, and_, func, update
+from sqlalchemy import ColumnElement, CursorResult, and_, delete, func, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from dialer.accounts.state_history import AgentStateChange
 from dialer.campaigns.attempts import CallAttempt, Outcome
 from dialer.campaigns.importing.models import ImportJob
 from dialer.campaigns.models import Campaign, CampaignStatus
@@ -62,6 +65,7 @@ class PurgeCounts:
     feed_events: int = 0
     provisional_codes: int = 0
     reject_reports: int = 0
+    agent_states: int = 0
 
     def add(self, other: PurgeCounts) -> None:
         for name, value in asdict(other).items():
@@ -78,6 +82,8 @@ class PurgeCounts:
             f"Codes provisoires ameli supprimés (campagne close ou code expiré) : "
             f"{number_fr(self.provisional_codes)}",
             f"Rapports de rejets d'import effacés : {number_fr(self.reject_reports)}",
+            "Changements d'état des agents effacés (plus de 2 ans) : "
+            f"{number_fr(self.agent_states)}",
         ]
 
     def detail_fr(self) -> str:
@@ -140,6 +146,10 @@ def _old_reports(now: datetime, policy: RetentionPolicy) -> list[Any]:
     return [col(ImportJob.started_at) < cutoff, col(ImportJob.reject_report).is_not(None)]
 
 
+def _old_agent_states(now: datetime, policy: RetentionPolicy) -> ColumnElement[bool]:
+    return col(AgentStateChange.since) < now - timedelta(days=policy.inactive_days)
+
+
 def plan_purge(session: Session, now: datetime, policy: RetentionPolicy | None = None) -> PurgePlan:
     """Counts of what ``run_purge(now, policy)`` would remove, without personal data."""
     rules = policy or RetentionPolicy()
@@ -149,6 +159,7 @@ def plan_purge(session: Session, now: datetime, policy: RetentionPolicy | None =
         after, page = _code_page(session, now.date(), rules, after)
         counts.provisional_codes += len(page)
     counts.reject_reports = _count(session, ImportJob, and_(*_old_reports(now, rules)))
+    counts.agent_states = _count(session, AgentStateChange, _old_agent_states(now, rules))
     limited = _count(session, Person, and_(*_expired(now, rules, limited=True)))
     return PurgePlan(now - timedelta(days=rules.inactive_days), counts, limited)
 
@@ -177,10 +188,18 @@ def run_purge(
                 update(ImportJob).where(*_old_reports(now, rules)).values(reject_report=None)
             ),
         )
-        done = PurgeCounts(reject_reports=int(cleared.rowcount or 0))
-        if done.reject_reports or not report.trail_entry_ids:
+        states = cast(
+            CursorResult[Any],
+            session.execute(delete(AgentStateChange).where(_old_agent_states(now, rules))),
+        )
+        done = PurgeCounts(
+            reject_reports=int(cleared.rowcount or 0), agent_states=int(states.rowcount or 0)
+        )
+        fields = ["reject_report"] if done.reject_reports else []
+        fields += ["agentstatechange"] if done.agent_states else []
+        if fields or not report.trail_entry_ids:
             # Recorded even when nothing went, as evidence that retention ran.
-            _trace(session, report, actor, done, ["reject_report"] if done.reject_reports else [])
+            _trace(session, report, actor, done, fields)
     return report
 
 

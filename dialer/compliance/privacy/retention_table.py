@@ -58,6 +58,11 @@ def retention_rows(policy: RetentionPolicy | None = None) -> list[RetentionRow]:
                      "clôture de sa campagne ou expiration du code", "code supprimé"),
         RetentionRow("Rapports de rejets d'import",
                      f"{duration_fr(rules.import_report_days)} après l'import", "rapport effacé"),
+        RetentionRow("Historique des états des agents du centre (disponible, en appel, "
+                     "post-appel, pauses et leurs motifs)",
+                     f"{duration_fr(rules.inactive_days)} après chaque changement d'état "
+                     "(la durée des appels que comptent les rapports)",
+                     "lignes supprimées"),
         RetentionRow("Personne dont le traitement est limité",
                      "levée de la limitation, puis la règle ci-dessus",
                      "rien : la limitation demande précisément de garder les données"),

@@ -7,6 +7,10 @@ with a conditional UPDATE, so exactly one of them wins on SQLite and PostgreSQL.
 
 An agent's phone is the endpoint on their account (``dialer.engine.calling.agent_lines``):
 an agent without one cannot become available, since no call could reach them.
+
+Every write of a state below ends in ``_noted``, which appends the change to the
+agents' state history (``dialer.accounts.state_history``) in the same transaction:
+the reports' pauses and occupancy are computed from it.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from sqlmodel import Session, col, select
 
 from dialer.accounts.models import AgentPresence, User
 from dialer.accounts.phones import NO_PHONE_FR
+from dialer.accounts.state_history import record_state
 from dialer.campaigns.models import CampaignAgent
 from dialer.core.errors import DomainError
 from dialer.engine.agents import AgentEvent, AgentState, AgentStatus, IllegalTransition, transition
@@ -30,6 +35,15 @@ class PresenceError(DomainError):
 
 def status_of(row: AgentPresence) -> AgentStatus:
     return AgentStatus(AgentState(row.state), row.since, row.pause_reason, row.wrap_up_until)
+
+
+def _noted(
+    session: Session, user_id: int | None, campaign_id: int | None, state: str, since: datetime,
+    pause_reason: str | None = None,
+) -> None:  # fmt: skip
+    """The one place a state change reaches the history; called once the change is written."""
+    if user_id is not None:
+        record_state(session, user_id, campaign_id, state, since, pause_reason)
 
 
 def _store(row: AgentPresence, status: AgentStatus) -> None:
@@ -69,9 +83,12 @@ def _move(session: Session, row: AgentPresence, event: AgentEvent, now: datetime
     UPDATE, as ``reserve_agent``'s, lets the newer state win and tells the desk.
     """
     before = (row.state, row.since)
+    campaign_id = row.campaign_id  # logging out: the history names the campaign left
     _apply(row, event, now, pause_reason=values.pop("pause_reason", None))
+    after = (row.user_id, campaign_id, row.state, row.since, row.pause_reason)
     if row.user_id is None or row not in session or row in session.new:
         session.flush()  # a row this session creates: nobody else wrote it
+        _noted(session, *after)
         return
     changes = {"state": row.state, "since": row.since, "pause_reason": row.pause_reason,
                "wrap_up_until": row.wrap_up_until, **values}  # fmt: skip
@@ -89,6 +106,7 @@ def _move(session: Session, row: AgentPresence, event: AgentEvent, now: datetime
     session.expire(row)
     if taken.rowcount != 1:  # type: ignore[attr-defined]
         raise PresenceError(STALE_FR)
+    _noted(session, *after)
 
 
 def presence_of(session: Session, user_id: int) -> AgentPresence:
@@ -119,6 +137,7 @@ def log_in(session: Session, user_id: int, campaign_id: int, now: datetime) -> A
     _apply(row, AgentEvent.LOG_IN, now)
     row.campaign_id, row.attempt_id = campaign_id, None
     session.flush()
+    _noted(session, user_id, campaign_id, row.state, row.since, row.pause_reason)
     return row
 
 
@@ -169,6 +188,7 @@ def reserve_agent(
         # Another worker may have taken this agent since the SELECT: only the UPDATE
         # that still finds it available wins (the machine's AVAILABLE -> RESERVED).
         if taken.rowcount == 1:  # type: ignore[attr-defined]
+            _noted(session, user_id, campaign_id, AgentState.RESERVED.value, now)
             return user_id
     return None
 
@@ -207,6 +227,7 @@ def reserve_for_manual_dial(
     session.expire_all()
     if taken.rowcount != 1:  # type: ignore[attr-defined]
         raise PresenceError(STALE_FR)
+    _noted(session, user_id, campaign_id, AgentState.RESERVED.value, now)
 
 
 def assign_call(session: Session, user_id: int, attempt_id: int) -> None:
@@ -224,6 +245,7 @@ def release_agent(session: Session, user_id: int, now: datetime) -> bool:
     _apply(row, AgentEvent.RELEASE, now)
     row.attempt_id = None
     session.flush()
+    _noted(session, user_id, row.campaign_id, row.state, row.since)
     return True
 
 
@@ -235,14 +257,14 @@ def release_held(session: Session, worker_id: str, now: datetime, *only_if: Any)
     nothing it should not.
     """
     held = session.exec(
-        select(AgentPresence.user_id).where(
+        select(AgentPresence.user_id, AgentPresence.campaign_id).where(
             AgentPresence.worker_id == worker_id,
             AgentPresence.state == AgentState.RESERVED.value,
         )
     ).all()
     freed = transition(AgentStatus(AgentState.RESERVED, now), AgentEvent.RELEASE, now)
     released = []
-    for user_id in held:
+    for user_id, campaign_id in held:
         taken = session.execute(
             update(AgentPresence)
             .where(
@@ -255,6 +277,7 @@ def release_held(session: Session, worker_id: str, now: datetime, *only_if: Any)
             .execution_options(synchronize_session=False)
         )
         if taken.rowcount == 1:  # type: ignore[attr-defined]
+            _noted(session, user_id, campaign_id, freed.state.value, freed.since)
             released.append(user_id)
     return released
 
@@ -267,6 +290,7 @@ def connect_agent(session: Session, user_id: int, attempt_id: int, now: datetime
     _apply(row, AgentEvent.CONNECT, now)
     row.attempt_id = attempt_id
     session.flush()
+    _noted(session, user_id, row.campaign_id, row.state, row.since)
     return True
 
 
@@ -279,6 +303,7 @@ def start_wrap_up(
         return
     if row.state == AgentState.ON_CALL:
         _apply(row, AgentEvent.HANG_UP, now, wrap_up_seconds=wrap_up_seconds)
+        _noted(session, user_id, row.campaign_id, row.state, row.since)
     row.attempt_id = None
     session.flush()
 
@@ -294,5 +319,6 @@ def settle_wrap_ups(session: Session, now: datetime) -> int:
     for row in rows:
         until = row.wrap_up_until or now
         _apply(row, AgentEvent.WRAP_UP_EXPIRED, until)
+        _noted(session, row.user_id, row.campaign_id, row.state, row.since)
     session.flush()
     return len(rows)

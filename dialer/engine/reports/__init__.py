@@ -18,7 +18,7 @@ from dialer.engine.reports.period import (
     paris_day,
     parse_day,
 )
-from dialer.engine.reports.rollup import read_hours
+from dialer.engine.reports.rollup import read_hours, read_states
 
 __all__ = [
     "MAX_DAYS",
@@ -46,7 +46,8 @@ def _report(
     ids = [campaign.id for campaign in campaigns if campaign.id is not None]
     start, end = period.utc_bounds()
     hours, agents = read_hours(session, ids, start, end, now)
-    user_ids = sorted({agent.user_id for agent in agents})
+    states = read_states(session, ids, start, end, now)
+    user_ids = sorted({agent.user_id for agent in agents} | {span.user_id for span in states})
     names = dict(
         session.execute(
             select(col(User.id), col(User.full_name)).where(col(User.id).in_(user_ids))
@@ -54,7 +55,7 @@ def _report(
     )
     # A fund's target is its strictest campaign's: the one a regulator would hold it to.
     target = min((c.abandon_target for c in campaigns), default=0.03)
-    return build_report(scope_fr, period, target, hours, agents, names)
+    return build_report(scope_fr, period, target, hours, agents, names, states=states)
 
 
 def campaign_report(

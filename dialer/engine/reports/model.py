@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 
 from dialer.engine.pacing.abandon import AbandonCounts, AbandonDefinition, abandon_rate
+from dialer.engine.reports.occupancy import StateSpan, TimeUse, time_use
 from dialer.engine.reports.period import ReportPeriod, paris_hour
 
 
@@ -72,6 +73,8 @@ class AgentLine:
     talk_seconds: float
     wrap_up_seconds: float
     average_talk_seconds: float
+    # From the agents' state history (``occupancy``): time by state, pauses by reason.
+    time: TimeUse = field(default_factory=TimeUse)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +103,7 @@ def build_report(
     agents: Iterable[AgentHour] = (),
     names: Mapping[int, str] | None = None,
     definition: AbandonDefinition | None = None,
+    states: Iterable[StateSpan] = (),
 ) -> Report:
     """Totals, days and hours in Paris time; several campaigns' hours are pooled."""
     rule = definition or AbandonDefinition()
@@ -123,13 +127,15 @@ def build_report(
         abandon_rate=_rate(totals, period.first_day, rule),
         days=days,
         hours=lines,
-        agents=_agent_lines(agents, names or {}),
+        agents=_agent_lines(agents, names or {}, time_use(states)),
     )
 
 
-def _agent_lines(agents: Iterable[AgentHour], names: Mapping[int, str]) -> list[AgentLine]:
-    """One line per agent over the period, in name order."""
-    sums: dict[int, list[float]] = {}
+def _agent_lines(
+    agents: Iterable[AgentHour], names: Mapping[int, str], uses: Mapping[int, TimeUse]
+) -> list[AgentLine]:
+    """One line per agent over the period (calls taken or time spent), in name order."""
+    sums: dict[int, list[float]] = {user_id: [0, 0.0, 0.0] for user_id in uses}
     for row in agents:
         total = sums.setdefault(row.user_id, [0, 0.0, 0.0])
         total[0] += row.calls
@@ -143,6 +149,7 @@ def _agent_lines(agents: Iterable[AgentHour], names: Mapping[int, str]) -> list[
             talk_seconds=talk,
             wrap_up_seconds=wrap,
             average_talk_seconds=talk / calls if calls else 0.0,
+            time=uses.get(user_id) or TimeUse(),
         )
         for user_id, (calls, talk, wrap) in sums.items()
     ]

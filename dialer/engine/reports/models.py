@@ -46,3 +46,15 @@ class ReportWatermark(SQLModel, table=True):
 
     campaign_id: int = Field(foreign_key="campaign.id", primary_key=True)
     rolled_until: NaiveDatetime
+
+
+class ReportAgentState(SQLModel, table=True):
+    """One agent's seconds under one heading (available, on call, wrap-up, paused for one
+    reason) on one campaign for one UTC hour, from the agents' state history."""
+
+    campaign_id: int = Field(foreign_key="campaign.id", primary_key=True)
+    hour: NaiveDatetime = Field(primary_key=True)
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    heading: str = Field(primary_key=True, max_length=16)
+    reason: str = Field(default="", primary_key=True, max_length=100)  # pauses only
+    seconds: float = 0.0

@@ -28,7 +28,14 @@ from dialer.campaigns.models import Campaign, CampaignStatus
 from dialer.core.columns import utcnow
 from dialer.engine.reports.counts import agent_hours, hour_counts
 from dialer.engine.reports.model import AgentHour, Figures, HourCounts
-from dialer.engine.reports.models import ReportAgentHour, ReportHour, ReportWatermark
+from dialer.engine.reports.models import (
+    ReportAgentHour,
+    ReportAgentState,
+    ReportHour,
+    ReportWatermark,
+)
+from dialer.engine.reports.occupancy import StateSpan
+from dialer.engine.reports.states import first_change, read_spans, store_hours
 
 log = logging.getLogger(__name__)
 # Calls have ended and their outcomes are entered this long after their hour.
@@ -48,6 +55,8 @@ def _first_activity(session: Session, campaign_id: int) -> datetime | None:
         ).scalar_one()
         for table in (CallAttempt, Outcome)
     ]
+    # Agents may wait, or pause, on a campaign before its first call: their time counts too.
+    firsts.append(first_change(session, campaign_id))
     found = [value for value in firsts if value is not None]
     return min(found).replace(minute=0, second=0, microsecond=0) if found else None
 
@@ -75,7 +84,7 @@ def roll_up(session: Session, campaign_id: int, now: datetime) -> datetime | Non
 
 def _store(session: Session, campaign_id: int, start: datetime, end: datetime) -> None:
     # A crashed roll-up may have left rows past the watermark: recount them.
-    for table in (ReportHour, ReportAgentHour):
+    for table in (ReportHour, ReportAgentHour, ReportAgentState):
         session.execute(
             delete(table).where(col(table.campaign_id) == campaign_id, col(table.hour) >= start)
         )
@@ -94,6 +103,8 @@ def _store(session: Session, campaign_id: int, start: datetime, end: datetime) -
                 wrap_up_seconds=agent.wrap_up_seconds,
             )  # fmt: skip
         )
+    # The hours are settled: a state still open then lasted at least to their end.
+    store_hours(session, campaign_id, start, end, end)
     session.flush()
 
 
@@ -119,6 +130,19 @@ def read_hours(
             hours += hour_counts(session, [campaign_id], split, end)
             agents += agent_hours(session, [campaign_id], split, end)
     return hours, agents
+
+
+def read_states(
+    session: Session, campaign_ids: Sequence[int], start: datetime, end: datetime, now: datetime
+) -> list[StateSpan]:
+    """Agents' time by state over [start, end): rolled up where settled, else from the history.
+
+    Read after ``read_hours``, which has just rolled the campaigns up."""
+    splits = []
+    for campaign_id in campaign_ids:
+        mark = session.get(ReportWatermark, campaign_id)
+        splits.append(min(max(mark.rolled_until if mark else start, start), end))
+    return read_spans(session, campaign_ids, splits, start, end, now)
 
 
 def _stored_hours(
