@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncGenerator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -51,6 +52,9 @@ STATE_FR = {
 HEARTBEAT_S = 15.0
 # The call is over but its outcome not yet recorded: the agent is still on it.
 CALL_OVER_FR = "Appel terminé : résultat à saisir"
+# The streams' "still signed in?" checks, before each frame, get threads of their own: on
+# the loop's shared executor a pop waited behind the dialer's claims and its call updates.
+STREAM_CHECKS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="desk-stream-check")
 
 
 def enabled_campaigns(db: Session, user_id: int) -> list[Campaign]:
@@ -200,7 +204,7 @@ async def _events(
             if frame is None:
                 return
             # Signed out, disabled or a new password, maybe on another process: stop here.
-            if not await asyncio.to_thread(signed_in):
+            if not await asyncio.get_running_loop().run_in_executor(STREAM_CHECKS, signed_in):
                 return
             yield frame
     finally:
