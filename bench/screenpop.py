@@ -207,6 +207,7 @@ def crowd(args: argparse.Namespace) -> None:
         for name in ("median_ms", "p95_ms", "p99_ms", "max_ms"):
             if name in part:
                 print(f"    {name.removesuffix('_ms'):>6}: {part[name]:8.1f} ms")
+    print(f"  CPU of this process per pop: {figures['cpu_ms_per_pop']} ms")
     verdict = "met" if figures["goal_met"] else "NOT met"
     print(f"  goal p99 < {figures['goal_p99_ms']:.0f} ms (in the page): {verdict}")
 

@@ -264,8 +264,9 @@ def run_crowd(
                 page = browser.new_context().new_page()
                 open_desk(page, server.url, f"agent{n:03d}", password)
                 opened.append((page, ids[n]))
-            started = time.monotonic()
+            started, cpu_started = time.monotonic(), time.process_time()
             in_pages = follow_pages(opened, engine, seconds, talk_s)
+            cpu_s = time.process_time() - cpu_started
             done.set()
             thread.join(timeout=30)
             elapsed = time.monotonic() - started
@@ -273,6 +274,7 @@ def run_crowd(
             figures_load = load()
     in_streams = [ms for desk in desks for when, ms in desk.latencies if when >= started]
     page_figures = summary(in_pages)
+    pops = len(in_pages) + len(in_streams)
     return {
         "agents": agents,
         "chromium_pages": pages,
@@ -284,6 +286,10 @@ def run_crowd(
         "goal_met": bool(in_pages) and percentile(in_pages, 0.99) < GOAL_P99_MS,
         "time_factor": time_factor,
         "talk_s": talk_s,
+        # This process's CPU (app, dialer, simulator and the HTTP desks themselves) over
+        # the measured run, per pop: comparable between runs on a shared machine.
+        "process_cpu_s": round(cpu_s, 1),
+        "cpu_ms_per_pop": round(cpu_s * 1000 / pops, 1) if pops else None,
         **figures_load,
     }
 

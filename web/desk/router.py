@@ -11,6 +11,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
+from sqlalchemy.exc import TimeoutError as PoolExhausted
 from sqlmodel import Session, col, select
 
 from dialer.accounts.models import AgentPresence, User
@@ -204,7 +205,13 @@ async def _events(
             if frame is None:
                 return
             # Signed out, disabled or a new password, maybe on another process: stop here.
-            if not await asyncio.get_running_loop().run_in_executor(STREAM_CHECKS, signed_in):
+            try:
+                still = await asyncio.get_running_loop().run_in_executor(STREAM_CHECKS, signed_in)
+            except PoolExhausted:
+                # No connection free to check with: end cleanly. The browser reconnects
+                # (``retry``) and asks /poste/etat for the call this frame announced.
+                return
+            if not still:
                 return
             yield frame
     finally:
