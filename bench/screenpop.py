@@ -200,7 +200,8 @@ def crowd(args: argparse.Namespace) -> None:
         f"{figures['desks_connected']} desks connected, {figures['talk_s']} s per call)"
     )
     parts = (("name in the page (Chromium)", "name_in_page"),
-             ("name in the panel (HTTP desks)", "name_in_panel_html"))  # fmt: skip
+             ("name in the panel (HTTP desks)", "name_in_panel_html"),
+             ("of which up to the frame in the stream", "frame_in_stream"))  # fmt: skip
     for label, key in parts:
         part = figures[key]
         print(f"  {label}: {part.get('calls', 0)} calls")

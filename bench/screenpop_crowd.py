@@ -97,6 +97,8 @@ class StreamDesk:
         self.url, self.username, self.agent_id, self.password = url, username, agent_id, password
         self.talk_s = talk_s
         self.latencies: list[tuple[float, float]] = []  # (when, latency ms)
+        # Part of it: the pop's frame read from the stream, before the panel is asked for.
+        self.framed: list[tuple[float, float]] = []  # (when, ms from connected to frame)
         self.ready = False  # its event stream is open
 
     async def run(
@@ -118,7 +120,7 @@ class StreamDesk:
                     if line.startswith("event: "):
                         kind = line[7:]
                     elif line.startswith("data: ") and kind == "screen_pop":
-                        await self._pop(http, engine, line)
+                        await self._pop(http, engine, line, time.time() * 1000)
 
     async def _sign_in(self, http: httpx.AsyncClient) -> str:
         token = CSRF.search((await http.get("/connexion")).text)
@@ -130,13 +132,14 @@ class StreamDesk:
         assert page is not None, "desk page without CSRF token"
         return page.group(1)
 
-    async def _pop(self, http: httpx.AsyncClient, engine: Any, line: str) -> None:
+    async def _pop(self, http: httpx.AsyncClient, engine: Any, line: str, framed_at: float) -> None:
         attempt_id = int(re.search(r'"attempt_id":\s*(\d+)', line).group(1))  # type: ignore[union-attr]
         panel = await http.get(f"/poste/appels/{attempt_id}")
         named_at = time.time() * 1000
         start = await asyncio.to_thread(connected_ms, engine, attempt_id)
         if start is not None and NAME.search(panel.text):
             self.latencies.append((time.monotonic(), named_at - start))
+            self.framed.append((time.monotonic(), framed_at - start))
         # The agent talks, then records the outcome: the pace of a real floor.
         await asyncio.sleep(self.talk_s)
         await asyncio.to_thread(finish, engine, attempt_id, self.agent_id)
@@ -273,6 +276,7 @@ def run_crowd(
             browser.close()
             figures_load = load()
     in_streams = [ms for desk in desks for when, ms in desk.latencies if when >= started]
+    framed = [ms for desk in desks for when, ms in desk.framed if when >= started]
     page_figures = summary(in_pages)
     pops = len(in_pages) + len(in_streams)
     return {
@@ -282,6 +286,9 @@ def run_crowd(
         "seconds": round(elapsed, 1),
         "name_in_page": page_figures,
         "name_in_panel_html": summary(in_streams),
+        # Where the time goes: up to the pop's frame in the stream (dialer, recorder, bus,
+        # stream), the rest is the panel's request (HTTP desks).
+        "frame_in_stream": summary(framed),
         "goal_p99_ms": GOAL_P99_MS,
         "goal_met": bool(in_pages) and percentile(in_pages, 0.99) < GOAL_P99_MS,
         "time_factor": time_factor,
