@@ -16,9 +16,9 @@ from tests.web.conftest import PASSWORD, csrf_of
 from web.main import create_app
 
 
-def _settings(tmp_path: Path, **pool: object) -> Settings:
+def _settings(database_url: str, tmp_path: Path, **pool: object) -> Settings:
     chosen = Settings(
-        database_url=f"sqlite:///{tmp_path}/t.sqlite3",
+        database_url=database_url,
         data_key_file=tmp_path / "keys.json",
         embedded_pbx=False,
         demo_data=False,
@@ -28,8 +28,10 @@ def _settings(tmp_path: Path, **pool: object) -> Settings:
     return chosen
 
 
-def test_the_pool_is_sized_from_the_settings(tmp_path: Path) -> None:
-    settings = _settings(tmp_path, db_pool_size=7, db_max_overflow=3, db_pool_timeout_s=4.0)
+def test_the_pool_is_sized_from_the_settings(database_url: str, tmp_path: Path) -> None:
+    settings = _settings(
+        database_url, tmp_path, db_pool_size=7, db_max_overflow=3, db_pool_timeout_s=4.0
+    )
     engine = build_runtime(settings).engine
     try:
         pool = engine.pool
@@ -49,9 +51,11 @@ def test_an_in_memory_database_takes_the_sizing_without_failing() -> None:
 
 
 def test_no_free_connection_is_a_french_503_with_retry_after(
-    tmp_path: Path, password_hash: str
+    database_url: str, tmp_path: Path, password_hash: str
 ) -> None:
-    settings = _settings(tmp_path, db_pool_size=1, db_max_overflow=0, db_pool_timeout_s=0.2)
+    settings = _settings(
+        database_url, tmp_path, db_pool_size=1, db_max_overflow=0, db_pool_timeout_s=0.2
+    )
     app = create_app(settings)
     engine = app.state.runtime.engine
     with Session(engine) as db:
