@@ -267,9 +267,11 @@ def run_crowd(
                 page = browser.new_context().new_page()
                 open_desk(page, server.url, f"agent{n:03d}", password)
                 opened.append((page, ids[n]))
-            started, cpu_started = time.monotonic(), time.process_time()
+            lag = server.app.state.runtime.metrics.ami_event_lag
+            started, cpu_started, lag_started = time.monotonic(), time.process_time(), lag_of(lag)
             in_pages = follow_pages(opened, engine, seconds, talk_s)
             cpu_s = time.process_time() - cpu_started
+            lag_total, lag_events = (b - a for a, b in zip(lag_started, lag_of(lag), strict=True))
             done.set()
             thread.join(timeout=30)
             elapsed = time.monotonic() - started
@@ -296,9 +298,19 @@ def run_crowd(
         # This process's CPU (app, dialer, simulator and the HTTP desks themselves) over
         # the measured run, per pop: comparable between runs on a shared machine.
         "process_cpu_s": round(cpu_s, 1),
+        # A backlog of call events waiting for the one that stores them, if any.
+        "ami_event_lag_mean_ms": round(lag_total * 1000 / lag_events, 1) if lag_events else None,
         "cpu_ms_per_pop": round(cpu_s * 1000 / pops, 1) if pops else None,
         **figures_load,
     }
+
+
+def lag_of(histogram: Any) -> tuple[float, float]:
+    """(sum of seconds, count) so far of the AMI event lag histogram."""
+    samples = {s.name: s.value for s in histogram.collect()[0].samples}
+    return samples["dialer_ami_event_lag_seconds_sum"], samples[
+        "dialer_ami_event_lag_seconds_count"
+    ]
 
 
 def _campaign_id(engine: Any) -> int:
