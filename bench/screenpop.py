@@ -200,13 +200,15 @@ def crowd(args: argparse.Namespace) -> None:
         f"{figures['desks_connected']} desks connected, {figures['talk_s']} s per call)"
     )
     parts = (("name in the page (Chromium)", "name_in_page"),
-             ("name in the panel (HTTP desks)", "name_in_panel_html"))  # fmt: skip
+             ("name in the panel (HTTP desks)", "name_in_panel_html"),
+             ("of which up to the frame in the stream", "frame_in_stream"))  # fmt: skip
     for label, key in parts:
         part = figures[key]
         print(f"  {label}: {part.get('calls', 0)} calls")
         for name in ("median_ms", "p95_ms", "p99_ms", "max_ms"):
             if name in part:
                 print(f"    {name.removesuffix('_ms'):>6}: {part[name]:8.1f} ms")
+    print(f"  CPU of this process per pop: {figures['cpu_ms_per_pop']} ms")
     verdict = "met" if figures["goal_met"] else "NOT met"
     print(f"  goal p99 < {figures['goal_p99_ms']:.0f} ms (in the page): {verdict}")
 

@@ -97,6 +97,8 @@ class StreamDesk:
         self.url, self.username, self.agent_id, self.password = url, username, agent_id, password
         self.talk_s = talk_s
         self.latencies: list[tuple[float, float]] = []  # (when, latency ms)
+        # Part of it: the pop's frame read from the stream, before the panel is asked for.
+        self.framed: list[tuple[float, float]] = []  # (when, ms from connected to frame)
         self.ready = False  # its event stream is open
 
     async def run(
@@ -118,7 +120,7 @@ class StreamDesk:
                     if line.startswith("event: "):
                         kind = line[7:]
                     elif line.startswith("data: ") and kind == "screen_pop":
-                        await self._pop(http, engine, line)
+                        await self._pop(http, engine, line, time.time() * 1000)
 
     async def _sign_in(self, http: httpx.AsyncClient) -> str:
         token = CSRF.search((await http.get("/connexion")).text)
@@ -130,13 +132,14 @@ class StreamDesk:
         assert page is not None, "desk page without CSRF token"
         return page.group(1)
 
-    async def _pop(self, http: httpx.AsyncClient, engine: Any, line: str) -> None:
+    async def _pop(self, http: httpx.AsyncClient, engine: Any, line: str, framed_at: float) -> None:
         attempt_id = int(re.search(r'"attempt_id":\s*(\d+)', line).group(1))  # type: ignore[union-attr]
         panel = await http.get(f"/poste/appels/{attempt_id}")
         named_at = time.time() * 1000
         start = await asyncio.to_thread(connected_ms, engine, attempt_id)
         if start is not None and NAME.search(panel.text):
             self.latencies.append((time.monotonic(), named_at - start))
+            self.framed.append((time.monotonic(), framed_at - start))
         # The agent talks, then records the outcome: the pace of a real floor.
         await asyncio.sleep(self.talk_s)
         await asyncio.to_thread(finish, engine, attempt_id, self.agent_id)
@@ -264,15 +267,20 @@ def run_crowd(
                 page = browser.new_context().new_page()
                 open_desk(page, server.url, f"agent{n:03d}", password)
                 opened.append((page, ids[n]))
-            started = time.monotonic()
+            lag = server.app.state.runtime.metrics.ami_event_lag
+            started, cpu_started, lag_started = time.monotonic(), time.process_time(), lag_of(lag)
             in_pages = follow_pages(opened, engine, seconds, talk_s)
+            cpu_s = time.process_time() - cpu_started
+            lag_total, lag_events = (b - a for a, b in zip(lag_started, lag_of(lag), strict=True))
             done.set()
             thread.join(timeout=30)
             elapsed = time.monotonic() - started
             browser.close()
             figures_load = load()
     in_streams = [ms for desk in desks for when, ms in desk.latencies if when >= started]
+    framed = [ms for desk in desks for when, ms in desk.framed if when >= started]
     page_figures = summary(in_pages)
+    pops = len(in_pages) + len(in_streams)
     return {
         "agents": agents,
         "chromium_pages": pages,
@@ -280,12 +288,29 @@ def run_crowd(
         "seconds": round(elapsed, 1),
         "name_in_page": page_figures,
         "name_in_panel_html": summary(in_streams),
+        # Where the time goes: up to the pop's frame in the stream (dialer, recorder, bus,
+        # stream), the rest is the panel's request (HTTP desks).
+        "frame_in_stream": summary(framed),
         "goal_p99_ms": GOAL_P99_MS,
         "goal_met": bool(in_pages) and percentile(in_pages, 0.99) < GOAL_P99_MS,
         "time_factor": time_factor,
         "talk_s": talk_s,
+        # This process's CPU (app, dialer, simulator and the HTTP desks themselves) over
+        # the measured run, per pop: comparable between runs on a shared machine.
+        "process_cpu_s": round(cpu_s, 1),
+        # A backlog of call events waiting for the one that stores them, if any.
+        "ami_event_lag_mean_ms": round(lag_total * 1000 / lag_events, 1) if lag_events else None,
+        "cpu_ms_per_pop": round(cpu_s * 1000 / pops, 1) if pops else None,
         **figures_load,
     }
+
+
+def lag_of(histogram: Any) -> tuple[float, float]:
+    """(sum of seconds, count) so far of the AMI event lag histogram."""
+    samples = {s.name: s.value for s in histogram.collect()[0].samples}
+    return samples["dialer_ami_event_lag_seconds_sum"], samples[
+        "dialer_ami_event_lag_seconds_count"
+    ]
 
 
 def _campaign_id(engine: Any) -> int:

@@ -10,6 +10,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import TimeoutError as PoolExhausted
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dialer.core.errors import Conflict, DomainError, NotFound
@@ -37,7 +38,11 @@ DEFAULT_MESSAGES_FR: dict[int, str] = {
     422: "Données invalides.",
     429: "Trop de requêtes : patientez avant de recommencer.",
     500: "Erreur interne : l'incident est consigné, réessayez plus tard.",
+    503: "Service momentanément saturé : réessayez dans quelques secondes.",
 }
+# Every database connection was busy for ``db_pool_timeout_s``: a rush (a whole floor
+# signing in), not a fault. Clients and proxies retry after this many seconds.
+POOL_RETRY_AFTER_S = 2
 
 
 # A refusal because of the current state is a conflict; anything else the domain refuses
@@ -57,6 +62,7 @@ def install_error_handlers(app: FastAPI) -> None:
     for refusal in HUMAN_ERRORS:
         app.add_exception_handler(refusal, _on_refusal)
     app.add_exception_handler(ValueError, _on_value_error)
+    app.add_exception_handler(PoolExhausted, _on_pool_exhausted)
     app.add_exception_handler(Exception, _on_unexpected)
 
 
@@ -108,6 +114,12 @@ async def _on_password_change_required(request: Request, exc: Exception) -> Resp
     if is_api(request):
         return JSONResponse({"detail": message}, 403)
     return RedirectResponse(FORCED_CHANGE_PAGE, status_code=303)
+
+
+async def _on_pool_exhausted(request: Request, exc: Exception) -> Response:
+    log.warning("no database connection free for %s %s", request.method, request.url.path)
+    headers = {"Retry-After": str(POOL_RETRY_AFTER_S)}
+    return error_response(request, 503, DEFAULT_MESSAGES_FR[503], headers)
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> Response:

@@ -18,6 +18,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine tuned for the database behind ``url``."""
     if url.startswith("sqlite"):
         _ensure_sqlite_folder(url)
+        if _in_memory(url):
+            # One shared connection (SingletonThreadPool / StaticPool): no pool to size.
+            for sizing in POOL_SIZING:
+                kwargs.pop(sizing, None)
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
         )
@@ -28,8 +32,15 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
+POOL_SIZING = ("pool_size", "max_overflow", "pool_timeout")
+
+
+def _in_memory(url: str) -> bool:
+    return "///" not in url or "mode=memory" in url or url.endswith(":memory:")
+
+
 def _ensure_sqlite_folder(url: str) -> None:
-    if "///" not in url or "mode=memory" in url:
+    if _in_memory(url):
         return  # "sqlite://" and in-memory URIs have no file
     path = url.split("///", 1)[1].split("?", 1)[0]
     if path and path != ":memory:" and not path.startswith("file:"):

@@ -28,6 +28,10 @@ def build_runtime(settings: Settings, create_keys: bool = True) -> Runtime:
         configure_logging(settings)
     inline = settings.data_key.get_secret_value() if settings.data_key else None
     ring = load_key_ring(settings.data_key_file, inline, create=create_keys)
-    return Runtime(
-        settings=settings, engine=make_engine(settings.database_url), cipher=DataCipher(ring)
+    engine = make_engine(
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_timeout=settings.db_pool_timeout_s,
     )
+    return Runtime(settings=settings, engine=engine, cipher=DataCipher(ring))

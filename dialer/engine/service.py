@@ -317,6 +317,7 @@ class DialerService:
             self._loop = None
         if self.client is not None:
             await self.client.close()
+        self.events.close()
         if self.sim is not None:
             await self.sim.stop()
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncGenerator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
+from sqlalchemy.exc import TimeoutError as PoolExhausted
 from sqlmodel import Session, col, select
 
 from dialer import wording
@@ -47,6 +49,9 @@ AVAILABLE_FR = "Disponible : en attente d'un appel"
 HEARTBEAT_S = 15.0
 # The call is over but its outcome not yet recorded: the agent is still on it.
 CALL_OVER_FR = "Appel terminé : résultat à saisir"
+# The streams' "still signed in?" checks, before each frame, get threads of their own: on
+# the loop's shared executor a pop waited behind the dialer's claims and its call updates.
+STREAM_CHECKS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="desk-stream-check")
 
 
 def _state_text(state: str) -> str:
@@ -198,7 +203,13 @@ async def _events(
             if frame is None:
                 return
             # Signed out, disabled or a new password, maybe on another process: stop here.
-            if not await asyncio.to_thread(signed_in):
+            try:
+                still = await asyncio.get_running_loop().run_in_executor(STREAM_CHECKS, signed_in)
+            except PoolExhausted:
+                # No connection free to check with: end cleanly. The browser reconnects
+                # (``retry``) and asks /poste/etat for the call this frame announced.
+                return
+            if not still:
                 return
             yield frame
     finally:

@@ -20,7 +20,10 @@ without any update (never sent, lost with a dead worker) count too.
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import functools
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from enum import StrEnum
 from typing import Protocol
 
@@ -29,6 +32,7 @@ from dialer.engine.calling.desk_events import CallEnded, DeskNotifier, ScreenPop
 from dialer.engine.calling.recorder import CallRecorder, RecordedUpdate
 from telephony.ami.updates import CallUpdate
 
+RECORDER_THREAD = "call-recorder"
 Handler = Callable[[CallUpdate, RecordedUpdate], Awaitable[None]]
 
 
@@ -88,13 +92,29 @@ class CallEvents:
     ) -> None:
         self._recorder = recorder
         self._routes = routes
+        # The database is synchronous; a thread keeps the AMI reader responsive. The
+        # adapter awaits each update, so one thread is enough and keeps them in order.
+        # It is this path's own: on the loop's shared executor a bridge waited behind
+        # the dialer's claims and every desk's stream checks before its pop could leave.
+        self._storing: ThreadPoolExecutor | None = None
 
     async def on_call_update(self, update: CallUpdate) -> None:
-        # The database is synchronous; a thread keeps the AMI reader responsive, and
-        # the adapter awaits this method, so updates are still stored in order.
         with bound_attempt(update.attempt_id):
-            recorded = await asyncio.to_thread(self._recorder.apply, update)
+            # As ``asyncio.to_thread`` does: the log context (the attempt) goes along.
+            store = functools.partial(contextvars.copy_context().run, self._recorder.apply, update)
+            recorded = await asyncio.get_running_loop().run_in_executor(self._thread(), store)
             if recorded is None:
                 return
             for handler in self._routes.get(step_of(update, recorded), ()):
                 await handler(update, recorded)
+
+    def _thread(self) -> ThreadPoolExecutor:
+        if self._storing is None:
+            self._storing = ThreadPoolExecutor(max_workers=1, thread_name_prefix=RECORDER_THREAD)
+        return self._storing
+
+    def close(self) -> None:
+        """Let the storing thread end (an update being stored is finished first)."""
+        if self._storing is not None:
+            self._storing.shutdown(wait=False)
+            self._storing = None

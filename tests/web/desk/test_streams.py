@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 
 import pytest
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import TimeoutError as PoolExhausted
 from sqlmodel import Session, select
 from starlette.requests import Request
 from starlette.types import Message
@@ -87,3 +89,35 @@ async def test_desk_stream_ends_once_its_session_is_closed_by_any_process(
     with pytest.raises(StopAsyncIteration):
         await anext(stream)
     assert bus.subscribers(user_id) == 0
+
+
+async def test_a_pop_is_framed_even_with_the_loops_executor_busy() -> None:
+    """The stream's sign-in check does not queue behind the dialer's work on the loop."""
+    loop, release = asyncio.get_running_loop(), threading.Event()
+    busy = [loop.run_in_executor(None, release.wait) for _ in range(64)]
+    bus = ScreenPopBus()
+    stream = _events(open_request(), bus, 7, lambda: True)
+    try:
+        assert await anext(stream) == "retry: 2000\n\n"
+        bus.publish(7, call_payload(SCREEN_POP, 41, 5, 3))
+        frame = await asyncio.wait_for(anext(stream), 30)
+        assert frame.startswith("event: screen_pop")
+    finally:
+        release.set()
+        await asyncio.gather(*busy)
+        await stream.aclose()
+
+
+async def test_a_stream_with_no_connection_free_for_its_check_ends_cleanly() -> None:
+    """The browser then reconnects and asks for its call: no error escapes the stream."""
+
+    def no_connection() -> bool:
+        raise PoolExhausted("QueuePool limit of size 1 overflow 0 reached")
+
+    bus = ScreenPopBus()
+    stream = _events(open_request(), bus, 7, no_connection)
+    assert await anext(stream) == "retry: 2000\n\n"
+    bus.publish(7, call_payload(SCREEN_POP, 41, 5, 3))
+    with pytest.raises(StopAsyncIteration):
+        await anext(stream)
+    assert bus.subscribers(7) == 0

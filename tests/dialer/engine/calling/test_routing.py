@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from dataclasses import replace
 
 from dialer.engine.calling.desk_events import (
@@ -14,7 +16,13 @@ from dialer.engine.calling.desk_events import (
 )
 from dialer.engine.calling.events import ScreenPopBus
 from dialer.engine.calling.recorder import RecordedUpdate
-from dialer.engine.calling.routing import CallStep, call_routes, step_of
+from dialer.engine.calling.routing import (
+    RECORDER_THREAD,
+    CallEvents,
+    CallStep,
+    call_routes,
+    step_of,
+)
 from telephony.ami.updates import CallUpdate
 from telephony.results import CallResult, CallState
 
@@ -83,3 +91,32 @@ def test_typed_events_keep_the_payloads_the_desk_reads() -> None:
     assert second.queue.get_nowait()["kind"] == "preview"
     assert second.queue.get_nowait()["kind"] == "preview_expired"
     assert first.queue.empty() and second.queue.empty()
+
+
+class ThreadNoting:
+    """A recorder noting the thread each update is stored on, in arrival order."""
+
+    def __init__(self) -> None:
+        self.stored: list[tuple[str, str]] = []
+
+    def apply(self, update: CallUpdate) -> RecordedUpdate | None:
+        self.stored.append((update.attempt_id, threading.current_thread().name))
+        return None
+
+
+async def test_updates_are_stored_in_order_even_with_the_loops_executor_busy() -> None:
+    """A bridge must not wait behind the dialer's claims or the desks' checks to be stored."""
+    recorder, loop = ThreadNoting(), asyncio.get_running_loop()
+    events = CallEvents(recorder, call_routes(Loop(), BusDeskNotifier(ScreenPopBus())))  # type: ignore[arg-type]
+    release = threading.Event()
+    # Every thread of the loop's default executor taken, as under a full floor.
+    busy = [loop.run_in_executor(None, release.wait) for _ in range(64)]
+    try:
+        for n in ("1", "2", "3"):
+            await asyncio.wait_for(events.on_call_update(replace(UPDATE, attempt_id=n)), 30)
+    finally:
+        release.set()
+        await asyncio.gather(*busy)
+        events.close()
+    assert [attempt for attempt, _ in recorder.stored] == ["1", "2", "3"]
+    assert {thread for _, thread in recorder.stored} == {f"{RECORDER_THREAD}_0"}
