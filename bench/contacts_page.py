@@ -257,18 +257,19 @@ def run(url: str, contacts: int, runs: int) -> dict[str, Any]:
         engine.dispose()
 
 
-def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+def arguments(argv: Sequence[str] | None, doc: str | None, runs: int) -> argparse.Namespace:
+    """The options of the benchmarks on this bench's 1M-contact campaign (reports.py too)."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0] if doc else None)
     default = "default: a SQLite file under var/bench/ and " + PG_URL
     parser.add_argument("--database-url", action="append", dest="urls", help=default)
     parser.add_argument("--contacts", type=int, default=1_000_000)
-    parser.add_argument("--runs", type=int, default=40)
+    parser.add_argument("--runs", type=int, default=runs)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     return parser.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    args = _arguments(argv)
+    args = arguments(argv, __doc__, runs=40)
     urls = args.urls or [f"sqlite:///var/bench/contacts-{args.contacts}.sqlite3", PG_URL]
     load = [round(value, 2) for value in os.getloadavg()]
     results = [run(url, args.contacts, args.runs) for url in urls]

@@ -20,7 +20,6 @@ _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent))
 
-import argparse  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import statistics  # noqa: E402
@@ -33,7 +32,7 @@ from sqlalchemy import text  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
 from sqlmodel import Session, col, select  # noqa: E402
 
-from bench.contacts_page import PG_URL, _engine_for, build  # noqa: E402
+from bench.contacts_page import PG_URL, _engine_for, arguments, build  # noqa: E402
 from dialer.accounts.models import User  # noqa: E402
 from dialer.campaigns.models import Campaign  # noqa: E402
 from dialer.contacts.funds import Fund  # noqa: E402
@@ -232,18 +231,8 @@ def run(url: str, contacts: int, runs: int) -> dict[str, Any]:
         engine.dispose()
 
 
-def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    default = "default: a SQLite file under var/bench/ and " + PG_URL
-    parser.add_argument("--database-url", action="append", dest="urls", help=default)
-    parser.add_argument("--contacts", type=int, default=1_000_000)
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
-    return parser.parse_args(argv)
-
-
 def main(argv: Sequence[str] | None = None) -> None:
-    args = _arguments(argv)
+    args = arguments(argv, __doc__, runs=5)
     urls = args.urls or [f"sqlite:///var/bench/contacts-{args.contacts}.sqlite3", PG_URL]
     load = [round(value, 2) for value in os.getloadavg()]
     results = [run(url, args.contacts, args.runs) for url in urls]
