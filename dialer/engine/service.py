@@ -47,6 +47,7 @@ from dialer.engine.calling.control import (
 )
 from dialer.engine.calling.desk_events import BusDeskNotifier
 from dialer.engine.calling.dialing import DialConfig
+from dialer.engine.calling.early_pop import EarlyPop
 from dialer.engine.calling.events import ScreenPopBus
 from dialer.engine.calling.orphans import Orphan, adopt_orphans, orphans_of
 from dialer.engine.calling.preview import PreviewError, release_previews
@@ -103,7 +104,8 @@ class DialerService:
         self.desk = BusDeskNotifier(outbound)
         self.recorder = CallRecorder(runtime.engine, clock, on_result=runtime.metrics.call_ended)
         # The AMI adapter is built before the loop it feeds: the service stands in for it.
-        self.events = CallEvents(self.recorder, call_routes(self, self.desk))
+        self.early_pop = EarlyPop(runtime.engine, self.desk)
+        self.events = CallEvents(self.recorder, call_routes(self, self.desk, self.early_pop))
         self.waves = WaveScheduler(runtime, clock=clock)
         # Only one process pushes each fund's feed (DIALER_FEED_PUSH on one worker).
         self.feed = FeedDelivery(runtime) if runtime.settings.feed_push else None
@@ -137,6 +139,7 @@ class DialerService:
             clock=epoch_seconds(self.clock),
             on_event_lag=metrics.ami_event,
             on_round_trip=metrics.ami_action,
+            on_heard=self.early_pop.heard,
         )
         dial = DialConfig(
             dial=DialTemplate(settings.dial_template),
@@ -318,6 +321,7 @@ class DialerService:
         if self.client is not None:
             await self.client.close()
         self.events.close()
+        self.early_pop.close()
         if self.sim is not None:
             await self.sim.stop()
 

@@ -101,6 +101,7 @@ class AmiClient:
         clock: Callable[[], float] = time.time,
         on_event_lag: Callable[[float], None] | None = None,
         on_round_trip: RoundTripHook | None = None,
+        on_heard: Callable[[CallUpdate], None] | None = None,
     ) -> None:
         self.tracker = CallTracker(clock)
         self.connection = AmiConnection(
@@ -111,6 +112,9 @@ class AmiClient:
         self._updates: asyncio.Queue[CallUpdate] = asyncio.Queue()
         self._arrivals: deque[float] = deque()  # perf_counter of each queued update
         self._on_event_lag = on_event_lag
+        # Told of each update as it is heard, before it waits its turn to be delivered:
+        # for what must not wait behind the storing of other calls (the screen pop).
+        self._on_heard = on_heard
         self._delivery: asyncio.Task[None] | None = None
         self._serial = 0
         self._checks: set[asyncio.Task[None]] = set()
@@ -265,6 +269,11 @@ class AmiClient:
     def _enqueue(self, update: CallUpdate) -> None:
         self._arrivals.append(time.perf_counter())
         self._updates.put_nowait(update)
+        if self._on_heard is not None:
+            try:
+                self._on_heard(update)
+            except Exception:
+                log.exception("early listener failed on %s", update.channel_id)
 
     def _close(self, channel_id: str, result: CallResult) -> None:
         update = self.tracker.fail(channel_id, result)

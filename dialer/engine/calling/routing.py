@@ -9,7 +9,8 @@ step           handlers, in order
 ============== ===========================================================
 progress       the dialer loop follows the call (pacing statistics, lease)
 waiting        the loop follows it, then hands it to a free agent
-connected      the loop follows it, then the agent's desk pops the record
+connected      the loop follows it, then the agent's desk pops the record (unless
+               ``EarlyPop`` popped it as soon as the bridge was heard)
 ended          the loop follows it, then the agent's desk hears it ended
 ============== ===========================================================
 
@@ -29,6 +30,7 @@ from typing import Protocol
 
 from dialer.core.observability.logging import bound_attempt
 from dialer.engine.calling.desk_events import CallEnded, DeskNotifier, ScreenPop
+from dialer.engine.calling.early_pop import EarlyPop
 from dialer.engine.calling.recorder import CallRecorder, RecordedUpdate
 from telephony.ami.updates import CallUpdate
 
@@ -62,12 +64,18 @@ class CallLoop(Protocol):
     async def hand_over(self, update: CallUpdate, recorded: RecordedUpdate) -> None: ...
 
 
-def call_routes(loop: CallLoop, desk: DeskNotifier) -> dict[CallStep, tuple[Handler, ...]]:
+def call_routes(
+    loop: CallLoop, desk: DeskNotifier, early: EarlyPop | None = None
+) -> dict[CallStep, tuple[Handler, ...]]:
     async def pop_screen(update: CallUpdate, recorded: RecordedUpdate) -> None:
-        if recorded.agent_user_id is not None:
+        if recorded.agent_user_id is None:
+            return
+        if early is None or early.still_to_pop(recorded.attempt_id):
             desk.screen_pop(recorded.agent_user_id, ScreenPop(*_ids(recorded)))
 
     async def end_on_desk(update: CallUpdate, recorded: RecordedUpdate) -> None:
+        if early is not None:
+            early.forget(recorded.attempt_id)
         if recorded.agent_user_id is not None:
             event = CallEnded(*_ids(recorded), result=recorded.result)
             desk.call_ended(recorded.agent_user_id, event)

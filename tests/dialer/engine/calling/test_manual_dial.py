@@ -36,6 +36,7 @@ from tests.dialer.engine.calling.conftest import (
     make_service,
     rows,
 )
+from tests.telephony.ami.helpers import eventually
 
 ANSWERING = PopulationModel(
     busy=0.0, no_answer=0.0, congestion=0.0, invalid=0.0, machine=0.0,
@@ -121,7 +122,8 @@ async def test_a_manual_call_is_claimed_and_placed_like_any_other(floor: Floor) 
     assert "MACHINE_ACTION" not in call.variables  # the campaign does not filter machines
     [attempt] = rows(floor.engine, CallAttempt)
     assert (attempt.contact_id, attempt.agent_user_id) == (floor.contacts[1], floor.agent)
-    assert floor.state() == "on_call"
+    # The pop leaves as soon as the bridge is heard; storing it follows.
+    await eventually(lambda: floor.state() == "on_call")
     # One live call per person: the same person cannot be held a second time meanwhile.
     with pytest.raises(ManualDialRefused):
         floor.hold(floor.contacts[1])

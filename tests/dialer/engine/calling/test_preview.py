@@ -33,6 +33,7 @@ from tests.dialer.engine.calling.conftest import (
     make_service,
     rows,
 )
+from tests.telephony.ami.helpers import eventually
 
 # Everybody answers: the call placed from a preview must reach the agent.
 ANSWERING = PopulationModel(
@@ -139,6 +140,8 @@ async def test_calling_a_preview_connects_that_agent(floor: Floor) -> None:
     [call] = floor.service.sim.dial_log
     assert call.variables["ATTEMPT_ID"] == str(attempt_id)
     assert call.variables["AGENT"] == "Local/902@sim-agents"
+    # The pop leaves as soon as the bridge is heard; storing it follows.
+    await eventually(lambda: rows(floor.engine, CallAttempt)[0].connected_at is not None)
     [attempt] = rows(floor.engine, CallAttempt)
     assert attempt.connected_at is not None and attempt.agent_user_id == floor.agent
     assert attempt.channel_id == call.channel_id  # the desk hangs up through it
