@@ -23,15 +23,14 @@ import json
 import statistics
 import tempfile
 import time
-from datetime import UTC
 from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session
 
+from bench.screenpop_crowd import connected_ms
 from dialer.accounts import hash_password
 from dialer.accounts.models import User
-from dialer.campaigns.attempts import CallAttempt
 from dialer.campaigns.setup import create_fund
 from dialer.contacts.territories import Territory
 from dialer.core.runtime import build_runtime
@@ -89,12 +88,6 @@ def open_desk(page: Any, url: str) -> None:
     page.wait_for_selector("[data-stream=ouvert]")
 
 
-def connected_epoch_ms(session: Session, attempt_id: int) -> float:
-    attempt = session.get(CallAttempt, attempt_id)
-    assert attempt is not None and attempt.connected_at is not None
-    return attempt.connected_at.replace(tzinfo=UTC).timestamp() * 1000
-
-
 def next_mark(page: Any, n: int, timeout_s: float = 30.0) -> dict[str, Any]:
     """The n-th pop's mark; polled, since the page's CSP forbids Playwright's waiting eval.
 
@@ -116,8 +109,10 @@ def measure(page: Any, engine: Any, agent_id: int, calls: int, timeout_s: float)
         if time.monotonic() > deadline:
             break
         mark = next_mark(page, n)
+        start = connected_ms(engine, mark["attempt"])
+        assert start is not None, "a popped call whose bridge was never stored"
+        latencies.append(mark["shownAt"] - start)
         with Session(engine) as db:
-            latencies.append(mark["shownAt"] - connected_epoch_ms(db, mark["attempt"]))
             # The agent's part: record an outcome so the dialer hands over the next call.
             form = OutcomeInput(interview="accepted", offer="accepted")
             record_outcome(db, mark["attempt"], agent_id, form)

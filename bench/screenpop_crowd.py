@@ -4,8 +4,9 @@ Every agent signs in, joins the campaign, goes available and keeps its desk's ev
 stream open, as a connected desk does; the dialer calls for all of them through the
 PBX simulator. ``--pages`` of them are real desks in headless Chromium (the figure
 that counts: the person's name in the page); the others are HTTP clients that, on
-each ``screen_pop`` event, fetch the call panel as desk.js does (their figure: the
-name in the panel's HTML, before any rendering). Start of each measure: the attempt's
+each ``screen_pop`` event, read the panel pushed with it, or fetch it when the pop
+came without, as desk.js does (their figure: the name in the panel's HTML, before
+any rendering). Start of each measure: the attempt's
 ``connected_at``, the AMI client's clock when the bridge event arrived. Each measured
 call's outcome is then recorded (as the agent would) so its agent gets the next call.
 """
@@ -13,6 +14,7 @@ call's outcome is then recorded (as the agent would) so its agent gets the next 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import statistics
@@ -72,12 +74,24 @@ def prepare(folder: Path, agents: int, people: int, password: str) -> tuple[Sett
     return settings, ids
 
 
+STORED_BOUND_S = 60.0
+
+
 def connected_ms(engine: Any, attempt_id: int) -> float | None:
-    with Session(engine) as db:
-        attempt = db.get(CallAttempt, attempt_id)
-        if attempt is None or attempt.connected_at is None:
+    """When the AMI client heard the bridge (epoch ms), once the recorder has stored it.
+
+    The pop leaves before the bridge is stored (``EarlyPop``): the start is waited for,
+    or a slow store would drop exactly the calls it delayed from the figures.
+    """
+    deadline = time.monotonic() + STORED_BOUND_S
+    while True:
+        with Session(engine) as db:
+            attempt = db.get(CallAttempt, attempt_id)
+            if attempt is not None and attempt.connected_at is not None:
+                return attempt.connected_at.replace(tzinfo=UTC).timestamp() * 1000
+        if attempt is None or attempt.result is not None or time.monotonic() > deadline:
             return None
-        return attempt.connected_at.replace(tzinfo=UTC).timestamp() * 1000
+        time.sleep(0.05)
 
 
 def finish(engine: Any, attempt_id: int, agent_id: int) -> None:
@@ -133,11 +147,13 @@ class StreamDesk:
         return page.group(1)
 
     async def _pop(self, http: httpx.AsyncClient, engine: Any, line: str, framed_at: float) -> None:
-        attempt_id = int(re.search(r'"attempt_id":\s*(\d+)', line).group(1))  # type: ignore[union-attr]
-        panel = await http.get(f"/poste/appels/{attempt_id}")
+        data = json.loads(line[len("data: ") :])
+        attempt_id = int(data["attempt_id"])
+        # As desk.js: the panel pushed with the pop, else asked for.
+        html = data.get("html") or (await http.get(f"/poste/appels/{attempt_id}")).text
         named_at = time.time() * 1000
         start = await asyncio.to_thread(connected_ms, engine, attempt_id)
-        if start is not None and NAME.search(panel.text):
+        if start is not None and NAME.search(html):
             self.latencies.append((time.monotonic(), named_at - start))
             self.framed.append((time.monotonic(), framed_at - start))
         # The agent talks, then records the outcome: the pace of a real floor.

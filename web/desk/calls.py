@@ -22,12 +22,11 @@ from web.desk.access import AgentUser, CallDep, CallFile
 from web.desk.outcome_form import read_outcome_form
 from web.desk.panel import (
     form_context,
-    panel_context,
     person_record,
     record_context,
-    screen_pop_fields,
 )
-from web.desk.router import PAUSE_REASONS_FR, talk_seconds
+from web.desk.pop import panel_page
+from web.desk.router import PAUSE_REASONS_FR
 from web.desk.trail import record_read
 from web.dialing import status_of
 from web.refusals import HUMAN_ERRORS, FrenchHTTPException, french_error
@@ -63,19 +62,7 @@ def call_panel(
     now: NowDep,
 ) -> Response:  # fmt: skip
     _still_open(call)
-    record = person_record(call, runtime.cipher)
-    context, history = panel_context(db, call, record, user, now)
-    context["talk_seconds"] = talk_seconds(call.attempt, now)
-    # A skipped preview's attempt row is deleted and SQLite may give its id to the
-    # next attempt: a preview read names its campaign and person, not that id.
-    preview = call.attempt.state == PREVIEW
-    record_read(
-        db, user, "screen_pop", call.person.id or 0, screen_pop_fields(record, history),
-        campaign_id=call.campaign.id or 0,
-        attempt_id=None if preview else call.attempt.id or 0, address=_address(request),
-    )  # fmt: skip
-    db.commit()
-    return render(request, "desk/panel.html", context)
+    return panel_page(request, db, user, call, runtime.cipher, now)
 
 
 @router.post("/poste/appels/{attempt_id}/code")

@@ -11,6 +11,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import TimeoutError as PoolExhausted
 from sqlmodel import Session, col, select
 
@@ -19,9 +20,10 @@ from dialer.accounts.models import AgentPresence, User
 from dialer.campaigns.attempts import CallAttempt, Outcome
 from dialer.campaigns.models import Campaign, CampaignAgent
 from dialer.core.columns import utcnow
+from dialer.core.crypto import DataCipher
 from dialer.engine.agents import AgentState, IllegalTransition
 from dialer.engine.calling import presence
-from dialer.engine.calling.events import ScreenPopBus, Subscription
+from dialer.engine.calling.events import SCREEN_POP, Payload, ScreenPopBus, Subscription
 from dialer.engine.calling.preview import PREVIEW
 from dialer.engine.calling.snapshot import dial_targets
 from dialer.wording import Kind
@@ -29,6 +31,7 @@ from web.bounds import parse_id
 from web.deps import DbSession, FormDep, ScreenPopsDep, current_time
 from web.desk.access import AgentUser
 from web.desk.comforts import day_counts, waiting_progress
+from web.desk.pop import SignedOut, pushed_panel, seconds_since, talk_seconds
 from web.forms import field_text
 from web.render import render
 from web.security.sessions import session_user_id
@@ -85,7 +88,7 @@ def desk_state(db: Session, user: User, now: datetime) -> dict[str, Any]:
         "state": row.state,
         "state_label": label,
         "call_over": call_over,
-        "state_seconds": _seconds_since(row.since, now),
+        "state_seconds": seconds_since(row.since, now),
         "talk_seconds": talk_seconds(attempt, now),
         **waiting_progress(db, row, now),
         "pause_reason": row.pause_reason,
@@ -102,17 +105,6 @@ def dialling_now(db: Session, campaigns: list[Campaign], now: datetime) -> int |
     """The campaign to preselect: one the dialer is calling for now, never a draft."""
     dialling = {target.campaign_id for target in dial_targets(db, now)}
     return next((c.id for c in campaigns if c.id in dialling), None)
-
-
-def _seconds_since(moment: datetime | None, now: datetime) -> int:
-    return max(0, round((now - moment).total_seconds())) if moment is not None else 0
-
-
-def talk_seconds(attempt: CallAttempt | None, now: datetime) -> int | None:
-    """How long the person has been on the line with the agent (None: not talking)."""
-    if attempt is None or attempt.connected_at is None:
-        return None
-    return _seconds_since(attempt.connected_at, (attempt.ended_at or now))
 
 
 def desk_page(request: Request, db: Session, user: User, error: str | None = None) -> Response:
@@ -191,57 +183,93 @@ def leave_campaign(request: Request, user: AgentUser, db: DbSession) -> Response
     return _act(request, db, user, presence.log_out)
 
 
+class StreamFrames:
+    """Each frame of one desk's stream, made on a thread: the session is checked first.
+
+    A pop carries its panel, rendered and traced here (``web.desk.pop``); any other
+    frame only needs the session still open (signed out, disabled or a new password,
+    maybe on another process: the stream stops).
+    """
+
+    def __init__(
+        self, request: Request, engine: Engine, cipher: DataCipher, cookie: dict[str, Any]
+    ) -> None:
+        self._request, self._engine, self._cipher = request, engine, cipher
+        self._cookie = cookie
+        self._user_id = request.state.user.id
+
+    def frame(self, item: Payload | str) -> str:
+        if isinstance(item, str):
+            self._check()
+            return item
+        if item["kind"] == SCREEN_POP:
+            attempt_id = int(item["attempt_id"])
+            html = pushed_panel(self._request, self._engine, self._cipher, self._cookie, attempt_id)
+            item = {**item, "html": html} if html is not None else item
+        else:
+            self._check()
+        return sse_frame(item)
+
+    def _check(self) -> None:
+        with Session(self._engine) as check:
+            if session_user_id(self._cookie, check, utcnow()) != self._user_id:
+                raise SignedOut
+
+
+def sse_frame(item: Payload | str) -> str:
+    """A payload as its SSE frame (a heartbeat is one already)."""
+    if isinstance(item, str):
+        return item
+    return f"event: {item['kind']}\ndata: {json.dumps(item)}\n\n"
+
+
 async def _events(
-    request: Request, bus: ScreenPopBus | None, user_id: int, signed_in: Callable[[], bool]
+    request: Request, bus: ScreenPopBus | None, user_id: int, frame: Callable[[Payload | str], str]
 ) -> AsyncGenerator[str, None]:
     # Subscribed before the first byte: once the browser sees the stream, no pop is lost.
     subscription = bus.open(user_id) if bus is not None else None
     try:
         yield "retry: 2000\n\n"
         while True:
-            frame = await _next_frame(request, subscription)
-            if frame is None:
+            item = await _next_item(request, subscription)
+            if item is None:
                 return
-            # Signed out, disabled or a new password, maybe on another process: stop here.
             try:
-                still = await asyncio.get_running_loop().run_in_executor(STREAM_CHECKS, signed_in)
+                framed = await asyncio.get_running_loop().run_in_executor(
+                    STREAM_CHECKS, frame, item
+                )
+            except SignedOut:
+                return
             except PoolExhausted:
                 # No connection free to check with: end cleanly. The browser reconnects
                 # (``retry``) and asks /poste/etat for the call this frame announced.
                 return
-            if not still:
-                return
-            yield frame
+            yield framed
     finally:
         if subscription is not None:
             subscription.close()
 
 
-async def _next_frame(request: Request, subscription: Subscription | None) -> str | None:
-    """The next event or heartbeat frame; None when the browser has gone."""
+async def _next_item(request: Request, subscription: Subscription | None) -> Payload | str | None:
+    """The next event, or a heartbeat frame; None when the browser has gone."""
     if subscription is None:
         await asyncio.sleep(HEARTBEAT_S)
         return ": aucun service de numérotation\n\n"
     try:
-        payload = await asyncio.wait_for(subscription.next(), HEARTBEAT_S)
+        return await asyncio.wait_for(subscription.next(), HEARTBEAT_S)
     except TimeoutError:
         return None if await request.is_disconnected() else ": battement\n\n"
-    return f"event: {payload['kind']}\ndata: {json.dumps(payload)}\n\n"
 
 
 @router.get("/poste/evenements")
 def desk_events(request: Request, user: AgentUser, db: DbSession, bus: ScreenPopsDep) -> Response:
     # The stream outlives the request's session: give its connection back now.
     db.close()
-    engine, cookie, user_id = web_state(request).runtime.engine, dict(request.session), user.id
-
-    def signed_in() -> bool:
-        with Session(engine) as check:
-            return session_user_id(cookie, check, utcnow()) == user_id
-
+    runtime = web_state(request).runtime
+    frames = StreamFrames(request, runtime.engine, runtime.cipher, dict(request.session))
     headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
     return StreamingResponse(
-        _events(request, bus, user.id or 0, signed_in),
+        _events(request, bus, user.id or 0, frames.frame),
         media_type="text/event-stream",
         headers=headers,
     )

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import json
+
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
+from starlette.requests import Request
 
-from dialer.accounts.models import AgentPresence
+from dialer.accounts.models import AgentPresence, User
+from dialer.accounts.sessions import open_session
 from dialer.campaigns.attempts import CallAttempt
 from dialer.compliance.privacy.models import AccessEntry
+from dialer.core.columns import utcnow
+from dialer.engine.calling.events import SCREEN_POP, call_payload
 from scripts.catalog import MASKED_CODE
 from scripts.models import ScriptVersion
 from scripts.versions import current_version
 from tests.web.conftest import sign_in
 from tests.web.desk.conftest import CHILD, CODE, NIR, OTHER_CAMPAIGN_CATEGORY, PRO_NUMBER, Desk
+from web.desk.router import StreamFrames
 
 
 def trail(app: FastAPI, action: str) -> list[AccessEntry]:
@@ -169,3 +176,51 @@ def test_local_time_of_the_number_called_is_shown_when_it_differs(
     assert "(Europe/Paris)" in html
     assert "Heure locale du numéro appelé (Martinique)" in html
     assert "(America/Martinique)" in html
+
+
+def stream_frames(app: FastAPI, username: str) -> StreamFrames:
+    """One desk stream's frame maker, as ``/poste/evenements`` builds it for a signed-in agent."""
+    runtime = app.state.runtime
+    with Session(runtime.engine, expire_on_commit=False) as db:
+        user = db.exec(select(User).where(User.username == username)).one()
+        open_session(db, f"sid-{username}", user.id or 0, utcnow(), 3600)
+        db.commit()
+    cookie = {"uid": user.id, "sid": f"sid-{username}"}
+    scope = {"type": "http", "method": "GET", "path": "/poste/evenements", "headers": [],
+             "app": app, "session": dict(cookie), "client": ("192.0.2.7", 50000)}  # fmt: skip
+    request = Request(scope)
+    request.state.user = user
+    return StreamFrames(request, runtime.engine, runtime.cipher, cookie)
+
+
+def pushed(frame: str) -> dict[str, object]:
+    assert frame.startswith("event: screen_pop\ndata: ")
+    return dict(json.loads(frame.split("data: ", 1)[1]))
+
+
+def test_the_pop_carries_its_panel_rendered_and_traced_as_the_get_would(
+    app: FastAPI, desk: Desk
+) -> None:
+    frames = stream_frames(app, "agent1")
+    data = pushed(frames.frame(call_payload(SCREEN_POP, desk.attempt_id, 0, desk.ameli_id)))
+    html = str(data["html"])
+    assert data["attempt_id"] == desk.attempt_id
+    assert "Josiane" in html and "Quintal" in html and MASKED_CODE in html
+    for undeclared in (NIR, PRO_NUMBER, CHILD, CODE):
+        assert undeclared not in html
+    [entry] = trail(app, "screen_pop")
+    assert (entry.actor, entry.person_id, entry.attempt_id) == (
+        "agent1",
+        desk.person_id,
+        desk.attempt_id,
+    )
+    assert entry.address == "192.0.2.7"
+
+
+def test_a_pop_that_is_not_the_agents_carries_no_panel_and_reads_nothing(
+    app: FastAPI, desk: Desk
+) -> None:
+    frames = stream_frames(app, "agent2")  # enabled on the campaign, but not this call's agent
+    data = pushed(frames.frame(call_payload(SCREEN_POP, desk.attempt_id, 0, desk.ameli_id)))
+    assert "html" not in data  # the desk asks, and is told why not (403)
+    assert trail(app, "screen_pop") == []

@@ -15,11 +15,12 @@ from starlette.requests import Request
 from starlette.types import Message
 
 from dialer.accounts.models import User
-from dialer.accounts.sessions import close_session, open_session, session_is_open
+from dialer.accounts.sessions import close_session, open_session
 from dialer.core.columns import utcnow
+from dialer.core.crypto import DataCipher, KeyRing
 from dialer.engine.calling.events import SCREEN_POP, ScreenPopBus, call_payload
 from tests.web.conftest import World
-from web.desk.router import _events
+from web.desk.router import StreamFrames, _events, sse_frame
 from web.live.router import _stream
 
 
@@ -36,7 +37,7 @@ def open_request() -> Request:
 
 async def test_desk_stream_subscribes_before_its_first_byte_and_frames_each_pop() -> None:
     bus = ScreenPopBus()
-    stream = _events(open_request(), bus, 7, lambda: True)
+    stream = _events(open_request(), bus, 7, sse_frame)
     assert await anext(stream) == "retry: 2000\n\n"
     assert bus.subscribers(7) == 1  # a pop published from now on reaches this desk
     bus.publish(7, call_payload(SCREEN_POP, 41, 5, 3))
@@ -73,12 +74,13 @@ async def test_desk_stream_ends_once_its_session_is_closed_by_any_process(
         open_session(db, "sid-7", user_id, utcnow(), 3600)
         db.commit()
 
-    def signed_in() -> bool:
-        with Session(engine) as db:
-            return session_is_open(db, "sid-7", user_id, utcnow())
-
+    request = open_request()
+    request.state.user = User(id=user_id, username="agent7", full_name="Agent", role="agent")
+    frames = StreamFrames(
+        request, engine, DataCipher(KeyRing.generate()), {"uid": user_id, "sid": "sid-7"}
+    )
     bus = ScreenPopBus()
-    stream = _events(open_request(), bus, user_id, signed_in)
+    stream = _events(request, bus, user_id, frames.frame)
     assert await anext(stream) == "retry: 2000\n\n"
     bus.publish(user_id, call_payload(SCREEN_POP, 41, 5, 3))
     assert (await anext(stream)).startswith("event: screen_pop")
@@ -96,7 +98,7 @@ async def test_a_pop_is_framed_even_with_the_loops_executor_busy() -> None:
     loop, release = asyncio.get_running_loop(), threading.Event()
     busy = [loop.run_in_executor(None, release.wait) for _ in range(64)]
     bus = ScreenPopBus()
-    stream = _events(open_request(), bus, 7, lambda: True)
+    stream = _events(open_request(), bus, 7, sse_frame)
     try:
         assert await anext(stream) == "retry: 2000\n\n"
         bus.publish(7, call_payload(SCREEN_POP, 41, 5, 3))
@@ -111,7 +113,7 @@ async def test_a_pop_is_framed_even_with_the_loops_executor_busy() -> None:
 async def test_a_stream_with_no_connection_free_for_its_check_ends_cleanly() -> None:
     """The browser then reconnects and asks for its call: no error escapes the stream."""
 
-    def no_connection() -> bool:
+    def no_connection(item: object) -> str:
         raise PoolExhausted("QueuePool limit of size 1 overflow 0 reached")
 
     bus = ScreenPopBus()

@@ -67,18 +67,30 @@
     announce.textContent = text;
   }
 
-  async function showCall(attemptId, again) {
+  // The pop carries its panel (rendered and traced by the stream); otherwise it is asked for.
+  async function panelOf(attemptId, pushed) {
+    if (pushed) {
+      return pushed;
+    }
+    const response = await fetch("/poste/appels/" + attemptId, { credentials: "same-origin" });
+    if (!response.ok) {
+      announce.textContent = "La fiche de l'appel n'a pas pu être affichée (" + response.status + ").";
+      return null;
+    }
+    return response.text();
+  }
+
+  async function showCall(attemptId, again, pushed) {
     if (current === attemptId && !again) {
       return;
     }
     current = attemptId;
-    const response = await fetch("/poste/appels/" + attemptId, { credentials: "same-origin" });
-    if (!response.ok) {
+    const html = await panelOf(attemptId, pushed);
+    if (html === null) {
       current = null;
-      announce.textContent = "La fiche de l'appel n'a pas pu être affichée (" + response.status + ").";
       return;
     }
-    zone.replaceChildren(fragment(await response.text()));
+    zone.replaceChildren(fragment(html));
     // No pause or sign-out in the middle of a call: the outcome comes first.
     const actions = desk.querySelector(".desk-actions");
     if (actions) {
@@ -320,9 +332,10 @@
     }
   });
   source.addEventListener("screen_pop", function (event) {
-    const attemptId = JSON.parse(event.data).attempt_id;
+    const data = JSON.parse(event.data);
+    const attemptId = data.attempt_id;
     // A called preview is on screen already, but as a record: show it as the live call.
-    showCall(attemptId, current === attemptId && previewShown());
+    showCall(attemptId, current === attemptId && previewShown(), data.html);
   });
   source.addEventListener("call_ended", function (event) {
     const data = JSON.parse(event.data);

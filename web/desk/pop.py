@@ -1,0 +1,87 @@
+"""A call's panel: what the desk's GET returns, and what the event stream pushes with the pop.
+
+The pop used to carry ids only, and the desk then asked for the panel: a second request,
+its own sign-in check and a place in the server's thread pool, while the agent already
+heard the person. The stream now renders the panel itself, through the same checks and
+the same access trail entry, and sends it with the pop; the GET stays for a reload, a
+preview and any pop the stream could not render.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from dialer.accounts.models import User
+from dialer.campaigns.attempts import CallAttempt
+from dialer.core.columns import utcnow
+from dialer.core.crypto import DataCipher
+from dialer.engine.calling.preview import PREVIEW
+from web.deps import current_time
+from web.desk.access import CallFile, load_call
+from web.desk.panel import panel_context, person_record, screen_pop_fields
+from web.desk.trail import record_read
+from web.refusals import FrenchHTTPException
+from web.render import render
+from web.security.sessions import session_user_id
+
+
+class SignedOut(Exception):
+    """The stream's session ended (signed out, disabled, a new password)."""
+
+
+def seconds_since(moment: datetime | None, now: datetime) -> int:
+    return max(0, round((now - moment).total_seconds())) if moment is not None else 0
+
+
+def talk_seconds(attempt: CallAttempt | None, now: datetime) -> int | None:
+    """How long the person has been on the line with the agent (None: not talking)."""
+    if attempt is None or attempt.connected_at is None:
+        return None
+    return seconds_since(attempt.connected_at, (attempt.ended_at or now))
+
+
+def panel_page(
+    request: Request, db: Session, user: User, call: CallFile, cipher: DataCipher, now: datetime
+) -> HTMLResponse:
+    """The panel, its read traced (committed before it is shown)."""
+    record = person_record(call, cipher)
+    context, history = panel_context(db, call, record, user, now)
+    context["talk_seconds"] = talk_seconds(call.attempt, now)
+    # A skipped preview's attempt row is deleted and SQLite may give its id to the
+    # next attempt: a preview read names its campaign and person, not that id.
+    preview = call.attempt.state == PREVIEW
+    address = request.client.host if request.client else None
+    record_read(
+        db, user, "screen_pop", call.person.id or 0, screen_pop_fields(record, history),
+        campaign_id=call.campaign.id or 0,
+        attempt_id=None if preview else call.attempt.id or 0, address=address,
+    )  # fmt: skip
+    db.commit()
+    return render(request, "desk/panel.html", context)
+
+
+def pushed_panel(
+    request: Request, engine: Engine, cipher: DataCipher, cookie: dict[str, Any], attempt_id: int
+) -> str | None:
+    """The panel to push with a pop, or None to let the desk ask for it (and see why not).
+
+    Raises ``SignedOut`` when the stream's session is no longer open.
+    """
+    user: User = request.state.user
+    with Session(engine) as db:
+        if session_user_id(cookie, db, utcnow()) != user.id:
+            raise SignedOut
+        try:
+            call = load_call(db, user, attempt_id)
+        except FrenchHTTPException:
+            return None
+        if call.outcome is not None:
+            return None
+        page = panel_page(request, db, user, call, cipher, current_time(request))
+        return bytes(page.body).decode()
