@@ -1,16 +1,17 @@
 """Call updates from the AMI adapter turned into database state.
 
-One transaction per update: the attempt's telephony columns, the agent's presence
-and, on the final update, the contact's next step (retry rule) and its lease. An
-update for an attempt that already has its final result changes nothing, so a
-late or repeated update can never reopen a finished call. Who hears of a stored
-update is decided in one place, ``dialer.engine.calling.routing``.
+One transaction per batch of updates (``apply_all``; one each when a batch fails):
+the attempt's telephony columns, the agent's presence and, on the final update, the
+contact's next step (retry rule) and its lease. An update for an attempt that already
+has its final result changes nothing, so a late or repeated update can never reopen a
+finished call. Who hears of a stored update is decided in one place,
+``dialer.engine.calling.routing``.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -97,11 +98,40 @@ class CallRecorder:
 
     def apply(self, update: CallUpdate) -> RecordedUpdate | None:
         """Store one update in its own transaction; None when it changes nothing."""
+        return self.apply_all([update])[0]
+
+    def apply_all(self, updates: Sequence[CallUpdate]) -> list[RecordedUpdate | None]:
+        """Store updates, in order, in one transaction: on a busy floor each transaction
+        waits its turn for the database's writer, and one wait for many updates keeps the
+        queue of updates short. If that transaction fails, each is stored alone, so a
+        bad update costs only itself."""
+        ended: list[tuple[int, str]] = []
+        try:
+            with session_scope(self._engine) as session:
+                recorded = [self._store(session, update, ended) for update in updates]
+        except Exception:
+            if len(updates) == 1:
+                raise
+            log.warning("%s call updates stored one by one after a failed batch", len(updates))
+            return [self._apply_alone(update) for update in updates]
+        self._tell_results(ended)
+        return recorded
+
+    def _apply_alone(self, update: CallUpdate) -> RecordedUpdate | None:
+        try:
+            return self.apply(update)
+        except Exception:
+            log.exception("call update of attempt %s not stored", update.attempt_id)
+            return None
+
+    def _store(
+        self, session: Session, update: CallUpdate, ended: list[tuple[int, str]]
+    ) -> RecordedUpdate | None:
         if not update.attempt_id.isdigit():
             log.warning("call update for a foreign attempt id %r ignored", update.attempt_id)
             return None
         now = self._clock()
-        with session_scope(self._engine) as session:
+        with bound_attempt(update.attempt_id):
             attempt = session.get(CallAttempt, int(update.attempt_id))
             if attempt is None or attempt.result is not None:
                 return None
@@ -115,9 +145,17 @@ class CallRecorder:
             if update.state is CallState.CONNECTED and not was_connected:
                 connected = self._connect(session, attempt, update, now)
             elif update.state is CallState.ENDED and update.result is not None:
-                self._end(session, attempt, update.result, now)
+                self._end(session, attempt, update.result, now, ended)
             session.add(attempt)
+            # The next update of the batch may be this call's again: it reads this one.
+            session.flush()
             return _recorded(attempt, connected=connected, ended=update.state is CallState.ENDED)
+
+    def _tell_results(self, ended: list[tuple[int, str]]) -> None:
+        """Counted once stored: a rolled-back batch, stored again alone, counts once."""
+        if self._on_result is not None:
+            for campaign_id, result in ended:
+                self._on_result(campaign_id, result)
 
     def close_unsent(
         self, attempt_id: int, result: CallResult, *, only_if: Any = None
@@ -132,6 +170,7 @@ class CallRecorder:
         conditions = [col(CallAttempt.id) == attempt_id, col(CallAttempt.result).is_(None)]
         if only_if is not None:
             conditions.append(only_if)
+        ended: list[tuple[int, str]] = []
         with bound_attempt(attempt_id), session_scope(self._engine) as session:
             taken = session.execute(
                 sql_update(CallAttempt)
@@ -142,9 +181,11 @@ class CallRecorder:
             attempt = session.get(CallAttempt, attempt_id) if taken.rowcount == 1 else None  # type: ignore[attr-defined]
             if attempt is None:
                 return None
-            self._end(session, attempt, result, now)
+            self._end(session, attempt, result, now, ended)
             session.add(attempt)
-            return _recorded(attempt, connected=False, ended=True)
+            recorded = _recorded(attempt, connected=False, ended=True)
+        self._tell_results(ended)
+        return recorded
 
     def _connect(
         self, session: Session, attempt: CallAttempt, update: CallUpdate, now: datetime
@@ -169,7 +210,12 @@ class CallRecorder:
         return True
 
     def _end(
-        self, session: Session, attempt: CallAttempt, result: CallResult, now: datetime
+        self,
+        session: Session,
+        attempt: CallAttempt,
+        result: CallResult,
+        now: datetime,
+        ended: list[tuple[int, str]],
     ) -> None:
         talked = attempt.connected_at is not None
         final = effective_result(result, talked)
@@ -188,8 +234,7 @@ class CallRecorder:
             _wrap_up_after_early_outcome(session, attempt, now)
         # Otherwise the person stays held while the agent writes the outcome, which
         # frees them, for ``OUTCOME_WRITING_HOLD`` at most (``hold_after_talk``).
-        if self._on_result is not None:
-            self._on_result(attempt.campaign_id, final.value)
+        ended.append((attempt.campaign_id, final.value))
         log.info("call ended: %s (campaign %s)", final.value, attempt.campaign_id)
         if attempt.agent_user_id is not None and not talked:
             presence.release_agent(session, attempt.agent_user_id, now)

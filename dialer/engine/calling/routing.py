@@ -107,14 +107,21 @@ class CallEvents:
         self._storing: ThreadPoolExecutor | None = None
 
     async def on_call_update(self, update: CallUpdate) -> None:
-        with bound_attempt(update.attempt_id):
-            # As ``asyncio.to_thread`` does: the log context (the attempt) goes along.
-            store = functools.partial(contextvars.copy_context().run, self._recorder.apply, update)
-            recorded = await asyncio.get_running_loop().run_in_executor(self._thread(), store)
-            if recorded is None:
-                return
-            for handler in self._routes.get(step_of(update, recorded), ()):
-                await handler(update, recorded)
+        await self.on_call_updates([update])
+
+    async def on_call_updates(self, updates: Sequence[CallUpdate]) -> None:
+        """Updates heard together, stored in one transaction, then handled in order."""
+        # As ``asyncio.to_thread`` does: the log context goes along.
+        store = functools.partial(
+            contextvars.copy_context().run, self._recorder.apply_all, list(updates)
+        )
+        recorded = await asyncio.get_running_loop().run_in_executor(self._thread(), store)
+        for update, stored in zip(updates, recorded, strict=True):
+            if stored is None:
+                continue
+            with bound_attempt(update.attempt_id):
+                for handler in self._routes.get(step_of(update, stored), ()):
+                    await handler(update, stored)
 
     def _thread(self) -> ThreadPoolExecutor:
         if self._storing is None:

@@ -66,13 +66,13 @@ async def floor(engine: Engine, cipher: DataCipher, clock: FakeClock) -> AsyncIt
 
 def hold_back_storing(service: DialerService, monkeypatch: pytest.MonkeyPatch) -> threading.Event:
     """Every call update waits for the returned event before it is stored."""
-    gate, store = threading.Event(), service.recorder.apply
+    gate, store = threading.Event(), service.recorder.apply_all
 
-    def slow_store(update: CallUpdate) -> object:
+    def slow_store(updates: list[CallUpdate]) -> object:
         gate.wait(GUARD_S)
-        return store(update)
+        return store(updates)
 
-    monkeypatch.setattr(service.recorder, "apply", slow_store)
+    monkeypatch.setattr(service.recorder, "apply_all", slow_store)
     return gate
 
 

@@ -99,9 +99,10 @@ class ThreadNoting:
     def __init__(self) -> None:
         self.stored: list[tuple[str, str]] = []
 
-    def apply(self, update: CallUpdate) -> RecordedUpdate | None:
-        self.stored.append((update.attempt_id, threading.current_thread().name))
-        return None
+    def apply_all(self, updates: list[CallUpdate]) -> list[RecordedUpdate | None]:
+        for update in updates:
+            self.stored.append((update.attempt_id, threading.current_thread().name))
+        return [None for _ in updates]
 
 
 async def test_updates_are_stored_in_order_even_with_the_loops_executor_busy() -> None:
