@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import multiprocessing
 import os
 import re
 import statistics
 import tempfile
-import threading
 import time
 from datetime import UTC
 from pathlib import Path
@@ -161,27 +161,64 @@ class StreamDesk:
         await asyncio.to_thread(finish, engine, attempt_id, self.agent_id)
 
 
-def run_streams(
-    desks: list[StreamDesk], engine: Any, campaign_id: int, done: threading.Event
-) -> threading.Thread:
-    """The HTTP desks on their own event loop, until ``done`` is set."""
+class DeskCrowd:
+    """The HTTP desks in a process of their own, as a floor's browsers are: their
+    200 clients must not take the server's interpreter lock from the pops they measure."""
 
-    def main() -> None:
-        async def all_desks() -> None:
-            stop, gate = asyncio.Event(), asyncio.Semaphore(SIGN_IN_AT_ONCE)
-            tasks = [asyncio.create_task(d.run(engine, campaign_id, stop, gate)) for d in desks]
-            while not done.is_set():
-                await asyncio.sleep(0.2)
-            stop.set()
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+    def __init__(
+        self, url: str, database_url: str, campaign_id: int, specs: list[tuple[str, int]],
+        password: str, talk_s: float,
+    ) -> None:  # fmt: skip
+        context = multiprocessing.get_context("spawn")
+        self._ready = context.Value("i", 0)
+        self._stop = context.Event()
+        self._out: Any = context.Queue()
+        arguments = (url, database_url, campaign_id, specs, password, talk_s)
+        self._process = context.Process(
+            target=_crowd_main, args=(*arguments, self._ready, self._stop, self._out), daemon=True
+        )
+        self._process.start()
+        self.size = len(specs)
 
-        asyncio.run(all_desks())
+    def wait_ready(self) -> int:
+        deadline = time.monotonic() + SIGN_IN_BOUND_S
+        while self._ready.value < self.size and time.monotonic() < deadline:
+            time.sleep(0.2)
+        return int(self._ready.value)
 
-    thread = threading.Thread(target=main, daemon=True)
-    thread.start()
-    return thread
+    def finish(self) -> tuple[list[tuple[float, float]], list[tuple[float, float]], int]:
+        """Stop the desks; (latencies, framed, desks connected), each as (when, ms)."""
+        self._stop.set()
+        figures = self._out.get(timeout=120)
+        self._process.join(timeout=30)
+        return figures  # type: ignore[no-any-return]
+
+
+def _crowd_main(
+    url: str, database_url: str, campaign_id: int, specs: list[tuple[str, int]], password: str,
+    talk_s: float, ready: Any, done: Any, out: Any,
+) -> None:  # fmt: skip
+    from dialer.core.db import make_engine
+
+    engine = make_engine(database_url)
+    desks = [StreamDesk(url, name, agent_id, password, talk_s) for name, agent_id in specs]
+
+    async def all_desks() -> None:
+        stop, gate = asyncio.Event(), asyncio.Semaphore(SIGN_IN_AT_ONCE)
+        tasks = [asyncio.create_task(d.run(engine, campaign_id, stop, gate)) for d in desks]
+        while not done.is_set():
+            ready.value = sum(d.ready for d in desks)
+            await asyncio.sleep(0.2)
+        stop.set()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    asyncio.run(all_desks())
+    latencies = [mark for d in desks for mark in d.latencies]
+    framed = [mark for d in desks for mark in d.framed]
+    out.put((latencies, framed, sum(d.ready for d in desks)))
+    engine.dispose()
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -207,12 +244,6 @@ def load() -> dict[str, float]:
 
 
 SIGN_IN_BOUND_S = 240.0
-
-
-def wait_ready(desks: list[StreamDesk]) -> None:
-    deadline = time.monotonic() + SIGN_IN_BOUND_S
-    while not all(d.ready for d in desks) and time.monotonic() < deadline:
-        time.sleep(0.2)
 
 
 def open_desk(page: Any, url: str, username: str, password: str) -> None:
@@ -271,12 +302,11 @@ def run_crowd(
         with live_server(settings, sim, tick_seconds=0.05) as server, sync_playwright() as pw:
             engine = server.app.state.runtime.engine
             campaign_id = _campaign_id(engine)
-            desks = [StreamDesk(server.url, f"agent{n:03d}", ids[n], password, talk_s)
-                     for n in range(pages, agents)]  # fmt: skip
+            specs = [(f"agent{n:03d}", ids[n]) for n in range(pages, agents)]
+            crowd = DeskCrowd(server.url, settings.database_url, campaign_id, specs, password,
+                              talk_s)  # fmt: skip
             # Signing 200 desks in (Argon2 on purpose) is set-up, not measured.
-            done = threading.Event()
-            thread = run_streams(desks, engine, campaign_id, done)
-            wait_ready(desks)
+            crowd.wait_ready()
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             opened = []
             for n in range(pages):
@@ -288,19 +318,18 @@ def run_crowd(
             in_pages = follow_pages(opened, engine, seconds, talk_s)
             cpu_s = time.process_time() - cpu_started
             lag_total, lag_events = (b - a for a, b in zip(lag_started, lag_of(lag), strict=True))
-            done.set()
-            thread.join(timeout=30)
+            latencies, framed_marks, connected = crowd.finish()
             elapsed = time.monotonic() - started
             browser.close()
             figures_load = load()
-    in_streams = [ms for desk in desks for when, ms in desk.latencies if when >= started]
-    framed = [ms for desk in desks for when, ms in desk.framed if when >= started]
+    in_streams = [ms for when, ms in latencies if when >= started]
+    framed = [ms for when, ms in framed_marks if when >= started]
     page_figures = summary(in_pages)
     pops = len(in_pages) + len(in_streams)
     return {
         "agents": agents,
         "chromium_pages": pages,
-        "desks_connected": pages + sum(d.ready for d in desks),
+        "desks_connected": pages + connected,
         "seconds": round(elapsed, 1),
         "name_in_page": page_figures,
         "name_in_panel_html": summary(in_streams),
@@ -311,7 +340,7 @@ def run_crowd(
         "goal_met": bool(in_pages) and percentile(in_pages, 0.99) < GOAL_P99_MS,
         "time_factor": time_factor,
         "talk_s": talk_s,
-        # This process's CPU (app, dialer, simulator and the HTTP desks themselves) over
+        # This process's CPU (app, dialer, simulator; the HTTP desks have their own) over
         # the measured run, per pop: comparable between runs on a shared machine.
         "process_cpu_s": round(cpu_s, 1),
         # A backlog of call events waiting for the one that stores them, if any.
