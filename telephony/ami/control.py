@@ -56,6 +56,16 @@ class SpyMode(StrEnum):
 SPY_OPTIONS = {SpyMode.LISTEN: "qE", SpyMode.WHISPER: "qEw", SpyMode.BARGE: "qEB"}
 
 
+def check_channel_name(name: str) -> str:
+    """A full channel name, never the dialer's ChannelId: AMI Bridge finds its channels by
+    prefix, and dialer-1 also matches dialer-1-2 (the Local ;2) and dialer-10 (another
+    person's call). Seen on Asterisk 22: the person's ;2 was bridged to the agent."""
+    checked = check_channel(name)
+    if checked.startswith("dialer-"):
+        raise UnsafeAmiValue(f"a prefix-matched action needs a channel name, not {name!r}")
+    return checked
+
+
 def check_channel(name: str) -> str:
     if not isinstance(name, str) or _CHANNEL.fullmatch(name) is None:
         raise UnsafeAmiValue(f"not a channel name the dialer may act on: {name!r}")
@@ -90,8 +100,8 @@ def hold_headers(person: str, agent: str) -> Headers:
 def resume_headers(person: str, agent: str) -> Headers:
     return {
         "Action": "Bridge",
-        "Channel1": check_channel(person),
-        "Channel2": check_channel(agent),
+        "Channel1": check_channel_name(person),
+        "Channel2": check_channel_name(agent),
         "Tone": "no",
     }
 
@@ -142,6 +152,11 @@ def spy_headers(
         "ChannelId": check_value("ChannelId", f"spy-{request_id}"),
         "Async": "true",
     }
+
+
+def channel_name(channels: list[dict[str, str]], uniqueid: str) -> str | None:
+    """The name of the channel whose Uniqueid is exactly ``uniqueid`` (CoreShowChannels)."""
+    return next((c["Channel"] for c in channels if c.get("Uniqueid") == uniqueid), None)
 
 
 def bridge_peer(channels: list[dict[str, str]], channel: str) -> str | None:

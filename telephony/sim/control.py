@@ -11,6 +11,8 @@ the simulator does too.
 
 from __future__ import annotations
 
+import asyncio
+
 from telephony.sim import events as ev
 from telephony.sim.channels import Channel, event, lines
 from telephony.sim.records import ControlRecord
@@ -18,6 +20,10 @@ from telephony.sim.replies import response
 from telephony.sim.session import Connection
 
 HOLD_APPS = {"dialer-hold": "MusicOnHold", "dialer-hold-agent": "Wait"}
+# A channel redirected out of a bridge is not at once ready for another: a Bridge that
+# soon after answers « Unable to add Channel1 to bridge » and changes nothing (seen on
+# Asterisk 22 when hold and resume followed a fresh bridge within half a second).
+SETTLING_S = 0.1
 
 
 def _error(conn: Connection, h: dict[str, str], text: str) -> None:
@@ -55,6 +61,10 @@ async def redirect(conn: Connection, h: dict[str, str], _: object) -> None:
     if extra_name and extra is None:
         return _error(conn, h, "Secondary redirect failed")
     _ok(conn, h, "Dual Redirect successful" if extra else "Redirect successful")
+    now = asyncio.get_running_loop().time()
+    for moved in (first, extra):
+        if moved is not None:
+            core.moved_at[moved.name] = now
     core.control_log.append(
         ControlRecord("Redirect", first.name, h["context"], h["exten"], extra_name)
     )
@@ -84,11 +94,16 @@ async def bridge(conn: Connection, h: dict[str, str], _: object) -> None:
     if not one or not two:
         return _error(conn, h, "Missing channel parameter in request")
     core = conn.sim.core
-    first, second = core.find(one), core.find(two)
+    # Bridge alone looks channels up by prefix (action_bridge): see ``find_prefix``.
+    first, second = core.find_prefix(one), core.find_prefix(two)
     if first is None:
         return _error(conn, h, f"Channel1 does not exist: {one}")
     if second is None:
         return _error(conn, h, f"Channel2 does not exist: {two}")
+    now = asyncio.get_running_loop().time()
+    for label, ch in (("Channel1", first), ("Channel2", second)):
+        if now - core.moved_at.get(ch.name, -SETTLING_S) < SETTLING_S:
+            return _error(conn, h, f"Unable to add {label} to bridge: {ch.name}")
     _ok(conn, h, "Channels have been bridged")
     core.control_log.append(ControlRecord("Bridge", first.name, extra=second.name))
     core.held.discard(first.linkedid)

@@ -55,6 +55,8 @@ class PbxCore:
         self.control_log: list[ControlRecord] = []
         self.spies: list[SpyRecord] = []
         self.held: set[str] = set()  # Linkedid of the calls whose legs wait apart
+        # Channel name -> when (loop time) it was last redirected out of a bridge.
+        self.moved_at: dict[str, float] = {}
         # Linkedid -> destination of the calls whose agent is consulting it (Atxfer).
         self.consulting: dict[str, str] = {}
         self._local_counter = 0x29
@@ -103,6 +105,25 @@ class PbxCore:
     def find(self, name_or_id: str) -> Channel | None:
         ch = self.channels.get(name_or_id)
         return ch if ch is not None and ch.alive else None
+
+    def find_prefix(self, text: str) -> Channel | None:
+        """A channel as AMI Bridge finds it (``ast_channel_get_by_name_prefix``): the first
+        whose name, else whose Uniqueid, starts with ``text``, case aside.
+
+        So a ChannelId such as dialer-1 also matches dialer-1-2 (its Local ;2) and
+        dialer-10. Asterisk takes whichever its container yields first (seen on a real
+        PBX: the ;2 was bridged to the agent); here the newest wins, so a caller naming
+        a channel by its id goes wrong every time rather than now and then.
+        """
+        wanted = text.lower()
+        # Registered under its name and its id: each channel once, oldest first.
+        unique = {id(ch): ch for ch in self.channels.values()}
+        live = [ch for ch in unique.values() if ch.alive]
+        for field in ("name", "uniqueid"):
+            found = [ch for ch in live if str(getattr(ch, field)).lower().startswith(wanted)]
+            if found:
+                return found[-1]
+        return None
 
     def live_channels(self) -> list[Channel]:
         """Live channels in the order CoreShowChannels lists them (file 20)."""
