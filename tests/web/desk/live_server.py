@@ -77,16 +77,19 @@ class LiveServer:
 
 @contextmanager
 def live_server(
-    settings: Settings, sim: SimulatorConfig, tick_seconds: float = 0.1
+    settings: Settings, sim: SimulatorConfig | None, tick_seconds: float = 0.1
 ) -> Iterator[LiveServer]:
-    """The app with its real lifespan, which starts (and stops) the dialing service."""
+    """The app with its real lifespan, which starts (and stops) the dialing service.
+
+    ``sim`` None: the dialer talks to the PBX of ``settings.ami_url`` (a real Asterisk).
+    """
 
     def service(runtime: Runtime) -> DialerService:
-        return DialerService(
-            runtime, pbx=embedded_pbx(runtime.settings, sim), tick_seconds=tick_seconds
-        )
+        pbx = embedded_pbx(runtime.settings, sim) if sim is not None else None
+        return DialerService(runtime, pbx=pbx, tick_seconds=tick_seconds)
 
-    app = create_app(embedded_settings(settings), run_dialer=True, service_factory=service)
+    served = embedded_settings(settings) if sim is not None else settings
+    app = create_app(served, run_dialer=True, service_factory=service)
     port = free_port()
     config = uvicorn.Config(
         app, host="127.0.0.1", port=port, log_level="warning", lifespan="on",
