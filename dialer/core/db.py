@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, create_engine
 
 from dialer.core.files import create_private_file
+from dialer.core.sqlite_writer import QueuedWriterConnection
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -22,9 +23,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             # One shared connection (SingletonThreadPool / StaticPool): no pool to size.
             for sizing in POOL_SIZING:
                 kwargs.pop(sizing, None)
-        engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
-        )
+        connect_args: dict[str, Any] = {"check_same_thread": False, "timeout": 30}
+        if not _in_memory(url):
+            # One process's writers queue on a lock instead of SQLite's polling sleeps.
+            connect_args["factory"] = QueuedWriterConnection
+        engine = create_engine(url, connect_args=connect_args, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     kwargs.setdefault("pool_size", 10)

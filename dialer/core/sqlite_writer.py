@@ -1,0 +1,95 @@
+"""One writer at a time on an embedded SQLite database, queued in the process, not polled.
+
+SQLite lets one transaction write at a time. A connection that finds the writer's lock
+taken waits in SQLite's busy handler, which sleeps 1, 2, 5, 10... then 100 ms between
+looks: on a busy floor a screen pop's access-trail entry slept up to 100 ms after the
+lock was already free. The embedded default runs the web, the dialer and its recorder
+in one process, so their writers queue here instead, on a lock that wakes the next
+writer the moment the previous one commits. Other processes (the CLI, a second web
+process) still meet SQLite's own waiting.
+
+A transaction takes the lock at its first writing statement (every statement passes
+through ``QueuedWriterCursor``, SQLAlchemy's as well as a raw bulk insert's) and gives
+it back when it commits, rolls back or its connection closes. ``WAIT_S`` bounds the
+wait: past it, the statement goes on to SQLite's busy handler, as before (a thread
+writing on two connections at once must not hang forever).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from typing import Any
+
+WAIT_S = 30.0
+_WRITING = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER")
+_locks: dict[str, threading.Lock] = {}
+_locks_guard = threading.Lock()
+
+
+def writer_lock(database: str) -> threading.Lock:
+    """The process's writer lock of one database file."""
+    with _locks_guard:
+        return _locks.setdefault(database, threading.Lock())
+
+
+def is_writing(statement: str) -> bool:
+    return statement.lstrip()[:7].upper().startswith(_WRITING)
+
+
+class QueuedWriterCursor(sqlite3.Cursor):
+    """Every statement, SQLAlchemy's or a raw bulk insert's, passes here first."""
+
+    def execute(self, sql: str, parameters: Any = (), /) -> QueuedWriterCursor:
+        _queue(self, sql)
+        return super().execute(sql, parameters)
+
+    def executemany(self, sql: str, seq_of_parameters: Any, /) -> QueuedWriterCursor:
+        _queue(self, sql)
+        return super().executemany(sql, seq_of_parameters)
+
+
+def _queue(cursor: sqlite3.Cursor, sql: str) -> None:
+    connection = cursor.connection
+    if isinstance(connection, QueuedWriterConnection):
+        connection.before_statement(sql)
+
+
+class QueuedWriterConnection(sqlite3.Connection):
+    """A sqlite3 connection whose transactions queue on their database's writer lock
+    (``sqlite3.connect(..., factory=QueuedWriterConnection)``)."""
+
+    def __init__(self, database: str, *args: Any, **kwargs: Any) -> None:
+        super().__init__(database, *args, **kwargs)
+        self._writer = writer_lock(str(database))
+        self._holding = False
+
+    def cursor(self, factory: Any = QueuedWriterCursor) -> Any:
+        return super().cursor(factory)
+
+    def before_statement(self, statement: str) -> None:
+        if not self._holding and is_writing(statement):
+            self._holding = self._writer.acquire(timeout=WAIT_S)
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            self._release()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self._release()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        if self._holding:
+            self._holding = False
+            self._writer.release()

@@ -1,0 +1,77 @@
+"""Writers of one embedded database queue in the process; readers never wait for them."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+from dialer.core.db import make_engine
+from dialer.core.sqlite_writer import is_writing, writer_lock
+
+GUARD_S = 20.0  # a bound against hanging, not a speed assertion
+
+
+def database(tmp_path: Path) -> tuple[Engine, threading.Lock]:
+    path = tmp_path / "queue.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE note (id INTEGER PRIMARY KEY, who TEXT)"))
+    return engine, writer_lock(str(path))
+
+
+def test_a_second_writer_queues_until_the_first_commits_and_readers_go_on(
+    tmp_path: Path,
+) -> None:
+    engine, lock = database(tmp_path)
+    assert not lock.locked()
+    first = engine.connect()
+    first.execute(text("INSERT INTO note (who) VALUES ('premier')"))
+    assert lock.locked()  # taken at the first writing statement
+
+    second_done = threading.Event()
+
+    def second_writer() -> None:
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO note (who) VALUES ('second')"))
+        second_done.set()
+
+    thread = threading.Thread(target=second_writer)
+    thread.start()
+    # A reader is not queued: it reads the last committed state.
+    with engine.connect() as reader:
+        assert reader.execute(text("SELECT count(*) FROM note")).scalar() == 0
+    assert not second_done.wait(0.3)  # still queued behind the open write
+    first.commit()
+    assert second_done.wait(GUARD_S)
+    thread.join(GUARD_S)
+    first.close()
+    with engine.connect() as reader:
+        names = reader.execute(text("SELECT who FROM note ORDER BY id")).scalars().all()
+    assert names == ["premier", "second"]
+    assert not lock.locked()
+
+
+def test_a_rolled_back_or_closed_write_gives_the_lock_back(tmp_path: Path) -> None:
+    engine, lock = database(tmp_path)
+    with engine.connect() as conn:
+        conn.execute(text("INSERT INTO note (who) VALUES ('annulé')"))
+        assert lock.locked()
+        conn.rollback()
+        assert not lock.locked()
+        conn.execute(text("UPDATE note SET who = 'x'"))
+        assert lock.locked()
+    # Returned to the pool (rolled back there) with its write pending: given back.
+    assert not lock.locked()
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM note")).scalar() == 0
+
+
+def test_only_writing_statements_queue() -> None:
+    for writing in ("INSERT INTO t VALUES (1)", "  update t set a = 1", "DELETE FROM t",
+                    "REPLACE INTO t VALUES (1)", "CREATE TABLE t (a)", "DROP TABLE t"):  # fmt: skip
+        assert is_writing(writing), writing
+    for reading in ("SELECT 1", "PRAGMA journal_mode=WAL", "  select * from t", "EXPLAIN x"):
+        assert not is_writing(reading), reading
