@@ -22,7 +22,12 @@ import threading
 from typing import Any
 
 WAIT_S = 30.0
-_WRITING = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER")
+# Every statement that takes SQLite's write lock: the process's lock must come first,
+# or a writer holding SQLite's lock could wait here for one waiting on SQLite's.
+_WRITING = (
+    "INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER",
+    "BEGIN IMMEDIATE", "BEGIN EXCLUSIVE", "ANALYZE", "VACUUM", "REINDEX",
+)  # fmt: skip
 _locks: dict[str, threading.Lock] = {}
 _locks_guard = threading.Lock()
 
@@ -34,7 +39,7 @@ def writer_lock(database: str) -> threading.Lock:
 
 
 def is_writing(statement: str) -> bool:
-    return statement.lstrip()[:7].upper().startswith(_WRITING)
+    return " ".join(statement[:40].split()).upper().startswith(_WRITING)
 
 
 class QueuedWriterCursor(sqlite3.Cursor):

@@ -54,6 +54,18 @@ def test_a_second_writer_queues_until_the_first_commits_and_readers_go_on(
     assert not lock.locked()
 
 
+def test_a_transaction_begun_immediate_queues_like_a_write(tmp_path: Path) -> None:
+    """BEGIN IMMEDIATE takes SQLite's write lock at once: the process's lock comes first,
+    or a claim holding SQLite's lock waited on a writer that waited on SQLite's."""
+    engine, lock = database(tmp_path)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        assert lock.locked()
+        conn.execute(text("INSERT INTO note (who) VALUES ('réclamé')"))
+        conn.commit()
+    assert not lock.locked()
+
+
 def test_a_rolled_back_or_closed_write_gives_the_lock_back(tmp_path: Path) -> None:
     engine, lock = database(tmp_path)
     with engine.connect() as conn:
@@ -71,7 +83,9 @@ def test_a_rolled_back_or_closed_write_gives_the_lock_back(tmp_path: Path) -> No
 
 def test_only_writing_statements_queue() -> None:
     for writing in ("INSERT INTO t VALUES (1)", "  update t set a = 1", "DELETE FROM t",
-                    "REPLACE INTO t VALUES (1)", "CREATE TABLE t (a)", "DROP TABLE t"):  # fmt: skip
+                    "REPLACE INTO t VALUES (1)", "CREATE TABLE t (a)", "DROP TABLE t",
+                    "BEGIN IMMEDIATE", "begin\n  exclusive", "ANALYZE"):  # fmt: skip
         assert is_writing(writing), writing
-    for reading in ("SELECT 1", "PRAGMA journal_mode=WAL", "  select * from t", "EXPLAIN x"):
+    for reading in ("SELECT 1", "PRAGMA journal_mode=WAL", "  select * from t", "EXPLAIN x",
+                    "BEGIN", "BEGIN DEFERRED"):  # fmt: skip
         assert not is_writing(reading), reading
