@@ -33,6 +33,10 @@ class Call:
         self.agent2: Channel | None = None
         self.agent_device = ""  # the agent's device, as DeviceStateChange names it
         self.bridge_id = ""
+        # Held: the legs wait apart (music, Wait). Detached: they left the agent's Dial
+        # (a hold, even resumed), so each runs its own context to its end.
+        self.held = False
+        self.detached = False
         self.client_hangup = False
         self.person_gone = False
         self.answered_at = 0.0

@@ -12,6 +12,8 @@ the simulator does too.
 from __future__ import annotations
 
 from telephony.sim import events as ev
+from telephony.sim import held
+from telephony.sim.call import Call
 from telephony.sim.channels import Channel, event, lines
 from telephony.sim.records import ControlRecord
 from telephony.sim.replies import response
@@ -58,11 +60,16 @@ async def redirect(conn: Connection, h: dict[str, str], _: object) -> None:
     core.control_log.append(
         ControlRecord("Redirect", first.name, h["context"], h["exten"], extra_name)
     )
+    call = conn.sim.call_of(first)
+    contexts = (h["context"], h.get("extracontext") or h["context"])
+    if isinstance(call, Call) and held.is_hold(call, first, extra, contexts):
+        core.held.add(first.linkedid)
+        held.hold(call)
+        return
     _goto(conn, first, h["context"], h["exten"])
     if extra is not None:
         context = h.get("extracontext") or h["context"]
         _goto(conn, extra, context, h.get("extraexten") or h["exten"])
-    call = conn.sim.call_of(first)
     if call is not None:
         core.held.add(first.linkedid)
 
@@ -92,8 +99,16 @@ async def bridge(conn: Connection, h: dict[str, str], _: object) -> None:
     _ok(conn, h, "Channels have been bridged")
     core.control_log.append(ControlRecord("Bridge", first.name, extra=second.name))
     core.held.discard(first.linkedid)
+    call = conn.sim.call_of(first)
+    if isinstance(call, Call) and call.held and {first.name, second.name} == _legs(call):
+        held.resume(call)
+        return
     for ch in (first, second):
         core.emit(ev.newexten(ch, "Bridge", f"{first.name},{second.name}"))
+
+
+def _legs(call: Call) -> set[str]:
+    return {ch.name for ch in (call.person, call.agent1) if ch is not None}
 
 
 def _transfer_target(conn: Connection, h: dict[str, str]) -> Channel | None:

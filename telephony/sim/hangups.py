@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telephony.results import CallResult
 from telephony.sim import events as ev
+from telephony.sim import held
 from telephony.sim.call import Call
 from telephony.sim.channels import Channel
 
@@ -145,7 +146,10 @@ def person_device_free(call: Call) -> list[str]:
 
 def call_ends(call: Call) -> None:
     """An answered call cut while it waited: by the dialer's Hangup, else by the person."""
-    if call.client_hangup:
+    if call.detached:
+        held.ends(call, call.client_hangup, person_device_free(call))
+        call.end(CallResult.ANSWERED, 16)
+    elif call.client_hangup:
         client_hangs_up(call, CallResult.ANSWERED)
     else:
         person_hangs_up(call)

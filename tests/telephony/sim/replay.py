@@ -153,6 +153,10 @@ def _call(message: WireMessage, bridges: dict[str, str]) -> str:
     return bridges.get(message.get("BridgeUniqueid") or "", "")
 
 
+# Items of a list action: Asterisk lists channels in its hash table's order.
+LIST_ITEMS = ("CoreShowChannel", "Status")
+
+
 def group(messages: list[WireMessage]) -> dict[str, list[list[tuple[str, str]]]]:
     """Messages by stream: responses, one stream per channel of each call, devices."""
     bridges = {}
@@ -162,7 +166,9 @@ def group(messages: list[WireMessage]) -> dict[str, list[list[tuple[str, str]]]]
     streams: dict[str, list[list[tuple[str, str]]]] = defaultdict(list)
     for m in messages:
         name = m.get("Event")
-        if not m.is_event or m.get("ActionID") and name != "OriginateResponse":
+        if name in LIST_ITEMS and m.get("ActionID"):
+            streams[f"list:{m.get('ActionID')}"].append(comparable(m))
+        elif not m.is_event or m.get("ActionID") and name != "OriginateResponse":
             streams["responses"].append(comparable(m))
         elif name == "OriginateResponse":
             streams[f"originate:{m.get('ActionID')}"].append(comparable(m))
@@ -186,14 +192,26 @@ def _device_states(
 
 
 def differences(
-    expected: list[WireMessage], actual: list[WireMessage], concurrent: bool = False
+    expected: list[WireMessage],
+    actual: list[WireMessage],
+    concurrent: bool = False,
+    cut: bool = False,
 ) -> list[str]:
+    """Each stream as recorded.
+
+    ``cut``: the recording stopped while calls went on (no Logoff: the recorder closed
+    the socket), so a stream may go on past its recorded end, never differ before it.
+    """
     want, got = group(expected), group(actual)
     problems = []
     for key in sorted(set(want) | set(got)):
         a, b = want.get(key, []), got.get(key, [])
         if key.startswith("device:"):
             a, b = _device_states(a, concurrent), _device_states(b, concurrent)
+        if key.startswith("list:"):
+            a, b = sorted(a), sorted(b)
+        if cut:
+            b = b[: len(a)]
         for i in range(max(len(a), len(b))):
             left = a[i] if i < len(a) else None
             right = b[i] if i < len(b) else None
@@ -201,3 +219,9 @@ def differences(
                 problems.append(f"{key} #{i}:\n  recorded {left}\n  simulated {right}")
                 break
     return problems
+
+
+def was_cut(transcript: Transcript) -> bool:
+    """Recorded until the recorder closed the socket, calls still going (no Logoff)."""
+    said = [m.get("Action") for m in transcript.sent()]
+    return transcript.closed_by_server and "Logoff" not in said and "Login" in said
