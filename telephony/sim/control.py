@@ -12,7 +12,7 @@ the simulator does too.
 from __future__ import annotations
 
 from telephony.sim import events as ev
-from telephony.sim import held
+from telephony.sim import held, transfer
 from telephony.sim.call import Call
 from telephony.sim.channels import Channel, event, lines
 from telephony.sim.records import ControlRecord
@@ -136,10 +136,10 @@ async def blind_transfer(conn: Connection, h: dict[str, str], _: object) -> None
     context = h.get("context") or ch.context
     _ok(conn, h, "Transfer succeeded")
     core.control_log.append(ControlRecord("BlindTransfer", ch.name, context, h["exten"]))
-    if not h["exten"].startswith("00"):
-        # An internal phone the simulator has not registered: Asterisk finds no route
-        # and the person's channel is hung up (recording call-control/62).
-        call.request_hangup()
+    if isinstance(call, Call) and ch is call.agent1:
+        transfer.blind(call, ch, context, h["exten"])
+        return
+    # Any other channel of the bridge (not a shape the dialer sends): the event only.
     tail = lines(
         ("BridgeUniqueid", call.bridge_id), ("IsExternal", "Yes"),
         ("Context", context), ("Extension", h["exten"]),

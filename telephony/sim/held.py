@@ -142,3 +142,15 @@ def _agent_ends(call: Call, a1: Channel | None, a2: Channel | None) -> tuple[lis
     free = ev.device_state(call.agent_device, "NOT_INUSE")
     rest += [free, free] if a2 is not None else [free]
     return first, rest
+
+
+def agent_leaves(call: Call) -> list[str]:
+    """The agent's channel hung up while the person hears the music: only its legs go
+    (not recorded; the person's MusicOnHold goes on until they hang up)."""
+    first, rest = _agent_ends(call, call.agent1, call.agent2)
+    for leg in (call.agent1, call.agent2):
+        if leg is not None:
+            leg.alive = False
+            call.pbx.forget(leg)
+    call.forget_agent()
+    return first[1:] + rest
