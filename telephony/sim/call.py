@@ -154,3 +154,4 @@ class Call:
                 self.pbx.forget(ch)
         self.pbx.log_end(self.record, result, cause)
         self.pbx.calls.pop(self.req.channel_id, None)
+        self.pbx.call_ended(self.req.channel_id)

@@ -139,6 +139,21 @@ async def test_chanspy_rings_the_supervisor(
     assert (spy.phone, spy.application, spy.answered) == ("PJSIP/905", "ChanSpy", True)
 
 
+async def test_the_spy_starts_on_the_agent_and_leaves_with_the_call(
+    slow_sim: PbxSimulator, ami: RawClient
+) -> None:
+    agent = await bridged_call(ami, "s3")
+    send(ami, "spy", spy_headers("Local/805@sim-agents", agent, SpyMode.LISTEN, "r3"))
+    await ami.response("spy")
+    start = await ami.event("ChanSpyStart", SpyerUniqueid="spy-r3")
+    assert start.get("SpyeeChannel") == agent
+    send(ami, "hp", {"Action": "Hangup", "Channel": "dialer-s3"})
+    await ami.event("Hangup", Uniqueid="dialer-s3")
+    await ami.event("ChanSpyStop", SpyerUniqueid="spy-r3")
+    await ami.event("Hangup", Uniqueid="spy-r3;2")
+    assert slow_sim.core.find("spy-r3") is None
+
+
 async def test_chanspy_to_an_unknown_phone_fails(slow_sim: PbxSimulator, ami: RawClient) -> None:
     agent = await bridged_call(ami, "s2")
     send(ami, "spy", spy_headers("PJSIP/nobody", agent, SpyMode.LISTEN, "r2"))

@@ -25,7 +25,12 @@ from .replay import differences, group, replay, was_cut
 
 FOLDER = Path(__file__).resolve().parents[2] / "fixtures" / "ami-transcripts" / "call-control"
 RECORDED = load_all(FOLDER)
-EVENTS_AS_RECORDED = ["61-hold-resume", "62-blind-transfer", "66-agent-leaves-no-transfer"]
+EVENTS_AS_RECORDED = [
+    "61-hold-resume",
+    "62-blind-transfer",
+    "63-chanspy-listen",
+    "66-agent-leaves-no-transfer",
+]
 
 
 def replies(messages: list[WireMessage]) -> list[object]:
