@@ -11,6 +11,7 @@ the simulator does too.
 
 from __future__ import annotations
 
+from telephony.sim import atxfer as consultation
 from telephony.sim import events as ev
 from telephony.sim import held, transfer
 from telephony.sim.call import Call
@@ -166,10 +167,8 @@ async def atxfer(conn: Connection, h: dict[str, str], _: object) -> None:
     context = h.get("context") or ch.context
     core.control_log.append(ControlRecord("Atxfer", ch.name, context, h["exten"]))
     call = conn.sim.call_of(ch)
-    # The person waits on music while the agent talks to the destination; the
-    # simulator does not ring the destination, it only remembers the consultation.
-    if call is not None and call.agent1 is ch and call.bridge_id:
-        core.consulting[ch.linkedid] = h["exten"]
+    if isinstance(call, Call) and call.agent1 is ch and call.bridge_id:
+        consultation.start(call, ch, context, h["exten"])
 
 
 async def cancel_atxfer(conn: Connection, h: dict[str, str], _: object) -> None:
@@ -181,30 +180,22 @@ async def cancel_atxfer(conn: Connection, h: dict[str, str], _: object) -> None:
         return _error(conn, h, "Channel specified does not exist")
     _ok(conn, h, "CancelAtxfer successfully queued")
     core.control_log.append(ControlRecord("CancelAtxfer", ch.name))
-    if core.consulting.pop(ch.linkedid, None) is None:
-        return
     call = conn.sim.call_of(ch)
-    person = call.person if call is not None else None
-    if person is not None:
-        # Back in the agent's bridge, the person's connected line becomes the agent's
-        # channel (recording 64: ConnectedLineNum "s", the virtual agent's caller id).
-        core.emit(ev.newconnectedline(person, ch.cid_num, person.conn_name))
+    if isinstance(call, Call) and call.agent1 is ch:
+        consultation.cancel(call, ch)
 
 
 def agent_leaves_consultation(conn: Connection, ch: Channel) -> bool:
     """The agent's channel hung up while consulting: Asterisk completes the attended
-    transfer (features.conf, atxferdropcall = no) and the person stays on the line
-    with the destination (recording 65). False when no transfer is under way."""
-    core = conn.sim.core
+    transfer and the person stays on the line with the destination (recording 65).
+    False when no transfer is under way."""
     call = conn.sim.call_of(ch)
-    if call is None or call.agent1 is not ch or ch.linkedid not in core.consulting:
+    under_way = call.consultation if isinstance(call, Call) else None
+    if not isinstance(call, Call) or under_way is None:
         return False
-    exten = core.consulting.pop(ch.linkedid)
-    core.control_log.append(ControlRecord("AttendedTransfer", ch.name, "dialer-transfer", exten))
-    for leg in (call.agent1, call.agent2):
-        if leg is not None:
-            leg.alive = False
-            core.forget(leg)
-    # The agent's legs are gone: the call's end no longer hangs them up.
-    call.forget_agent()
+    if not consultation.agent_leaves(call, ch):
+        return False
+    conn.sim.core.control_log.append(
+        ControlRecord("AttendedTransfer", ch.name, under_way.context, under_way.exten)
+    )
     return True

@@ -55,8 +55,6 @@ class PbxCore:
         self.control_log: list[ControlRecord] = []
         self.spies: list[SpyRecord] = []
         self.held: set[str] = set()  # Linkedid of the calls whose legs wait apart
-        # Linkedid -> destination of the calls whose agent is consulting it (Atxfer).
-        self.consulting: dict[str, str] = {}
         # Linkedid -> what must happen once that call is over (a spy leaving with it).
         self._end_hooks: dict[str, list[Callable[[], None]]] = {}
         self._local_counter = 0x29

@@ -119,6 +119,15 @@ def hangup(ch: Channel, cause: int, tech_cause: int | None = None) -> str:
     return event("Hangup", CALL, ch.snapshot(), tail + _tech(tech_cause))
 
 
+def far_hangup(two: Channel, one: Channel, cause: int = 16) -> list[str]:
+    """Hangup of a Local pair's ;2, whose caller ID follows ;1's connected line: a change
+    of that line (after a resume or a cancelled transfer) shows only as ;2 goes."""
+    if (two.cid_num, two.cid_name) == (one.conn_num, one.conn_name):
+        return [hangup(two, cause)]
+    two.cid_num, two.cid_name = one.conn_num, one.conn_name
+    return [hangup(two, cause), newcallerid(two, one.conn_num, one.conn_name)]
+
+
 def user_event(ch: Channel, name: str, headers: list[tuple[str, object]]) -> str:
     tail = lines(("UserEvent", name), *headers)
     return event("UserEvent", "user,all", ch.snapshot(), tail)

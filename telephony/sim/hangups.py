@@ -109,7 +109,7 @@ def client_hangs_up(call: Call, result: CallResult) -> None:
         frames += [ev.varset(one, name, value) for name, value in _RTP_QOS]
         frames.append(ev.hangup(one, 16))
     else:
-        frames += [ev.soft_hangup_request(two, 16), ev.hangup(two, 16)]
+        frames += [ev.soft_hangup_request(two, 16), *ev.far_hangup(two, one)]
     frames += person_device_free(call)
     call.emit(*frames)
     call.end(result, 16)
@@ -186,7 +186,9 @@ def person_device_free(call: Call) -> list[str]:
 
 def call_ends(call: Call) -> None:
     """An answered call cut while it waited: by the dialer's Hangup, else by the person."""
-    if call.detached:
+    if call.ender is not None:
+        call.ender(call.client_hangup)
+    elif call.detached:
         held.ends(call, call.client_hangup, person_device_free(call))
         call.end(CallResult.ANSWERED, 16)
     elif call.client_hangup:

@@ -115,18 +115,10 @@ def ends(call: Call, by_client: bool, devices: list[str]) -> None:
     if by_client and two is not None:
         frames.append(ev.soft_hangup_request(two, 16))
     if two is not None:
-        frames += _far_hangup(two, a1)
+        frames += ev.far_hangup(two, one)
     agent_first, agent_rest = _agent_ends(call, a1, a2)
     frames += [*agent_first, ev.hangup(one, 16), *agent_rest, *devices]
     call.emit(*frames)
-
-
-def _far_hangup(two: Channel, a1: Channel | None) -> list[str]:
-    """;2 takes on the agent's number as its caller ID only as it goes (recording 61)."""
-    if a1 is None:
-        return [ev.hangup(two, 16)]
-    two.cid_num, two.cid_name = a1.cid_num, a1.cid_name
-    return [ev.hangup(two, 16), ev.newcallerid(two, a1.cid_num, a1.cid_name)]
 
 
 def _agent_ends(call: Call, a1: Channel | None, a2: Channel | None) -> tuple[list[str], list[str]]:

@@ -153,6 +153,7 @@ def _call(message: WireMessage, bridges: dict[str, str]) -> str:
     return bridges.get(message.get("BridgeUniqueid") or "", "")
 
 
+_Message = list[tuple[str, str]]
 # Items of a list action: Asterisk lists channels in its hash table's order.
 LIST_ITEMS = ("CoreShowChannel", "Status")
 
@@ -210,15 +211,40 @@ def differences(
             a, b = _device_states(a, concurrent), _device_states(b, concurrent)
         if key.startswith("list:"):
             a, b = sorted(a), sorted(b)
-        if cut:
-            b = b[: len(a)]
-        for i in range(max(len(a), len(b))):
-            left = a[i] if i < len(a) else None
-            right = b[i] if i < len(b) else None
-            if left != right:
-                problems.append(f"{key} #{i}:\n  recorded {left}\n  simulated {right}")
-                break
+        (a, peers_a), (b, peers_b) = _peers_apart(a), _peers_apart(b)
+        problems += _first_difference(key, a, b, cut)
+        problems += _first_difference(f"{key} BRIDGEPEER", peers_a, peers_b, cut)
     return problems
+
+
+def _first_difference(key: str, a: list[_Message], b: list[_Message], cut: bool) -> list[str]:
+    if cut:
+        b = b[: len(a)]
+    for i in range(max(len(a), len(b))):
+        left = a[i] if i < len(a) else None
+        right = b[i] if i < len(b) else None
+        if left != right:
+            return [f"{key} #{i}:\n  recorded {left}\n  simulated {right}"]
+    return []
+
+
+def _peers_apart(stream: list[_Message]) -> tuple[list[_Message], list[_Message]]:
+    """A channel's BRIDGEPEER values apart from its other events.
+
+    Asterisk sets BRIDGEPEER again whenever a bridge's membership changes, from whichever
+    bridge thread runs last: where it lands among the channel's events, and whether it is
+    said twice, is thread timing (recordings 64 and 65 run the same steps and differ
+    there). So the values are compared in order, a repeat counted once.
+    """
+    rest: list[_Message] = []
+    peers: list[_Message] = []
+    for message in stream:
+        fields = dict(message)
+        if fields.get("Event") != "VarSet" or fields.get("Variable") != "BRIDGEPEER":
+            rest.append(message)
+        elif not peers or peers[-1] != [("Value", fields.get("Value", ""))]:
+            peers.append([("Value", fields.get("Value", ""))])
+    return rest, peers
 
 
 def was_cut(transcript: Transcript) -> bool:
