@@ -128,7 +128,8 @@ async def hangup(conn: Connection, h: dict[str, str], _: Headers) -> None:
     call = conn.sim.call_of(ch)
     if isinstance(call, Call) and any(ch is leg for leg in (call.agent1, call.agent2)):
         hangups.agent_hangs_up(call)
-        call.wake()
+        if call.finished:
+            call.wake()  # the call's task ends with it
     elif call is not None:
         call.request_hangup()
 

@@ -204,3 +204,56 @@ async def test_redirect_into_a_missing_context_hangs_the_call_up(
     assert (await ami.response("bad")).get("Message") == "Redirect successful"
     hangup = await ami.event("Hangup", Uniqueid="dialer-b1")
     assert hangup.get("Uniqueid") == "dialer-b1"
+
+
+async def test_a_call_that_ended_is_refused_as_asterisk_refuses_it(
+    slow_sim: PbxSimulator, ami: RawClient
+) -> None:
+    agent = await bridged_call(ami, "g1")
+    send(ami, "hp", {"Action": "Hangup", "Channel": "dialer-g1"})
+    await ami.event("Hangup", Uniqueid="dialer-g1")
+    asks = {
+        "r": (hold_headers("dialer-g1", agent), "Channel does not exist: dialer-g1"),
+        "b": (resume_headers("dialer-g1", agent), "Channel1 does not exist: dialer-g1"),
+        "t": (blind_transfer_headers(agent, "905"), "Channel specified does not exist"),
+        "a": (attended_transfer_headers(agent, "806"), "Channel specified does not exist"),
+        "c": (cancel_transfer_headers(agent), "Channel specified does not exist"),
+    }
+    for action_id, (headers, _) in asks.items():
+        send(ami, action_id, headers)
+    for action_id, (_, message) in asks.items():
+        reply = await ami.response(action_id)
+        assert (reply.get("Response"), reply.get("Message")) == ("Error", message)
+    assert slow_sim.core.control_log == []
+
+
+async def test_the_agent_leaving_a_held_call_leaves_the_person_on_music(
+    slow_sim: PbxSimulator, ami: RawClient
+) -> None:
+    agent = await bridged_call(ami, "h2")
+    send(ami, "hold", hold_headers("dialer-h2", agent))
+    await ami.event("MusicOnHoldStart", Uniqueid="dialer-h2")
+    send(ami, "lv", complete_transfer_headers(agent))
+    assert (await ami.response("lv")).get("Message") == "Channel Hungup"
+    await ami.event("Hangup", Channel=agent)
+    assert slow_sim.core.find("dialer-h2") is not None
+    # Resuming needs both channels: the agent's is gone.
+    send(ami, "resume", resume_headers("dialer-h2", agent))
+    assert (await ami.response("resume")).get("Message") == f"Channel2 does not exist: {agent}"
+    send(ami, "hp", {"Action": "Hangup", "Channel": "dialer-h2"})
+    await ami.event("MusicOnHoldStop", Uniqueid="dialer-h2")
+    hangup = await ami.event("Hangup", Uniqueid="dialer-h2")
+    assert hangup.get("Cause") == "16"
+
+
+async def test_hold_then_the_person_hangs_up_while_on_music(
+    slow_sim: PbxSimulator, ami: RawClient
+) -> None:
+    agent = await bridged_call(ami, "h3")
+    send(ami, "hold", hold_headers("dialer-h3", agent))
+    await ami.event("MusicOnHoldStart", Uniqueid="dialer-h3")
+    # 0611000001 talks 20 simulated seconds, then its dialplan hangs up.
+    hangup = await ami.event("Hangup", timeout=15.0, Uniqueid="dialer-h3")
+    assert hangup.get("Cause") == "16"
+    await ami.event("Hangup", Channel=agent)
+    assert slow_sim.core.find(agent) is None

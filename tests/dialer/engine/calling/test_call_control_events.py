@@ -126,3 +126,40 @@ async def test_blind_transfer_out_keeps_the_call_until_the_person_hangs_up(
         )  # fmt: skip
     finally:
         await service.stop()
+
+
+async def _consultation_up(service: DialerService, channel: str) -> None:
+    """The destination answered the transfer channel (a 3-second digit timeout first)."""
+    assert service.sim is not None
+    call = service.sim.core.calls[channel]
+    for _ in range(int(WAIT_S / 0.01)):
+        consultation = getattr(call, "consultation", None)
+        if consultation is not None and consultation.started:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the destination never answered the consultation")
+
+
+async def test_attended_transfer_completed_keeps_the_call_until_it_ends(
+    engine: Engine, cipher: DataCipher, clock: FakeClock
+) -> None:
+    service = await _bridged_call(engine, cipher, clock)
+    try:
+        attempt = await _attempt(engine, "connected_at")
+        channel = f"dialer-{attempt.id}"
+        line = Line(attempt.id or 0, attempt.worker_id, channel)
+        await service.steering.transfer(line, "806", attended=True)
+        await _consultation_up(service, channel)
+        # The agent leaves: the bridges merge, the agent's legs hang up, the person stays.
+        await service.steering.complete_transfer(line)
+        await _events_read(service)
+        assert service.channel_of(attempt.id or 0) == channel
+        (live,) = rows(engine, CallAttempt)
+        assert (live.state, live.ended_at) == (CallState.CONNECTED, None)
+        await service.hang_up_call(attempt.id or 0)
+        ended = await _attempt(engine, "ended_at")
+        assert (ended.state, ended.result, ended.hangup_cause) == (
+            CallState.ENDED, CallResult.ANSWERED, 16,
+        )  # fmt: skip
+    finally:
+        await service.stop()
