@@ -26,6 +26,7 @@ from .replay import differences, group, replay, was_cut
 
 FOLDER = Path(__file__).resolve().parents[2] / "fixtures" / "ami-transcripts" / "call-control"
 RECORDED = load_all(FOLDER)
+REAL_TIME = 1.0
 
 
 def replies(messages: list[WireMessage]) -> list[object]:
@@ -46,15 +47,12 @@ def test_recordings_are_there() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(RECORDED))
-async def test_simulator_replies_as_recorded(name: str) -> None:
+async def test_simulator_answers_as_recorded(name: str) -> None:
     transcript = RECORDED[name]
-    received = await replay(transcript, 0.2, timeout_s=1.0, lab_agents=False)
+    # In real time: the person's and the agents' dialplans show their Wait half a second
+    # after their Answer, and a shorter scale lets a loaded machine's delays reorder that
+    # against the client's actions (the recordings act within 0.15 s of the answer).
+    received = await replay(transcript, REAL_TIME, timeout_s=1.0, lab_agents=False)
     assert replies(received) == replies(transcript.received())
-
-
-@pytest.mark.parametrize("name", sorted(RECORDED))
-async def test_simulator_events_as_recorded(name: str) -> None:
-    transcript = RECORDED[name]
-    received = await replay(transcript, 0.2, timeout_s=1.0, lab_agents=False)
     problems = differences(transcript.received(), received, cut=was_cut(transcript))
     assert not problems, "\n".join(problems[:8])
