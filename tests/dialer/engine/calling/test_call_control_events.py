@@ -27,7 +27,7 @@ from tests.dialer.engine.calling.conftest import (
     rows,
 )
 
-TALKS_20_S = "+33611000001"  # 4 real seconds of talk at a time factor of 0.2
+TALKS_20_S = "+33611000001"  # 6 real seconds of talk at a time factor of 0.3
 WAIT_S = 30.0
 
 
@@ -45,7 +45,7 @@ async def _bridged_call(engine: Engine, cipher: DataCipher, clock: FakeClock) ->
     campaign_id = make_campaign(engine)
     add_people(engine, campaign_id, [TALKS_20_S])
     add_agents(engine, campaign_id, 1, clock.now)
-    service = make_service(engine, cipher, clock, time_factor=0.2)
+    service = make_service(engine, cipher, clock, time_factor=0.3)
     await service.start(run_loop=False)
     assert (await service.tick()).placed == 1
     return service
