@@ -56,11 +56,23 @@ def _hold(call: Call, a1: Channel, consultation: Consultation) -> None:
 
 
 def _consult(call: Call, a1: Channel, c: Consultation) -> None:
+    """The digit timeout is over: the transfer channel dials the destination, which
+    answers; the agent's channel moves to the consultation's bridge."""
     if call.finished or call.consultation is not c or not a1.alive:
         return
-    pbx = call.pbx
     c.started = True
-    c.bridge, c.dial_bridge = pbx.new_bridge_id(), pbx.new_bridge_id()
+    c.bridge, c.dial_bridge = call.pbx.new_bridge_id(), call.pbx.new_bridge_id()
+    t1, t2, frames = _transfer_pair(call, a1, c)
+    d1, d2, dialled = _destination(call, c, t2)
+    frames += dialled + _answered(c, t1, t2, d1, d2) + _agent_moves(call, a1, c, t1)
+    call.emit(*frames)
+    call.emit_later(0.5, lambda: ev.newexten(d2, "Wait", "30", 3) if d2.alive else "")
+    call.pbx.when_call_ends(a1.linkedid, lambda: _gone_with_the_call(call, c))
+
+
+def _transfer_pair(call: Call, a1: Channel, c: Consultation) -> tuple[Channel, Channel, list[str]]:
+    """``Local/<exten>@<context>``: ;1 for the consultation's bridge, ;2 runs the context."""
+    pbx = call.pbx
     target = f"Local/{c.exten}@{c.context}-{pbx.next_local_suffix()}"
     t1 = Channel(f"{target};1", pbx.next_uniqueid(), a1.linkedid, c.context, c.exten)
     t2 = Channel(f"{target};2", pbx.next_uniqueid(), a1.linkedid, c.context, c.exten, state=4)
@@ -81,9 +93,12 @@ def _consult(call: Call, a1: Channel, c: Consultation) -> None:
         ev.newexten(t2, "Dial", f"Local/{c.exten}@{DESTINATION_CONTEXT},{RING_S}", 2),
         *[ev.varset(t2, name, "") for name in connect.DIAL_VARS],
     ]
-    d1, d2, dialled = _destination(call, c, t2)
-    frames += dialled
-    frames += [
+    return t1, t2, frames
+
+
+def _answered(c: Consultation, t1: Channel, t2: Channel, d1: Channel, d2: Channel) -> list[str]:
+    """The destination answers and is bridged to the transfer channel's ;2."""
+    frames = [
         ev.bridge_event("BridgeEnter", c.bridge, 1, t1),
         ev.varset(t1, "ATTENDEDTRANSFER", ""),
         ev.newexten(d2, "NoOp", f"virtual agent {c.exten}", 1),
@@ -96,16 +111,14 @@ def _consult(call: Call, a1: Channel, c: Consultation) -> None:
     ]
     # Answered, the destination's ;1 shows no extension any more (as the agent's does).
     d1.exten = ""
-    frames += [
+    in_use = [ev.device_state(_device(c, DESTINATION_CONTEXT), "INUSE")] * 2
+    in_use += [ev.device_state(_device(c, c.context), "INUSE")] * 2
+    return frames + [
         ev.dial_end(t2, d1, "ANSWER"),
         ev.newstate(t2, 6),
         ev.bridge_event("BridgeCreate", c.dial_bridge, 0),
         ev.newstate(t1, 6),
         ev.dial_end(None, t1, "ANSWER"),
-    ]
-    in_use = [ev.device_state(_device(c, DESTINATION_CONTEXT), "INUSE")] * 2
-    in_use += [ev.device_state(_device(c, c.context), "INUSE")] * 2
-    frames += [
         ev.newexten(d1, "AppDial", "(Outgoing Line)"),
         ev.bridge_event("BridgeEnter", c.dial_bridge, 1, d1),
         *in_use,
@@ -113,15 +126,18 @@ def _consult(call: Call, a1: Channel, c: Consultation) -> None:
         ev.varset(t2, "ATTENDEDTRANSFER", ""),
         ev.varset(d1, "BRIDGEPEER", t2.name),
         ev.varset(t2, "BRIDGEPEER", d1.name),
+    ]
+
+
+def _agent_moves(call: Call, a1: Channel, c: Consultation, t1: Channel) -> list[str]:
+    """The agent's channel leaves the person (on music) for the consultation's bridge."""
+    return [
         ev.bridge_event("BridgeLeave", call.bridge_id, 1, a1),
         ev.bridge_event("BridgeEnter", c.bridge, 2, a1),
         ev.varset(t1, "BRIDGEPEER", a1.name),
         ev.varset(a1, "BRIDGEPEER", t1.name),
         ev.newconnectedline(a1, t1.cid_num, t1.cid_name),
     ]
-    call.emit(*frames)
-    call.emit_later(0.5, lambda: ev.newexten(d2, "Wait", "30", 3) if d2.alive else "")
-    call.pbx.when_call_ends(a1.linkedid, lambda: _gone_with_the_call(call, c))
 
 
 def _dial_string(c: Consultation) -> str:
@@ -243,17 +259,20 @@ def agent_leaves(call: Call, a1: Channel) -> bool:
     if c is None or c.completed or one is None or a1 is not call.agent1:
         return False
     c.completed = True
-    if not c.started:
-        # Not recorded: the agent left before the destination was dialled. Asterisk most
-        # likely ends the person's call then; the simulator keeps the person on the line.
-        for leg in (a1, call.agent2):
-            if leg is not None:
-                leg.alive = False
-                call.pbx.forget(leg)
-        call.forget_agent()
-        return True
-    t1, a2 = c.leg("t1"), call.agent2
-    frames = [
+    if c.started:
+        call.emit(*_merged(call, a1, one, c), *_agent_legs_go(call, a1, one, c))
+        call.ender = lambda by_client: _transferred_call_ends(call, c, by_client)
+    # Not started, not recorded: the agent left before the destination was dialled.
+    # Asterisk most likely ends the person's call then; the simulator keeps the person.
+    _forget_agent(call)
+    return True
+
+
+def _merged(call: Call, a1: Channel, one: Channel, c: Consultation) -> list[str]:
+    """The consultation's bridge merges into the person's: the destination takes the
+    agent's place beside the person."""
+    t1 = c.leg("t1")
+    return [
         _bridge_merge(call.bridge_id, c.bridge),
         ev.varset(a1, "BRIDGEPEER", ""),
         ev.music_on_hold_stop(one),
@@ -265,52 +284,55 @@ def agent_leaves(call: Call, a1: Channel) -> bool:
         ev.newconnectedline(t1, one.cid_num, one.cid_name),
         ev.bridge_event("BridgeLeave", c.bridge, 0, a1),
     ]
+
+
+def _agent_legs_go(call: Call, a1: Channel, one: Channel, c: Consultation) -> list[str]:
+    a2 = call.agent2
+    frames: list[str] = []
     if a2 is not None:
         frames += [ev.hangup_request(a2, 16), ev.soft_hangup_request(a2, 16)]
+        # ;2 loses the caller ID its ;1 no longer connects to, told as it goes.
         a2.cid_num = a2.cid_name = UNKNOWN
         frames += [
             ev.hangup(a2, 16),
             ev.newcallerid(a2, UNKNOWN, UNKNOWN, presentation=ev.UNAVAILABLE),
         ]
     frames += [
-        _attended_transfer(call, a1, one, t1, c),
+        _attended_transfer(call, a1, one, c.leg("t1"), c),
         ev.bridge_event("BridgeDestroy", c.bridge, 0),
         ev.hangup(a1, 16),
         ev.newconnectedline(c.leg("d1"), one.cid_num, one.cid_name),
     ]
     free = ev.device_state(call.agent_device, "NOT_INUSE")
-    frames += [free, free] if a2 is not None else [free]
-    for leg in (a1, a2):
+    return frames + ([free, free] if a2 is not None else [free])
+
+
+def _forget_agent(call: Call) -> None:
+    for leg in (call.agent1, call.agent2):
         if leg is not None:
             leg.alive = False
             call.pbx.forget(leg)
     call.forget_agent()
-    call.ender = lambda by_client: _transferred_call_ends(call, c, by_client)
-    call.emit(*frames)
-    return True
+
+
+def _prefixed_bridge(prefix: str, bid: str, count: int) -> str:
+    """A bridge's headers as the merge and transfer events name them (``ToBridge…``)."""
+    header = ev.bridge_header(bid, count)
+    return "".join(f"{prefix}{line}\r\n" for line in header.split("\r\n") if line)
 
 
 def _bridge_merge(to: str, source: str) -> str:
-    def header(prefix: str, bid: str, count: int) -> str:
-        return "".join(
-            f"{prefix}{line}\r\n" for line in ev.bridge_header(bid, count).split("\r\n") if line
-        )
-
-    return event("BridgeMerge", ev.CALL, header("To", to, 1) + header("From", source, 2))
+    body = _prefixed_bridge("To", to, 1) + _prefixed_bridge("From", source, 2)
+    return event("BridgeMerge", ev.CALL, body)
 
 
 def _attended_transfer(call: Call, a1: Channel, one: Channel, t1: Channel, c: Consultation) -> str:
-    def bridge(prefix: str, bid: str, count: int) -> str:
-        return "".join(
-            f"{prefix}{line}\r\n" for line in ev.bridge_header(bid, count).split("\r\n") if line
-        )
-
     body = (
         "Result: Success\r\n"
         + a1.snapshot("OrigTransferer")
-        + bridge("Orig", call.bridge_id, 2)
+        + _prefixed_bridge("Orig", call.bridge_id, 2)
         + a1.snapshot("SecondTransferer")
-        + bridge("Second", c.bridge, 0)
+        + _prefixed_bridge("Second", c.bridge, 0)
         + one.snapshot("Transferee")
         + t1.snapshot("TransferTarget")
     )
