@@ -7,8 +7,9 @@ import secrets
 import time
 from collections.abc import Awaitable, Callable
 
-from telephony.sim import control, lists, spy
+from telephony.sim import control, hangups, lists, spy
 from telephony.sim import events as ev
+from telephony.sim.call import Call
 from telephony.sim.channels import Channel
 from telephony.sim.config import LoginKind
 from telephony.sim.replies import response
@@ -125,7 +126,11 @@ async def hangup(conn: Connection, h: dict[str, str], _: Headers) -> None:
     if control.agent_leaves_consultation(conn, ch):
         return
     call = conn.sim.call_of(ch)
-    if call is not None:
+    if isinstance(call, Call) and any(ch is leg for leg in (call.agent1, call.agent2)):
+        hangups.agent_hangs_up(call)
+        if call.finished:
+            call.wake()  # the call's task ends with it
+    elif call is not None:
         call.request_hangup()
 
 

@@ -120,7 +120,9 @@ async def _dial(call: Call, one: Channel) -> None:
         return
     connect.dial_agent(call, one, 7, line)
     await call.pause(math.inf)
-    hangups.call_ends(call)
+    # A blind transfer may have ended the person's side already, in its dialplan.
+    if not call.finished:
+        hangups.call_ends(call)
 
 
 async def abandon(call: Call, one: Channel) -> None:

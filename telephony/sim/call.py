@@ -10,12 +10,31 @@ import asyncio
 import contextlib
 import math
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from telephony.sim.channels import Channel
 from telephony.sim.config import DialRecord
 from telephony.sim.core import PbxCore
 from telephony.sim.population import Behaviour
 from telephony.sim.request import OriginateRequest
+
+
+@dataclass
+class Consultation:
+    """An attended transfer under way (telephony.sim.atxfer): the destination and the
+    channels and bridges Asterisk made for it."""
+
+    context: str
+    exten: str
+    dialled: bool
+    bridge: str = ""  # the agent's channel and the transfer channel's ;1
+    dial_bridge: str = ""  # the transfer channel's ;2 and the destination
+    legs: dict[str, Channel] = field(default_factory=dict)  # t1, t2, d1, d2
+    started: bool = False
+    completed: bool = False
+
+    def leg(self, name: str) -> Channel:
+        return self.legs[name]
 
 
 class Call:
@@ -33,6 +52,14 @@ class Call:
         self.agent2: Channel | None = None
         self.agent_device = ""  # the agent's device, as DeviceStateChange names it
         self.bridge_id = ""
+        # Held: the legs wait apart (music, Wait). Detached: they left the agent's Dial
+        # (a hold, even resumed), so each runs its own context to its end.
+        self.held = False
+        self.detached = False
+        self.consultation: Consultation | None = None
+        # How the call comes apart once call control reshaped it (an attended transfer
+        # completed); called with True for the dialer's Hangup, False for the person's.
+        self.ender: Callable[[bool], None] | None = None
         self.client_hangup = False
         self.person_gone = False
         self.answered_at = 0.0
@@ -150,3 +177,4 @@ class Call:
                 self.pbx.forget(ch)
         self.pbx.log_end(self.record, result, cause)
         self.pbx.calls.pop(self.req.channel_id, None)
+        self.pbx.call_ended(self.req.channel_id)

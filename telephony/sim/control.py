@@ -11,19 +11,16 @@ the simulator does too.
 
 from __future__ import annotations
 
-import asyncio
-
+from telephony.sim import atxfer as consultation
 from telephony.sim import events as ev
+from telephony.sim import held, transfer
+from telephony.sim.call import Call
 from telephony.sim.channels import Channel, event, lines
 from telephony.sim.records import ControlRecord
 from telephony.sim.replies import response
 from telephony.sim.session import Connection
 
 HOLD_APPS = {"dialer-hold": "MusicOnHold", "dialer-hold-agent": "Wait"}
-# A channel redirected out of a bridge is not at once ready for another: a Bridge that
-# soon after answers « Unable to add Channel1 to bridge » and changes nothing (seen on
-# Asterisk 22 when hold and resume followed a fresh bridge within half a second).
-SETTLING_S = 0.1
 
 
 def _error(conn: Connection, h: dict[str, str], text: str) -> None:
@@ -61,18 +58,19 @@ async def redirect(conn: Connection, h: dict[str, str], _: object) -> None:
     if extra_name and extra is None:
         return _error(conn, h, "Secondary redirect failed")
     _ok(conn, h, "Dual Redirect successful" if extra else "Redirect successful")
-    now = asyncio.get_running_loop().time()
-    for moved in (first, extra):
-        if moved is not None:
-            core.moved_at[moved.name] = now
     core.control_log.append(
         ControlRecord("Redirect", first.name, h["context"], h["exten"], extra_name)
     )
+    call = conn.sim.call_of(first)
+    contexts = (h["context"], h.get("extracontext") or h["context"])
+    if isinstance(call, Call) and held.is_hold(call, first, extra, contexts):
+        core.held.add(first.linkedid)
+        held.hold(call)
+        return
     _goto(conn, first, h["context"], h["exten"])
     if extra is not None:
         context = h.get("extracontext") or h["context"]
         _goto(conn, extra, context, h.get("extraexten") or h["exten"])
-    call = conn.sim.call_of(first)
     if call is not None:
         core.held.add(first.linkedid)
 
@@ -100,15 +98,19 @@ async def bridge(conn: Connection, h: dict[str, str], _: object) -> None:
         return _error(conn, h, f"Channel1 does not exist: {one}")
     if second is None:
         return _error(conn, h, f"Channel2 does not exist: {two}")
-    now = asyncio.get_running_loop().time()
-    for label, ch in (("Channel1", first), ("Channel2", second)):
-        if now - core.moved_at.get(ch.name, -SETTLING_S) < SETTLING_S:
-            return _error(conn, h, f"Unable to add {label} to bridge: {ch.name}")
     _ok(conn, h, "Channels have been bridged")
     core.control_log.append(ControlRecord("Bridge", first.name, extra=second.name))
     core.held.discard(first.linkedid)
+    call = conn.sim.call_of(first)
+    if isinstance(call, Call) and call.held and {first.name, second.name} == _legs(call):
+        held.resume(call)
+        return
     for ch in (first, second):
         core.emit(ev.newexten(ch, "Bridge", f"{first.name},{second.name}"))
+
+
+def _legs(call: Call) -> set[str]:
+    return {ch.name for ch in (call.person, call.agent1) if ch is not None}
 
 
 def _transfer_target(conn: Connection, h: dict[str, str]) -> Channel | None:
@@ -136,10 +138,10 @@ async def blind_transfer(conn: Connection, h: dict[str, str], _: object) -> None
     context = h.get("context") or ch.context
     _ok(conn, h, "Transfer succeeded")
     core.control_log.append(ControlRecord("BlindTransfer", ch.name, context, h["exten"]))
-    if not h["exten"].startswith("00"):
-        # An internal phone the simulator has not registered: Asterisk finds no route
-        # and the person's channel is hung up (recording call-control/62).
-        call.request_hangup()
+    if isinstance(call, Call) and ch is call.agent1:
+        transfer.blind(call, ch, context, h["exten"])
+        return
+    # Any other channel of the bridge (not a shape the dialer sends): the event only.
     tail = lines(
         ("BridgeUniqueid", call.bridge_id), ("IsExternal", "Yes"),
         ("Context", context), ("Extension", h["exten"]),
@@ -166,10 +168,8 @@ async def atxfer(conn: Connection, h: dict[str, str], _: object) -> None:
     context = h.get("context") or ch.context
     core.control_log.append(ControlRecord("Atxfer", ch.name, context, h["exten"]))
     call = conn.sim.call_of(ch)
-    # The person waits on music while the agent talks to the destination; the
-    # simulator does not ring the destination, it only remembers the consultation.
-    if call is not None and call.agent1 is ch and call.bridge_id:
-        core.consulting[ch.linkedid] = h["exten"]
+    if isinstance(call, Call) and call.agent1 is ch and call.bridge_id:
+        consultation.start(call, ch, context, h["exten"])
 
 
 async def cancel_atxfer(conn: Connection, h: dict[str, str], _: object) -> None:
@@ -181,30 +181,22 @@ async def cancel_atxfer(conn: Connection, h: dict[str, str], _: object) -> None:
         return _error(conn, h, "Channel specified does not exist")
     _ok(conn, h, "CancelAtxfer successfully queued")
     core.control_log.append(ControlRecord("CancelAtxfer", ch.name))
-    if core.consulting.pop(ch.linkedid, None) is None:
-        return
     call = conn.sim.call_of(ch)
-    person = call.person if call is not None else None
-    if person is not None:
-        # Back in the agent's bridge, the person's connected line becomes the agent's
-        # channel (recording 64: ConnectedLineNum "s", the virtual agent's caller id).
-        core.emit(ev.newconnectedline(person, ch.cid_num, person.conn_name))
+    if isinstance(call, Call) and call.agent1 is ch:
+        consultation.cancel(call, ch)
 
 
 def agent_leaves_consultation(conn: Connection, ch: Channel) -> bool:
     """The agent's channel hung up while consulting: Asterisk completes the attended
-    transfer (features.conf, atxferdropcall = no) and the person stays on the line
-    with the destination (recording 65). False when no transfer is under way."""
-    core = conn.sim.core
+    transfer and the person stays on the line with the destination (recording 65).
+    False when no transfer is under way."""
     call = conn.sim.call_of(ch)
-    if call is None or call.agent1 is not ch or ch.linkedid not in core.consulting:
+    under_way = call.consultation if isinstance(call, Call) else None
+    if not isinstance(call, Call) or under_way is None:
         return False
-    exten = core.consulting.pop(ch.linkedid)
-    core.control_log.append(ControlRecord("AttendedTransfer", ch.name, "dialer-transfer", exten))
-    for leg in (call.agent1, call.agent2):
-        if leg is not None:
-            leg.alive = False
-            core.forget(leg)
-    # The agent's legs are gone: the call's end no longer hangs them up.
-    call.forget_agent()
+    if not consultation.agent_leaves(call, ch):
+        return False
+    conn.sim.core.control_log.append(
+        ControlRecord("AttendedTransfer", ch.name, under_way.context, under_way.exten)
+    )
     return True

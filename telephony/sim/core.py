@@ -55,10 +55,8 @@ class PbxCore:
         self.control_log: list[ControlRecord] = []
         self.spies: list[SpyRecord] = []
         self.held: set[str] = set()  # Linkedid of the calls whose legs wait apart
-        # Channel name -> when (loop time) it was last redirected out of a bridge.
-        self.moved_at: dict[str, float] = {}
-        # Linkedid -> destination of the calls whose agent is consulting it (Atxfer).
-        self.consulting: dict[str, str] = {}
+        # Linkedid -> what must happen once that call is over (a spy leaving with it).
+        self._end_hooks: dict[str, list[Callable[[], None]]] = {}
         self._local_counter = 0x29
         self._sip_counter = 0
         self._unique_counter = 80
@@ -133,6 +131,22 @@ class PbxCore:
                 if ch is not None and ch.alive:
                     found.append(ch)
         return found
+
+    def bridge_peer(self, ch: Channel) -> Channel | None:
+        """The other party of the bridge ``ch`` is in: the person's or the agent's channel."""
+        call = self.calls.get(ch.linkedid)
+        if call is None or not call.bridge_id:
+            return None
+        if ch is call.agent1:
+            return call.person
+        return call.agent1 if ch is call.person else None
+
+    def when_call_ends(self, linkedid: str, hook: Callable[[], None]) -> None:
+        self._end_hooks.setdefault(linkedid, []).append(hook)
+
+    def call_ended(self, linkedid: str) -> None:
+        for hook in self._end_hooks.pop(linkedid, []):
+            hook()
 
     def log_dial(self, record: DialRecord) -> None:
         self.dial_log.append(record)

@@ -36,17 +36,35 @@ def varset(ch: Channel, name: str, value: str) -> str:
     return event("VarSet", DIALPLAN, ch.snapshot(), lines(("Variable", name), ("Value", value)))
 
 
-def newcallerid(ch: Channel, num: str, name: str, connected: tuple[str, str] | None = None) -> str:
+ALLOWED = "0 (Presentation Allowed, Not Screened)"
+UNAVAILABLE = "67 (Number Unavailable)"
+
+
+def newcallerid(
+    ch: Channel,
+    num: str,
+    name: str,
+    connected: tuple[str, str] | None = None,
+    presentation: str = ALLOWED,
+) -> str:
     ch.cid_num, ch.cid_name = num, name
     if connected is not None:
         ch.conn_num, ch.conn_name = connected
-    tail = lines(("CID-CallingPres", "0 (Presentation Allowed, Not Screened)"))
+    tail = lines(("CID-CallingPres", presentation))
     return event("NewCallerid", CALL, ch.snapshot(), tail)
 
 
 def newconnectedline(ch: Channel, num: str, name: str) -> str:
     ch.conn_num, ch.conn_name = num, name
     return event("NewConnectedLine", CALL, ch.snapshot())
+
+
+def music_on_hold_start(ch: Channel, music_class: str) -> str:
+    return event("MusicOnHoldStart", CALL, ch.snapshot(), lines(("Class", music_class)))
+
+
+def music_on_hold_stop(ch: Channel) -> str:
+    return event("MusicOnHoldStop", CALL, ch.snapshot())
 
 
 def newstate(ch: Channel, state: int) -> str:
@@ -99,6 +117,15 @@ def hangup(ch: Channel, cause: int, tech_cause: int | None = None) -> str:
     ch.alive = False
     tail = lines(("Cause", cause), ("Cause-txt", CAUSE_TXT.get(cause, "Unknown")))
     return event("Hangup", CALL, ch.snapshot(), tail + _tech(tech_cause))
+
+
+def far_hangup(two: Channel, one: Channel, cause: int = 16) -> list[str]:
+    """Hangup of a Local pair's ;2, whose caller ID follows ;1's connected line: a change
+    of that line (after a resume or a cancelled transfer) shows only as ;2 goes."""
+    if (two.cid_num, two.cid_name) == (one.conn_num, one.conn_name):
+        return [hangup(two, cause)]
+    two.cid_num, two.cid_name = one.conn_num, one.conn_name
+    return [hangup(two, cause), newcallerid(two, one.conn_num, one.conn_name)]
 
 
 def user_event(ch: Channel, name: str, headers: list[tuple[str, object]]) -> str:

@@ -128,7 +128,8 @@ async def _connect_lab(call: Call, one: Channel) -> None:
         return
     connect.dial_agent(call, one, priority + 1, line)
     await call.pause(float("inf"))
-    hangups.call_ends(call)
+    if not call.finished:
+        hangups.call_ends(call)
 
 
 async def _find_agent(call: Call, one: Channel, priority: int) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telephony.results import CallResult
 from telephony.sim import events as ev
+from telephony.sim import held
 from telephony.sim.call import Call
 from telephony.sim.channels import Channel
 
@@ -108,10 +109,50 @@ def client_hangs_up(call: Call, result: CallResult) -> None:
         frames += [ev.varset(one, name, value) for name, value in _RTP_QOS]
         frames.append(ev.hangup(one, 16))
     else:
-        frames += [ev.soft_hangup_request(two, 16), ev.hangup(two, 16)]
+        frames += [ev.soft_hangup_request(two, 16), *ev.far_hangup(two, one)]
     frames += person_device_free(call)
     call.emit(*frames)
     call.end(result, 16)
+
+
+def agent_hangs_up(call: Call) -> None:
+    """The dialer's Hangup of the agent's channel, no transfer under way (recording 66).
+
+    Dial's called party hung up: the bridge breaks and the person's channel is hung up
+    too, without a further dialplan step. After a resume the person's dialplan (dialer-hold)
+    ends with Hangup(16) as well; still on hold, the person stays with the music.
+    """
+    one, two, a1, a2 = call.person, call.far, call.agent1, call.agent2
+    assert one is not None and a1 is not None
+    if call.held:
+        call.emit(*held.agent_leaves(call))
+        return
+    if call.detached:
+        held.ends(call, True, person_device_free(call))
+        call.end(CallResult.ANSWERED, 16)
+        return
+    bid = call.bridge_id
+    frames = [ev.varset(a1, "BRIDGEPEER", ""), ev.varset(one, "BRIDGEPEER", "")]
+    frames.append(ev.bridge_event("BridgeLeave", bid, 1, a1))
+    frames += [ev.hangup_request(a2, 16)] if a2 is not None else []
+    frames += [
+        ev.bridge_event("BridgeLeave", bid, 0, one),
+        ev.bridge_event("BridgeDestroy", bid, 0),
+        ev.hangup(a1, 16),
+    ]
+    if a2 is not None:
+        frames += [ev.soft_hangup_request(a2, 16), ev.hangup(a2, 16)]
+    free = ev.device_state(call.agent_device, "NOT_INUSE")
+    frames += [*dial_times(call, one), free]
+    frames += [free] if a2 is not None else []
+    frames.append(ev.soft_hangup_request(one, 16))
+    if two is not None:
+        frames += [ev.hangup_request(two, 16), ev.hangup(one, 16)]
+        frames += [ev.soft_hangup_request(two, 16), ev.hangup(two, 16)]
+    else:
+        frames.append(ev.hangup(one, 16))
+    call.emit(*frames, *person_device_free(call))
+    call.end(CallResult.ANSWERED, 16)
 
 
 def dialplan_hangs_up(
@@ -145,7 +186,12 @@ def person_device_free(call: Call) -> list[str]:
 
 def call_ends(call: Call) -> None:
     """An answered call cut while it waited: by the dialer's Hangup, else by the person."""
-    if call.client_hangup:
+    if call.ender is not None:
+        call.ender(call.client_hangup)
+    elif call.detached:
+        held.ends(call, call.client_hangup, person_device_free(call))
+        call.end(CallResult.ANSWERED, 16)
+    elif call.client_hangup:
         client_hangs_up(call, CallResult.ANSWERED)
     else:
         person_hangs_up(call)
