@@ -36,7 +36,7 @@ from dialer.campaigns.importing.mapping import (
     save_choices,
 )
 from dialer.campaigns.importing.models import ImportJob, ImportStatus
-from dialer.campaigns.importing.parsing import ParseContext, parse_rows
+from dialer.campaigns.importing.parsing import ParseContext, parse_rows, quiet_collector
 from dialer.campaigns.importing.progress import ImportTick, Progress, count_lines
 from dialer.campaigns.importing.records import ContactRecord, open_theme_data
 from dialer.campaigns.importing.report import ImportSummary
@@ -95,7 +95,8 @@ def import_contacts(
     target = _load_target(engine, campaign_id)
     job = start_job(engine, target.campaign, path, opts.author)
     try:
-        summary = _run(engine, target, job, path, cipher, opts, progress)
+        with quiet_collector():
+            summary = _run(engine, target, job, path, cipher, opts, progress)
     except ImportRefused as refusal:
         finish_job(engine, job, None, status=ImportStatus.REFUSED, message=str(refusal))
         raise

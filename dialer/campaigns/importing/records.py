@@ -21,9 +21,11 @@ class ContactRecord:
     person_id: int | None = None  # set when the person is already known
 
 
-def seal_person(person: dict[str, Any], cipher: DataCipher) -> dict[str, Any]:
+def seal_person(
+    person: dict[str, Any], cipher: DataCipher, *, in_place: bool = False
+) -> dict[str, Any]:
     """Replace the plain NIR with its cipher text and look-up hash."""
-    sealed = dict(person)
+    sealed = person if in_place else dict(person)
     nir = sealed.pop("nir", None)
     if nir:
         sealed["nir_cipher"] = cipher.encrypt(nir, "nir")
@@ -34,6 +36,10 @@ def seal_person(person: dict[str, Any], cipher: DataCipher) -> dict[str, Any]:
 def seal_theme_data(
     data: dict[str, Any], secret_keys: set[str], cipher: DataCipher
 ) -> dict[str, Any]:
+    """The data with its secrets sealed; the very same dict when it holds none
+    (sent once, not twice, from a parsing process)."""
+    if secret_keys.isdisjoint(data):
+        return data
     return {
         key: cipher.encrypt(str(value), f"{SECRET_THEME_PURPOSE}:{key}")
         if key in secret_keys and value not in (None, "")
