@@ -9,6 +9,7 @@ serial run.
 from __future__ import annotations
 
 import gc
+import json
 import multiprocessing
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -19,8 +20,10 @@ from itertools import islice
 
 from dialer.campaigns.importing.defects import row_ref_index, row_ref_of
 from dialer.campaigns.importing.records import (
+    SEALED_PERSON_COLUMNS,
     ContactRecord,
     identity_key,
+    person_row,
     seal_person,
     seal_theme_data,
 )
@@ -62,6 +65,7 @@ class RowParser:
         self.secret_keys = set(self.theme.secret_fields)
         self.audience = self.theme.audience.value
         self.ref_index = row_ref_index(self.mapping)
+        self._given: dict[tuple[str, ...], tuple[str, ...]] = {}
 
     def parse_chunk(self, chunk: list[Row]) -> ParsedChunk:
         out = ParsedChunk(rows=0, records=[], rejects=[])
@@ -87,13 +91,20 @@ class RowParser:
             territory=parsed.territory.value,
             time_zone=parsed.time_zone,
         )
+        names = tuple(person)
+        given = self._given.get(names)
+        if given is None:  # one shared tuple per shape of row: pickled once a chunk
+            given = self._given[names] = tuple(c for c in names if c not in SEALED_PERSON_COLUMNS)
+        key = identity_key(self.audience, parsed.identity, self.cipher)
+        sealed = seal_theme_data(parsed.theme_data, self.secret_keys, self.cipher)
         return ContactRecord(
             line=line,
-            identity_key=identity_key(self.audience, parsed.identity, self.cipher),
+            identity_key=key,
             row_ref=parsed.row_ref,
-            person=person,
-            theme_data=seal_theme_data(parsed.theme_data, self.secret_keys, self.cipher),
-            theme_plain=parsed.theme_data,
+            person=person_row(key, person),
+            person_given=given,
+            theme_json=json.dumps(sealed),
+            theme_secret_plain=None if sealed is parsed.theme_data else parsed.theme_data,
         )
 
 
