@@ -57,8 +57,15 @@ def one_of(conn: Connection, column: Column[Any], values: Sequence[Any]) -> Colu
         values_json = json.dumps(list(values))
         listed: Any = select(literal_column("value")).select_from(func.json_each(values_json))
         return column.in_(listed.scalar_subquery())
-    item_type = Integer() if isinstance(column.type, Integer) else String()
-    return column == any_(bindparam(None, list(values), type_=ARRAY(item_type)))
+    # One array type for every call: a new ARRAY object each time gave each
+    # statement a new cache key, and the compiled cache kept every batch's keys
+    # (memory grew by 200 bytes a row of the file).
+    array_type = _INTEGER_ARRAY if isinstance(column.type, Integer) else _TEXT_ARRAY
+    return column == any_(bindparam(None, list(values), type_=array_type))
+
+
+_INTEGER_ARRAY = ARRAY(Integer())
+_TEXT_ARRAY = ARRAY(String())
 
 
 def insert_with_ids(
@@ -145,6 +152,13 @@ def executemany_tuples(
         cursor.close()
 
 
+def stored_form(conn: Connection, table: Table, column: str, value: Any) -> Any:
+    """The value as the driver receives it for this column: a batch's shared
+    timestamp converted once, then inserted as raw by every row."""
+    process = _processor(table.c[column].type, conn.dialect) if not is_postgres(conn) else None
+    return value if process is None else process(value)
+
+
 def _processor(column_type: Any, dialect: Any) -> Any:
     found = column_type.bind_processor(dialect)
     if found is None and isinstance(column_type, DateTime):
@@ -202,8 +216,9 @@ def copy_tuples(
         if c not in raw and table.c[c].type.__class__.__name__ == "JSON"
     ]
     statement = f'COPY "{table.name}" ({", ".join(columns)}) FROM STDIN'
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    with cursor.copy(statement) as copy:
+    driver = conn.connection.driver_connection
+    # Closed at once: an open cursor keeps its batch's buffers until collected.
+    with driver.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
         write = copy.write_row
         if not json_at:
             for row in rows:

@@ -36,7 +36,8 @@ from dialer.core.crypto import DataCipher, KeyRing
 Row = tuple[int, list[str]]
 CHUNK_ROWS = 2000
 IN_FLIGHT_PER_WORKER = 3
-QUIET_GC_THRESHOLDS = (200_000, 50, 1000)
+QUIET_GC_THRESHOLDS = (50_000, 10, 5)
+FULL_COLLECTION_EVERY = 32  # batches
 
 
 @dataclass(frozen=True)
@@ -110,18 +111,30 @@ class RowParser:
 
 @contextmanager
 def quiet_collector() -> Iterator[None]:
-    """Rarer garbage collections while a file is imported, as before after.
+    """Rarer, cheaper garbage collections while a file is imported, as before after.
 
-    An import makes millions of short-lived objects and no cycles worth
-    collecting; at the default thresholds the collector runs every 700
-    allocations and walks every live object, a sixth of the storing process's time.
+    An import makes millions of short-lived objects; at the default thresholds
+    the collector runs every 700 allocations and walks every live object (a
+    sixth of the storing process's time). Objects alive at the start are frozen
+    out of its walks, and a full pass still comes after every batch: SQLAlchemy
+    leaves each batch's look-up keys in reference cycles that only such a pass
+    frees (``free_batch_cycles``), and memory must stay flat however long the file.
     """
     before = gc.get_threshold()
+    gc.freeze()  # what lives now is walked by no collection until the end
     gc.set_threshold(*QUIET_GC_THRESHOLDS)
     try:
         yield
     finally:
         gc.set_threshold(*before)
+        gc.unfreeze()
+
+
+def free_batch_cycles(batch_number: int) -> None:
+    """Collect the cycles a batch left: the young generations after each batch
+    (they hold little else, so it is quick), everything now and then for what
+    was still referenced at that moment."""
+    gc.collect(0 if batch_number % FULL_COLLECTION_EVERY else 2)
 
 
 _worker_parser: RowParser | None = None  # one per helper process, set by its initializer
@@ -130,8 +143,8 @@ _worker_parser: RowParser | None = None  # one per helper process, set by its in
 def _init_worker(context: ParseContext) -> None:
     global _worker_parser
     _worker_parser = RowParser(context)
-    # A helper only makes short-lived rows that hold no cycles: the collector's
-    # frequent passes over them cost a tenth of the parsing and free nothing.
+    # A helper makes short-lived rows: the collector's frequent passes over its
+    # modules' objects cost a tenth of the parsing and free nothing.
     gc.freeze()
     gc.set_threshold(*QUIET_GC_THRESHOLDS)
 

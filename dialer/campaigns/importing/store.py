@@ -18,6 +18,7 @@ from dialer.campaigns.importing.bulk import (
     insert_tuples,
     insert_tuples_with_ids,
     one_of,
+    stored_form,
     tune_for_bulk,
 )
 from dialer.campaigns.importing.records import PERSON_ROW, PHONE2_AT, PHONE_AT, ContactRecord
@@ -170,16 +171,19 @@ CONTACT_ROW = (
     "campaign_id", "person_id", "row_ref", "theme_data", "status", "attempts", "retry_counts",
     "import_job_id", "created_at", "updated_at",
 )  # fmt: skip
-# Stored as the parsing processes encoded them (theme data) or as constant JSON text.
-CONTACT_RAW = frozenset({"theme_data", "retry_counts"})
+# Values already in the driver's form: JSON text encoded by the parsing processes
+# or constant, timestamps converted once a batch, booleans (the driver's own).
+CONTACT_RAW = frozenset({"theme_data", "retry_counts", "created_at", "updated_at"})
 PERSON_INSERTED = (*PERSON_ROW, "created_at", "updated_at", "last_activity_at")
+PERSON_RAW = frozenset({"limited", "created_at", "updated_at", "last_activity_at"})
 
 
 def _write(conn: Connection, plan: BatchPlan, campaign_id: int, job_id: int) -> None:
     now = utcnow()
-    person_ids = _insert_people(conn, plan, now)
+    person_ids = _insert_people(conn, plan, stored_form(conn, PERSON, "created_at", now))
     _update_rows(conn, PERSON, plan.changed_people, now)
     pending = ContactStatus.PENDING.value
+    stamp = stored_form(conn, CONTACT, "created_at", now)
     insert_tuples(
         conn,
         CONTACT,
@@ -194,22 +198,22 @@ def _write(conn: Connection, plan: BatchPlan, campaign_id: int, job_id: int) -> 
                 0,
                 "{}",
                 job_id,
-                now,
-                now,
+                stamp,
+                stamp,
             )
             for key, record in plan.new_contacts.items()
-        ],  # fmt: skip
+        ],
         CONTACT_RAW,
     )
     _update_rows(conn, CONTACT, plan.changed_contacts, now)
 
 
-def _insert_people(conn: Connection, plan: BatchPlan, now: Any) -> dict[str, int]:
+def _insert_people(conn: Connection, plan: BatchPlan, stamp: Any) -> dict[str, int]:
     if not plan.new_people:
         return {}
-    stamps = (now, now, now)
+    stamps = (stamp, stamp, stamp)
     rows = [(*person, *stamps) for person in plan.new_people.values()]
-    ids = insert_tuples_with_ids(conn, PERSON, PERSON_INSERTED, rows, key_index=0)
+    ids = insert_tuples_with_ids(conn, PERSON, PERSON_INSERTED, rows, 0, PERSON_RAW)
     return dict(zip(plan.new_people, ids, strict=True))
 
 
