@@ -93,7 +93,25 @@ def info(territory: Territory | str) -> TerritoryInfo:
 
 def territory_from_postal_code(postal_code: str | None) -> Territory | None:
     """The territory a French postal code belongs to, or None if it is not one."""
-    code = (postal_code or "").strip()
+    if postal_code is None:
+        return None
+    # Looked up three times a row by an import: a table of the codes seen so far.
+    try:
+        return _BY_POSTAL_CODE[postal_code]
+    except KeyError:
+        found = _territory_from_postal_code(postal_code)
+    if len(_BY_POSTAL_CODE) < _POSTAL_CODES_KEPT:
+        _BY_POSTAL_CODE[postal_code] = found
+    return found
+
+
+# France has about 6,000 postal codes; the bound only stops junk cells filling memory.
+_POSTAL_CODES_KEPT = 100_000
+_BY_POSTAL_CODE: dict[str, Territory | None] = {}
+
+
+def _territory_from_postal_code(postal_code: str) -> Territory | None:
+    code = postal_code.strip()
     if len(code) != 5 or not code.isdigit():
         return None
     if code[:3] in _OVERSEAS_BY_POSTAL_PREFIX:

@@ -15,6 +15,7 @@ import hmac
 import json
 import os
 import secrets
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,9 +85,10 @@ class DataCipher:
 
     def __init__(self, ring: KeyRing) -> None:
         self.ring = ring
+        self._nonces = _NoncePool()
 
     def encrypt(self, plain: str, purpose: str) -> str:
-        nonce = secrets.token_bytes(12)
+        nonce = self._nonces.take()
         sealed = self.ring.aead(self.ring.active).encrypt(
             nonce, plain.encode("utf-8"), purpose.encode()
         )
@@ -110,8 +112,39 @@ class DataCipher:
         return token.split(":", 2)[1]
 
     def lookup(self, value: str, purpose: str) -> str:
-        digest = hmac.new(self.ring.lookup_key, f"{purpose}:{value}".encode(), hashlib.sha256)
-        return digest.hexdigest()
+        # hmac.digest is the one-shot C path: the same HMAC-SHA256 as hmac.new, cheaper.
+        message = f"{purpose}:{value}".encode()
+        return hmac.digest(self.ring.lookup_key, message, hashlib.sha256).hex()
+
+
+NONCE_BYTES = 12
+NONCES_PER_DRAW = 512
+
+
+class _NoncePool:
+    """Random AES-GCM nonces drawn from the OS 512 at a time (one system call, not 512).
+
+    Each nonce is handed out once. A forked child must never hand out its
+    parent's remaining nonces (a repeated nonce breaks AES-GCM), so the pool
+    is drawn again whenever the process id changes; the lock keeps two
+    threads from taking the same one.
+    """
+
+    def __init__(self) -> None:
+        self._pid = 0
+        self._buffer = b""
+        self._offset = 0
+        self._lock = threading.Lock()
+
+    def take(self) -> bytes:
+        with self._lock:
+            if self._offset >= len(self._buffer) or self._pid != os.getpid():
+                self._pid = os.getpid()
+                self._buffer = secrets.token_bytes(NONCE_BYTES * NONCES_PER_DRAW)
+                self._offset = 0
+            start = self._offset
+            self._offset = start + NONCE_BYTES
+            return self._buffer[start : self._offset]
 
 
 def load_key_ring(key_file: Path | None, inline: str | None, create: bool) -> KeyRing:

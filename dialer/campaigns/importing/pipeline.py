@@ -36,7 +36,12 @@ from dialer.campaigns.importing.mapping import (
     save_choices,
 )
 from dialer.campaigns.importing.models import ImportJob, ImportStatus
-from dialer.campaigns.importing.parsing import ParseContext, parse_rows
+from dialer.campaigns.importing.parsing import (
+    ParseContext,
+    free_batch_cycles,
+    parse_rows,
+    quiet_collector,
+)
 from dialer.campaigns.importing.progress import ImportTick, Progress, count_lines
 from dialer.campaigns.importing.records import ContactRecord, open_theme_data
 from dialer.campaigns.importing.report import ImportSummary
@@ -95,7 +100,8 @@ def import_contacts(
     target = _load_target(engine, campaign_id)
     job = start_job(engine, target.campaign, path, opts.author)
     try:
-        summary = _run(engine, target, job, path, cipher, opts, progress)
+        with quiet_collector():
+            summary = _run(engine, target, job, path, cipher, opts, progress)
     except ImportRefused as refusal:
         finish_job(engine, job, None, status=ImportStatus.REFUSED, message=str(refusal))
         raise
@@ -171,8 +177,10 @@ def _store_all(
 ) -> None:
     assert job.id is not None
     plain_of = _plain_of(target, cipher)
-    for batch in _batches(rows, reader, mapping, target, cipher, summary, opts, expected):
+    batches = _batches(rows, reader, mapping, target, cipher, summary, opts, expected)
+    for number, batch in enumerate(batches, start=1):
         store_batch(conn, batch, target.campaign.id or 0, job.id, plain_of, summary)
+        free_batch_cycles(number)
         if progress:
             progress(_tick(summary, expected, started))
     _drain_defects(reader, mapping, summary)

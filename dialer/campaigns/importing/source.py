@@ -142,7 +142,10 @@ class RecordReader:
                     "rien n'a été importé."
                 ) from None
             joined = "".join(cells)
-            suspect = len(joined) > MAX_CELL_CHARS or FORBIDDEN.search(joined) is not None
+            # Every character FORBIDDEN names is unprintable: most rows need no search.
+            suspect = len(joined) > MAX_CELL_CHARS or (
+                not joined.isprintable() and FORBIDDEN.search(joined) is not None
+            )
             # The header is judged by the column matching, never set aside.
             if not self._header_read or not (suspect or self._last_bad_line >= first):
                 self._header_read = True

@@ -8,13 +8,20 @@ later import of the same file changes nothing.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, select, update
 
-from dialer.campaigns.importing.bulk import insert_rows, insert_with_ids, one_of, tune_for_bulk
-from dialer.campaigns.importing.records import ContactRecord
+from dialer.campaigns.importing.bulk import (
+    insert_tuples,
+    insert_tuples_with_ids,
+    one_of,
+    stored_form,
+    tune_for_bulk,
+)
+from dialer.campaigns.importing.records import PERSON_ROW, PHONE2_AT, PHONE_AT, ContactRecord
 from dialer.campaigns.importing.report import ImportSummary, Reject
 from dialer.contacts.people.models import CampaignContact, ContactStatus, Person
 from dialer.core.columns import utcnow
@@ -27,7 +34,7 @@ COMPARED_CONTACT_COLUMNS = ("row_ref",)
 
 @dataclass
 class BatchPlan:
-    new_people: dict[str, dict[str, Any]] = field(default_factory=dict)
+    new_people: dict[str, list[Any]] = field(default_factory=dict)
     changed_people: dict[int, dict[str, Any]] = field(default_factory=dict)
     new_contacts: dict[str, ContactRecord] = field(default_factory=dict)
     new_refs: dict[str, str] = field(default_factory=dict)  # row ref -> identity key
@@ -127,10 +134,10 @@ def _ref_taken_by_someone_else(
 
 
 def _merge_into(first: ContactRecord, duplicate: ContactRecord) -> None:
-    phones = {first.person.get("phone_e164"), first.person.get("phone2_e164")}
-    extra = duplicate.person.get("phone_e164")
-    if extra and extra not in phones and not first.person.get("phone2_e164"):
-        first.person["phone2_e164"] = extra
+    phones = {first.person[PHONE_AT], first.person[PHONE2_AT]}
+    extra = duplicate.person[PHONE_AT]
+    if extra and extra not in phones and not first.person[PHONE2_AT]:
+        first.person[PHONE2_AT] = extra
 
 
 def _plan_person(record: ContactRecord, person: dict[str, Any] | None, plan: BatchPlan) -> bool:
@@ -139,8 +146,8 @@ def _plan_person(record: ContactRecord, person: dict[str, Any] | None, plan: Bat
         return False
     changes = {
         column: value
-        for column, value in record.person.items()
-        if column not in ("nir_cipher", "nir_lookup") and person.get(column) != value
+        for column in record.person_given
+        if person.get(column) != (value := record.person_value(column))
     }
     if changes:
         plan.changed_people[person["id"]] = {**plan.changed_people.get(person["id"], {}), **changes}
@@ -151,8 +158,8 @@ def _plan_contact_change(
     record: ContactRecord, contact: dict[str, Any], plan: BatchPlan, theme_plain_of: Any
 ) -> bool:
     changes: dict[str, Any] = {}
-    if theme_plain_of(contact["theme_data"] or {}) != record.theme_plain:
-        changes["theme_data"] = record.theme_data
+    if theme_plain_of(contact["theme_data"] or {}) != record.theme_plain():
+        changes["theme_data"] = json.loads(record.theme_json)
     if record.row_ref and contact["row_ref"] != record.row_ref:
         changes["row_ref"] = record.row_ref
     if changes:
@@ -160,55 +167,54 @@ def _plan_contact_change(
     return bool(changes)
 
 
+CONTACT_ROW = (
+    "campaign_id", "person_id", "row_ref", "theme_data", "status", "attempts", "retry_counts",
+    "import_job_id", "created_at", "updated_at",
+)  # fmt: skip
+# Values already in the driver's form: JSON text encoded by the parsing processes
+# or constant, timestamps converted once a batch, booleans (the driver's own).
+CONTACT_RAW = frozenset({"theme_data", "retry_counts", "created_at", "updated_at"})
+PERSON_INSERTED = (*PERSON_ROW, "created_at", "updated_at", "last_activity_at")
+PERSON_RAW = frozenset({"limited", "created_at", "updated_at", "last_activity_at"})
+
+
 def _write(conn: Connection, plan: BatchPlan, campaign_id: int, job_id: int) -> None:
     now = utcnow()
-    person_ids = _insert_people(conn, plan, now)
+    person_ids = _insert_people(conn, plan, stored_form(conn, PERSON, "created_at", now))
     _update_rows(conn, PERSON, plan.changed_people, now)
-    if plan.new_contacts:
-        insert_rows(
-            conn,
-            CONTACT,
-            [
-                {
-                    "campaign_id": campaign_id,
-                    "person_id": record.person_id or person_ids[key],
-                    "row_ref": record.row_ref,
-                    "theme_data": record.theme_data,
-                    "status": ContactStatus.PENDING,
-                    "attempts": 0,
-                    "retry_counts": {},
-                    "import_job_id": job_id,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-                for key, record in plan.new_contacts.items()
-            ],
-        )
+    pending = ContactStatus.PENDING.value
+    stamp = stored_form(conn, CONTACT, "created_at", now)
+    insert_tuples(
+        conn,
+        CONTACT,
+        CONTACT_ROW,
+        [
+            (
+                campaign_id,
+                record.person_id or person_ids[key],
+                record.row_ref,
+                record.theme_json,
+                pending,
+                0,
+                "{}",
+                job_id,
+                stamp,
+                stamp,
+            )
+            for key, record in plan.new_contacts.items()
+        ],
+        CONTACT_RAW,
+    )
     _update_rows(conn, CONTACT, plan.changed_contacts, now)
 
 
-def _insert_people(conn: Connection, plan: BatchPlan, now: Any) -> dict[str, int]:
+def _insert_people(conn: Connection, plan: BatchPlan, stamp: Any) -> dict[str, int]:
     if not plan.new_people:
         return {}
-    rows = [
-        {**_person_defaults(now), **person, "identity_key": key}
-        for key, person in plan.new_people.items()
-    ]
-    ids = insert_with_ids(conn, PERSON, rows, key="identity_key")
-    return {row["identity_key"]: new_id for row, new_id in zip(rows, ids, strict=True)}
-
-
-PERSON_COLUMNS = (
-    "nir_cipher", "nir_lookup", "birth_date", "last_name", "first_name", "professional_number",
-    "company_name", "siret", "local_contact_name", "address_line", "postal_code", "city",
-    "phone_e164", "phone2_e164", "email",
-)  # fmt: skip
-
-
-def _person_defaults(now: Any) -> dict[str, Any]:
-    defaults: dict[str, Any] = dict.fromkeys(PERSON_COLUMNS)
-    defaults.update(limited=False, created_at=now, updated_at=now, last_activity_at=now)
-    return defaults
+    stamps = (stamp, stamp, stamp)
+    rows = [(*person, *stamps) for person in plan.new_people.values()]
+    ids = insert_tuples_with_ids(conn, PERSON, PERSON_INSERTED, rows, 0, PERSON_RAW)
+    return dict(zip(plan.new_people, ids, strict=True))
 
 
 def _update_rows(

@@ -38,13 +38,19 @@ EMAIL_MAX_LEN = 254
 
 def stripped(raw: str) -> str:
     """The cell without surrounding spaces; a control character anywhere refuses it."""
-    if _CONTROL.search(raw):
+    # Every character _CONTROL names is unprintable: a printable cell needs no search.
+    if not raw.isprintable() and _CONTROL.search(raw):
         raise FieldError("caractère de contrôle interdit")
     return raw.strip()
 
 
 def parse_french_date(raw: str) -> date:
     """DD/MM/YYYY as French files write dates; D/M/YYYY and YYYY-MM-DD tolerated."""
+    if len(raw) == 10 and raw[2] == "/" and raw[5] == "/" and raw.isascii():
+        # The shape nearly every cell has, read without a regular expression.
+        day, month, year = raw[:2], raw[3:5], raw[6:]
+        if day.isdigit() and month.isdigit() and year.isdigit():
+            return _date_of(year, month, day)
     text = stripped(raw)
     match = _FRENCH_DATE.fullmatch(text)
     if match:
@@ -54,6 +60,10 @@ def parse_french_date(raw: str) -> date:
         if not match:
             raise FieldError("date au format JJ/MM/AAAA attendue")
         year, month, day = match.groups()
+    return _date_of(year, month, day)
+
+
+def _date_of(year: str, month: str, day: str) -> date:
     try:
         return date(int(year), int(month), int(day))
     except ValueError:
@@ -71,7 +81,7 @@ def parse_birth_date(raw: str, today: date | None = None) -> date:
 
 def clean_text(raw: str, max_len: int) -> str:
     """Trimmed text with runs of spaces collapsed; controls refused, not stripped."""
-    if _CONTROL.search(raw):
+    if not raw.isprintable() and _CONTROL.search(raw):
         raise FieldError("caractère de contrôle interdit")
     text = raw.strip()
     # Most cells are plain ASCII with single spaces: skip the costly passes then.

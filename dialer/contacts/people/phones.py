@@ -74,6 +74,9 @@ def normalise_phone(raw: str, region_hint: str | None = None) -> Phone:
 
 def _digits(raw: str) -> str:
     """The number without separators, keeping a leading + ; refuses anything else."""
+    compact = raw.replace(" ", "")
+    if compact.isdigit() and compact.isascii():
+        return compact  # digits and spaces only, as most cells are: nothing to refuse
     # Controls are looked for before trimming: a trailing CR is hostile too.
     if _CONTROL.search(raw):
         raise FieldError("caractère de contrôle interdit dans le numéro de téléphone")

@@ -15,7 +15,7 @@ from dialer.contacts.people.errors import FieldError
 from dialer.contacts.people.identifiers import check_nir_matches_birth, mask_nir, mask_secret
 from dialer.contacts.people.phones import Phone
 from dialer.contacts.people.residence import resolve_territory
-from dialer.contacts.territories import TERRITORIES, Territory, info, territory_from_postal_code
+from dialer.contacts.territories import TERRITORIES, Territory, territory_from_postal_code
 from dialer.contacts.themes.base import FieldSpec, Theme
 from dialer.contacts.themes.columns import ColumnMapping
 from dialer.contacts.themes.person_fields import IDENTITY_FIELD, PERSON_FIELD_NAMES, PHONE_FIELDS
@@ -183,7 +183,10 @@ def _build(theme: Theme, values: dict[str, object], fund_territory: Territory | 
 
 def _split_time_zones(postal_code: str | None, phone: Phone) -> bool:
     address = territory_from_postal_code(postal_code)
-    return address is not None and info(address).time_zone != info(phone.territory).time_zone
+    return (
+        address is not None
+        and TERRITORIES[address].time_zone != TERRITORIES[phone.territory].time_zone
+    )
 
 
 def _expiry_of(theme: Theme, values: dict[str, object]) -> date | None:
