@@ -80,7 +80,11 @@ def start_faults(options: DayOptions, clock: SimClock, sim: PbxSimulator,
 
 
 async def _once(clock: SimClock, minutes: float, strike: Callable[[], object]) -> None:
-    await asyncio.sleep(clock.real_seconds(minutes * 60))
+    # At ``minutes`` into the day by its clock, not after this task began: starting the
+    # worker processes can eat most of a fast-forwarded day on a loaded machine, and a
+    # strike pushed past the end of the day never happens.
+    left = minutes * 60 - clock.simulated_seconds()
+    await asyncio.sleep(max(0.0, clock.real_seconds(left)))
     result = strike()
     if asyncio.iscoroutine(result):
         await result
