@@ -2,7 +2,7 @@
 """Bootstrap: set up .venv if needed, then start the service or run the tests.
 
     python3 run.py serve    # the whole service on the embedded default
-    python3 run.py test     # the whole test suite
+    python3 run.py test     # the whole test suite (two pytest workers; -n 0 for one)
 
 Only the standard library is used here, so it works on a fresh machine with
 Python 3.11. Running it twice is harmless: the install is redone only when
@@ -47,7 +47,20 @@ def main(argv: list[str]) -> int:
             [str(BIN / "dialer"), "serve", "--no-prestart", *argv[1:]]
         )
     ensure_chromium()
-    return run([str(BIN / "python"), "-m", "pytest", *argv[1:]])
+    return run([str(BIN / "python"), "-m", "pytest", *workers(argv[1:]), *argv[1:]])
+
+
+def workers(args: list[str]) -> list[str]:
+    """Two pytest workers unless the caller chose (``-n 0`` for one process).
+
+    The suite mostly waits (simulated PBX, browsers, child processes, PostgreSQL), so two
+    workers nearly halve it on two cores. Each test file stays whole on one worker: a
+    module's shared fixture (a benchmark run, a served app) is then built once.
+    """
+    chosen = any(arg.startswith(("-n", "--numprocesses", "--dist")) for arg in args)
+    if chosen or "no:xdist" in args:
+        return []
+    return ["-n", "2", "--dist", "loadfile"]
 
 
 class InstallFailed(Exception):

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
-from sqlmodel import SQLModel
 
 import dialer.operations.schema  # noqa: F401  (registers every table)
 from dialer.core.crypto import DataCipher, KeyRing
 from dialer.core.db import make_engine
+from tests.table_script import copy_sqlite, create_postgres_tables, sqlite_template
 
 PG_URL = os.environ.get("DIALER_TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
@@ -52,11 +52,21 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def sqlite_tables(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file with every table, made once a run (once per xdist worker)."""
+    return sqlite_template(tmp_path_factory.mktemp("tables"))
+
+
 @pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
+def engine(database_url: str, request: pytest.FixtureRequest) -> Iterator[Engine]:
     """A database with every table created, on each backend."""
-    created = make_engine(database_url)
-    SQLModel.metadata.create_all(created)
+    if database_url.startswith("sqlite"):
+        copy_sqlite(request.getfixturevalue("sqlite_tables"), database_url)
+        created = make_engine(database_url)
+    else:
+        created = make_engine(database_url)
+        create_postgres_tables(created)
     yield created
     created.dispose()
 

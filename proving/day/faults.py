@@ -70,17 +70,27 @@ def start_faults(options: DayOptions, clock: SimClock, sim: PbxSimulator,
         first = workers[0]
         kill = count(Fault.WORKER_KILL, lambda: asyncio.to_thread(_kill_and_restart, first))
         tasks.append(asyncio.create_task(_every(clock, plan.worker_kill_every_min, kill)))
+    killing: asyncio.Task[None] | None = None
     if len(workers) > 1 and options.has(Fault.WORKER_KILL_LIVE):
         strike = count(Fault.WORKER_KILL_LIVE, lambda: _kill_live(workers[1], live, faults))
-        tasks.append(asyncio.create_task(_once(clock, plan.kill_live_after_min, strike)))
+        killing = asyncio.create_task(_once(clock, plan.kill_live_after_min, strike))
+        tasks.append(killing)
     if len(workers) > 1 and options.has(Fault.WORKER_STOP):
         stop = count(Fault.WORKER_STOP, lambda: _stop_for_good(workers[1]))
-        tasks.append(asyncio.create_task(_once(clock, plan.worker_stop_after_min, stop)))
+        tasks.append(asyncio.create_task(_once(clock, plan.worker_stop_after_min, stop, killing)))
     return tasks
 
 
-async def _once(clock: SimClock, minutes: float, strike: Callable[[], object]) -> None:
-    await asyncio.sleep(clock.real_seconds(minutes * 60))
+async def _once(clock: SimClock, minutes: float, strike: Callable[[], object],
+                after: asyncio.Task[None] | None = None) -> None:  # fmt: skip
+    # At ``minutes`` into the day by its clock, not after this task began: starting the
+    # worker processes can eat most of a fast-forwarded day on a loaded machine, and a
+    # strike pushed past the end of the day never happens. A late day keeps the faults'
+    # order: the second worker is stopped for good only once its live-call kill is over.
+    if after is not None:
+        await asyncio.wait({after})
+    left = minutes * 60 - clock.simulated_seconds()
+    await asyncio.sleep(max(0.0, clock.real_seconds(left)))
     result = strike()
     if asyncio.iscoroutine(result):
         await result

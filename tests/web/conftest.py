@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,18 +23,30 @@ PASSWORD = "mot de passe de test"
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-@pytest.fixture()
-def settings(tmp_path: Path) -> Settings:
-    """Settings of a prestarted install (key file, schema, scripts): what apps expect."""
-    chosen = Settings(
-        database_url=f"sqlite:///{tmp_path}/t.sqlite3",
-        data_key_file=tmp_path / "keys.json",
+def _install(folder: Path) -> Settings:
+    return Settings(
+        database_url=f"sqlite:///{folder}/t.sqlite3",
+        data_key_file=folder / "keys.json",
         embedded_pbx=False,
         demo_data=False,
         import_batch_size=50,
     )
-    prestart(chosen)
-    return chosen
+
+
+@pytest.fixture(scope="session")
+def prestarted(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One install prestarted a run (migrations are the slow part), copied by each test."""
+    folder = tmp_path_factory.mktemp("prestarted")
+    prestart(_install(folder))
+    return folder
+
+
+@pytest.fixture()
+def settings(tmp_path: Path, prestarted: Path) -> Settings:
+    """Settings of a prestarted install (key file, schema, scripts): what apps expect."""
+    for name in ("t.sqlite3", "keys.json"):
+        shutil.copy2(prestarted / name, tmp_path / name)
+    return _install(tmp_path)
 
 
 @pytest.fixture()
