@@ -2,28 +2,36 @@
 
 Call updates are stored one after another (``routing.CallEvents``); on a busy floor a
 bridge waited behind the storing of every other call's ringing and hang-ups, and the
-agent heard the person before seeing who it was. The bridge's ids are read on a thread
-of their own (a read waits for no writer) and the pop leaves at once; the stored
-path then knows it was sent, so each call pops once whichever path comes first.
+agent heard the person before seeing who it was. Here, on a thread of its own, the
+bridge's moment (``connected_at``) is stored alone, by one conditional UPDATE, and the
+pop leaves once it is committed: a worker dying right after still leaves the call
+known as talked (the person is not called again, the agent's outcome is awaited).
+The recorder applies the bridge's other effects (presence, leases) when its turn
+comes; each call pops once, whichever path comes first.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime
 
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from dialer.campaigns.attempts import CallAttempt
+from dialer.core.db import session_scope
 from dialer.engine.calling.desk_events import DeskNotifier, ScreenPop
+from dialer.engine.calling.recorder import epoch_to_utc
 from telephony.ami.updates import CallUpdate
 from telephony.results import CallState
 
 log = logging.getLogger(__name__)
-READER_THREAD = "early-pop"
+WRITER_THREAD = "early-pop"
 
 
 @dataclass(frozen=True)
@@ -38,8 +46,8 @@ class EarlyPop:
     def __init__(self, engine: Engine, desk: DeskNotifier) -> None:
         self._engine = engine
         self._desk = desk
-        self._reading: ThreadPoolExecutor | None = None
-        self._pending: set[int] = set()  # bridges being read
+        self._storing: ThreadPoolExecutor | None = None
+        self._pending: set[int] = set()  # bridges being stored
         self._sent: set[int] = set()  # popped here, the stored path not yet told
         self._stored_first: set[int] = set()  # popped by the stored path while being read
         self._tasks: set[asyncio.Task[None]] = set()
@@ -51,7 +59,8 @@ class EarlyPop:
         if attempt_id in self._pending or attempt_id in self._sent:
             return
         self._pending.add(attempt_id)
-        task = asyncio.get_running_loop().create_task(self._pop(attempt_id))
+        bridged_at = epoch_to_utc(update.connected_at or update.at)
+        task = asyncio.get_running_loop().create_task(self._pop(attempt_id, bridged_at))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -68,10 +77,11 @@ class EarlyPop:
         """The call ended: nothing more to pop for it."""
         self._sent.discard(attempt_id)
 
-    async def _pop(self, attempt_id: int) -> None:
+    async def _pop(self, attempt_id: int, bridged_at: datetime | None) -> None:
         try:
             loop = asyncio.get_running_loop()
-            bridged = await loop.run_in_executor(self._thread(), self._read, attempt_id)
+            store = functools.partial(self._store_bridge, attempt_id, bridged_at)
+            bridged = await loop.run_in_executor(self._thread(), store)
         except Exception:
             # The stored path pops it all the same: this one only makes it sooner.
             log.exception("early screen pop of attempt %s failed", attempt_id)
@@ -85,36 +95,40 @@ class EarlyPop:
             self._sent.add(attempt_id)
             self._desk.screen_pop(bridged.agent_user_id, bridged.pop)
 
-    def _read(self, attempt_id: int) -> BridgedCall | None:
-        columns = (
-            col(CallAttempt.agent_user_id),
-            col(CallAttempt.contact_id),
-            col(CallAttempt.campaign_id),
-        )
-        with Session(self._engine) as db:
-            row = db.exec(
-                select(*columns).where(
+    def _store_bridge(self, attempt_id: int, bridged_at: datetime | None) -> BridgedCall | None:
+        """The bridge's moment stored (once: not if the stored path or an end came first)."""
+        with session_scope(self._engine) as db:
+            taken = db.execute(
+                update(CallAttempt)
+                .where(
                     col(CallAttempt.id) == attempt_id,
                     col(CallAttempt.result).is_(None),
-                    # Stored as bridged already: the stored path has popped it.
                     col(CallAttempt.connected_at).is_(None),
                 )
-            ).first()
-        if row is None:
-            return None
+                .values(connected_at=bridged_at)
+                .execution_options(synchronize_session=False)
+            )
+            if taken.rowcount != 1:  # type: ignore[attr-defined]
+                return None
+            columns = (
+                col(CallAttempt.agent_user_id),
+                col(CallAttempt.contact_id),
+                col(CallAttempt.campaign_id),
+            )
+            row = db.exec(select(*columns).where(col(CallAttempt.id) == attempt_id)).one()
         agent, contact, campaign = row
         if agent is None:
             return None
         return BridgedCall(agent, ScreenPop(attempt_id, contact, campaign))
 
     def _thread(self) -> ThreadPoolExecutor:
-        if self._reading is None:
-            self._reading = ThreadPoolExecutor(max_workers=1, thread_name_prefix=READER_THREAD)
-        return self._reading
+        if self._storing is None:
+            self._storing = ThreadPoolExecutor(max_workers=1, thread_name_prefix=WRITER_THREAD)
+        return self._storing
 
     def close(self) -> None:
         for task in list(self._tasks):
             task.cancel()
-        if self._reading is not None:
-            self._reading.shutdown(wait=False)
-            self._reading = None
+        if self._storing is not None:
+            self._storing.shutdown(wait=False)
+            self._storing = None

@@ -135,7 +135,9 @@ class CallRecorder:
             attempt = session.get(CallAttempt, int(update.attempt_id))
             if attempt is None or attempt.result is not None:
                 return None
-            was_connected = attempt.connected_at is not None
+            # By state, not by connected_at: the early pop stores connected_at first
+            # (``EarlyPop``), and the bridge's effects (presence, leases) are this path's.
+            was_connected = attempt.state == CallState.CONNECTED.value
             _copy_telephony(attempt, update)
             if update.result is CallResult.ENDED_WHILE_DISCONNECTED:
                 # Gone from the PBX while nobody listened: its end is only known as of now.
