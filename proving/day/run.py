@@ -188,10 +188,13 @@ class DayRun:
         port = free_port()
         self._webs = [web_process(settings, self.ami_port, clock,
                                   self.folder / "web-2.stderr", port)]  # fmt: skip
-        # Side by side: one after the other, their start-up ate half a short day's clock.
+        # The first alone (it creates the scheduler's job table: two at once collided on
+        # PostgreSQL's catalog), then the others side by side: one after the other, their
+        # start-up ate half a short day's clock.
         children = [*workers, *self._webs]
+        await asyncio.to_thread(children[0].start)
         started = await asyncio.gather(
-            *(asyncio.to_thread(child.start) for child in children), return_exceptions=True
+            *(asyncio.to_thread(child.start) for child in children[1:]), return_exceptions=True
         )
         failed = [error for error in started if isinstance(error, BaseException)]
         if failed:

@@ -141,7 +141,7 @@ async def test_calling_a_preview_connects_that_agent(floor: Floor) -> None:
     assert call.variables["ATTEMPT_ID"] == str(attempt_id)
     assert call.variables["AGENT"] == "Local/902@sim-agents"
     # The pop leaves as soon as the bridge is heard; storing it follows.
-    await eventually(lambda: rows(floor.engine, CallAttempt)[0].connected_at is not None)
+    await eventually(lambda: rows(floor.engine, CallAttempt)[0].state == "connected")
     [attempt] = rows(floor.engine, CallAttempt)
     assert attempt.connected_at is not None and attempt.agent_user_id == floor.agent
     assert attempt.channel_id == call.channel_id  # the desk hangs up through it
