@@ -35,6 +35,13 @@ class SignedOut(Exception):
     """The stream's session ended (signed out, disabled, a new password)."""
 
 
+def ensure_signed_in(db: Session, cookie: dict[str, Any], user_id: int | None) -> None:
+    """Raises ``SignedOut`` unless the stream's cookie still names an open session of the
+    user (closed maybe by another process)."""
+    if session_user_id(cookie, db, utcnow()) != user_id:
+        raise SignedOut
+
+
 def seconds_since(moment: datetime | None, now: datetime) -> int:
     return max(0, round((now - moment).total_seconds())) if moment is not None else 0
 
@@ -75,8 +82,7 @@ def pushed_panel(
     """
     user: User = request.state.user
     with Session(engine) as db:
-        if session_user_id(cookie, db, utcnow()) != user.id:
-            raise SignedOut
+        ensure_signed_in(db, cookie, user.id)
         try:
             call = load_call(db, user, attempt_id)
         except FrenchHTTPException:

@@ -19,7 +19,6 @@ from dialer import wording
 from dialer.accounts.models import AgentPresence, User
 from dialer.campaigns.attempts import CallAttempt, Outcome
 from dialer.campaigns.models import Campaign, CampaignAgent
-from dialer.core.columns import utcnow
 from dialer.core.crypto import DataCipher
 from dialer.engine.agents import AgentState, IllegalTransition
 from dialer.engine.calling import presence
@@ -31,10 +30,15 @@ from web.bounds import parse_id
 from web.deps import DbSession, FormDep, ScreenPopsDep, current_time
 from web.desk.access import AgentUser
 from web.desk.comforts import day_counts, waiting_progress
-from web.desk.pop import SignedOut, pushed_panel, seconds_since, talk_seconds
+from web.desk.pop import (
+    SignedOut,
+    ensure_signed_in,
+    pushed_panel,
+    seconds_since,
+    talk_seconds,
+)
 from web.forms import field_text
 from web.render import render
-from web.security.sessions import session_user_id
 from web.state import web_state
 
 router = APIRouter()
@@ -212,8 +216,7 @@ class StreamFrames:
 
     def _check(self) -> None:
         with Session(self._engine) as check:
-            if session_user_id(self._cookie, check, utcnow()) != self._user_id:
-                raise SignedOut
+            ensure_signed_in(check, self._cookie, self._user_id)
 
 
 def sse_frame(item: Payload | str) -> str:

@@ -49,7 +49,7 @@ class EarlyPop:
         self._storing: ThreadPoolExecutor | None = None
         self._pending: set[int] = set()  # bridges being stored
         self._sent: set[int] = set()  # popped here, the stored path not yet told
-        self._stored_first: set[int] = set()  # popped by the stored path while being read
+        self._stored_first: set[int] = set()  # popped by the stored path while being stored here
         self._tasks: set[asyncio.Task[None]] = set()
 
     def heard(self, update: CallUpdate) -> None:

@@ -149,8 +149,6 @@ class CallRecorder:
             elif update.state is CallState.ENDED and update.result is not None:
                 self._end(session, attempt, update.result, now, ended)
             session.add(attempt)
-            # The next update of the batch may be this call's again: it reads this one.
-            session.flush()
             return _recorded(attempt, connected=connected, ended=update.state is CallState.ENDED)
 
     def _tell_results(self, ended: list[tuple[int, str]]) -> None:

@@ -104,7 +104,7 @@ async def test_an_agent_freed_while_the_person_waits_takes_the_call(
         await service.tick()
         for _ in range(300):
             [attempt] = rows(engine, CallAttempt, CallAttempt.contact_id == contact_id)
-            if attempt.connected_at is not None:
+            if attempt.state == "connected":  # stored by the recorder, not only popped
                 break
             await asyncio.sleep(0.01)
         assert attempt.connected_at is not None and attempt.agent_user_id == agent
