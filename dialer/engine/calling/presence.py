@@ -294,6 +294,23 @@ def connect_agent(session: Session, user_id: int, attempt_id: int, now: datetime
     return True
 
 
+def catch_up_on_talk(
+    session: Session, user_id: int, attempt_id: int, connected_at: datetime
+) -> None:
+    """An agent still held for a call that was bridged to them goes on it, as of the bridge.
+
+    The early pop stores the bridge's moment before the recorder moves the agent: a
+    worker killed in between leaves an agent who talked still "reserved". Left so, the
+    outcome would not start their wrap-up and a sweep would free them while they write.
+    """
+    row = session.get(AgentPresence, user_id)
+    if row is None or row.state != AgentState.RESERVED or row.attempt_id != attempt_id:
+        return
+    _apply(row, AgentEvent.CONNECT, connected_at)
+    session.flush()
+    _noted(session, user_id, row.campaign_id, row.state, row.since)
+
+
 def start_wrap_up(
     session: Session, user_id: int, attempt_id: int, wrap_up_seconds: float, now: datetime
 ) -> None:

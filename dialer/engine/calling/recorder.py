@@ -218,6 +218,9 @@ class CallRecorder:
         ended: list[tuple[int, str]],
     ) -> None:
         talked = attempt.connected_at is not None
+        if attempt.connected_at is not None and attempt.agent_user_id is not None:
+            agent, connected_at = attempt.agent_user_id, attempt.connected_at
+            presence.catch_up_on_talk(session, agent, require_id(attempt), connected_at)
         final = effective_result(result, talked)
         attempt.result = final.value
         # The attempt's row is written (locked) before its outcome is looked for, as the

@@ -19,11 +19,13 @@ import time
 from collections.abc import AsyncIterator, Callable
 
 import pytest
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from dialer.accounts.models import AgentPresence
 from dialer.campaigns.attempts import CallAttempt
+from dialer.campaigns.models import Campaign
 from dialer.contacts.people.models import CampaignContact
 from dialer.core.crypto import DataCipher
 from dialer.core.db import session_scope
@@ -243,3 +245,53 @@ async def test_an_agent_held_for_no_call_in_an_earlier_life_is_released_at_resta
             assert row is not None and row.state == "available"
     finally:
         await service.stop()
+
+
+@pytest.mark.parametrize("outcome_first", [False, True], ids=["taken-over-first", "outcome-first"])
+async def test_an_agent_popped_before_the_bridge_was_stored_wraps_up_after_a_kill(
+    engine: Engine, cipher: DataCipher, clock: FakeClock, pbx: PbxSimulator,
+    monkeypatch: pytest.MonkeyPatch, outcome_first: bool,
+) -> None:  # fmt: skip
+    # The early pop stores the bridge's moment, then the worker dies before its recorder
+    # moves the agent on the call: the agent talked, yet is still "reserved". In the
+    # PostgreSQL campaign day with every fault, two such agents stayed "reserved" with
+    # no call once their outcome was written: no call was ever given to them again.
+    campaign_id = make_campaign(engine)
+    add_people(engine, campaign_id, [TALKS_FOR_AN_HOUR])
+    [agent] = add_agents(engine, campaign_id, 1, clock.now)
+    with session_scope(engine) as session:
+        session.exec(update(Campaign).values(wrap_up_seconds=30))  # type: ignore[call-overload]
+    first = _service(engine, cipher, clock, pbx, "worker-a")
+    await first.start(run_loop=False)
+    # Killed before storing anything the PBX said: only the early pop's write is left.
+    monkeypatch.setattr(first.recorder, "apply_all", lambda updates: [None] * len(updates))
+    await _tick_until(first, lambda: any(a.connected_at for a in rows(engine, CallAttempt)))
+    [talked] = rows(engine, CallAttempt)
+    assert _state(engine, agent) == "reserved"
+    await _crash(first)
+    await pbx.stop()
+
+    def outcome() -> None:
+        with session_scope(engine) as session:
+            record_outcome(session, talked.id or 0, agent,
+                           OutcomeInput(interview="accepted"), now=clock.now)  # fmt: skip
+
+    if outcome_first:
+        outcome()
+    other_pbx = PbxSimulator(SimulatorConfig(time_factor=1.0, population=TALKERS))
+    await other_pbx.start("127.0.0.1", 0)
+    other = _service(engine, cipher, clock, other_pbx, "worker-b")
+    await other.start(run_loop=False)
+    try:
+        await _tick_until(other, lambda: all(a.result for a in rows(engine, CallAttempt)))
+        assert _attempts(engine)[TALKS_FOR_AN_HOUR].result == "ended_while_disconnected"
+        if not outcome_first:
+            outcome()
+        [row] = rows(engine, AgentPresence, AgentPresence.user_id == agent)
+        assert (row.state, row.attempt_id) == ("wrap_up", None)
+        clock.advance(seconds=30)
+        await other.tick()
+        assert _state(engine, agent) == "available"
+    finally:
+        await other.stop()
+        await other_pbx.stop()
