@@ -158,7 +158,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--calls", type=int, default=200)
     parser.add_argument("--timeout", type=float, default=240.0, help="stop after (s)")
-    parser.add_argument("--time-factor", type=float, default=0.01)
+    parser.add_argument(
+        "--time-factor", type=float, default=None,
+        help="real s per simulated s (default: 0.01 for one desk, real time for --agents)",
+    )  # fmt: skip
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--agents", type=int, default=1, help="desks connected at once")
     parser.add_argument("--pages", type=int, default=4, help="of them in Chromium (--agents)")
@@ -166,11 +169,14 @@ def main() -> None:
     parser.add_argument(
         "--talk", type=float, default=20.0, help="s from pop to outcome per desk (--agents)"
     )
+    parser.add_argument(
+        "--database-url", default=None, help="PostgreSQL (a schema of its own); else SQLite"
+    )
     args = parser.parse_args()
     if args.agents > 1:
         crowd(args)
         return
-    figures = run(args.calls, args.timeout, args.time_factor)
+    figures = run(args.calls, args.timeout, args.time_factor or 0.01)
     if args.json:
         print(json.dumps(figures))
         return
@@ -185,7 +191,9 @@ def crowd(args: argparse.Namespace) -> None:
     from bench.screenpop_crowd import run_crowd
 
     pages = max(1, min(args.pages, args.agents))
-    figures = run_crowd(args.agents, pages, args.seconds, args.time_factor, args.talk)
+    figures = run_crowd(
+        args.agents, pages, args.seconds, args.time_factor or 1.0, args.talk, args.database_url
+    )
     if args.json:
         print(json.dumps(figures))
         return

@@ -28,6 +28,7 @@ from typing import Any
 import httpx
 from sqlmodel import Session
 
+from bench.schemas import own_schema
 from dialer.accounts import hash_password
 from dialer.accounts.models import User
 from dialer.campaigns.attempts import CallAttempt
@@ -37,19 +38,29 @@ from dialer.core.runtime import build_runtime
 from dialer.core.settings import Settings
 from dialer.engine.calling.outcome_input import OutcomeInput
 from dialer.engine.calling.outcomes import record_outcome
+from dialer.engine.service import DEFAULT_TICK_SECONDS
 from dialer.operations.prestart import prepare_storage
-from telephony.sim import SimulatorConfig
+from telephony.sim import PopulationModel, SimulatorConfig
 from tests.web.desk.live_server import live_server, seed_ameli_campaign
 
 CSRF = re.compile(r'(?:name="csrf_token" value|data-csrf)="([^"]+)"')
 NAME = re.compile(r'id="nom-personne"[^>]*>([^<]+)<')
 GOAL_P99_MS = 50.0
+# Everyone answers, after a ring as long as real ones (the simulator's default spread):
+# calls placed by one tick are then answered over seconds, as on a floor, not all at once.
+# The person stays on the line until the desk's outcome ends the call (``--talk``).
+FLOOR = PopulationModel(
+    busy=0.0, no_answer=0.0, congestion=0.0, invalid=0.0, machine=0.0,
+    talk_mean_s=600.0, talk_min_s=600.0, talk_max_s=600.0,
+)  # fmt: skip
 SIGN_IN_AT_ONCE = 6
 
 
-def prepare(folder: Path, agents: int, people: int, password: str) -> tuple[Settings, list[int]]:
+def prepare(
+    folder: Path, agents: int, people: int, password: str, database_url: str | None = None
+) -> tuple[Settings, list[int]]:
     settings = Settings(
-        database_url=f"sqlite:///{folder}/bench.sqlite3",
+        database_url=database_url or f"sqlite:///{folder}/bench.sqlite3",
         data_key_file=folder / "keys.json",
         demo_data=False,
     )
@@ -134,7 +145,7 @@ class StreamDesk:
                     if line.startswith("event: "):
                         kind = line[7:]
                     elif line.startswith("data: ") and kind == "screen_pop":
-                        await self._pop(http, engine, line, time.time() * 1000)
+                        await self._pop(http, engine, csrf, line, time.time() * 1000)
 
     async def _sign_in(self, http: httpx.AsyncClient) -> str:
         token = CSRF.search((await http.get("/connexion")).text)
@@ -146,7 +157,9 @@ class StreamDesk:
         assert page is not None, "desk page without CSRF token"
         return page.group(1)
 
-    async def _pop(self, http: httpx.AsyncClient, engine: Any, line: str, framed_at: float) -> None:
+    async def _pop(
+        self, http: httpx.AsyncClient, engine: Any, csrf: str, line: str, framed_at: float
+    ) -> None:
         data = json.loads(line[len("data: ") :])
         attempt_id = int(data["attempt_id"])
         # As desk.js: the panel pushed with the pop, else asked for.
@@ -156,9 +169,12 @@ class StreamDesk:
         if start is not None and NAME.search(html):
             self.latencies.append((time.monotonic(), named_at - start))
             self.framed.append((time.monotonic(), framed_at - start))
-        # The agent talks, then records the outcome: the pace of a real floor.
+        # The agent talks, then records the outcome through the desk, as desk.js does:
+        # written here, from another process, it would hold SQLite's lock against the
+        # server's writers, who then sleep in SQLite's busy handler (up to 100 ms).
         await asyncio.sleep(self.talk_s)
-        await asyncio.to_thread(finish, engine, attempt_id, self.agent_id)
+        form = {"csrf_token": csrf, "entretien": "accepted", "offre": "accepted"}
+        await http.post(f"/poste/appels/{attempt_id}/resultat", data=form)
 
 
 class DeskCrowd:
@@ -244,6 +260,7 @@ def load() -> dict[str, float]:
 
 
 SIGN_IN_BOUND_S = 240.0
+MARK_POLL_S = 0.25
 
 
 def open_desk(page: Any, url: str, username: str, password: str) -> None:
@@ -282,24 +299,39 @@ def follow_pages(
             if start is not None:
                 latencies.append(float(mark["shownAt"]) - start)
             due[index] = (time.monotonic() + talk_s, int(mark["attempt"]))
-        time.sleep(0.01)
+        # The page stamps its own marks: polling less often changes no figure, and each
+        # poll costs the shared CPU a round trip through the driver into Chromium.
+        time.sleep(MARK_POLL_S)
     return latencies
 
 
 def run_crowd(
-    agents: int, pages: int, seconds: float, time_factor: float, talk_s: float
-) -> dict[str, Any]:
+    agents: int, pages: int, seconds: float, time_factor: float, talk_s: float,
+    database_url: str | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    if database_url:
+        with own_schema(database_url, "bench_screenpop") as url:
+            return _run_crowd(agents, pages, seconds, time_factor, talk_s, url)
+    return _run_crowd(agents, pages, seconds, time_factor, talk_s, None)
+
+
+def _run_crowd(
+    agents: int, pages: int, seconds: float, time_factor: float, talk_s: float,
+    database_url: str | None,
+) -> dict[str, Any]:  # fmt: skip
     from playwright.sync_api import sync_playwright
 
-    from bench.screenpop import CHROMIUM, CHROMIUM_ARGS, QUICK_ANSWER
+    from bench.screenpop import CHROMIUM, CHROMIUM_ARGS
 
     password = "banc d'essai foule"
     with tempfile.TemporaryDirectory() as folder:
         # Enough people that nobody runs out of calls during the run.
         people = agents * (2 + int(seconds / max(talk_s, 0.5)))
-        settings, ids = prepare(Path(folder), agents, people, password)
-        sim = SimulatorConfig(time_factor=time_factor, seed=5, population=QUICK_ANSWER)
-        with live_server(settings, sim, tick_seconds=0.05) as server, sync_playwright() as pw:
+        settings, ids = prepare(Path(folder), agents, people, password, database_url)
+        sim = SimulatorConfig(time_factor=time_factor, seed=5, population=FLOOR)
+        # The service's own tick: a faster one adds writers the floor would not have.
+        with live_server(settings, sim, tick_seconds=DEFAULT_TICK_SECONDS) as server, \
+                sync_playwright() as pw:  # fmt: skip
             engine = server.app.state.runtime.engine
             campaign_id = _campaign_id(engine)
             specs = [(f"agent{n:03d}", ids[n]) for n in range(pages, agents)]
@@ -327,6 +359,7 @@ def run_crowd(
     page_figures = summary(in_pages)
     pops = len(in_pages) + len(in_streams)
     return {
+        "database": "postgresql" if database_url else "sqlite",
         "agents": agents,
         "chromium_pages": pages,
         "desks_connected": pages + connected,

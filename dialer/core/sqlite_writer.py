@@ -8,6 +8,11 @@ in one process, so their writers queue here instead, on a lock that wakes the ne
 writer the moment the previous one commits. Other processes (the CLI, a second web
 process) still meet SQLite's own waiting.
 
+A thread inside ``first_in_line()`` (a screen pop: the bridge's moment, the panel's
+access-trail entry) is let through before the writers already waiting, so an agent
+hearing a person waits for at most the transaction writing now, not for the queue
+of call updates and ticks behind it.
+
 A transaction takes the lock at its first writing statement (every statement passes
 through ``QueuedWriterCursor``, SQLAlchemy's as well as a raw bulk insert's) and gives
 it back when it commits, rolls back or its connection closes. ``WAIT_S`` bounds the
@@ -19,6 +24,9 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 WAIT_S = 30.0
@@ -28,14 +36,64 @@ _WRITING = (
     "INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER",
     "BEGIN IMMEDIATE", "BEGIN EXCLUSIVE", "ANALYZE", "VACUUM", "REINDEX",
 )  # fmt: skip
-_locks: dict[str, threading.Lock] = {}
+_thread = threading.local()
+
+
+@contextmanager
+def first_in_line() -> Iterator[None]:
+    """This thread's writes meanwhile pass before the writers already waiting."""
+    before = getattr(_thread, "first", False)
+    _thread.first = True
+    try:
+        yield
+    finally:
+        _thread.first = before
+
+
+class WriterLock:
+    """One writer at a time; a waiter that is ``first_in_line`` goes before the others."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._held = False
+        self._first_waiting = 0
+        self.waiting = 0  # threads waiting for it (for tests and diagnostics)
+
+    def acquire(self, timeout: float) -> bool:
+        first = getattr(_thread, "first", False)
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            self._first_waiting += first
+            self.waiting += 1
+            try:
+                while self._held or (self._first_waiting and not first):
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        return False
+                    self._changed.wait(left)
+                self._held = True
+                return True
+            finally:
+                self._first_waiting -= first
+                self.waiting -= 1
+
+    def locked(self) -> bool:
+        return self._held
+
+    def release(self) -> None:
+        with self._changed:
+            self._held = False
+            self._changed.notify_all()
+
+
+_locks: dict[str, WriterLock] = {}
 _locks_guard = threading.Lock()
 
 
-def writer_lock(database: str) -> threading.Lock:
+def writer_lock(database: str) -> WriterLock:
     """The process's writer lock of one database file."""
     with _locks_guard:
-        return _locks.setdefault(database, threading.Lock())
+        return _locks.setdefault(database, WriterLock())
 
 
 def is_writing(statement: str) -> bool:

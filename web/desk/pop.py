@@ -21,6 +21,7 @@ from dialer.accounts.models import User
 from dialer.campaigns.attempts import CallAttempt
 from dialer.core.columns import utcnow
 from dialer.core.crypto import DataCipher
+from dialer.core.sqlite_writer import first_in_line
 from dialer.engine.calling.preview import PREVIEW
 from web.deps import current_time
 from web.desk.access import CallFile, load_call
@@ -81,7 +82,8 @@ def pushed_panel(
     Raises ``SignedOut`` when the stream's session is no longer open.
     """
     user: User = request.state.user
-    with Session(engine) as db:
+    # The agent is hearing the person: the trail's entry goes before the queued writes.
+    with first_in_line(), Session(engine) as db:
         ensure_signed_in(db, cookie, user.id)
         try:
             call = load_call(db, user, attempt_id)

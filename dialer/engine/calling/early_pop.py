@@ -25,6 +25,7 @@ from sqlmodel import col, select
 
 from dialer.campaigns.attempts import CallAttempt
 from dialer.core.db import session_scope
+from dialer.core.sqlite_writer import first_in_line
 from dialer.engine.calling.desk_events import DeskNotifier, ScreenPop
 from dialer.engine.calling.recorder import epoch_to_utc
 from telephony.ami.updates import CallUpdate
@@ -97,7 +98,8 @@ class EarlyPop:
 
     def _store_bridge(self, attempt_id: int, bridged_at: datetime | None) -> BridgedCall | None:
         """The bridge's moment stored (once: not if the stored path or an end came first)."""
-        with session_scope(self._engine) as db:
+        # The agent is hearing the person: this write goes before the queued ones.
+        with first_in_line(), session_scope(self._engine) as db:
             taken = db.execute(
                 update(CallAttempt)
                 .where(

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
+import time
 from pathlib import Path
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from dialer.core.db import make_engine
-from dialer.core.sqlite_writer import is_writing, writer_lock
+from dialer.core.sqlite_writer import WriterLock, first_in_line, is_writing, writer_lock
 
 GUARD_S = 20.0  # a bound against hanging, not a speed assertion
 
 
-def database(tmp_path: Path) -> tuple[Engine, threading.Lock]:
+def database(tmp_path: Path) -> tuple[Engine, WriterLock]:
     path = tmp_path / "queue.sqlite3"
     engine = make_engine(f"sqlite:///{path}")
     with engine.begin() as conn:
@@ -89,3 +91,36 @@ def test_only_writing_statements_queue() -> None:
     for reading in ("SELECT 1", "PRAGMA journal_mode=WAL", "  select * from t", "EXPLAIN x",
                     "BEGIN", "BEGIN DEFERRED"):  # fmt: skip
         assert not is_writing(reading), reading
+
+
+def test_a_writer_first_in_line_passes_the_writers_already_waiting(tmp_path: Path) -> None:
+    # A screen pop's trail entry must not wait for every call update queued before it.
+    engine, lock = database(tmp_path)
+    holder = engine.connect()
+    holder.execute(text("INSERT INTO note (who) VALUES ('en cours')"))
+    order: list[str] = []
+
+    def writer(who: str, first: bool) -> None:
+        with first_in_line() if first else contextlib.nullcontext(), engine.begin() as conn:
+            conn.execute(text("INSERT INTO note (who) VALUES (:who)"), {"who": who})
+            order.append(who)
+
+    queued = [threading.Thread(target=writer, args=(f"file-{n}", False)) for n in range(3)]
+    for thread in queued:
+        thread.start()
+    wait_until_waiting(lock, 3)
+    urgent = threading.Thread(target=writer, args=("pop", True))
+    urgent.start()
+    wait_until_waiting(lock, 4)
+    holder.commit()
+    holder.close()
+    for thread in [*queued, urgent]:
+        thread.join(GUARD_S)
+    assert order[0] == "pop" and sorted(order[1:]) == ["file-0", "file-1", "file-2"]
+
+
+def wait_until_waiting(lock: WriterLock, waiters: int) -> None:
+    deadline = time.monotonic() + GUARD_S
+    while lock.waiting < waiters:
+        assert time.monotonic() < deadline, "the writers never queued"
+        time.sleep(0.01)
