@@ -16,7 +16,7 @@ pytestmark = [
 
 
 def test_crowd_bench_measures_pops_in_pages_and_streams() -> None:
-    figures = run_crowd(agents=4, pages=1, seconds=8.0, time_factor=0.01, talk_s=1.0)
+    figures = run_crowd(agents=4, pages=1, seconds=8.0, time_factor=0.01, talk_s=1.0, warm_up_s=0.0)
     assert figures["desks_connected"] == 4
     for part in ("name_in_page", "name_in_panel_html"):
         measured = figures[part]
