@@ -59,6 +59,9 @@ CALL_OVER_FR = "Appel terminé : résultat à saisir"
 # The streams' "still signed in?" checks, before each frame, get threads of their own: on
 # the loop's shared executor a pop waited behind the dialer's claims and its call updates.
 STREAM_CHECKS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="desk-stream-check")
+# ...and the pops threads apart from those checks: the agent is hearing the person, and
+# 200 desks' heartbeats and call ends must not be framed before their panel.
+POP_FRAMES = ThreadPoolExecutor(max_workers=4, thread_name_prefix="desk-pop")
 
 
 def _state_text(state: str) -> str:
@@ -239,7 +242,7 @@ async def _events(
                 return
             try:
                 framed = await asyncio.get_running_loop().run_in_executor(
-                    STREAM_CHECKS, frame, item
+                    _framing_threads(item), frame, item
                 )
             except SignedOut:
                 return
@@ -251,6 +254,11 @@ async def _events(
     finally:
         if subscription is not None:
             subscription.close()
+
+
+def _framing_threads(item: Payload | str) -> ThreadPoolExecutor:
+    is_pop = not isinstance(item, str) and item["kind"] == SCREEN_POP
+    return POP_FRAMES if is_pop else STREAM_CHECKS
 
 
 async def _next_item(request: Request, subscription: Subscription | None) -> Payload | str | None:
