@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import venv
@@ -146,6 +147,9 @@ def ensure_chromium() -> None:
 def run(command: list[str]) -> int:
     os.chdir(ROOT)
     child = subprocess.Popen(command)
+    # A service manager (systemd, docker stop) signals this process alone: pass it on,
+    # or the service would outlive us, holding its port and its database.
+    signal.signal(signal.SIGTERM, lambda signum, _frame: child.send_signal(signum))
     try:
         return child.wait()
     except KeyboardInterrupt:

@@ -90,3 +90,57 @@ def test_ctrl_c_while_serving_ends_quietly(tmp_path: Path) -> None:
             os.killpg(started.pid, signal.SIGKILL)
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
     assert "arrêt" in out
+
+
+def test_sigterm_to_run_py_stops_the_service_too(tmp_path: Path) -> None:
+    """A service manager (systemd, docker stop) signals run.py alone: the service it
+    started must stop as well, not keep the port and the database after run.py is gone."""
+    import hashlib
+    import signal
+    import time
+
+    checkout = _checkout(tmp_path)
+    venv = checkout / ".venv"
+    wanted = hashlib.sha256((checkout / "pyproject.toml").read_bytes()).hexdigest()
+    (venv / ".installed-from").write_text(wanted)
+    dialer = venv / "bin" / "dialer"
+    pid_file = tmp_path / "service.pid"
+    # A service that stops cleanly on SIGTERM, as uvicorn does, and says who it is.
+    dialer.write_text(
+        '#!/bin/sh\n[ "$1" = prestart ] && exit 0\n'
+        f"echo $$ > {pid_file}\n"
+        "trap 'echo arrêt; exit 0' TERM\nwhile :; do sleep 0.1; done\n"
+    )
+    dialer.chmod(0o755)
+    started = subprocess.Popen(
+        [sys.executable, str(checkout / "run.py"), "serve"],
+        cwd=checkout, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while not pid_file.exists() or not pid_file.read_text().strip():
+            assert time.monotonic() < deadline, "the fake service never started"
+            time.sleep(0.05)
+        service = int(pid_file.read_text())
+        started.send_signal(signal.SIGTERM)  # run.py only, not its group
+        out, err = started.communicate(timeout=30)
+        deadline = time.monotonic() + 10
+        while _alive(service):
+            assert time.monotonic() < deadline, "the service outlived run.py"
+            time.sleep(0.05)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(started.pid, signal.SIGKILL)
+    assert "Traceback" not in err, err
+    assert "arrêt" in out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie child of a dead parent is reaped by init; until then it is no longer running.
+    status = Path(f"/proc/{pid}/status")
+    return status.exists() and "zombie" not in status.read_text()
