@@ -8,15 +8,14 @@ see each other's rows and can run while other work uses the same database.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 import dialer.operations.schema  # noqa: F401  (registers every table)
+from bench.schemas import own_schema
 from dialer.core.crypto import DataCipher, KeyRing
 from dialer.core.db import make_engine
 from tests.table_script import copy_sqlite, create_postgres_tables, sqlite_template
@@ -39,17 +38,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         return
     if not PG_URL:
         pytest.skip("PostgreSQL not configured: set DIALER_TEST_DATABASE_URL")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in PG_URL else "?"
-    try:
-        yield f"{PG_URL}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with own_schema(PG_URL, "t") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

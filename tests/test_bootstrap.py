@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import shutil
+import signal
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,28 +61,26 @@ def test_an_unknown_verb_prints_the_usage_in_french(tmp_path: Path) -> None:
     assert "Utilisation :" in result.stderr and "python3 run.py serve" in result.stderr
 
 
-def test_ctrl_c_while_serving_ends_quietly(tmp_path: Path) -> None:
-    """Ctrl-C reaches the whole foreground group: run.py waits for the service, no traceback."""
-    import hashlib
-    import signal
-    import time
-
+def _serving(tmp_path: Path, service_body: str) -> subprocess.Popen[str]:
+    """``run.py serve`` in a session of its own, its service a shell script (installed)."""
     checkout = _checkout(tmp_path)
     venv = checkout / ".venv"
     wanted = hashlib.sha256((checkout / "pyproject.toml").read_bytes()).hexdigest()
     (venv / ".installed-from").write_text(wanted)
     dialer = venv / "bin" / "dialer"
-    # A service that stops cleanly on SIGINT, as uvicorn does.
-    dialer.write_text(
-        '#!/bin/sh\n[ "$1" = prestart ] && exit 0\n'
-        "trap 'echo arrêt; exit 0' INT\nwhile :; do sleep 0.1; done\n"
-    )
+    dialer.write_text('#!/bin/sh\n[ "$1" = prestart ] && exit 0\n' + service_body)
     dialer.chmod(0o755)
-    started = subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, str(checkout / "run.py"), "serve"],
         cwd=checkout, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         start_new_session=True,
     )  # fmt: skip
+
+
+def test_ctrl_c_while_serving_ends_quietly(tmp_path: Path) -> None:
+    """Ctrl-C reaches the whole foreground group: run.py waits for the service, no traceback."""
+    # A service that stops cleanly on SIGINT, as uvicorn does.
+    started = _serving(tmp_path, "trap 'echo arrêt; exit 0' INT\nwhile :; do sleep 0.1; done\n")
     try:
         time.sleep(1.5)
         os.killpg(started.pid, signal.SIGINT)
@@ -95,28 +96,12 @@ def test_ctrl_c_while_serving_ends_quietly(tmp_path: Path) -> None:
 def test_sigterm_to_run_py_stops_the_service_too(tmp_path: Path) -> None:
     """A service manager (systemd, docker stop) signals run.py alone: the service it
     started must stop as well, not keep the port and the database after run.py is gone."""
-    import hashlib
-    import signal
-    import time
-
-    checkout = _checkout(tmp_path)
-    venv = checkout / ".venv"
-    wanted = hashlib.sha256((checkout / "pyproject.toml").read_bytes()).hexdigest()
-    (venv / ".installed-from").write_text(wanted)
-    dialer = venv / "bin" / "dialer"
     pid_file = tmp_path / "service.pid"
     # A service that stops cleanly on SIGTERM, as uvicorn does, and says who it is.
-    dialer.write_text(
-        '#!/bin/sh\n[ "$1" = prestart ] && exit 0\n'
-        f"echo $$ > {pid_file}\n"
-        "trap 'echo arrêt; exit 0' TERM\nwhile :; do sleep 0.1; done\n"
+    started = _serving(
+        tmp_path,
+        f"echo $$ > {pid_file}\ntrap 'echo arrêt; exit 0' TERM\nwhile :; do sleep 0.1; done\n",
     )
-    dialer.chmod(0o755)
-    started = subprocess.Popen(
-        [sys.executable, str(checkout / "run.py"), "serve"],
-        cwd=checkout, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        start_new_session=True,
-    )  # fmt: skip
     try:
         deadline = time.monotonic() + 30
         while not pid_file.exists() or not pid_file.read_text().strip():
