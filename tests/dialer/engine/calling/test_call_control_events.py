@@ -41,6 +41,17 @@ async def _attempt(engine: Engine, done: str) -> CallAttempt:
     raise AssertionError(f"no attempt with {done} set")
 
 
+async def _bridged(engine: Engine) -> CallAttempt:
+    """The only attempt, once the recorder has stored its bridge: the early pop stores
+    the bridge's moment (``connected_at``) sooner, ahead of the call's queued updates."""
+    for _ in range(int(WAIT_S / 0.01)):
+        found = [a for a in rows(engine, CallAttempt) if a.state == CallState.CONNECTED]
+        if found:
+            return found[0]
+        await asyncio.sleep(0.01)
+    raise AssertionError("no attempt stored as connected")
+
+
 async def _bridged_call(engine: Engine, cipher: DataCipher, clock: FakeClock) -> DialerService:
     campaign_id = make_campaign(engine)
     add_people(engine, campaign_id, [TALKS_20_S])
@@ -62,7 +73,7 @@ async def test_hold_resume_then_hangup_ends_the_call_once(
 ) -> None:
     service = await _bridged_call(engine, cipher, clock)
     try:
-        attempt = await _attempt(engine, "connected_at")
+        attempt = await _bridged(engine)
         channel = f"dialer-{attempt.id}"
         line = Line(attempt.id or 0, attempt.worker_id, channel)
         await service.steering.hold(line)
@@ -90,7 +101,7 @@ async def test_blind_transfer_to_an_absent_phone_ends_with_the_dialplans_cause(
 ) -> None:
     service = await _bridged_call(engine, cipher, clock)
     try:
-        attempt = await _attempt(engine, "connected_at")
+        attempt = await _bridged(engine)
         line = Line(attempt.id or 0, attempt.worker_id, f"dialer-{attempt.id}")
         await service.steering.transfer(line, "905", attended=False)
         # The agent's channel hangs up at once; the person's follows when Dial fails.
@@ -110,7 +121,7 @@ async def test_blind_transfer_out_keeps_the_call_until_the_person_hangs_up(
 ) -> None:
     service = await _bridged_call(engine, cipher, clock)
     try:
-        attempt = await _attempt(engine, "connected_at")
+        attempt = await _bridged(engine)
         channel = f"dialer-{attempt.id}"
         line = Line(attempt.id or 0, attempt.worker_id, channel)
         await service.steering.transfer(line, "0033198765432", attended=False)
@@ -145,7 +156,7 @@ async def test_attended_transfer_completed_keeps_the_call_until_it_ends(
 ) -> None:
     service = await _bridged_call(engine, cipher, clock)
     try:
-        attempt = await _attempt(engine, "connected_at")
+        attempt = await _bridged(engine)
         channel = f"dialer-{attempt.id}"
         line = Line(attempt.id or 0, attempt.worker_id, channel)
         await service.steering.transfer(line, "806", attended=True)

@@ -8,6 +8,7 @@ context behind Local/<national>@outbound/n hangs up with cause 3, no route.
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -28,6 +29,7 @@ from tests.dialer.engine.calling.conftest import (
     rows,
 )
 
+SETTLE_S = 5.0  # a bound against hanging, not a speed assertion
 NUMBERS = [f"+3361299{n:04d}" for n in range(30)]
 EVERYONE_ANSWERS = PopulationModel(
     busy=0.0, no_answer=0.0, congestion=0.0, invalid=0.0, machine=0.0,
@@ -41,6 +43,30 @@ async def tick_until(service, clock: FakeClock, done, ticks: int = 400) -> None:
         clock.advance(seconds=1)
         await asyncio.sleep(0.01)
         if await asyncio.to_thread(done):
+            return
+    raise AssertionError("condition not reached")
+
+
+async def failures_stored(engine: Engine) -> None:
+    """Wait (bounded) until every call placed has its result stored, as it has between
+    two real ticks half a second apart: here a tick follows the last one 10 ms later,
+    and on a loaded machine it could place calls the box would have known not to."""
+    deadline = time.monotonic() + SETTLE_S
+    while time.monotonic() < deadline:
+        if all(a.result is not None for a in await asyncio.to_thread(rows, engine, CallAttempt)):
+            return
+        await asyncio.sleep(0.01)
+
+
+async def tick_while_down(service, clock: FakeClock, done, ticks: int = 400) -> None:  # type: ignore[no-untyped-def]
+    async def stored_then_done() -> bool:
+        await failures_stored(service.runtime.engine)
+        return bool(await asyncio.to_thread(done))
+
+    for _ in range(ticks):
+        await service.tick()
+        clock.advance(seconds=1)
+        if await stored_then_done():
             return
     raise AssertionError("condition not reached")
 
@@ -61,11 +87,11 @@ async def test_trunk_outage_leaves_every_contact_callable_and_pauses_the_box(
     assert service.sim is not None and service.worker is not None
     service.sim.faults.trunk_down = True
     try:
-        await tick_until(service, clock, lambda: service.worker.trunk.down)  # type: ignore[union-attr]
+        await tick_while_down(service, clock, lambda: service.worker.trunk.down)  # type: ignore[union-attr]
         for _ in range(20):  # the box stays quiet while the trunk is down
             await service.tick()
             clock.advance(seconds=1)
-            await asyncio.sleep(0.01)
+            await failures_stored(engine)
         assert service.worker.live_calls == 0
         failed = rows(engine, CallAttempt, CallAttempt.result == "network_failure")
         assert 10 <= len(failed) <= 14, "stops soon after the tenth failure in a row"
