@@ -124,7 +124,7 @@ async def _two_live_calls(engine: Engine, service: DialerService) -> dict[str, C
         ringing = calls.get(NEVER_ANSWERS)
         return (
             talking is not None
-            and talking.connected_at is not None
+            and talking.state == "connected"  # the stored bridge, not only the pop's moment
             and ringing is not None
             and ringing.state == "ringing"
         )
