@@ -28,7 +28,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from bench.screenpop_crowd import connected_ms
+from bench.screenpop_desks import connected_ms
 from dialer.accounts import hash_password
 from dialer.accounts.models import User
 from dialer.campaigns.setup import create_fund

@@ -13,25 +13,19 @@ call's outcome is then recorded (as the agent would) so its agent gets the next 
 
 from __future__ import annotations
 
-import asyncio
-import json
-import multiprocessing
 import os
-import re
 import statistics
 import tempfile
 import time
-from datetime import UTC
 from pathlib import Path
 from typing import Any
 
-import httpx
 from sqlmodel import Session
 
 from bench.schemas import own_schema
+from bench.screenpop_desks import DeskCrowd, connected_ms
 from dialer.accounts import hash_password
 from dialer.accounts.models import User
-from dialer.campaigns.attempts import CallAttempt
 from dialer.campaigns.setup import create_fund
 from dialer.contacts.territories import Territory
 from dialer.core.runtime import build_runtime
@@ -41,8 +35,6 @@ from dialer.operations.prestart import prepare_storage
 from telephony.sim import PopulationModel, SimulatorConfig
 from tests.web.desk.live_server import live_server, seed_ameli_campaign
 
-CSRF = re.compile(r'(?:name="csrf_token" value|data-csrf)="([^"]+)"')
-NAME = re.compile(r'id="nom-personne"[^>]*>([^<]+)<')
 GOAL_P99_MS = 50.0
 # Everyone answers, after a ring as long as real ones (the simulator's default spread):
 # calls placed by one tick are then answered over seconds, as on a floor, not all at once.
@@ -51,7 +43,6 @@ FLOOR = PopulationModel(
     busy=0.0, no_answer=0.0, congestion=0.0, invalid=0.0, machine=0.0,
     talk_mean_s=600.0, talk_min_s=600.0, talk_max_s=600.0,
 )  # fmt: skip
-SIGN_IN_AT_ONCE = 6
 
 
 def prepare(
@@ -83,26 +74,6 @@ def prepare(
     return settings, ids
 
 
-STORED_BOUND_S = 60.0
-
-
-def connected_ms(engine: Any, attempt_id: int) -> float | None:
-    """When the AMI client heard the bridge (epoch ms), once the recorder has stored it.
-
-    The pop leaves before the bridge is stored (``EarlyPop``): the start is waited for,
-    or a slow store would drop exactly the calls it delayed from the figures.
-    """
-    deadline = time.monotonic() + STORED_BOUND_S
-    while True:
-        with Session(engine) as db:
-            attempt = db.get(CallAttempt, attempt_id)
-            if attempt is not None and attempt.connected_at is not None:
-                return attempt.connected_at.replace(tzinfo=UTC).timestamp() * 1000
-        if attempt is None or attempt.result is not None or time.monotonic() > deadline:
-            return None
-        time.sleep(0.05)
-
-
 # The desk's own POST of an outcome, from the page (its session and CSRF token): the
 # call then ends, as desk.js's form ends it, and the dialer gives the agent the next one.
 POST_OUTCOME = """attempt => fetch("/poste/appels/" + attempt + "/resultat", {
@@ -115,130 +86,6 @@ POST_OUTCOME = """attempt => fetch("/poste/appels/" + attempt + "/resultat", {
 def finish(page: Any, attempt_id: int) -> None:
     status = page.evaluate(POST_OUTCOME, attempt_id)
     assert status == 200, f"outcome of attempt {attempt_id} refused ({status})"
-
-
-class StreamDesk:
-    """One agent's desk as an HTTP client: the event stream, and the panel on each pop."""
-
-    def __init__(
-        self, url: str, username: str, agent_id: int, password: str, talk_s: float
-    ) -> None:
-        self.url, self.username, self.agent_id, self.password = url, username, agent_id, password
-        self.talk_s = talk_s
-        self.latencies: list[tuple[float, float]] = []  # (when, latency ms)
-        # Part of it: the pop's frame read from the stream, before the panel is asked for.
-        self.framed: list[tuple[float, float]] = []  # (when, ms from connected to frame)
-        self.ready = False  # its event stream is open
-
-    async def run(
-        self, engine: Any, campaign_id: int, stop: asyncio.Event, gate: asyncio.Semaphore
-    ) -> None:
-        async with httpx.AsyncClient(base_url=self.url, timeout=60) as http:
-            # A few sign-ins at a time: 200 at once exhaust the web's database pool.
-            async with gate:
-                csrf = await self._sign_in(http)
-                form = {"campagne": str(campaign_id), "csrf_token": csrf}
-                await http.post("/poste/campagne", data=form)
-                await http.post("/poste/disponible", data={"csrf_token": csrf})
-            async with http.stream("GET", "/poste/evenements", timeout=None) as stream:
-                self.ready = True
-                kind = ""
-                async for line in stream.aiter_lines():
-                    if stop.is_set():
-                        return
-                    if line.startswith("event: "):
-                        kind = line[7:]
-                    elif line.startswith("data: ") and kind == "screen_pop":
-                        await self._pop(http, engine, csrf, line, time.time() * 1000)
-
-    async def _sign_in(self, http: httpx.AsyncClient) -> str:
-        token = CSRF.search((await http.get("/connexion")).text)
-        assert token is not None
-        form = {"identifiant": self.username, "mot_de_passe": self.password,
-                "csrf_token": token.group(1)}  # fmt: skip
-        await http.post("/connexion", data=form)
-        page = CSRF.search((await http.get("/poste")).text)
-        assert page is not None, "desk page without CSRF token"
-        return page.group(1)
-
-    async def _pop(
-        self, http: httpx.AsyncClient, engine: Any, csrf: str, line: str, framed_at: float
-    ) -> None:
-        data = json.loads(line[len("data: ") :])
-        attempt_id = int(data["attempt_id"])
-        # As desk.js: the panel pushed with the pop, else asked for.
-        html = data.get("html") or (await http.get(f"/poste/appels/{attempt_id}")).text
-        named_at = time.time() * 1000
-        start = await asyncio.to_thread(connected_ms, engine, attempt_id)
-        if start is not None and NAME.search(html):
-            self.latencies.append((time.monotonic(), named_at - start))
-            self.framed.append((time.monotonic(), framed_at - start))
-        # The agent talks, then records the outcome through the desk, as desk.js does:
-        # written here, from another process, it would hold SQLite's lock against the
-        # server's writers, who then sleep in SQLite's busy handler (up to 100 ms).
-        await asyncio.sleep(self.talk_s)
-        form = {"csrf_token": csrf, "entretien": "accepted", "offre": "accepted"}
-        await http.post(f"/poste/appels/{attempt_id}/resultat", data=form)
-
-
-class DeskCrowd:
-    """The HTTP desks in a process of their own, as a floor's browsers are: their
-    200 clients must not take the server's interpreter lock from the pops they measure."""
-
-    def __init__(
-        self, url: str, database_url: str, campaign_id: int, specs: list[tuple[str, int]],
-        password: str, talk_s: float,
-    ) -> None:  # fmt: skip
-        context = multiprocessing.get_context("spawn")
-        self._ready = context.Value("i", 0)
-        self._stop = context.Event()
-        self._out: Any = context.Queue()
-        arguments = (url, database_url, campaign_id, specs, password, talk_s)
-        self._process = context.Process(
-            target=_crowd_main, args=(*arguments, self._ready, self._stop, self._out), daemon=True
-        )
-        self._process.start()
-        self.size = len(specs)
-
-    def wait_ready(self) -> int:
-        deadline = time.monotonic() + SIGN_IN_BOUND_S
-        while self._ready.value < self.size and time.monotonic() < deadline:
-            time.sleep(0.2)
-        return int(self._ready.value)
-
-    def finish(self) -> tuple[list[tuple[float, float]], list[tuple[float, float]], int]:
-        """Stop the desks; (latencies, framed, desks connected), each as (when, ms)."""
-        self._stop.set()
-        figures = self._out.get(timeout=120)
-        self._process.join(timeout=30)
-        return figures  # type: ignore[no-any-return]
-
-
-def _crowd_main(
-    url: str, database_url: str, campaign_id: int, specs: list[tuple[str, int]], password: str,
-    talk_s: float, ready: Any, done: Any, out: Any,
-) -> None:  # fmt: skip
-    from dialer.core.db import make_engine
-
-    engine = make_engine(database_url)
-    desks = [StreamDesk(url, name, agent_id, password, talk_s) for name, agent_id in specs]
-
-    async def all_desks() -> None:
-        stop, gate = asyncio.Event(), asyncio.Semaphore(SIGN_IN_AT_ONCE)
-        tasks = [asyncio.create_task(d.run(engine, campaign_id, stop, gate)) for d in desks]
-        while not done.is_set():
-            ready.value = sum(d.ready for d in desks)
-            await asyncio.sleep(0.2)
-        stop.set()
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-
-    asyncio.run(all_desks())
-    latencies = [mark for d in desks for mark in d.latencies]
-    framed = [mark for d in desks for mark in d.framed]
-    out.put((latencies, framed, sum(d.ready for d in desks)))
-    engine.dispose()
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -263,7 +110,6 @@ def load() -> dict[str, float]:
     return {"load_1min": round(one, 2), "load_5min": round(five, 2), "cpus": os.cpu_count() or 0}
 
 
-SIGN_IN_BOUND_S = 240.0
 MARK_POLL_S = 0.25
 
 

@@ -350,11 +350,7 @@ def _transferred_call_ends(call: Call, c: Consultation, by_client: bool) -> None
     t1, t2 = c.leg("t1"), c.leg("t2")
     frames: list[str] = []
     if not by_client and two is not None:
-        frames += [
-            ev.newexten(two, "Hangup", "16", two.priority + 1),
-            ev.soft_hangup_request(two, 16),
-            ev.hangup_request(one, 16),
-        ]
+        frames += ev.person_dialplan_hangup(one, two)
     times = hangups.dial_times(call, one)
     frames += [
         ev.varset(one, "BRIDGEPEER", ""),

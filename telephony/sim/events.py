@@ -113,6 +113,15 @@ def soft_hangup_request(ch: Channel, cause: int) -> str:
     return event("SoftHangupRequest", CALL, ch.snapshot(), lines(("Cause", cause)))
 
 
+def person_dialplan_hangup(one: Channel, two: Channel) -> list[str]:
+    """The person's dialplan ends with Hangup(16) on the Local ;2, which asks ;1 to go."""
+    return [
+        newexten(two, "Hangup", "16", two.priority + 1),
+        soft_hangup_request(two, 16),
+        hangup_request(one, 16),
+    ]
+
+
 def hangup(ch: Channel, cause: int, tech_cause: int | None = None) -> str:
     ch.alive = False
     tail = lines(("Cause", cause), ("Cause-txt", CAUSE_TXT.get(cause, "Unknown")))

@@ -98,11 +98,7 @@ def ends(call: Call, by_client: bool, devices: list[str]) -> None:
     assert one is not None
     frames: list[str] = []
     if not by_client and two is not None:
-        frames += [
-            ev.newexten(two, "Hangup", "16", two.priority + 1),
-            ev.soft_hangup_request(two, 16),
-            ev.hangup_request(one, 16),
-        ]
+        frames += ev.person_dialplan_hangup(one, two)
     if call.held:
         frames.append(ev.music_on_hold_stop(one))
     elif a1 is not None:

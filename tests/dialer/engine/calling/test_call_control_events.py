@@ -10,6 +10,7 @@ with the cause Asterisk gave.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from sqlalchemy.engine import Engine
 
@@ -31,25 +32,25 @@ TALKS_20_S = "+33611000001"  # 6 real seconds of talk at a time factor of 0.3
 WAIT_S = 30.0
 
 
-async def _attempt(engine: Engine, done: str) -> CallAttempt:
-    """The only attempt, once its ``done`` column is set."""
+async def _first(engine: Engine, wanted: Callable[[CallAttempt], bool], what: str) -> CallAttempt:
+    """The only attempt, once ``wanted`` holds of it."""
     for _ in range(int(WAIT_S / 0.01)):
-        found = [a for a in rows(engine, CallAttempt) if getattr(a, done) is not None]
+        found = [a for a in rows(engine, CallAttempt) if wanted(a)]
         if found:
             return found[0]
         await asyncio.sleep(0.01)
-    raise AssertionError(f"no attempt with {done} set")
+    raise AssertionError(f"no attempt {what}")
+
+
+async def _attempt(engine: Engine, done: str) -> CallAttempt:
+    """The only attempt, once its ``done`` column is set."""
+    return await _first(engine, lambda a: getattr(a, done) is not None, f"with {done} set")
 
 
 async def _bridged(engine: Engine) -> CallAttempt:
     """The only attempt, once the recorder has stored its bridge: the early pop stores
     the bridge's moment (``connected_at``) sooner, ahead of the call's queued updates."""
-    for _ in range(int(WAIT_S / 0.01)):
-        found = [a for a in rows(engine, CallAttempt) if a.state == CallState.CONNECTED]
-        if found:
-            return found[0]
-        await asyncio.sleep(0.01)
-    raise AssertionError("no attempt stored as connected")
+    return await _first(engine, lambda a: a.state == CallState.CONNECTED, "stored as connected")
 
 
 async def _bridged_call(engine: Engine, cipher: DataCipher, clock: FakeClock) -> DialerService:
