@@ -41,14 +41,32 @@ def _latest(session: Session, theme: str, campaign_id: int | None) -> ScriptVers
     return session.scalars(query).first()
 
 
+def _latest_of_campaign_or_theme(
+    session: Session, theme: str, campaign_id: int | None
+) -> ScriptVersion | None:
+    """The campaign's latest version, else the theme's latest default, in one statement
+    (every screen pop asks)."""
+    if campaign_id is None:
+        return _latest(session, theme, None)
+    campaign = col(ScriptVersion.campaign_id)
+    query = (
+        select(ScriptVersion)
+        .where(
+            col(ScriptVersion.theme) == theme,
+            (campaign == campaign_id) | campaign.is_(None),
+        )
+        .order_by(campaign.is_(None), col(ScriptVersion.version).desc())
+        .limit(1)
+    )
+    return session.scalars(query).first()
+
+
 def current_version(session: Session, theme: str, campaign_id: int | None) -> ScriptVersion:
     """The campaign's latest version, else the theme's latest default.
 
     The first time a theme is asked for, its shipped script becomes default version 1.
     """
-    found = (_latest(session, theme, campaign_id) if campaign_id is not None else None) or (
-        _latest(session, theme, None)
-    )
+    found = _latest_of_campaign_or_theme(session, theme, campaign_id)
     if found is not None:
         return found
     shipped = ScriptVersion(

@@ -15,6 +15,7 @@ from starlette.types import Scope
 
 import dialer.operations.schema  # noqa: F401  (registers the tables)
 from dialer.core.columns import utcnow
+from dialer.core.heap import start_up_heap_frozen
 from dialer.core.runtime import Runtime, build_runtime
 from dialer.core.settings import Settings
 from dialer.engine.calling.bridge import bridge_for
@@ -110,7 +111,8 @@ def create_app(
         if commands is not None:
             commands.start()
         try:
-            yield
+            with start_up_heap_frozen():
+                yield
         finally:
             if commands is not None:
                 await commands.close()

@@ -25,6 +25,7 @@ from dialer.compliance.feed.runner import FeedDelivery
 from dialer.compliance.privacy.scheduling import schedule_checkpoints, schedule_retention
 from dialer.core.columns import utcnow
 from dialer.core.db import session_scope
+from dialer.core.heap import start_up_heap_frozen
 from dialer.core.runtime import Runtime
 from dialer.engine.callcontrol.remote import perform
 from dialer.engine.callcontrol.steering import AmiSteering, Line
@@ -338,6 +339,7 @@ async def serve_until_signalled(
         await service.start()
         if on_ready is not None:
             on_ready()
-        await stop.wait()
+        with start_up_heap_frozen():
+            await stop.wait()
     finally:
         await service.stop()

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends
-from sqlmodel import Session, select
+from sqlalchemy import select
+from sqlmodel import Session, col
 
 from dialer.accounts import Role
 from dialer.accounts.models import AgentPresence, User
@@ -33,39 +34,42 @@ class CallFile:
     outcome: Outcome | None
 
 
-def is_enabled(db: Session, user_id: int, campaign_id: int) -> bool:
-    link = db.exec(
-        select(CampaignAgent.id).where(
-            CampaignAgent.user_id == user_id, CampaignAgent.campaign_id == campaign_id
-        )
-    ).first()
-    return link is not None
-
-
-def current_campaign_id(db: Session, user_id: int) -> int | None:
-    row = db.get(AgentPresence, user_id)
-    return row.campaign_id if row is not None else None
-
-
 def load_call(db: Session, user: User, attempt_id: int) -> CallFile:
     """The attempt's file, or 403 unless it is this agent's, on its current campaign."""
-    attempt = db.get(CallAttempt, attempt_id)
     user_id = user.id or 0
+    # One statement, not eight: every screen pop reads this, and on a busy floor each
+    # statement is one more wait for the interpreter's lock (or the database's).
+    row = db.execute(
+        select(
+            CallAttempt, Campaign, CampaignContact, Person, Fund, Outcome,
+            col(AgentPresence.campaign_id), col(CampaignAgent.id),
+        )
+        .outerjoin(Campaign, col(Campaign.id) == col(CallAttempt.campaign_id))
+        .outerjoin(CampaignContact, col(CampaignContact.id) == col(CallAttempt.contact_id))
+        .outerjoin(Person, col(Person.id) == col(CallAttempt.person_id))
+        .outerjoin(Fund, col(Fund.id) == col(Campaign.fund_id))
+        .outerjoin(Outcome, col(Outcome.attempt_id) == col(CallAttempt.id))
+        .outerjoin(AgentPresence, col(AgentPresence.user_id) == user_id)
+        .outerjoin(
+            CampaignAgent,
+            (col(CampaignAgent.user_id) == user_id)
+            & (col(CampaignAgent.campaign_id) == col(CallAttempt.campaign_id)),
+        )
+        .where(col(CallAttempt.id) == attempt_id)
+        .limit(1)
+    ).first()  # fmt: skip
+    if row is None:
+        raise french_error(403, NOT_YOURS_FR)
+    attempt, campaign, contact, person, fund, outcome, current_campaign, enabled = row
     if (
-        attempt is None
-        or attempt.agent_user_id != user_id
-        or attempt.campaign_id != current_campaign_id(db, user_id)
-        or not is_enabled(db, user_id, attempt.campaign_id)
+        attempt.agent_user_id != user_id
+        or attempt.campaign_id != current_campaign
+        or enabled is None
     ):
         # One answer for "absent" and "not yours": ids must not be probed.
         raise french_error(403, NOT_YOURS_FR)
-    campaign = db.get(Campaign, attempt.campaign_id)
-    contact = db.get(CampaignContact, attempt.contact_id)
-    person = db.get(Person, attempt.person_id)
     if campaign is None or contact is None or person is None or person.anonymised_at:
         raise french_error(410, "La fiche de cet appel n'existe plus.")
-    outcome = db.exec(select(Outcome).where(Outcome.attempt_id == attempt_id)).first()
-    fund = db.get(Fund, campaign.fund_id)
     return CallFile(attempt, campaign, contact, person, fund, outcome)
 
 

@@ -83,7 +83,8 @@ def pushed_panel(
     """
     user: User = request.state.user
     # The agent is hearing the person: the trail's entry goes before the queued writes.
-    with first_in_line(), Session(engine) as db:
+    # What was read stays loaded after the trail's commit: rendering reads it again otherwise.
+    with first_in_line(), Session(engine, expire_on_commit=False) as db:
         ensure_signed_in(db, cookie, user.id)
         try:
             call = load_call(db, user, attempt_id)

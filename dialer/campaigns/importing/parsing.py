@@ -121,13 +121,18 @@ def quiet_collector() -> Iterator[None]:
     frees (``free_batch_cycles``), and memory must stay flat however long the file.
     """
     before = gc.get_threshold()
-    gc.freeze()  # what lives now is walked by no collection until the end
+    # A web process froze its start-up heap already (``dialer.core.heap``): an import
+    # must not unfreeze it on its way out.
+    freezing = gc.get_freeze_count() == 0
+    if freezing:
+        gc.freeze()  # what lives now is walked by no collection until the end
     gc.set_threshold(*QUIET_GC_THRESHOLDS)
     try:
         yield
     finally:
         gc.set_threshold(*before)
-        gc.unfreeze()
+        if freezing:
+            gc.unfreeze()
 
 
 def free_batch_cycles(batch_number: int) -> None:

@@ -21,7 +21,7 @@ from datetime import datetime
 
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
+from sqlmodel import col
 
 from dialer.campaigns.attempts import CallAttempt
 from dialer.core.db import session_scope
@@ -100,7 +100,8 @@ class EarlyPop:
         """The bridge's moment stored (once: not if the stored path or an end came first)."""
         # The agent is hearing the person: this write goes before the queued ones.
         with first_in_line(), session_scope(self._engine) as db:
-            taken = db.execute(
+            # One statement: the UPDATE says which call it took (RETURNING).
+            row = db.execute(
                 update(CallAttempt)
                 .where(
                     col(CallAttempt.id) == attempt_id,
@@ -108,16 +109,15 @@ class EarlyPop:
                     col(CallAttempt.connected_at).is_(None),
                 )
                 .values(connected_at=bridged_at)
+                .returning(
+                    col(CallAttempt.agent_user_id),
+                    col(CallAttempt.contact_id),
+                    col(CallAttempt.campaign_id),
+                )
                 .execution_options(synchronize_session=False)
-            )
-            if taken.rowcount != 1:  # type: ignore[attr-defined]
+            ).first()
+            if row is None:
                 return None
-            columns = (
-                col(CallAttempt.agent_user_id),
-                col(CallAttempt.contact_id),
-                col(CallAttempt.campaign_id),
-            )
-            row = db.exec(select(*columns).where(col(CallAttempt.id) == attempt_id)).one()
         agent, contact, campaign = row
         if agent is None:
             return None

@@ -6,12 +6,14 @@ import json
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 from sqlmodel import Session, col, select
 from starlette.requests import Request
 
 from dialer.accounts.models import AgentPresence, User
 from dialer.accounts.sessions import open_session
 from dialer.campaigns.attempts import CallAttempt
+from dialer.campaigns.models import CampaignAgent
 from dialer.compliance.privacy.models import AccessEntry
 from dialer.core.columns import utcnow
 from dialer.engine.calling.events import SCREEN_POP, call_payload
@@ -224,3 +226,42 @@ def test_a_pop_that_is_not_the_agents_carries_no_panel_and_reads_nothing(
     data = pushed(frames.frame(call_payload(SCREEN_POP, desk.attempt_id, 0, desk.ameli_id)))
     assert "html" not in data  # the desk asks, and is told why not (403)
     assert trail(app, "screen_pop") == []
+
+
+def test_an_agent_no_longer_enabled_on_the_campaign_is_refused_the_call(
+    app: FastAPI, client: TestClient, desk: Desk
+) -> None:
+    sign_in(client, "agent1")
+    assert client.get(f"/poste/appels/{desk.attempt_id}").status_code == 200
+    with Session(app.state.runtime.engine) as db:
+        link = db.exec(
+            select(CampaignAgent).where(
+                CampaignAgent.user_id == desk.agent_id, CampaignAgent.campaign_id == desk.ameli_id
+            )
+        ).one()
+        db.delete(link)
+        db.commit()
+    assert client.get(f"/poste/appels/{desk.attempt_id}").status_code == 403
+
+
+def test_a_pushed_pop_reads_its_call_in_few_statements(app: FastAPI, desk: Desk) -> None:
+    """On a busy floor every statement of the pop is one more wait for the interpreter's
+    lock or the database's writer: the pop stays at the session check, one read of the
+    call, the history, the script and the trail's entry."""
+    frames = stream_frames(app, "agent1")
+    statements: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(" ".join(statement.split())[:60])
+
+    engine = app.state.runtime.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        data = pushed(frames.frame(call_payload(SCREEN_POP, desk.attempt_id, 0, desk.ameli_id)))
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert "Josiane" in str(data["html"])
+    reads = [s for s in statements if s.startswith("SELECT")]
+    # the session, the call, its history, the script, the trail's previous entry
+    assert len(reads) <= 5, statements
+    assert [s.split()[0] for s in statements if not s.startswith("SELECT")] == ["INSERT", "UPDATE"]
