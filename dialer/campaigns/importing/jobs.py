@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from dialer.campaigns.importing.models import ImportJob, ImportStatus
-from dialer.campaigns.importing.report import ImportSummary, reject_report_csv
+from dialer.campaigns.importing.report import ImportSummary
 from dialer.campaigns.models import Campaign
 from dialer.core.columns import utcnow
 
@@ -113,7 +113,7 @@ def _copy_counts(job: ImportJob, summary: ImportSummary) -> None:
     job.rows_total, job.stored, job.merged = summary.rows, summary.stored, summary.merged
     job.updated, job.unchanged = summary.updated, summary.unchanged
     job.rejected = summary.rejected_rows
-    job.reject_report = reject_report_csv(summary.rejects)
+    job.reject_report = summary.report_csv()
 
 
 def _sha256(path: Path) -> str:

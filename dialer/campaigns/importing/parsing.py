@@ -17,6 +17,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
+from typing import Any
 
 from dialer.campaigns.importing.defects import row_ref_index, row_ref_of
 from dialer.campaigns.importing.records import (
@@ -55,6 +56,22 @@ class ParsedChunk:
     records: list[ContactRecord]
     rejects: list[list[Reject]]
     split_time_zones: int = 0  # rows whose address and number differ in time zone
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # Sent back from a parsing process as plain tuples: pickling a dataclass
+        # instance a row cost the helper 4 us of its 60 us a row.
+        records = [
+            (r.line, r.identity_key, r.row_ref, r.person, r.person_given, r.theme_json,
+             r.theme_secret_plain)
+            for r in self.records
+        ]  # fmt: skip
+        return (_rebuilt_chunk, (self.rows, records, self.rejects, self.split_time_zones))
+
+
+def _rebuilt_chunk(
+    rows: int, records: list[tuple[Any, ...]], rejects: list[list[Reject]], split: int
+) -> ParsedChunk:
+    return ParsedChunk(rows, [ContactRecord(*r) for r in records], rejects, split)
 
 
 class RowParser:

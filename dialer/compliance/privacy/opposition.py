@@ -22,7 +22,7 @@ from consent.vocabulary import Channel, Decision, Source
 from dialer.campaigns.importing.jobs import FAILED_FR, finish_job, start_job
 from dialer.campaigns.importing.models import ImportJob, ImportStatus
 from dialer.campaigns.importing.records import identity_key
-from dialer.campaigns.importing.report import ImportSummary, Reject
+from dialer.campaigns.importing.report import ImportSummary, Reject, RejectSpool
 from dialer.campaigns.importing.source import ImportRefused, RecordReader, inspect_file
 from dialer.campaigns.models import Campaign
 from dialer.compliance.privacy.opposition_rows import (
@@ -66,7 +66,7 @@ class OppositionSummary:
     def as_import_summary(self, encoding: str, delimiter: str) -> ImportSummary:
         return ImportSummary(
             rows=self.rows, stored=self.recorded, rejected_rows=len(self.rejected_lines),
-            rejects=self.rejects, encoding=encoding, delimiter=delimiter,
+            spool=RejectSpool(self.rejects), encoding=encoding, delimiter=delimiter,
         )  # fmt: skip
 
 
