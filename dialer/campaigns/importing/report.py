@@ -73,7 +73,7 @@ class ImportSummary:
     rejected_rows: int = 0
     # Accepted rows whose address and number called lie in different time zones.
     split_time_zones: int = 0
-    spool: RejectSpool = field(default_factory=lambda: RejectSpool())
+    spool: RejectSpool = field(default_factory=RejectSpool)
     encoding: str = ""
     delimiter: str = ""
     seconds: float = 0.0
