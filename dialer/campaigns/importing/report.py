@@ -30,12 +30,10 @@ class RejectSpool:
     disappears with the process whatever happens to it.
     """
 
-    def __init__(self, rejects: list[Reject] | None = None) -> None:
+    def __init__(self) -> None:
         self._file: IO[str] | None = None
         self._writer: Any = None
         self.count = 0
-        if rejects:
-            self.add(rejects)
 
     def add(self, rejects: list[Reject]) -> None:
         if self._file is None:
@@ -138,11 +136,11 @@ REPORT_HEADER = ("ligne", "référence", "colonne", "valeur", "motif")
 
 
 def reject_report_csv(rejects: list[Reject]) -> str:
-    """The reject report, as the CSV French spreadsheets open directly."""
+    """The reject report, as the CSV French spreadsheets open directly; ``rejects`` by line."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(REPORT_HEADER)
-    for reject in sorted(rejects, key=lambda r: r.line):
+    for reject in rejects:
         writer.writerow(
             (
                 reject.line,

@@ -47,11 +47,11 @@ class OppositionSummary:
     rows: int = 0
     recorded: int = 0  # ledger entries written
     kept_unknown: int = 0  # NIRs not sent yet, kept so later files honour the refusal
-    rejects: list[Reject] = field(default_factory=list)
+    spool: RejectSpool = field(default_factory=RejectSpool)
     rejected_lines: set[int] = field(default_factory=set)
 
     def reject(self, rejects: list[Reject]) -> None:
-        self.rejects.extend(rejects)
+        self.spool.add(rejects)
         self.rejected_lines.update(r.line for r in rejects)
 
     def text_fr(self) -> str:
@@ -66,7 +66,7 @@ class OppositionSummary:
     def as_import_summary(self, encoding: str, delimiter: str) -> ImportSummary:
         return ImportSummary(
             rows=self.rows, stored=self.recorded, rejected_rows=len(self.rejected_lines),
-            spool=RejectSpool(self.rejects), encoding=encoding, delimiter=delimiter,
+            spool=self.spool, encoding=encoding, delimiter=delimiter,
         )  # fmt: skip
 
 
