@@ -17,6 +17,9 @@ import os
 import statistics
 import tempfile
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +27,12 @@ from sqlmodel import Session
 
 from bench.schemas import own_schema
 from bench.screenpop_desks import DeskCrowd, connected_ms
+from bench.screenpop_processes import production_floor
 from dialer.accounts import hash_password
 from dialer.accounts.models import User
 from dialer.campaigns.setup import create_fund
 from dialer.contacts.territories import Territory
+from dialer.core.db import make_engine
 from dialer.core.runtime import build_runtime
 from dialer.core.settings import Settings
 from dialer.engine.service import DEFAULT_TICK_SECONDS
@@ -155,20 +160,55 @@ def follow_pages(
     return latencies
 
 
+LAYOUTS = ("embedded", "production")
+
+
 def run_crowd(
     agents: int, pages: int, seconds: float, time_factor: float, talk_s: float,
-    database_url: str | None = None, warm_up_s: float = 30.0,
+    database_url: str | None = None, warm_up_s: float = 30.0, layout: str = "embedded",
 ) -> dict[str, Any]:  # fmt: skip
     """``seconds`` measured after ``warm_up_s`` (reported apart as the first wave)."""
+    if layout == "production" and not database_url:
+        raise ValueError("the production layout runs on PostgreSQL: give --database-url")
     if database_url:
         with own_schema(database_url, "bench_screenpop") as url:
-            return _run_crowd(agents, pages, seconds, time_factor, talk_s, url, warm_up_s)
-    return _run_crowd(agents, pages, seconds, time_factor, talk_s, None, warm_up_s)
+            return _run_crowd(agents, pages, seconds, time_factor, talk_s, url, warm_up_s, layout)
+    return _run_crowd(agents, pages, seconds, time_factor, talk_s, None, warm_up_s, layout)
+
+
+@dataclass
+class Served:
+    """What the bench reads of the floor under test, whichever its layout."""
+
+    url: str
+    engine: Any
+    cpu_seconds: Callable[[], float]  # the server side's CPU so far (app, dialer, simulator)
+    ami_lag: Callable[[], tuple[float, float]] | None  # (sum s, count), when in this process
+
+
+@contextmanager
+def served_floor(
+    layout: str, settings: Settings, folder: Path, time_factor: float
+) -> Iterator[Served]:
+    if layout == "production":
+        with production_floor(settings.database_url, folder) as floor:
+            engine = make_engine(settings.database_url)
+            try:
+                yield Served(floor.url, engine, floor.cpu_seconds, None)
+            finally:
+                engine.dispose()
+        return
+    sim = SimulatorConfig(time_factor=time_factor, seed=5, population=FLOOR)
+    # The service's own tick: a faster one adds writers the floor would not have.
+    with live_server(settings, sim, tick_seconds=DEFAULT_TICK_SECONDS) as server:
+        runtime = server.app.state.runtime
+        lag = runtime.metrics.ami_event_lag
+        yield Served(server.url, runtime.engine, time.process_time, lambda: lag_of(lag))
 
 
 def _run_crowd(
     agents: int, pages: int, seconds: float, time_factor: float, talk_s: float,
-    database_url: str | None, warm_up_s: float,
+    database_url: str | None, warm_up_s: float, layout: str,
 ) -> dict[str, Any]:  # fmt: skip
     from playwright.sync_api import sync_playwright
 
@@ -179,11 +219,9 @@ def _run_crowd(
         # Enough people that nobody runs out of calls during the run.
         people = agents * (2 + int(seconds / max(talk_s, 0.5)))
         settings, ids = prepare(Path(folder), agents, people, password, database_url)
-        sim = SimulatorConfig(time_factor=time_factor, seed=5, population=FLOOR)
-        # The service's own tick: a faster one adds writers the floor would not have.
-        with live_server(settings, sim, tick_seconds=DEFAULT_TICK_SECONDS) as server, \
+        with served_floor(layout, settings, Path(folder), time_factor) as server, \
                 sync_playwright() as pw:  # fmt: skip
-            engine = server.app.state.runtime.engine
+            engine = server.engine
             campaign_id = _campaign_id(engine)
             specs = [(f"agent{n:03d}", ids[n]) for n in range(pages, agents)]
             crowd = DeskCrowd(server.url, settings.database_url, campaign_id, specs, password,
@@ -196,11 +234,16 @@ def _run_crowd(
                 page = browser.new_context().new_page()
                 open_desk(page, server.url, f"agent{n:03d}", password)
                 opened.append((page, ids[n]))
-            lag = server.app.state.runtime.metrics.ami_event_lag
-            started, cpu_started, lag_started = time.monotonic(), time.process_time(), lag_of(lag)
+            started, cpu_started = time.monotonic(), server.cpu_seconds()
+            lag_started = server.ami_lag() if server.ami_lag else None
             page_marks = follow_pages(opened, engine, warm_up_s + seconds, talk_s)
-            cpu_s = time.process_time() - cpu_started
-            lag_total, lag_events = (b - a for a, b in zip(lag_started, lag_of(lag), strict=True))
+            cpu_s = server.cpu_seconds() - cpu_started
+            lag_mean_ms = None
+            if server.ami_lag is not None and lag_started is not None:
+                lag_total, lag_events = (
+                    b - a for a, b in zip(lag_started, server.ami_lag(), strict=True)
+                )
+                lag_mean_ms = round(lag_total * 1000 / lag_events, 1) if lag_events else None
             latencies, framed_marks, connected = crowd.finish()
             elapsed = time.monotonic() - started
             browser.close()
@@ -222,6 +265,7 @@ def _run_crowd(
     }
     return {
         "database": "postgresql" if database_url else "sqlite",
+        "layout": layout,
         "agents": agents,
         "chromium_pages": pages,
         "desks_connected": pages + connected,
@@ -236,11 +280,12 @@ def _run_crowd(
         "goal_met": bool(in_pages) and percentile(in_pages, 0.99) < GOAL_P99_MS,
         "time_factor": time_factor,
         "talk_s": talk_s,
-        # This process's CPU (app, dialer, simulator; the HTTP desks have their own) over
-        # the measured run, per pop: comparable between runs on a shared machine.
+        # The server side's CPU (app, dialer, simulator; the HTTP desks have their own)
+        # over the measured run, per pop: comparable between runs on a shared machine.
         "process_cpu_s": round(cpu_s, 1),
-        # A backlog of call events waiting for the one that stores them, if any.
-        "ami_event_lag_mean_ms": round(lag_total * 1000 / lag_events, 1) if lag_events else None,
+        # A backlog of call events waiting for the one that stores them, if any (known
+        # only when the dialer runs in this process: the embedded layout).
+        "ami_event_lag_mean_ms": lag_mean_ms,
         "cpu_ms_per_pop": round(cpu_s * 1000 / pops, 1) if pops else None,
         **figures_load,
     }
