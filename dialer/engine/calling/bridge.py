@@ -92,6 +92,38 @@ async def listen_forever(conninfo: str, channel: str, ready: asyncio.Event,
             await asyncio.sleep(RETRY_SECONDS)
 
 
+class Notifier:
+    """``NOTIFY`` through one connection, kept open between notices.
+
+    A connection a notice cost PostgreSQL a new server process each time (a desk's
+    hang-up and its answer: two a call). After a failure the next notice opens a new one.
+    """
+
+    def __init__(self, conninfo: str) -> None:
+        self._conninfo = conninfo
+        self._conn: psycopg.AsyncConnection[Any] | None = None
+        self._lock = asyncio.Lock()
+
+    async def notify(self, channel: str, payload: str) -> None:
+        """Raises ``psycopg.Error`` when the database could not be told."""
+        async with self._lock:
+            try:
+                if self._conn is None or self._conn.closed:
+                    self._conn = await psycopg.AsyncConnection.connect(
+                        self._conninfo, autocommit=True
+                    )
+                await self._conn.execute("SELECT pg_notify(%s, %s)", (channel, payload))
+            except psycopg.Error:
+                await self.close()
+                raise
+
+    async def close(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            with contextlib.suppress(psycopg.Error):
+                await conn.close()
+
+
 class BusBridge:
     def __init__(self, conninfo: str, bus: ScreenPopBus, *, channel: str = CHANNEL) -> None:
         if not _CHANNEL_NAME.fullmatch(channel):

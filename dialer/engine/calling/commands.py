@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import psycopg
 from sqlalchemy.engine import Engine
 
-from dialer.engine.calling.bridge import channel_for, conninfo_of, listen_forever
+from dialer.engine.calling.bridge import Notifier, channel_for, conninfo_of, listen_forever
 from dialer.engine.calling.control import FAILED_FR, CallControlRefused, Refusal
 
 log = logging.getLogger(__name__)
@@ -112,11 +112,6 @@ def decode_reply(text: str) -> Reply | None:
     return request_id, CallControlRefused(refusal, str(error))
 
 
-async def _notify(conninfo: str, channel: str, payload: str) -> None:
-    async with await psycopg.AsyncConnection.connect(conninfo, autocommit=True) as conn:
-        await conn.execute("SELECT pg_notify(%s, %s)", (channel, payload))
-
-
 # Done when it returns; ``CallControlRefused`` when not, as in process.
 Executor = Callable[[Command], Awaitable[None]]
 
@@ -134,6 +129,7 @@ class CommandListener:
         self._execute = execute
         self._channel = channel
         self._reply_channel = reply_channel
+        self._replies = Notifier(conninfo)
         self._tasks: set[asyncio.Task[None]] = set()
 
     def start(self) -> None:
@@ -162,8 +158,7 @@ class CommandListener:
                           command.attempt_id)  # fmt: skip
             error = CallControlRefused(Refusal.FAILED, FAILED_FR)
         try:
-            await _notify(self._conninfo, self._reply_channel,
-                          encode_reply(command.request_id, error))  # fmt: skip
+            await self._replies.notify(self._reply_channel, encode_reply(command.request_id, error))
         except psycopg.Error as failure:
             log.warning("desk commands: reply not sent (%s)", failure)
 
@@ -173,6 +168,7 @@ class CommandListener:
         for task in list(self._tasks):
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        await self._replies.close()
 
 
 class CommandSender:
@@ -184,6 +180,7 @@ class CommandSender:
         self._conninfo = conninfo
         self._channel = channel
         self._reply_channel = reply_channel
+        self._commands = Notifier(conninfo)
         self._waiting: dict[str, asyncio.Future[CallControlRefused | None]] = {}
         self._task: asyncio.Task[None] | None = None
 
@@ -209,7 +206,7 @@ class CommandSender:
         try:
             # Not listening yet (or the database is away): the answer could not be heard.
             await asyncio.wait_for(self.listening.wait(), timeout_s)
-            await _notify(self._conninfo, self._channel, encode_command(command))
+            await self._commands.notify(self._channel, encode_command(command))
             return await asyncio.wait_for(future, timeout_s)
         except (TimeoutError, psycopg.Error) as error:
             raise CommandTimeout(f"{action} of attempt {attempt_id}: no answer") from error
@@ -222,6 +219,7 @@ class CommandSender:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        await self._commands.close()
 
 
 def command_listener_for(
