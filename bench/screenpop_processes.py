@@ -4,11 +4,12 @@
 as docs/deploy.md installs it: PostgreSQL, a web process serving pages only
 (``create_app`` without a dialer, as ``web.main:create_web_app``), and one dialer
 worker process (``DialerService`` as ``dialer worker`` runs it) whose PBX is the
-simulator, standing in for the Asterisk box. A worker's screen pops reach the web
-process through PostgreSQL ``LISTEN/NOTIFY``, the desk's hang-ups and outcomes go back
-the same way: the path a 200-agent floor takes. The embedded default (everything in one
-interpreter, SQLite) stays the bench's default layout.
+simulator, in a process of its own as the Asterisk box is a machine of its own. A
+worker's screen pops reach the web process through PostgreSQL ``LISTEN/NOTIFY``, the
+desk's hang-ups go back the same way: the path a 200-agent floor takes. The embedded
+default (everything in one interpreter, SQLite) stays the bench's default layout.
 
+    python -m bench.screenpop_processes pbx --database-url URL --folder DIR --port P
     python -m bench.screenpop_processes worker --database-url URL --folder DIR --port P
     python -m bench.screenpop_processes web --database-url URL --folder DIR --port P
 """
@@ -17,9 +18,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -55,9 +58,13 @@ class Floor:
     url: str
     web: subprocess.Popen[bytes]
     worker: subprocess.Popen[bytes]
+    pbx: subprocess.Popen[bytes]
 
     def cpu_seconds(self) -> float:
-        """User and system CPU of the web and worker processes so far (Linux /proc)."""
+        """User and system CPU of the web and worker processes so far (Linux /proc).
+
+        The simulated PBX is left out: on a floor it is the Asterisk box's own CPU.
+        """
         return sum(_process_cpu_s(p.pid) for p in (self.web, self.worker))
 
 
@@ -68,15 +75,18 @@ def production_floor(database_url: str, folder: Path) -> Iterator[Floor]:
 
     key = secrets.token_urlsafe(64)
     env = {**os.environ, "BENCH_SECRET_KEY": key}
-    worker = _start("worker", database_url, folder, free_port(), env)
+    ami_port = free_port()
+    pbx = _start("pbx", database_url, folder, ami_port, env)
+    _wait_for_port(ami_port, pbx)
+    worker = _start("worker", database_url, folder, ami_port, env)
     web_port = free_port()
     web = _start("web", database_url, folder, web_port, env)
-    floor = Floor(f"http://127.0.0.1:{web_port}", web, worker)
+    floor = Floor(f"http://127.0.0.1:{web_port}", web, worker, pbx)
     try:
         _wait_until_serving(floor, folder / READY_FILE)
         yield floor
     finally:
-        for process in (web, worker):
+        for process in (web, worker, pbx):
             _stop(process)
 
 
@@ -102,6 +112,15 @@ def _wait_until_serving(floor: Floor, worker_ready: Path) -> None:
             return
         time.sleep(0.2)
     raise RuntimeError("the bench processes did not start: see web.stderr, worker.stderr")
+
+
+def _wait_for_port(port: int, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + START_BOUND_S
+    while time.monotonic() < deadline and process.poll() is None:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+            return
+        time.sleep(0.1)
+    raise RuntimeError("the simulated PBX did not start: see pbx.stderr")
 
 
 def _answers(url: str) -> bool:
@@ -133,20 +152,45 @@ def _process_cpu_s(pid: int) -> float:
 # -- the two processes ---------------------------------------------------------------
 
 
-def _worker(database_url: str, folder: Path, port: int) -> None:
+AMI_USER, AMI_SECRET = "dialer", "bench-secret"
+
+
+def _pbx(_database_url: str, _folder: Path, port: int) -> None:
     from bench.screenpop_crowd import FLOOR
+    from telephony.sim import PbxSimulator, SimulatorConfig
+
+    config = SimulatorConfig(
+        time_factor=1.0, seed=5, population=FLOOR, username=AMI_USER, secret=AMI_SECRET
+    )
+
+    async def serve() -> None:
+        pbx = PbxSimulator(config)
+        await pbx.start("127.0.0.1", port)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+        await pbx.stop()
+
+    asyncio.run(serve())
+
+
+def _worker(database_url: str, folder: Path, port: int) -> None:
     from dialer.core.runtime import build_runtime
     from dialer.engine.service import DialerService, serve_until_signalled
-    from dialer.operations.embedded import embedded_pbx
-    from telephony.sim import SimulatorConfig
-    from tests.web.desk.live_server import embedded_settings
 
     base = layout_settings(database_url, folder, os.environ["BENCH_SECRET_KEY"])
-    ami_url = f"ami://dialer:dialer-secret@127.0.0.1:{port}"
-    settings = embedded_settings(base).model_copy(update={"ami_url": ami_url})
+    settings = base.model_copy(
+        update={
+            "ami_url": f"ami://{AMI_USER}:{AMI_SECRET}@127.0.0.1:{port}",
+            "trunk_max_cps": 1000.0,
+            # The bench stops with calls up: no need to wait for them.
+            "stop_drain_seconds": 1.0,
+        }
+    )
     runtime = build_runtime(settings, create_keys=False)
-    sim = SimulatorConfig(time_factor=1.0, seed=5, population=FLOOR)
-    service = DialerService(runtime, pbx=embedded_pbx(settings, sim))
+    service = DialerService(runtime)
     asyncio.run(serve_until_signalled(service, (folder / READY_FILE).touch))
 
 
@@ -161,15 +205,17 @@ def _web(database_url: str, folder: Path, port: int) -> None:
                 timeout_graceful_shutdown=1)  # fmt: skip
 
 
+ROLES = {"pbx": _pbx, "worker": _worker, "web": _web}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("role", choices=("worker", "web"))
+    parser.add_argument("role", choices=tuple(ROLES))
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--folder", type=Path, required=True)
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
-    run = _worker if args.role == "worker" else _web
-    run(args.database_url, args.folder, args.port)
+    ROLES[args.role](args.database_url, args.folder, args.port)
 
 
 if __name__ == "__main__":
