@@ -109,7 +109,6 @@ def record_access(
     checked_action = _action(action)
     if not actor.strip():
         raise TrailError("L'auteur de l'accès est obligatoire.")
-    _lock_trail(session)
     entry = AccessEntry(
         at=utcnow(),
         actor=actor.strip()[:100],
@@ -125,6 +124,16 @@ def record_access(
         prev_hash=GENESIS_HASH,
         entry_hash=uuid.uuid4().hex + uuid.uuid4().hex,
     )
+    if _is_postgres(session):
+        # Under the lock, the id and the previous hash in one statement, then one INSERT
+        # with the final hash: the lock is held for two statements, not four.
+        _lock_trail(session)
+        entry.id, entry.prev_hash = _next_link(session)
+        entry.entry_hash = compute_hash(entry)
+        session.add(entry)
+        session.flush()
+        return entry
+    # SQLite: the INSERT takes the writer lock, under which the previous hash is read.
     session.add(entry)
     session.flush()
     entry.prev_hash = _previous_hash(session, require_id(entry))
@@ -197,9 +206,27 @@ def _action(action: TrailAction | str) -> TrailAction:
         raise TrailError(f"Action de traçabilité inconnue : {action!r}.") from None
 
 
+def _is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
 def _lock_trail(session: Session) -> None:
-    if session.get_bind().dialect.name == "postgresql":
+    if _is_postgres(session):
         session.execute(text("LOCK TABLE accessentry IN EXCLUSIVE MODE"))
+
+
+# Under the table lock every committed entry has a smaller id than the one drawn here,
+# so the newest one is the previous link.
+_NEXT_LINK = text(
+    "SELECT nextval(pg_get_serial_sequence('accessentry', 'id')), "
+    "(SELECT entry_hash FROM accessentry ORDER BY id DESC LIMIT 1)"
+)
+
+
+def _next_link(session: Session) -> tuple[int, str]:
+    """PostgreSQL, trail locked: the new entry's id and the previous entry's hash."""
+    entry_id, previous = session.execute(_NEXT_LINK).one()
+    return int(entry_id), previous or GENESIS_HASH
 
 
 def _previous_hash(session: Session, entry_id: int) -> str:

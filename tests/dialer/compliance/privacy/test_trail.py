@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -153,3 +153,23 @@ def test_reading_and_export_are_recorded(engine: Engine) -> None:
     assert [r.actor for r in reads] == ["dpo1", "dpo1"]
     assert reads[0].person_id == 2 and "consultation" in (reads[0].detail or "")
     assert "export CSV (3 entrées)" in (reads[1].detail or "")
+
+
+def test_on_postgresql_an_append_holds_the_lock_for_two_statements(engine: Engine) -> None:
+    # The trail is locked from the LOCK to the commit, and every screen pop appends: each
+    # statement under it is one more wait for every other pop of the floor.
+    if engine.dialect.name != "postgresql":
+        pytest.skip("the table lock is PostgreSQL's (SQLite's writer lock serialises appends)")
+    _append(engine, 2)
+    statements: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement.split()[0].upper())
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        _append(engine, 1)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert statements == ["LOCK", "SELECT", "INSERT"]
+    assert _breaks(engine) == []
