@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from dialer.campaigns.importing.defects import defect_reject
+from dialer.campaigns.importing.indexes import REBUILD_FROM_ROWS, indexes_set_aside
 from dialer.campaigns.importing.jobs import (
     FAILED_FR,
     finish_job,
@@ -76,6 +77,9 @@ class ImportOptions:
     refuse_unknown: bool = False
     # (fund's header, theme column or « ignorer »), remembered for the fund and theme.
     column_map: tuple[tuple[str, str], ...] = field(default=())
+    # From this many rows, and no fewer than a table holds, SQLite stores the file with
+    # the indexes the import never reads set aside (see importing.indexes).
+    rebuild_indexes_from_rows: int = REBUILD_FROM_ROWS
 
 
 @dataclass
@@ -145,8 +149,9 @@ def _run(
     with engine.begin() as conn:
         choices = {**load_choices(conn, require_id(target.fund), target.theme), **explicit}
         mapping = _read_header(rows, target.theme, choices, opts, summary)
-        _store_all(conn, rows, reader, mapping, target, job, cipher, opts, summary, expected,
-                   progress, started)  # fmt: skip
+        with indexes_set_aside(conn, expected, opts.rebuild_indexes_from_rows):
+            _store_all(conn, rows, reader, mapping, target, job, cipher, opts, summary,
+                       expected, progress, started)  # fmt: skip
         if summary.rows == 0:
             raise ImportRefused(
                 "Le fichier ne contient que la ligne d'en-tête (ligne 1) : aucun contact à "

@@ -33,21 +33,27 @@ def statuses(engine: Engine) -> list[str]:
         return list(session.exec(query).scalars())  # type: ignore[call-overload]
 
 
-def kill_mid_file(database_url: str, campaign_id: int, path: Path, cipher: DataCipher) -> None:
+def kill_mid_file(
+    database_url: str, campaign_id: int, path: Path, cipher: DataCipher, *extra: str
+) -> int:
+    """Kill an import after its first batch; returns the indexes it had dropped by then.
+    ``extra``: the file size from which it sets indexes aside."""
     child = subprocess.Popen(
         [sys.executable, "-m", "tests.dialer.campaigns.importing.kill_target", database_url,
-         str(campaign_id), str(path)],
+         str(campaign_id), str(path), *extra],
         cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
     assert child.stdin is not None and child.stdout is not None
     child.stdin.write(cipher.ring.to_json())
     child.stdin.close()
     try:
-        assert child.stdout.readline().strip() == "stored", "the child never stored a batch"
+        said = child.stdout.readline().split()
+        assert said[:1] == ["stored"], "the child never stored a batch"
     finally:
         child.send_signal(signal.SIGKILL)
         child.wait()
     assert child.returncode == -signal.SIGKILL
+    return int(said[1])
 
 
 def test_a_killed_import_stores_nothing_and_is_closed_as_failed(
