@@ -51,7 +51,7 @@ from dialer.core.crypto import DataCipher, KeyRing
 from dialer.core.db import make_engine, session_scope
 from dialer.core.runtime import Runtime
 from dialer.core.settings import Settings
-from dialer.engine.calling.events import CALL_ENDED
+from dialer.engine.calling.events import CALL_ENDED, DIALLING
 from dialer.engine.calling.outcome_input import OutcomeInput
 from dialer.engine.calling.outcomes import record_outcome
 from dialer.engine.service import DialerService
@@ -145,6 +145,8 @@ class Desk:
             while True:
                 event = await subscription.next()
                 attempt_id = int(event["attempt_id"])
+                if event["kind"] == DIALLING:
+                    continue  # the phone rings: nothing to do at the desk yet
                 if event["kind"] != CALL_ENDED:
                     popped.add(attempt_id)
                 elif attempt_id in popped:

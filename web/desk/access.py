@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Any
 
 from fastapi import Depends
 from sqlalchemy import select
@@ -34,17 +35,10 @@ class CallFile:
     outcome: Outcome | None
 
 
-def load_call(db: Session, user: User, attempt_id: int) -> CallFile:
-    """The attempt's file, or 403 unless it is this agent's, on its current campaign."""
-    user_id = user.id or 0
-    # One statement, not eight: every screen pop reads this, and on a busy floor each
-    # statement is one more wait for the interpreter's lock (or the database's).
-    row = db.execute(
-        select(
-            CallAttempt, Campaign, CampaignContact, Person, Fund, Outcome,
-            col(AgentPresence.campaign_id), col(CampaignAgent.id),
-        )
-        .outerjoin(Campaign, col(Campaign.id) == col(CallAttempt.campaign_id))
+def _with_access_facts(query: Any, user_id: int, attempt_id: int) -> Any:
+    """``query`` (over the attempt) joined to what decides the access, for one attempt."""
+    return (
+        query.outerjoin(Campaign, col(Campaign.id) == col(CallAttempt.campaign_id))
         .outerjoin(CampaignContact, col(CampaignContact.id) == col(CallAttempt.contact_id))
         .outerjoin(Person, col(Person.id) == col(CallAttempt.person_id))
         .outerjoin(Fund, col(Fund.id) == col(Campaign.fund_id))
@@ -57,20 +51,69 @@ def load_call(db: Session, user: User, attempt_id: int) -> CallFile:
         )
         .where(col(CallAttempt.id) == attempt_id)
         .limit(1)
-    ).first()  # fmt: skip
+    )
+
+
+def _refuse_unless_yours(
+    user_id: int, agent_user_id: int | None, campaign_id: int, current: int | None, enabled: Any
+) -> None:
+    if agent_user_id != user_id or campaign_id != current or enabled is None:
+        # One answer for "absent" and "not yours": ids must not be probed.
+        raise french_error(403, NOT_YOURS_FR)
+
+
+def load_call(db: Session, user: User, attempt_id: int) -> CallFile:
+    """The attempt's file, or 403 unless it is this agent's, on its current campaign."""
+    user_id = user.id or 0
+    # One statement, not eight: every screen pop reads this, and on a busy floor each
+    # statement is one more wait for the interpreter's lock (or the database's).
+    query = select(
+        CallAttempt, Campaign, CampaignContact, Person, Fund, Outcome,
+        col(AgentPresence.campaign_id), col(CampaignAgent.id),
+    )  # fmt: skip
+    row = db.execute(_with_access_facts(query, user_id, attempt_id)).first()
     if row is None:
         raise french_error(403, NOT_YOURS_FR)
     attempt, campaign, contact, person, fund, outcome, current_campaign, enabled = row
-    if (
-        attempt.agent_user_id != user_id
-        or attempt.campaign_id != current_campaign
-        or enabled is None
-    ):
-        # One answer for "absent" and "not yours": ids must not be probed.
-        raise french_error(403, NOT_YOURS_FR)
+    _refuse_unless_yours(
+        user_id, attempt.agent_user_id, attempt.campaign_id, current_campaign, enabled
+    )
     if campaign is None or contact is None or person is None or person.anonymised_at:
         raise french_error(410, "La fiche de cet appel n'existe plus.")
     return CallFile(attempt, campaign, contact, person, fund, outcome)
+
+
+@dataclass(frozen=True)
+class CallMoment:
+    """What may have changed on a call since its file was read: its line and its outcome."""
+
+    state: str
+    connected_at: datetime | None
+    ended_at: datetime | None
+    result: str | None
+    has_outcome: bool
+
+
+def check_call(db: Session, user: User, attempt_id: int) -> CallMoment:
+    """The same access as ``load_call`` (403, 410), in plain columns: a call's file read
+    earlier (``web.desk.pop.prepare_panel``) is shown only if this still holds."""
+    user_id = user.id or 0
+    query = select(
+        col(CallAttempt.agent_user_id), col(CallAttempt.campaign_id), col(CallAttempt.state),
+        col(CallAttempt.connected_at), col(CallAttempt.ended_at), col(CallAttempt.result),
+        col(AgentPresence.campaign_id), col(CampaignAgent.id), col(Campaign.id),
+        col(CampaignContact.id), col(Person.id), col(Person.anonymised_at), col(Outcome.id),
+    )  # fmt: skip
+    row = db.execute(_with_access_facts(query.select_from(CallAttempt), user_id, attempt_id))
+    found = row.first()
+    if found is None:
+        raise french_error(403, NOT_YOURS_FR)
+    (agent, campaign_id, state, connected_at, ended_at, result, current, enabled,
+     campaign, contact, person, anonymised_at, outcome) = found  # fmt: skip
+    _refuse_unless_yours(user_id, agent, campaign_id, current, enabled)
+    if campaign is None or contact is None or person is None or anonymised_at:
+        raise french_error(410, "La fiche de cet appel n'existe plus.")
+    return CallMoment(state, connected_at, ended_at, result, outcome is not None)
 
 
 def open_call(db: DbSession, user: AgentUser, attempt_id: IdPath) -> CallFile:

@@ -77,18 +77,21 @@ def panel_context(
         db, call.person.id or 0, call.campaign.id or 0, call.attempt.id or 0, record.time_zone
     )
     context = record_context(db, call, record, agent)
-    preview = call.attempt.state == PREVIEW
-    context.update(
-        {
-            "history": history,
-            "local_time": local_now_text(record.time_zone, now),
-            "number_clock": number_clock(call, now),
-            "preview": preview,
-            "live": not preview and call.attempt.ended_at is None and call.attempt.result is None,
-        }
-    )
+    context["history"] = history
+    context.update(moment_context(call, record, now))
     context.update(form_context({}, {}, None))
     return context, history
+
+
+def moment_context(call: CallFile, record: PersonRecord, now: datetime) -> dict[str, Any]:
+    """What the panel shows that changes with the clock and the call's line."""
+    preview = call.attempt.state == PREVIEW
+    return {
+        "local_time": local_now_text(record.time_zone, now),
+        "number_clock": number_clock(call, now),
+        "preview": preview,
+        "live": not preview and call.attempt.ended_at is None and call.attempt.result is None,
+    }
 
 
 def form_context(

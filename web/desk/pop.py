@@ -9,6 +9,7 @@ preview and any pop the stream could not render.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -24,8 +25,10 @@ from dialer.core.crypto import DataCipher
 from dialer.core.sqlite_writer import first_in_line
 from dialer.engine.calling.preview import PREVIEW
 from web.deps import current_time
-from web.desk.access import CallFile, load_call
-from web.desk.panel import panel_context, person_record, screen_pop_fields
+from web.desk.access import CallFile, check_call, load_call
+from web.desk.history import Exchange
+from web.desk.panel import moment_context, panel_context, person_record, screen_pop_fields
+from web.desk.record import PersonRecord
 from web.desk.trail import record_read
 from web.refusals import FrenchHTTPException
 from web.render import render
@@ -60,31 +63,47 @@ def panel_page(
     """The panel, its read traced (committed before it is shown)."""
     record = person_record(call, cipher)
     context, history = panel_context(db, call, record, user, now)
-    context["talk_seconds"] = talk_seconds(call.attempt, now)
+    return _traced_page(request, db, user, PreparedPanel(call, record, context, history), now)
+
+
+def _traced_page(
+    request: Request, db: Session, user: User, panel: PreparedPanel, now: datetime
+) -> HTMLResponse:
+    call = panel.call
+    panel.context["talk_seconds"] = talk_seconds(call.attempt, now)
     # A skipped preview's attempt row is deleted and SQLite may give its id to the
     # next attempt: a preview read names its campaign and person, not that id.
     preview = call.attempt.state == PREVIEW
     address = request.client.host if request.client else None
     record_read(
-        db, user, "screen_pop", call.person.id or 0, screen_pop_fields(record, history),
+        db, user, "screen_pop", call.person.id or 0, screen_pop_fields(panel.record, panel.history),
         campaign_id=call.campaign.id or 0,
         attempt_id=None if preview else call.attempt.id or 0, address=address,
     )  # fmt: skip
     db.commit()
-    return render(request, "desk/panel.html", context)
+    return render(request, "desk/panel.html", panel.context)
 
 
-def pushed_panel(
+@dataclass(frozen=True)
+class PreparedPanel:
+    """A call's file and its panel's content, read while the person's phone rang: nothing
+    of it is shown (so nothing traced) until the pop checks the access again."""
+
+    call: CallFile
+    record: PersonRecord
+    context: dict[str, Any]
+    history: list[Exchange]
+
+
+def prepare_panel(
     request: Request, engine: Engine, cipher: DataCipher, cookie: dict[str, Any], attempt_id: int
-) -> str | None:
-    """The panel to push with a pop, or None to let the desk ask for it (and see why not).
+) -> PreparedPanel | None:
+    """The panel of a call being dialled for the agent, or None when it is not theirs.
 
     Raises ``SignedOut`` when the stream's session is no longer open.
     """
     user: User = request.state.user
-    # The agent is hearing the person: the trail's entry goes before the queued writes.
-    # What was read stays loaded after the trail's commit: rendering reads it again otherwise.
-    with first_in_line(), Session(engine, expire_on_commit=False) as db:
+    with Session(engine, expire_on_commit=False) as db:
         ensure_signed_in(db, cookie, user.id)
         try:
             call = load_call(db, user, attempt_id)
@@ -92,5 +111,60 @@ def pushed_panel(
             return None
         if call.outcome is not None:
             return None
-        page = panel_page(request, db, user, call, cipher, current_time(request))
+        record = person_record(call, cipher)
+        context, history = panel_context(db, call, record, user, current_time(request))
+        return PreparedPanel(call, record, context, history)
+
+
+def pushed_panel(
+    request: Request, engine: Engine, cipher: DataCipher, cookie: dict[str, Any],
+    attempt_id: int, prepared: PreparedPanel | None = None,
+) -> str | None:  # fmt: skip
+    """The panel to push with a pop, or None to let the desk ask for it (and see why not).
+
+    ``prepared`` (read while the phone rang) is sent once the access still holds, with
+    what may have changed since read again. Raises ``SignedOut`` when the stream's
+    session is no longer open.
+    """
+    user: User = request.state.user
+    # The agent is hearing the person: the trail's entry goes before the queued writes.
+    # What was read stays loaded after the trail's commit: rendering reads it again otherwise.
+    with first_in_line(), Session(engine, expire_on_commit=False) as db:
+        ensure_signed_in(db, cookie, user.id)
+        try:
+            if prepared is not None and prepared.call.attempt.id == attempt_id:
+                panel = _still_yours(request, db, user, prepared)
+            else:
+                panel = _read_now(request, db, user, attempt_id, cipher)
+        except FrenchHTTPException:
+            return None
+        if panel is None:
+            return None
+        page = _traced_page(request, db, user, panel, current_time(request))
         return bytes(page.body).decode()
+
+
+def _read_now(
+    request: Request, db: Session, user: User, attempt_id: int, cipher: DataCipher
+) -> PreparedPanel | None:
+    call = load_call(db, user, attempt_id)
+    if call.outcome is not None:
+        return None
+    record = person_record(call, cipher)
+    context, history = panel_context(db, call, record, user, current_time(request))
+    return PreparedPanel(call, record, context, history)
+
+
+def _still_yours(
+    request: Request, db: Session, user: User, prepared: PreparedPanel
+) -> PreparedPanel | None:
+    """The prepared panel, its call's line brought up to date, if the access still holds."""
+    moment = check_call(db, user, prepared.call.attempt.id or 0)
+    if moment.has_outcome:
+        return None
+    now = current_time(request)
+    attempt = prepared.call.attempt
+    attempt.state, attempt.connected_at = moment.state, moment.connected_at
+    attempt.ended_at, attempt.result = moment.ended_at, moment.result
+    prepared.context.update(moment_context(prepared.call, prepared.record, now))
+    return prepared

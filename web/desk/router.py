@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import AsyncGenerator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
@@ -22,7 +23,14 @@ from dialer.campaigns.models import Campaign, CampaignAgent
 from dialer.core.crypto import DataCipher
 from dialer.engine.agents import AgentState, IllegalTransition
 from dialer.engine.calling import presence
-from dialer.engine.calling.events import SCREEN_POP, Payload, ScreenPopBus, Subscription
+from dialer.engine.calling.events import (
+    CALL_ENDED,
+    DIALLING,
+    SCREEN_POP,
+    Payload,
+    ScreenPopBus,
+    Subscription,
+)
 from dialer.engine.calling.preview import PREVIEW
 from dialer.engine.calling.snapshot import dial_targets
 from dialer.wording import Kind
@@ -31,8 +39,10 @@ from web.deps import DbSession, FormDep, ScreenPopsDep, current_time
 from web.desk.access import AgentUser
 from web.desk.comforts import day_counts, waiting_progress
 from web.desk.pop import (
+    PreparedPanel,
     SignedOut,
     ensure_signed_in,
+    prepare_panel,
     pushed_panel,
     seconds_since,
     talk_seconds,
@@ -42,6 +52,7 @@ from web.render import render
 from web.state import web_state
 
 router = APIRouter()
+log = logging.getLogger(__name__)
 
 PAUSE_REASONS_FR = (
     "Pause café",
@@ -204,18 +215,41 @@ class StreamFrames:
         self._request, self._engine, self._cipher = request, engine, cipher
         self._cookie = cookie
         self._user_id = request.state.user.id
+        self._prepared: dict[int, PreparedPanel] = {}
 
     def frame(self, item: Payload | str) -> str:
         if isinstance(item, str):
             self._check()
             return item
-        if item["kind"] == SCREEN_POP:
+        if item["kind"] == DIALLING:
+            self._prepare(int(item["attempt_id"]))
+        elif item["kind"] == SCREEN_POP:
             attempt_id = int(item["attempt_id"])
-            html = pushed_panel(self._request, self._engine, self._cipher, self._cookie, attempt_id)
+            prepared = self._prepared.pop(attempt_id, None)
+            html = pushed_panel(self._request, self._engine, self._cipher, self._cookie,
+                                attempt_id, prepared)  # fmt: skip
             item = {**item, "html": html} if html is not None else item
         else:
+            if item["kind"] == CALL_ENDED:
+                self._prepared.pop(int(item["attempt_id"]), None)
             self._check()
         return sse_frame(item)
+
+    def _prepare(self, attempt_id: int) -> None:
+        """The call's panel read while the phone rings (progressive: one call at a time)."""
+        self._prepared.clear()
+        try:
+            prepared = prepare_panel(
+                self._request, self._engine, self._cipher, self._cookie, attempt_id
+            )
+        except SignedOut:
+            raise
+        except Exception:
+            # Only a head start: the pop reads it all if this could not.
+            log.exception("panel of attempt %s not prepared", attempt_id)
+            return
+        if prepared is not None:
+            self._prepared[attempt_id] = prepared
 
     def _check(self) -> None:
         with Session(self._engine) as check:

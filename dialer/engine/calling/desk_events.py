@@ -13,6 +13,7 @@ from typing import ClassVar, Protocol
 
 from dialer.engine.calling.events import (
     CALL_ENDED,
+    DIALLING,
     PREVIEW,
     PREVIEW_EXPIRED,
     SCREEN_POP,
@@ -38,6 +39,15 @@ class ScreenPop(DeskEvent):
     """The person is on the line with the agent: open their record."""
 
     kind: ClassVar[str] = SCREEN_POP
+
+
+@dataclass(frozen=True)
+class Dialling(DeskEvent):
+    """A person is being called for this agent (progressive): nothing is shown yet, but
+    the desk may read the call's file while the phone rings, so the pop only checks,
+    traces and sends."""
+
+    kind: ClassVar[str] = DIALLING
 
 
 @dataclass(frozen=True)
@@ -72,6 +82,8 @@ Notice = tuple[int, DeskEvent]  # (agent user id, event), told once back on the 
 class DeskNotifier(Protocol):
     """Every event a desk receives; called on the event loop (the bus is not thread-safe)."""
 
+    def dialling(self, agent_user_id: int, event: Dialling) -> None: ...
+
     def screen_pop(self, agent_user_id: int, event: ScreenPop) -> None: ...
 
     def call_ended(self, agent_user_id: int, event: CallEnded) -> None: ...
@@ -85,6 +97,8 @@ def tell(desk: DeskNotifier, notices: list[Notice]) -> None:
     """Deliver events gathered off the loop (in a database thread), each to its method."""
     for agent, event in notices:
         match event:
+            case Dialling():
+                desk.dialling(agent, event)
             case ScreenPop():
                 desk.screen_pop(agent, event)
             case CallEnded():
@@ -100,6 +114,9 @@ class BusDeskNotifier:
 
     def __init__(self, bus: ScreenPopBus) -> None:
         self._bus = bus
+
+    def dialling(self, agent_user_id: int, event: Dialling) -> None:
+        self._bus.publish(agent_user_id, event.payload())
 
     def screen_pop(self, agent_user_id: int, event: ScreenPop) -> None:
         self._bus.publish(agent_user_id, event.payload())

@@ -16,6 +16,8 @@ from typing import Any
 
 SCREEN_POP = "screen_pop"
 CALL_ENDED = "call_ended"
+# The dialer is calling a person for the agent: the desk may get the panel ready.
+DIALLING = "dialling"
 # Preview mode: a record held for the agent before any call, and its hold running out.
 PREVIEW = "preview"
 PREVIEW_EXPIRED = "preview_expired"

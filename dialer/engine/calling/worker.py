@@ -37,7 +37,13 @@ from dialer.core.db import session_scope
 from dialer.engine.calling import liveness, presence
 from dialer.engine.calling import preview as previews
 from dialer.engine.calling.agent_lines import AgentLineError, AgentLines
-from dialer.engine.calling.desk_events import DeskNotifier, Notice, PreviewOffered, tell
+from dialer.engine.calling.desk_events import (
+    DeskNotifier,
+    Dialling,
+    Notice,
+    PreviewOffered,
+    tell,
+)
 from dialer.engine.calling.dialing import CallPlacer, Clock, DialConfig, PlacedCall
 from dialer.engine.calling.recorder import CallRecorder, RecordedUpdate
 from dialer.engine.calling.snapshot import DialTarget, build_snapshot, dial_targets
@@ -241,6 +247,10 @@ class DialerWorker:
         lines = decision.lines_to_dial
         if decision.agent_per_line:
             calls = await asyncio.to_thread(self._claim_with_agents, target, lines, now)
+            for call in calls:
+                assert call.agent_user_id is not None
+                ids = (call.claim.attempt_id, call.claim.contact_id, call.claim.campaign_id)
+                self._desk.dialling(call.agent_user_id, Dialling(*ids))
         else:
             calls = await asyncio.to_thread(self._claim, target, lines, now)
         for call in calls:

@@ -23,7 +23,13 @@ from dialer.engine.calling.bridge import (
     decode_notice,
     encode_notice,
 )
-from dialer.engine.calling.events import CALL_ENDED, SCREEN_POP, ScreenPopBus, call_payload
+from dialer.engine.calling.events import (
+    CALL_ENDED,
+    DIALLING,
+    SCREEN_POP,
+    ScreenPopBus,
+    call_payload,
+)
 from tests.dialer.engine.calling.conftest import (
     FakeClock,
     add_agents,
@@ -101,9 +107,12 @@ async def test_a_call_placed_by_the_service_pops_the_desk_of_another_process(
         await service.start(run_loop=False)
         try:
             assert (await service.tick()).placed == 1
+            dialling = await asyncio.wait_for(desk.next(), WAIT)
             pop = await asyncio.wait_for(desk.next(), WAIT)
             ended = await asyncio.wait_for(desk.next(), WAIT)
         finally:
             await service.stop()
+    # The desk of the web process hears the phone ring (it reads the call's file meanwhile).
+    assert dialling["kind"] == DIALLING and dialling["attempt_id"] == pop["attempt_id"]
     assert pop["kind"] == SCREEN_POP and pop["campaign_id"] == campaign_id
     assert ended["kind"] == CALL_ENDED and ended["attempt_id"] == pop["attempt_id"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -16,7 +17,7 @@ from dialer.campaigns.attempts import CallAttempt
 from dialer.campaigns.models import CampaignAgent
 from dialer.compliance.privacy.models import AccessEntry
 from dialer.core.columns import utcnow
-from dialer.engine.calling.events import SCREEN_POP, call_payload
+from dialer.engine.calling.events import DIALLING, SCREEN_POP, call_payload
 from scripts.catalog import MASKED_CODE
 from scripts.models import ScriptVersion
 from scripts.versions import current_version
@@ -265,3 +266,67 @@ def test_a_pushed_pop_reads_its_call_in_few_statements(app: FastAPI, desk: Desk)
     # the session, the call, its history, the script, the trail's previous entry
     assert len(reads) <= 5, statements
     assert [s.split()[0] for s in statements if not s.startswith("SELECT")] == ["INSERT", "UPDATE"]
+
+
+def _statements_during(app: FastAPI, action: Callable[[], str]) -> tuple[str, list[str]]:
+    statements: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(" ".join(statement.split())[:60])
+
+    engine = app.state.runtime.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        return action(), statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def test_a_pop_prepared_while_dialling_only_checks_and_traces(app: FastAPI, desk: Desk) -> None:
+    """While the person's phone rings, the desk's stream reads the call's file (nothing
+    shown, so nothing traced); at the pop it checks the session and the call again,
+    traces the read and sends the panel."""
+    frames = stream_frames(app, "agent1")
+    ringing = frames.frame(call_payload(DIALLING, desk.attempt_id, 0, desk.ameli_id))
+    assert ringing.startswith("event: dialling\n")
+    assert "Josiane" not in ringing
+    assert trail(app, "screen_pop") == []
+    pop = call_payload(SCREEN_POP, desk.attempt_id, 0, desk.ameli_id)
+    frame, statements = _statements_during(app, lambda: frames.frame(pop))
+    html = str(pushed(frame)["html"])
+    assert "Josiane" in html and "Agent1 Test" in html and MASKED_CODE in html
+    assert "Entretien accepté, rappel demandé" in html  # the history read while ringing
+    reads = [s for s in statements if s.startswith("SELECT")]
+    # the session, the call's checks, the trail's previous entry: no history, no script
+    assert len(reads) <= 3, statements
+    [entry] = trail(app, "screen_pop")
+    assert (entry.person_id, entry.attempt_id) == (desk.person_id, desk.attempt_id)
+    assert "call_history" in entry.fields
+
+
+def test_a_pop_prepared_while_dialling_is_refused_once_the_agent_is_disabled(
+    app: FastAPI, desk: Desk
+) -> None:
+    frames = stream_frames(app, "agent1")
+    frames.frame(call_payload(DIALLING, desk.attempt_id, 0, desk.ameli_id))
+    with Session(app.state.runtime.engine) as db:
+        link = db.exec(
+            select(CampaignAgent).where(
+                CampaignAgent.user_id == desk.agent_id, CampaignAgent.campaign_id == desk.ameli_id
+            )
+        ).one()
+        db.delete(link)
+        db.commit()
+    data = pushed(frames.frame(call_payload(SCREEN_POP, desk.attempt_id, 0, desk.ameli_id)))
+    assert "html" not in data
+    assert trail(app, "screen_pop") == []
+
+
+def test_dialling_for_another_agent_prepares_nothing(app: FastAPI, desk: Desk) -> None:
+    frames = stream_frames(app, "agent2")  # enabled on the campaign, not this call's agent
+    assert frames.frame(call_payload(DIALLING, desk.attempt_id, 0, desk.ameli_id)).startswith(
+        "event: dialling\n"
+    )
+    data = pushed(frames.frame(call_payload(SCREEN_POP, desk.attempt_id, 0, desk.ameli_id)))
+    assert "html" not in data
+    assert trail(app, "screen_pop") == []

@@ -25,7 +25,7 @@ from dialer.core.db import session_scope
 from dialer.core.runtime import Runtime
 from dialer.core.settings import Settings
 from dialer.engine.calling import presence
-from dialer.engine.calling.events import CALL_ENDED
+from dialer.engine.calling.events import CALL_ENDED, DIALLING
 from dialer.engine.calling.outcome_input import OutcomeInput
 from dialer.engine.calling.outcomes import record_outcome
 from dialer.engine.service import DialerService
@@ -188,6 +188,8 @@ class DeskAgent:
         try:
             while True:
                 event = await subscription.next()
+                if event["kind"] == DIALLING:
+                    continue  # the phone rings: nothing to do at the desk yet
                 if event["kind"] != CALL_ENDED:
                     self.popped.append(event["attempt_id"])
                 elif event["attempt_id"] in self.popped:

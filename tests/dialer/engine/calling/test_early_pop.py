@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 
 from dialer.campaigns.attempts import CallAttempt
 from dialer.core.crypto import DataCipher
-from dialer.engine.calling.events import CALL_ENDED, SCREEN_POP, Payload, Subscription
+from dialer.engine.calling.events import CALL_ENDED, DIALLING, SCREEN_POP, Payload, Subscription
 from dialer.engine.service import DialerService
 from telephony.ami.updates import CallUpdate
 from telephony.sim import PopulationModel
@@ -82,8 +82,11 @@ async def test_the_pop_reaches_the_desk_before_the_bridge_is_stored(
     gate = hold_back_storing(floor.service, monkeypatch)
     try:
         await floor.service.tick()
+        dialling = await floor.next_event()
         popped = await floor.next_event()
         [attempt] = rows(floor.engine, CallAttempt)
+        # While the phone rang the desk was told whose call it would be (ids only).
+        assert (dialling["kind"], dialling["attempt_id"]) == (DIALLING, attempt.id)
         # Not even its ringing is stored yet: only the bridge being heard can pop it.
         assert (popped["kind"], popped["attempt_id"]) == (SCREEN_POP, attempt.id)
         assert attempt.state == "dialing"
@@ -102,8 +105,8 @@ async def test_the_pop_reaches_the_desk_before_the_bridge_is_stored(
 
 async def test_without_holding_back_the_call_pops_once(floor: Floor) -> None:
     await floor.service.tick()
-    popped = await floor.next_event()
-    ended = await floor.next_event()
-    assert [popped["kind"], ended["kind"]] == [SCREEN_POP, CALL_ENDED]
-    assert popped["attempt_id"] == ended["attempt_id"]
+    events = [await floor.next_event() for _ in range(3)]
+    assert [e["kind"] for e in events] == [DIALLING, SCREEN_POP, CALL_ENDED]
+    assert len({e["attempt_id"] for e in events}) == 1
+    assert set(events[0]) == {"kind", "attempt_id", "contact_id", "campaign_id"}
     assert floor.events.queue.empty()
