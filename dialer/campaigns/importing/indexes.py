@@ -2,9 +2,8 @@
 
 Each stored row lands on random pages of every secondary index of ``person`` and
 ``campaigncontact``; once these outgrow the page cache, every insert reads pages
-back and spills dirty ones to the WAL again and again (9.2 GB of WAL for a 10M-row
-file). Dropped first and created again once the rows are in, each index is built
-in one pass over sorted entries.
+back from the operating system. Dropped first and created again once the rows are
+in, each index is built in one pass over sorted entries.
 
 All of it happens inside the import's own transaction (SQLite's DDL is
 transactional): readers go on seeing the old schema and rows until it commits, and
