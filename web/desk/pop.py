@@ -106,14 +106,9 @@ def prepare_panel(
     with Session(engine, expire_on_commit=False) as db:
         ensure_signed_in(db, cookie, user.id)
         try:
-            call = load_call(db, user, attempt_id)
+            return _read_now(request, db, user, attempt_id, cipher)
         except FrenchHTTPException:
             return None
-        if call.outcome is not None:
-            return None
-        record = person_record(call, cipher)
-        context, history = panel_context(db, call, record, user, current_time(request))
-        return PreparedPanel(call, record, context, history)
 
 
 def pushed_panel(

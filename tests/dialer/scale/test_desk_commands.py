@@ -29,6 +29,7 @@ from dialer.engine.calling.commands import (
     encode_reply,
 )
 from dialer.engine.calling.control import NOT_LIVE_FR, NOT_SENT_FR, CallControlRefused, Refusal
+from dialer.engine.service import DialerService
 from tests.dialer.engine.calling.conftest import (
     FakeClock,
     add_agents,
@@ -87,9 +88,11 @@ async def _connected(engine: Engine) -> CallAttempt:
     raise AssertionError("no call was bridged to the agent")
 
 
-async def test_a_desk_without_a_dialer_hangs_up_through_the_worker(
+@contextlib.asynccontextmanager
+async def _worker_and_desk(
     engine: Engine, cipher: DataCipher, clock: FakeClock
-) -> None:
+) -> AsyncIterator[tuple[DialerService, CommandSender, int]]:
+    """A worker with one agent and one person to call, and a desk's sender, both listening."""
     if engine.dialect.name != "postgresql":
         pytest.skip("LISTEN/NOTIFY needs PostgreSQL (set DIALER_TEST_DATABASE_URL)")
     campaign_id = make_campaign(engine)
@@ -101,24 +104,31 @@ async def test_a_desk_without_a_dialer_hangs_up_through_the_worker(
     try:
         async with _sender(engine) as desk:
             await asyncio.wait_for(service.commands.listening.wait(), WAIT)
-            assert (await service.tick()).placed == 1
-            attempt = await _connected(engine)
-            refusal = await desk.send(attempt.worker_id, HANGUP, attempt.id or 0, agent)
-            assert refusal is None
-            assert service.sim is not None
-            for _ in range(100):  # far less than the 2 s the person would have talked
-                if service.sim.dial_log[0].result is not None:
-                    break
-                await asyncio.sleep(0.01)
-            assert service.sim.dial_log[0].ended_at is not None
-            # Once gone, the worker says so in French; another worker id gets no answer.
-            again = await desk.send(attempt.worker_id, HANGUP, attempt.id or 0, agent)
-            assert again is not None
-            assert (again.refusal, again.message) == (Refusal.NOT_LIVE, NOT_LIVE_FR)
-            with pytest.raises(CommandTimeout):
-                await desk.send("worker-elsewhere", HANGUP, attempt.id or 0, agent, 0.3)
+            yield service, desk, agent
     finally:
         await service.stop()
+
+
+async def test_a_desk_without_a_dialer_hangs_up_through_the_worker(
+    engine: Engine, cipher: DataCipher, clock: FakeClock
+) -> None:
+    async with _worker_and_desk(engine, cipher, clock) as (service, desk, agent):
+        assert (await service.tick()).placed == 1
+        attempt = await _connected(engine)
+        refusal = await desk.send(attempt.worker_id, HANGUP, attempt.id or 0, agent)
+        assert refusal is None
+        assert service.sim is not None
+        for _ in range(100):  # far less than the 2 s the person would have talked
+            if service.sim.dial_log[0].result is not None:
+                break
+            await asyncio.sleep(0.01)
+        assert service.sim.dial_log[0].ended_at is not None
+        # Once gone, the worker says so in French; another worker id gets no answer.
+        again = await desk.send(attempt.worker_id, HANGUP, attempt.id or 0, agent)
+        assert again is not None
+        assert (again.refusal, again.message) == (Refusal.NOT_LIVE, NOT_LIVE_FR)
+        with pytest.raises(CommandTimeout):
+            await desk.send("worker-elsewhere", HANGUP, attempt.id or 0, agent, 0.3)
 
 
 class ConnectionsOpened:
@@ -140,27 +150,15 @@ async def test_commands_and_replies_reuse_their_connection(
 ) -> None:
     # A connection a command (and one a reply) cost PostgreSQL a new server process per
     # hang-up: on a 200-agent floor, ten forks a second on the box that serves the pops.
-    if engine.dialect.name != "postgresql":
-        pytest.skip("LISTEN/NOTIFY needs PostgreSQL (set DIALER_TEST_DATABASE_URL)")
     opened = ConnectionsOpened(monkeypatch)
-    campaign_id = make_campaign(engine)
-    add_people(engine, campaign_id, [TALKS_20_S])
-    [agent] = add_agents(engine, campaign_id, 1, clock.now)
-    service = make_service(engine, cipher, clock, time_factor=0.1)
-    assert service.commands is not None
-    await service.start(run_loop=False)
-    try:
-        async with _sender(engine) as desk:
-            await asyncio.wait_for(service.commands.listening.wait(), WAIT)
-            before = opened.count
-            for _ in range(5):
-                # Nothing live: each command is answered (a refusal) by the worker.
-                refusal = await desk.send(service.worker_id, HANGUP, 999_999, agent)
-                assert refusal is not None and refusal.refusal is Refusal.NOT_LIVE
-            # One connection sends the commands, one the worker's replies: both stay open.
-            assert opened.count - before == 2
-    finally:
-        await service.stop()
+    async with _worker_and_desk(engine, cipher, clock) as (service, desk, agent):
+        before = opened.count
+        for _ in range(5):
+            # Nothing live: each command is answered (a refusal) by the worker.
+            refusal = await desk.send(service.worker_id, HANGUP, 999_999, agent)
+            assert refusal is not None and refusal.refusal is Refusal.NOT_LIVE
+        # One connection sends the commands, one the worker's replies: both stay open.
+        assert opened.count - before == 2
 
 
 async def test_an_unreachable_database_is_a_timeout_not_a_crash() -> None:

@@ -229,11 +229,8 @@ def test_a_pop_that_is_not_the_agents_carries_no_panel_and_reads_nothing(
     assert trail(app, "screen_pop") == []
 
 
-def test_an_agent_no_longer_enabled_on_the_campaign_is_refused_the_call(
-    app: FastAPI, client: TestClient, desk: Desk
-) -> None:
-    sign_in(client, "agent1")
-    assert client.get(f"/poste/appels/{desk.attempt_id}").status_code == 200
+def disable_on_campaign(app: FastAPI, desk: Desk) -> None:
+    """A supervisor takes agent1 off the ameli campaign."""
     with Session(app.state.runtime.engine) as db:
         link = db.exec(
             select(CampaignAgent).where(
@@ -242,33 +239,18 @@ def test_an_agent_no_longer_enabled_on_the_campaign_is_refused_the_call(
         ).one()
         db.delete(link)
         db.commit()
+
+
+def test_an_agent_no_longer_enabled_on_the_campaign_is_refused_the_call(
+    app: FastAPI, client: TestClient, desk: Desk
+) -> None:
+    sign_in(client, "agent1")
+    assert client.get(f"/poste/appels/{desk.attempt_id}").status_code == 200
+    disable_on_campaign(app, desk)
     assert client.get(f"/poste/appels/{desk.attempt_id}").status_code == 403
 
 
-def test_a_pushed_pop_reads_its_call_in_few_statements(app: FastAPI, desk: Desk) -> None:
-    """On a busy floor every statement of the pop is one more wait for the interpreter's
-    lock or the database's writer: the pop stays at the session check, one read of the
-    call, the history, the script and the trail's entry."""
-    frames = stream_frames(app, "agent1")
-    statements: list[str] = []
-
-    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        statements.append(" ".join(statement.split())[:60])
-
-    engine = app.state.runtime.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        data = pushed(frames.frame(call_payload(SCREEN_POP, desk.attempt_id, 0, desk.ameli_id)))
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    assert "Josiane" in str(data["html"])
-    reads = [s for s in statements if s.startswith("SELECT")]
-    # the session, the call, its history, the script, the trail's previous entry
-    assert len(reads) <= 5, statements
-    assert [s.split()[0] for s in statements if not s.startswith("SELECT")] == ["INSERT", "UPDATE"]
-
-
-def _statements_during(app: FastAPI, action: Callable[[], str]) -> tuple[str, list[str]]:
+def statements_during(app: FastAPI, action: Callable[[], str]) -> tuple[str, list[str]]:
     statements: list[str] = []
 
     def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
@@ -282,6 +264,20 @@ def _statements_during(app: FastAPI, action: Callable[[], str]) -> tuple[str, li
         event.remove(engine, "before_cursor_execute", count)
 
 
+def test_a_pushed_pop_reads_its_call_in_few_statements(app: FastAPI, desk: Desk) -> None:
+    """On a busy floor every statement of the pop is one more wait for the interpreter's
+    lock or the database's writer: the pop stays at the session check, one read of the
+    call, the history, the script and the trail's entry."""
+    frames = stream_frames(app, "agent1")
+    pop = call_payload(SCREEN_POP, desk.attempt_id, 0, desk.ameli_id)
+    frame, statements = statements_during(app, lambda: frames.frame(pop))
+    assert "Josiane" in str(pushed(frame)["html"])
+    reads = [s for s in statements if s.startswith("SELECT")]
+    # the session, the call, its history, the script, the trail's previous entry
+    assert len(reads) <= 5, statements
+    assert [s.split()[0] for s in statements if not s.startswith("SELECT")] == ["INSERT", "UPDATE"]
+
+
 def test_a_pop_prepared_while_dialling_only_checks_and_traces(app: FastAPI, desk: Desk) -> None:
     """While the person's phone rings, the desk's stream reads the call's file (nothing
     shown, so nothing traced); at the pop it checks the session and the call again,
@@ -292,7 +288,7 @@ def test_a_pop_prepared_while_dialling_only_checks_and_traces(app: FastAPI, desk
     assert "Josiane" not in ringing
     assert trail(app, "screen_pop") == []
     pop = call_payload(SCREEN_POP, desk.attempt_id, 0, desk.ameli_id)
-    frame, statements = _statements_during(app, lambda: frames.frame(pop))
+    frame, statements = statements_during(app, lambda: frames.frame(pop))
     html = str(pushed(frame)["html"])
     assert "Josiane" in html and "Agent1 Test" in html and MASKED_CODE in html
     assert "Entretien accepté, rappel demandé" in html  # the history read while ringing
@@ -309,14 +305,7 @@ def test_a_pop_prepared_while_dialling_is_refused_once_the_agent_is_disabled(
 ) -> None:
     frames = stream_frames(app, "agent1")
     frames.frame(call_payload(DIALLING, desk.attempt_id, 0, desk.ameli_id))
-    with Session(app.state.runtime.engine) as db:
-        link = db.exec(
-            select(CampaignAgent).where(
-                CampaignAgent.user_id == desk.agent_id, CampaignAgent.campaign_id == desk.ameli_id
-            )
-        ).one()
-        db.delete(link)
-        db.commit()
+    disable_on_campaign(app, desk)
     data = pushed(frames.frame(call_payload(SCREEN_POP, desk.attempt_id, 0, desk.ameli_id)))
     assert "html" not in data
     assert trail(app, "screen_pop") == []
