@@ -61,9 +61,7 @@ def panel_page(
     request: Request, db: Session, user: User, call: CallFile, cipher: DataCipher, now: datetime
 ) -> HTMLResponse:
     """The panel, its read traced (committed before it is shown)."""
-    record = person_record(call, cipher)
-    context, history = panel_context(db, call, record, user, now)
-    return _traced_page(request, db, user, PreparedPanel(call, record, context, history), now)
+    return _traced_page(request, db, user, _panel_of(db, user, call, cipher, now), now)
 
 
 def _traced_page(
@@ -145,8 +143,14 @@ def _read_now(
     call = load_call(db, user, attempt_id)
     if call.outcome is not None:
         return None
+    return _panel_of(db, user, call, cipher, current_time(request))
+
+
+def _panel_of(
+    db: Session, user: User, call: CallFile, cipher: DataCipher, now: datetime
+) -> PreparedPanel:
     record = person_record(call, cipher)
-    context, history = panel_context(db, call, record, user, current_time(request))
+    context, history = panel_context(db, call, record, user, now)
     return PreparedPanel(call, record, context, history)
 
 

@@ -215,7 +215,8 @@ class StreamFrames:
         self._request, self._engine, self._cipher = request, engine, cipher
         self._cookie = cookie
         self._user_id = request.state.user.id
-        self._prepared: dict[int, PreparedPanel] = {}
+        # The panel of the call ringing for the agent (progressive: one at a time).
+        self._prepared: PreparedPanel | None = None
 
     def frame(self, item: Payload | str) -> str:
         if isinstance(item, str):
@@ -224,22 +225,25 @@ class StreamFrames:
         if item["kind"] == DIALLING:
             self._prepare(int(item["attempt_id"]))
         elif item["kind"] == SCREEN_POP:
-            attempt_id = int(item["attempt_id"])
-            prepared = self._prepared.pop(attempt_id, None)
+            prepared, self._prepared = self._prepared, None
             html = pushed_panel(self._request, self._engine, self._cipher, self._cookie,
-                                attempt_id, prepared)  # fmt: skip
+                                int(item["attempt_id"]), prepared)  # fmt: skip
             item = {**item, "html": html} if html is not None else item
         else:
             if item["kind"] == CALL_ENDED:
-                self._prepared.pop(int(item["attempt_id"]), None)
+                self._forget(int(item["attempt_id"]))
             self._check()
         return sse_frame(item)
 
+    def _forget(self, attempt_id: int) -> None:
+        if self._prepared is not None and self._prepared.call.attempt.id == attempt_id:
+            self._prepared = None
+
     def _prepare(self, attempt_id: int) -> None:
-        """The call's panel read while the phone rings (progressive: one call at a time)."""
-        self._prepared.clear()
+        """The call's panel read while the phone rings; the pop sends it if still yours."""
+        self._prepared = None
         try:
-            prepared = prepare_panel(
+            self._prepared = prepare_panel(
                 self._request, self._engine, self._cipher, self._cookie, attempt_id
             )
         except SignedOut:
@@ -247,9 +251,6 @@ class StreamFrames:
         except Exception:
             # Only a head start: the pop reads it all if this could not.
             log.exception("panel of attempt %s not prepared", attempt_id)
-            return
-        if prepared is not None:
-            self._prepared[attempt_id] = prepared
 
     def _check(self) -> None:
         with Session(self._engine) as check:

@@ -134,6 +134,7 @@ class BusBridge:
         self.listening = asyncio.Event()
         self._conninfo = conninfo
         self._outbox: asyncio.Queue[str] = asyncio.Queue(QUEUE_LIMIT)
+        self._sender = Notifier(conninfo)
         self._tasks: list[asyncio.Task[None]] = []
 
     # -- worker side ---------------------------------------------------------
@@ -151,14 +152,10 @@ class BusBridge:
     async def _send_forever(self) -> None:
         pending: str | None = None
         while True:
+            pending = pending or await self._outbox.get()
             try:
-                async with await psycopg.AsyncConnection.connect(
-                    self._conninfo, autocommit=True
-                ) as conn:
-                    while True:
-                        pending = pending or await self._outbox.get()
-                        await conn.execute("SELECT pg_notify(%s, %s)", (self.channel, pending))
-                        pending = None
+                await self._sender.notify(self.channel, pending)
+                pending = None
             except psycopg.Error as error:
                 log.warning("screen-pop bridge: sending failed (%s), retrying", error)
                 await asyncio.sleep(RETRY_SECONDS)
@@ -184,6 +181,7 @@ class BusBridge:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks.clear()
+        await self._sender.close()
 
 
 class RelayBus(ScreenPopBus):
