@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from dialer.accounts import Role
-from dialer.accounts.models import AgentPresence, User
+from dialer.accounts.models import AgentPresence, User, UserSession
 from dialer.campaigns.attempts import CallAttempt, Outcome
 from dialer.campaigns.models import Campaign, CampaignAgent
 from dialer.contacts.funds import Fund
@@ -85,35 +85,62 @@ def load_call(db: Session, user: User, attempt_id: int) -> CallFile:
 
 @dataclass(frozen=True)
 class CallMoment:
-    """What may have changed on a call since its file was read: its line and its outcome."""
+    """What may have changed on a call since its file was read: its line and its outcome,
+    and whether the stream's session is still open."""
 
     state: str
     connected_at: datetime | None
     ended_at: datetime | None
     result: str | None
     has_outcome: bool
+    signed_in: bool
 
 
-def check_call(db: Session, user: User, attempt_id: int) -> CallMoment:
+@dataclass(frozen=True)
+class OpenSessionCheck:
+    """The session (``UserSession.id``) that must still be open, as of ``now``."""
+
+    session_id: str
+    now: datetime
+
+
+def check_call(db: Session, user: User, attempt_id: int, session: OpenSessionCheck) -> CallMoment:
     """The same access as ``load_call`` (403, 410), in plain columns: a call's file read
-    earlier (``web.desk.pop.prepare_panel``) is shown only if this still holds."""
+    earlier (``web.desk.pop.prepare_panel``) is shown only if this still holds.
+
+    The same statement says whether the stream's session is still open
+    (``CallMoment.signed_in``): the pop's checks cost one round trip, not two.
+    """
     user_id = user.id or 0
     query = select(
         col(CallAttempt.agent_user_id), col(CallAttempt.campaign_id), col(CallAttempt.state),
         col(CallAttempt.connected_at), col(CallAttempt.ended_at), col(CallAttempt.result),
         col(AgentPresence.campaign_id), col(CampaignAgent.id), col(Campaign.id),
         col(CampaignContact.id), col(Person.id), col(Person.anonymised_at), col(Outcome.id),
+        col(UserSession.id),
     )  # fmt: skip
-    row = db.execute(_with_access_facts(query.select_from(CallAttempt), user_id, attempt_id))
-    found = row.first()
+    query = _with_access_facts(query.select_from(CallAttempt), user_id, attempt_id)
+    query = query.outerjoin(UserSession, _still_open(session, user_id))
+    found = db.execute(query).first()
     if found is None:
         raise french_error(403, NOT_YOURS_FR)
     (agent, campaign_id, state, connected_at, ended_at, result, current, enabled,
-     campaign, contact, person, anonymised_at, outcome) = found  # fmt: skip
+     campaign, contact, person, anonymised_at, outcome, open_session) = found  # fmt: skip
+    if open_session is None:
+        return CallMoment(state, connected_at, ended_at, result, outcome is not None, False)
     _refuse_unless_yours(user_id, agent, campaign_id, current, enabled)
     if campaign is None or contact is None or person is None or anonymised_at:
         raise french_error(410, "La fiche de cet appel n'existe plus.")
-    return CallMoment(state, connected_at, ended_at, result, outcome is not None)
+    return CallMoment(state, connected_at, ended_at, result, outcome is not None, True)
+
+
+def _still_open(session: OpenSessionCheck, user_id: int) -> Any:
+    return (
+        (col(UserSession.id) == session.session_id)
+        & (col(UserSession.user_id) == user_id)
+        & col(UserSession.revoked_at).is_(None)
+        & (col(UserSession.expires_at) > session.now)
+    )
 
 
 def open_call(db: DbSession, user: AgentUser, attempt_id: IdPath) -> CallFile:

@@ -25,7 +25,7 @@ from dialer.core.crypto import DataCipher
 from dialer.core.sqlite_writer import first_in_line
 from dialer.engine.calling.preview import PREVIEW
 from web.deps import current_time
-from web.desk.access import CallFile, check_call, load_call
+from web.desk.access import CallFile, OpenSessionCheck, check_call, load_call
 from web.desk.history import Exchange
 from web.desk.panel import moment_context, panel_context, person_record, screen_pop_fields
 from web.desk.record import PersonRecord
@@ -123,11 +123,11 @@ def pushed_panel(
     # The agent is hearing the person: the trail's entry goes before the queued writes.
     # What was read stays loaded after the trail's commit: rendering reads it again otherwise.
     with first_in_line(), Session(engine, expire_on_commit=False) as db:
-        ensure_signed_in(db, cookie, user.id)
         try:
             if prepared is not None and prepared.call.attempt.id == attempt_id:
-                panel = _still_yours(request, db, user, prepared)
+                panel = _still_yours(request, db, user, cookie, prepared)
             else:
+                ensure_signed_in(db, cookie, user.id)
                 panel = _read_now(request, db, user, attempt_id, cipher)
         except FrenchHTTPException:
             return None
@@ -155,10 +155,20 @@ def _panel_of(
 
 
 def _still_yours(
-    request: Request, db: Session, user: User, prepared: PreparedPanel
+    request: Request, db: Session, user: User, cookie: dict[str, Any], prepared: PreparedPanel
 ) -> PreparedPanel | None:
-    """The prepared panel, its call's line brought up to date, if the access still holds."""
-    moment = check_call(db, user, prepared.call.attempt.id or 0)
+    """The prepared panel, its call's line brought up to date, if the access still holds.
+
+    The session and the access are checked by one statement. Raises ``SignedOut`` when
+    the stream's session is no longer open.
+    """
+    session_id = cookie.get("sid")
+    if cookie.get("uid") != user.id or not isinstance(session_id, str):
+        raise SignedOut
+    open_now = OpenSessionCheck(session_id, utcnow())
+    moment = check_call(db, user, prepared.call.attempt.id or 0, open_now)
+    if not moment.signed_in:
+        raise SignedOut
     if moment.has_outcome:
         return None
     now = current_time(request)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import timedelta
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import event
 from sqlmodel import Session, col, select
 from starlette.requests import Request
 
-from dialer.accounts.models import AgentPresence, User
-from dialer.accounts.sessions import open_session
+from dialer.accounts.models import AgentPresence, User, UserSession
+from dialer.accounts.sessions import close_session, open_session
 from dialer.campaigns.attempts import CallAttempt
 from dialer.campaigns.models import CampaignAgent
 from dialer.compliance.privacy.models import AccessEntry
@@ -23,6 +25,7 @@ from scripts.models import ScriptVersion
 from scripts.versions import current_version
 from tests.web.conftest import sign_in
 from tests.web.desk.conftest import CHILD, CODE, NIR, OTHER_CAMPAIGN_CATEGORY, PRO_NUMBER, Desk
+from web.desk.pop import SignedOut
 from web.desk.router import StreamFrames
 
 
@@ -293,8 +296,9 @@ def test_a_pop_prepared_while_dialling_only_checks_and_traces(app: FastAPI, desk
     assert "Josiane" in html and "Agent1 Test" in html and MASKED_CODE in html
     assert "Entretien accepté, rappel demandé" in html  # the history read while ringing
     reads = [s for s in statements if s.startswith("SELECT")]
-    # the session, the call's checks, the trail's previous entry: no history, no script
-    assert len(reads) <= 3, statements
+    # the session and the call's checks in one statement, the trail's previous entry:
+    # no history, no script
+    assert len(reads) <= 2, statements
     [entry] = trail(app, "screen_pop")
     assert (entry.person_id, entry.attempt_id) == (desk.person_id, desk.attempt_id)
     assert "call_history" in entry.fields
@@ -308,6 +312,36 @@ def test_a_pop_prepared_while_dialling_is_refused_once_the_agent_is_disabled(
     disable_on_campaign(app, desk)
     data = pushed(frames.frame(call_payload(SCREEN_POP, desk.attempt_id, 0, desk.ameli_id)))
     assert "html" not in data
+    assert trail(app, "screen_pop") == []
+
+
+def test_a_pop_prepared_while_dialling_ends_the_stream_once_signed_out(
+    app: FastAPI, desk: Desk
+) -> None:
+    """Signed out (maybe on another web process) while the phone rang: nothing is sent."""
+    frames = stream_frames(app, "agent1")
+    frames.frame(call_payload(DIALLING, desk.attempt_id, 0, desk.ameli_id))
+    with Session(app.state.runtime.engine) as db:
+        close_session(db, "sid-agent1", utcnow())
+        db.commit()
+    with pytest.raises(SignedOut):
+        frames.frame(call_payload(SCREEN_POP, desk.attempt_id, 0, desk.ameli_id))
+    assert trail(app, "screen_pop") == []
+
+
+def test_a_pop_prepared_while_dialling_ends_the_stream_once_the_session_expired(
+    app: FastAPI, desk: Desk
+) -> None:
+    frames = stream_frames(app, "agent1")
+    frames.frame(call_payload(DIALLING, desk.attempt_id, 0, desk.ameli_id))
+    with Session(app.state.runtime.engine) as db:
+        row = db.get(UserSession, "sid-agent1")
+        assert row is not None
+        row.expires_at = utcnow() - timedelta(seconds=1)
+        db.add(row)
+        db.commit()
+    with pytest.raises(SignedOut):
+        frames.frame(call_payload(SCREEN_POP, desk.attempt_id, 0, desk.ameli_id))
     assert trail(app, "screen_pop") == []
 
 
