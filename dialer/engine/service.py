@@ -48,7 +48,7 @@ from dialer.engine.calling.control import (
 )
 from dialer.engine.calling.desk_events import BusDeskNotifier
 from dialer.engine.calling.dialing import DialConfig
-from dialer.engine.calling.early_pop import EarlyPop
+from dialer.engine.calling.early_pop import Announcing, EarlyPop
 from dialer.engine.calling.events import ScreenPopBus
 from dialer.engine.calling.orphans import Orphan, adopt_orphans, orphans_of
 from dialer.engine.calling.preview import PreviewError, release_previews
@@ -105,7 +105,12 @@ class DialerService:
         self.desk = BusDeskNotifier(outbound)
         self.recorder = CallRecorder(runtime.engine, clock, on_result=runtime.metrics.call_ended)
         # The AMI adapter is built before the loop it feeds: the service stands in for it.
-        self.early_pop = EarlyPop(runtime.engine, self.desk)
+        announcing = (
+            Announcing(self.bridge.target(), BusDeskNotifier(self.bus))
+            if self.bridge is not None
+            else None
+        )
+        self.early_pop = EarlyPop(runtime.engine, self.desk, announcing)
         self.events = CallEvents(self.recorder, call_routes(self, self.desk, self.early_pop))
         self.waves = WaveScheduler(runtime, clock=clock)
         # Only one process pushes each fund's feed (DIALER_FEED_PUSH on one worker).

@@ -124,6 +124,15 @@ class Notifier:
                 await conn.close()
 
 
+@dataclass(frozen=True)
+class NoticeTarget:
+    """Where, and as whom, a statement of the worker's own announces a notice itself."""
+
+    conninfo: str
+    channel: str
+    origin: str
+
+
 class BusBridge:
     def __init__(self, conninfo: str, bus: ScreenPopBus, *, channel: str = CHANNEL) -> None:
         if not _CHANNEL_NAME.fullmatch(channel):
@@ -138,6 +147,9 @@ class BusBridge:
         self._tasks: list[asyncio.Task[None]] = []
 
     # -- worker side ---------------------------------------------------------
+    def target(self) -> NoticeTarget:
+        return NoticeTarget(self._conninfo, self.channel, self.origin)
+
     def publish_to_remote(self, agent_user_id: int, payload: Payload) -> None:
         """Queue an event for the other processes; never blocks the dialer's loop."""
         if self._outbox.full():

@@ -8,17 +8,25 @@ pop leaves once it is committed: a worker dying right after still leaves the cal
 known as talked (the person is not called again, the agent's outcome is awaited).
 The recorder applies the bridge's other effects (presence, leases) when its turn
 comes; each call pops once, whichever path comes first.
+
+On PostgreSQL the desks are in web processes: the same statement that stores the
+moment announces the pop (``pg_notify``, delivered at its commit), on a connection of
+this thread's own. The pop then neither waits behind the worker's queued notices nor
+costs the round trips of a pooled transaction.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+import psycopg
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import col
@@ -26,7 +34,9 @@ from sqlmodel import col
 from dialer.campaigns.attempts import CallAttempt
 from dialer.core.db import session_scope
 from dialer.core.sqlite_writer import first_in_line
+from dialer.engine.calling.bridge import NoticeTarget
 from dialer.engine.calling.desk_events import DeskNotifier, ScreenPop
+from dialer.engine.calling.events import SCREEN_POP
 from dialer.engine.calling.recorder import epoch_to_utc
 from telephony.ami.updates import CallUpdate
 from telephony.results import CallState
@@ -34,23 +44,54 @@ from telephony.results import CallState
 log = logging.getLogger(__name__)
 WRITER_THREAD = "early-pop"
 
+# The moment stored as below, and the notice written as ``bridge.encode_notice`` writes it.
+_STORE_AND_ANNOUNCE = """
+WITH bridged AS (
+    UPDATE callattempt SET connected_at = %(at)s
+    WHERE id = %(attempt)s AND result IS NULL AND connected_at IS NULL
+    RETURNING agent_user_id, contact_id, campaign_id
+)
+SELECT agent_user_id, contact_id, campaign_id,
+       CASE WHEN agent_user_id IS NOT NULL THEN pg_notify(%(channel)s, json_build_object(
+           'o', %(origin)s::text, 'a', agent_user_id,
+           'p', json_build_object('attempt_id', %(attempt)s::integer, 'contact_id', contact_id,
+                                  'campaign_id', campaign_id, 'kind', %(kind)s::text))::text)
+       END
+FROM bridged
+"""
+
 
 @dataclass(frozen=True)
 class BridgedCall:
     agent_user_id: int
     pop: ScreenPop
+    announced: bool  # told to the other processes by the statement that stored it
+
+
+@dataclass(frozen=True)
+class Announcing:
+    """PostgreSQL: where the storing statement announces the pop, and the desks of this
+    process (if it serves any), which its notices skip."""
+
+    target: NoticeTarget
+    local: DeskNotifier
 
 
 class EarlyPop:
     """Told of every update as it is heard (``AmiClient(on_heard=...)``), on the event loop."""
 
-    def __init__(self, engine: Engine, desk: DeskNotifier) -> None:
+    def __init__(
+        self, engine: Engine, desk: DeskNotifier, announcing: Announcing | None = None
+    ) -> None:
         self._engine = engine
         self._desk = desk
+        self._announcing = announcing
+        self._conn: psycopg.Connection[Any] | None = None  # the thread's own (PostgreSQL)
         self._storing: ThreadPoolExecutor | None = None
         self._pending: set[int] = set()  # bridges being stored
         self._sent: set[int] = set()  # popped here, the stored path not yet told
-        self._stored_first: set[int] = set()  # popped by the stored path while being stored here
+        # The stored path's pops held while the bridge was being stored here.
+        self._held: dict[int, tuple[int, ScreenPop]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
     def heard(self, update: CallUpdate) -> None:
@@ -65,18 +106,21 @@ class EarlyPop:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    def still_to_pop(self, attempt_id: int) -> bool:
-        """For the stored path: False when the pop already left from here."""
+    def still_to_pop(self, attempt_id: int, agent_user_id: int, pop: ScreenPop) -> bool:
+        """For the stored path: False when the pop left from here, or is held until this
+        path knows whether its own statement announced it."""
         if attempt_id in self._sent:
             self._sent.discard(attempt_id)
             return False
         if attempt_id in self._pending:
-            self._stored_first.add(attempt_id)
+            self._held[attempt_id] = (agent_user_id, pop)
+            return False
         return True
 
     def forget(self, attempt_id: int) -> None:
         """The call ended: nothing more to pop for it."""
         self._sent.discard(attempt_id)
+        self._held.pop(attempt_id, None)
 
     async def _pop(self, attempt_id: int, bridged_at: datetime | None) -> None:
         try:
@@ -89,15 +133,21 @@ class EarlyPop:
             bridged = None
         finally:
             self._pending.discard(attempt_id)
-        if attempt_id in self._stored_first:
-            self._stored_first.discard(attempt_id)
+        held = self._held.pop(attempt_id, None)
+        if bridged is None:
+            if held is not None:
+                self._desk.screen_pop(*held)
             return
-        if bridged is not None:
-            self._sent.add(attempt_id)
+        self._sent.add(attempt_id)
+        if bridged.announced and self._announcing is not None:
+            self._announcing.local.screen_pop(bridged.agent_user_id, bridged.pop)
+        else:
             self._desk.screen_pop(bridged.agent_user_id, bridged.pop)
 
     def _store_bridge(self, attempt_id: int, bridged_at: datetime | None) -> BridgedCall | None:
         """The bridge's moment stored (once: not if the stored path or an end came first)."""
+        if self._announcing is not None:
+            return self._store_and_announce(self._announcing.target, attempt_id, bridged_at)
         # The agent is hearing the person: this write goes before the queued ones.
         with first_in_line(), session_scope(self._engine) as db:
             # One statement: the UPDATE says which call it took (RETURNING).
@@ -116,12 +166,37 @@ class EarlyPop:
                 )
                 .execution_options(synchronize_session=False)
             ).first()
-            if row is None:
-                return None
-        agent, contact, campaign = row
-        if agent is None:
+        if row is None or row[0] is None:
             return None
-        return BridgedCall(agent, ScreenPop(attempt_id, contact, campaign))
+        agent, contact, campaign = row
+        return BridgedCall(agent, ScreenPop(attempt_id, contact, campaign), announced=False)
+
+    def _store_and_announce(
+        self, target: NoticeTarget, attempt_id: int, bridged_at: datetime | None
+    ) -> BridgedCall | None:
+        parameters = {"at": bridged_at, "attempt": attempt_id, "channel": target.channel,
+                      "origin": target.origin, "kind": SCREEN_POP}  # fmt: skip
+        try:
+            row = self._connection(target).execute(_STORE_AND_ANNOUNCE, parameters).fetchone()
+        except psycopg.Error:
+            self._close_connection()
+            raise
+        if row is None or row[0] is None:
+            return None
+        agent, contact, campaign, _ = row
+        return BridgedCall(agent, ScreenPop(attempt_id, contact, campaign), announced=True)
+
+    def _connection(self, target: NoticeTarget) -> psycopg.Connection[Any]:
+        """This thread's connection, kept open between calls (reopened after a failure)."""
+        if self._conn is None or self._conn.closed:
+            self._conn = psycopg.connect(target.conninfo, autocommit=True)
+        return self._conn
+
+    def _close_connection(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            with contextlib.suppress(psycopg.Error):
+                conn.close()
 
     def _thread(self) -> ThreadPoolExecutor:
         if self._storing is None:
@@ -132,5 +207,7 @@ class EarlyPop:
         for task in list(self._tasks):
             task.cancel()
         if self._storing is not None:
+            # Closed on its own thread, after any statement under way.
+            self._storing.submit(self._close_connection)
             self._storing.shutdown(wait=False)
             self._storing = None

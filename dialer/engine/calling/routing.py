@@ -70,8 +70,9 @@ def call_routes(
     async def pop_screen(update: CallUpdate, recorded: RecordedUpdate) -> None:
         if recorded.agent_user_id is None:
             return
-        if early is None or early.still_to_pop(recorded.attempt_id):
-            desk.screen_pop(recorded.agent_user_id, ScreenPop(*_ids(recorded)))
+        pop = ScreenPop(*_ids(recorded))
+        if early is None or early.still_to_pop(recorded.attempt_id, recorded.agent_user_id, pop):
+            desk.screen_pop(recorded.agent_user_id, pop)
 
     async def end_on_desk(update: CallUpdate, recorded: RecordedUpdate) -> None:
         if early is not None:

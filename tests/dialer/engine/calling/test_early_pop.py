@@ -18,9 +18,18 @@ from sqlalchemy.engine import Engine
 
 from dialer.campaigns.attempts import CallAttempt
 from dialer.core.crypto import DataCipher
-from dialer.engine.calling.events import CALL_ENDED, DIALLING, SCREEN_POP, Payload, Subscription
+from dialer.engine.calling.bridge import BusBridge, channel_for, conninfo_of
+from dialer.engine.calling.events import (
+    CALL_ENDED,
+    DIALLING,
+    SCREEN_POP,
+    Payload,
+    ScreenPopBus,
+    Subscription,
+)
 from dialer.engine.service import DialerService
 from telephony.ami.updates import CallUpdate
+from telephony.results import CallState
 from telephony.sim import PopulationModel
 from tests.dialer.engine.calling.conftest import (
     FakeClock,
@@ -109,4 +118,109 @@ async def test_without_holding_back_the_call_pops_once(floor: Floor) -> None:
     assert [e["kind"] for e in events] == [DIALLING, SCREEN_POP, CALL_ENDED]
     assert len({e["attempt_id"] for e in events}) == 1
     assert set(events[0]) == {"kind", "attempt_id", "contact_id", "campaign_id"}
+    assert floor.events.queue.empty()
+
+
+# -- across processes (PostgreSQL): the desk is in a web process, reached by NOTIFY ----------
+
+
+@pytest.fixture()
+async def remote_desk(floor: Floor) -> AsyncIterator[Subscription]:
+    """The agent's desk in another process: a web side's bridge, its own bus."""
+    if floor.engine.dialect.name != "postgresql":
+        pytest.skip("LISTEN/NOTIFY needs PostgreSQL (set DIALER_TEST_DATABASE_URL)")
+    web_bus = ScreenPopBus()
+    web = BusBridge(conninfo_of(floor.engine), web_bus, channel=channel_for(floor.engine))
+    web.start_listener()
+    try:
+        await asyncio.wait_for(web.listening.wait(), GUARD_S)
+        desk = web_bus.open(floor.agent)
+        yield desk
+        desk.close()
+    finally:
+        await web.close()
+
+
+async def next_of(desk: Subscription) -> Payload:
+    return await asyncio.wait_for(desk.next(), GUARD_S)
+
+
+def stall_the_outbox(service: DialerService, monkeypatch: pytest.MonkeyPatch) -> asyncio.Event:
+    """The worker's queued notices (« dialling », ends) wait for the returned event, as
+    behind a backlog of other calls' notices on a busy worker."""
+    assert service.bridge is not None
+    gate, sender = asyncio.Event(), service.bridge._sender
+    send = sender.notify
+
+    async def slow_notify(channel: str, payload: str) -> None:
+        await gate.wait()
+        await send(channel, payload)
+
+    monkeypatch.setattr(sender, "notify", slow_notify)
+    return gate
+
+
+async def test_the_pop_reaches_a_remote_desk_without_waiting_behind_queued_notices(
+    floor: Floor, remote_desk: Subscription, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gate = stall_the_outbox(floor.service, monkeypatch)
+    await floor.service.tick()
+    # The pop leaves with the bridge's stored moment, in the same statement.
+    popped = await next_of(remote_desk)
+    [attempt] = rows(floor.engine, CallAttempt)
+    assert (popped["kind"], popped["attempt_id"]) == (SCREEN_POP, attempt.id)
+    assert set(popped) == {"kind", "attempt_id", "contact_id", "campaign_id"}
+    assert attempt.connected_at is not None
+    gate.set()
+    later = [await next_of(remote_desk) for _ in range(2)]
+    assert [e["kind"] for e in later] == [DIALLING, CALL_ENDED]
+    assert remote_desk.queue.empty()
+    # The worker's own desks (a process that dials and serves pages) hear it too, once.
+    assert [e["kind"] for e in [await floor.next_event() for _ in range(3)]] == [
+        DIALLING, SCREEN_POP, CALL_ENDED,
+    ]  # fmt: skip
+
+
+async def test_a_bridge_stored_first_by_the_recorder_still_pops_a_remote_desk_once(
+    floor: Floor, remote_desk: Subscription, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The early pop's statement runs only after the recorder stored the bridge: it then
+    stores nothing and sends nothing, and the pop leaves once all the same."""
+    stored = threading.Event()
+    store, early = floor.service.recorder.apply_all, floor.service.early_pop
+
+    def store_and_tell(updates: list[CallUpdate]) -> object:
+        done = store(updates)
+        if any(u.state is CallState.CONNECTED for u in updates):
+            stored.set()
+        return done
+
+    store_bridge = early._store_bridge
+
+    def after_the_recorder(*args: object) -> object:
+        stored.wait(GUARD_S)
+        return store_bridge(*args)
+
+    monkeypatch.setattr(floor.service.recorder, "apply_all", store_and_tell)
+    monkeypatch.setattr(early, "_store_bridge", after_the_recorder)
+    await floor.service.tick()
+    remote = [await next_of(remote_desk) for _ in range(3)]
+    assert [e["kind"] for e in remote] == [DIALLING, SCREEN_POP, CALL_ENDED]
+    local = [await floor.next_event() for _ in range(3)]
+    assert [e["kind"] for e in local] == [DIALLING, SCREEN_POP, CALL_ENDED]
+    await asyncio.sleep(0.5)  # a second pop, if any, would have crossed by now
+    assert remote_desk.queue.empty() and floor.events.queue.empty()
+
+
+async def test_when_the_early_statement_fails_the_stored_path_pops_once(
+    floor: Floor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def database_gone(*_args: object) -> object:
+        raise RuntimeError("connection lost")
+
+    monkeypatch.setattr(floor.service.early_pop, "_store_bridge", database_gone)
+    await floor.service.tick()
+    events = [await floor.next_event() for _ in range(3)]
+    assert [e["kind"] for e in events] == [DIALLING, SCREEN_POP, CALL_ENDED]
+    await asyncio.sleep(0.5)  # a second pop, if any, would have come by now
     assert floor.events.queue.empty()
