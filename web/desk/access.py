@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Depends
-from sqlalchemy import select
+from sqlalchemy import Integer, bindparam, select
 from sqlmodel import Session, col
 
 from dialer.accounts import Role
@@ -35,8 +35,11 @@ class CallFile:
     outcome: Outcome | None
 
 
-def _with_access_facts(query: Any, user_id: int, attempt_id: int) -> Any:
-    """``query`` (over the attempt) joined to what decides the access, for one attempt."""
+def _with_access_facts(query: Any) -> Any:
+    """``query`` (over the attempt) joined to what decides the access, for the attempt
+    ``:attempt_id`` and the agent ``:user_id``."""
+    user_id = bindparam("user_id", type_=Integer)
+    attempt_id = bindparam("attempt_id", type_=Integer)
     return (
         query.outerjoin(Campaign, col(Campaign.id) == col(CallAttempt.campaign_id))
         .outerjoin(CampaignContact, col(CampaignContact.id) == col(CallAttempt.contact_id))
@@ -54,6 +57,31 @@ def _with_access_facts(query: Any, user_id: int, attempt_id: int) -> Any:
     )
 
 
+# Built once: every pop runs them, and building and keying a nine-table statement cost
+# more of the interpreter than running it.
+_LOAD_CALL = _with_access_facts(
+    select(
+        CallAttempt, Campaign, CampaignContact, Person, Fund, Outcome,
+        col(AgentPresence.campaign_id), col(CampaignAgent.id),
+    )
+)  # fmt: skip
+_CHECK_CALL = _with_access_facts(
+    select(
+        col(CallAttempt.agent_user_id), col(CallAttempt.campaign_id), col(CallAttempt.state),
+        col(CallAttempt.connected_at), col(CallAttempt.ended_at), col(CallAttempt.result),
+        col(AgentPresence.campaign_id), col(CampaignAgent.id), col(Campaign.id),
+        col(CampaignContact.id), col(Person.id), col(Person.anonymised_at), col(Outcome.id),
+        col(UserSession.id),
+    ).select_from(CallAttempt)
+).outerjoin(
+    UserSession,
+    (col(UserSession.id) == bindparam("session_id"))
+    & (col(UserSession.user_id) == bindparam("user_id"))
+    & col(UserSession.revoked_at).is_(None)
+    & (col(UserSession.expires_at) > bindparam("now")),
+)  # fmt: skip
+
+
 def _refuse_unless_yours(
     user_id: int, agent_user_id: int | None, campaign_id: int, current: int | None, enabled: Any
 ) -> None:
@@ -67,11 +95,7 @@ def load_call(db: Session, user: User, attempt_id: int) -> CallFile:
     user_id = user.id or 0
     # One statement, not eight: every screen pop reads this, and on a busy floor each
     # statement is one more wait for the interpreter's lock (or the database's).
-    query = select(
-        CallAttempt, Campaign, CampaignContact, Person, Fund, Outcome,
-        col(AgentPresence.campaign_id), col(CampaignAgent.id),
-    )  # fmt: skip
-    row = db.execute(_with_access_facts(query, user_id, attempt_id)).first()
+    row = db.execute(_LOAD_CALL, {"user_id": user_id, "attempt_id": attempt_id}).first()
     if row is None:
         raise french_error(403, NOT_YOURS_FR)
     attempt, campaign, contact, person, fund, outcome, current_campaign, enabled = row
@@ -112,16 +136,9 @@ def check_call(db: Session, user: User, attempt_id: int, session: OpenSessionChe
     (``CallMoment.signed_in``): the pop's checks cost one round trip, not two.
     """
     user_id = user.id or 0
-    query = select(
-        col(CallAttempt.agent_user_id), col(CallAttempt.campaign_id), col(CallAttempt.state),
-        col(CallAttempt.connected_at), col(CallAttempt.ended_at), col(CallAttempt.result),
-        col(AgentPresence.campaign_id), col(CampaignAgent.id), col(Campaign.id),
-        col(CampaignContact.id), col(Person.id), col(Person.anonymised_at), col(Outcome.id),
-        col(UserSession.id),
-    )  # fmt: skip
-    query = _with_access_facts(query.select_from(CallAttempt), user_id, attempt_id)
-    query = query.outerjoin(UserSession, _still_open(session, user_id))
-    found = db.execute(query).first()
+    facts = {"user_id": user_id, "attempt_id": attempt_id,
+             "session_id": session.session_id, "now": session.now}  # fmt: skip
+    found = db.execute(_CHECK_CALL, facts).first()
     if found is None:
         raise french_error(403, NOT_YOURS_FR)
     (agent, campaign_id, state, connected_at, ended_at, result, current, enabled,
@@ -132,15 +149,6 @@ def check_call(db: Session, user: User, attempt_id: int, session: OpenSessionChe
     if campaign is None or contact is None or person is None or anonymised_at:
         raise french_error(410, "La fiche de cet appel n'existe plus.")
     return CallMoment(state, connected_at, ended_at, result, outcome is not None, True)
-
-
-def _still_open(session: OpenSessionCheck, user_id: int) -> Any:
-    return (
-        (col(UserSession.id) == session.session_id)
-        & (col(UserSession.user_id) == user_id)
-        & col(UserSession.revoked_at).is_(None)
-        & (col(UserSession.expires_at) > session.now)
-    )
 
 
 def open_call(db: DbSession, user: AgentUser, attempt_id: IdPath) -> CallFile:
