@@ -136,6 +136,8 @@ def _unanswered(attempt: CallAttempt) -> bool:
 
 # -- progress while waiting ----------------------------------------------------
 
+DIALING_FR = "Numérotation en cours…"
+
 
 def waiting_progress(db: Session, row: AgentPresence, now: datetime) -> dict[str, str]:
     """What the desk shows while no call is on screen: dialing now, and the last try.
@@ -147,7 +149,7 @@ def waiting_progress(db: Session, row: AgentPresence, now: datetime) -> dict[str
     if row.state == AgentState.RESERVED and row.attempt_id is not None:
         attempt = db.get(CallAttempt, row.attempt_id)
         if attempt is not None and attempt.state != PREVIEW and attempt.result is None:
-            progress["dialing"] = "Numérotation en cours…"
+            progress["dialing"] = DIALING_FR
     last = db.exec(
         select(CallAttempt)
         .where(

@@ -37,7 +37,7 @@ from dialer.wording import Kind
 from web.bounds import parse_id
 from web.deps import DbSession, FormDep, ScreenPopsDep, current_time
 from web.desk.access import AgentUser
-from web.desk.comforts import day_counts, waiting_progress
+from web.desk.comforts import DIALING_FR, day_counts, waiting_progress
 from web.desk.pop import (
     PreparedPanel,
     SignedOut,
@@ -137,6 +137,7 @@ def desk_page(request: Request, db: Session, user: User, error: str | None = Non
         "campaigns": campaigns,
         "preselected": dialling_now(db, campaigns, now),
         "pause_reasons": PAUSE_REASONS_FR,
+        "dialing_text": DIALING_FR,
         "error": error,
     }
     return render(request, "desk/desk.html", context, status=409 if error else 200)

@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from dialer.accounts.models import User
 from dialer.campaigns.attempts import Outcome
-from dialer.campaigns.models import Campaign
+from dialer.campaigns.models import Campaign, CampaignStatus
 from dialer.compliance.privacy.models import AccessEntry
 from dialer.contacts.people.models import CampaignContact
 from dialer.core.columns import utcnow
@@ -214,6 +214,44 @@ def ringing(app: FastAPI, world: World, settings: Settings) -> Iterator[tuple[Li
     sim = SimulatorConfig(time_factor=0.2, seed=3, population=NOBODY)
     with live_server(settings, sim) as server:
         yield server, campaign_id
+
+
+def set_status(app: FastAPI, campaign_id: int, status: CampaignStatus) -> None:
+    with session_scope(app.state.runtime.engine) as db:
+        campaign = db.get(Campaign, campaign_id)
+        assert campaign is not None
+        campaign.status = status
+        db.add(campaign)
+
+
+def test_the_dialing_shows_as_soon_as_the_stream_says_so_without_asking_the_server(
+    app: FastAPI, ringing: tuple[LiveServer, int]
+) -> None:
+    """The dialer tells the desk « dialling » when it calls someone for the agent: the
+    waiting area says so then, not at the desk's next poll of its state."""
+    from playwright.sync_api import expect, sync_playwright
+
+    server, campaign_id = ringing
+    problems: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        agent = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+        watch_errors(agent, problems)
+        join(agent, server.url, campaign_id)
+        # Suspended while the agent gets ready, so the call comes once the desk listens.
+        set_status(app, campaign_id, CampaignStatus.PAUSED)
+        agent.get_by_role("button", name="Me rendre disponible").click()
+        expect(agent.locator("#poste")).to_have_attribute("data-stream", "ouvert")
+        # From now on the desk's state polls get no answer: only the stream can tell.
+        agent.route("**/poste/etat", lambda route: route.abort())
+        set_status(app, campaign_id, CampaignStatus.ACTIVE)
+        expect(agent.locator("#numerotation")).to_have_text(
+            "Numérotation en cours…", timeout=WAIT_MS
+        )
+        expect(agent.locator("#progression")).to_be_visible()
+        browser.close()
+    # The polls this test cut fail in the page (as a network error would), nothing else.
+    assert [p for p in problems if "/poste/etat" not in p and "Failed to" not in p] == []
 
 
 def test_waiting_shows_the_dialing_then_the_last_attempts_result(

@@ -118,6 +118,13 @@
     }
   }
   desk.addEventListener("desk:attempt-ended", poll);
+  // Told by the stream, not found at the next poll: the wording is the server's own.
+  desk.addEventListener("desk:dialling", function () {
+    if (!callOnScreen()) {
+      dialing.textContent = dialing.dataset.texte;
+      progress.hidden = false;
+    }
+  });
   pollTimer = window.setTimeout(poll, POLL_WAITING_MS);
   // The stream cut: its news no longer come, so polling takes over at its short pace.
   new MutationObserver(function () {

@@ -331,6 +331,10 @@
       backToWaiting("Délai d'aperçu dépassé : la fiche a été rendue à la file.");
     }
   });
+  // The dialer is calling someone for this agent (ids only): the waiting area says so.
+  source.addEventListener("dialling", function (event) {
+    desk.dispatchEvent(new CustomEvent("desk:dialling", { detail: JSON.parse(event.data) }));
+  });
   source.addEventListener("screen_pop", function (event) {
     const data = JSON.parse(event.data);
     const attemptId = data.attempt_id;
