@@ -229,8 +229,10 @@ class DayRun:
         )
         try:
             await until(clock, self.start + timedelta(hours=self.options.hours))
-            with session_scope(self.runtime.engine) as session:
-                for wave_id in world.wave_ids:
+            # One wave a transaction, as the scheduler's job does: holding one wave's lock
+            # while waiting for the next one's, behind a worker storing a call, deadlocked.
+            for wave_id in world.wave_ids:
+                with session_scope(self.runtime.engine) as session:
                     finish_wave(session, wave_id, clock())
             for task in faults:
                 task.cancel()
