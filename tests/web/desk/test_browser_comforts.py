@@ -34,6 +34,7 @@ from tests.web.desk.test_browser_desk import (
     sign_in,
     watch_errors,
 )
+from tests.web.desk.test_campaign_picker import set_status
 
 pytestmark = [
     pytest.mark.browser,
@@ -214,14 +215,6 @@ def ringing(app: FastAPI, world: World, settings: Settings) -> Iterator[tuple[Li
     sim = SimulatorConfig(time_factor=0.2, seed=3, population=NOBODY)
     with live_server(settings, sim) as server:
         yield server, campaign_id
-
-
-def set_status(app: FastAPI, campaign_id: int, status: CampaignStatus) -> None:
-    with session_scope(app.state.runtime.engine) as db:
-        campaign = db.get(Campaign, campaign_id)
-        assert campaign is not None
-        campaign.status = status
-        db.add(campaign)
 
 
 def test_the_dialing_shows_as_soon_as_the_stream_says_so_without_asking_the_server(

@@ -35,7 +35,8 @@ def _draft_first(app: FastAPI, world: World) -> int:
         return draft.id or 0
 
 
-def _set_status(app: FastAPI, campaign_id: int, status: str) -> None:
+def set_status(app: FastAPI, campaign_id: int, status: str) -> None:
+    """A manager's status change, straight into the database."""
     with Session(app.state.runtime.engine) as db:
         campaign = db.get(Campaign, campaign_id)
         assert campaign is not None
@@ -49,7 +50,7 @@ def test_the_campaign_dialling_now_is_preselected(
 ) -> None:
     enable(app, _draft_first(app, world), "agent1")
     enable(app, world.campaign_id, "agent1")
-    _set_status(app, world.campaign_id, "active")
+    set_status(app, world.campaign_id, "active")
     sign_in(client, "agent1")
     page = client.get("/poste").text
     assert _selected(page) == ["Grippe 2026 (GRIPPE-1)"]
@@ -61,7 +62,7 @@ def test_nothing_is_preselected_when_no_campaign_dials(
 ) -> None:
     enable(app, _draft_first(app, world), "agent1")
     enable(app, world.campaign_id, "agent1")
-    _set_status(app, world.campaign_id, "active")
+    set_status(app, world.campaign_id, "active")
     with Session(app.state.runtime.engine) as db:
         # Active, but its only wave starts tomorrow: the dialer calls nobody for it now.
         later = utcnow() + timedelta(days=1)

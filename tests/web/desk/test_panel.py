@@ -315,31 +315,30 @@ def test_a_pop_prepared_while_dialling_is_refused_once_the_agent_is_disabled(
     assert trail(app, "screen_pop") == []
 
 
-def test_a_pop_prepared_while_dialling_ends_the_stream_once_signed_out(
-    app: FastAPI, desk: Desk
-) -> None:
-    """Signed out (maybe on another web process) while the phone rang: nothing is sent."""
-    frames = stream_frames(app, "agent1")
-    frames.frame(call_payload(DIALLING, desk.attempt_id, 0, desk.ameli_id))
+def sign_out(app: FastAPI) -> None:
     with Session(app.state.runtime.engine) as db:
         close_session(db, "sid-agent1", utcnow())
         db.commit()
-    with pytest.raises(SignedOut):
-        frames.frame(call_payload(SCREEN_POP, desk.attempt_id, 0, desk.ameli_id))
-    assert trail(app, "screen_pop") == []
 
 
-def test_a_pop_prepared_while_dialling_ends_the_stream_once_the_session_expired(
-    app: FastAPI, desk: Desk
-) -> None:
-    frames = stream_frames(app, "agent1")
-    frames.frame(call_payload(DIALLING, desk.attempt_id, 0, desk.ameli_id))
+def let_expire(app: FastAPI) -> None:
     with Session(app.state.runtime.engine) as db:
         row = db.get(UserSession, "sid-agent1")
         assert row is not None
         row.expires_at = utcnow() - timedelta(seconds=1)
         db.add(row)
         db.commit()
+
+
+@pytest.mark.parametrize("end_session", [sign_out, let_expire])
+def test_a_pop_prepared_while_dialling_ends_the_stream_once_the_session_is_over(
+    app: FastAPI, desk: Desk, end_session: Callable[[FastAPI], None]
+) -> None:
+    """Signed out (maybe on another web process) or expired while the phone rang: the
+    stream ends and nothing is sent or traced."""
+    frames = stream_frames(app, "agent1")
+    frames.frame(call_payload(DIALLING, desk.attempt_id, 0, desk.ameli_id))
+    end_session(app)
     with pytest.raises(SignedOut):
         frames.frame(call_payload(SCREEN_POP, desk.attempt_id, 0, desk.ameli_id))
     assert trail(app, "screen_pop") == []
