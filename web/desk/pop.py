@@ -32,7 +32,7 @@ from web.desk.record import PersonRecord
 from web.desk.trail import record_read
 from web.refusals import FrenchHTTPException
 from web.render import render
-from web.security.sessions import session_user_id
+from web.security.sessions import named_session, session_user_id
 
 
 class SignedOut(Exception):
@@ -162,10 +162,10 @@ def _still_yours(
     The session and the access are checked by one statement. Raises ``SignedOut`` when
     the stream's session is no longer open.
     """
-    session_id = cookie.get("sid")
-    if cookie.get("uid") != user.id or not isinstance(session_id, str):
+    named = named_session(cookie)
+    if named is None or named[0] != user.id:
         raise SignedOut
-    open_now = OpenSessionCheck(session_id, utcnow())
+    open_now = OpenSessionCheck(named[1], utcnow())
     moment = check_call(db, user, prepared.call.attempt.id or 0, open_now)
     if not moment.signed_in:
         raise SignedOut

@@ -61,10 +61,19 @@ def end_session(session: dict[str, Any], db: Session, now: datetime) -> None:
 
 def session_user_id(session: dict[str, Any], db: Session, now: datetime) -> int | None:
     """The signed-in user's id, if the cookie names a session still open."""
+    named = named_session(session)
+    if named is None:
+        return None
+    uid, sid = named
+    return uid if session_is_open(db, sid, uid, now) else None
+
+
+def named_session(session: dict[str, Any]) -> tuple[int, str] | None:
+    """The (user id, session id) the cookie names, if well formed; open or not."""
     uid, sid = session.get("uid"), session.get("sid")
     if not isinstance(uid, int) or not isinstance(sid, str):
         return None
-    return uid if session_is_open(db, sid, uid, now) else None
+    return uid, sid
 
 
 def session_matches(session: dict[str, Any], user: User, secret_key: str) -> bool:
