@@ -16,6 +16,7 @@ from starlette.types import Scope
 import dialer.operations.schema  # noqa: F401  (registers the tables)
 from dialer.core.columns import utcnow
 from dialer.core.heap import start_up_heap_frozen
+from dialer.core.kept_connections import KeptConnections
 from dialer.core.runtime import Runtime, build_runtime
 from dialer.core.settings import Settings
 from dialer.engine.calling.bridge import bridge_for
@@ -120,7 +121,7 @@ def create_app(
                 await service.stop()
             elif listener is not None:
                 await listener.close()
-            state.imports.shutdown()
+            close_state(state)
 
     app = FastAPI(
         title="Numéroteur de campagnes sortantes",
@@ -186,7 +187,15 @@ def _web_state(runtime: Runtime, clock: Callable[[], datetime]) -> WebState:
         imports=ImportTracker(runtime),
         dialing=Dialing(NoCallControl(runtime.engine, clock)),
         clock=clock,
+        pop_connections=KeptConnections.for_engine(runtime.engine),
     )
+
+
+def close_state(state: WebState) -> None:
+    """What the web state holds open, closed (the lifespan's end)."""
+    state.imports.shutdown()
+    if state.pop_connections is not None:
+        state.pop_connections.close()
 
 
 def _is_upload(path: str) -> bool:

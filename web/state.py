@@ -10,6 +10,7 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
 from dialer.core.columns import utcnow
+from dialer.core.kept_connections import KeptConnections
 from dialer.core.runtime import Runtime
 from web.dialing import Dialing
 from web.imports.tracker import ImportTracker
@@ -28,6 +29,8 @@ class WebState:
     # Whose X-Forwarded-For names the client (DIALER_TRUSTED_PROXIES).
     trusted_proxies: tuple[Network, ...] = ()
     login_address_failures: int = 300
+    # PostgreSQL: connections kept open for the screen pops' checks and trail entries.
+    pop_connections: KeptConnections | None = None
 
     @property
     def secret_key(self) -> str:

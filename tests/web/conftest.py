@@ -17,7 +17,7 @@ from dialer.campaigns.setup import create_campaign, create_fund
 from dialer.contacts.territories import Territory
 from dialer.core.settings import Settings
 from dialer.operations.prestart import prestart
-from web.main import create_app
+from web.main import close_state, create_app
 
 PASSWORD = "mot de passe de test"
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -53,7 +53,7 @@ def settings(tmp_path: Path, prestarted: Path) -> Settings:
 def app(settings: Settings) -> Iterator[FastAPI]:
     application = create_app(settings)
     yield application
-    application.state.web.imports.shutdown()
+    close_state(application.state.web)
     application.state.runtime.engine.dispose()
 
 

@@ -14,8 +14,10 @@ from dialer.accounts import Role
 from dialer.accounts.models import AgentPresence, User, UserSession
 from dialer.campaigns.attempts import CallAttempt, Outcome
 from dialer.campaigns.models import Campaign, CampaignAgent
+from dialer.compliance.privacy.guarded_append import Guard
 from dialer.contacts.funds import Fund
 from dialer.contacts.people.models import CampaignContact, Person
+from dialer.core.kept_connections import compiled_for_psycopg
 from web.deps import DbSession, IdPath, require_role
 from web.refusals import french_error
 
@@ -135,17 +137,36 @@ def check_call(db: Session, user: User, attempt_id: int, session: OpenSessionChe
     The same statement says whether the stream's session is still open
     (``CallMoment.signed_in``): the pop's checks cost one round trip, not two.
     """
-    user_id = user.id or 0
-    facts = {"user_id": user_id, "attempt_id": attempt_id,
-             "session_id": session.session_id, "now": session.now}  # fmt: skip
-    found = db.execute(_CHECK_CALL, facts).first()
+    found = db.execute(_CHECK_CALL, _check_facts(user, attempt_id, session)).first()
+    return moment_of(user, None if found is None else tuple(found))
+
+
+# The same statement for a kept-open psycopg connection (``call_guard``).
+_CHECK_COMPILED = compiled_for_psycopg(_CHECK_CALL)
+_CHECK_SQL = str(_CHECK_COMPILED)
+
+
+def call_guard(user: User, attempt_id: int, session: OpenSessionCheck) -> Guard:
+    """``check_call``'s statement as a guard of the trail (PostgreSQL): its row goes to
+    ``moment_of``."""
+    facts = {**_CHECK_COMPILED.params, **_check_facts(user, attempt_id, session)}
+    return Guard(_CHECK_SQL, facts)
+
+
+def _check_facts(user: User, attempt_id: int, session: OpenSessionCheck) -> dict[str, Any]:
+    return {"user_id": user.id or 0, "attempt_id": attempt_id,
+            "session_id": session.session_id, "now": session.now}  # fmt: skip
+
+
+def moment_of(user: User, found: tuple[Any, ...] | None) -> CallMoment:
+    """The check's row read: 403 or 410 unless the access holds (see ``check_call``)."""
     if found is None:
         raise french_error(403, NOT_YOURS_FR)
     (agent, campaign_id, state, connected_at, ended_at, result, current, enabled,
      campaign, contact, person, anonymised_at, outcome, open_session) = found  # fmt: skip
     if open_session is None:
         return CallMoment(state, connected_at, ended_at, result, outcome is not None, False)
-    _refuse_unless_yours(user_id, agent, campaign_id, current, enabled)
+    _refuse_unless_yours(user.id or 0, agent, campaign_id, current, enabled)
     if campaign is None or contact is None or person is None or anonymised_at:
         raise french_error(410, "La fiche de cet appel n'existe plus.")
     return CallMoment(state, connected_at, ended_at, result, outcome is not None, True)

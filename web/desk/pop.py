@@ -9,10 +9,12 @@ preview and any pop the stream could not render.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import psycopg
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.engine import Engine
@@ -20,19 +22,32 @@ from sqlmodel import Session
 
 from dialer.accounts.models import User
 from dialer.campaigns.attempts import CallAttempt
+from dialer.compliance.privacy.guarded_append import append_if_allowed
 from dialer.core.columns import utcnow
 from dialer.core.crypto import DataCipher
+from dialer.core.kept_connections import KeptConnections
 from dialer.core.sqlite_writer import first_in_line
 from dialer.engine.calling.preview import PREVIEW
 from web.deps import current_time
-from web.desk.access import CallFile, OpenSessionCheck, check_call, load_call
+from web.desk.access import (
+    CallFile,
+    CallMoment,
+    OpenSessionCheck,
+    call_guard,
+    check_call,
+    load_call,
+    moment_of,
+)
 from web.desk.history import Exchange
 from web.desk.panel import moment_context, panel_context, person_record, screen_pop_fields
 from web.desk.record import PersonRecord
-from web.desk.trail import record_read
+from web.desk.trail import read_entry, record_read
 from web.refusals import FrenchHTTPException
 from web.render import render
 from web.security.sessions import named_session, session_user_id
+
+log = logging.getLogger(__name__)
+SCREEN_POP_READ = "screen_pop"
 
 
 class SignedOut(Exception):
@@ -67,19 +82,29 @@ def panel_page(
 def _traced_page(
     request: Request, db: Session, user: User, panel: PreparedPanel, now: datetime
 ) -> HTMLResponse:
+    record_read(db, user, SCREEN_POP_READ, **_screen_pop_read(request, panel))
+    db.commit()
+    return _rendered(request, panel, now)
+
+
+def _rendered(request: Request, panel: PreparedPanel, now: datetime) -> HTMLResponse:
+    panel.context["talk_seconds"] = talk_seconds(panel.call.attempt, now)
+    return render(request, "desk/panel.html", panel.context)
+
+
+def _screen_pop_read(request: Request, panel: PreparedPanel) -> dict[str, Any]:
+    """What the trail's entry of a shown panel says (``record_read``'s arguments)."""
     call = panel.call
-    panel.context["talk_seconds"] = talk_seconds(call.attempt, now)
     # A skipped preview's attempt row is deleted and SQLite may give its id to the
     # next attempt: a preview read names its campaign and person, not that id.
     preview = call.attempt.state == PREVIEW
-    address = request.client.host if request.client else None
-    record_read(
-        db, user, "screen_pop", call.person.id or 0, screen_pop_fields(panel.record, panel.history),
-        campaign_id=call.campaign.id or 0,
-        attempt_id=None if preview else call.attempt.id or 0, address=address,
-    )  # fmt: skip
-    db.commit()
-    return render(request, "desk/panel.html", panel.context)
+    return {
+        "person_id": call.person.id or 0,
+        "fields": screen_pop_fields(panel.record, panel.history),
+        "campaign_id": call.campaign.id or 0,
+        "attempt_id": None if preview else call.attempt.id or 0,
+        "address": request.client.host if request.client else None,
+    }
 
 
 @dataclass(frozen=True)
@@ -112,14 +137,22 @@ def prepare_panel(
 def pushed_panel(
     request: Request, engine: Engine, cipher: DataCipher, cookie: dict[str, Any],
     attempt_id: int, prepared: PreparedPanel | None = None,
+    kept: KeptConnections | None = None,
 ) -> str | None:  # fmt: skip
     """The panel to push with a pop, or None to let the desk ask for it (and see why not).
 
     ``prepared`` (read while the phone rang) is sent once the access still holds, with
-    what may have changed since read again. Raises ``SignedOut`` when the stream's
-    session is no longer open.
+    what may have changed since read again; on PostgreSQL through ``kept``, in two round
+    trips. Raises ``SignedOut`` when the stream's session is no longer open.
     """
     user: User = request.state.user
+    if kept is not None and prepared is not None and prepared.call.attempt.id == attempt_id:
+        try:
+            return _pipelined_pop(request, kept, user, cookie, prepared)
+        except psycopg.Error:
+            # A kept connection lost (a database restart): the pool's path pops it.
+            log.warning("screen pop of attempt %s retried through the pool", attempt_id,
+                        exc_info=True)  # fmt: skip
     # The agent is hearing the person: the trail's entry goes before the queued writes.
     # What was read stays loaded after the trail's commit: rendering reads it again otherwise.
     with first_in_line(), Session(engine, expire_on_commit=False) as db:
@@ -154,6 +187,26 @@ def _panel_of(
     return PreparedPanel(call, record, context, history)
 
 
+def _pipelined_pop(
+    request: Request, kept: KeptConnections, user: User, cookie: dict[str, Any],
+    prepared: PreparedPanel,
+) -> str | None:  # fmt: skip
+    """The prepared panel, if the access still holds, its read traced: the check and the
+    trail's entry in one transaction of two round trips (``guarded_append``)."""
+    guard = call_guard(user, prepared.call.attempt.id or 0, _open_session(user, cookie))
+    entry = read_entry(user, SCREEN_POP_READ, **_screen_pop_read(request, prepared))
+    try:
+        with kept.connection() as conn:
+            moment = append_if_allowed(conn, guard, lambda row: _shown(moment_of(user, row)), entry)
+    except FrenchHTTPException:
+        return None
+    if moment is None:
+        return None
+    now = current_time(request)
+    _bring_up_to_date(prepared, moment, now)
+    return bytes(_rendered(request, prepared, now).body).decode()
+
+
 def _still_yours(
     request: Request, db: Session, user: User, cookie: dict[str, Any], prepared: PreparedPanel
 ) -> PreparedPanel | None:
@@ -162,18 +215,33 @@ def _still_yours(
     The session and the access are checked by one statement. Raises ``SignedOut`` when
     the stream's session is no longer open.
     """
+    found = check_call(db, user, prepared.call.attempt.id or 0, _open_session(user, cookie))
+    moment = _shown(found)
+    if moment is None:
+        return None
+    _bring_up_to_date(prepared, moment, current_time(request))
+    return prepared
+
+
+def _open_session(user: User, cookie: dict[str, Any]) -> OpenSessionCheck:
+    """The session the cookie names, to check as still open; ``SignedOut`` if it names
+    none of ``user``'s."""
     named = named_session(cookie)
     if named is None or named[0] != user.id:
         raise SignedOut
-    open_now = OpenSessionCheck(named[1], utcnow())
-    moment = check_call(db, user, prepared.call.attempt.id or 0, open_now)
+    return OpenSessionCheck(named[1], utcnow())
+
+
+def _shown(moment: CallMoment) -> CallMoment | None:
+    """The call's moment when its panel may be shown; None once it has an outcome.
+    Raises ``SignedOut`` when the session is no longer open."""
     if not moment.signed_in:
         raise SignedOut
-    if moment.has_outcome:
-        return None
-    now = current_time(request)
+    return None if moment.has_outcome else moment
+
+
+def _bring_up_to_date(prepared: PreparedPanel, moment: CallMoment, now: datetime) -> None:
     attempt = prepared.call.attempt
     attempt.state, attempt.connected_at = moment.state, moment.connected_at
     attempt.ended_at, attempt.result = moment.ended_at, moment.result
     prepared.context.update(moment_context(prepared.call, prepared.record, now))
-    return prepared

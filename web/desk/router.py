@@ -21,6 +21,7 @@ from dialer.accounts.models import AgentPresence, User
 from dialer.campaigns.attempts import CallAttempt, Outcome
 from dialer.campaigns.models import Campaign, CampaignAgent
 from dialer.core.crypto import DataCipher
+from dialer.core.kept_connections import KeptConnections
 from dialer.engine.agents import AgentState, IllegalTransition
 from dialer.engine.calling import presence
 from dialer.engine.calling.events import (
@@ -211,10 +212,11 @@ class StreamFrames:
     """
 
     def __init__(
-        self, request: Request, engine: Engine, cipher: DataCipher, cookie: dict[str, Any]
-    ) -> None:
+        self, request: Request, engine: Engine, cipher: DataCipher, cookie: dict[str, Any],
+        kept: KeptConnections | None = None,
+    ) -> None:  # fmt: skip
         self._request, self._engine, self._cipher = request, engine, cipher
-        self._cookie = cookie
+        self._cookie, self._kept = cookie, kept
         self._user_id = request.state.user.id
         # The panel of the call ringing for the agent (progressive: one at a time).
         self._prepared: PreparedPanel | None = None
@@ -228,7 +230,7 @@ class StreamFrames:
         elif item["kind"] == SCREEN_POP:
             prepared, self._prepared = self._prepared, None
             html = pushed_panel(self._request, self._engine, self._cipher, self._cookie,
-                                int(item["attempt_id"]), prepared)  # fmt: skip
+                                int(item["attempt_id"]), prepared, self._kept)  # fmt: skip
             item = {**item, "html": html} if html is not None else item
         else:
             if item["kind"] == CALL_ENDED:
@@ -312,8 +314,10 @@ async def _next_item(request: Request, subscription: Subscription | None) -> Pay
 def desk_events(request: Request, user: AgentUser, db: DbSession, bus: ScreenPopsDep) -> Response:
     # The stream outlives the request's session: give its connection back now.
     db.close()
-    runtime = web_state(request).runtime
-    frames = StreamFrames(request, runtime.engine, runtime.cipher, dict(request.session))
+    state = web_state(request)
+    runtime = state.runtime
+    frames = StreamFrames(request, runtime.engine, runtime.cipher, dict(request.session),
+                          state.pop_connections)  # fmt: skip
     headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
     return StreamingResponse(
         _events(request, bus, user.id or 0, frames.frame),

@@ -92,6 +92,39 @@ def compute_hash(entry: AccessEntry) -> str:
     return hashlib.sha256(canonical_content(entry).encode("utf-8")).hexdigest()
 
 
+def new_entry(
+    *,
+    actor: str,
+    actor_role: str,
+    action: TrailAction | str,
+    person_id: int | None,
+    fields: list[str] | tuple[str, ...] | frozenset[str] | set[str],
+    campaign_id: int | None = None,
+    attempt_id: int | None = None,
+    address: str | None = None,
+    detail: str | None = None,
+) -> AccessEntry:
+    """An entry checked and trimmed, not yet linked: its id and hashes are provisional."""
+    checked_action = _action(action)
+    if not actor.strip():
+        raise TrailError("L'auteur de l'accès est obligatoire.")
+    return AccessEntry(
+        at=utcnow(),
+        actor=actor.strip()[:100],
+        actor_role=actor_role[:16],
+        action=checked_action.value,
+        person_id=person_id,
+        fields=sorted(set(fields)),
+        campaign_id=campaign_id,
+        attempt_id=attempt_id,
+        address=address[:64] if address else None,
+        detail=detail[:DETAIL_MAX] if detail else None,
+        # Provisional values, unique so the INSERT never collides; replaced once linked.
+        prev_hash=GENESIS_HASH,
+        entry_hash=uuid.uuid4().hex + uuid.uuid4().hex,
+    )
+
+
 def record_access(
     session: Session,
     *,
@@ -106,24 +139,10 @@ def record_access(
     detail: str | None = None,
 ) -> AccessEntry:
     """Append one entry in the caller's transaction (flushed, not committed)."""
-    checked_action = _action(action)
-    if not actor.strip():
-        raise TrailError("L'auteur de l'accès est obligatoire.")
-    entry = AccessEntry(
-        at=utcnow(),
-        actor=actor.strip()[:100],
-        actor_role=actor_role[:16],
-        action=checked_action.value,
-        person_id=person_id,
-        fields=sorted(set(fields)),
-        campaign_id=campaign_id,
-        attempt_id=attempt_id,
-        address=address[:64] if address else None,
-        detail=detail[:DETAIL_MAX] if detail else None,
-        # Provisional values, unique so the INSERT never collides; replaced below.
-        prev_hash=GENESIS_HASH,
-        entry_hash=uuid.uuid4().hex + uuid.uuid4().hex,
-    )
+    entry = new_entry(
+        actor=actor, actor_role=actor_role, action=action, person_id=person_id, fields=fields,
+        campaign_id=campaign_id, attempt_id=attempt_id, address=address, detail=detail,
+    )  # fmt: skip
     if _is_postgres(session):
         # Under the lock, the id and the previous hash in one statement, then one INSERT
         # with the final hash: the lock is held for two statements, not four. The row is
@@ -211,17 +230,21 @@ def _is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
+LOCK_TRAIL_SQL = "LOCK TABLE accessentry IN EXCLUSIVE MODE"
+
+
 def _lock_trail(session: Session) -> None:
     if _is_postgres(session):
-        session.execute(text("LOCK TABLE accessentry IN EXCLUSIVE MODE"))
+        session.execute(text(LOCK_TRAIL_SQL))
 
 
 # Under the table lock every committed entry has a smaller id than the one drawn here,
 # so the newest one is the previous link.
-_NEXT_LINK = text(
+NEXT_LINK_SQL = (
     "SELECT nextval(pg_get_serial_sequence('accessentry', 'id')), "
     "(SELECT entry_hash FROM accessentry ORDER BY id DESC LIMIT 1)"
 )
+_NEXT_LINK = text(NEXT_LINK_SQL)
 
 
 def _next_link(session: Session) -> tuple[int, str]:

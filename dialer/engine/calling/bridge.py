@@ -27,6 +27,7 @@ import psycopg
 from psycopg import sql
 from sqlalchemy.engine import Engine
 
+from dialer.core.kept_connections import conninfo_of
 from dialer.engine.calling.events import Payload, ScreenPopBus, Subscription
 
 log = logging.getLogger(__name__)
@@ -65,11 +66,6 @@ def decode_notice(text: str) -> Notice | None:
         return Notice(str(data["o"]), int(data["a"]), payload)
     except (ValueError, KeyError, TypeError):
         return None
-
-
-def conninfo_of(engine: Engine) -> str:
-    """The libpq URI of a SQLAlchemy PostgreSQL engine (its driver name dropped)."""
-    return engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 async def listen_forever(conninfo: str, channel: str, ready: asyncio.Event,

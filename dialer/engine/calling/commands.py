@@ -23,7 +23,8 @@ from dataclasses import dataclass
 import psycopg
 from sqlalchemy.engine import Engine
 
-from dialer.engine.calling.bridge import Notifier, channel_for, conninfo_of, listen_forever
+from dialer.core.kept_connections import conninfo_of
+from dialer.engine.calling.bridge import Notifier, channel_for, listen_forever
 from dialer.engine.calling.control import FAILED_FR, CallControlRefused, Refusal
 
 log = logging.getLogger(__name__)

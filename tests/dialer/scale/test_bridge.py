@@ -16,10 +16,10 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from dialer.core.crypto import DataCipher
+from dialer.core.kept_connections import conninfo_of
 from dialer.engine.calling.bridge import (
     BusBridge,
     channel_for,
-    conninfo_of,
     decode_notice,
     encode_notice,
 )

@@ -196,7 +196,8 @@ def stream_frames(app: FastAPI, username: str) -> StreamFrames:
              "app": app, "session": dict(cookie), "client": ("192.0.2.7", 50000)}  # fmt: skip
     request = Request(scope)
     request.state.user = user
-    return StreamFrames(request, runtime.engine, runtime.cipher, cookie)
+    kept = app.state.web.pop_connections  # PostgreSQL: the pop's two round trips
+    return StreamFrames(request, runtime.engine, runtime.cipher, cookie, kept)
 
 
 def pushed(frame: str) -> dict[str, object]:
