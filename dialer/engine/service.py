@@ -167,6 +167,7 @@ class DialerService:
         await self.client.settle()
         if self.bridge is not None:
             self.bridge.start_sender()
+        self.early_pop.start()
         if self.commands is not None:
             self.commands.start()
         if run_loop:

@@ -94,6 +94,18 @@ class EarlyPop:
         self._held: dict[int, tuple[int, ScreenPop]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
+    def start(self) -> None:
+        """PostgreSQL: the statement's connection opened now, not at the first bridge
+        (connecting then made that pop late, and the stored path popped it first)."""
+        if self._announcing is not None:
+            self._thread().submit(self._open, self._announcing.target)
+
+    def _open(self, target: NoticeTarget) -> None:
+        try:
+            self._connection(target)
+        except psycopg.Error:
+            log.warning("early screen pop: no connection yet, opened at the first bridge")
+
     def heard(self, update: CallUpdate) -> None:
         if update.state is not CallState.CONNECTED or not update.attempt_id.isdigit():
             return
