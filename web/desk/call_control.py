@@ -60,8 +60,12 @@ def line_of(attempt: CallAttempt) -> Line:
     return Line(attempt.id or 0, attempt.worker_id, attempt.channel_id)
 
 
-def _line(call: CallFile) -> Line:
-    return line_of(call.attempt)
+def _line(db: Session, call: CallFile) -> Line:
+    """The agent's call, to act on: not once the person is handed over (409)."""
+    line = line_of(call.attempt)
+    if journal.handed_over(db, line.attempt_id):
+        raise french_error(409, journal.HANDED_OVER_FR)
+    return line
 
 
 def _held(db: Session, attempt_id: int) -> bool:
@@ -92,9 +96,12 @@ def control_state(db: Session, call: CallFile, user: User) -> dict[str, Any]:
         )
     ).first()
     consulted = journal.consulted_destination(db, call.attempt)
+    handed = journal.handed_over(db, attempt_id)
     return {
         "attempt_id": attempt_id,
-        "live": call.attempt.ended_at is None and bool(call.attempt.channel_id),
+        # The agent's to act on: a person handed over talks with the destination now.
+        "live": call.attempt.ended_at is None and bool(call.attempt.channel_id) and not handed,
+        "handed_over": handed,
         "held": _held(db, attempt_id),
         # The destination the agent is talking to while the person waits (attended transfer).
         "consulting": consulted.label if consulted is not None else None,
@@ -155,7 +162,7 @@ def refused(
 async def hold(
     request: Request, call: CallDep, user: AgentUser, db: DbSession, steering: SteeringDep
 ) -> Response:
-    line = _line(call)
+    line = _line(db, call)
     actor = actor_of(request, user)
     return await steer_and_keep(
         db, call.attempt, actor, ControlAction.HOLD, lambda: steering.hold(line)
@@ -166,7 +173,7 @@ async def hold(
 async def resume(
     request: Request, call: CallDep, user: AgentUser, db: DbSession, steering: SteeringDep
 ) -> Response:
-    line = _line(call)
+    line = _line(db, call)
     actor = actor_of(request, user)
     return await steer_and_keep(
         db, call.attempt, actor, ControlAction.RESUME, lambda: steering.resume(line)
@@ -178,7 +185,7 @@ async def transfer(
     request: Request, call: CallDep, user: AgentUser, db: DbSession, form: FormDep,
     steering: SteeringDep,
 ) -> Response:  # fmt: skip
-    line = _line(call)
+    line = _line(db, call)
     actor = actor_of(request, user)
     action = MODES.get(field_text(form, "mode", 20), ControlAction.BLIND_TRANSFER)
     listed = journal.destinations_of(db, call.campaign.id or 0)
@@ -200,7 +207,7 @@ async def transfer(
 async def cancel_transfer(
     request: Request, call: CallDep, user: AgentUser, db: DbSession, steering: SteeringDep
 ) -> Response:
-    line = _line(call)
+    line = _line(db, call)
     actor = actor_of(request, user)
     action = ControlAction.CANCEL_TRANSFER
     if journal.consulted_destination(db, call.attempt) is None:
@@ -215,7 +222,7 @@ async def complete_transfer(
     request: Request, call: CallDep, user: AgentUser, db: DbSession, steering: SteeringDep
 ) -> Response:
     """The agent leaves the attended transfer: the person stays with the destination."""
-    line = _line(call)
+    line = _line(db, call)
     actor = actor_of(request, user)
     action = ControlAction.COMPLETE_TRANSFER
     consulted = journal.consulted_destination(db, call.attempt)
@@ -248,7 +255,7 @@ async def conference(
     steering: SteeringDep,
 ) -> Response:  # fmt: skip
     """The agent calls the supervisor in: a three-way call (ChanSpy in barge mode)."""
-    line = _line(call)
+    line = _line(db, call)
     actor = actor_of(request, user)
     template = AgentTemplate(runtime.settings.agent_template)
     phone = supervisor_line(db, call.campaign.id or 0, template)

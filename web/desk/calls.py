@@ -12,6 +12,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from dialer.accounts.models import AgentPresence, User
+from dialer.engine.callcontrol import journal
 from dialer.engine.calling.control import CallControl, CallControlRefused, CallRef
 from dialer.engine.calling.outcome_input import OutcomeInput
 from dialer.engine.calling.outcomes import record_outcome
@@ -93,9 +94,14 @@ def _ref(call: CallFile, user: User) -> CallRef:
 
 
 @router.post("/poste/appels/{attempt_id}/raccrocher")
-async def hang_up(call: CallDep, user: AgentUser, control: CallControlDep) -> Response:
+async def hang_up(
+    call: CallDep, user: AgentUser, db: DbSession, control: CallControlDep
+) -> Response:
     if call.attempt.ended_at is not None or call.attempt.result is not None:
         return Response(status_code=204)
+    if await run_in_threadpool(journal.handed_over, db, call.attempt.id or 0):
+        # The line is the person's with the destination now: hanging it up would cut them off.
+        raise french_error(409, journal.HANDED_OVER_FR)
     try:
         await control.hang_up(_ref(call, user))
     except CallControlRefused as refused:
@@ -181,7 +187,9 @@ async def save_outcome(
     refused = await run_in_threadpool(_record, db, call, user, read.data, now)
     if refused is not None:
         return _form_error(request, call, read.values, {}, refused)
-    if call.attempt.ended_at is None:
+    if call.attempt.ended_at is None and not await run_in_threadpool(
+        journal.handed_over, db, call.attempt.id or 0
+    ):
         await _close_line(control, call, user)
     return await run_in_threadpool(_wrap_up, request, db, call, user)
 

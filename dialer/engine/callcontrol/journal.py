@@ -34,6 +34,10 @@ SUPERVISION = frozenset({ControlAction.LISTEN, ControlAction.WHISPER, ControlAct
 # The person reaches the destination: at once (blind), or when the agent leaves an attended
 # transfer; an attended transfer cancelled sends the fund nothing.
 HANDED_OVER = frozenset({ControlAction.BLIND_TRANSFER, ControlAction.COMPLETE_TRANSFER})
+HANDED_OVER_FR = (
+    "La personne a été transférée : elle est en ligne avec la destination, cet appel "
+    "n'est plus entre vos mains. Enregistrez le résultat."
+)
 # What ends an attended transfer under way (the consultation).
 ENDS_CONSULTATION = frozenset({ControlAction.CANCEL_TRANSFER, ControlAction.COMPLETE_TRANSFER})
 # What the trail says was reached: the conversation, never a field of the record.
@@ -122,6 +126,17 @@ def record_done(
     ):
         _fund_followup(db, attempt, destination)
     return entry
+
+
+def handed_over(db: Session, attempt_id: int) -> bool:
+    """Whether the person was handed to a transfer's destination: the line, still open,
+    is now theirs with that destination, no longer the agent's."""
+    query = select(CallControlEntry.id).where(
+        CallControlEntry.attempt_id == attempt_id,
+        col(CallControlEntry.refused).is_(None),
+        col(CallControlEntry.action).in_(sorted(HANDED_OVER)),
+    )
+    return db.exec(query).first() is not None
 
 
 def consulted_label(actions: list[tuple[str, str | None]]) -> str | None:

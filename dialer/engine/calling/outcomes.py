@@ -22,6 +22,7 @@ from dialer.compliance.feed.outbox import emit_outcome_events
 from dialer.contacts.people.models import CampaignContact, ContactStatus, Person
 from dialer.core.columns import require_id, utcnow
 from dialer.core.errors import Conflict, DomainError, NotFound
+from dialer.engine.callcontrol.journal import handed_over
 from dialer.engine.calling import presence
 from dialer.engine.calling.outcome_input import (
     ACCEPTED,
@@ -114,6 +115,10 @@ def record_outcome(
         # The call is over and its outcome known: other campaigns may call the person.
         presence.start_wrap_up(session, agent_user_id, attempt_id, campaign.wrap_up_seconds, at)
         release_locks(session, [attempt_id])
+    elif handed_over(session, attempt_id):
+        # The person talks with a transfer's destination: the agent's part is over, the
+        # person's call is not (no other campaign calls them until it ends).
+        presence.start_wrap_up(session, agent_user_id, attempt_id, campaign.wrap_up_seconds, at)
     # Otherwise the person is still on the line: the agent stays on the call, so no
     # second call reaches their phone, and the call's end starts the wrap-up.
     session.flush()

@@ -124,6 +124,12 @@ def test_call_control_and_the_wall_side_by_side(
 
         controls.get_by_role("button", name="Transfert direct").click()
         expect(agent.locator("#message-controle")).to_have_text("Appel transféré.")
+        # The person is the fund's now: the desk asks for the outcome, offers no hang-up.
+        expect(agent.locator("#message-appel")).to_contain_text(
+            "la personne est en ligne avec la destination", timeout=WAIT_MS
+        )
+        expect(agent.locator("#raccrocher")).to_be_hidden()
+        expect(agent.locator("#controle-en-appel")).to_be_hidden()
         shot(agent, "poste-controle-transfert.png")
         browser.close()
     sim = server.service.sim

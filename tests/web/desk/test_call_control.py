@@ -12,7 +12,7 @@ import pytest
 from fastapi import FastAPI
 from sqlmodel import Session, col, select
 
-from dialer.accounts.models import User
+from dialer.accounts.models import AgentPresence, User
 from dialer.campaigns.supervision import CampaignSupervisor
 from dialer.compliance.feed.models import FeedEvent
 from dialer.compliance.privacy.models import AccessEntry
@@ -118,6 +118,31 @@ def test_hold_resume_and_transfers(floor: Floor) -> None:
         (followup,) = db.exec(select(FeedEvent).where(FeedEvent.kind == "followup_request")).all()
         assert followup.payload["source"] == "call_transfer"
         assert "second niveau" in followup.payload["text"]
+
+
+def test_after_a_blind_transfer_the_agent_leaves_the_person_with_the_fund(floor: Floor) -> None:
+    """Handed over, the person talks with the fund's service on the same channel: the
+    agent's outcome and « Raccrocher » must not hang that conversation up."""
+    engine = floor.server.app.state.runtime.engine
+    with signed_in(floor.server.url, "agent1", "/poste") as (agent, csrf):
+        go_available(agent, csrf, floor.campaign_id)
+        attempt = wait_bridged(engine, floor.agent_id)
+        call = f"/poste/appels/{attempt}"
+        headers = {"X-CSRF-Token": csrf}
+        fund = {"destination": str(floor.destinations.fund), "mode": "direct"}
+        assert agent.post(f"{call}/transfert", headers=headers, data=fund).status_code == 204
+        hung_up = agent.post(f"{call}/raccrocher", headers=headers)
+        assert hung_up.status_code == 409
+        assert "transférée" in hung_up.text
+        outcome = {"entretien": "accepted", "offre": "accepted"}
+        saved = agent.post(f"{call}/resultat", headers=headers, data=outcome)
+        assert saved.status_code == 200, saved.text
+        assert actions_named(floor.sim, "Hangup") == []
+        person = floor.sim.core.find(f"dialer-{attempt}")
+        assert person is not None  # still on the line, with the fund
+    with Session(engine) as db:
+        presence = db.get(AgentPresence, floor.agent_id)
+        assert presence is not None and presence.state == "wrap_up"
 
 
 def test_attended_transfer_cancelled_then_completed(floor: Floor) -> None:

@@ -75,6 +75,10 @@
   }
 
   function show(state) {
+    if (state.handed_over) {
+      // The person talks with the destination now: for the desk, the agent's call is over.
+      document.getElementById("poste").dispatchEvent(new CustomEvent("desk:handed-over"));
+    }
     inCall.hidden = !state.live;
     resumeButton.hidden = !state.held;
     heldLine.textContent = state.held ? "La personne est en attente (musique d'attente)." : "";

@@ -18,7 +18,10 @@
   let current = null;
   // The attempt the agent hung up themselves: its end is not the person's hang-up.
   let hungUpByAgent = null;
+  // The attempt whose person was transferred: its end later is the destination's business.
+  let handedOver = null;
   const CALL_OVER = "Appel terminé : résultat à saisir";
+  const HANDED_OVER = "Appel transféré : la personne est en ligne avec la destination. Enregistrez le résultat.";
 
   function epochMs() {
     return performance.timeOrigin + performance.now();
@@ -332,6 +335,12 @@
     }
   });
   // The dialer is calling someone for this agent (ids only): the waiting area says so.
+  desk.addEventListener("desk:handed-over", function () {
+    if (current !== null && !lineClosed()) {
+      handedOver = current;
+      callOver(HANDED_OVER);
+    }
+  });
   source.addEventListener("dialling", function (event) {
     desk.dispatchEvent(new CustomEvent("desk:dialling", { detail: JSON.parse(event.data) }));
   });
@@ -345,6 +354,9 @@
     const data = JSON.parse(event.data);
     if (current === data.attempt_id && previewShown()) {
       backToWaiting("L'appel n'a pas abouti : la personne sera rappelée plus tard.");
+      return;
+    }
+    if (current === data.attempt_id && handedOver === data.attempt_id) {
       return;
     }
     if (current === data.attempt_id) {

@@ -14,9 +14,20 @@ from collections.abc import Callable
 
 from sqlalchemy.engine import Engine
 
+from dialer.accounts.models import AgentPresence
 from dialer.campaigns.attempts import CallAttempt
+from dialer.campaigns.selection.models import LiveCallLock
+from dialer.campaigns.supervision import DestinationKind
 from dialer.core.crypto import DataCipher
+from dialer.core.db import session_scope
+from dialer.engine.agents.states import AgentState
+from dialer.engine.callcontrol import journal
+from dialer.engine.callcontrol.journal import Actor
+from dialer.engine.callcontrol.models import ControlAction
+from dialer.engine.callcontrol.rules import Destination
 from dialer.engine.callcontrol.steering import Line
+from dialer.engine.calling.outcome_input import OutcomeInput
+from dialer.engine.calling.outcomes import record_outcome
 from dialer.engine.service import DialerService
 from telephony.results import CallResult, CallState
 from tests.dialer.engine.calling.conftest import (
@@ -136,6 +147,40 @@ async def test_blind_transfer_out_keeps_the_call_until_the_person_hangs_up(
         assert (ended.state, ended.result, ended.hangup_cause) == (
             CallState.ENDED, CallResult.ANSWERED, 16,
         )  # fmt: skip
+    finally:
+        await service.stop()
+
+
+async def test_an_outcome_after_a_blind_transfer_frees_the_agent_not_the_person(
+    engine: Engine, cipher: DataCipher, clock: FakeClock
+) -> None:
+    """Handed to the fund, the person talks with it for minutes: the agent's outcome
+    starts their wrap-up at once, while the person stays locked against every other
+    campaign until their call ends."""
+    service = await _bridged_call(engine, cipher, clock)
+    try:
+        attempt = await _bridged(engine)
+        attempt_id = attempt.id or 0
+        line = Line(attempt_id, attempt.worker_id, f"dialer-{attempt_id}")
+        await service.steering.transfer(line, "0033198765432", attended=False)
+        fund = Destination(1, "CPAM : second niveau", "0033198765432", DestinationKind.FUND)
+        actor = Actor(attempt.agent_user_id or 0, "agent", "agent")
+        with session_scope(engine) as db:
+            journal.record_done(db, attempt, actor, ControlAction.BLIND_TRANSFER, fund)
+        with session_scope(engine) as db:
+            form = OutcomeInput(interview="accepted", offer="accepted")
+            record_outcome(db, attempt_id, attempt.agent_user_id or 0, form, now=clock())
+        (agent,) = rows(engine, AgentPresence)
+        assert (agent.state, agent.attempt_id) == (AgentState.WRAP_UP, None)
+        (live,) = rows(engine, CallAttempt)
+        assert live.ended_at is None
+        assert {lock.attempt_id for lock in rows(engine, LiveCallLock)} == {attempt_id}
+        await service.hang_up_call(attempt_id)  # the person and the fund say goodbye
+        ended = await _attempt(engine, "ended_at")
+        assert ended.result == CallResult.ANSWERED
+        (agent,) = rows(engine, AgentPresence)
+        assert agent.state == AgentState.WRAP_UP  # the call's end does not touch them
+        assert rows(engine, LiveCallLock) == []
     finally:
         await service.stop()
 
