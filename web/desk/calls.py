@@ -166,8 +166,10 @@ def _record(
 ) -> str | None:
     """Store the outcome; the French reason it was refused, or None."""
     data.script_version_id = _version_of(db, call, data.script_version_id)
+    attempt_id = call.attempt.id or 0
+    handed = journal.handed_over(db, attempt_id)
     try:
-        record_outcome(db, call.attempt.id or 0, user.id or 0, data, now=now)
+        record_outcome(db, attempt_id, user.id or 0, data, now=now, handed_over=handed)
     except HUMAN_ERRORS as error:
         db.rollback()
         return str(error)

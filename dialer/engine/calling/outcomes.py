@@ -22,7 +22,6 @@ from dialer.compliance.feed.outbox import emit_outcome_events
 from dialer.contacts.people.models import CampaignContact, ContactStatus, Person
 from dialer.core.columns import require_id, utcnow
 from dialer.core.errors import Conflict, DomainError, NotFound
-from dialer.engine.callcontrol.journal import handed_over
 from dialer.engine.calling import presence
 from dialer.engine.calling.outcome_input import (
     ACCEPTED,
@@ -81,8 +80,13 @@ def record_outcome(
     form: OutcomeInput,
     *,
     now: datetime | None = None,
+    handed_over: bool = False,
 ) -> Outcome:
-    """Store the agent's outcome of one answered call; DomainError (French) if it cannot be."""
+    """Store the agent's outcome of one answered call; DomainError (French) if it cannot be.
+
+    ``handed_over``: the person was transferred and talks with the destination
+    (``dialer.engine.callcontrol.journal.handed_over``).
+    """
     at = now or utcnow()
     # Locked first, as the recorder's end locks it first: whichever of the outcome and
     # the call's end comes second sees the other, and frees the person (no lock left).
@@ -115,7 +119,7 @@ def record_outcome(
         # The call is over and its outcome known: other campaigns may call the person.
         presence.start_wrap_up(session, agent_user_id, attempt_id, campaign.wrap_up_seconds, at)
         release_locks(session, [attempt_id])
-    elif handed_over(session, attempt_id):
+    elif handed_over:
         # The person talks with a transfer's destination: the agent's part is over, the
         # person's call is not (no other campaign calls them until it ends).
         presence.start_wrap_up(session, agent_user_id, attempt_id, campaign.wrap_up_seconds, at)

@@ -169,7 +169,9 @@ async def test_an_outcome_after_a_blind_transfer_frees_the_agent_not_the_person(
             journal.record_done(db, attempt, actor, ControlAction.BLIND_TRANSFER, fund)
         with session_scope(engine) as db:
             form = OutcomeInput(interview="accepted", offer="accepted")
-            record_outcome(db, attempt_id, attempt.agent_user_id or 0, form, now=clock())
+            handed = journal.handed_over(db, attempt_id)
+            record_outcome(db, attempt_id, attempt.agent_user_id or 0, form, now=clock(),
+                           handed_over=handed)  # fmt: skip
         (agent,) = rows(engine, AgentPresence)
         assert (agent.state, agent.attempt_id) == (AgentState.WRAP_UP, None)
         (live,) = rows(engine, CallAttempt)
