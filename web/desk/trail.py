@@ -30,19 +30,13 @@ def record_read(
     address: str | None,
 ) -> None:
     """Append one entry in the caller's transaction (the caller commits)."""
-    from dialer.compliance.privacy.trail import record_access
+    from dialer.compliance.privacy.trail import append_entry
 
-    record_access(
-        session,
-        actor=user.username,
-        actor_role=user.role,
-        action=action,
-        person_id=person_id,
-        fields=sorted(set(fields)),
-        campaign_id=campaign_id,
-        attempt_id=attempt_id,
-        address=address,
-    )
+    entry = read_entry(
+        user, action, person_id, fields,
+        campaign_id=campaign_id, attempt_id=attempt_id, address=address,
+    )  # fmt: skip
+    append_entry(session, entry)
 
 
 def read_entry(

@@ -143,6 +143,11 @@ def record_access(
         actor=actor, actor_role=actor_role, action=action, person_id=person_id, fields=fields,
         campaign_id=campaign_id, attempt_id=attempt_id, address=address, detail=detail,
     )  # fmt: skip
+    return append_entry(session, entry)
+
+
+def append_entry(session: Session, entry: AccessEntry) -> AccessEntry:
+    """``entry`` (from ``new_entry``) linked and appended in the caller's transaction."""
     if _is_postgres(session):
         # Under the lock, the id and the previous hash in one statement, then one INSERT
         # with the final hash: the lock is held for two statements, not four. The row is

@@ -6,8 +6,10 @@ reaches the PBX (the simulator's log of received actions says so)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from sqlmodel import Session, col, select
@@ -120,15 +122,21 @@ def test_hold_resume_and_transfers(floor: Floor) -> None:
         assert "second niveau" in followup.payload["text"]
 
 
-def test_after_a_blind_transfer_the_agent_leaves_the_person_with_the_fund(floor: Floor) -> None:
-    """Handed over, the person talks with the fund's service on the same channel: the
-    agent's outcome and « Raccrocher » must not hang that conversation up."""
+@contextmanager
+def on_a_call(floor: Floor) -> Iterator[tuple[httpx.Client, str, dict[str, str], int]]:
+    """agent1's desk on a call with the campaign's person: the client, the call's path,
+    the CSRF header and the attempt."""
     engine = floor.server.app.state.runtime.engine
     with signed_in(floor.server.url, "agent1", "/poste") as (agent, csrf):
         go_available(agent, csrf, floor.campaign_id)
         attempt = wait_bridged(engine, floor.agent_id)
-        call = f"/poste/appels/{attempt}"
-        headers = {"X-CSRF-Token": csrf}
+        yield agent, f"/poste/appels/{attempt}", {"X-CSRF-Token": csrf}, attempt
+
+
+def test_after_a_blind_transfer_the_agent_leaves_the_person_with_the_fund(floor: Floor) -> None:
+    """Handed over, the person talks with the fund's service on the same channel: the
+    agent's outcome and « Raccrocher » must not hang that conversation up."""
+    with on_a_call(floor) as (agent, call, headers, attempt):
         fund = {"destination": str(floor.destinations.fund), "mode": "direct"}
         assert agent.post(f"{call}/transfert", headers=headers, data=fund).status_code == 204
         hung_up = agent.post(f"{call}/raccrocher", headers=headers)
@@ -140,18 +148,14 @@ def test_after_a_blind_transfer_the_agent_leaves_the_person_with_the_fund(floor:
         assert actions_named(floor.sim, "Hangup") == []
         person = floor.sim.core.find(f"dialer-{attempt}")
         assert person is not None  # still on the line, with the fund
-    with Session(engine) as db:
+    with Session(floor.server.app.state.runtime.engine) as db:
         presence = db.get(AgentPresence, floor.agent_id)
         assert presence is not None and presence.state == "wrap_up"
 
 
 def test_attended_transfer_cancelled_then_completed(floor: Floor) -> None:
     engine = floor.server.app.state.runtime.engine
-    with signed_in(floor.server.url, "agent1", "/poste") as (agent, csrf):
-        go_available(agent, csrf, floor.campaign_id)
-        attempt = wait_bridged(engine, floor.agent_id)
-        call = f"/poste/appels/{attempt}"
-        headers = {"X-CSRF-Token": csrf}
+    with on_a_call(floor) as (agent, call, headers, attempt):
         fund = {"destination": str(floor.destinations.fund), "mode": "accompagne"}
 
         # Nothing under way: refused in French before the PBX hears of it.
