@@ -162,14 +162,13 @@ def _form_error(
 
 
 def _record(
-    db: Session, call: CallFile, user: User, data: OutcomeInput, now: datetime
+    db: Session, call: CallFile, user: User, data: OutcomeInput, now: datetime, handed: bool
 ) -> str | None:
-    """Store the outcome; the French reason it was refused, or None."""
+    """Store the outcome; the French reason it was refused, or None. ``handed``: the
+    person was transferred and talks with the destination."""
     data.script_version_id = _version_of(db, call, data.script_version_id)
-    attempt_id = call.attempt.id or 0
-    handed = journal.handed_over(db, attempt_id)
     try:
-        record_outcome(db, attempt_id, user.id or 0, data, now=now, handed_over=handed)
+        record_outcome(db, call.attempt.id or 0, user.id or 0, data, now=now, handed_over=handed)
     except HUMAN_ERRORS as error:
         db.rollback()
         return str(error)
@@ -186,12 +185,11 @@ async def save_outcome(
     read = read_outcome_form(form)
     if read.problems:
         return _form_error(request, call, read.values, read.problems, None)
-    refused = await run_in_threadpool(_record, db, call, user, read.data, now)
+    handed = await run_in_threadpool(journal.handed_over, db, call.attempt.id or 0)
+    refused = await run_in_threadpool(_record, db, call, user, read.data, now, handed)
     if refused is not None:
         return _form_error(request, call, read.values, {}, refused)
-    if call.attempt.ended_at is None and not await run_in_threadpool(
-        journal.handed_over, db, call.attempt.id or 0
-    ):
+    if call.attempt.ended_at is None and not handed:
         await _close_line(control, call, user)
     return await run_in_threadpool(_wrap_up, request, db, call, user)
 

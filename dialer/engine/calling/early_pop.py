@@ -18,13 +18,11 @@ costs the round trips of a pooled transaction.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 import psycopg
 from sqlalchemy import update
@@ -33,6 +31,7 @@ from sqlmodel import col
 
 from dialer.campaigns.attempts import CallAttempt
 from dialer.core.db import session_scope
+from dialer.core.kept_connections import KeptConnections
 from dialer.core.sqlite_writer import first_in_line
 from dialer.engine.calling.bridge import NoticeTarget
 from dialer.engine.calling.desk_events import DeskNotifier, ScreenPop
@@ -86,7 +85,8 @@ class EarlyPop:
         self._engine = engine
         self._desk = desk
         self._announcing = announcing
-        self._conn: psycopg.Connection[Any] | None = None  # the thread's own (PostgreSQL)
+        # PostgreSQL: the storing statement's connection, used by this path's one thread.
+        self._kept = KeptConnections(announcing.target.conninfo) if announcing else None
         self._storing: ThreadPoolExecutor | None = None
         self._pending: set[int] = set()  # bridges being stored
         self._sent: set[int] = set()  # popped here, the stored path not yet told
@@ -97,12 +97,14 @@ class EarlyPop:
     def start(self) -> None:
         """PostgreSQL: the statement's connection opened now, not at the first bridge
         (connecting then made that pop late, and the stored path popped it first)."""
-        if self._announcing is not None:
-            self._thread().submit(self._open, self._announcing.target)
+        if self._kept is not None:
+            self._thread().submit(self._open, self._kept)
 
-    def _open(self, target: NoticeTarget) -> None:
+    @staticmethod
+    def _open(kept: KeptConnections) -> None:
         try:
-            self._connection(target)
+            with kept.connection():
+                pass  # opened, and kept for the first bridge
         except psycopg.Error:
             log.warning("early screen pop: no connection yet, opened at the first bridge")
 
@@ -158,8 +160,10 @@ class EarlyPop:
 
     def _store_bridge(self, attempt_id: int, bridged_at: datetime | None) -> BridgedCall | None:
         """The bridge's moment stored (once: not if the stored path or an end came first)."""
-        if self._announcing is not None:
-            return self._store_and_announce(self._announcing.target, attempt_id, bridged_at)
+        if self._announcing is not None and self._kept is not None:
+            return self._store_and_announce(
+                self._kept, self._announcing.target, attempt_id, bridged_at
+            )
         # The agent is hearing the person: this write goes before the queued ones.
         with first_in_line(), session_scope(self._engine) as db:
             # One statement: the UPDATE says which call it took (RETURNING).
@@ -183,32 +187,18 @@ class EarlyPop:
         agent, contact, campaign = row
         return BridgedCall(agent, ScreenPop(attempt_id, contact, campaign), announced=False)
 
+    @staticmethod
     def _store_and_announce(
-        self, target: NoticeTarget, attempt_id: int, bridged_at: datetime | None
+        kept: KeptConnections, target: NoticeTarget, attempt_id: int, bridged_at: datetime | None
     ) -> BridgedCall | None:
         parameters = {"at": bridged_at, "attempt": attempt_id, "channel": target.channel,
                       "origin": target.origin, "kind": SCREEN_POP}  # fmt: skip
-        try:
-            row = self._connection(target).execute(_STORE_AND_ANNOUNCE, parameters).fetchone()
-        except psycopg.Error:
-            self._close_connection()
-            raise
+        with kept.connection() as conn:
+            row = conn.execute(_STORE_AND_ANNOUNCE, parameters).fetchone()
         if row is None or row[0] is None:
             return None
         agent, contact, campaign, _ = row
         return BridgedCall(agent, ScreenPop(attempt_id, contact, campaign), announced=True)
-
-    def _connection(self, target: NoticeTarget) -> psycopg.Connection[Any]:
-        """This thread's connection, kept open between calls (reopened after a failure)."""
-        if self._conn is None or self._conn.closed:
-            self._conn = psycopg.connect(target.conninfo, autocommit=True)
-        return self._conn
-
-    def _close_connection(self) -> None:
-        conn, self._conn = self._conn, None
-        if conn is not None:
-            with contextlib.suppress(psycopg.Error):
-                conn.close()
 
     def _thread(self) -> ThreadPoolExecutor:
         if self._storing is None:
@@ -219,7 +209,8 @@ class EarlyPop:
         for task in list(self._tasks):
             task.cancel()
         if self._storing is not None:
-            # Closed on its own thread, after any statement under way.
-            self._storing.submit(self._close_connection)
+            if self._kept is not None:
+                # Closed on its own thread, after any statement under way.
+                self._storing.submit(self._kept.close)
             self._storing.shutdown(wait=False)
             self._storing = None

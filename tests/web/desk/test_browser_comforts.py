@@ -8,6 +8,7 @@ day's counters move; the layout holds at 1280 px and does not overflow at 390 px
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -104,16 +105,26 @@ def join(agent: Any, url: str, campaign_id: int) -> None:
     expect(agent.locator("#etat-agent")).to_contain_text("En pause")
 
 
-def test_agent_hangs_up_and_the_desk_says_so(app: FastAPI, live: tuple[LiveServer, int]) -> None:
-    from playwright.sync_api import expect, sync_playwright
+@contextmanager
+def joined_desk(url: str, campaign_id: int, problems: list[str]) -> Iterator[Any]:
+    """agent1's desk in Chromium, on the campaign, in pause; page errors go to ``problems``."""
+    from playwright.sync_api import sync_playwright
 
-    server, campaign_id = live
-    problems: list[str] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         agent = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
         watch_errors(agent, problems)
-        join(agent, server.url, campaign_id)
+        join(agent, url, campaign_id)
+        yield agent
+        browser.close()
+
+
+def test_agent_hangs_up_and_the_desk_says_so(app: FastAPI, live: tuple[LiveServer, int]) -> None:
+    from playwright.sync_api import expect
+
+    server, campaign_id = live
+    problems: list[str] = []
+    with joined_desk(server.url, campaign_id, problems) as agent:
         agent.get_by_role("button", name="Me rendre disponible").click()
         expect(agent.locator("#nom-personne")).to_contain_text("Josiane", timeout=WAIT_MS)
         expect(agent.locator("#etat-agent")).to_contain_text("En communication")
@@ -125,22 +136,17 @@ def test_agent_hangs_up_and_the_desk_says_so(app: FastAPI, live: tuple[LiveServe
         agent.wait_for_timeout(1500)
         expect(message).not_to_contain_text("La personne a raccroché")
         expect(agent.locator("#etat-agent")).not_to_contain_text("En communication")
-        browser.close()
     assert problems == []
 
 
 def test_desk_comforts_from_pause_to_a_callback_and_a_machine(
     app: FastAPI, live: tuple[LiveServer, int]
 ) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     server, campaign_id = live
     problems: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        agent = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
-        watch_errors(agent, problems)
-        join(agent, server.url, campaign_id)
+    with joined_desk(server.url, campaign_id, problems) as agent:
         # The current pause reason is the one selected after the page comes back.
         agent.get_by_label("Motif de la pause").select_option("Réunion")
         agent.get_by_role("button", name="Changer de motif").click()
@@ -187,7 +193,6 @@ def test_desk_comforts_from_pause_to_a_callback_and_a_machine(
         # After the wrap-up the page comes back with the day's counters.
         expect(agent.locator("#compte-appels")).to_have_text("1", timeout=WAIT_MS)
         expect(agent.locator("#mes-appels")).to_contain_text("Répondeur / pas la bonne personne")
-        browser.close()
     with Session(app.state.runtime.engine) as db:
         outcomes = db.exec(select(Outcome).where(Outcome.attempt_id.is_not(None))).all()  # type: ignore[union-attr]
         assert [o.not_reached for o in outcomes] == [True]
@@ -222,15 +227,11 @@ def test_the_dialing_shows_as_soon_as_the_stream_says_so_without_asking_the_serv
 ) -> None:
     """The dialer tells the desk « dialling » when it calls someone for the agent: the
     waiting area says so then, not at the desk's next poll of its state."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     server, campaign_id = ringing
     problems: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        agent = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
-        watch_errors(agent, problems)
-        join(agent, server.url, campaign_id)
+    with joined_desk(server.url, campaign_id, problems) as agent:
         # Suspended while the agent gets ready, so the call comes once the desk listens.
         set_status(app, campaign_id, CampaignStatus.PAUSED)
         agent.get_by_role("button", name="Me rendre disponible").click()
@@ -242,7 +243,6 @@ def test_the_dialing_shows_as_soon_as_the_stream_says_so_without_asking_the_serv
             "Numérotation en cours…", timeout=WAIT_MS
         )
         expect(agent.locator("#progression")).to_be_visible()
-        browser.close()
     # The polls this test cut fail in the page (as a network error would), nothing else.
     assert [p for p in problems if "/poste/etat" not in p and "Failed to" not in p] == []
 
@@ -250,15 +250,11 @@ def test_the_dialing_shows_as_soon_as_the_stream_says_so_without_asking_the_serv
 def test_waiting_shows_the_dialing_then_the_last_attempts_result(
     ringing: tuple[LiveServer, int],
 ) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     server, campaign_id = ringing
     problems: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        agent = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
-        watch_errors(agent, problems)
-        join(agent, server.url, campaign_id)
+    with joined_desk(server.url, campaign_id, problems) as agent:
         agent.get_by_role("button", name="Me rendre disponible").click()
         expect(agent.locator("#numerotation")).to_have_text(
             "Numérotation en cours…", timeout=WAIT_MS
@@ -272,5 +268,4 @@ def test_waiting_shows_the_dialing_then_the_last_attempts_result(
         # The day's counters follow without a reload.
         expect(agent.locator("#compte-appels")).to_have_text("1", timeout=WAIT_MS)
         expect(agent.locator("#mes-appels")).to_contain_text("Sans réponse (non abouti)")
-        browser.close()
     assert problems == []
