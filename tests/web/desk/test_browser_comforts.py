@@ -264,7 +264,8 @@ def test_waiting_shows_the_dialing_then_the_last_attempts_result(
         last = agent.locator("#derniere-tentative")
         expect(last).to_contain_text("Dernière tentative : pas de réponse", timeout=WAIT_MS)
         expect(agent.locator("#numerotation")).to_have_text("")
-        expect(agent.locator("#etat-agent")).to_contain_text("Disponible")
+        # The state line follows at the desk's next state poll (every 5 s, the default wait).
+        expect(agent.locator("#etat-agent")).to_contain_text("Disponible", timeout=WAIT_MS)
         # The day's counters follow without a reload.
         expect(agent.locator("#compte-appels")).to_have_text("1", timeout=WAIT_MS)
         expect(agent.locator("#mes-appels")).to_contain_text("Sans réponse (non abouti)")
