@@ -19,6 +19,7 @@ from dialer.core.heap import start_up_heap_frozen
 from dialer.core.kept_connections import KeptConnections
 from dialer.core.runtime import Runtime, build_runtime
 from dialer.core.settings import Settings
+from dialer.core.thread_switching import quick_thread_switches
 from dialer.engine.calling.bridge import bridge_for
 from dialer.engine.calling.commands import command_sender_for
 from dialer.engine.calling.control import NoCallControl
@@ -112,7 +113,7 @@ def create_app(
         if commands is not None:
             commands.start()
         try:
-            with start_up_heap_frozen():
+            with start_up_heap_frozen(), quick_thread_switches():
                 yield
         finally:
             if commands is not None:

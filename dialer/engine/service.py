@@ -27,6 +27,7 @@ from dialer.core.columns import utcnow
 from dialer.core.db import session_scope
 from dialer.core.heap import start_up_heap_frozen
 from dialer.core.runtime import Runtime
+from dialer.core.thread_switching import quick_thread_switches
 from dialer.engine.callcontrol.remote import perform
 from dialer.engine.callcontrol.steering import AmiSteering, Line
 from dialer.engine.calling import liveness, presence
@@ -345,7 +346,7 @@ async def serve_until_signalled(
         await service.start()
         if on_ready is not None:
             on_ready()
-        with start_up_heap_frozen():
+        with start_up_heap_frozen(), quick_thread_switches():
             await stop.wait()
     finally:
         await service.stop()
