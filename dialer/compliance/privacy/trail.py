@@ -92,6 +92,21 @@ def compute_hash(entry: AccessEntry) -> str:
     return hashlib.sha256(canonical_content(entry).encode("utf-8")).hexdigest()
 
 
+def canonical_around_link(entry: AccessEntry) -> tuple[str, str, str]:
+    """The canonical text of ``entry`` cut where its id and its previous hash go: (before
+    the id, between the two, after the previous hash), for a database linking it itself.
+
+    The id is a JSON number and the previous hash a JSON string without escapes, so the
+    text is ``before + str(id) + between + prev_hash + after``.
+    """
+    mark = uuid.uuid4().hex  # no text of the entry can hold it
+    id_mark, prev_mark = f"{mark}i", f"{mark}p"
+    cut = canonical_content(entry.model_copy(update={"id": id_mark, "prev_hash": prev_mark}))
+    before, rest = cut.split(f'"{id_mark}"')
+    between, after = rest.split(prev_mark)
+    return before, between, after
+
+
 def new_entry(
     *,
     actor: str,

@@ -129,3 +129,56 @@ def test_a_failed_statement_closes_the_connection_and_writes_nothing(
     with kept.connection() as fresh:
         assert fresh is not conn
         assert append_if_allowed(fresh, ASK, yes, entry(2)) == "oui"
+
+
+def test_the_check_is_answered_while_another_writer_holds_the_trail(
+    engine: Engine, kept: KeptConnections
+) -> None:
+    """The trail's lock is taken with the INSERT, after the check: a pop's check never
+    waits behind the trail, and the trail never waits for a pop's check."""
+    decided = threading.Event()
+    appended: list[str | None] = []
+
+    def decide(row: Row | None) -> str | None:
+        decided.set()
+        return yes(row)
+
+    def pop() -> None:
+        with kept.connection() as conn:
+            appended.append(append_if_allowed(conn, ASK, decide, entry(2)))
+
+    with session_scope(engine) as holder:
+        first = record_access(holder, actor="dpo", actor_role="dpo", action="search",
+                              person_id=9, fields=[])  # fmt: skip
+        # Still in its transaction: the trail stays locked until ``holder`` commits.
+        popping = threading.Thread(target=pop)
+        popping.start()
+        assert decided.wait(10), "the check waited for the trail's lock"
+        assert appended == []  # its entry does wait for the lock
+    popping.join(10)
+    assert appended == ["oui"]
+    _, second = entries(engine)
+    assert second.prev_hash == first.entry_hash
+    with Session(engine) as db:
+        assert verify_chain(db) == []
+
+
+@pytest.mark.parametrize(
+    "detail",
+    ['"id":1,"prev_hash":"', 'é ü 中文 \u2028 \\ " \t', "x" * 500],
+    ids=["json-like", "unicode-and-escapes", "long"],
+)
+def test_the_hash_postgresql_computes_is_the_chains_own(
+    engine: Engine, kept: KeptConnections, detail: str
+) -> None:
+    written = new_entry(actor="agent « un »", actor_role="agent", action="screen_pop",
+                        person_id=7, fields=["last_name", "phone"], campaign_id=1,
+                        attempt_id=7, address="127.0.0.1", detail=detail)  # fmt: skip
+    with kept.connection() as conn:
+        assert append_if_allowed(conn, ASK, yes, written) == "oui"
+    (stored,) = entries(engine)
+    assert (stored.id, stored.entry_hash) == (written.id, written.entry_hash)
+    assert stored.detail == detail[: len(stored.detail or "")]
+    assert stored.entry_hash == compute_hash(stored)
+    with Session(engine) as db:
+        assert verify_chain(db) == []
